@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Configures (once) and builds Loupe: Release, Ninja, ccache when present. Build dir: $LOUPE_BUILD_DIR or build/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${LOUPE_BUILD_DIR:-$root/build}"
+if [[ ! -f "$build/build.ninja" ]]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+fi
+jobs="${LOUPE_JOBS:-$(nproc)}"
+cmake --build "$build" --parallel "$jobs"
