@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "compute/io/checkpoint.h"
+
+#include "compute/error.h"
+#include "compute/io/mapped_file.h"
+#include "compute/io/safetensors.h"
+#include "compute/io/torch_bin.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace loupe::compute {
+
+namespace fs = std::filesystem;
+
+struct Checkpoint::Impl
+{
+    fs::path folder;
+    Format format = Format::Safetensors;
+    nlohmann::json config;
+    std::vector<fs::path> files;
+    std::vector<std::shared_ptr<const MappedFile>> maps;
+    std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;
+    std::map<std::string, TensorView, std::less<>> tensors;
+
+    void add(const TensorView& t, const fs::path& file)
+    {
+        if (!tensors.emplace(t.name, t).second)
+            throw Error(file.string(), "tensor '" + t.name + "' is also stored in another shard");
+    }
+};
+
+nlohmann::json readJsonFile(const fs::path& path)
+{
+    auto map = MappedFile::open(path);
+    const char* p = reinterpret_cast<const char*>(map->data());
+    try {
+        return nlohmann::json::parse(p, p + map->size());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path.string(), std::string("not valid JSON: ") + e.what());
+    }
+}
+
+namespace {
+
+void loadSafetensors(Checkpoint::Impl& d, const fs::path& file)
+{
+    auto map = MappedFile::open(file);
+    SafetensorsHeader h = parseSafetensors(map->data(), map->size(), file.string());
+    for (const auto& t : h.tensors)
+        d.add(t, file);
+    d.maps.push_back(std::move(map));
+    d.files.push_back(file);
+}
+
+void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath)
+{
+    const nlohmann::json index = readJsonFile(indexPath);
+    const auto wm = index.is_object() ? index.find("weight_map") : index.end();
+    if (wm == index.end() || !wm->is_object())
+        throw Error(indexPath.string(), "no \"weight_map\" object");
+    std::map<std::string, std::vector<std::string>> byShard;
+    for (auto it = wm->begin(); it != wm->end(); ++it) {
+        if (!it.value().is_string())
+            throw Error(indexPath.string(), "weight_map entry '" + it.key() + "' is not a file name");
+        const std::string shard = it.value().get<std::string>();
+        // Shards live beside the index: a path elsewhere is a malformed (or malicious) index.
+        if (shard.empty() || shard.find('/') != std::string::npos || shard.find('\\') != std::string::npos ||
+            shard == "." || shard == "..")
+            throw Error(indexPath.string(), "weight_map entry '" + it.key() + "' names shard '" + shard +
+                                                "', which is not a file name in the checkpoint folder");
+        byShard[shard].push_back(it.key());
+    }
+    if (byShard.empty())
+        throw Error(indexPath.string(), "weight_map is empty");
+    for (const auto& [shard, names] : byShard) {
+        const fs::path file = d.folder / shard;
+        if (!fs::exists(file))
+            throw Error(indexPath.string(), "shard '" + shard + "' is missing (needed for '" + names.front() + "')");
+        loadSafetensors(d, file);
+        for (const auto& n : names) {
+            const auto it = d.tensors.find(n);
+            if (it == d.tensors.end())
+                throw Error(indexPath.string(), "tensor '" + n + "' is mapped to shard '" + shard +
+                                                    "' but that file does not contain it");
+        }
+    }
+}
+
+} // namespace
+
+Checkpoint Checkpoint::open(const fs::path& folder)
+{
+    auto d = std::make_shared<Impl>();
+    d->folder = folder;
+    if (!fs::is_directory(folder))
+        throw Error(folder.string(), "not a folder");
+    const fs::path config = folder / "config.json";
+    if (!fs::exists(config))
+        throw Error(config.string(), "missing (every Hugging Face checkpoint folder has one)");
+    d->config = readJsonFile(config);
+    if (!d->config.is_object())
+        throw Error(config.string(), "is not a JSON object");
+
+    const fs::path single = folder / "model.safetensors";
+    const fs::path index = folder / "model.safetensors.index.json";
+    const fs::path bin = folder / "pytorch_model.bin";
+    if (fs::exists(single)) {
+        d->format = Format::Safetensors;
+        loadSafetensors(*d, single);
+    } else if (fs::exists(index)) {
+        d->format = Format::ShardedSafetensors;
+        loadIndex(*d, index);
+    } else if (fs::exists(bin)) {
+        d->format = Format::PytorchBin;
+        auto map = MappedFile::open(bin);
+        TorchBinContents c = readTorchBin(map->data(), map->size(), bin.string());
+        for (const auto& t : c.tensors)
+            d->add(t, bin);
+        d->owned = std::move(c.owned);
+        d->maps.push_back(std::move(map));
+        d->files.push_back(bin);
+    } else {
+        throw Error(folder.string(), "no weights: expected model.safetensors, model.safetensors.index.json or "
+                                     "pytorch_model.bin");
+    }
+    Checkpoint c;
+    c.d_ = std::move(d);
+    return c;
+}
+
+const fs::path& Checkpoint::folder() const { return d_->folder; }
+Checkpoint::Format Checkpoint::format() const { return d_->format; }
+const nlohmann::json& Checkpoint::config() const { return d_->config; }
+const std::vector<fs::path>& Checkpoint::files() const { return d_->files; }
+
+std::vector<std::string> Checkpoint::names() const
+{
+    std::vector<std::string> v;
+    v.reserve(d_->tensors.size());
+    for (const auto& [n, t] : d_->tensors)
+        v.push_back(n);
+    return v;
+}
+
+bool Checkpoint::contains(std::string_view name) const { return find(name) != nullptr; }
+
+const TensorView* Checkpoint::find(std::string_view name) const
+{
+    const auto it = d_->tensors.find(name);
+    return it == d_->tensors.end() ? nullptr : &it->second;
+}
+
+const TensorView& Checkpoint::tensor(std::string_view name) const
+{
+    if (const TensorView* t = find(name))
+        return *t;
+    throw Error(d_->folder.string(), "checkpoint has no tensor '" + std::string(name) + "'");
+}
+
+std::vector<float> Checkpoint::toF32(std::string_view name) const { return compute::toF32(tensor(name)); }
+
+uint64_t Checkpoint::parameterCount() const
+{
+    uint64_t n = 0;
+    for (const auto& [name, t] : d_->tensors)
+        n += uint64_t(t.numel());
+    return n;
+}
+
+std::string_view formatName(Checkpoint::Format f)
+{
+    switch (f) {
+    case Checkpoint::Format::Safetensors: return "safetensors";
+    case Checkpoint::Format::ShardedSafetensors: return "sharded safetensors";
+    case Checkpoint::Format::PytorchBin: return "pytorch_model.bin";
+    }
+    return "?";
+}
+
+} // namespace loupe::compute

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#include "compute/io/mapped_file.h"
+
+#include "compute/error.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace loupe::compute {
+
+std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error(path.string(), std::string("cannot open: ") + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(path.string(), "not a regular file");
+    }
+    std::shared_ptr<MappedFile> f(new MappedFile);
+    f->path_ = path;
+    f->size_ = size_t(st.st_size);
+    if (f->size_ > 0) {
+        void* p = ::mmap(nullptr, f->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            const int e = errno;
+            ::close(fd);
+            throw Error(path.string(), std::string("cannot map: ") + std::strerror(e));
+        }
+        f->data_ = static_cast<const uint8_t*>(p);
+    }
+    ::close(fd); // the mapping keeps the file alive
+    return f;
+}
+
+MappedFile::~MappedFile()
+{
+    if (data_)
+        ::munmap(const_cast<uint8_t*>(data_), size_);
+}
+
+} // namespace loupe::compute
