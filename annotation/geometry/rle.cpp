@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+#include "annotation/geometry/rle.h"
+
+#include <algorithm>
+
+namespace loupe::annotation {
+
+namespace {
+
+// Runs of a linear sequence of pixels, starting with a (possibly empty) background run.
+std::vector<uint32_t> runsOf(const uint8_t* px, size_t stride, size_t rows, size_t cols)
+{
+    // Walks px row by row (rows of cols pixels, stride apart); the caller picks what a row is.
+    std::vector<uint32_t> runs;
+    uint8_t cur = 0;
+    uint32_t len = 0;
+    for (size_t o = 0; o < rows; ++o) {
+        for (size_t i = 0; i < cols; ++i) {
+            const uint8_t v = px[o * stride + i] ? 1 : 0;
+            if (v != cur) {
+                runs.push_back(len);
+                len = 0;
+                cur = v;
+            }
+            ++len;
+        }
+    }
+    runs.push_back(len);
+    return runs;
+}
+
+bool checkRuns(const std::vector<uint32_t>& runs, qint64 total, QString* error)
+{
+    qint64 sum = 0;
+    for (uint32_t r : runs)
+        sum += r;
+    if (sum != total) {
+        if (error)
+            *error = QStringLiteral("run lengths add up to %1, expected %2 pixels").arg(sum).arg(total);
+        return false;
+    }
+    return true;
+}
+
+// Drops zero-length runs in the middle (merging neighbours) so equal masks compare equal.
+std::vector<uint32_t> normalised(const std::vector<uint32_t>& in)
+{
+    std::vector<uint32_t> out;
+    out.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        const bool fg = (out.size() % 2) == 1;
+        const bool runFg = (i % 2) == 1;
+        if (in[i] == 0 && i != 0)
+            continue;
+        if (!out.empty() && fg != runFg)
+            out.back() += in[i];
+        else
+            out.push_back(in[i]);
+    }
+    if (out.empty())
+        out.push_back(0);
+    return out;
+}
+
+} // namespace
+
+RleMask::RleMask(int width, int height) : m_width(width), m_height(height), m_runs{uint32_t(width) * height} {}
+
+RleMask RleMask::fromBitmap(const uint8_t* pixels, int width, int height)
+{
+    RleMask m;
+    m.m_width = width;
+    m.m_height = height;
+    m.m_runs = runsOf(pixels, size_t(width), size_t(height), size_t(width));
+    return m;
+}
+
+std::optional<RleMask> RleMask::fromRuns(int width, int height, std::vector<uint32_t> runs, QString* error)
+{
+    if (width < 0 || height < 0) {
+        if (error)
+            *error = QStringLiteral("negative mask size");
+        return std::nullopt;
+    }
+    if (!checkRuns(runs, qint64(width) * height, error))
+        return std::nullopt;
+    RleMask m;
+    m.m_width = width;
+    m.m_height = height;
+    m.m_runs = normalised(runs);
+    return m;
+}
+
+std::vector<uint8_t> RleMask::toBitmap() const
+{
+    std::vector<uint8_t> px(size_t(m_width) * m_height, 0);
+    size_t pos = 0;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        if (i % 2 == 1)
+            std::fill_n(px.begin() + pos, m_runs[i], uint8_t(1));
+        pos += m_runs[i];
+    }
+    return px;
+}
+
+qint64 RleMask::area() const
+{
+    qint64 a = 0;
+    for (size_t i = 1; i < m_runs.size(); i += 2)
+        a += m_runs[i];
+    return a;
+}
+
+QRect RleMask::boundingBox() const
+{
+    int x0 = m_width, y0 = m_height, x1 = -1, y1 = -1;
+    qint64 pos = 0;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        const qint64 len = m_runs[i];
+        if (i % 2 == 1 && len > 0) {
+            const qint64 first = pos, last = pos + len - 1;
+            const int fy = int(first / m_width), ly = int(last / m_width);
+            y0 = std::min(y0, fy);
+            y1 = std::max(y1, ly);
+            if (fy != ly) { // a run wrapping a row end covers the full width between
+                x0 = 0;
+                x1 = m_width - 1;
+            } else {
+                x0 = std::min(x0, int(first % m_width));
+                x1 = std::max(x1, int(last % m_width));
+            }
+        }
+        pos += len;
+    }
+    if (x1 < 0)
+        return {};
+    return QRect(QPoint(x0, y0), QPoint(x1, y1));
+}
+
+bool RleMask::contains(int x, int y) const
+{
+    if (x < 0 || y < 0 || x >= m_width || y >= m_height)
+        return false;
+    const qint64 target = qint64(y) * m_width + x;
+    qint64 pos = 0;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        pos += m_runs[i];
+        if (target < pos)
+            return i % 2 == 1;
+    }
+    return false;
+}
+
+std::vector<uint32_t> RleMask::toCocoCounts() const
+{
+    // Transposing through a bitmap is linear in pixels; masks are image-sized so this is fine.
+    const std::vector<uint8_t> px = toBitmap();
+    std::vector<uint8_t> colMajor(px.size());
+    for (int y = 0; y < m_height; ++y)
+        for (int x = 0; x < m_width; ++x)
+            colMajor[size_t(x) * m_height + y] = px[size_t(y) * m_width + x];
+    return runsOf(colMajor.data(), size_t(m_height), size_t(m_width), size_t(m_height));
+}
+
+std::optional<RleMask> RleMask::fromCocoCounts(int width, int height, const std::vector<uint32_t>& counts,
+                                               QString* error)
+{
+    if (width < 0 || height < 0) {
+        if (error)
+            *error = QStringLiteral("negative mask size");
+        return std::nullopt;
+    }
+    if (!checkRuns(counts, qint64(width) * height, error))
+        return std::nullopt;
+    std::vector<uint8_t> px(size_t(width) * height, 0);
+    size_t pos = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+        if (i % 2 == 1) {
+            for (size_t k = pos; k < pos + counts[i]; ++k) {
+                const size_t x = k / size_t(height), y = k % size_t(height);
+                px[y * width + x] = 1;
+            }
+        }
+        pos += counts[i];
+    }
+    return fromBitmap(px.data(), width, height);
+}
+
+QByteArray encodeRunString(const std::vector<uint32_t>& runs)
+{
+    QByteArray s;
+    s.reserve(int(runs.size()) * 2);
+    for (size_t i = 0; i < runs.size(); ++i) {
+        qint64 x = runs[i];
+        if (i > 2)
+            x -= qint64(runs[i - 2]);
+        bool more = true;
+        while (more) {
+            char c = char(x & 0x1f);
+            x >>= 5; // arithmetic shift keeps the sign
+            more = (c & 0x10) ? x != -1 : x != 0;
+            if (more)
+                c |= 0x20;
+            s.append(char(c + 48));
+        }
+    }
+    return s;
+}
+
+std::optional<std::vector<uint32_t>> decodeRunString(const QByteArray& s, QString* error)
+{
+    std::vector<uint32_t> runs;
+    int p = 0;
+    while (p < s.size()) {
+        qint64 x = 0;
+        int k = 0;
+        bool more = true;
+        while (more) {
+            if (p >= s.size() || k > 12) {
+                if (error)
+                    *error = QStringLiteral("truncated run string at character %1").arg(p);
+                return std::nullopt;
+            }
+            const int c = int(uchar(s[p])) - 48;
+            if (c < 0 || c > 63) {
+                if (error)
+                    *error = QStringLiteral("invalid character in run string at %1").arg(p);
+                return std::nullopt;
+            }
+            x |= qint64(c & 0x1f) << (5 * k);
+            more = c & 0x20;
+            ++p;
+            ++k;
+            if (!more && (c & 0x10))
+                x |= qint64(-1) * (qint64(1) << (5 * k)); // sign-extend
+        }
+        if (runs.size() > 2)
+            x += qint64(runs[runs.size() - 2]);
+        if (x < 0 || x > qint64(UINT32_MAX)) {
+            if (error)
+                *error = QStringLiteral("run %1 out of range").arg(runs.size());
+            return std::nullopt;
+        }
+        runs.push_back(uint32_t(x));
+    }
+    return runs;
+}
+
+QByteArray RleMask::toCocoString() const { return encodeRunString(toCocoCounts()); }
+
+std::optional<RleMask> RleMask::fromCocoString(int width, int height, const QByteArray& s, QString* error)
+{
+    auto runs = decodeRunString(s, error);
+    if (!runs)
+        return std::nullopt;
+    return fromCocoCounts(width, height, *runs, error);
+}
+
+} // namespace loupe::annotation
