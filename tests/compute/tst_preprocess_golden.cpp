@@ -141,5 +141,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestPreprocessGolden)
+QTEST_GUILESS_MAIN(TestPreprocessGolden)
 #include "tst_preprocess_golden.moc"
