@@ -235,6 +235,7 @@ private slots:
         QTest::addColumn<QString>("folder");
         QTest::newRow("mixed dtypes, strided, shared storage, parameter") << "torch_mixed";
         QTest::newRow("nested state_dict") << "torch_nested";
+        QTest::newRow("module state_dict with _metadata (BUILD)") << "torch_module";
     }
     void realTorchFiles()
     {

@@ -55,6 +55,13 @@ def main():
     nested = {"state_dict": collections.OrderedDict(w=torch.randn(3, generator=g)), "epoch": 3}
     save_case("torch_nested", nested, flatten={"state_dict.w": nested["state_dict"]["w"]})
 
+    # A real module's state_dict carries a _metadata attribute, pickled as BUILD state on the OrderedDict.
+    torch.manual_seed(3)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.LayerNorm(3), torch.nn.Linear(3, 2).half())
+    module_state = module.state_dict()
+    assert hasattr(module_state, "_metadata")
+    save_case("torch_module", module_state)
+
     class Evil:
         def __reduce__(self):
             return (os.system, ("echo loupe-pwned > /tmp/loupe_pwned",))
