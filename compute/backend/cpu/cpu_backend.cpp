@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "compute/backend/backend.h"
+
+#include "compute/backend/cpu/ops.h"
+#include "compute/cpu_options.h"
+#include "compute/error.h"
+#include "compute/threadpool.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+namespace loupe::compute {
+
+namespace {
+
+class HostBuffer;
+
+class HostBufferType final : public BufferType
+{
+public:
+    std::string name() const override { return "cpu"; }
+    size_t alignment() const override { return 64; }
+    bool isHost() const override { return true; }
+    std::unique_ptr<Buffer> allocate(size_t bytes) const override;
+};
+
+class HostBuffer final : public Buffer
+{
+public:
+    HostBuffer(const BufferType& type, size_t bytes) : type_(type), size_(bytes)
+    {
+        data_ = bytes ? std::aligned_alloc(64, (bytes + 63) / 64 * 64) : nullptr;
+        if (bytes && !data_)
+            throw Error("cpu", "out of memory allocating an arena of " + std::to_string(bytes) + " bytes");
+    }
+    ~HostBuffer() override { std::free(data_); }
+    const BufferType& type() const override { return type_; }
+    size_t size() const override { return size_; }
+    void* base() override { return data_; }
+    void write(size_t offset, const void* src, size_t bytes) override
+    {
+        std::memcpy(static_cast<char*>(data_) + offset, src, bytes);
+    }
+    void read(size_t offset, void* dst, size_t bytes) const override
+    {
+        std::memcpy(dst, static_cast<const char*>(data_) + offset, bytes);
+    }
+
+private:
+    const BufferType& type_;
+    size_t size_;
+    void* data_;
+};
+
+std::unique_ptr<Buffer> HostBufferType::allocate(size_t bytes) const
+{
+    return std::make_unique<HostBuffer>(*this, bytes);
+}
+
+std::string cpuModel()
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            return colon == std::string::npos ? line : line.substr(colon + 2);
+        }
+    return "unknown CPU";
+}
+
+class CpuBackend final : public Backend
+{
+public:
+    explicit CpuBackend(Device& d) : device_(d) {}
+    std::string name() const override { return "cpu"; }
+    Device& device() const override { return device_; }
+    void compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, GraphRun& run) override;
+
+private:
+    Device& device_;
+};
+
+class CpuDevice final : public Device
+{
+public:
+    std::string name() const override { return "cpu"; }
+    std::string description() const override
+    {
+        return cpuModel() + ", " + std::to_string(threadCount()) + " threads, GEMM " + gemmKernelName();
+    }
+    DeviceKind kind() const override { return DeviceKind::Cpu; }
+    const BufferType& bufferType() const override { return type_; }
+    bool supportsOp(const Node&) const override { return true; } // the CPU is the reference: every op
+    std::unique_ptr<Backend> createBackend() override { return std::make_unique<CpuBackend>(*this); }
+
+private:
+    HostBufferType type_;
+};
+
+void runNode(const Node& n, const Tensor& out, const std::vector<Tensor>& values)
+{
+    auto src = [&](int i) -> const Tensor& { return values[size_t(n.src[i])]; };
+    switch (n.op) {
+    case Op::Input:
+    case Op::Weight:
+    case Op::View: return;
+    case Op::Cont: cpu::copy(out, src(0)); return;
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul: cpu::binary(n.op, out, src(0), src(1)); return;
+    case Op::Linear:
+        cpu::linear(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.act, n.src[3] >= 0 ? &src(3) : nullptr);
+        return;
+    case Op::MatMul: cpu::matmul(out, src(0), src(1)); return;
+    case Op::LayerNorm: cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0)); return;
+    case Op::Act: cpu::activation(out, src(0), n.act); return;
+    case Op::Softmax: cpu::softmax(out, src(0), float(n.f0)); return;
+    case Op::PatchEmbed: cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0); return;
+    case Op::Concat: cpu::concat(out, src(0), src(1), n.i0); return;
+    case Op::Bicubic: cpu::bicubic(out, src(0), n.f0, n.f1); return;
+    }
+}
+
+void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, GraphRun& run)
+{
+    if (arena.size() < plan.arenaBytes)
+        throw Error("cpu", "arena of " + std::to_string(arena.size()) + " bytes is smaller than the plan's " +
+                               std::to_string(plan.arenaBytes));
+    const auto& nodes = g.nodes();
+    std::vector<Tensor> values(nodes.size());
+    char* base = static_cast<char*>(arena.base());
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const Node& n = nodes[i];
+        switch (n.op) {
+        case Op::Input: {
+            auto it = run.inputs.find(n.name);
+            if (it == run.inputs.end())
+                throw Error("graph", "input '" + n.name + "' is not bound");
+            if (it->second.shape() != n.shape || it->second.dtype() != DType::F32)
+                throw Error("graph", "input '" + n.name + "' must be f32 " + shapeString(n.shape) + ", got " +
+                                         std::string(dtypeName(it->second.dtype())) + " " +
+                                         shapeString(it->second.shape()));
+            values[i] = it->second.contiguous();
+            break;
+        }
+        case Op::Weight: values[i] = n.value; break;
+        case Op::View: {
+            const Tensor& s = values[size_t(n.src[0])];
+            values[i] = Tensor::strided(s.ptr<float>() + n.offset, n.dtype, n.shape, n.strides);
+            break;
+        }
+        default:
+            values[i] = Tensor::wrap(base + plan.offset[i], n.dtype, n.shape);
+            runNode(n, values[i], values);
+        }
+        if (n.keep) {
+            if (run.observe)
+                run.observe(n.name, values[i]);
+            std::string key = n.name;
+            if (key.empty())
+                key = std::string("node.").append(std::to_string(i));
+            run.kept[key] = values[i].clone();
+        }
+    }
+}
+
+} // namespace
+
+Device& cpuDevice()
+{
+    static CpuDevice device;
+    return device;
+}
+
+std::vector<Device*> devices()
+{
+    return {&cpuDevice()};
+}
+
+} // namespace loupe::compute

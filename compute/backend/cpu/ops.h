@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/gemm/gemm.h"
+#include "compute/graph/graph.h"
+#include "compute/tensor.h"
+
+namespace loupe::compute::cpu {
+
+// The CPU kernels, one file each. All take f32 tensors; `out` is packed and preallocated. Inputs may be
+// strided views: kernels that need packed rows make a packed copy themselves (the graph builder
+// inserts Cont nodes so the engine's hot path never pays for that).
+void binary(Op op, const Tensor& out, const Tensor& a, const Tensor& b); // numpy broadcast
+void copy(const Tensor& out, const Tensor& x);
+void linear(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor* bias, Activation act,
+            const Tensor* residual);
+void matmul(const Tensor& out, const Tensor& a, const Tensor& b);
+void layerNorm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);
+void activation(const Tensor& out, const Tensor& x, Activation act);
+void softmax(const Tensor& out, const Tensor& x, float scale);
+void patchEmbed(const Tensor& out, const Tensor& pixels, const Tensor& w, const Tensor* bias, int64_t patch);
+void concat(const Tensor& out, const Tensor& a, const Tensor& b, int64_t dim);
+void bicubic(const Tensor& out, const Tensor& x, double scaleH, double scaleW);
+
+} // namespace loupe::compute::cpu

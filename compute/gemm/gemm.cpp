@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include "compute/gemm/gemm.h"
+
+#include "compute/backend/cpu/vmath.h"
+#include "compute/cpu_options.h"
+#include "compute/error.h"
+#include "compute/threadpool.h"
+
+namespace loupe::compute {
+
+Activation activationFromName(const std::string& n)
+{
+    if (n == "gelu")
+        return Activation::GeluErf;
+    if (n == "gelu_new" || n == "gelu_pytorch_tanh" || n == "gelu_fast")
+        return Activation::GeluTanh;
+    if (n == "quick_gelu")
+        return Activation::QuickGelu;
+    if (n == "relu")
+        return Activation::Relu;
+    if (n == "silu" || n == "swish")
+        return Activation::Silu;
+    if (n == "tanh")
+        return Activation::Tanh;
+    if (n == "sigmoid")
+        return Activation::Sigmoid;
+    throw Error("hidden_act", "unsupported activation \"" + n + "\"");
+}
+
+const char* activationName(Activation a)
+{
+    switch (a) {
+    case Activation::None: return "none";
+    case Activation::GeluErf: return "gelu";
+    case Activation::GeluTanh: return "gelu_tanh";
+    case Activation::QuickGelu: return "quick_gelu";
+    case Activation::Relu: return "relu";
+    case Activation::Silu: return "silu";
+    case Activation::Tanh: return "tanh";
+    case Activation::Sigmoid: return "sigmoid";
+    }
+    return "?";
+}
+
+void gemmEpilogue(const GemmProblem& p)
+{
+    if (!p.bias && p.act == Activation::None && !p.residual)
+        return;
+    const int64_t rows = p.batch[0] * p.batch[1] * p.M;
+    parallelFor(rows, 16, [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) {
+            const int64_t m = r % p.M, bb = r / p.M, b1 = bb % p.batch[1], b0 = bb / p.batch[1];
+            const int64_t off = b0 * p.cBatch[0] + b1 * p.cBatch[1] + m * p.cRow;
+            float* c = p.c + off;
+            if (p.bias)
+                for (int64_t n = 0; n < p.N; ++n)
+                    c[n] += p.bias[n];
+            if (p.act != Activation::None)
+                applyActivation(p.act, c, c, p.N);
+            if (p.residual) {
+                const float* res = p.residual + off;
+                for (int64_t n = 0; n < p.N; ++n)
+                    c[n] += res[n];
+            }
+        }
+    });
+}
+
+const char* gemm(const GemmProblem& p)
+{
+    const CpuOptions& o = cpuOptions();
+    if (o.naiveGemm) {
+        gemmNaive(p);
+        return "naive";
+    }
+    if (o.useOneDnn && gemmOneDnn(p))
+        return "onednn";
+    gemmBlocked(p);
+    return "blocked";
+}
+
+} // namespace loupe::compute

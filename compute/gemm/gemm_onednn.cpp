@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+#include "compute/gemm/gemm.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace loupe::compute {
+
+// oneDNN's matmul primitive with bias, activation and residual fused as post-ops. Creating a primitive
+// costs far more than running a ViT-sized product, so primitives are cached by the full layout key
+// (shapes, strides, epilogue); the pointers change per call and are bound through memory handles.
+namespace {
+
+using dnnl::memory;
+
+struct Entry
+{
+    dnnl::matmul prim;
+    memory::desc src, wei, dst, bias, res;
+    std::string impl;
+};
+
+struct State
+{
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<Entry>> cache;
+};
+
+State& state()
+{
+    static State s;
+    return s;
+}
+
+bool toAlgorithm(Activation a, dnnl::algorithm& alg, float& alpha)
+{
+    alpha = 0;
+    switch (a) {
+    case Activation::GeluErf: alg = dnnl::algorithm::eltwise_gelu_erf; return true;
+    case Activation::GeluTanh: alg = dnnl::algorithm::eltwise_gelu_tanh; return true;
+    case Activation::QuickGelu: alg = dnnl::algorithm::eltwise_swish; alpha = 1.702f; return true;
+    case Activation::Relu: alg = dnnl::algorithm::eltwise_relu; return true;
+    case Activation::Silu: alg = dnnl::algorithm::eltwise_swish; alpha = 1.f; return true;
+    case Activation::Tanh: alg = dnnl::algorithm::eltwise_tanh; return true;
+    case Activation::Sigmoid: alg = dnnl::algorithm::eltwise_logistic; return true;
+    case Activation::None: return false;
+    }
+    return false;
+}
+
+std::string keyOf(const GemmProblem& p)
+{
+    std::string k;
+    for (int64_t v : {p.batch[0], p.batch[1], p.M, p.N, p.K, p.aRow, p.aCol, p.aBatch[0], p.aBatch[1], p.bRow, p.bCol,
+                      p.bBatch[0], p.bBatch[1], p.cRow, p.cBatch[0], p.cBatch[1]})
+        k += std::to_string(v) + ',';
+    k += p.bias ? 'b' : '-';
+    k += p.residual ? 'r' : '-';
+    k += char('0' + int(p.act));
+    return k;
+}
+
+std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
+{
+    const bool batched = p.batch[0] * p.batch[1] > 1;
+    memory::dims sd, wd, dd, bd, ss, ws, ds;
+    if (batched) {
+        sd = {p.batch[0], p.batch[1], p.M, p.K};
+        ss = {p.aBatch[0], p.aBatch[1], p.aRow, p.aCol};
+        wd = {p.batch[0], p.batch[1], p.K, p.N};
+        ws = {p.bBatch[0], p.bBatch[1], p.bRow, p.bCol};
+        dd = {p.batch[0], p.batch[1], p.M, p.N};
+        ds = {p.cBatch[0], p.cBatch[1], p.cRow, 1};
+        bd = {1, 1, 1, p.N};
+        // oneDNN wants a broadcast operand's batch dims to be 1, not stride 0.
+        for (int i = 0; i < 2; ++i) {
+            if (p.aBatch[i] == 0 && p.batch[i] > 1)
+                sd[i] = 1, ss[i] = p.M * p.K;
+            if (p.bBatch[i] == 0 && p.batch[i] > 1)
+                wd[i] = 1, ws[i] = p.K * p.N;
+        }
+    } else {
+        sd = {p.M, p.K};
+        ss = {p.aRow, p.aCol};
+        wd = {p.K, p.N};
+        ws = {p.bRow, p.bCol};
+        dd = {p.M, p.N};
+        ds = {p.cRow, 1};
+        bd = {1, p.N};
+    }
+    auto e = std::make_shared<Entry>();
+    e->src = memory::desc(sd, memory::data_type::f32, ss);
+    e->wei = memory::desc(wd, memory::data_type::f32, ws);
+    e->dst = memory::desc(dd, memory::data_type::f32, ds);
+    if (p.bias)
+        e->bias = memory::desc(bd, memory::data_type::f32, batched ? memory::format_tag::abcd : memory::format_tag::ab);
+    dnnl::post_ops ops;
+    dnnl::algorithm alg;
+    float alpha;
+    if (toAlgorithm(p.act, alg, alpha))
+        ops.append_eltwise(1.f, alg, alpha, 0.f);
+    if (p.residual) {
+        e->res = e->dst;
+        ops.append_binary(dnnl::algorithm::binary_add, e->res);
+    }
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    auto desc = p.bias ? dnnl::matmul::desc(e->src, e->wei, e->bias, e->dst) : dnnl::matmul::desc(e->src, e->wei, e->dst);
+    dnnl::matmul::primitive_desc pd(desc, attr, s.engine);
+    e->impl = pd.impl_info_str();
+    e->prim = dnnl::matmul(pd);
+    return e;
+}
+
+std::shared_ptr<Entry> lookup(const GemmProblem& p)
+{
+    State& s = state();
+    const std::string key = keyOf(p);
+    std::lock_guard lock(s.mutex);
+    auto it = s.cache.find(key);
+    if (it != s.cache.end())
+        return it->second;
+    std::shared_ptr<Entry> e;
+    try {
+        e = build(p, s);
+    } catch (const dnnl::error&) {
+        e = nullptr; // remembered: the caller falls back to the blocked kernel
+    }
+    s.cache.emplace(key, e);
+    return e;
+}
+
+} // namespace
+
+bool gemmOneDnn(const GemmProblem& p)
+{
+    if (p.M == 0 || p.N == 0)
+        return true;
+    if (p.K == 0)
+        return false;
+    auto e = lookup(p);
+    if (!e)
+        return false;
+    State& s = state();
+    std::unordered_map<int, memory> args;
+    args.emplace(DNNL_ARG_SRC, memory(e->src, s.engine, const_cast<float*>(p.a)));
+    args.emplace(DNNL_ARG_WEIGHTS, memory(e->wei, s.engine, const_cast<float*>(p.b)));
+    args.emplace(DNNL_ARG_DST, memory(e->dst, s.engine, p.c));
+    if (p.bias)
+        args.emplace(DNNL_ARG_BIAS, memory(e->bias, s.engine, const_cast<float*>(p.bias)));
+    if (p.residual) {
+        const int index = p.act != Activation::None ? 1 : 0;
+        args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1,
+                     memory(e->res, s.engine, const_cast<float*>(p.residual)));
+    }
+    // The stream is shared; oneDNN parallelises inside one call, so calls are serialised.
+    static std::mutex runMutex;
+    std::lock_guard lock(runMutex);
+    e->prim.execute(s.stream, args);
+    s.stream.wait();
+    return true;
+}
+
+std::string oneDnnImplementation(const GemmProblem& p)
+{
+    auto e = lookup(p);
+    return e ? e->impl : std::string("unsupported");
+}
+
+} // namespace loupe::compute

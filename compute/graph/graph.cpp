@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+#include "compute/graph/graph.h"
+
+#include "compute/error.h"
+
+#include <algorithm>
+
+namespace loupe::compute {
+
+const char* opName(Op op)
+{
+    switch (op) {
+    case Op::Input: return "input";
+    case Op::Weight: return "weight";
+    case Op::View: return "view";
+    case Op::Cont: return "cont";
+    case Op::Add: return "add";
+    case Op::Sub: return "sub";
+    case Op::Mul: return "mul";
+    case Op::Linear: return "linear";
+    case Op::MatMul: return "matmul";
+    case Op::LayerNorm: return "layer_norm";
+    case Op::Act: return "act";
+    case Op::Softmax: return "softmax";
+    case Op::PatchEmbed: return "patch_embed";
+    case Op::Concat: return "concat";
+    case Op::Bicubic: return "bicubic";
+    }
+    return "?";
+}
+
+bool globMatch(const std::string& pattern, const std::string& text)
+{
+    size_t p = 0, t = 0, star = std::string::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+            ++p, ++t;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (star != std::string::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*')
+        ++p;
+    return p == pattern.size();
+}
+
+namespace {
+
+[[noreturn]] void bad(const std::string& what)
+{
+    throw Error("graph", what);
+}
+
+} // namespace
+
+const Node& Graph::at(NodeId id) const
+{
+    if (id < 0 || size_t(id) >= nodes_.size())
+        bad("node " + std::to_string(id) + " does not exist");
+    return nodes_[size_t(id)];
+}
+
+NodeId Graph::push(Node n)
+{
+    if (n.op != Op::View && n.op != Op::Weight)
+        n.strides = contiguousStrides(n.shape);
+    nodes_.push_back(std::move(n));
+    return NodeId(nodes_.size() - 1);
+}
+
+NodeId Graph::storageRoot(NodeId id) const
+{
+    while (at(id).op == Op::View)
+        id = at(id).src[0];
+    return id;
+}
+
+bool Graph::isPacked(NodeId id) const
+{
+    const Node& n = at(id);
+    int64_t acc = 1;
+    for (size_t i = n.shape.size(); i-- > 0;) {
+        if (n.shape[i] != 1 && n.strides[i] != acc)
+            return false;
+        acc *= n.shape[i];
+    }
+    return true;
+}
+
+NodeId Graph::find(const std::string& name) const
+{
+    for (size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i].name == name)
+            return NodeId(i);
+    return -1;
+}
+
+NodeId Graph::input(const std::string& name, Shape shape)
+{
+    Node n;
+    n.op = Op::Input;
+    n.name = name;
+    n.shape = std::move(shape);
+    return push(std::move(n));
+}
+
+NodeId Graph::weight(const std::string& name, const Tensor& value)
+{
+    if (value.dtype() != DType::F32)
+        bad("weight '" + name + "' must be converted to f32 before it enters a graph");
+    Node n;
+    n.op = Op::Weight;
+    n.name = name;
+    n.shape = value.shape();
+    n.strides = value.strides();
+    n.value = value;
+    return push(std::move(n));
+}
+
+NodeId Graph::view(NodeId x, Shape shape, Shape strides, int64_t offset)
+{
+    Node n;
+    n.op = Op::View;
+    n.src[0] = x;
+    n.shape = std::move(shape);
+    n.strides = std::move(strides);
+    n.offset = offset;
+    return push(std::move(n));
+}
+
+NodeId Graph::asStrided(NodeId x, Shape shape, Shape strides, int64_t offset)
+{
+    if (shape.size() != strides.size())
+        bad("as_strided: shape " + shapeString(shape) + " and strides differ in rank");
+    int64_t last = offset;
+    for (size_t i = 0; i < shape.size(); ++i)
+        last += (shape[i] - 1) * strides[i];
+    const Node& n = at(x);
+    int64_t extent = 0;
+    for (size_t i = 0; i < n.shape.size(); ++i)
+        extent += (n.shape[i] - 1) * n.strides[i];
+    if (offset < 0 || last > extent)
+        bad("as_strided: view " + shapeString(shape) + " reaches outside " + shapeString(n.shape));
+    return view(x, std::move(shape), std::move(strides), offset);
+}
+
+NodeId Graph::cont(NodeId x)
+{
+    if (isPacked(x))
+        return x;
+    Node n;
+    n.op = Op::Cont;
+    n.src[0] = x;
+    n.shape = at(x).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::reshape(NodeId x, Shape shape)
+{
+    const int64_t total = at(x).numel();
+    int64_t known = 1, infer = -1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i] == -1)
+            infer = int64_t(i);
+        else
+            known *= shape[i];
+    }
+    if (infer >= 0 && known > 0)
+        shape[size_t(infer)] = total / known;
+    if (shapeNumel(shape) != total)
+        bad("cannot reshape " + shapeString(at(x).shape) + " into " + shapeString(shape));
+    x = cont(x);
+    Shape strides = contiguousStrides(shape);
+    return view(x, std::move(shape), std::move(strides), 0);
+}
+
+NodeId Graph::permute(NodeId x, const std::vector<int64_t>& dims)
+{
+    const Node& n = at(x);
+    if (dims.size() != n.shape.size())
+        bad("permute of " + shapeString(n.shape) + " needs " + std::to_string(n.shape.size()) + " dimensions");
+    Shape shape(dims.size()), strides(dims.size());
+    std::vector<bool> seen(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) {
+        const int64_t d = dims[i];
+        if (d < 0 || size_t(d) >= dims.size() || seen[size_t(d)])
+            bad("invalid permutation of " + shapeString(n.shape));
+        seen[size_t(d)] = true;
+        shape[i] = n.shape[size_t(d)];
+        strides[i] = n.strides[size_t(d)];
+    }
+    return view(x, std::move(shape), std::move(strides), 0);
+}
+
+NodeId Graph::slice(NodeId x, int64_t dim, int64_t start, int64_t end)
+{
+    const Node& n = at(x);
+    if (dim < 0)
+        dim += int64_t(n.shape.size());
+    if (dim < 0 || dim >= int64_t(n.shape.size()) || start < 0 || end > n.shape[size_t(dim)] || start > end)
+        bad("invalid slice of " + shapeString(n.shape));
+    Shape shape = n.shape;
+    shape[size_t(dim)] = end - start;
+    return view(x, std::move(shape), n.strides, start * n.strides[size_t(dim)]);
+}
+
+NodeId Graph::binary(Op op, NodeId a, NodeId b)
+{
+    const Shape &sa = at(a).shape, &sb = at(b).shape;
+    const size_t nd = std::max(sa.size(), sb.size());
+    Shape out(nd);
+    for (size_t i = 0; i < nd; ++i) {
+        const int64_t da = i < nd - sa.size() ? 1 : sa[i - (nd - sa.size())];
+        const int64_t db = i < nd - sb.size() ? 1 : sb[i - (nd - sb.size())];
+        if (da != db && da != 1 && db != 1)
+            bad(std::string(opName(op)) + ": shapes " + shapeString(sa) + " and " + shapeString(sb) + " do not broadcast");
+        out[i] = da == 1 ? db : da;
+    }
+    Node n;
+    n.op = op;
+    n.src[0] = a;
+    n.src[1] = b;
+    n.shape = out;
+    return push(std::move(n));
+}
+
+NodeId Graph::add(NodeId a, NodeId b) { return binary(Op::Add, a, b); }
+NodeId Graph::sub(NodeId a, NodeId b) { return binary(Op::Sub, a, b); }
+NodeId Graph::mul(NodeId a, NodeId b) { return binary(Op::Mul, a, b); }
+
+NodeId Graph::linear(NodeId x, NodeId w, NodeId bias, Activation act, NodeId residual)
+{
+    const Shape& sx = at(x).shape;
+    const Shape& sw = at(w).shape;
+    if (sx.empty() || sw.size() != 2 || sw[1] != sx.back())
+        bad("linear: input " + shapeString(sx) + " does not fit weight " + shapeString(sw));
+    if (bias >= 0 && at(bias).shape != Shape{sw[0]})
+        bad("linear: bias " + shapeString(at(bias).shape) + " does not fit weight " + shapeString(sw));
+    if (sx.size() != 2 || at(x).strides[1] != 1)
+        x = cont(x);
+    Shape out = sx;
+    out.back() = sw[0];
+    if (residual >= 0) {
+        if (at(residual).shape != out)
+            bad("linear: residual " + shapeString(at(residual).shape) + " does not match " + shapeString(out));
+        residual = cont(residual);
+    }
+    Node n;
+    n.op = Op::Linear;
+    n.src[0] = x;
+    n.src[1] = w;
+    n.src[2] = bias;
+    n.act = act;
+    n.shape = out;
+    n.src[3] = residual;
+    return push(std::move(n));
+}
+
+NodeId Graph::matmul(NodeId a, NodeId b)
+{
+    const Shape &sa = at(a).shape, &sb = at(b).shape;
+    if (sa.size() < 2 || sa.size() != sb.size() || sa.size() > 4 || sa[sa.size() - 1] != sb[sb.size() - 2])
+        bad("matmul: shapes " + shapeString(sa) + " and " + shapeString(sb) + " do not multiply");
+    Shape out = sa;
+    for (size_t i = 0; i + 2 < sa.size(); ++i) {
+        if (sa[i] != sb[i] && sa[i] != 1 && sb[i] != 1)
+            bad("matmul: batch dims of " + shapeString(sa) + " and " + shapeString(sb) + " differ");
+        out[i] = std::max(sa[i], sb[i]);
+    }
+    out.back() = sb.back();
+    Node n;
+    n.op = Op::MatMul;
+    n.src[0] = a;
+    n.src[1] = b;
+    n.shape = out;
+    return push(std::move(n));
+}
+
+NodeId Graph::layerNorm(NodeId x, NodeId w, NodeId b, double eps)
+{
+    x = cont(x);
+    const int64_t d = at(x).shape.back();
+    if (at(w).shape != Shape{d} || at(b).shape != Shape{d})
+        bad("layer_norm: weight/bias do not match " + shapeString(at(x).shape));
+    Node n;
+    n.op = Op::LayerNorm;
+    n.src[0] = x;
+    n.src[1] = cont(w);
+    n.src[2] = cont(b);
+    n.f0 = eps;
+    n.shape = at(x).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::activation(NodeId x, Activation act)
+{
+    x = cont(x);
+    Node n;
+    n.op = Op::Act;
+    n.src[0] = x;
+    n.act = act;
+    n.shape = at(x).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::softmax(NodeId x, double scale)
+{
+    x = cont(x);
+    Node n;
+    n.op = Op::Softmax;
+    n.src[0] = x;
+    n.f0 = scale;
+    n.shape = at(x).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch)
+{
+    pixels = cont(pixels);
+    const Shape &sp = at(pixels).shape, &sw = at(w).shape;
+    if (sp.size() != 4 || sw.size() != 4 || sw[1] != sp[1] || sw[2] != patch || sw[3] != patch)
+        bad("patch_embed: pixels " + shapeString(sp) + " do not fit weight " + shapeString(sw));
+    if (sp[2] < patch || sp[3] < patch)
+        bad("patch_embed: image " + shapeString(sp) + " is smaller than one patch of " + std::to_string(patch));
+    if (bias >= 0 && at(bias).shape != Shape{sw[0]})
+        bad("patch_embed: bias does not match weight " + shapeString(sw));
+    Node n;
+    n.op = Op::PatchEmbed;
+    n.src[0] = pixels;
+    n.src[1] = cont(w);
+    n.src[2] = bias;
+    n.i0 = patch;
+    n.shape = {sp[0], (sp[2] / patch) * (sp[3] / patch), sw[0]};
+    return push(std::move(n));
+}
+
+NodeId Graph::concat(NodeId a, NodeId b, int64_t dim)
+{
+    const Shape &sa = at(a).shape, &sb = at(b).shape;
+    if (dim < 0)
+        dim += int64_t(sa.size());
+    bool ok = sa.size() == sb.size() && dim >= 0 && dim < int64_t(sa.size());
+    for (size_t i = 0; ok && i < sa.size(); ++i)
+        ok = int64_t(i) == dim || sa[i] == sb[i];
+    if (!ok)
+        bad("concat: shapes " + shapeString(sa) + " and " + shapeString(sb) + " along dim " + std::to_string(dim));
+    Node n;
+    n.op = Op::Concat;
+    n.src[0] = a;
+    n.src[1] = b;
+    n.i0 = dim;
+    n.shape = sa;
+    n.shape[size_t(dim)] += sb[size_t(dim)];
+    return push(std::move(n));
+}
+
+NodeId Graph::bicubic(NodeId x, int64_t outH, int64_t outW, double scaleH, double scaleW)
+{
+    const Shape& s = at(x).shape;
+    if (s.size() != 4 || outH <= 0 || outW <= 0)
+        bad("bicubic: needs [B, C, H, W] input and a positive output size, got " + shapeString(s));
+    Node n;
+    n.op = Op::Bicubic;
+    n.src[0] = x;
+    n.shape = {s[0], s[1], outH, outW};
+    n.f0 = scaleH;
+    n.f1 = scaleW;
+    return push(std::move(n));
+}
+
+NodeId Graph::name(NodeId x, const std::string& name)
+{
+    at(x);
+    nodes_[size_t(x)].name = name;
+    return x;
+}
+
+int Graph::keepMatching(const std::function<bool(const std::string&)>& filter)
+{
+    int count = 0;
+    for (Node& n : nodes_)
+        if (!n.name.empty() && n.op != Op::Weight && n.op != Op::Input && filter(n.name)) {
+            n.keep = true;
+            ++count;
+        }
+    return count;
+}
+
+} // namespace loupe::compute

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/backend/backend.h"
+#include "compute/graph/graph_cache.h"
+#include "compute/io/config.h"
+#include "compute/tensor.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loupe::compute {
+
+class Checkpoint;
+
+// What a forward pass returns besides the logits. Observing costs memory (every observed tensor is kept
+// to the end of the graph) but never changes the arithmetic.
+struct VitRunOptions
+{
+    bool hiddenStates = false;          // hidden_states.0 .. hidden_states.L, [B, N, D]
+    bool attentions = false;            // attentions.0 .. attentions.L-1, [B, H, N, N]
+    std::vector<std::string> observe;   // extra node names or globs: "blk.3.attn_probs", "blk.*.out"
+    bool interpolatePosEncoding = false; // accept other input sizes (transformers' interpolate_pos_encoding)
+};
+
+struct VitOutput
+{
+    Tensor logits;                      // [B, num_labels]; undefined for a bare ViTModel
+    Tensor lastHiddenState;             // [B, N, D] after the final LayerNorm
+    std::vector<Tensor> hiddenStates;   // when requested
+    std::vector<Tensor> attentions;     // when requested
+    std::map<std::string, Tensor> observed;
+};
+
+// ViTModel, ViTForImageClassification, DeiTForImageClassification and
+// DeiTForImageClassificationWithTeacher, everything read from config.json. Graph node names a caller
+// can observe: "embed.out", "blk.{i}.ln1", "blk.{i}.qkv", "blk.{i}.attn_scores", "blk.{i}.attn_probs",
+// "blk.{i}.attn_ctx", "blk.{i}.attn_res", "blk.{i}.ln2", "blk.{i}.mlp_act", "blk.{i}.out",
+// "final_norm", "logits".
+class VitModel
+{
+public:
+    enum class Arch { ViTModel, ViTForImageClassification, DeiTForImageClassification, DeiTWithTeacher };
+
+    // Reads config.json's architectures/model_type and the weights; throws Error for unsupported
+    // architectures, invalid configs, missing or unexpected tensors and wrong shapes.
+    static VitModel fromCheckpoint(const Checkpoint& ckpt);
+    // From tensors named as in a transformers checkpoint (any float dtype; converted to f32).
+    static VitModel fromTensors(const ViTConfig& config, Arch arch, const std::map<std::string, Tensor>& weights,
+                                const std::string& source = "weights");
+
+    // pixelValues: f32 [B, num_channels, H, W].
+    VitOutput forward(const Tensor& pixelValues, const VitRunOptions& options = {}) const;
+
+    const ViTConfig& config() const;
+    Arch arch() const;
+    static const char* archName(Arch a);
+    static std::vector<std::string> supportedArchitectures();
+    int64_t parameterCount() const;
+    size_t weightBytes() const;        // f32 bytes the engine holds or maps for the weights
+    // The memory plan a forward pass of this input shape and these options uses (builds it if needed).
+    MemoryPlan plan(const Shape& pixelShape, const VitRunOptions& options = {}) const;
+    const GraphCache& graphCache() const;
+
+    struct Impl;
+
+private:
+    std::shared_ptr<Impl> d_;
+};
+
+} // namespace loupe::compute
