@@ -54,7 +54,20 @@ void loadSafetensors(Checkpoint::Impl& d, const fs::path& file)
     d.files.push_back(file);
 }
 
-void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath)
+void loadTorchBin(Checkpoint::Impl& d, const fs::path& file)
+{
+    auto map = MappedFile::open(file);
+    TorchBinContents c = readTorchBin(map->data(), map->size(), file.string());
+    for (const auto& t : c.tensors)
+        d.add(t, file);
+    for (auto& o : c.owned)
+        d.owned.push_back(std::move(o));
+    d.maps.push_back(std::move(map));
+    d.files.push_back(file);
+}
+
+// The index format is the same for safetensors and .bin shards: {"weight_map": {tensor: shard file}}.
+void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath, bool binShards)
 {
     const nlohmann::json index = readJsonFile(indexPath);
     const auto wm = index.is_object() ? index.find("weight_map") : index.end();
@@ -78,7 +91,10 @@ void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath)
         const fs::path file = d.folder / shard;
         if (!fs::exists(file))
             throw Error(indexPath.string(), "shard '" + shard + "' is missing (needed for '" + names.front() + "')");
-        loadSafetensors(d, file);
+        if (binShards)
+            loadTorchBin(d, file);
+        else
+            loadSafetensors(d, file);
         for (const auto& n : names) {
             const auto it = d.tensors.find(n);
             if (it == d.tensors.end())
@@ -106,24 +122,22 @@ Checkpoint Checkpoint::open(const fs::path& folder)
     const fs::path single = folder / "model.safetensors";
     const fs::path index = folder / "model.safetensors.index.json";
     const fs::path bin = folder / "pytorch_model.bin";
+    const fs::path binIndex = folder / "pytorch_model.bin.index.json";
     if (fs::exists(single)) {
         d->format = Format::Safetensors;
         loadSafetensors(*d, single);
     } else if (fs::exists(index)) {
         d->format = Format::ShardedSafetensors;
-        loadIndex(*d, index);
+        loadIndex(*d, index, false);
     } else if (fs::exists(bin)) {
         d->format = Format::PytorchBin;
-        auto map = MappedFile::open(bin);
-        TorchBinContents c = readTorchBin(map->data(), map->size(), bin.string());
-        for (const auto& t : c.tensors)
-            d->add(t, bin);
-        d->owned = std::move(c.owned);
-        d->maps.push_back(std::move(map));
-        d->files.push_back(bin);
+        loadTorchBin(*d, bin);
+    } else if (fs::exists(binIndex)) {
+        d->format = Format::ShardedPytorchBin;
+        loadIndex(*d, binIndex, true);
     } else {
-        throw Error(folder.string(), "no weights: expected model.safetensors, model.safetensors.index.json or "
-                                     "pytorch_model.bin");
+        throw Error(folder.string(), "no weights: expected model.safetensors, model.safetensors.index.json, "
+                                     "pytorch_model.bin or pytorch_model.bin.index.json");
     }
     Checkpoint c;
     c.d_ = std::move(d);
@@ -175,6 +189,7 @@ std::string_view formatName(Checkpoint::Format f)
     case Checkpoint::Format::Safetensors: return "safetensors";
     case Checkpoint::Format::ShardedSafetensors: return "sharded safetensors";
     case Checkpoint::Format::PytorchBin: return "pytorch_model.bin";
+    case Checkpoint::Format::ShardedPytorchBin: return "sharded pytorch_model.bin";
     }
     return "?";
 }

@@ -14,13 +14,14 @@
 namespace loupe::compute {
 
 // A Hugging Face checkpoint folder: config.json plus weights in one of
-//   model.safetensors, model.safetensors.index.json (+ shards), pytorch_model.bin (torch.save zip).
+//   model.safetensors, model.safetensors.index.json (+ shards), pytorch_model.bin (torch.save zip) or
+//   pytorch_model.bin.index.json (+ .bin shards), in that order of preference.
 // Weight files are memory-mapped and tensors are views into them (no copies); the views stay valid as
 // long as any copy of the Checkpoint lives. Every problem throws Error naming the file and the problem.
 class Checkpoint
 {
 public:
-    enum class Format { Safetensors, ShardedSafetensors, PytorchBin };
+    enum class Format { Safetensors, ShardedSafetensors, PytorchBin, ShardedPytorchBin };
 
     static Checkpoint open(const std::filesystem::path& folder);
 

@@ -113,6 +113,28 @@ private slots:
         QCOMPARE(c.parameterCount(), uint64_t(5));
     }
 
+    void shardedTorchBin()
+    {
+        // Two real torch.save files as shards of one checkpoint.
+        QTemporaryDir tmp;
+        const fs::path dir = tmp.path().toStdString();
+        const fs::path data = std::string(LOUPE_TEST_DATA) + "/torch";
+        fs::copy_file(data / "torch_mixed/pytorch_model.bin", dir / "pytorch_model-00001-of-00002.bin");
+        fs::copy_file(data / "torch_module/pytorch_model.bin", dir / "pytorch_model-00002-of-00002.bin");
+        writeText(dir / "config.json", "{}");
+        writeText(dir / "pytorch_model.bin.index.json", R"({"weight_map":{"f32":"pytorch_model-00001-of-00002.bin",
+            "transposed":"pytorch_model-00001-of-00002.bin","2.weight":"pytorch_model-00002-of-00002.bin"}})");
+        const Checkpoint c = Checkpoint::open(dir);
+        QCOMPARE(c.format(), Checkpoint::Format::ShardedPytorchBin);
+        QCOMPARE(c.files().size(), size_t(2));
+        QCOMPARE(c.tensor("2.weight").dtype, DType::F16);
+        QCOMPARE(c.tensor("2.weight").shape, (std::vector<int64_t>{2, 3}));
+        QCOMPARE(c.tensor("transposed").shape, (std::vector<int64_t>{6, 4}));
+        QVERIFY(c.contains("0.bias")); // every tensor of a shard is loaded, listed or not
+        writeText(dir / "pytorch_model.bin.index.json", R"({"weight_map":{"nope":"pytorch_model-00002-of-00002.bin"}})");
+        QVERIFY(errorOpening(dir).contains("tensor 'nope' is mapped to shard"));
+    }
+
     void brokenFolders_data()
     {
         QTest::addColumn<QString>("index");
