@@ -12,7 +12,9 @@ class Error : public std::runtime_error
 {
 public:
     using std::runtime_error::runtime_error;
-    Error(const std::string& where, const std::string& problem) : std::runtime_error(where + ": " + problem) {}
+    Error(const std::string& where, const std::string& problem) : std::runtime_error(where + ": " + problem)
+    {
+    }
 };
 
 } // namespace loupe::compute

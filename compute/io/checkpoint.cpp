@@ -71,8 +71,7 @@ void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath, bool binShards)
 {
     const nlohmann::json index = readJsonFile(indexPath);
     const auto wm = index.is_object() ? index.find("weight_map") : index.end();
-    if (wm == index.end() || !wm->is_object())
-        throw Error(indexPath.string(), "no \"weight_map\" object");
+    if (wm == index.end() || !wm->is_object()) throw Error(indexPath.string(), "no \"weight_map\" object");
     std::map<std::string, std::vector<std::string>> byShard;
     for (auto it = wm->begin(); it != wm->end(); ++it) {
         if (!it.value().is_string())
@@ -85,12 +84,12 @@ void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath, bool binShards)
                                                 "', which is not a file name in the checkpoint folder");
         byShard[shard].push_back(it.key());
     }
-    if (byShard.empty())
-        throw Error(indexPath.string(), "weight_map is empty");
+    if (byShard.empty()) throw Error(indexPath.string(), "weight_map is empty");
     for (const auto& [shard, names] : byShard) {
         const fs::path file = d.folder / shard;
         if (!fs::exists(file))
-            throw Error(indexPath.string(), "shard '" + shard + "' is missing (needed for '" + names.front() + "')");
+            throw Error(indexPath.string(),
+                        "shard '" + shard + "' is missing (needed for '" + names.front() + "')");
         if (binShards)
             loadTorchBin(d, file);
         else
@@ -110,14 +109,12 @@ Checkpoint Checkpoint::open(const fs::path& folder)
 {
     auto d = std::make_shared<Impl>();
     d->folder = folder;
-    if (!fs::is_directory(folder))
-        throw Error(folder.string(), "not a folder");
+    if (!fs::is_directory(folder)) throw Error(folder.string(), "not a folder");
     const fs::path config = folder / "config.json";
     if (!fs::exists(config))
         throw Error(config.string(), "missing (every Hugging Face checkpoint folder has one)");
     d->config = readJsonFile(config);
-    if (!d->config.is_object())
-        throw Error(config.string(), "is not a JSON object");
+    if (!d->config.is_object()) throw Error(config.string(), "is not a JSON object");
 
     const fs::path single = folder / "model.safetensors";
     const fs::path index = folder / "model.safetensors.index.json";
@@ -144,10 +141,22 @@ Checkpoint Checkpoint::open(const fs::path& folder)
     return c;
 }
 
-const fs::path& Checkpoint::folder() const { return d_->folder; }
-Checkpoint::Format Checkpoint::format() const { return d_->format; }
-const nlohmann::json& Checkpoint::config() const { return d_->config; }
-const std::vector<fs::path>& Checkpoint::files() const { return d_->files; }
+const fs::path& Checkpoint::folder() const
+{
+    return d_->folder;
+}
+Checkpoint::Format Checkpoint::format() const
+{
+    return d_->format;
+}
+const nlohmann::json& Checkpoint::config() const
+{
+    return d_->config;
+}
+const std::vector<fs::path>& Checkpoint::files() const
+{
+    return d_->files;
+}
 
 std::vector<std::string> Checkpoint::names() const
 {
@@ -158,7 +167,10 @@ std::vector<std::string> Checkpoint::names() const
     return v;
 }
 
-bool Checkpoint::contains(std::string_view name) const { return find(name) != nullptr; }
+bool Checkpoint::contains(std::string_view name) const
+{
+    return find(name) != nullptr;
+}
 
 const TensorView* Checkpoint::find(std::string_view name) const
 {
@@ -168,12 +180,14 @@ const TensorView* Checkpoint::find(std::string_view name) const
 
 const TensorView& Checkpoint::tensor(std::string_view name) const
 {
-    if (const TensorView* t = find(name))
-        return *t;
+    if (const TensorView* t = find(name)) return *t;
     throw Error(d_->folder.string(), "checkpoint has no tensor '" + std::string(name) + "'");
 }
 
-std::vector<float> Checkpoint::toF32(std::string_view name) const { return compute::toF32(tensor(name)); }
+std::vector<float> Checkpoint::toF32(std::string_view name) const
+{
+    return compute::toF32(tensor(name));
+}
 
 uint64_t Checkpoint::parameterCount() const
 {
@@ -186,10 +200,14 @@ uint64_t Checkpoint::parameterCount() const
 std::string_view formatName(Checkpoint::Format f)
 {
     switch (f) {
-    case Checkpoint::Format::Safetensors: return "safetensors";
-    case Checkpoint::Format::ShardedSafetensors: return "sharded safetensors";
-    case Checkpoint::Format::PytorchBin: return "pytorch_model.bin";
-    case Checkpoint::Format::ShardedPytorchBin: return "sharded pytorch_model.bin";
+    case Checkpoint::Format::Safetensors:
+        return "safetensors";
+    case Checkpoint::Format::ShardedSafetensors:
+        return "sharded safetensors";
+    case Checkpoint::Format::PytorchBin:
+        return "pytorch_model.bin";
+    case Checkpoint::Format::ShardedPytorchBin:
+        return "sharded pytorch_model.bin";
     }
     return "?";
 }

@@ -3,10 +3,9 @@
 
 #include "compute/io/tensor_view.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,7 @@ public:
 
     const std::filesystem::path& folder() const;
     Format format() const;
-    const nlohmann::json& config() const;               // parsed config.json
+    const nlohmann::json& config() const;                    // parsed config.json
     const std::vector<std::filesystem::path>& files() const; // weight files read
 
     std::vector<std::string> names() const; // sorted
@@ -35,7 +34,7 @@ public:
     const TensorView* find(std::string_view name) const;
     const TensorView& tensor(std::string_view name) const; // throws Error naming the checkpoint
     std::vector<float> toF32(std::string_view name) const; // f16/bf16/... converted; f32 copied
-    uint64_t parameterCount() const;                         // elements of every tensor
+    uint64_t parameterCount() const;                       // elements of every tensor
 
     struct Impl; // defined in checkpoint.cpp
 

@@ -42,32 +42,27 @@ struct Reader
                 bad(field, "must be an integer, got " + v->dump());
             }
         }
-        if (positive && out <= 0)
-            bad(field, "must be positive, got " + std::to_string(out));
+        if (positive && out <= 0) bad(field, "must be positive, got " + std::to_string(out));
     }
     void number(const char* field, double& out) const
     {
         if (const json* v = get(field)) {
-            if (!v->is_number())
-                bad(field, "must be a number, got " + v->dump());
+            if (!v->is_number()) bad(field, "must be a number, got " + v->dump());
             out = v->get<double>();
         }
-        if (!std::isfinite(out))
-            bad(field, "must be finite");
+        if (!std::isfinite(out)) bad(field, "must be finite");
     }
     void boolean(const char* field, bool& out) const
     {
         if (const json* v = get(field)) {
-            if (!v->is_boolean())
-                bad(field, "must be true or false, got " + v->dump());
+            if (!v->is_boolean()) bad(field, "must be true or false, got " + v->dump());
             out = v->get<bool>();
         }
     }
     void string(const char* field, std::string& out) const
     {
         if (const json* v = get(field)) {
-            if (!v->is_string())
-                bad(field, "must be a string, got " + v->dump());
+            if (!v->is_string()) bad(field, "must be a string, got " + v->dump());
             out = v->get<std::string>();
         }
     }
@@ -84,17 +79,14 @@ bool isKnownActivation(const std::string& name)
 
 ViTConfig ViTConfig::fromJson(const json& j, const std::string& source)
 {
-    if (!j.is_object())
-        throw Error(source, "is not a JSON object");
+    if (!j.is_object()) throw Error(source, "is not a JSON object");
     ViTConfig c;
     const Reader r{j, source};
     r.string("model_type", c.modelType);
     if (const json* a = r.get("architectures")) {
-        if (!a->is_array())
-            r.bad("architectures", "must be a list of strings");
+        if (!a->is_array()) r.bad("architectures", "must be a list of strings");
         for (const auto& s : *a) {
-            if (!s.is_string())
-                r.bad("architectures", "must be a list of strings");
+            if (!s.is_string()) r.bad("architectures", "must be a list of strings");
             c.architectures.push_back(s.get<std::string>());
         }
     }
@@ -115,28 +107,25 @@ ViTConfig ViTConfig::fromJson(const json& j, const std::string& source)
     r.string("problem_type", c.problemType);
 
     if (c.hiddenSize % c.numAttentionHeads != 0)
-        r.bad("hidden_size", std::string("(") + std::to_string(c.hiddenSize) + ") is not divisible by num_attention_heads (" +
+        r.bad("hidden_size", std::string("(") + std::to_string(c.hiddenSize) +
+                                 ") is not divisible by num_attention_heads (" +
                                  std::to_string(c.numAttentionHeads) + ")");
     if (c.imageSize % c.patchSize != 0)
-        r.bad("patch_size", std::string("(") + std::to_string(c.patchSize) + ") does not divide image_size (" +
-                                std::to_string(c.imageSize) + ")");
-    if (c.layerNormEps <= 0)
-        r.bad("layer_norm_eps", "must be positive");
+        r.bad("patch_size", std::string("(") + std::to_string(c.patchSize) +
+                                ") does not divide image_size (" + std::to_string(c.imageSize) + ")");
+    if (c.layerNormEps <= 0) r.bad("layer_norm_eps", "must be positive");
     if (!isKnownActivation(c.hiddenAct))
         r.bad("hidden_act", "names an unknown activation '" + c.hiddenAct + "'");
 
     if (const json* m = r.get("id2label")) {
-        if (!m->is_object())
-            r.bad("id2label", "must be an object of index -> label");
+        if (!m->is_object()) r.bad("id2label", "must be an object of index -> label");
         for (auto it = m->begin(); it != m->end(); ++it) {
             int64_t idx = -1;
             const std::string& k = it.key();
             if (!k.empty() && k.size() < 12 && k.find_first_not_of("0123456789") == std::string::npos)
                 idx = std::stoll(k);
-            if (idx < 0)
-                r.bad("id2label", "has a key '" + k + "' that is not a class index");
-            if (!it.value().is_string())
-                r.bad("id2label", "label of class " + k + " is not a string");
+            if (idx < 0) r.bad("id2label", "has a key '" + k + "' that is not a class index");
+            if (!it.value().is_string()) r.bad("id2label", "label of class " + k + " is not a string");
             c.id2label[idx] = it.value().get<std::string>();
         }
         // Classes are 0..n-1; a hole would leave a logit without a name.

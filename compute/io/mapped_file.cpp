@@ -15,9 +15,10 @@ namespace loupe::compute {
 std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error(path.string(), std::string("cannot open: ") + std::strerror(errno));
-    struct stat st {};
+    if (fd < 0) throw Error(path.string(), std::string("cannot open: ") + std::strerror(errno));
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
         throw Error(path.string(), "not a regular file");
@@ -40,8 +41,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
 
 MappedFile::~MappedFile()
 {
-    if (data_)
-        ::munmap(const_cast<uint8_t*>(data_), size_);
+    if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
 } // namespace loupe::compute

@@ -11,7 +11,7 @@ namespace loupe::compute {
 
 namespace {
 
-constexpr int kMaxDepth = 200;     // nesting of containers; a state dict needs 3 or 4
+constexpr int kMaxDepth = 200; // nesting of containers; a state dict needs 3 or 4
 constexpr size_t kMaxStack = 1u << 22;
 
 std::optional<DType> storageDType(std::string_view global)
@@ -44,24 +44,50 @@ public:
             const size_t at = pos_;
             const uint8_t op = u8();
             switch (op) {
-            case 0x80: u8(); break;      // PROTO
-            case 0x95: take(8); break;   // FRAME: framing is only a read-ahead hint
-            case '.': {                  // STOP
+            case 0x80:
+                u8();
+                break; // PROTO
+            case 0x95:
+                take(8);
+                break;  // FRAME: framing is only a read-ahead hint
+            case '.': { // STOP
                 if (stack_.size() != 1 || !marks_.empty())
                     fail(at, "STOP with " + std::to_string(stack_.size()) + " values on the stack");
                 return stack_.back();
             }
-            case '(': marks_.push_back(stack_.size()); break;
-            case ')': push(make(PyKind::Tuple)); break;
-            case ']': push(make(PyKind::List)); break;
-            case '}': push(make(PyKind::Dict)); break;
-            case 'N': push(make(PyKind::None)); break;
-            case 0x88: push(makeInt(1, PyKind::Bool)); break;
-            case 0x89: push(makeInt(0, PyKind::Bool)); break;
-            case 'J': push(makeInt(int32_t(uint32_t(le(4))))); break;
-            case 'K': push(makeInt(int64_t(le(1)))); break;
-            case 'M': push(makeInt(int64_t(le(2)))); break;
-            case 0x8a: push(makeInt(long1(at))); break;
+            case '(':
+                marks_.push_back(stack_.size());
+                break;
+            case ')':
+                push(make(PyKind::Tuple));
+                break;
+            case ']':
+                push(make(PyKind::List));
+                break;
+            case '}':
+                push(make(PyKind::Dict));
+                break;
+            case 'N':
+                push(make(PyKind::None));
+                break;
+            case 0x88:
+                push(makeInt(1, PyKind::Bool));
+                break;
+            case 0x89:
+                push(makeInt(0, PyKind::Bool));
+                break;
+            case 'J':
+                push(makeInt(int32_t(uint32_t(le(4)))));
+                break;
+            case 'K':
+                push(makeInt(int64_t(le(1))));
+                break;
+            case 'M':
+                push(makeInt(int64_t(le(2))));
+                break;
+            case 0x8a:
+                push(makeInt(long1(at)));
+                break;
             case 'G': {
                 const uint64_t bits = be(8);
                 auto o = make(PyKind::Float);
@@ -69,20 +95,38 @@ public:
                 push(o);
                 break;
             }
-            case 'X': push(makeStr(PyKind::Str, take(le(4)))); break;
-            case 0x8c: push(makeStr(PyKind::Str, take(le(1)))); break;
-            case 0x8d: push(makeStr(PyKind::Str, take(le(8)))); break;
-            case 'T': push(makeStr(PyKind::Str, take(le(4)))); break; // py2 str: treated as text
-            case 'U': push(makeStr(PyKind::Str, take(le(1)))); break;
-            case 'B': push(makeStr(PyKind::Bytes, take(le(4)))); break;
-            case 'C': push(makeStr(PyKind::Bytes, take(le(1)))); break;
-            case 0x8e: push(makeStr(PyKind::Bytes, take(le(8)))); break;
+            case 'X':
+                push(makeStr(PyKind::Str, take(le(4))));
+                break;
+            case 0x8c:
+                push(makeStr(PyKind::Str, take(le(1))));
+                break;
+            case 0x8d:
+                push(makeStr(PyKind::Str, take(le(8))));
+                break;
+            case 'T':
+                push(makeStr(PyKind::Str, take(le(4))));
+                break; // py2 str: treated as text
+            case 'U':
+                push(makeStr(PyKind::Str, take(le(1))));
+                break;
+            case 'B':
+                push(makeStr(PyKind::Bytes, take(le(4))));
+                break;
+            case 'C':
+                push(makeStr(PyKind::Bytes, take(le(1))));
+                break;
+            case 0x8e:
+                push(makeStr(PyKind::Bytes, take(le(8))));
+                break;
             case 't': {
                 auto items = popToMark(at);
                 push(makeSeq(PyKind::Tuple, std::move(items)));
                 break;
             }
-            case 0x85: case 0x86: case 0x87: {
+            case 0x85:
+            case 0x86:
+            case 0x87: {
                 const size_t n = size_t(op - 0x84);
                 need(at, n);
                 std::vector<PyRef> items(stack_.end() - long(n), stack_.end());
@@ -90,11 +134,12 @@ public:
                 push(makeSeq(PyKind::Tuple, std::move(items)));
                 break;
             }
-            case 'l': push(makeSeq(PyKind::List, popToMark(at))); break;
+            case 'l':
+                push(makeSeq(PyKind::List, popToMark(at)));
+                break;
             case 'd': {
                 auto items = popToMark(at);
-                if (items.size() % 2)
-                    fail(at, "DICT with an odd number of items");
+                if (items.size() % 2) fail(at, "DICT with an odd number of items");
                 auto d = make(PyKind::Dict);
                 for (size_t k = 0; k < items.size(); k += 2)
                     setItem(at, d, items[k], items[k + 1]);
@@ -124,19 +169,30 @@ public:
             }
             case 'u': {
                 auto items = popToMark(at);
-                if (items.size() % 2)
-                    fail(at, "SETITEMS with an odd number of items");
+                if (items.size() % 2) fail(at, "SETITEMS with an odd number of items");
                 need(at, 1);
                 PyRef d = top(at);
                 for (size_t k = 0; k < items.size(); k += 2)
                     setItem(at, d, items[k], items[k + 1]);
                 break;
             }
-            case 'q': memo_[le(1)] = top(at); break;
-            case 'r': memo_[le(4)] = top(at); break;
-            case 0x94: { const uint64_t k = memo_.size(); memo_[k] = top(at); break; }
-            case 'h': push(memoGet(at, le(1))); break;
-            case 'j': push(memoGet(at, le(4))); break;
+            case 'q':
+                memo_[le(1)] = top(at);
+                break;
+            case 'r':
+                memo_[le(4)] = top(at);
+                break;
+            case 0x94: {
+                const uint64_t k = memo_.size();
+                memo_[k] = top(at);
+                break;
+            }
+            case 'h':
+                push(memoGet(at, le(1)));
+                break;
+            case 'j':
+                push(memoGet(at, le(4)));
+                break;
             case 'c': {
                 std::string module(line(at));
                 std::string name(line(at));
@@ -171,12 +227,27 @@ public:
                     fail(at, "BUILD on a " + std::string(pyKindName(top(at)->kind)) + " is not allowed");
                 break;
             }
-            case '0': need(at, 1); pop(); break;
-            case '2': need(at, 1); push(top(at)); break;
-            case '1': popToMark(at); break;
-            case 'i': case 'o': case 0x81: case 0x92:
-                fail(at, "object construction opcode '" + opName(op) + "' refused: loading must not run code");
-            case 'P': case 0x82: case 0x83: case 0x84:
+            case '0':
+                need(at, 1);
+                pop();
+                break;
+            case '2':
+                need(at, 1);
+                push(top(at));
+                break;
+            case '1':
+                popToMark(at);
+                break;
+            case 'i':
+            case 'o':
+            case 0x81:
+            case 0x92:
+                fail(at,
+                     "object construction opcode '" + opName(op) + "' refused: loading must not run code");
+            case 'P':
+            case 0x82:
+            case 0x83:
+            case 0x84:
                 fail(at, "opcode '" + opName(op) + "' refused (not used by PyTorch state dicts)");
             default:
                 fail(at, "unsupported pickle opcode " + opName(op));
@@ -198,8 +269,7 @@ private:
         std::string s = "0x";
         s += hex[op >> 4];
         s += hex[op & 15];
-        if (op >= 0x20 && op < 0x7f)
-            s += std::string(" ('") + char(op) + "')";
+        if (op >= 0x20 && op < 0x7f) s += std::string(" ('") + char(op) + "')";
         return s;
     }
     [[noreturn]] void fail(size_t at, const std::string& what) const
@@ -208,8 +278,7 @@ private:
     }
     uint8_t u8()
     {
-        if (pos_ >= b_.size())
-            fail(pos_, "truncated pickle (no STOP opcode)");
+        if (pos_ >= b_.size()) fail(pos_, "truncated pickle (no STOP opcode)");
         return uint8_t(b_[pos_++]);
     }
     std::string_view take(uint64_t n)
@@ -241,22 +310,18 @@ private:
     {
         const uint64_t n = le(1);
         std::string_view v = take(n);
-        if (n == 0)
-            return 0;
-        if (n > 8)
-            fail(at, "LONG1 integer wider than 64 bits");
+        if (n == 0) return 0;
+        if (n > 8) fail(at, "LONG1 integer wider than 64 bits");
         uint64_t x = 0;
         for (int k = int(n) - 1; k >= 0; --k)
             x = (x << 8) | uint8_t(v[size_t(k)]);
-        if (n < 8 && (uint8_t(v[n - 1]) & 0x80))
-            x |= ~uint64_t(0) << (8 * n); // sign-extend
+        if (n < 8 && (uint8_t(v[n - 1]) & 0x80)) x |= ~uint64_t(0) << (8 * n); // sign-extend
         return int64_t(x);
     }
     std::string_view line(size_t at)
     {
         const size_t nl = b_.find('\n', pos_);
-        if (nl == std::string_view::npos || nl - pos_ > 256)
-            fail(at, "GLOBAL name not terminated");
+        if (nl == std::string_view::npos || nl - pos_ > 256) fail(at, "GLOBAL name not terminated");
         std::string_view v = b_.substr(pos_, nl - pos_);
         pos_ = nl + 1;
         return v;
@@ -290,12 +355,10 @@ private:
     }
     void adopt(size_t at, PyObject& parent, const PyRef& child)
     {
-        if (child.get() == &parent)
-            fail(at, "an object cannot contain itself");
+        if (child.get() == &parent) fail(at, "an object cannot contain itself");
         child->frozen = true;
         parent.depth = std::max(parent.depth, child->depth + 1);
-        if (parent.depth > kMaxDepth)
-            fail(at, "objects nested deeper than " + std::to_string(kMaxDepth));
+        if (parent.depth > kMaxDepth) fail(at, "objects nested deeper than " + std::to_string(kMaxDepth));
     }
     PyRef makeSeq(PyKind k, std::vector<PyRef> items)
     {
@@ -307,34 +370,28 @@ private:
     }
     void append(size_t at, const PyRef& list, const PyRef& v)
     {
-        if (list->kind != PyKind::List)
-            fail(at, "APPEND to a " + std::string(pyKindName(list->kind)));
-        if (list->frozen)
-            fail(at, "APPEND to a list that is already part of another object");
+        if (list->kind != PyKind::List) fail(at, "APPEND to a " + std::string(pyKindName(list->kind)));
+        if (list->frozen) fail(at, "APPEND to a list that is already part of another object");
         adopt(at, *list, v);
         list->items.push_back(v);
     }
     void setItem(size_t at, const PyRef& d, const PyRef& k, const PyRef& v)
     {
-        if (d->kind != PyKind::Dict)
-            fail(at, "SETITEM on a " + std::string(pyKindName(d->kind)));
-        if (d->frozen)
-            fail(at, "SETITEM on a dict that is already part of another object");
+        if (d->kind != PyKind::Dict) fail(at, "SETITEM on a " + std::string(pyKindName(d->kind)));
+        if (d->frozen) fail(at, "SETITEM on a dict that is already part of another object");
         adopt(at, *d, k);
         adopt(at, *d, v);
         d->dict.emplace_back(k, v);
     }
     void push(PyRef v)
     {
-        if (stack_.size() >= kMaxStack)
-            fail(pos_, "stack too deep");
+        if (stack_.size() >= kMaxStack) fail(pos_, "stack too deep");
         stack_.push_back(std::move(v));
     }
     void need(size_t at, size_t n) const
     {
         const size_t floor = marks_.empty() ? 0 : marks_.back();
-        if (stack_.size() < floor + n)
-            fail(at, "stack underflow");
+        if (stack_.size() < floor + n) fail(at, "stack underflow");
     }
     PyRef pop()
     {
@@ -349,8 +406,7 @@ private:
     }
     std::vector<PyRef> popToMark(size_t at)
     {
-        if (marks_.empty())
-            fail(at, "no MARK on the stack");
+        if (marks_.empty()) fail(at, "no MARK on the stack");
         const size_t m = marks_.back();
         marks_.pop_back();
         std::vector<PyRef> items(stack_.begin() + long(m), stack_.end());
@@ -360,18 +416,15 @@ private:
     PyRef memoGet(size_t at, uint64_t k) const
     {
         auto it = memo_.find(k);
-        if (it == memo_.end())
-            fail(at, "memo key " + std::to_string(k) + " was never stored");
+        if (it == memo_.end()) fail(at, "memo key " + std::to_string(k) + " was never stored");
         return it->second;
     }
 
     static bool intList(const PyRef& t, std::vector<int64_t>& out)
     {
-        if (t->kind != PyKind::Tuple && t->kind != PyKind::List)
-            return false;
+        if (t->kind != PyKind::Tuple && t->kind != PyKind::List) return false;
         for (const auto& v : t->items) {
-            if (v->kind != PyKind::Int)
-                return false;
+            if (v->kind != PyKind::Int) return false;
             out.push_back(v->i);
         }
         return true;
@@ -380,7 +433,8 @@ private:
     PyRef persistent(size_t at, const PyRef& pid)
     {
         const auto& it = pid->items;
-        if (pid->kind != PyKind::Tuple || it.size() != 5 || it[0]->kind != PyKind::Str || it[0]->s != "storage")
+        if (pid->kind != PyKind::Tuple || it.size() != 5 || it[0]->kind != PyKind::Str ||
+            it[0]->s != "storage")
             fail(at, "persistent id is not a ('storage', type, key, location, numel) tuple");
         if (it[1]->kind != PyKind::Global || !storageDType(it[1]->s))
             fail(at, "persistent id names no storage type");
@@ -396,13 +450,12 @@ private:
     PyRef reduce(size_t at, const PyRef& fn, const PyRef& args)
     {
         if (fn->kind != PyKind::Global)
-            fail(at, "REDUCE of a " + std::string(pyKindName(fn->kind)) + " (only allowed globals may be called)");
-        if (args->kind != PyKind::Tuple)
-            fail(at, "REDUCE arguments are not a tuple");
+            fail(at, "REDUCE of a " + std::string(pyKindName(fn->kind)) +
+                         " (only allowed globals may be called)");
+        if (args->kind != PyKind::Tuple) fail(at, "REDUCE arguments are not a tuple");
         const auto& a = args->items;
         if (fn->s == "collections.OrderedDict") {
-            if (!a.empty())
-                fail(at, "OrderedDict with constructor arguments is not supported");
+            if (!a.empty()) fail(at, "OrderedDict with constructor arguments is not supported");
             return make(PyKind::Dict);
         }
         if (fn->s == "torch._utils._rebuild_tensor_v2") {
@@ -417,8 +470,7 @@ private:
             return o;
         }
         if (fn->s == "torch._utils._rebuild_parameter") {
-            if (a.empty() || a[0]->kind != PyKind::Tensor)
-                fail(at, "_rebuild_parameter without a tensor");
+            if (a.empty() || a[0]->kind != PyKind::Tensor) fail(at, "_rebuild_parameter without a tensor");
             return a[0];
         }
         // Storage type tags are globals too, but calling one would construct an object.
@@ -431,18 +483,30 @@ private:
 std::string_view pyKindName(PyKind k)
 {
     switch (k) {
-    case PyKind::None: return "None";
-    case PyKind::Bool: return "bool";
-    case PyKind::Int: return "int";
-    case PyKind::Float: return "float";
-    case PyKind::Str: return "str";
-    case PyKind::Bytes: return "bytes";
-    case PyKind::Tuple: return "tuple";
-    case PyKind::List: return "list";
-    case PyKind::Dict: return "dict";
-    case PyKind::Global: return "global";
-    case PyKind::Storage: return "storage";
-    case PyKind::Tensor: return "tensor";
+    case PyKind::None:
+        return "None";
+    case PyKind::Bool:
+        return "bool";
+    case PyKind::Int:
+        return "int";
+    case PyKind::Float:
+        return "float";
+    case PyKind::Str:
+        return "str";
+    case PyKind::Bytes:
+        return "bytes";
+    case PyKind::Tuple:
+        return "tuple";
+    case PyKind::List:
+        return "list";
+    case PyKind::Dict:
+        return "dict";
+    case PyKind::Global:
+        return "global";
+    case PyKind::Storage:
+        return "storage";
+    case PyKind::Tensor:
+        return "tensor";
     }
     return "?";
 }

@@ -37,15 +37,15 @@ struct PyTensor
 struct PyObject
 {
     PyKind kind = PyKind::None;
-    int64_t i = 0;                            // Int, Bool
-    double f = 0;                             // Float
-    std::string s;                            // Str, Bytes, Global ("module.name")
-    std::vector<PyRef> items;                 // Tuple, List
+    int64_t i = 0;                             // Int, Bool
+    double f = 0;                              // Float
+    std::string s;                             // Str, Bytes, Global ("module.name")
+    std::vector<PyRef> items;                  // Tuple, List
     std::vector<std::pair<PyRef, PyRef>> dict; // Dict (insertion order)
-    PyStorage storage;                        // Storage
-    PyTensor tensor;                          // Tensor
-    int depth = 0;                            // nesting depth, bounded by the unpickler
-    bool frozen = false;                      // once placed inside another object it cannot change (no cycles)
+    PyStorage storage;                         // Storage
+    PyTensor tensor;                           // Tensor
+    int depth = 0;                             // nesting depth, bounded by the unpickler
+    bool frozen = false; // once placed inside another object it cannot change (no cycles)
 };
 
 // Unpickle a PyTorch checkpoint pickle (protocols 2-5 opcodes that state dicts use). Only these globals

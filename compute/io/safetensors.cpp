@@ -3,10 +3,9 @@
 
 #include "compute/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace loupe::compute {
@@ -22,12 +21,10 @@ int64_t jsonInt(const json& v, const std::string& label, const std::string& what
 {
     if (v.is_number_unsigned()) {
         const auto u = v.get<uint64_t>();
-        if (u > uint64_t(INT64_MAX))
-            throw Error(label, what + " is too large");
+        if (u > uint64_t(INT64_MAX)) throw Error(label, what + " is too large");
         return int64_t(u);
     }
-    if (v.is_number_integer())
-        return v.get<int64_t>();
+    if (v.is_number_integer()) return v.get<int64_t>();
     throw Error(label, what + " is not an integer");
 }
 
@@ -35,8 +32,7 @@ int64_t jsonInt(const json& v, const std::string& label, const std::string& what
 
 SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::string& label)
 {
-    if (size == 0)
-        throw Error(label, "empty file (not a safetensors file)");
+    if (size == 0) throw Error(label, "empty file (not a safetensors file)");
     if (size < 8)
         throw Error(label, "file too short for a safetensors header (" + std::to_string(size) + " bytes)");
     uint64_t n = 0;
@@ -47,8 +43,7 @@ SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::
     if (n > size - 8)
         throw Error(label, "header length " + std::to_string(n) + " runs past the end of the file (" +
                                std::to_string(size) + " bytes)");
-    if (n < 2)
-        throw Error(label, "header too short to be a JSON object");
+    if (n < 2) throw Error(label, "header too short to be a JSON object");
 
     const char* text = reinterpret_cast<const char*>(data + 8);
     // nlohmann keeps the last of duplicate keys silently; watch the top-level keys go by instead.
@@ -59,32 +54,32 @@ SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::
         header = json::parse(text, text + n, [&](int depth, json::parse_event_t ev, json& parsed) {
             if (depth == 1 && ev == json::parse_event_t::key && duplicate.empty()) {
                 const auto& k = parsed.get_ref<const std::string&>();
-                if (!seen.insert(k).second)
-                    duplicate = k;
+                if (!seen.insert(k).second) duplicate = k;
             }
             return true;
         });
     } catch (const json::exception& e) {
         throw Error(label, std::string("header is not valid JSON: ") + e.what());
     }
-    if (!duplicate.empty())
-        throw Error(label, "tensor name '" + duplicate + "' appears twice in the header");
-    if (!header.is_object())
-        throw Error(label, "header is not a JSON object");
+    if (!duplicate.empty()) throw Error(label, "tensor name '" + duplicate + "' appears twice in the header");
+    if (!header.is_object()) throw Error(label, "header is not a JSON object");
 
     SafetensorsHeader out;
     out.dataOffset = size_t(8 + n);
     const uint8_t* base = data + out.dataOffset;
     const uint64_t dataSize = size - out.dataOffset;
 
-    struct Span { uint64_t begin, end; size_t index; };
+    struct Span
+    {
+        uint64_t begin, end;
+        size_t index;
+    };
     std::vector<Span> spans;
     for (auto it = header.begin(); it != header.end(); ++it) {
         const std::string& name = it.key();
         const json& v = it.value();
         if (name == "__metadata__") {
-            if (!v.is_object())
-                throw Error(label, "__metadata__ is not an object");
+            if (!v.is_object()) throw Error(label, "__metadata__ is not an object");
             for (auto m = v.begin(); m != v.end(); ++m) {
                 if (!m.value().is_string())
                     throw Error(label, "__metadata__ value of '" + m.key() + "' is not a string");
@@ -93,27 +88,22 @@ SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::
             continue;
         }
         const std::string where = "tensor '" + name + "'";
-        if (!v.is_object())
-            throw Error(label, where + ": entry is not an object");
+        if (!v.is_object()) throw Error(label, where + ": entry is not an object");
         const auto dt = v.find("dtype");
         const auto sh = v.find("shape");
         const auto off = v.find("data_offsets");
-        if (dt == v.end() || !dt->is_string())
-            throw Error(label, where + ": missing or non-string dtype");
-        if (sh == v.end() || !sh->is_array())
-            throw Error(label, where + ": missing or non-array shape");
+        if (dt == v.end() || !dt->is_string()) throw Error(label, where + ": missing or non-string dtype");
+        if (sh == v.end() || !sh->is_array()) throw Error(label, where + ": missing or non-array shape");
         if (off == v.end() || !off->is_array() || off->size() != 2)
             throw Error(label, where + ": data_offsets must be an array of two integers");
         const auto dtype = dtypeFromSafetensors(dt->get_ref<const std::string&>());
-        if (!dtype)
-            throw Error(label, where + ": unknown dtype '" + dt->get<std::string>() + "'");
+        if (!dtype) throw Error(label, where + ": unknown dtype '" + dt->get<std::string>() + "'");
         TensorView t;
         t.name = name;
         t.dtype = *dtype;
         for (const json& d : *sh) {
             const int64_t dim = jsonInt(d, label, where + ": shape dimension");
-            if (dim < 0)
-                throw Error(label, where + ": negative dimension " + std::to_string(dim));
+            if (dim < 0) throw Error(label, where + ": negative dimension " + std::to_string(dim));
             t.shape.push_back(dim);
         }
         const int64_t b = jsonInt((*off)[0], label, where + ": data offset");
@@ -126,8 +116,7 @@ SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::
                                    " lies outside the data region (" + std::to_string(dataSize) + " bytes)");
         const size_t es = dtypeSize(t.dtype);
         const auto numel = checkedNumel(t.shape, es);
-        if (!numel)
-            throw Error(label, where + ": shape overflows");
+        if (!numel) throw Error(label, where + ": shape overflows");
         if (*numel * es != uint64_t(e - b))
             throw Error(label, where + ": shape x dtype size is " + std::to_string(*numel * es) +
                                    " bytes but data_offsets span " + std::to_string(e - b));
@@ -144,8 +133,7 @@ SafetensorsHeader parseSafetensors(const uint8_t* data, size_t size, const std::
     uint64_t cursor = 0;
     for (const Span& s : spans) {
         const std::string& nm = out.tensors[s.index].name;
-        if (s.begin < cursor)
-            throw Error(label, "tensor '" + nm + "' overlaps the previous tensor's data");
+        if (s.begin < cursor) throw Error(label, "tensor '" + nm + "' overlaps the previous tensor's data");
         if (s.begin > cursor)
             throw Error(label, "gap of " + std::to_string(s.begin - cursor) + " bytes before tensor '" + nm +
                                    "' in the data region");
@@ -174,15 +162,13 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path)
 const TensorView* SafetensorsFile::find(std::string_view name) const
 {
     for (const auto& t : header_.tensors)
-        if (t.name == name)
-            return &t;
+        if (t.name == name) return &t;
     return nullptr;
 }
 
 const TensorView& SafetensorsFile::tensor(std::string_view name) const
 {
-    if (const TensorView* t = find(name))
-        return *t;
+    if (const TensorView* t = find(name)) return *t;
     throw Error(path().string(), "no tensor named '" + std::string(name) + "'");
 }
 

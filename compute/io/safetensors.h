@@ -20,8 +20,8 @@ namespace loupe::compute {
 struct SafetensorsHeader
 {
     std::map<std::string, std::string> metadata; // "__metadata__" (string -> string)
-    std::vector<TensorView> tensors;              // in file order (by data offset); data points into the buffer
-    size_t dataOffset = 0;                        // start of the data region in the buffer
+    std::vector<TensorView> tensors; // in file order (by data offset); data points into the buffer
+    size_t dataOffset = 0;           // start of the data region in the buffer
 };
 
 // Parse and validate a safetensors image held in memory. `label` names it in error messages (a path).

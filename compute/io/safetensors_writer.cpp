@@ -4,11 +4,10 @@
 #include "compute/error.h"
 #include "compute/io/tensor_view.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 namespace loupe::compute {
@@ -16,41 +15,46 @@ namespace loupe::compute {
 const char* safetensorsDTypeName(DType t)
 {
     switch (t) {
-    case DType::F32: return "F32";
-    case DType::F16: return "F16";
-    case DType::BF16: return "BF16";
-    case DType::I32: return "I32";
-    case DType::I64: return "I64";
-    case DType::U8: return "U8";
-    case DType::F64: return "F64";
-    case DType::Bool: return "BOOL";
+    case DType::F32:
+        return "F32";
+    case DType::F16:
+        return "F16";
+    case DType::BF16:
+        return "BF16";
+    case DType::I32:
+        return "I32";
+    case DType::I64:
+        return "I64";
+    case DType::U8:
+        return "U8";
+    case DType::F64:
+        return "F64";
+    case DType::Bool:
+        return "BOOL";
     }
     return "?";
 }
 
-void SafetensorsWriter::add(const std::string& name, DType dtype, std::vector<int64_t> shape, const void* data,
-                            size_t nbytes)
+void SafetensorsWriter::add(const std::string& name, DType dtype, std::vector<int64_t> shape,
+                            const void* data, size_t nbytes)
 {
     if (name.empty() || name == "__metadata__")
         throw Error("safetensors writer", "invalid tensor name '" + name + "'");
-    if (tensors_.count(name))
-        throw Error("safetensors writer", "tensor '" + name + "' added twice");
+    if (tensors_.count(name)) throw Error("safetensors writer", "tensor '" + name + "' added twice");
     const size_t es = dtypeSize(dtype);
     const auto n = checkedNumel(shape, es);
     if (!n || *n * es != nbytes)
         throw Error("safetensors writer", "tensor '" + name + "': byte count does not match shape x dtype");
     Entry e{dtype, std::move(shape), {}};
     e.bytes.resize(nbytes);
-    if (nbytes)
-        std::memcpy(e.bytes.data(), data, nbytes);
+    if (nbytes) std::memcpy(e.bytes.data(), data, nbytes);
     tensors_.emplace(name, std::move(e));
 }
 
 void SafetensorsWriter::addF32(const std::string& name, std::vector<int64_t> shape, const float* data)
 {
     const auto n = checkedNumel(shape, 4);
-    if (!n)
-        throw Error("safetensors writer", "tensor '" + name + "': invalid shape");
+    if (!n) throw Error("safetensors writer", "tensor '" + name + "': invalid shape");
     add(name, DType::F32, std::move(shape), data, size_t(*n) * 4);
 }
 
@@ -82,8 +86,7 @@ std::vector<uint8_t> SafetensorsWriter::serialize() const
     std::memcpy(out.data() + 8, text.data(), text.size());
     size_t pos = 8 + text.size();
     for (const auto& [name, e] : tensors_) {
-        if (!e.bytes.empty())
-            std::memcpy(out.data() + pos, e.bytes.data(), e.bytes.size());
+        if (!e.bytes.empty()) std::memcpy(out.data() + pos, e.bytes.data(), e.bytes.size());
         pos += e.bytes.size();
     }
     return out;
@@ -95,13 +98,11 @@ void SafetensorsWriter::write(const std::filesystem::path& path) const
     std::filesystem::path tmp = path;
     tmp += ".tmp-" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error(path.string(), std::string("cannot create: ") + std::strerror(errno));
+    if (fd < 0) throw Error(path.string(), std::string("cannot create: ") + std::strerror(errno));
     size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             const int e = errno;
             ::close(fd);
@@ -120,7 +121,8 @@ void SafetensorsWriter::write(const std::filesystem::path& path) const
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const int e = errno;
         ::unlink(tmp.c_str());
-        throw Error(path.string(), std::string("cannot rename temporary file into place: ") + std::strerror(e));
+        throw Error(path.string(),
+                    std::string("cannot rename temporary file into place: ") + std::strerror(e));
     }
 }
 

@@ -20,7 +20,8 @@ class SafetensorsWriter
 public:
     void setMetadata(const std::string& key, const std::string& value) { metadata_[key] = value; }
     // Throws Error if the name is taken, empty or "__metadata__", or bytes does not match shape x dtype.
-    void add(const std::string& name, DType dtype, std::vector<int64_t> shape, const void* data, size_t nbytes);
+    void add(const std::string& name, DType dtype, std::vector<int64_t> shape, const void* data,
+             size_t nbytes);
     void addF32(const std::string& name, std::vector<int64_t> shape, const float* data);
     bool contains(const std::string& name) const { return tensors_.count(name) != 0; }
     size_t size() const { return tensors_.size(); }

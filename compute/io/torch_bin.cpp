@@ -23,8 +23,7 @@ struct Builder
     void walk(const PyObject& dict, const std::string& namePrefix)
     {
         for (const auto& [k, v] : dict.dict) {
-            if (k->kind != PyKind::Str)
-                continue; // torch only uses string keys for parameters
+            if (k->kind != PyKind::Str) continue; // torch only uses string keys for parameters
             const std::string name = namePrefix + k->s;
             if (v->kind == PyKind::Tensor)
                 addTensor(name, v->tensor);
@@ -36,23 +35,19 @@ struct Builder
     void addTensor(const std::string& name, const PyTensor& t)
     {
         const std::string where = "tensor '" + name + "'";
-        if (!names.insert(name).second)
-            throw Error(label, where + " appears twice");
+        if (!names.insert(name).second) throw Error(label, where + " appears twice");
         const size_t es = dtypeSize(t.storage.dtype);
         const std::string entry = prefix + "data/" + t.storage.key;
         const ZipReader::Entry* e = zip.find(entry);
-        if (!e)
-            throw Error(label, where + ": storage '" + entry + "' is missing from the archive");
+        if (!e) throw Error(label, where + ": storage '" + entry + "' is missing from the archive");
         const std::string_view bytes = zip.bytes(*e);
         const auto storageNumel = checkedNumel({t.storage.numel}, es);
         if (!storageNumel || *storageNumel * es > bytes.size())
             throw Error(label, where + ": storage '" + entry + "' holds " + std::to_string(bytes.size()) +
                                    " bytes, fewer than its " + std::to_string(t.storage.numel) + " elements");
         const auto numel = checkedNumel(t.shape, es);
-        if (!numel)
-            throw Error(label, where + ": shape has negative or overflowing dimensions");
-        if (t.offset < 0)
-            throw Error(label, where + ": negative storage offset");
+        if (!numel) throw Error(label, where + ": shape has negative or overflowing dimensions");
+        if (t.offset < 0) throw Error(label, where + ": negative storage offset");
 
         TensorView v;
         v.name = name;
@@ -69,16 +64,13 @@ struct Builder
         bool contiguous = true;
         uint64_t expect = 1;
         for (size_t d = t.shape.size(); d-- > 0;) {
-            if (t.stride[d] < 0)
-                throw Error(label, where + ": negative stride");
+            if (t.stride[d] < 0) throw Error(label, where + ": negative stride");
             const uint64_t span = uint64_t(t.shape[d] - 1);
             if (t.stride[d] != 0 && span > (uint64_t(1) << 62) / uint64_t(t.stride[d]))
                 throw Error(label, where + ": strides overflow");
             extent += span * uint64_t(t.stride[d]);
-            if (extent > (uint64_t(1) << 62))
-                throw Error(label, where + ": strides overflow");
-            if (t.shape[d] != 1 && uint64_t(t.stride[d]) != expect)
-                contiguous = false;
+            if (extent > (uint64_t(1) << 62)) throw Error(label, where + ": strides overflow");
+            if (t.shape[d] != 1 && uint64_t(t.stride[d]) != expect) contiguous = false;
             expect *= uint64_t(t.shape[d]);
         }
         if (extent >= uint64_t(t.storage.numel))
@@ -96,8 +88,7 @@ struct Builder
                     src += uint64_t(idx[d]) * uint64_t(t.stride[d]);
                 std::memcpy(buf->data() + i * es, base + src * es, es);
                 for (size_t d = idx.size(); d-- > 0;) {
-                    if (++idx[d] < t.shape[d])
-                        break;
+                    if (++idx[d] < t.shape[d]) break;
                     idx[d] = 0;
                 }
             }
@@ -112,8 +103,7 @@ struct Builder
 
 TorchBinContents readTorchBin(const uint8_t* data, size_t size, const std::string& label)
 {
-    if (size == 0)
-        throw Error(label, "empty file");
+    if (size == 0) throw Error(label, "empty file");
     if (!looksLikeZip(data, size)) {
         if (size >= 2 && data[0] == 0x80)
             throw Error(label, "legacy (pre-1.6, non-zip) torch.save format is not supported; re-save the "
@@ -130,8 +120,7 @@ TorchBinContents readTorchBin(const uint8_t* data, size_t size, const std::strin
             break;
         }
     }
-    if (!pkl)
-        throw Error(label, "archive has no <folder>/data.pkl entry (not a torch.save file)");
+    if (!pkl) throw Error(label, "archive has no <folder>/data.pkl entry (not a torch.save file)");
     PyRef root = unpickle(zip.bytes(*pkl), label + " (" + pkl->name + ")");
     if (root->kind != PyKind::Dict)
         throw Error(label, "checkpoint pickle holds a " + std::string(pyKindName(root->kind)) +

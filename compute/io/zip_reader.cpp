@@ -52,8 +52,7 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
     : data_(data), size_(size), label_(std::move(label))
 {
     const Cursor c{data_, size_, label_};
-    if (size_ < 22)
-        throw Error(label_, "zip: file too short to be an archive");
+    if (size_ < 22) throw Error(label_, "zip: file too short to be an archive");
     // The end-of-central-directory record sits in the last 22 + 65535 (comment) bytes.
     uint64_t eocd = UINT64_MAX;
     const uint64_t lowest = size_ >= 22 + 65535 ? size_ - 22 - 65535 : 0;
@@ -82,7 +81,8 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
     c.need(cdOffset, cdSize, "central directory");
     // Each central record is at least 46 bytes: a count beyond that is a lie we need not allocate for.
     if (count > cdSize / 46)
-        throw Error(label_, "zip: entry count " + std::to_string(count) + " does not fit the central directory");
+        throw Error(label_,
+                    "zip: entry count " + std::to_string(count) + " does not fit the central directory");
 
     std::unordered_set<std::string> names;
     uint64_t p = cdOffset;
@@ -100,10 +100,10 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
         const uint16_t commentLen = c.u16(p + 32);
         uint64_t localOffset = c.u32(p + 42);
         if (p + 46 + nameLen + extraLen + commentLen > cdEnd)
-            throw Error(label_, "zip: central directory record " + std::to_string(i) + " overruns the directory");
+            throw Error(label_,
+                        "zip: central directory record " + std::to_string(i) + " overruns the directory");
         e.name.assign(reinterpret_cast<const char*>(data_ + p + 46), nameLen);
-        if (flags & 1)
-            throw Error(label_, "zip: entry '" + e.name + "' is encrypted");
+        if (flags & 1) throw Error(label_, "zip: entry '" + e.name + "' is encrypted");
         // zip64 extended information: present fields replace the 0xffffffff placeholders, in this order.
         for (uint64_t x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
             const uint16_t id = c.u16(x);
@@ -114,22 +114,17 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
                 uint64_t q = x + 4;
                 const uint64_t qEnd = q + len;
                 auto take = [&](uint64_t& field) {
-                    if (q + 8 > qEnd)
-                        throw Error(label_, "zip: short zip64 field in entry '" + e.name + "'");
+                    if (q + 8 > qEnd) throw Error(label_, "zip: short zip64 field in entry '" + e.name + "'");
                     field = c.u64(q);
                     q += 8;
                 };
-                if (e.size == 0xffffffff)
-                    take(e.size);
-                if (e.compressedSize == 0xffffffff)
-                    take(e.compressedSize);
-                if (localOffset == 0xffffffff)
-                    take(localOffset);
+                if (e.size == 0xffffffff) take(e.size);
+                if (e.compressedSize == 0xffffffff) take(e.compressedSize);
+                if (localOffset == 0xffffffff) take(localOffset);
             }
             x += 4 + len;
         }
-        if (!names.insert(e.name).second)
-            throw Error(label_, "zip: entry '" + e.name + "' appears twice");
+        if (!names.insert(e.name).second) throw Error(label_, "zip: entry '" + e.name + "' appears twice");
         // The local header repeats name and extra lengths (they may differ from the central copy).
         if (c.u32(localOffset) != kLocalSig)
             throw Error(label_, "zip: entry '" + e.name + "' has no local header at its offset");
@@ -138,7 +133,8 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
         e.dataOffset = localOffset + 30 + localName + localExtra;
         c.need(e.dataOffset, e.compressedSize, ("data of entry '" + e.name + "'").c_str());
         if (e.method == 0 && e.compressedSize != e.size)
-            throw Error(label_, "zip: stored entry '" + e.name + "' has different compressed and plain sizes");
+            throw Error(label_,
+                        "zip: stored entry '" + e.name + "' has different compressed and plain sizes");
         entries_.push_back(std::move(e));
         p += 46 + nameLen + extraLen + commentLen;
     }
@@ -147,8 +143,7 @@ ZipReader::ZipReader(const uint8_t* data, size_t size, std::string label)
 const ZipReader::Entry* ZipReader::find(std::string_view name) const
 {
     for (const auto& e : entries_)
-        if (e.name == name)
-            return &e;
+        if (e.name == name) return &e;
     return nullptr;
 }
 
@@ -162,8 +157,7 @@ std::string_view ZipReader::bytes(const Entry& e) const
 
 std::string_view ZipReader::bytes(std::string_view name) const
 {
-    if (const Entry* e = find(name))
-        return bytes(*e);
+    if (const Entry* e = find(name)) return bytes(*e);
     throw Error(label_, "zip: no entry named '" + std::string(name) + "'");
 }
 

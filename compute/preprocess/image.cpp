@@ -11,9 +11,11 @@ namespace loupe::compute {
 RgbImage toRgb(const ImageU8& in)
 {
     if (in.width <= 0 || in.height <= 0 || !in.data)
-        throw Error("image", "empty image (" + std::to_string(in.width) + "x" + std::to_string(in.height) + ")");
+        throw Error("image",
+                    "empty image (" + std::to_string(in.width) + "x" + std::to_string(in.height) + ")");
     if (in.channels != 1 && in.channels != 3 && in.channels != 4)
-        throw Error("image", std::to_string(in.channels) + " channels; expected 1 (grey), 3 (RGB) or 4 (RGBA)");
+        throw Error("image",
+                    std::to_string(in.channels) + " channels; expected 1 (grey), 3 (RGB) or 4 (RGBA)");
     if (in.stride < size_t(in.width) * size_t(in.channels))
         throw Error("image", "row stride smaller than a row");
     RgbImage out;

@@ -10,7 +10,10 @@ namespace loupe::compute {
 namespace {
 
 // Python's floor division, which transformers' center_crop uses for its offsets.
-int floorDiv2(int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
+int floorDiv2(int v)
+{
+    return v >= 0 ? v / 2 : -((-v + 1) / 2);
+}
 
 // transformers' center_crop: crop when the image is large enough, else zero-pad around it first.
 RgbImage centerCrop(const RgbImage& in, int ch, int cw)
@@ -28,12 +31,10 @@ RgbImage centerCrop(const RgbImage& in, int ch, int cw)
     // Output pixel (y, x) is padded-image pixel (top + y, left + x) = input pixel minus the padding.
     for (int y = 0; y < ch; ++y) {
         const int sy = top + y - padTop;
-        if (sy < 0 || sy >= in.height)
-            continue;
+        if (sy < 0 || sy >= in.height) continue;
         for (int x = 0; x < cw; ++x) {
             const int sx = left + x - padLeft;
-            if (sx < 0 || sx >= in.width)
-                continue;
+            if (sx < 0 || sx >= in.width) continue;
             for (int c = 0; c < 3; ++c)
                 out.rgb[(size_t(y) * size_t(cw) + size_t(x)) * 3 + size_t(c)] =
                     in.rgb[(size_t(sy) * size_t(in.width) + size_t(sx)) * 3 + size_t(c)];
@@ -47,10 +48,10 @@ RgbImage centerCrop(const RgbImage& in, int ch, int cw)
 std::array<int, 2> resizedSize(int height, int width, const ImageProcessorConfig& c)
 {
     using Mode = ImageProcessorConfig::ResizeMode;
-    if (!c.doResize)
-        return {height, width};
+    if (!c.doResize) return {height, width};
     switch (c.resizeMode) {
-    case Mode::Exact: return {c.sizeHeight, c.sizeWidth};
+    case Mode::Exact:
+        return {c.sizeHeight, c.sizeWidth};
     case Mode::ShortestEdge: {
         const bool wide = width > height;
         const int shortSide = wide ? height : width, longSide = wide ? width : height;
@@ -74,13 +75,12 @@ PreprocessedImage preprocess(const ImageU8& image, const ImageProcessorConfig& c
     if (c.doResize) {
         const auto [h, w] = resizedSize(img.height, img.width, c);
         if (h <= 0 || w <= 0)
-            throw Error("preprocess", "image of " + std::to_string(img.width) + "x" + std::to_string(img.height) +
-                                          " resizes to nothing");
+            throw Error("preprocess", "image of " + std::to_string(img.width) + "x" +
+                                          std::to_string(img.height) + " resizes to nothing");
         img = resizePil(img, w, h, c.resample);
     }
     out.reshapedInputSize = {img.height, img.width};
-    if (c.doCenterCrop)
-        img = centerCrop(img, c.cropHeight, c.cropWidth);
+    if (c.doCenterCrop) img = centerCrop(img, c.cropHeight, c.cropWidth);
 
     const int h = img.height, w = img.width;
     out.height = c.doPad ? std::max(h, c.padHeight) : h;
@@ -97,8 +97,7 @@ PreprocessedImage preprocess(const ImageU8& image, const ImageProcessorConfig& c
                 const uint8_t u = img.rgb[(size_t(y) * size_t(w) + size_t(x)) * 3 + size_t(ch)];
                 // Rescale in float64 then cast, normalise in float32: transformers' numpy dtypes.
                 float v = c.doRescale ? float(double(u) * c.rescaleFactor) : float(u);
-                if (c.doNormalize)
-                    v = (v - c.mean[size_t(ch)]) / c.std[size_t(ch)];
+                if (c.doNormalize) v = (v - c.mean[size_t(ch)]) / c.std[size_t(ch)];
                 plane[size_t(y) * size_t(out.width) + size_t(x)] = v;
             }
         }

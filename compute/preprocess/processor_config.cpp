@@ -29,8 +29,7 @@ struct Reader
     void boolean(const char* field, bool& out) const
     {
         if (const json* v = get(field)) {
-            if (!v->is_boolean())
-                bad(field, "must be true or false, got " + v->dump());
+            if (!v->is_boolean()) bad(field, "must be true or false, got " + v->dump());
             out = v->get<bool>();
         }
     }
@@ -44,8 +43,7 @@ struct Reader
     void hw(const char* field, int& h, int& w) const
     {
         const json* v = get(field);
-        if (!v)
-            return;
+        if (!v) return;
         if (v->is_number()) {
             h = w = dim(*v, field);
             return;
@@ -58,8 +56,7 @@ struct Reader
     void triple(const char* field, std::array<float, 3>& out) const
     {
         const json* v = get(field);
-        if (!v)
-            return;
+        if (!v) return;
         if (v->is_number()) {
             out.fill(v->get<float>());
             return;
@@ -67,12 +64,10 @@ struct Reader
         if (!v->is_array() || v->size() != 3)
             bad(field, "must be a list of 3 numbers (one per RGB channel), got " + v->dump());
         for (size_t i = 0; i < 3; ++i) {
-            if (!(*v)[i].is_number())
-                bad(field, "must be a list of 3 numbers, got " + v->dump());
+            if (!(*v)[i].is_number()) bad(field, "must be a list of 3 numbers, got " + v->dump());
             // transformers casts mean/std to the image's float32 before normalising.
             out[i] = (*v)[i].get<float>();
-            if (!std::isfinite(out[i]))
-                bad(field, "must be finite");
+            if (!std::isfinite(out[i])) bad(field, "must be finite");
         }
     }
 };
@@ -81,8 +76,7 @@ struct Reader
 
 ImageProcessorConfig ImageProcessorConfig::fromJson(const json& j, const std::string& source)
 {
-    if (!j.is_object())
-        throw Error(source, "is not a JSON object");
+    if (!j.is_object()) throw Error(source, "is not a JSON object");
     ImageProcessorConfig c;
     const Reader r{j, source};
     if (const json* t = r.get("image_processor_type"); t && t->is_string())
@@ -156,8 +150,7 @@ ImageProcessorConfig ImageProcessorConfig::fromJson(const json& j, const std::st
     r.triple("image_std", c.std);
     if (c.doNormalize)
         for (float s : c.std)
-            if (s == 0.0f)
-                r.bad("image_std", "has a zero entry (division by zero when normalising)");
+            if (s == 0.0f) r.bad("image_std", "has a zero entry (division by zero when normalising)");
     return c;
 }
 

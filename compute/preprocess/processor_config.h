@@ -3,10 +3,9 @@
 
 #include "compute/preprocess/resample.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace loupe::compute {

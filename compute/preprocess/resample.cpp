@@ -17,38 +17,36 @@ constexpr int kPrecisionBits = 32 - 8 - 2;
 // The kernels, written in the same arithmetic order as Pillow's so the double results round alike.
 double bilinear(double x)
 {
-    if (x < 0.0)
-        x = -x;
+    if (x < 0.0) x = -x;
     return x < 1.0 ? 1.0 - x : 0.0;
 }
 double bicubic(double x)
 {
     constexpr double a = -0.5; // Keys' cubic, as Pillow
-    if (x < 0.0)
-        x = -x;
-    if (x < 1.0)
-        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
-    if (x < 2.0)
-        return (((x - 5) * x + 8) * x - 4) * a;
+    if (x < 0.0) x = -x;
+    if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+    if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
     return 0.0;
 }
-double box(double x) { return (x > -0.5 && x <= 0.5) ? 1.0 : 0.0; }
+double box(double x)
+{
+    return (x > -0.5 && x <= 0.5) ? 1.0 : 0.0;
+}
 double sinc(double x)
 {
-    if (x == 0.0)
-        return 1.0;
+    if (x == 0.0) return 1.0;
     x *= M_PI;
     return std::sin(x) / x;
 }
-double lanczos(double x) { return (-3.0 <= x && x < 3.0) ? sinc(x) * sinc(x / 3) : 0.0; }
+double lanczos(double x)
+{
+    return (-3.0 <= x && x < 3.0) ? sinc(x) * sinc(x / 3) : 0.0;
+}
 double hamming(double x)
 {
-    if (x < 0.0)
-        x = -x;
-    if (x == 0.0)
-        return 1.0;
-    if (x >= 1.0)
-        return 0.0;
+    if (x < 0.0) x = -x;
+    if (x == 0.0) return 1.0;
+    if (x >= 1.0) return 0.0;
     x = x * M_PI;
     return std::sin(x) / x * (0.54 + 0.46 * std::cos(x));
 }
@@ -62,12 +60,18 @@ struct Filter
 Filter filterFor(Resample r)
 {
     switch (r) {
-    case Resample::Bilinear: return {bilinear, 1.0};
-    case Resample::Bicubic: return {bicubic, 2.0};
-    case Resample::Box: return {box, 0.5};
-    case Resample::Lanczos: return {lanczos, 3.0};
-    case Resample::Hamming: return {hamming, 1.0};
-    case Resample::Nearest: break;
+    case Resample::Bilinear:
+        return {bilinear, 1.0};
+    case Resample::Bicubic:
+        return {bicubic, 2.0};
+    case Resample::Box:
+        return {box, 0.5};
+    case Resample::Lanczos:
+        return {lanczos, 3.0};
+    case Resample::Hamming:
+        return {hamming, 1.0};
+    case Resample::Nearest:
+        break;
     }
     throw Error("resize", "no convolution filter for nearest-neighbour resampling");
 }
@@ -95,11 +99,9 @@ Taps precompute(int inSize, int outSize, const Filter& f)
         const double center = (xx + 0.5) * scale;
         const double ss = 1.0 / filterscale;
         int xmin = int(center - support + 0.5); // truncation, as Pillow's (int) cast
-        if (xmin < 0)
-            xmin = 0;
+        if (xmin < 0) xmin = 0;
         int xmax = int(center + support + 0.5);
-        if (xmax > inSize)
-            xmax = inSize;
+        if (xmax > inSize) xmax = inSize;
         xmax -= xmin;
         double ww = 0.0;
         for (int x = 0; x < xmax; ++x) {
@@ -191,35 +193,36 @@ RgbImage nearest(const RgbImage& in, int width, int height)
 const char* resampleName(Resample r)
 {
     switch (r) {
-    case Resample::Nearest: return "nearest";
-    case Resample::Lanczos: return "lanczos";
-    case Resample::Bilinear: return "bilinear";
-    case Resample::Bicubic: return "bicubic";
-    case Resample::Box: return "box";
-    case Resample::Hamming: return "hamming";
+    case Resample::Nearest:
+        return "nearest";
+    case Resample::Lanczos:
+        return "lanczos";
+    case Resample::Bilinear:
+        return "bilinear";
+    case Resample::Bicubic:
+        return "bicubic";
+    case Resample::Box:
+        return "box";
+    case Resample::Hamming:
+        return "hamming";
     }
     return "?";
 }
 
 RgbImage resizePil(const RgbImage& in, int width, int height, Resample filter)
 {
-    if (in.width <= 0 || in.height <= 0)
-        throw Error("resize", "empty input image");
+    if (in.width <= 0 || in.height <= 0) throw Error("resize", "empty input image");
     if (width <= 0 || height <= 0 || width > (1 << 16) || height > (1 << 16))
         throw Error("resize", "bad target size " + std::to_string(width) + "x" + std::to_string(height));
-    if (width == in.width && height == in.height)
-        return in;
-    if (filter == Resample::Nearest)
-        return nearest(in, width, height);
+    if (width == in.width && height == in.height) return in;
+    if (filter == Resample::Nearest) return nearest(in, width, height);
     const Filter f = filterFor(filter);
     const bool needH = width != in.width;
     const bool needV = height != in.height;
     const Taps th = precompute(in.width, width, f);
     const Taps tv = precompute(in.height, height, f);
-    if (!needV)
-        return horizontal(in, 0, in.height, width, th);
-    if (!needH)
-        return vertical(in, 0, height, tv);
+    if (!needV) return horizontal(in, 0, in.height, width, th);
+    if (!needH) return vertical(in, 0, height, tv);
     // Only the input rows the vertical pass reads go through the horizontal pass.
     const int firstRow = tv.first.front();
     const int lastRow = tv.first.back() + tv.count.back();

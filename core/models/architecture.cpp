@@ -32,8 +32,7 @@ QStringList supportedArchitectures()
 {
     QStringList out;
     for (const auto& s : knownArchitectures())
-        if (s.supported)
-            out << QString::fromLatin1(s.architecture);
+        if (s.supported) out << QString::fromLatin1(s.architecture);
     return out;
 }
 
@@ -42,16 +41,14 @@ namespace {
 const ArchitectureSpec* byArchitecture(const QString& name)
 {
     for (const auto& s : knownArchitectures())
-        if (name == QLatin1String(s.architecture))
-            return &s;
+        if (name == QLatin1String(s.architecture)) return &s;
     return nullptr;
 }
 
 const ArchitectureSpec* byModelType(const QString& type)
 {
     for (const auto& s : knownArchitectures())
-        if (type == QLatin1String(s.modelType))
-            return &s;
+        if (type == QLatin1String(s.modelType)) return &s;
     return nullptr;
 }
 
@@ -74,11 +71,9 @@ DetectedArchitecture detectArchitectureFromJson(const QByteArray& configJson, co
     QStringList listed;
     for (const auto& v : cfg.value("architectures").toArray()) {
         listed << v.toString();
-        if (!spec)
-            spec = byArchitecture(v.toString());
+        if (!spec) spec = byArchitecture(v.toString());
     }
-    if (!spec && listed.isEmpty() && !d.modelType.isEmpty())
-        spec = byModelType(d.modelType);
+    if (!spec && listed.isEmpty() && !d.modelType.isEmpty()) spec = byModelType(d.modelType);
     const QString what = listed.isEmpty() ? QStringLiteral("model_type '%1'").arg(d.modelType)
                                           : QStringLiteral("architecture '%1'").arg(listed.join("', '"));
     if (!spec) {
@@ -91,8 +86,7 @@ DetectedArchitecture detectArchitectureFromJson(const QByteArray& configJson, co
         return d;
     }
     d.architecture = QString::fromLatin1(spec->architecture);
-    if (d.modelType.isEmpty())
-        d.modelType = QString::fromLatin1(spec->modelType);
+    if (d.modelType.isEmpty()) d.modelType = QString::fromLatin1(spec->modelType);
     d.task = QString::fromLatin1(spec->task);
     d.numLabels = cfg.value("id2label").toObject().size();
     return d;

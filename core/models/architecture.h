@@ -3,7 +3,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 namespace loupe::core {
@@ -27,8 +26,8 @@ struct DetectedArchitecture
     QString architecture; // empty when detection failed
     QString modelType;
     QString task;
-    int numLabels = 0;    // entries of id2label (0 for models without a classifier)
-    QString error;        // set when the folder cannot be used: names config.json and the reason
+    int numLabels = 0; // entries of id2label (0 for models without a classifier)
+    QString error;     // set when the folder cannot be used: names config.json and the reason
 
     bool ok() const { return error.isEmpty(); }
 };

@@ -4,7 +4,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
 #include <algorithm>
 
 namespace loupe::core {
@@ -12,12 +11,9 @@ namespace loupe::core {
 QString hfHubCacheDir(const QProcessEnvironment& env)
 {
     auto var = [&](const char* name) { return env.value(QLatin1String(name)); };
-    if (!var("HF_HUB_CACHE").isEmpty())
-        return var("HF_HUB_CACHE");
-    if (!var("HUGGINGFACE_HUB_CACHE").isEmpty())
-        return var("HUGGINGFACE_HUB_CACHE");
-    if (!var("HF_HOME").isEmpty())
-        return QDir(var("HF_HOME")).filePath("hub");
+    if (!var("HF_HUB_CACHE").isEmpty()) return var("HF_HUB_CACHE");
+    if (!var("HUGGINGFACE_HUB_CACHE").isEmpty()) return var("HUGGINGFACE_HUB_CACHE");
+    if (!var("HF_HOME").isEmpty()) return QDir(var("HF_HOME")).filePath("hub");
     const QString xdg = var("XDG_CACHE_HOME");
     const QString cache = xdg.isEmpty() ? QDir(var("HOME")).filePath(".cache") : xdg;
     return QDir(cache).filePath("huggingface/hub");
@@ -28,8 +24,7 @@ namespace {
 bool hasWeights(const QDir& snapshot)
 {
     for (const char* f : {"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"})
-        if (QFileInfo::exists(snapshot.filePath(QLatin1String(f))))
-            return true;
+        if (QFileInfo::exists(snapshot.filePath(QLatin1String(f)))) return true;
     return false;
 }
 
@@ -46,8 +41,7 @@ QMultiHash<QString, QString> readRefs(const QDir& repo)
             queue << f;
     for (const QFileInfo& f : queue) {
         QFile file(f.absoluteFilePath());
-        if (f.size() > 256 || !file.open(QIODevice::ReadOnly))
-            continue;
+        if (f.size() > 256 || !file.open(QIODevice::ReadOnly)) continue;
         const QString rev = QString::fromUtf8(file.readAll()).trimmed();
         byRevision.insert(rev, f.absoluteFilePath().mid(root.size()));
     }
@@ -60,9 +54,11 @@ QList<CachedModel> discoverCachedModels(const QString& cacheDir)
 {
     QList<CachedModel> out;
     const QDir cache(cacheDir);
-    for (const QString& repoDir : cache.entryList({"models--*"}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+    for (const QString& repoDir :
+         cache.entryList({"models--*"}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         // models--org--name -> org/name (names cannot contain "--" on the hub, so this is unambiguous)
-        const QString repoId = repoDir.mid(int(qstrlen("models--"))).replace(QLatin1String("--"), QLatin1String("/"));
+        const QString repoId =
+            repoDir.mid(int(qstrlen("models--"))).replace(QLatin1String("--"), QLatin1String("/"));
         const QDir repo(cache.filePath(repoDir));
         const auto refs = readRefs(repo);
         const QDir snapshots(repo.filePath("snapshots"));

@@ -18,11 +18,11 @@ QString hfHubCacheDir(const QProcessEnvironment& env = QProcessEnvironment::syst
 // One snapshot of a model repository in the cache: CACHE/models--ORG--NAME/snapshots/REVISION/.
 struct CachedModel
 {
-    QString repoId;       // "org/name" (or "name" for repositories without an organisation)
-    QString revision;     // snapshot folder name (a commit hash)
-    QStringList refs;     // refs/* names pointing at this revision ("main", ...)
-    QString path;         // the snapshot folder: a checkpoint folder Loupe can open
-    bool hasWeights = false; // model.safetensors, its index, or pytorch_model.bin present
+    QString repoId;                    // "org/name" (or "name" for repositories without an organisation)
+    QString revision;                  // snapshot folder name (a commit hash)
+    QStringList refs;                  // refs/* names pointing at this revision ("main", ...)
+    QString path;                      // the snapshot folder: a checkpoint folder Loupe can open
+    bool hasWeights = false;           // model.safetensors, its index, or pytorch_model.bin present
     DetectedArchitecture architecture; // from config.json; error set for unusable snapshots
 };
 

@@ -8,7 +8,6 @@
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <filesystem>
 #include <fstream>
 
@@ -122,7 +121,8 @@ private slots:
         fs::copy_file(data / "torch_mixed/pytorch_model.bin", dir / "pytorch_model-00001-of-00002.bin");
         fs::copy_file(data / "torch_module/pytorch_model.bin", dir / "pytorch_model-00002-of-00002.bin");
         writeText(dir / "config.json", "{}");
-        writeText(dir / "pytorch_model.bin.index.json", R"({"weight_map":{"f32":"pytorch_model-00001-of-00002.bin",
+        writeText(dir / "pytorch_model.bin.index.json",
+                  R"({"weight_map":{"f32":"pytorch_model-00001-of-00002.bin",
             "transposed":"pytorch_model-00001-of-00002.bin","2.weight":"pytorch_model-00002-of-00002.bin"}})");
         const Checkpoint c = Checkpoint::open(dir);
         QCOMPARE(c.format(), Checkpoint::Format::ShardedPytorchBin);
@@ -131,7 +131,8 @@ private slots:
         QCOMPARE(c.tensor("2.weight").shape, (std::vector<int64_t>{2, 3}));
         QCOMPARE(c.tensor("transposed").shape, (std::vector<int64_t>{6, 4}));
         QVERIFY(c.contains("0.bias")); // every tensor of a shard is loaded, listed or not
-        writeText(dir / "pytorch_model.bin.index.json", R"({"weight_map":{"nope":"pytorch_model-00002-of-00002.bin"}})");
+        writeText(dir / "pytorch_model.bin.index.json",
+                  R"({"weight_map":{"nope":"pytorch_model-00002-of-00002.bin"}})");
         QVERIFY(errorOpening(dir).contains("tensor 'nope' is mapped to shard"));
     }
 
@@ -144,12 +145,19 @@ private slots:
                                        << "shard 'model-00002-of-00002.safetensors' is missing";
         QTest::newRow("tensor not in shard")
             << R"({"weight_map":{"x":"model-00001-of-00002.safetensors","z":"model-00001-of-00002.safetensors"}})"
-            << "" << "tensor 'z' is mapped to shard";
-        QTest::newRow("path escape") << R"({"weight_map":{"x":"../model.safetensors"}})" << ""
+            << ""
+            << "tensor 'z' is mapped to shard";
+        QTest::newRow("path escape") << R"({"weight_map":{"x":"../model.safetensors"}})"
+                                     << ""
                                      << "not a file name";
-        QTest::newRow("no weight map") << R"({"metadata":{}})" << "" << "weight_map";
-        QTest::newRow("index not json") << "{weight_map" << "" << "not valid JSON";
-        QTest::newRow("no config") << kGoodIndex << "config.json" << "config.json: missing";
+        QTest::newRow("no weight map") << R"({"metadata":{}})"
+                                       << ""
+                                       << "weight_map";
+        QTest::newRow("index not json") << "{weight_map"
+                                        << ""
+                                        << "not valid JSON";
+        QTest::newRow("no config") << kGoodIndex << "config.json"
+                                   << "config.json: missing";
     }
     void brokenFolders()
     {
@@ -159,8 +167,7 @@ private slots:
         QTemporaryDir tmp;
         const fs::path dir = tmp.path().toStdString();
         writeSharded(dir, index.toStdString());
-        if (!removeFile.isEmpty())
-            fs::remove(dir / removeFile.toStdString());
+        if (!removeFile.isEmpty()) fs::remove(dir / removeFile.toStdString());
         const QString err = errorOpening(dir);
         QVERIFY2(err.contains(expect), qPrintable(err));
         QVERIFY2(err.contains(tmp.path()), qPrintable(err)); // names the file
@@ -181,19 +188,30 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expect");
-        QTest::newRow("zero heads") << R"({"num_attention_heads":0})" << "\"num_attention_heads\" must be positive";
+        QTest::newRow("zero heads") << R"({"num_attention_heads":0})"
+                                    << "\"num_attention_heads\" must be positive";
         QTest::newRow("not divisible") << R"({"hidden_size":50,"num_attention_heads":4})"
                                        << "\"hidden_size\" (50) is not divisible by num_attention_heads (4)";
-        QTest::newRow("negative size") << R"({"intermediate_size":-1})" << "\"intermediate_size\" must be positive";
-        QTest::newRow("patch") << R"({"image_size":64,"patch_size":15})" << "\"patch_size\" (15) does not divide";
-        QTest::newRow("string size") << R"({"hidden_size":"768"})" << "\"hidden_size\" must be an integer";
-        QTest::newRow("fraction") << R"({"hidden_size":767.5})" << "\"hidden_size\" must be an integer";
-        QTest::newRow("eps") << R"({"layer_norm_eps":0})" << "\"layer_norm_eps\" must be positive";
-        QTest::newRow("act") << R"({"hidden_act":"mystery"})" << "unknown activation 'mystery'";
-        QTest::newRow("labels hole") << R"({"id2label":{"0":"a","2":"c"}})" << "\"id2label\" class indices";
-        QTest::newRow("labels key") << R"({"id2label":{"x":"a"}})" << "not a class index";
-        QTest::newRow("num_labels") << R"({"id2label":{"0":"a"},"num_labels":3})" << "\"num_labels\" (3)";
-        QTest::newRow("qkv") << R"({"qkv_bias":"yes"})" << "\"qkv_bias\" must be true or false";
+        QTest::newRow("negative size") << R"({"intermediate_size":-1})"
+                                       << "\"intermediate_size\" must be positive";
+        QTest::newRow("patch") << R"({"image_size":64,"patch_size":15})"
+                               << "\"patch_size\" (15) does not divide";
+        QTest::newRow("string size") << R"({"hidden_size":"768"})"
+                                     << "\"hidden_size\" must be an integer";
+        QTest::newRow("fraction") << R"({"hidden_size":767.5})"
+                                  << "\"hidden_size\" must be an integer";
+        QTest::newRow("eps") << R"({"layer_norm_eps":0})"
+                             << "\"layer_norm_eps\" must be positive";
+        QTest::newRow("act") << R"({"hidden_act":"mystery"})"
+                             << "unknown activation 'mystery'";
+        QTest::newRow("labels hole") << R"({"id2label":{"0":"a","2":"c"}})"
+                                     << "\"id2label\" class indices";
+        QTest::newRow("labels key") << R"({"id2label":{"x":"a"}})"
+                                    << "not a class index";
+        QTest::newRow("num_labels") << R"({"id2label":{"0":"a"},"num_labels":3})"
+                                    << "\"num_labels\" (3)";
+        QTest::newRow("qkv") << R"({"qkv_bias":"yes"})"
+                             << "\"qkv_bias\" must be true or false";
     }
     void vitConfigErrors()
     {
@@ -206,7 +224,8 @@ private slots:
 
     void vitConfigDefaults()
     {
-        const ViTConfig c = ViTConfig::fromJson(nlohmann::json::parse(R"({"num_labels":2,"hidden_size":768.0})"));
+        const ViTConfig c =
+            ViTConfig::fromJson(nlohmann::json::parse(R"({"num_labels":2,"hidden_size":768.0})"));
         QCOMPARE(c.hiddenSize, int64_t(768));
         QCOMPARE(c.numHiddenLayers, int64_t(12));
         QCOMPARE(c.imageSize, int64_t(224));

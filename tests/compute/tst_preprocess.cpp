@@ -10,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-
 #include <cmath>
 
 using namespace loupe::compute;
@@ -86,7 +85,8 @@ private slots:
     {
         const uint8_t grey[] = {10, 20, 30, 0 /*stride pad*/, 40, 50, 60, 0};
         const RgbImage g = toRgb({3, 2, 1, 4, grey});
-        QCOMPARE(g.rgb, (std::vector<uint8_t>{10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40, 50, 50, 50, 60, 60, 60}));
+        QCOMPARE(g.rgb, (std::vector<uint8_t>{10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40, 50, 50, 50, 60,
+                                              60, 60}));
         const uint8_t rgba[] = {1, 2, 3, 0, 4, 5, 6, 255};
         const RgbImage a = toRgb({2, 1, 4, 8, rgba});
         QCOMPARE(a.rgb, (std::vector<uint8_t>{1, 2, 3, 4, 5, 6})); // alpha dropped, not composited
@@ -104,7 +104,8 @@ private slots:
         QCOMPARE(raw.shape(), (std::vector<int64_t>{1, 3, 1, 2}));
         QCOMPARE(raw.pixels, (std::vector<float>{0, 51, 128, 102, 255, 153}));
         // Rescale only: float(double(u8) * factor).
-        auto res = preprocess(img, config(R"({"do_resize":false,"do_normalize":false,"rescale_factor":0.5})"));
+        auto res =
+            preprocess(img, config(R"({"do_resize":false,"do_normalize":false,"rescale_factor":0.5})"));
         QCOMPARE(res.pixels, (std::vector<float>{0, 25.5f, 64, 51, 127.5f, 76.5f}));
         // Normalise without rescale, per-channel mean/std.
         auto norm = preprocess(img, config(R"({"do_resize":false,"do_rescale":false,
@@ -123,15 +124,18 @@ private slots:
 
     void sizes()
     {
-        const auto clip = config(R"({"image_processor_type":"CLIPImageProcessor","size":{"shortest_edge":64}})");
+        const auto clip =
+            config(R"({"image_processor_type":"CLIPImageProcessor","size":{"shortest_edge":64}})");
         QCOMPARE(clip.resample, Resample::Bicubic);
-        QCOMPARE(resizedSize(213, 320, clip), (std::array<int, 2>{64, 96}));  // int(64*320/213) = 96
-        QCOMPARE(resizedSize(320, 279, clip), (std::array<int, 2>{73, 64}));  // int(64*320/279) = 73
-        const auto sam = config(R"({"image_processor_type":"SamImageProcessor","size":{"longest_edge":128}})");
-        QCOMPARE(resizedSize(213, 320, sam), (std::array<int, 2>{85, 128}));  // 213*0.4 = 85.2
-        QCOMPARE(resizedSize(75, 320, sam), (std::array<int, 2>{30, 128}));   // 30.0
-        QCOMPARE(resizedSize(27, 41, sam), (std::array<int, 2>{84, 128}));    // 84.29 -> 84
-        const auto legacyClip = config(R"({"feature_extractor_type":"CLIPFeatureExtractor","size":224,"crop_size":224})");
+        QCOMPARE(resizedSize(213, 320, clip), (std::array<int, 2>{64, 96})); // int(64*320/213) = 96
+        QCOMPARE(resizedSize(320, 279, clip), (std::array<int, 2>{73, 64})); // int(64*320/279) = 73
+        const auto sam =
+            config(R"({"image_processor_type":"SamImageProcessor","size":{"longest_edge":128}})");
+        QCOMPARE(resizedSize(213, 320, sam), (std::array<int, 2>{85, 128})); // 213*0.4 = 85.2
+        QCOMPARE(resizedSize(75, 320, sam), (std::array<int, 2>{30, 128}));  // 30.0
+        QCOMPARE(resizedSize(27, 41, sam), (std::array<int, 2>{84, 128}));   // 84.29 -> 84
+        const auto legacyClip =
+            config(R"({"feature_extractor_type":"CLIPFeatureExtractor","size":224,"crop_size":224})");
         QCOMPARE(legacyClip.resizeMode, ImageProcessorConfig::ResizeMode::ShortestEdge);
         QCOMPARE(legacyClip.cropHeight, 224);
         const auto legacyVit = config(R"({"size":384})");
@@ -154,21 +158,30 @@ private slots:
         const auto c2 = config(R"({"do_resize":false,"do_rescale":false,"do_normalize":false,
             "do_center_crop":true,"crop_size":{"height":1,"width":2}})");
         const auto out2 = preprocess({5, 1, 3, 15, big}, c2);
-        QCOMPARE(std::vector<float>(out2.pixels.begin(), out2.pixels.begin() + 2), (std::vector<float>{2, 3}));
+        QCOMPARE(std::vector<float>(out2.pixels.begin(), out2.pixels.begin() + 2),
+                 (std::vector<float>{2, 3}));
     }
 
     void configErrors_data()
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expect");
-        QTest::newRow("zero size") << R"({"size":{"height":0,"width":4}})" << "\"size.height\" must be a positive";
-        QTest::newRow("bad size dict") << R"({"size":{"edge":4}})" << "\"size\" must be";
-        QTest::newRow("resample") << R"({"resample":9})" << "\"resample\" must be a PIL";
-        QTest::newRow("std zero") << R"({"image_std":[0.5,0,0.5]})" << "\"image_std\" has a zero";
-        QTest::newRow("mean length") << R"({"image_mean":[0.5,0.5]})" << "\"image_mean\" must be a list of 3";
-        QTest::newRow("flag type") << R"({"do_resize":"yes"})" << "\"do_resize\" must be true or false";
-        QTest::newRow("crop") << R"({"crop_size":{"height":3}})" << "\"crop_size\" must be";
-        QTest::newRow("rescale") << R"({"rescale_factor":"x"})" << "\"rescale_factor\" must be";
+        QTest::newRow("zero size") << R"({"size":{"height":0,"width":4}})"
+                                   << "\"size.height\" must be a positive";
+        QTest::newRow("bad size dict") << R"({"size":{"edge":4}})"
+                                       << "\"size\" must be";
+        QTest::newRow("resample") << R"({"resample":9})"
+                                  << "\"resample\" must be a PIL";
+        QTest::newRow("std zero") << R"({"image_std":[0.5,0,0.5]})"
+                                  << "\"image_std\" has a zero";
+        QTest::newRow("mean length") << R"({"image_mean":[0.5,0.5]})"
+                                     << "\"image_mean\" must be a list of 3";
+        QTest::newRow("flag type") << R"({"do_resize":"yes"})"
+                                   << "\"do_resize\" must be true or false";
+        QTest::newRow("crop") << R"({"crop_size":{"height":3}})"
+                              << "\"crop_size\" must be";
+        QTest::newRow("rescale") << R"({"rescale_factor":"x"})"
+                                 << "\"rescale_factor\" must be";
     }
     void configErrors()
     {

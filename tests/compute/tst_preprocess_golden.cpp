@@ -8,7 +8,6 @@
 
 #include <QImage>
 #include <QTest>
-
 #include <cmath>
 #include <cstring>
 
@@ -27,10 +26,10 @@ Decoded decode(const QString& path)
 {
     Decoded d;
     QImage img(path);
-    if (img.isNull())
-        return d;
+    if (img.isNull()) return d;
     int channels = 3;
-    if (img.format() == QImage::Format_Grayscale8 || (img.format() == QImage::Format_Indexed8 && img.isGrayscale())) {
+    if (img.format() == QImage::Format_Grayscale8 ||
+        (img.format() == QImage::Format_Indexed8 && img.isGrayscale())) {
         img = img.convertToFormat(QImage::Format_Grayscale8);
         channels = 1;
     } else if (img.hasAlphaChannel()) {
@@ -75,8 +74,8 @@ private slots:
     void processors()
     {
         QFETCH(QString, processor);
-        const auto config =
-            ImageProcessorConfig::fromFile((dir_ + "/" + processor + "/preprocessor_config.json").toStdString());
+        const auto config = ImageProcessorConfig::fromFile(
+            (dir_ + "/" + processor + "/preprocessor_config.json").toStdString());
         double worst = 0;
         for (int k = 0; k <= 5; ++k) {
             const QString file = dir_ + (k == 5 ? "/image_5.jpg" : QString("/image_%1.png").arg(k));

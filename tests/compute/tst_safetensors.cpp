@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The safetensors reader and writer: round trips, the golden files, and malformed headers built in memory.
+#include "common/testsupport.h"
 #include "compute/error.h"
 #include "compute/io/safetensors.h"
 #include "compute/io/safetensors_writer.h"
-#include "common/testsupport.h"
 
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -164,7 +163,8 @@ private slots:
             "not an integer");
         row("missing shape", image(R"({"t":{"dtype":"F32","data_offsets":[0,8]}})", 8), "shape");
         row("bad metadata", image(R"({"__metadata__":{"a":1}})", 0), "__metadata__");
-        row("huge offset", image(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,18446744073709551615]}})", 8),
+        row("huge offset",
+            image(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,18446744073709551615]}})", 8),
             "too large");
     }
     void malformed()

@@ -10,7 +10,6 @@
 
 #include <QDir>
 #include <QTest>
-
 #include <string_view>
 
 using namespace loupe::compute;
@@ -45,7 +44,7 @@ private slots:
             QFAIL("hostile file accepted");
         } catch (const Error& e) {
             const QString msg = e.what();
-            QVERIFY2(msg.startsWith(path), qPrintable(msg)); // names the file first
+            QVERIFY2(msg.startsWith(path), qPrintable(msg));          // names the file first
             QVERIFY2(msg.size() > path.size() + 10, qPrintable(msg)); // and says something about it
             qInfo("%s", qPrintable(msg.mid(path.size() - QFileInfo(path).fileName().size())));
         }

@@ -42,16 +42,28 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("architecture");
         QTest::addColumn<QString>("error");
-        QTest::newRow("deit teacher") << QByteArray(R"({"architectures":["DeiTForImageClassificationWithTeacher"],"model_type":"deit"})")
-                                      << "DeiTForImageClassificationWithTeacher" << "";
-        QTest::newRow("model_type only") << QByteArray(R"({"model_type":"vit"})") << "ViTForImageClassification" << "";
-        QTest::newRow("second entry known") << QByteArray(R"({"architectures":["MyViT","ViTModel"]})") << "ViTModel" << "";
-        QTest::newRow("unknown") << QByteArray(R"({"architectures":["ResNetForImageClassification"],"model_type":"resnet"})")
-                                 << "" << "unsupported architecture 'ResNetForImageClassification'; supported: ViTForImageClassification, ViTModel, DeiTForImageClassification";
-        QTest::newRow("unknown type") << QByteArray(R"({"model_type":"swin"})") << "" << "unsupported model_type 'swin'";
-        QTest::newRow("known not yet") << QByteArray(R"({"architectures":["CLIPModel"]})")
-                                       << "" << "CLIPModel is recognised but not supported by this version yet; supported: ViT";
-        QTest::newRow("not json") << QByteArray("{oops") << "" << "not a valid JSON object";
+        QTest::newRow("deit teacher")
+            << QByteArray(
+                   R"({"architectures":["DeiTForImageClassificationWithTeacher"],"model_type":"deit"})")
+            << "DeiTForImageClassificationWithTeacher"
+            << "";
+        QTest::newRow("model_type only")
+            << QByteArray(R"({"model_type":"vit"})") << "ViTForImageClassification"
+            << "";
+        QTest::newRow("second entry known")
+            << QByteArray(R"({"architectures":["MyViT","ViTModel"]})") << "ViTModel"
+            << "";
+        QTest::newRow("unknown")
+            << QByteArray(R"({"architectures":["ResNetForImageClassification"],"model_type":"resnet"})") << ""
+            << "unsupported architecture 'ResNetForImageClassification'; supported: "
+               "ViTForImageClassification, ViTModel, DeiTForImageClassification";
+        QTest::newRow("unknown type") << QByteArray(R"({"model_type":"swin"})") << ""
+                                      << "unsupported model_type 'swin'";
+        QTest::newRow("known not yet")
+            << QByteArray(R"({"architectures":["CLIPModel"]})") << ""
+            << "CLIPModel is recognised but not supported by this version yet; supported: ViT";
+        QTest::newRow("not json") << QByteArray("{oops") << ""
+                                  << "not a valid JSON object";
     }
     void detection()
     {
@@ -95,7 +107,8 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString c = tmp.path();
-        const QByteArray vitCfg = R"({"architectures":["ViTForImageClassification"],"model_type":"vit","id2label":{"0":"a","1":"b"}})";
+        const QByteArray vitCfg =
+            R"({"architectures":["ViTForImageClassification"],"model_type":"vit","id2label":{"0":"a","1":"b"}})";
         // google/vit-base: two snapshots, refs/main -> the newer; weights are symlinks into blobs/.
         const QString vit = c + "/models--google--vit-base-patch16-224";
         write(vit + "/blobs/aaa", vitCfg);
@@ -108,7 +121,8 @@ private slots:
         write(vit + "/refs/main", "2222\n");
         write(vit + "/refs/pr/1", "2222");
         // A recognised but not yet supported model, a repo without organisation, and things to skip.
-        write(c + "/models--openai--clip-vit-base-patch32/snapshots/3333/config.json", R"({"architectures":["CLIPModel"]})");
+        write(c + "/models--openai--clip-vit-base-patch32/snapshots/3333/config.json",
+              R"({"architectures":["CLIPModel"]})");
         write(c + "/models--openai--clip-vit-base-patch32/refs/main", "3333");
         write(c + "/models--gpt2/snapshots/4444/pytorch_model.bin", "x"); // no config.json: skipped
         write(c + "/models--deit/snapshots/5555/config.json", R"({"model_type":"deit"})");

@@ -11,8 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     try {
-        const auto v = loupe::compute::unpickle(std::string_view(reinterpret_cast<const char*>(data), size),
-                                                "fuzz.pkl");
+        const auto v =
+            loupe::compute::unpickle(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.pkl");
         (void)v;
     } catch (const loupe::compute::Error&) {
     }

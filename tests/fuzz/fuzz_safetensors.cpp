@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             const auto* p = static_cast<const uint8_t*>(t.data);
             for (size_t i = 0; i < t.nbytes; ++i)
                 sum += p[i];
-            if (t.nbytes < 4096)
-                (void)loupe::compute::toF32(t);
+            if (t.nbytes < 4096) (void)loupe::compute::toF32(t);
         }
         volatile unsigned sink = sum;
         (void)sink;
