@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "annotation/dataset/dataset.h"
+#include "annotation/formats/report.h"
+
+#include <QStringList>
+
+#include <optional>
+
+namespace loupe::annotation {
+
+enum class Format { Coco, Yolo, Voc, Labelme, Cvat };
+
+QString formatName(Format f);
+std::optional<Format> formatFromName(const QString& name);
+QStringList formatNames();
+
+// What YOLO dataset to write; a YOLO folder holds one task. Auto picks the task most shapes fit.
+enum class YoloTask { Auto, Detect, Segment, Pose, Obb };
+QString yoloTaskName(YoloTask t);
+
+struct ExportOptions
+{
+    QString split = QStringLiteral("default"); // names the output files / YOLO split folder
+    YoloTask yoloTask = YoloTask::Auto;
+    QString imageRoot; // when set, exporters that lay out image folders (YOLO) copy images from here
+};
+
+// Writes the dataset to outDir. Everything the format cannot express is listed in the report. Returns
+// false (with errors in the report) when something could not be written.
+bool exportDataset(Format f, const Dataset& data, const QString& outDir, const ExportOptions& options,
+                   FormatReport& report);
+// Reads a dataset from path (a file or folder, per format). Returns nullopt when the input has any
+// error, so a caller applies all of it or none of it.
+std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report);
+
+} // namespace loupe::annotation
