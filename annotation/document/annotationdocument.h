@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "annotation/document/annotationstore.h"
+#include "annotation/document/changeevent.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QUndoStack>
+
+#include <functional>
+
+namespace loupe::annotation {
+
+// The annotations of one project as an editable document: it owns the undo stack, applies every
+// change to the store in one transaction, and tells views what changed. Views never own shapes.
+class AnnotationDocument : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AnnotationDocument(AnnotationStore& store, QObject* parent = nullptr);
+
+    QUndoStack* undoStack() { return &m_undo; }
+    AnnotationStore& store() { return m_store; }
+    std::vector<Shape> shapes(qint64 imageId) const { return m_store.shapesOf(imageId); }
+    std::optional<Shape> shape(qint64 id) const { return m_store.shape(id); }
+
+    // Applies changes in one store transaction and emits changed(). Used by the undo commands; on failure
+    // nothing changed, storeFailed() is emitted and false returned.
+    bool apply(std::vector<ShapeChange>& changes, int properties);
+
+    // The time stamped on created/updated; replaceable so tests get fixed times.
+    QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTimeUtc(); }
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+
+signals:
+    void changed(const loupe::annotation::ChangeEvent& event);
+    void storeFailed(const QString& message);
+
+private:
+    AnnotationStore& m_store;
+    QUndoStack m_undo;
+    std::function<QDateTime()> m_clock;
+};
+
+} // namespace loupe::annotation
