@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace loupe::compute {
@@ -95,10 +96,12 @@ std::vector<uint8_t> SafetensorsWriter::serialize() const
 void SafetensorsWriter::write(const std::filesystem::path& path) const
 {
     const std::vector<uint8_t> bytes = serialize();
-    std::filesystem::path tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A unique temporary beside the target (same filesystem, so the rename is atomic).
+    std::string tmpName = path.string() + ".tmp-XXXXXX";
+    const int fd = ::mkostemp(tmpName.data(), O_CLOEXEC);
     if (fd < 0) throw Error(path.string(), std::string("cannot create: ") + std::strerror(errno));
+    const std::filesystem::path tmp = tmpName;
+    ::fchmod(fd, 0644); // mkostemp creates 0600; a saved tensor file is as readable as any other output
     size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);

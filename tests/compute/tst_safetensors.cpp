@@ -62,6 +62,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, w.add("bad", DType::F32, {2}, a.data(), 4));
         w.write(path);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"out.safetensors"}); // no temp left
+        QVERIFY(QFileInfo(dir.filePath("out.safetensors")).permissions() & QFileDevice::ReadOther);
 
         const SafetensorsFile f = SafetensorsFile::open(path);
         QCOMPARE(f.metadata().at("format"), std::string("pt"));
