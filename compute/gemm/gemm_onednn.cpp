@@ -68,7 +68,10 @@ std::string keyOf(const GemmProblem& p)
 std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
 {
     const bool batched = p.batch[0] * p.batch[1] > 1;
-    memory::dims sd, wd, dd, bd, ss, ws, ds;
+    memory::dims sd = {p.M, p.K}, ss = {p.aRow, p.aCol};
+    memory::dims wd = {p.K, p.N}, ws = {p.bRow, p.bCol};
+    memory::dims dd = {p.M, p.N}, ds = {p.cRow, 1};
+    memory::dims bd = {1, p.N};
     if (batched) {
         sd = {p.batch[0], p.batch[1], p.M, p.K};
         ss = {p.aBatch[0], p.aBatch[1], p.aRow, p.aCol};
@@ -77,21 +80,13 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
         dd = {p.batch[0], p.batch[1], p.M, p.N};
         ds = {p.cBatch[0], p.cBatch[1], p.cRow, 1};
         bd = {1, 1, 1, p.N};
-        // oneDNN wants a broadcast operand's batch dims to be 1, not stride 0.
+        // oneDNN wants a broadcast operand's batch dim to be 1, not stride 0.
         for (int i = 0; i < 2; ++i) {
             if (p.aBatch[i] == 0 && p.batch[i] > 1)
-                sd[i] = 1, ss[i] = p.M * p.K;
+                sd[size_t(i)] = 1;
             if (p.bBatch[i] == 0 && p.batch[i] > 1)
-                wd[i] = 1, ws[i] = p.K * p.N;
+                wd[size_t(i)] = 1;
         }
-    } else {
-        sd = {p.M, p.K};
-        ss = {p.aRow, p.aCol};
-        wd = {p.K, p.N};
-        ws = {p.bRow, p.bCol};
-        dd = {p.M, p.N};
-        ds = {p.cRow, 1};
-        bd = {1, p.N};
     }
     auto e = std::make_shared<Entry>();
     e->src = memory::desc(sd, memory::data_type::f32, ss);
@@ -135,34 +130,62 @@ std::shared_ptr<Entry> lookup(const GemmProblem& p)
     return e;
 }
 
+bool isReference(const std::shared_ptr<Entry>& e)
+{
+    return !e || e->impl.rfind("ref", 0) == 0;
+}
+
+void execute(Entry& e, const GemmProblem& p, int64_t oa, int64_t ob, int64_t oc)
+{
+    State& s = state();
+    std::unordered_map<int, memory> args;
+    args.emplace(DNNL_ARG_SRC, memory(e.src, s.engine, const_cast<float*>(p.a + oa)));
+    args.emplace(DNNL_ARG_WEIGHTS, memory(e.wei, s.engine, const_cast<float*>(p.b + ob)));
+    args.emplace(DNNL_ARG_DST, memory(e.dst, s.engine, p.c + oc));
+    if (p.bias)
+        args.emplace(DNNL_ARG_BIAS, memory(e.bias, s.engine, const_cast<float*>(p.bias)));
+    if (p.residual) {
+        const int index = p.act != Activation::None ? 1 : 0;
+        args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1,
+                     memory(e.res, s.engine, const_cast<float*>(p.residual + oc)));
+    }
+    e.prim.execute(s.stream, args);
+}
+
 } // namespace
 
+// oneDNN's optimised (brgemm) kernels take attention's strided batched views directly; where it only
+// offers its reference kernel (small or odd shapes), the batch runs as one cached 2-D primitive per
+// batch element, and where even that is the reference kernel Loupe's blocked kernel is used.
 bool gemmOneDnn(const GemmProblem& p)
 {
     if (p.M == 0 || p.N == 0)
         return true;
     if (p.K == 0)
         return false;
-    auto e = lookup(p);
-    if (!e)
-        return false;
-    State& s = state();
-    std::unordered_map<int, memory> args;
-    args.emplace(DNNL_ARG_SRC, memory(e->src, s.engine, const_cast<float*>(p.a)));
-    args.emplace(DNNL_ARG_WEIGHTS, memory(e->wei, s.engine, const_cast<float*>(p.b)));
-    args.emplace(DNNL_ARG_DST, memory(e->dst, s.engine, p.c));
-    if (p.bias)
-        args.emplace(DNNL_ARG_BIAS, memory(e->bias, s.engine, const_cast<float*>(p.bias)));
-    if (p.residual) {
-        const int index = p.act != Activation::None ? 1 : 0;
-        args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1,
-                     memory(e->res, s.engine, const_cast<float*>(p.residual)));
-    }
     // The stream is shared; oneDNN parallelises inside one call, so calls are serialised.
     static std::mutex runMutex;
+    auto e = lookup(p);
+    if (!isReference(e)) {
+        std::lock_guard lock(runMutex);
+        execute(*e, p, 0, 0, 0);
+        state().stream.wait();
+        return true;
+    }
+    if (p.batch[0] * p.batch[1] == 1)
+        return false;
+    GemmProblem one = p;
+    one.batch[0] = one.batch[1] = 1;
+    one.aBatch[0] = one.aBatch[1] = one.bBatch[0] = one.bBatch[1] = one.cBatch[0] = one.cBatch[1] = 0;
+    e = lookup(one);
+    if (isReference(e))
+        return false;
     std::lock_guard lock(runMutex);
-    e->prim.execute(s.stream, args);
-    s.stream.wait();
+    for (int64_t b0 = 0; b0 < p.batch[0]; ++b0)
+        for (int64_t b1 = 0; b1 < p.batch[1]; ++b1)
+            execute(*e, p, b0 * p.aBatch[0] + b1 * p.aBatch[1], b0 * p.bBatch[0] + b1 * p.bBatch[1],
+                    b0 * p.cBatch[0] + b1 * p.cBatch[1]);
+    state().stream.wait();
     return true;
 }
 

@@ -6,6 +6,8 @@
 #include "compute/error.h"
 #include "compute/threadpool.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -130,6 +132,9 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
                                std::to_string(plan.arenaBytes));
     const auto& nodes = g.nodes();
     std::vector<Tensor> values(nodes.size());
+    // LOUPE_PROFILE=1 prints the time spent per op kind to stderr after each run.
+    static const bool profile = std::getenv("LOUPE_PROFILE") != nullptr;
+    double opMs[32] = {};
     char* base = static_cast<char*>(arena.base());
     for (size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
@@ -153,7 +158,10 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
         }
         default:
             values[i] = Tensor::wrap(base + plan.offset[i], n.dtype, n.shape);
+            const auto t0 = std::chrono::steady_clock::now();
             runNode(n, values[i], values);
+            if (profile)
+                opMs[int(n.op)] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         }
         if (n.keep) {
             if (run.observe)
@@ -163,6 +171,11 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
                 key = std::string("node.").append(std::to_string(i));
             run.kept[key] = values[i].clone();
         }
+    }
+    if (profile) {
+        for (int op = 0; op <= int(Op::Bicubic); ++op)
+            if (opMs[op] > 0)
+                std::fprintf(stderr, "loupe profile: %-12s %8.3f ms\n", opName(Op(op)), opMs[op]);
     }
 }
 
