@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
 
+#include "compute/backend/cpu/vmath.h"
 #include "compute/threadpool.h"
 
 #include <algorithm>
@@ -22,15 +23,8 @@ void layerNorm(const Tensor& out, const Tensor& xIn, const Tensor& wIn, const Te
         for (int64_t r = r0; r < r1; ++r) {
             const float* xr = x.ptr<float>() + r * d;
             float* o = out.ptr<float>() + r * d;
-            float sum = 0;
-            for (int64_t i = 0; i < d; ++i)
-                sum += xr[i];
-            const float mean = sum / float(d);
-            float var = 0;
-            for (int64_t i = 0; i < d; ++i) {
-                const float c = xr[i] - mean;
-                var += c * c;
-            }
+            const float mean = vsum(xr, d) / float(d);
+            const float var = vsumSquaredDiff(xr, d, mean);
             const float inv = 1.f / std::sqrt(var / float(d) + eps);
             for (int64_t i = 0; i < d; ++i)
                 o[i] = (xr[i] - mean) * inv * wp[i] + bp[i];

@@ -9,7 +9,7 @@
 
 namespace loupe::compute::cpu {
 
-// softmax(scale * x) over the last dim, max-subtracted, in f32 whatever the weights were (fp16
+// softmax(scale * x) over the last dim (scale > 0), max-subtracted, in f32 whatever the weights were (fp16
 // attention scores overflow: onnxruntime #11384).
 void softmax(const Tensor& out, const Tensor& xIn, float scale)
 {
@@ -20,17 +20,10 @@ void softmax(const Tensor& out, const Tensor& xIn, float scale)
         for (int64_t r = r0; r < r1; ++r) {
             const float* xr = x.ptr<float>() + r * d;
             float* o = out.ptr<float>() + r * d;
-            float mx = -INFINITY;
-            for (int64_t i = 0; i < d; ++i)
-                mx = std::max(mx, xr[i]);
+            const float mx = vmax(xr, d);
             const float shift = std::isfinite(mx) ? mx * scale : 0.f;
             vexpShifted(xr, o, d, scale, shift);
-            float sum = 0;
-            for (int64_t i = 0; i < d; ++i)
-                sum += o[i];
-            const float inv = 1.f / sum;
-            for (int64_t i = 0; i < d; ++i)
-                o[i] *= inv;
+            vscale(o, d, 1.f / vsum(o, d));
         }
     });
 }

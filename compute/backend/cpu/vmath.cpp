@@ -137,6 +137,81 @@ void vexpShifted(const float* x, float* y, int64_t n, float scale, float shift)
         y[i] = std::exp(x[i] * scale - shift);
 }
 
+namespace {
+
+inline float hsum(__m256 v)
+{
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
+    return _mm_cvtss_f32(lo);
+}
+
+inline float hmax(__m256 v)
+{
+    __m128 lo = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    lo = _mm_max_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_max_ss(lo, _mm_movehdup_ps(lo));
+    return _mm_cvtss_f32(lo);
+}
+
+} // namespace
+
+float vsum(const float* x, int64_t n)
+{
+    int64_t i = 0;
+    float s = 0;
+    if (cpuOptions().fastMath && n >= 8) {
+        __m256 a = _mm256_setzero_ps();
+        for (; i + 8 <= n; i += 8)
+            a = _mm256_add_ps(a, _mm256_loadu_ps(x + i));
+        s = hsum(a);
+    }
+    for (; i < n; ++i)
+        s += x[i];
+    return s;
+}
+
+float vmax(const float* x, int64_t n)
+{
+    int64_t i = 0;
+    float m = -INFINITY;
+    if (cpuOptions().fastMath && n >= 8) {
+        __m256 a = _mm256_set1_ps(-INFINITY);
+        for (; i + 8 <= n; i += 8)
+            a = _mm256_max_ps(a, _mm256_loadu_ps(x + i));
+        m = hmax(a);
+    }
+    for (; i < n; ++i)
+        m = std::max(m, x[i]);
+    return m;
+}
+
+float vsumSquaredDiff(const float* x, int64_t n, float mean)
+{
+    int64_t i = 0;
+    float s = 0;
+    if (cpuOptions().fastMath && n >= 8) {
+        __m256 a = _mm256_setzero_ps();
+        const __m256 mv = _mm256_set1_ps(mean);
+        for (; i + 8 <= n; i += 8) {
+            const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(x + i), mv);
+            a = _mm256_fmadd_ps(d, d, a);
+        }
+        s = hsum(a);
+    }
+    for (; i < n; ++i)
+        s += (x[i] - mean) * (x[i] - mean);
+    return s;
+}
+
+void vscale(float* x, int64_t n, float s)
+{
+    for (int64_t i = 0; i < n; ++i) // vectorised by the compiler
+        x[i] *= s;
+}
+
 void vexp(const float* x, float* y, int64_t n)
 {
     vexpShifted(x, y, n, 1.f, 0.f);

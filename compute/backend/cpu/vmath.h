@@ -15,6 +15,11 @@ void vexpShifted(const float* x, float* y, int64_t n, float scale, float shift);
 void verf(const float* x, float* y, int64_t n);
 void vtanh(const float* x, float* y, int64_t n);
 // y = act(x); x and y may alias.
+// Reductions with eight (AVX2) partial sums; the scalar paths add in index order.
+float vsum(const float* x, int64_t n);
+float vmax(const float* x, int64_t n);
+float vsumSquaredDiff(const float* x, int64_t n, float mean); // sum (x - mean)^2
+void vscale(float* x, int64_t n, float s);                     // x *= s
 float activationScalar(Activation act, float x);
 void applyActivation(Activation act, const float* x, float* y, int64_t n);
 
