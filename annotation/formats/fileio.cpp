@@ -20,9 +20,19 @@ std::optional<QByteArray> readWholeFile(const QString& path, FormatReport& repor
     return f.readAll();
 }
 
-bool writeWholeFile(const QString& path, const QByteArray& bytes, FormatReport& report)
+bool writeWholeFile(const QString& path, const QByteArray& bytes, FormatReport& report, WriteMode mode)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!QFileInfo(dir).isDir())
+        QDir().mkpath(dir);
+    if (mode == WriteMode::Plain) {
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size() || !f.flush()) {
+            report.error(path, QString(), QStringLiteral("cannot write: %1").arg(f.errorString()));
+            return false;
+        }
+        return true;
+    }
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
         report.error(path, QString(), QStringLiteral("cannot write: %1").arg(f.errorString()));

@@ -176,7 +176,7 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions&, For
     bool ok = true;
     for (const DatasetImage& im : data.images)
         ok = writeWholeFile(QDir(outDir).filePath(withoutSuffix(im.path) + QStringLiteral(".json")),
-                            imageJson(data, im, report), report) && ok;
+                            imageJson(data, im, report), report, WriteMode::Plain) && ok;
     report.setImages(qsizetype(data.images.size()));
     return ok;
 }

@@ -96,7 +96,7 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
     for (const DatasetImage& im : data.images) {
         const QString stem = withoutSuffix(im.path);
         ok = writeWholeFile(dir.filePath(QStringLiteral("Annotations/%1.xml").arg(stem)), annotationXml(data, im, report),
-                            report) && ok;
+                            report, WriteMode::Plain) && ok;
         list += stem.toUtf8() + '\n';
     }
     report.setImages(qsizetype(data.images.size()));

@@ -236,7 +236,7 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
             continue;
         }
         const QString txt = dir.filePath(QStringLiteral("labels/%1/%2.txt").arg(options.split, withoutSuffix(im.path)));
-        ok = writeWholeFile(txt, labelFile(data, im, task, kpts, report), report) && ok;
+        ok = writeWholeFile(txt, labelFile(data, im, task, kpts, report), report, WriteMode::Plain) && ok;
         if (!options.imageRoot.isEmpty()) {
             const QString dst = dir.filePath(QStringLiteral("images/%1/%2").arg(options.split, im.path));
             QDir().mkpath(QFileInfo(dst).absolutePath());

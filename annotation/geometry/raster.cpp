@@ -37,15 +37,21 @@ RleMask polygonToMask(const QPolygonF& poly, int width, int height)
 
 MaskOutline maskToPolygons(const RleMask& mask)
 {
-    const int w = mask.width(), h = mask.height();
-    const std::vector<uint8_t> px = mask.toBitmap();
-    auto at = [&](int x, int y) { return x >= 0 && y >= 0 && x < w && y < h && px[size_t(y) * w + x]; };
+    // Work inside the mask's box only; coordinates stay in image pixels.
+    const QRect box = mask.boundingBox();
+    const int bx = box.left(), by = box.top(), w = box.width(), h = box.height();
+    const std::vector<uint8_t> px = mask.toBitmap(box);
+    auto at = [&](int x, int y) {
+        x -= bx;
+        y -= by;
+        return x >= 0 && y >= 0 && x < w && y < h && px[size_t(y) * w + x];
+    };
     // Directed edges along pixel borders with the foreground on the right (y down), so outer loops
     // run clockwise on screen (positive shoelace). Keyed by start corner.
     using Corner = std::pair<int, int>;
     std::multimap<Corner, Corner> edges;
-    for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) {
+    for (int y = by; y < by + h; ++y) {
+        for (int x = bx; x < bx + w; ++x) {
             if (!at(x, y))
                 continue;
             if (!at(x, y - 1))

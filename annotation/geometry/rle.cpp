@@ -151,15 +151,82 @@ bool RleMask::contains(int x, int y) const
     return false;
 }
 
+std::vector<uint8_t> RleMask::toBitmap(const QRect& region) const
+{
+    std::vector<uint8_t> px(size_t(std::max(region.width(), 0)) * std::max(region.height(), 0), 0);
+    forEachRowSpan([&](int y, int x0, int x1) {
+        if (y < region.top() || y > region.bottom())
+            return;
+        const int a = std::max(x0, region.left()), b = std::min(x1, region.right() + 1);
+        if (a < b)
+            std::fill_n(px.begin() + qsizetype(y - region.top()) * region.width() + (a - region.left()), b - a, uint8_t(1));
+    });
+    return px;
+}
+
+namespace {
+
+// The x where exactly one of two sorted, disjoint interval lists is set, as intervals: every interval
+// boundary toggles membership, so sorted boundaries pair up into the symmetric difference.
+void symmetricDifference(const std::vector<std::pair<int, int>>& a, const std::vector<std::pair<int, int>>& b,
+                         std::vector<int>& scratch, std::vector<std::pair<int, int>>& out)
+{
+    scratch.clear();
+    for (auto [x0, x1] : a) {
+        scratch.push_back(x0);
+        scratch.push_back(x1);
+    }
+    for (auto [x0, x1] : b) {
+        scratch.push_back(x0);
+        scratch.push_back(x1);
+    }
+    std::sort(scratch.begin(), scratch.end());
+    out.clear();
+    for (size_t i = 0; i + 1 < scratch.size(); i += 2)
+        if (scratch[i] < scratch[i + 1])
+            out.emplace_back(scratch[i], scratch[i + 1]);
+}
+
+} // namespace
+
 std::vector<uint32_t> RleMask::toCocoCounts() const
 {
-    // Transposing through a bitmap is linear in pixels; masks are image-sized so this is fine.
-    const std::vector<uint8_t> px = toBitmap();
-    std::vector<uint8_t> colMajor(px.size());
-    for (int y = 0; y < m_height; ++y)
-        for (int x = 0; x < m_width; ++x)
-            colMajor[size_t(x) * m_height + y] = px[size_t(y) * m_width + x];
-    return runsOf(colMajor.data(), size_t(m_height), size_t(m_width), size_t(m_height));
+    // Column-major runs without visiting every pixel: a run boundary in column order sits where a pixel
+    // differs from the one above it (or, at the top of a column, from the bottom of the previous
+    // column), and those places come from the row intervals. Cost: O(rows x intervals + runs log runs).
+    const int w = m_width, h = m_height;
+    if (w == 0 || h == 0)
+        return {0};
+    std::vector<std::vector<std::pair<int, int>>> rows(static_cast<size_t>(h));
+    forEachRowSpan([&](int y, int x0, int x1) { rows[size_t(y)].emplace_back(x0, x1); });
+    std::vector<qint64> transitions;
+    std::vector<int> scratch;
+    std::vector<std::pair<int, int>> diff;
+    for (int y = 1; y < h; ++y) {
+        symmetricDifference(rows[size_t(y - 1)], rows[size_t(y)], scratch, diff);
+        for (auto [x0, x1] : diff)
+            for (int x = x0; x < x1; ++x)
+                transitions.push_back(qint64(x) * h + y);
+    }
+    // Top of column x against the bottom of column x - 1 (nothing before column 0).
+    std::vector<std::pair<int, int>> lastShifted;
+    for (auto [x0, x1] : rows[size_t(h - 1)])
+        if (x0 + 1 < w)
+            lastShifted.emplace_back(x0 + 1, std::min(x1 + 1, w));
+    symmetricDifference(rows[0], lastShifted, scratch, diff);
+    for (auto [x0, x1] : diff)
+        for (int x = x0; x < x1; ++x)
+            transitions.push_back(qint64(x) * h);
+    std::sort(transitions.begin(), transitions.end());
+    std::vector<uint32_t> runs;
+    runs.reserve(transitions.size() + 1);
+    qint64 prev = 0;
+    for (qint64 p : transitions) {
+        runs.push_back(uint32_t(p - prev));
+        prev = p;
+    }
+    runs.push_back(uint32_t(qint64(w) * h - prev));
+    return runs;
 }
 
 std::optional<RleMask> RleMask::fromCocoCounts(int width, int height, const std::vector<uint32_t>& counts,

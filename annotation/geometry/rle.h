@@ -5,6 +5,7 @@
 #include <QRect>
 #include <QString>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -30,6 +31,10 @@ public:
     bool isEmpty() const { return area() == 0; }
 
     std::vector<uint8_t> toBitmap() const; // row-major, 0 or 1
+    // The pixels of region only (region.width() x region.height(), row-major), without touching the rest.
+    std::vector<uint8_t> toBitmap(const QRect& region) const;
+    // Calls f(y, x0, x1) for every run of set pixels [x0, x1) on row y, in row-major order.
+    template<typename F> void forEachRowSpan(F&& f) const;
     qint64 area() const;
     QRect boundingBox() const; // pixel rectangle, empty when the mask is empty
     bool contains(int x, int y) const;
@@ -49,6 +54,24 @@ private:
     int m_height = 0;
     std::vector<uint32_t> m_runs;
 };
+
+template<typename F> void RleMask::forEachRowSpan(F&& f) const
+{
+    qint64 pos = 0;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        const qint64 end = pos + m_runs[i];
+        if (i % 2 == 1) {
+            for (qint64 p = pos; p < end;) {
+                const int y = int(p / m_width);
+                const qint64 rowStart = qint64(y) * m_width;
+                const qint64 e = std::min(end, rowStart + m_width);
+                f(y, int(p - rowStart), int(e - rowStart));
+                p = e;
+            }
+        }
+        pos = end;
+    }
+}
 
 // The run-length string codec pycocotools uses (6 bits per character, delta against the run two back
 // from the fourth run on). Exposed for the row-major geometry JSON, which stores runs the same way.
