@@ -14,7 +14,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -130,7 +129,8 @@ int main(int argc, char** argv)
         {QStringLiteral("bench"), QStringLiteral("export")},
         {QStringLiteral("images"), images},
         {QStringLiteral("shapes_per_image"), perImage},
-        {QStringLiteral("shape_mix"), QStringLiteral("per 10: 5 boxes, 4 polygons (12 vertices), 1 mask (640x480)")},
+        {QStringLiteral("shape_mix"),
+         QStringLiteral("per 10: 5 boxes, 4 polygons (12 vertices), 1 mask (640x480)")},
         {QStringLiteral("coco_export_s"), coco},
         {QStringLiteral("yolo_detect_export_s"), yolo},
         {QStringLiteral("yolo_segment_export_s"), yoloSeg},
@@ -138,7 +138,8 @@ int main(int argc, char** argv)
         {QStringLiteral("edit_command_store"), QStringLiteral("in-memory (core store not integrated yet)")},
         {QStringLiteral("edit_command_median_ms"), editMs[editMs.size() / 2]},
         {QStringLiteral("edit_command_p99_ms"), editMs[editMs.size() * 99 / 100]},
-        {QStringLiteral("targets"), QJsonObject{{QStringLiteral("export_s"), 5}, {QStringLiteral("edit_ms"), 5}}},
+        {QStringLiteral("targets"),
+         QJsonObject{{QStringLiteral("export_s"), 5}, {QStringLiteral("edit_ms"), 5}}},
     };
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Indented).constData());
     return 0;

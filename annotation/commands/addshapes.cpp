@@ -19,7 +19,8 @@ std::vector<Shape> stamped(std::vector<Shape> shapes, const QDateTime& now)
 
 AddShapes::AddShapes(AnnotationDocument& doc, std::vector<Shape> shapes)
     // shapes is copied into stamped(), not moved, so its size is still there for the text.
-    : ShapePresence(doc, stamped(shapes, doc.now()), false, QObject::tr("Add %n shape(s)", nullptr, int(shapes.size())))
+    : ShapePresence(doc, stamped(shapes, doc.now()), false,
+                    QObject::tr("Add %n shape(s)", nullptr, int(shapes.size())))
 {
 }
 

@@ -22,8 +22,7 @@ ChangeAttributes::ChangeAttributes(AnnotationDocument& doc, const QList<qint64>&
                                    const QJsonValue& value, int session)
     : ReplaceShapes(doc, withAttribute(current(doc, ids), key, value), ChangeEvent::Attributes,
                     QObject::tr("Change \"%1\"").arg(key)),
-      m_key(key),
-      m_session(session)
+      m_key(key), m_session(session)
 {
 }
 

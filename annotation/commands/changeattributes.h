@@ -14,8 +14,8 @@ namespace loupe::annotation {
 class ChangeAttributes : public ReplaceShapes
 {
 public:
-    ChangeAttributes(AnnotationDocument& doc, const QList<qint64>& ids, const QString& key, const QJsonValue& value,
-                     int session = 0);
+    ChangeAttributes(AnnotationDocument& doc, const QList<qint64>& ids, const QString& key,
+                     const QJsonValue& value, int session = 0);
     int id() const override { return CmdChangeAttributes; }
     bool mergeWith(const QUndoCommand* other) override;
 

@@ -9,8 +9,7 @@ std::vector<Shape> reviewed(std::vector<Shape> shapes, ReviewState state, const 
 {
     for (Shape& s : shapes) {
         s.review = state;
-        if (!comment.isEmpty())
-            s.attributes.insert(QStringLiteral("review_comment"), comment);
+        if (!comment.isEmpty()) s.attributes.insert(QStringLiteral("review_comment"), comment);
     }
     return shapes;
 }

@@ -14,7 +14,8 @@ std::vector<Shape> withVertices(std::vector<Shape> shapes, const QList<int>& idx
                 p->points[i] = pos[k];
             else if (auto* l = std::get_if<PolylineGeom>(&s.geometry); l && i >= 0 && i < l->points.size())
                 l->points[i] = pos[k];
-            else if (auto* g = std::get_if<KeypointsGeom>(&s.geometry); g && i >= 0 && i < int(g->points.size()))
+            else if (auto* g = std::get_if<KeypointsGeom>(&s.geometry);
+                     g && i >= 0 && i < int(g->points.size()))
                 g->points[size_t(i)].pos = pos[k];
         }
     }
@@ -27,8 +28,7 @@ MoveVertices::MoveVertices(AnnotationDocument& doc, qint64 shapeId, const QList<
                            const QList<QPointF>& positions, int gesture)
     : ReplaceShapes(doc, withVertices(current(doc, {shapeId}), indices, positions), ChangeEvent::Geometry,
                     QObject::tr("Move %n vertex(es)", nullptr, int(indices.size()))),
-      m_indices(indices),
-      m_gesture(gesture)
+      m_indices(indices), m_gesture(gesture)
 {
 }
 

@@ -11,8 +11,8 @@ namespace loupe::annotation {
 class MoveVertices : public ReplaceShapes
 {
 public:
-    MoveVertices(AnnotationDocument& doc, qint64 shapeId, const QList<int>& indices, const QList<QPointF>& positions,
-                 int gesture);
+    MoveVertices(AnnotationDocument& doc, qint64 shapeId, const QList<int>& indices,
+                 const QList<QPointF>& positions, int gesture);
     int id() const override { return CmdMoveVertices; }
     bool mergeWith(const QUndoCommand* other) override;
 

@@ -10,15 +10,14 @@ namespace {
 std::vector<Shape> painted(std::vector<Shape> shapes, QPointF from, QPointF to, double radius, bool erase)
 {
     for (Shape& s : shapes)
-        if (auto* m = std::get_if<MaskGeom>(&s.geometry))
-            paintStroke(m->mask, from, to, radius, !erase);
+        if (auto* m = std::get_if<MaskGeom>(&s.geometry)) paintStroke(m->mask, from, to, radius, !erase);
     return shapes;
 }
 
 } // namespace
 
-PaintMask::PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPointF to, double radius, bool erase,
-                     int stroke)
+PaintMask::PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPointF to, double radius,
+                     bool erase, int stroke)
     : ReplaceShapes(doc, painted(current(doc, {shapeId}), from, to, radius, erase), ChangeEvent::Geometry,
                     erase ? QObject::tr("Erase mask") : QObject::tr("Paint mask")),
       m_stroke(stroke)

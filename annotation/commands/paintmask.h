@@ -10,7 +10,8 @@ namespace loupe::annotation {
 class PaintMask : public ReplaceShapes
 {
 public:
-    PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPointF to, double radius, bool erase, int stroke);
+    PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPointF to, double radius, bool erase,
+              int stroke);
     int id() const override { return CmdPaintMask; }
     bool mergeWith(const QUndoCommand* other) override;
 

@@ -9,15 +9,15 @@ std::vector<Shape> existing(const AnnotationDocument& doc, const QList<qint64>& 
 {
     std::vector<Shape> out;
     for (qint64 id : ids)
-        if (auto s = doc.shape(id))
-            out.push_back(*s);
+        if (auto s = doc.shape(id)) out.push_back(*s);
     return out;
 }
 
 } // namespace
 
 RemoveShapes::RemoveShapes(AnnotationDocument& doc, const QList<qint64>& ids)
-    : ShapePresence(doc, existing(doc, ids), true, QObject::tr("Remove %n shape(s)", nullptr, int(ids.size())))
+    : ShapePresence(doc, existing(doc, ids), true,
+                    QObject::tr("Remove %n shape(s)", nullptr, int(ids.size())))
 {
 }
 

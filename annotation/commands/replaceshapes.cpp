@@ -3,7 +3,8 @@
 
 namespace loupe::annotation {
 
-ReplaceShapes::ReplaceShapes(AnnotationDocument& doc, std::vector<Shape> newVersions, int properties, const QString& text)
+ReplaceShapes::ReplaceShapes(AnnotationDocument& doc, std::vector<Shape> newVersions, int properties,
+                             const QString& text)
     : QUndoCommand(text), m_doc(doc), m_held(std::move(newVersions)), m_properties(properties)
 {
     const QDateTime now = doc.now();
@@ -15,8 +16,7 @@ std::vector<Shape> ReplaceShapes::current(const AnnotationDocument& doc, const Q
 {
     std::vector<Shape> out;
     for (qint64 id : ids)
-        if (auto s = doc.shape(id))
-            out.push_back(*s);
+        if (auto s = doc.shape(id)) out.push_back(*s);
     return out;
 }
 
@@ -32,8 +32,7 @@ void ReplaceShapes::redo()
 {
     const bool ok = swap();
     // A command whose first redo failed never happened: QUndoStack drops obsolete commands on push.
-    if (!ok && !m_done)
-        setObsolete(true);
+    if (!ok && !m_done) setObsolete(true);
     m_done = m_done || ok;
 }
 
@@ -46,8 +45,7 @@ bool ReplaceShapes::swap()
     changes.reserve(m_held.size());
     for (const Shape& s : m_held)
         changes.push_back({ShapeChange::Op::Update, s});
-    if (!m_doc.apply(changes, m_properties))
-        return false;
+    if (!m_doc.apply(changes, m_properties)) return false;
     m_held = std::move(before);
     return true;
 }

@@ -20,7 +20,8 @@ public:
 
 protected:
     // newVersions: the shapes as they should be after redo (their updated time is set here).
-    ReplaceShapes(AnnotationDocument& doc, std::vector<Shape> newVersions, int properties, const QString& text);
+    ReplaceShapes(AnnotationDocument& doc, std::vector<Shape> newVersions, int properties,
+                  const QString& text);
     // The current versions of ids from the document (ids that no longer exist are skipped).
     static std::vector<Shape> current(const AnnotationDocument& doc, const QList<qint64>& ids);
 

@@ -3,7 +3,8 @@
 
 namespace loupe::annotation {
 
-ShapePresence::ShapePresence(AnnotationDocument& doc, std::vector<Shape> shapes, bool present, const QString& text)
+ShapePresence::ShapePresence(AnnotationDocument& doc, std::vector<Shape> shapes, bool present,
+                             const QString& text)
     : QUndoCommand(text), m_doc(doc), m_shapes(std::move(shapes)), m_present(present)
 {
 }
@@ -11,8 +12,7 @@ ShapePresence::ShapePresence(AnnotationDocument& doc, std::vector<Shape> shapes,
 void ShapePresence::redo()
 {
     const bool ok = swap();
-    if (!ok && !m_done)
-        setObsolete(true);
+    if (!ok && !m_done) setObsolete(true);
     m_done = m_done || ok;
 }
 
@@ -22,8 +22,7 @@ bool ShapePresence::swap()
     changes.reserve(m_shapes.size());
     for (const Shape& s : m_shapes)
         changes.push_back({m_present ? ShapeChange::Op::Remove : ShapeChange::Op::Insert, s});
-    if (!m_doc.apply(changes, ChangeEvent::All))
-        return false;
+    if (!m_doc.apply(changes, ChangeEvent::All)) return false;
     for (size_t i = 0; i < m_shapes.size(); ++i)
         m_shapes[i].id = changes[i].shape.id; // ids assigned on first insert
     m_present = !m_present;

@@ -6,16 +6,14 @@ namespace loupe::annotation {
 int Dataset::findLabel(const QString& name) const
 {
     for (size_t i = 0; i < labels.size(); ++i)
-        if (labels[i].name == name)
-            return int(i);
+        if (labels[i].name == name) return int(i);
     return -1;
 }
 
 int Dataset::ensureLabel(const QString& name)
 {
     const int i = findLabel(name);
-    if (i >= 0)
-        return i;
+    if (i >= 0) return i;
     LabelDef l;
     l.name = name;
     labels.push_back(l);

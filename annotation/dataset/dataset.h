@@ -4,7 +4,6 @@
 #include "annotation/shapes/shape.h"
 
 #include <QString>
-
 #include <vector>
 
 namespace loupe::annotation {

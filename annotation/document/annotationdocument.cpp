@@ -7,15 +7,15 @@ namespace loupe::annotation {
 
 Q_LOGGING_CATEGORY(lcDocument, "loupe.annotation.document")
 
-AnnotationDocument::AnnotationDocument(AnnotationStore& store, QObject* parent) : QObject(parent), m_store(store)
+AnnotationDocument::AnnotationDocument(AnnotationStore& store, QObject* parent)
+    : QObject(parent), m_store(store)
 {
     qRegisterMetaType<ChangeEvent>();
 }
 
 bool AnnotationDocument::apply(std::vector<ShapeChange>& changes, int properties)
 {
-    if (changes.empty())
-        return true;
+    if (changes.empty()) return true;
     QString error;
     if (!m_store.apply(changes, &error)) {
         qCWarning(lcDocument) << "store refused an edit:" << error;
@@ -30,14 +30,11 @@ bool AnnotationDocument::apply(std::vector<ShapeChange>& changes, int properties
                                                  : ChangeEvent::Type::ShapesChanged;
         e.properties = op == ShapeChange::Op::Update ? properties : int(ChangeEvent::All);
         for (const ShapeChange& c : changes) {
-            if (c.op != op)
-                continue;
+            if (c.op != op) continue;
             e.shapeIds << c.shape.id;
-            if (!e.imageIds.contains(c.shape.imageId))
-                e.imageIds << c.shape.imageId;
+            if (!e.imageIds.contains(c.shape.imageId)) e.imageIds << c.shape.imageId;
         }
-        if (!e.shapeIds.isEmpty())
-            emit changed(e);
+        if (!e.shapeIds.isEmpty()) emit changed(e);
     }
     return true;
 }

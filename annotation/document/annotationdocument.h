@@ -7,7 +7,6 @@
 #include <QDateTime>
 #include <QObject>
 #include <QUndoStack>
-
 #include <functional>
 
 namespace loupe::annotation {

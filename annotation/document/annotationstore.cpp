@@ -7,16 +7,14 @@ std::vector<Shape> MemoryAnnotationStore::shapesOf(qint64 imageId) const
 {
     std::vector<Shape> out;
     for (const auto& [id, s] : m_shapes)
-        if (s.imageId == imageId)
-            out.push_back(s);
+        if (s.imageId == imageId) out.push_back(s);
     return out;
 }
 
 std::optional<Shape> MemoryAnnotationStore::shape(qint64 id) const
 {
     const auto it = m_shapes.find(id);
-    if (it == m_shapes.end())
-        return std::nullopt;
+    if (it == m_shapes.end()) return std::nullopt;
     return it->second;
 }
 
@@ -37,8 +35,7 @@ bool MemoryAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* er
     };
     auto fail = [&](const QString& message) {
         rollback();
-        if (error)
-            *error = message;
+        if (error) *error = message;
         return false;
     };
     std::vector<qint64> assigned(changes.size(), 0);
@@ -47,8 +44,7 @@ bool MemoryAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* er
         switch (c.op) {
         case ShapeChange::Op::Insert: {
             const qint64 id = c.shape.id != 0 ? c.shape.id : m_nextId;
-            if (m_shapes.count(id))
-                return fail(QStringLiteral("shape %1 already exists").arg(id));
+            if (m_shapes.count(id)) return fail(QStringLiteral("shape %1 already exists").arg(id));
             m_nextId = std::max(m_nextId, id + 1);
             log.emplace_back(id, std::nullopt);
             Shape s = c.shape;
@@ -60,8 +56,7 @@ bool MemoryAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* er
         case ShapeChange::Op::Update:
         case ShapeChange::Op::Remove: {
             const auto it = m_shapes.find(c.shape.id);
-            if (it == m_shapes.end())
-                return fail(QStringLiteral("shape %1 does not exist").arg(c.shape.id));
+            if (it == m_shapes.end()) return fail(QStringLiteral("shape %1 does not exist").arg(c.shape.id));
             log.emplace_back(c.shape.id, it->second);
             if (c.op == ShapeChange::Op::Update)
                 it->second = c.shape;
@@ -77,8 +72,7 @@ bool MemoryAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* er
     }
     ++m_transactions;
     for (size_t i = 0; i < changes.size(); ++i)
-        if (changes[i].op == ShapeChange::Op::Insert)
-            changes[i].shape.id = assigned[i];
+        if (changes[i].op == ShapeChange::Op::Insert) changes[i].shape.id = assigned[i];
     return true;
 }
 

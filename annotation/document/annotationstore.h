@@ -13,7 +13,8 @@ struct ShapeChange
 {
     enum class Op { Insert, Update, Remove };
     Op op = Op::Update;
-    Shape shape; // Insert: the new shape (id 0 asks the store for a new id); Update: the new version; Remove: the shape
+    Shape shape; // Insert: the new shape (id 0 asks the store for a new id); Update: the new version; Remove:
+                 // the shape
 };
 
 // Where a document's shapes live. The project store implements it over SQLite, one transaction per

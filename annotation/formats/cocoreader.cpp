@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <cmath>
 
 namespace loupe::annotation::coco {
@@ -31,18 +30,19 @@ struct Reader
     }
 };
 
-bool isInteger(const QJsonValue& v) { return v.isDouble() && v.toDouble() == std::floor(v.toDouble()); }
+bool isInteger(const QJsonValue& v)
+{
+    return v.isDouble() && v.toDouble() == std::floor(v.toDouble());
+}
 
 bool numberArray(const QJsonValue& v, std::vector<double>* out)
 {
-    if (!v.isArray())
-        return false;
+    if (!v.isArray()) return false;
     const QJsonArray a = v.toArray();
     out->clear();
     out->reserve(size_t(a.size()));
     for (const QJsonValue& x : a) {
-        if (!x.isDouble() || !std::isfinite(x.toDouble()))
-            return false;
+        if (!x.isDouble() || !std::isfinite(x.toDouble())) return false;
         out->push_back(x.toDouble());
     }
     return true;
@@ -61,7 +61,8 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        report.error(fileName, lineColumnAt(json, pe.offset), QStringLiteral("broken JSON: %1").arg(pe.errorString()));
+        report.error(fileName, lineColumnAt(json, pe.offset),
+                     QStringLiteral("broken JSON: %1").arg(pe.errorString()));
         return false;
     }
     if (!doc.isObject()) {
@@ -139,7 +140,8 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             continue;
         }
         if (labelIndex.contains(id.toInteger())) {
-            r.fail(ptr + QStringLiteral("/id"), QStringLiteral("duplicate category id %1").arg(id.toInteger()));
+            r.fail(ptr + QStringLiteral("/id"),
+                   QStringLiteral("duplicate category id %1").arg(id.toInteger()));
             continue;
         }
         if (name.isEmpty()) {
@@ -156,23 +158,23 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
         const int li = data.ensureLabel(name);
         LabelDef& label = data.labels[size_t(li)];
         for (const QJsonValue& k : o.value(QStringLiteral("keypoints")).toArray())
-            if (!label.keypointNames.contains(k.toString()))
-                label.keypointNames << k.toString();
+            if (!label.keypointNames.contains(k.toString())) label.keypointNames << k.toString();
         const QJsonArray sk = o.value(QStringLiteral("skeleton")).toArray();
         for (const QJsonValue& pair : sk) {
             const QJsonArray p = pair.toArray();
             const int a = p.size() == 2 ? p[0].toInt() - 1 : -1, b = p.size() == 2 ? p[1].toInt() - 1 : -1;
             if (a < 0 || b < 0 || a >= label.keypointNames.size() || b >= label.keypointNames.size()) {
-                r.fail(ptr + QStringLiteral("/skeleton"), QStringLiteral("skeleton refers to a keypoint that does not exist"));
+                r.fail(ptr + QStringLiteral("/skeleton"),
+                       QStringLiteral("skeleton refers to a keypoint that does not exist"));
                 break;
             }
-            if (std::find(label.skeleton.begin(), label.skeleton.end(), std::pair(a, b)) == label.skeleton.end())
+            if (std::find(label.skeleton.begin(), label.skeleton.end(), std::pair(a, b)) ==
+                label.skeleton.end())
                 label.skeleton.emplace_back(a, b);
         }
         labelIndex.insert(id.toInteger(), li);
     }
-    if (!r.ok)
-        return false;
+    if (!r.ok) return false;
 
     QHash<qint64, bool> annIds;
     const QJsonArray anns = root.value(QStringLiteral("annotations")).toArray();
@@ -185,13 +187,15 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             continue;
         }
         if (annIds.contains(id.toInteger())) {
-            r.fail(ptr + QStringLiteral("/id"), QStringLiteral("duplicate annotation id %1").arg(id.toInteger()));
+            r.fail(ptr + QStringLiteral("/id"),
+                   QStringLiteral("duplicate annotation id %1").arg(id.toInteger()));
             continue;
         }
         annIds.insert(id.toInteger(), true);
         const QJsonValue imageId = o.value(QStringLiteral("image_id"));
         if (!isInteger(imageId) || !imageIndex.contains(imageId.toInteger())) {
-            r.fail(ptr + QStringLiteral("/image_id"), QStringLiteral("refers to an image that is not in \"images\""));
+            r.fail(ptr + QStringLiteral("/image_id"),
+                   QStringLiteral("refers to an image that is not in \"images\""));
             continue;
         }
         DatasetImage& im = data.images[size_t(imageIndex.value(imageId.toInteger()))];
@@ -222,7 +226,8 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
         }
         const QJsonValue catId = o.value(QStringLiteral("category_id"));
         if (!isInteger(catId) || !labelIndex.contains(catId.toInteger())) {
-            r.fail(ptr + QStringLiteral("/category_id"), QStringLiteral("refers to a category that is not in \"categories\""));
+            r.fail(ptr + QStringLiteral("/category_id"),
+                   QStringLiteral("refers to a category that is not in \"categories\""));
             continue;
         }
         base.labelId = labelIndex.value(catId.toInteger());
@@ -231,19 +236,21 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
         std::vector<double> bbox;
         QRectF box;
         if (o.contains(QStringLiteral("bbox"))) {
-            if (!numberArray(o.value(QStringLiteral("bbox")), &bbox) || bbox.size() != 4 || bbox[2] < 0 || bbox[3] < 0) {
-                r.fail(ptr + QStringLiteral("/bbox"), QStringLiteral("bbox must be [x, y, width, height] with width, height >= 0"));
+            if (!numberArray(o.value(QStringLiteral("bbox")), &bbox) || bbox.size() != 4 || bbox[2] < 0 ||
+                bbox[3] < 0) {
+                r.fail(ptr + QStringLiteral("/bbox"),
+                       QStringLiteral("bbox must be [x, y, width, height] with width, height >= 0"));
                 continue;
             }
             box = QRectF(bbox[0], bbox[1], bbox[2], bbox[3]);
             if (!inRange(box.left(), box.top(), im) || !inRange(box.right(), box.bottom(), im)) {
-                r.fail(ptr + QStringLiteral("/bbox"), QStringLiteral("box lies outside its %1 x %2 image").arg(im.width).arg(im.height));
+                r.fail(ptr + QStringLiteral("/bbox"),
+                       QStringLiteral("box lies outside its %1 x %2 image").arg(im.width).arg(im.height));
                 continue;
             }
         }
         const bool crowd = o.value(QStringLiteral("iscrowd")).toInt() == 1;
-        if (crowd)
-            base.attributes.insert(QStringLiteral("iscrowd"), true);
+        if (crowd) base.attributes.insert(QStringLiteral("iscrowd"), true);
 
         std::vector<Shape> made;
         const QJsonValue seg = o.value(QStringLiteral("segmentation"));
@@ -253,7 +260,10 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             std::vector<double> size;
             if (!numberArray(rle.value(QStringLiteral("size")), &size) || size.size() != 2 ||
                 int(size[0]) != im.height || int(size[1]) != im.width) {
-                r.fail(ptr + QStringLiteral("/segmentation/size"), QStringLiteral("RLE size must be [height, width] of its image (%1, %2)").arg(im.height).arg(im.width));
+                r.fail(ptr + QStringLiteral("/segmentation/size"),
+                       QStringLiteral("RLE size must be [height, width] of its image (%1, %2)")
+                           .arg(im.height)
+                           .arg(im.width));
                 continue;
             }
             QString err;
@@ -294,7 +304,12 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
                 QPolygonF poly;
                 for (size_t j = 0; j < flat.size(); j += 2) {
                     if (!inRange(flat[j], flat[j + 1], im)) {
-                        r.fail(QStringLiteral("%1/%2").arg(pptr).arg(j), QStringLiteral("vertex (%1, %2) lies outside its %3 x %4 image").arg(flat[j]).arg(flat[j + 1]).arg(im.width).arg(im.height));
+                        r.fail(QStringLiteral("%1/%2").arg(pptr).arg(j),
+                               QStringLiteral("vertex (%1, %2) lies outside its %3 x %4 image")
+                                   .arg(flat[j])
+                                   .arg(flat[j + 1])
+                                   .arg(im.width)
+                                   .arg(im.height));
                         bad = true;
                         break;
                     }
@@ -305,20 +320,22 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
                 made.push_back(std::move(s));
             }
             if (polys.size() > 1)
-                report.converted(QStringLiteral("polygon (multi-part)"), QStringLiteral("polygon"),
-                                 QStringLiteral("each part of a multi-part COCO polygon becomes its own polygon"));
+                report.converted(
+                    QStringLiteral("polygon (multi-part)"), QStringLiteral("polygon"),
+                    QStringLiteral("each part of a multi-part COCO polygon becomes its own polygon"));
         } else if (!seg.isUndefined() && !seg.isNull()) {
-            r.fail(ptr + QStringLiteral("/segmentation"), QStringLiteral("segmentation must be a polygon list or an RLE object"));
+            r.fail(ptr + QStringLiteral("/segmentation"),
+                   QStringLiteral("segmentation must be a polygon list or an RLE object"));
             continue;
         }
-        if (bad)
-            continue;
+        if (bad) continue;
 
         const QJsonValue kpv = o.value(QStringLiteral("keypoints"));
         std::vector<double> kp;
         if (kpv.isArray() && !kpv.toArray().isEmpty()) {
             if (!numberArray(kpv, &kp) || kp.size() % 3 != 0) {
-                r.fail(ptr + QStringLiteral("/keypoints"), QStringLiteral("keypoints must be a flat list of x, y, visibility triples"));
+                r.fail(ptr + QStringLiteral("/keypoints"),
+                       QStringLiteral("keypoints must be a flat list of x, y, visibility triples"));
                 continue;
             }
             KeypointsGeom g;
@@ -326,18 +343,20 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             for (size_t j = 0; j < kp.size() && !bad; j += 3) {
                 const int v = int(kp[j + 2]);
                 if (kp[j + 2] != v || v < 0 || v > 2) {
-                    r.fail(QStringLiteral("%1/keypoints/%2").arg(ptr).arg(j + 2), QStringLiteral("visibility must be 0, 1 or 2"));
+                    r.fail(QStringLiteral("%1/keypoints/%2").arg(ptr).arg(j + 2),
+                           QStringLiteral("visibility must be 0, 1 or 2"));
                     bad = true;
                 } else if (v > 0 && !inRange(kp[j], kp[j + 1], im)) {
-                    r.fail(QStringLiteral("%1/keypoints/%2").arg(ptr).arg(j), QStringLiteral("keypoint lies outside its image"));
+                    r.fail(QStringLiteral("%1/keypoints/%2").arg(ptr).arg(j),
+                           QStringLiteral("keypoint lies outside its image"));
                     bad = true;
                 }
                 const int n = int(j / 3);
-                const QString name = n < label.keypointNames.size() ? label.keypointNames[n] : QStringLiteral("kp%1").arg(n);
+                const QString name =
+                    n < label.keypointNames.size() ? label.keypointNames[n] : QStringLiteral("kp%1").arg(n);
                 g.points.push_back({name, v > 0 ? QPointF(kp[j], kp[j + 1]) : QPointF(), v});
             }
-            if (bad)
-                continue;
+            if (bad) continue;
             Shape s = base;
             s.geometry = std::move(g);
             made.push_back(std::move(s));
@@ -385,8 +404,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         ok = bytes && parse(*bytes, f, data, report) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return data;
 }
 

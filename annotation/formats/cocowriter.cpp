@@ -23,8 +23,7 @@ void writeBox(JsonWriter& w, const QRectF& b)
 QStringList keypointOrder(const Dataset& data, int label)
 {
     const LabelDef& l = data.labels[size_t(label)];
-    if (!l.keypointNames.isEmpty())
-        return l.keypointNames;
+    if (!l.keypointNames.isEmpty()) return l.keypointNames;
     for (const DatasetImage& im : data.images)
         for (const Shape& s : im.shapes)
             if (s.labelId == label && s.kind() == ShapeKind::Keypoints) {
@@ -41,10 +40,8 @@ void writeCommonTail(JsonWriter& w, const Shape& s, bool crowd)
     w.key(u"iscrowd").value(crowd ? 1 : 0);
     QJsonObject attrs = s.attributes;
     attrs.remove(QStringLiteral("iscrowd"));
-    if (!attrs.isEmpty())
-        w.key(u"attributes").raw(QJsonDocument(attrs).toJson(QJsonDocument::Compact));
-    if (s.score)
-        w.key(u"score").value(*s.score);
+    if (!attrs.isEmpty()) w.key(u"attributes").raw(QJsonDocument(attrs).toJson(QJsonDocument::Compact));
+    if (s.score) w.key(u"score").value(*s.score);
 }
 
 } // namespace
@@ -62,10 +59,14 @@ QByteArray instancesJson(const Dataset& data, FormatReport& report)
     for (size_t i = 0; i < data.images.size(); ++i) {
         const DatasetImage& im = data.images[i];
         w.beginObject()
-            .key(u"id").value(qint64(i + 1))
-            .key(u"file_name").value(im.path)
-            .key(u"width").value(im.width)
-            .key(u"height").value(im.height)
+            .key(u"id")
+            .value(qint64(i + 1))
+            .key(u"file_name")
+            .value(im.path)
+            .key(u"width")
+            .value(im.width)
+            .key(u"height")
+            .value(im.height)
             .endObject();
     }
     w.endArray();
@@ -95,9 +96,12 @@ QByteArray instancesJson(const Dataset& data, FormatReport& report)
             const QString kind = kindKey(s);
             auto begin = [&] {
                 w.beginObject()
-                    .key(u"id").value(nextId++)
-                    .key(u"image_id").value(qint64(i + 1))
-                    .key(u"category_id").value(s.labelId + 1);
+                    .key(u"id")
+                    .value(nextId++)
+                    .key(u"image_id")
+                    .value(qint64(i + 1))
+                    .key(u"category_id")
+                    .value(s.labelId + 1);
             };
             switch (s.kind()) {
             case ShapeKind::Rectangle: {
@@ -117,7 +121,8 @@ QByteArray instancesJson(const Dataset& data, FormatReport& report)
                     pts = std::get<PolygonGeom>(s.geometry).points;
                 } else {
                     pts = std::get<RotatedRectGeom>(s.geometry).corners();
-                    report.converted(kind, QStringLiteral("polygon"), QStringLiteral("COCO has no rotated boxes"));
+                    report.converted(kind, QStringLiteral("polygon"),
+                                     QStringLiteral("COCO has no rotated boxes"));
                 }
                 if (pts.size() < 3) {
                     report.dropped(kind, QStringLiteral("a COCO polygon needs at least 3 vertices"));
@@ -200,7 +205,8 @@ QByteArray instancesJson(const Dataset& data, FormatReport& report)
             case ShapeKind::Tag:
                 report.dropped(kind, QStringLiteral("COCO has no image-level tags"));
                 continue;
-            case ShapeKind::Caption: continue; // captions_<split>.json
+            case ShapeKind::Caption:
+                continue; // captions_<split>.json
             }
             report.count(kind);
             reportLostFields(s, {true, true, true}, kFormat, report);
@@ -221,10 +227,14 @@ QByteArray captionsJson(const Dataset& data)
     for (size_t i = 0; i < data.images.size(); ++i) {
         const DatasetImage& im = data.images[i];
         w.beginObject()
-            .key(u"id").value(qint64(i + 1))
-            .key(u"file_name").value(im.path)
-            .key(u"width").value(im.width)
-            .key(u"height").value(im.height)
+            .key(u"id")
+            .value(qint64(i + 1))
+            .key(u"file_name")
+            .value(im.path)
+            .key(u"width")
+            .value(im.width)
+            .key(u"height")
+            .value(im.height)
             .endObject();
     }
     w.endArray();
@@ -234,14 +244,16 @@ QByteArray captionsJson(const Dataset& data)
         for (const Shape& s : data.images[i].shapes)
             if (s.kind() == ShapeKind::Caption)
                 w.beginObject()
-                    .key(u"id").value(nextId++)
-                    .key(u"image_id").value(qint64(i + 1))
-                    .key(u"caption").value(std::get<CaptionGeom>(s.geometry).text)
+                    .key(u"id")
+                    .value(nextId++)
+                    .key(u"image_id")
+                    .value(qint64(i + 1))
+                    .key(u"caption")
+                    .value(std::get<CaptionGeom>(s.geometry).text)
                     .endObject();
     w.endArray();
     w.endObject();
-    if (nextId == 1)
-        return {};
+    if (nextId == 1) return {};
     QByteArray out = w.bytes();
     out += '\n';
     return out;
@@ -263,7 +275,8 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
                              instances, report);
     if (!captions.isEmpty())
         ok = writeWholeFile(dir.filePath(QStringLiteral("annotations/captions_%1.json").arg(options.split)),
-                            captions, report) && ok;
+                            captions, report) &&
+             ok;
     return ok;
 }
 

@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QXmlStreamReader>
-
 #include <cmath>
 
 namespace loupe::annotation::cvat {
@@ -23,11 +22,9 @@ bool parsePoints(const QString& text, QPolygonF* out)
     for (const QString& pair : text.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
         const QStringList xy = pair.split(QLatin1Char(','));
         bool a = false, b = false;
-        if (xy.size() != 2)
-            return false;
+        if (xy.size() != 2) return false;
         const double x = xy[0].trimmed().toDouble(&a), y = xy[1].trimmed().toDouble(&b);
-        if (!a || !b || !std::isfinite(x) || !std::isfinite(y))
-            return false;
+        if (!a || !b || !std::isfinite(x) || !std::isfinite(y)) return false;
         *out << QPointF(x, y);
     }
     return !out->isEmpty();
@@ -38,22 +35,17 @@ QJsonValue attributeValue(const QString& text, const LabelDef* label, const QStr
     if (label)
         for (const AttributeSpec& a : label->attributes)
             if (a.name == name) {
-                if (a.type == AttributeSpec::Type::Bool)
-                    return text == QLatin1String("true");
-                if (a.type == AttributeSpec::Type::Number)
-                    return text.toDouble();
+                if (a.type == AttributeSpec::Type::Bool) return text == QLatin1String("true");
+                if (a.type == AttributeSpec::Type::Number) return text.toDouble();
             }
     return text;
 }
 
 AttributeSpec::Type typeFromInput(const QString& t)
 {
-    if (t == QLatin1String("number"))
-        return AttributeSpec::Type::Number;
-    if (t == QLatin1String("checkbox"))
-        return AttributeSpec::Type::Bool;
-    if (t == QLatin1String("select") || t == QLatin1String("radio"))
-        return AttributeSpec::Type::Choice;
+    if (t == QLatin1String("number")) return AttributeSpec::Type::Number;
+    if (t == QLatin1String("checkbox")) return AttributeSpec::Type::Bool;
+    if (t == QLatin1String("select") || t == QLatin1String("radio")) return AttributeSpec::Type::Choice;
     return AttributeSpec::Type::Text;
 }
 
@@ -71,14 +63,14 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
     bool metaHasLabels = false;
     DatasetImage* im = nullptr;
     std::vector<DatasetImage> images;
-    std::optional<Shape> shape;      // open shape element
+    std::optional<Shape> shape; // open shape element
     QString shapeWhere;
     KeypointsGeom skeleton;
     QStringList stack;
 
     auto inImage = [&](const QPointF& p) {
-        return p.x() >= -kCoordinateSlack && p.y() >= -kCoordinateSlack && p.x() <= im->width + kCoordinateSlack &&
-               p.y() <= im->height + kCoordinateSlack;
+        return p.x() >= -kCoordinateSlack && p.y() >= -kCoordinateSlack &&
+               p.x() <= im->width + kCoordinateSlack && p.y() <= im->height + kCoordinateSlack;
     };
     auto labelOf = [&](const QString& name, const QString& where) -> int {
         if (name.isEmpty()) {
@@ -86,8 +78,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             return -1;
         }
         const int i = data.findLabel(name);
-        if (i >= 0)
-            return i;
+        if (i >= 0) return i;
         if (metaHasLabels) {
             fail(where, QStringLiteral("label \"%1\" is not declared in <meta>").arg(name));
             return -1;
@@ -99,21 +90,18 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
         const auto token = x.readNext();
         if (token == QXmlStreamReader::EndElement) {
             const QString name = x.name().toString();
-            if (!stack.isEmpty())
-                stack.removeLast();
+            if (!stack.isEmpty()) stack.removeLast();
             if (name == QLatin1String("image") && im) {
                 im = nullptr;
             } else if (shape && stack.size() == 2 && name != QLatin1String("attribute")) {
-                if (shape->kind() == ShapeKind::Keypoints)
-                    shape->geometry = skeleton;
+                if (shape->kind() == ShapeKind::Keypoints) shape->geometry = skeleton;
                 report.count(shapeKindName(shape->kind()));
                 im->shapes.push_back(*shape);
                 shape.reset();
             }
             continue;
         }
-        if (token != QXmlStreamReader::StartElement)
-            continue;
+        if (token != QXmlStreamReader::StartElement) continue;
         const QString name = x.name().toString();
         const auto attrs = x.attributes();
         const QString where = at(x);
@@ -147,8 +135,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                         a.type = typeFromInput(input);
                         if (a.type == AttributeSpec::Type::Choice)
                             a.choices = values.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-                        if (!a.name.isEmpty())
-                            l.attributes.push_back(a);
+                        if (!a.name.isEmpty()) l.attributes.push_back(a);
                     }
                 } else {
                     x.skipCurrentElement();
@@ -171,7 +158,8 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             const QString id = attrs.value(QStringLiteral("id")).toString();
             const QString file = attrs.value(QStringLiteral("name")).toString();
             bool wOk = false, hOk = false;
-            const int w = attrs.value(QStringLiteral("width")).toInt(&wOk), h = attrs.value(QStringLiteral("height")).toInt(&hOk);
+            const int w = attrs.value(QStringLiteral("width")).toInt(&wOk),
+                      h = attrs.value(QStringLiteral("height")).toInt(&hOk);
             if (imageIds.contains(id)) {
                 fail(where, QStringLiteral("duplicate image id \"%1\"").arg(id));
                 break;
@@ -192,8 +180,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             im = &images.back();
             continue;
         }
-        if (!im)
-            continue;
+        if (!im) continue;
         if (name == QLatin1String("attribute") && shape) {
             const QString an = attrs.value(QStringLiteral("name")).toString();
             const QString text = x.readElementText();
@@ -203,22 +190,24 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
         }
         if (name == QLatin1String("points") && shape && shape->kind() == ShapeKind::Keypoints) {
             QPolygonF p;
-            if (!parsePoints(attrs.value(QStringLiteral("points")).toString(), &p) || p.size() != 1 || !inImage(p[0])) {
+            if (!parsePoints(attrs.value(QStringLiteral("points")).toString(), &p) || p.size() != 1 ||
+                !inImage(p[0])) {
                 fail(where, QStringLiteral("skeleton point needs one \"x,y\" inside the image"));
                 break;
             }
             const bool outside = attrs.value(QStringLiteral("outside")) == QLatin1String("1");
             const bool occluded = attrs.value(QStringLiteral("occluded")) == QLatin1String("1");
-            skeleton.points.push_back({attrs.value(QStringLiteral("label")).toString(), p[0], outside ? 0 : occluded ? 1 : 2});
+            skeleton.points.push_back({attrs.value(QStringLiteral("label")).toString(), p[0],
+                                       outside    ? 0
+                                       : occluded ? 1
+                                                  : 2});
             continue;
         }
-        if (stack.size() != 3)
-            continue;
+        if (stack.size() != 3) continue;
         // A shape element directly inside <image>.
         Shape s;
         s.labelId = labelOf(attrs.value(QStringLiteral("label")).toString(), where);
-        if (s.labelId < 0)
-            break;
+        if (s.labelId < 0) break;
         const QString source = attrs.value(QStringLiteral("source")).toString();
         if (source == QLatin1String("auto") || source == QLatin1String("semi-auto"))
             s.source = ShapeSource::Model;
@@ -234,20 +223,27 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
         for (const QPointF& p : pts)
             inside = inside && inImage(p);
         if (!inside) {
-            fail(where, QStringLiteral("a point lies outside the %1 x %2 image").arg(im->width).arg(im->height));
+            fail(where,
+                 QStringLiteral("a point lies outside the %1 x %2 image").arg(im->width).arg(im->height));
             break;
         }
         if (name == QLatin1String("box")) {
             bool a, b, c, d;
-            const double xtl = attrs.value(QStringLiteral("xtl")).toDouble(&a), ytl = attrs.value(QStringLiteral("ytl")).toDouble(&b);
-            const double xbr = attrs.value(QStringLiteral("xbr")).toDouble(&c), ybr = attrs.value(QStringLiteral("ybr")).toDouble(&d);
+            const double xtl = attrs.value(QStringLiteral("xtl")).toDouble(&a),
+                         ytl = attrs.value(QStringLiteral("ytl")).toDouble(&b);
+            const double xbr = attrs.value(QStringLiteral("xbr")).toDouble(&c),
+                         ybr = attrs.value(QStringLiteral("ybr")).toDouble(&d);
             const double rot = attrs.value(QStringLiteral("rotation")).toDouble();
-            if (!a || !b || !c || !d || xbr < xtl || ybr < ytl || !inImage(QPointF(xtl, ytl)) || !inImage(QPointF(xbr, ybr))) {
-                fail(where, QStringLiteral("<box> needs xtl <= xbr and ytl <= ybr inside the %1 x %2 image").arg(im->width).arg(im->height));
+            if (!a || !b || !c || !d || xbr < xtl || ybr < ytl || !inImage(QPointF(xtl, ytl)) ||
+                !inImage(QPointF(xbr, ybr))) {
+                fail(where, QStringLiteral("<box> needs xtl <= xbr and ytl <= ybr inside the %1 x %2 image")
+                                .arg(im->width)
+                                .arg(im->height));
                 break;
             }
             if (rot != 0 && std::isfinite(rot))
-                s.geometry = RotatedRectGeom{QPointF((xtl + xbr) / 2, (ytl + ybr) / 2), xbr - xtl, ybr - ytl, rot};
+                s.geometry =
+                    RotatedRectGeom{QPointF((xtl + xbr) / 2, (ytl + ybr) / 2), xbr - xtl, ybr - ytl, rot};
             else
                 s.geometry = RectangleGeom{QRectF(QPointF(xtl, ytl), QPointF(xbr, ybr))};
         } else if (name == QLatin1String("polygon") && pts.size() >= 3) {
@@ -269,16 +265,23 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             s.geometry = KeypointsGeom{};
         } else if (name == QLatin1String("mask")) {
             bool a, b, c, d;
-            const int left = attrs.value(QStringLiteral("left")).toInt(&a), top = attrs.value(QStringLiteral("top")).toInt(&b);
-            const int mw = attrs.value(QStringLiteral("width")).toInt(&c), mh = attrs.value(QStringLiteral("height")).toInt(&d);
-            if (!a || !b || !c || !d || left < 0 || top < 0 || mw <= 0 || mh <= 0 || left + mw > im->width || top + mh > im->height) {
-                fail(where, QStringLiteral("<mask> box (left, top, width, height) must lie inside the %1 x %2 image").arg(im->width).arg(im->height));
+            const int left = attrs.value(QStringLiteral("left")).toInt(&a),
+                      top = attrs.value(QStringLiteral("top")).toInt(&b);
+            const int mw = attrs.value(QStringLiteral("width")).toInt(&c),
+                      mh = attrs.value(QStringLiteral("height")).toInt(&d);
+            if (!a || !b || !c || !d || left < 0 || top < 0 || mw <= 0 || mh <= 0 || left + mw > im->width ||
+                top + mh > im->height) {
+                fail(where,
+                     QStringLiteral("<mask> box (left, top, width, height) must lie inside the %1 x %2 image")
+                         .arg(im->width)
+                         .arg(im->height));
                 break;
             }
             std::vector<uint8_t> px(size_t(im->width) * im->height, 0);
             qint64 pos = 0;
             bool runsOk = true;
-            const QStringList runs = attrs.value(QStringLiteral("rle")).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+            const QStringList runs =
+                attrs.value(QStringLiteral("rle")).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
             for (qsizetype k = 0; k < runs.size() && runsOk; ++k) {
                 bool isNum = false;
                 const qint64 len = runs[k].trimmed().toLongLong(&isNum);
@@ -289,7 +292,8 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 pos += len;
             }
             if (!runsOk || pos != qint64(mw) * mh) {
-                fail(where, QStringLiteral("<mask> rle must be runs adding up to width x height = %1").arg(qint64(mw) * mh));
+                fail(where, QStringLiteral("<mask> rle must be runs adding up to width x height = %1")
+                                .arg(qint64(mw) * mh));
                 break;
             }
             s.geometry = MaskGeom{RleMask::fromBitmap(px.data(), im->width, im->height)};
@@ -304,8 +308,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
         report.error(fileName, at(x), QStringLiteral("broken XML: %1").arg(x.errorString()));
         return false;
     }
-    if (!ok)
-        return false;
+    if (!ok) return false;
     for (DatasetImage& i : images)
         data.images.push_back(std::move(i));
     return true;
@@ -313,15 +316,14 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
 
 std::optional<Dataset> read(const QString& path, FormatReport& report)
 {
-    const QString file = QFileInfo(path).isDir() ? QDir(path).filePath(QStringLiteral("annotations.xml")) : path;
+    const QString file =
+        QFileInfo(path).isDir() ? QDir(path).filePath(QStringLiteral("annotations.xml")) : path;
     const auto bytes = readWholeFile(file, report);
-    if (!bytes)
-        return std::nullopt;
+    if (!bytes) return std::nullopt;
     Dataset data;
     const bool ok = parse(*bytes, file, data, report);
     report.setImages(qsizetype(data.images.size()));
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return data;
 }
 

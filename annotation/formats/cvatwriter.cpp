@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QXmlStreamWriter>
-
 #include <cmath>
 
 namespace loupe::annotation::cvat {
@@ -15,7 +14,10 @@ namespace {
 
 const QString kFormat = QStringLiteral("CVAT");
 
-QString num(double v) { return QString::fromLatin1(formatNumber(v)); }
+QString num(double v)
+{
+    return QString::fromLatin1(formatNumber(v));
+}
 
 QString pointList(const QPolygonF& p)
 {
@@ -28,37 +30,40 @@ QString pointList(const QPolygonF& p)
 QString inputType(AttributeSpec::Type t)
 {
     switch (t) {
-    case AttributeSpec::Type::Text: return QStringLiteral("text");
-    case AttributeSpec::Type::Number: return QStringLiteral("number");
-    case AttributeSpec::Type::Bool: return QStringLiteral("checkbox");
-    case AttributeSpec::Type::Choice: return QStringLiteral("select");
+    case AttributeSpec::Type::Text:
+        return QStringLiteral("text");
+    case AttributeSpec::Type::Number:
+        return QStringLiteral("number");
+    case AttributeSpec::Type::Bool:
+        return QStringLiteral("checkbox");
+    case AttributeSpec::Type::Choice:
+        return QStringLiteral("select");
     }
     return {};
 }
 
 QString attributeText(const QJsonValue& v)
 {
-    if (v.isBool())
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (v.isDouble())
-        return num(v.toDouble());
+    if (v.isBool()) return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (v.isDouble()) return num(v.toDouble());
     return v.toString();
 }
 
 void common(QXmlStreamWriter& x, const Dataset& data, const Shape& s)
 {
     x.writeAttribute(QStringLiteral("label"), data.labels[size_t(s.labelId)].name);
-    x.writeAttribute(QStringLiteral("source"), s.source == ShapeSource::Model ? QStringLiteral("auto") : QStringLiteral("manual"));
+    x.writeAttribute(QStringLiteral("source"),
+                     s.source == ShapeSource::Model ? QStringLiteral("auto") : QStringLiteral("manual"));
     const QJsonValue occ = s.attributes.value(QStringLiteral("occluded"));
-    x.writeAttribute(QStringLiteral("occluded"), occ.toBool() || occ.toInt() == 1 ? QStringLiteral("1") : QStringLiteral("0"));
+    x.writeAttribute(QStringLiteral("occluded"),
+                     occ.toBool() || occ.toInt() == 1 ? QStringLiteral("1") : QStringLiteral("0"));
     x.writeAttribute(QStringLiteral("z_order"), QStringLiteral("0"));
 }
 
 void attributes(QXmlStreamWriter& x, const Shape& s)
 {
     for (auto it = s.attributes.begin(); it != s.attributes.end(); ++it) {
-        if (it.key() == QLatin1String("occluded"))
-            continue;
+        if (it.key() == QLatin1String("occluded")) continue;
         x.writeStartElement(QStringLiteral("attribute"));
         x.writeAttribute(QStringLiteral("name"), it.key());
         x.writeCharacters(attributeText(it.value()));
@@ -86,9 +91,9 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
     for (const LabelDef& l : data.labels) {
         x.writeStartElement(QStringLiteral("label"));
         x.writeTextElement(QStringLiteral("name"), l.name);
-        if (l.color.isValid())
-            x.writeTextElement(QStringLiteral("color"), l.color.name());
-        x.writeTextElement(QStringLiteral("type"), l.keypointNames.isEmpty() ? QStringLiteral("any") : QStringLiteral("skeleton"));
+        if (l.color.isValid()) x.writeTextElement(QStringLiteral("color"), l.color.name());
+        x.writeTextElement(QStringLiteral("type"),
+                           l.keypointNames.isEmpty() ? QStringLiteral("any") : QStringLiteral("skeleton"));
         x.writeStartElement(QStringLiteral("attributes"));
         for (const AttributeSpec& a : l.attributes) {
             x.writeStartElement(QStringLiteral("attribute"));
@@ -96,9 +101,10 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
             x.writeTextElement(QStringLiteral("mutable"), QStringLiteral("False"));
             x.writeTextElement(QStringLiteral("input_type"), inputType(a.type));
             x.writeTextElement(QStringLiteral("default_value"), attributeText(a.defaultValue));
-            x.writeTextElement(QStringLiteral("values"), a.type == AttributeSpec::Type::Choice ? a.choices.join(QLatin1Char('\n'))
-                                                         : a.type == AttributeSpec::Type::Bool ? QStringLiteral("false\ntrue")
-                                                                                               : QString());
+            x.writeTextElement(QStringLiteral("values"),
+                               a.type == AttributeSpec::Type::Choice ? a.choices.join(QLatin1Char('\n'))
+                               : a.type == AttributeSpec::Type::Bool ? QStringLiteral("false\ntrue")
+                                                                     : QString());
             x.writeEndElement();
         }
         x.writeEndElement();
@@ -126,7 +132,8 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
                     r = std::get<RectangleGeom>(s.geometry).rect.normalized();
                 } else {
                     const auto& rr = std::get<RotatedRectGeom>(s.geometry);
-                    r = QRectF(rr.center.x() - rr.width / 2, rr.center.y() - rr.height / 2, rr.width, rr.height);
+                    r = QRectF(rr.center.x() - rr.width / 2, rr.center.y() - rr.height / 2, rr.width,
+                               rr.height);
                     angle = std::fmod(std::fmod(rr.angle, 360.0) + 360.0, 360.0);
                 }
                 x.writeStartElement(QStringLiteral("box"));
@@ -135,8 +142,7 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
                 x.writeAttribute(QStringLiteral("ytl"), num(r.top()));
                 x.writeAttribute(QStringLiteral("xbr"), num(r.right()));
                 x.writeAttribute(QStringLiteral("ybr"), num(r.bottom()));
-                if (angle != 0)
-                    x.writeAttribute(QStringLiteral("rotation"), num(angle));
+                if (angle != 0) x.writeAttribute(QStringLiteral("rotation"), num(angle));
                 break;
             }
             case ShapeKind::Polygon:
@@ -144,14 +150,16 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
                 const bool closed = s.kind() == ShapeKind::Polygon;
                 x.writeStartElement(closed ? QStringLiteral("polygon") : QStringLiteral("polyline"));
                 common(x, data, s);
-                x.writeAttribute(QStringLiteral("points"), pointList(closed ? std::get<PolygonGeom>(s.geometry).points
-                                                                           : std::get<PolylineGeom>(s.geometry).points));
+                x.writeAttribute(QStringLiteral("points"),
+                                 pointList(closed ? std::get<PolygonGeom>(s.geometry).points
+                                                  : std::get<PolylineGeom>(s.geometry).points));
                 break;
             }
             case ShapeKind::Point:
                 x.writeStartElement(QStringLiteral("points"));
                 common(x, data, s);
-                x.writeAttribute(QStringLiteral("points"), pointList(QPolygonF({std::get<PointGeom>(s.geometry).point})));
+                x.writeAttribute(QStringLiteral("points"),
+                                 pointList(QPolygonF({std::get<PointGeom>(s.geometry).point})));
                 break;
             case ShapeKind::Keypoints:
                 x.writeStartElement(QStringLiteral("skeleton"));
@@ -159,14 +167,19 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
                 for (const Keypoint& k : std::get<KeypointsGeom>(s.geometry).points) {
                     x.writeStartElement(QStringLiteral("points"));
                     x.writeAttribute(QStringLiteral("label"), k.name);
-                    x.writeAttribute(QStringLiteral("source"), s.source == ShapeSource::Model ? QStringLiteral("auto") : QStringLiteral("manual"));
-                    x.writeAttribute(QStringLiteral("outside"), k.visibility == 0 ? QStringLiteral("1") : QStringLiteral("0"));
-                    x.writeAttribute(QStringLiteral("occluded"), k.visibility == 1 ? QStringLiteral("1") : QStringLiteral("0"));
+                    x.writeAttribute(QStringLiteral("source"), s.source == ShapeSource::Model
+                                                                   ? QStringLiteral("auto")
+                                                                   : QStringLiteral("manual"));
+                    x.writeAttribute(QStringLiteral("outside"),
+                                     k.visibility == 0 ? QStringLiteral("1") : QStringLiteral("0"));
+                    x.writeAttribute(QStringLiteral("occluded"),
+                                     k.visibility == 1 ? QStringLiteral("1") : QStringLiteral("0"));
                     x.writeAttribute(QStringLiteral("points"), pointList(QPolygonF({k.pos})));
                     x.writeEndElement();
                 }
                 if (!std::get<KeypointsGeom>(s.geometry).box.isNull())
-                    report.dropped(QStringLiteral("field:keypoint_box"), QStringLiteral("CVAT skeletons have no box"));
+                    report.dropped(QStringLiteral("field:keypoint_box"),
+                                   QStringLiteral("CVAT skeletons have no box"));
                 break;
             case ShapeKind::Mask: {
                 const RleMask& m = std::get<MaskGeom>(s.geometry).mask;
@@ -203,7 +216,9 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
             case ShapeKind::Tag:
                 x.writeStartElement(QStringLiteral("tag"));
                 x.writeAttribute(QStringLiteral("label"), data.labels[size_t(s.labelId)].name);
-                x.writeAttribute(QStringLiteral("source"), s.source == ShapeSource::Model ? QStringLiteral("auto") : QStringLiteral("manual"));
+                x.writeAttribute(QStringLiteral("source"), s.source == ShapeSource::Model
+                                                               ? QStringLiteral("auto")
+                                                               : QStringLiteral("manual"));
                 break;
             case ShapeKind::Caption:
                 report.dropped(kind, QStringLiteral("CVAT for images has no captions"));
@@ -224,7 +239,8 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
 bool write(const Dataset& data, const QString& outDir, const ExportOptions&, FormatReport& report)
 {
     report.setImages(qsizetype(data.images.size()));
-    return writeWholeFile(QDir(outDir).filePath(QStringLiteral("annotations.xml")), annotationsXml(data, report), report);
+    return writeWholeFile(QDir(outDir).filePath(QStringLiteral("annotations.xml")),
+                          annotationsXml(data, report), report);
 }
 
 } // namespace loupe::annotation::cvat

@@ -6,13 +6,17 @@ namespace loupe::annotation {
 void reportLostFields(const Shape& s, const FormatKeeps& keeps, const QString& format, FormatReport& report)
 {
     if (s.score && !keeps.score)
-        report.dropped(QStringLiteral("field:score"), QStringLiteral("%1 has no confidence scores").arg(format));
+        report.dropped(QStringLiteral("field:score"),
+                       QStringLiteral("%1 has no confidence scores").arg(format));
     if (!s.attributes.isEmpty() && !keeps.attributes)
-        report.dropped(QStringLiteral("field:attributes"), QStringLiteral("%1 has no free attributes").arg(format));
+        report.dropped(QStringLiteral("field:attributes"),
+                       QStringLiteral("%1 has no free attributes").arg(format));
     if (s.review != ReviewState::New)
-        report.dropped(QStringLiteral("field:review_state"), QStringLiteral("%1 has no review states").arg(format));
+        report.dropped(QStringLiteral("field:review_state"),
+                       QStringLiteral("%1 has no review states").arg(format));
     if (s.source == ShapeSource::Model && !keeps.source && !keeps.score)
-        report.dropped(QStringLiteral("field:source"), QStringLiteral("%1 does not record who made a shape").arg(format));
+        report.dropped(QStringLiteral("field:source"),
+                       QStringLiteral("%1 does not record who made a shape").arg(format));
 }
 
 } // namespace loupe::annotation

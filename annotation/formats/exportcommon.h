@@ -18,6 +18,9 @@ struct FormatKeeps
 void reportLostFields(const Shape& s, const FormatKeeps& keeps, const QString& format, FormatReport& report);
 
 // Counts for the report use the shape kind's name.
-inline QString kindKey(const Shape& s) { return shapeKindName(s.kind()); }
+inline QString kindKey(const Shape& s)
+{
+    return shapeKindName(s.kind());
+}
 
 } // namespace loupe::annotation

@@ -23,11 +23,11 @@ std::optional<QByteArray> readWholeFile(const QString& path, FormatReport& repor
 bool writeWholeFile(const QString& path, const QByteArray& bytes, FormatReport& report, WriteMode mode)
 {
     const QString dir = QFileInfo(path).absolutePath();
-    if (!QFileInfo(dir).isDir())
-        QDir().mkpath(dir);
+    if (!QFileInfo(dir).isDir()) QDir().mkpath(dir);
     if (mode == WriteMode::Plain) {
         QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size() || !f.flush()) {
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size() ||
+            !f.flush()) {
             report.error(path, QString(), QStringLiteral("cannot write: %1").arg(f.errorString()));
             return false;
         }
@@ -60,11 +60,9 @@ QSize orientedImageSize(const QString& path)
 {
     QImageReader reader(path);
     QSize s = reader.size(); // header only, no decode
-    if (!s.isValid())
-        return {};
+    if (!s.isValid()) return {};
     // Orientations 5-8 turn the picture a quarter: the displayed width is the stored height.
-    if (reader.transformation() & QImageIOHandler::TransformationRotate90)
-        s.transpose();
+    if (reader.transformation() & QImageIOHandler::TransformationRotate90) s.transpose();
     return s;
 }
 

@@ -6,7 +6,6 @@
 #include <QByteArray>
 #include <QSize>
 #include <QString>
-
 #include <optional>
 
 namespace loupe::annotation {

@@ -12,11 +12,16 @@ namespace loupe::annotation {
 QString formatName(Format f)
 {
     switch (f) {
-    case Format::Coco: return QStringLiteral("coco");
-    case Format::Yolo: return QStringLiteral("yolo");
-    case Format::Voc: return QStringLiteral("voc");
-    case Format::Labelme: return QStringLiteral("labelme");
-    case Format::Cvat: return QStringLiteral("cvat");
+    case Format::Coco:
+        return QStringLiteral("coco");
+    case Format::Yolo:
+        return QStringLiteral("yolo");
+    case Format::Voc:
+        return QStringLiteral("voc");
+    case Format::Labelme:
+        return QStringLiteral("labelme");
+    case Format::Cvat:
+        return QStringLiteral("cvat");
     }
     return {};
 }
@@ -24,8 +29,7 @@ QString formatName(Format f)
 std::optional<Format> formatFromName(const QString& name)
 {
     for (Format f : {Format::Coco, Format::Yolo, Format::Voc, Format::Labelme, Format::Cvat})
-        if (formatName(f) == name.toLower())
-            return f;
+        if (formatName(f) == name.toLower()) return f;
     return std::nullopt;
 }
 
@@ -38,11 +42,16 @@ QStringList formatNames()
 QString yoloTaskName(YoloTask t)
 {
     switch (t) {
-    case YoloTask::Auto: return QStringLiteral("auto");
-    case YoloTask::Detect: return QStringLiteral("detect");
-    case YoloTask::Segment: return QStringLiteral("segment");
-    case YoloTask::Pose: return QStringLiteral("pose");
-    case YoloTask::Obb: return QStringLiteral("obb");
+    case YoloTask::Auto:
+        return QStringLiteral("auto");
+    case YoloTask::Detect:
+        return QStringLiteral("detect");
+    case YoloTask::Segment:
+        return QStringLiteral("segment");
+    case YoloTask::Pose:
+        return QStringLiteral("pose");
+    case YoloTask::Obb:
+        return QStringLiteral("obb");
     }
     return {};
 }
@@ -51,11 +60,16 @@ bool exportDataset(Format f, const Dataset& data, const QString& outDir, const E
                    FormatReport& report)
 {
     switch (f) {
-    case Format::Coco: return coco::write(data, outDir, options, report);
-    case Format::Yolo: return yolo::write(data, outDir, options, report);
-    case Format::Voc: return voc::write(data, outDir, options, report);
-    case Format::Labelme: return labelme::write(data, outDir, options, report);
-    case Format::Cvat: return cvat::write(data, outDir, options, report);
+    case Format::Coco:
+        return coco::write(data, outDir, options, report);
+    case Format::Yolo:
+        return yolo::write(data, outDir, options, report);
+    case Format::Voc:
+        return voc::write(data, outDir, options, report);
+    case Format::Labelme:
+        return labelme::write(data, outDir, options, report);
+    case Format::Cvat:
+        return cvat::write(data, outDir, options, report);
     }
     return false;
 }
@@ -63,11 +77,16 @@ bool exportDataset(Format f, const Dataset& data, const QString& outDir, const E
 std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report)
 {
     switch (f) {
-    case Format::Coco: return coco::read(path, report);
-    case Format::Yolo: return yolo::read(path, report);
-    case Format::Voc: return voc::read(path, report);
-    case Format::Labelme: return labelme::read(path, report);
-    case Format::Cvat: return cvat::read(path, report);
+    case Format::Coco:
+        return coco::read(path, report);
+    case Format::Yolo:
+        return yolo::read(path, report);
+    case Format::Voc:
+        return voc::read(path, report);
+    case Format::Labelme:
+        return labelme::read(path, report);
+    case Format::Cvat:
+        return cvat::read(path, report);
     }
     return std::nullopt;
 }

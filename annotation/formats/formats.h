@@ -5,7 +5,6 @@
 #include "annotation/formats/report.h"
 
 #include <QStringList>
-
 #include <optional>
 
 namespace loupe::annotation {

@@ -2,15 +2,14 @@
 #include "annotation/formats/jsonwriter.h"
 
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 
 namespace loupe::annotation {
 
 QByteArray formatNumber(double d)
 {
-    if (!std::isfinite(d))
-        return QByteArrayLiteral("null"); // JSON has no inf/nan; writers check before this
+    if (!std::isfinite(d)) return QByteArrayLiteral("null"); // JSON has no inf/nan; writers check before this
     char buf[32];
     if (d == std::trunc(d) && std::abs(d) < 1e15) {
         const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
@@ -22,8 +21,7 @@ QByteArray formatNumber(double d)
 
 void JsonWriter::newline()
 {
-    if (m_indent <= 0)
-        return;
+    if (m_indent <= 0) return;
     m_out += '\n';
     m_out.append(QByteArray(int(m_first.size()) * m_indent, ' '));
 }
@@ -35,8 +33,7 @@ void JsonWriter::beforeValue()
         return;
     }
     if (!m_first.empty()) {
-        if (!m_first.back())
-            m_out += ',';
+        if (!m_first.back()) m_out += ',';
         m_first.back() = false;
         newline();
     }
@@ -54,8 +51,7 @@ void JsonWriter::close(char bracket)
 {
     const bool empty = m_first.back();
     m_first.pop_back();
-    if (!empty)
-        newline();
+    if (!empty) newline();
     m_out += bracket;
 }
 
@@ -103,11 +99,21 @@ JsonWriter& JsonWriter::value(QStringView s)
             continue;
         }
         switch (u) {
-        case '"': m_out += "\\\""; break;
-        case '\\': m_out += "\\\\"; break;
-        case '\n': m_out += "\\n"; break;
-        case '\r': m_out += "\\r"; break;
-        case '\t': m_out += "\\t"; break;
+        case '"':
+            m_out += "\\\"";
+            break;
+        case '\\':
+            m_out += "\\\\";
+            break;
+        case '\n':
+            m_out += "\\n";
+            break;
+        case '\r':
+            m_out += "\\r";
+            break;
+        case '\t':
+            m_out += "\\t";
+            break;
         default:
             if (u < 0x20) {
                 char buf[8];
@@ -162,8 +168,7 @@ JsonWriter& JsonWriter::numbers(const std::vector<double>& v)
     beforeValue();
     m_out += '[';
     for (size_t i = 0; i < v.size(); ++i) {
-        if (i)
-            m_out += ',';
+        if (i) m_out += ',';
         m_out += formatNumber(v[i]);
     }
     m_out += ']';

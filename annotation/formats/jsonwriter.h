@@ -3,7 +3,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <vector>
 
 namespace loupe::annotation {

@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <cmath>
 
 namespace loupe::annotation::labelme {
@@ -18,8 +17,7 @@ namespace {
 
 bool readPoints(const QJsonValue& v, QPolygonF* out)
 {
-    if (!v.isArray())
-        return false;
+    if (!v.isArray()) return false;
     for (const QJsonValue& p : v.toArray()) {
         const QJsonArray a = p.toArray();
         if (a.size() != 2 || !a[0].isDouble() || !a[1].isDouble() || !std::isfinite(a[0].toDouble()) ||
@@ -32,17 +30,20 @@ bool readPoints(const QJsonValue& v, QPolygonF* out)
 
 } // namespace
 
-bool parse(const QByteArray& json, const QString& fileName, const QString& relDir, Dataset& data, FormatReport& report)
+bool parse(const QByteArray& json, const QString& fileName, const QString& relDir, Dataset& data,
+           FormatReport& report)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        report.error(fileName, lineColumnAt(json, pe.offset), QStringLiteral("broken JSON: %1").arg(pe.errorString()));
+        report.error(fileName, lineColumnAt(json, pe.offset),
+                     QStringLiteral("broken JSON: %1").arg(pe.errorString()));
         return false;
     }
     const QJsonObject root = doc.object();
     if (!doc.isObject() || !root.value(QStringLiteral("shapes")).isArray()) {
-        report.error(fileName, QStringLiteral("/shapes"), QStringLiteral("not a labelme file: no \"shapes\" array"));
+        report.error(fileName, QStringLiteral("/shapes"),
+                     QStringLiteral("not a labelme file: no \"shapes\" array"));
         return false;
     }
     bool ok = true;
@@ -55,10 +56,12 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         fail(QStringLiteral("/imagePath"), QStringLiteral("missing imagePath"));
         return false;
     }
-    const QJsonValue wv = root.value(QStringLiteral("imageWidth")), hv = root.value(QStringLiteral("imageHeight"));
+    const QJsonValue wv = root.value(QStringLiteral("imageWidth")),
+                     hv = root.value(QStringLiteral("imageHeight"));
     const double wd = wv.toDouble(-1), hd = hv.toDouble(-1);
     if (wd <= 0 || hd <= 0 || wd != std::floor(wd) || hd != std::floor(hd) || wd > 1e6 || hd > 1e6) {
-        fail(QStringLiteral("/imageWidth"), QStringLiteral("imageWidth and imageHeight must be positive whole numbers"));
+        fail(QStringLiteral("/imageWidth"),
+             QStringLiteral("imageWidth and imageHeight must be positive whole numbers"));
         return false;
     }
     DatasetImage im;
@@ -70,14 +73,14 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
     im.height = int(hd);
     for (const DatasetImage& other : data.images)
         if (other.path == im.path) {
-            fail(QStringLiteral("/imagePath"), QStringLiteral("a second annotation file for image \"%1\"").arg(im.path));
+            fail(QStringLiteral("/imagePath"),
+                 QStringLiteral("a second annotation file for image \"%1\"").arg(im.path));
             return false;
         }
 
     const QJsonObject flags = root.value(QStringLiteral("flags")).toObject();
     for (auto it = flags.begin(); it != flags.end(); ++it) {
-        if (!it->toBool())
-            continue;
+        if (!it->toBool()) continue;
         Shape s;
         s.labelId = data.ensureLabel(it.key());
         s.geometry = TagGeom{};
@@ -86,8 +89,8 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
     }
 
     const auto inImage = [&](const QPointF& p) {
-        return p.x() >= -kCoordinateSlack && p.y() >= -kCoordinateSlack && p.x() <= im.width + kCoordinateSlack &&
-               p.y() <= im.height + kCoordinateSlack;
+        return p.x() >= -kCoordinateSlack && p.y() >= -kCoordinateSlack &&
+               p.x() <= im.width + kCoordinateSlack && p.y() <= im.height + kCoordinateSlack;
     };
     const QJsonArray shapes = root.value(QStringLiteral("shapes")).toArray();
     for (qsizetype i = 0; i < shapes.size(); ++i) {
@@ -108,12 +111,15 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         for (qsizetype k = 0; k < pts.size() && inside; ++k) {
             if (!inImage(pts[k])) {
                 fail(QStringLiteral("%1/points/%2").arg(ptr).arg(k),
-                     QStringLiteral("(%1, %2) lies outside the %3 x %4 image").arg(pts[k].x()).arg(pts[k].y()).arg(im.width).arg(im.height));
+                     QStringLiteral("(%1, %2) lies outside the %3 x %4 image")
+                         .arg(pts[k].x())
+                         .arg(pts[k].y())
+                         .arg(im.width)
+                         .arg(im.height));
                 inside = false;
             }
         }
-        if (!inside)
-            continue;
+        if (!inside) continue;
         Shape s;
         s.labelId = data.ensureLabel(label);
         s.attributes = o.value(QStringLiteral("attributes")).toObject();
@@ -126,26 +132,26 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         }
         const auto need = [&](qsizetype n, bool exact) {
             if (exact ? pts.size() != n : pts.size() < n) {
-                fail(ptr + QStringLiteral("/points"), QStringLiteral("a %1 needs %2%3 points, found %4").arg(type, exact ? QString() : QStringLiteral("at least ")).arg(n).arg(pts.size()));
+                fail(ptr + QStringLiteral("/points"),
+                     QStringLiteral("a %1 needs %2%3 points, found %4")
+                         .arg(type, exact ? QString() : QStringLiteral("at least "))
+                         .arg(n)
+                         .arg(pts.size()));
                 return false;
             }
             return true;
         };
         if (type == QLatin1String("rectangle")) {
-            if (!need(2, true))
-                continue;
+            if (!need(2, true)) continue;
             s.geometry = RectangleGeom{QRectF(pts[0], pts[1]).normalized()};
         } else if (type == QLatin1String("polygon")) {
-            if (!need(3, false))
-                continue;
+            if (!need(3, false)) continue;
             s.geometry = PolygonGeom{pts};
         } else if (type == QLatin1String("linestrip") || type == QLatin1String("line")) {
-            if (!need(2, false))
-                continue;
+            if (!need(2, false)) continue;
             s.geometry = PolylineGeom{pts};
         } else if (type == QLatin1String("point")) {
-            if (!need(1, true))
-                continue;
+            if (!need(1, true)) continue;
             s.geometry = PointGeom{pts[0]};
         } else if (type == QLatin1String("points")) {
             for (const QPointF& p : pts) {
@@ -156,23 +162,26 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
             }
             continue;
         } else if (type == QLatin1String("circle")) {
-            if (!need(2, true))
-                continue;
+            if (!need(2, true)) continue;
             // A circle becomes a 64-gon: Loupe has no circles, and the polygon is within 0.1 % of its area.
             const double r = std::hypot(pts[1].x() - pts[0].x(), pts[1].y() - pts[0].y());
             QPolygonF poly;
             for (int k = 0; k < 64; ++k)
                 poly << pts[0] + r * QPointF(std::cos(k * M_PI / 32), std::sin(k * M_PI / 32));
             s.geometry = PolygonGeom{poly};
-            report.converted(QStringLiteral("circle"), QStringLiteral("polygon"), QStringLiteral("Loupe has no circles"));
+            report.converted(QStringLiteral("circle"), QStringLiteral("polygon"),
+                             QStringLiteral("Loupe has no circles"));
         } else if (type == QLatin1String("mask")) {
-            if (!need(2, true))
-                continue;
-            const QImage png = QImage::fromData(QByteArray::fromBase64(o.value(QStringLiteral("mask")).toString().toLatin1()), "PNG")
-                                   .convertToFormat(QImage::Format_Grayscale8);
+            if (!need(2, true)) continue;
+            const QImage png =
+                QImage::fromData(
+                    QByteArray::fromBase64(o.value(QStringLiteral("mask")).toString().toLatin1()), "PNG")
+                    .convertToFormat(QImage::Format_Grayscale8);
             const int x0 = int(std::floor(pts[0].x())), y0 = int(std::floor(pts[0].y()));
-            if (png.isNull() || x0 < 0 || y0 < 0 || x0 + png.width() > im.width || y0 + png.height() > im.height) {
-                fail(ptr + QStringLiteral("/mask"), QStringLiteral("mask is not a PNG that fits the image at its first point"));
+            if (png.isNull() || x0 < 0 || y0 < 0 || x0 + png.width() > im.width ||
+                y0 + png.height() > im.height) {
+                fail(ptr + QStringLiteral("/mask"),
+                     QStringLiteral("mask is not a PNG that fits the image at its first point"));
                 continue;
             }
             std::vector<uint8_t> px(size_t(im.width) * im.height, 0);
@@ -189,8 +198,7 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         report.count(shapeKindName(s.kind()));
         im.shapes.push_back(std::move(s));
     }
-    if (!ok)
-        return false;
+    if (!ok) return false;
     data.images.push_back(std::move(im));
     return true;
 }
@@ -219,8 +227,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         ok = bytes && parse(*bytes, f, relativeTo(root, QFileInfo(f).absolutePath()), data, report) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return data;
 }
 

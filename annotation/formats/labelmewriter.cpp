@@ -76,8 +76,7 @@ QByteArray imageJson(const Dataset& data, const DatasetImage& im, FormatReport& 
         auto end = [&] {
             if (!s.attributes.isEmpty())
                 w.key(u"attributes").raw(QJsonDocument(s.attributes).toJson(QJsonDocument::Compact));
-            if (s.score)
-                w.key(u"score").value(*s.score);
+            if (s.score) w.key(u"score").value(*s.score);
             w.endObject();
         };
         switch (s.kind()) {
@@ -90,7 +89,8 @@ QByteArray imageJson(const Dataset& data, const DatasetImage& im, FormatReport& 
             break;
         }
         case ShapeKind::RotatedRectangle:
-            report.converted(kind, QStringLiteral("polygon"), QStringLiteral("labelme has no rotated rectangles"));
+            report.converted(kind, QStringLiteral("polygon"),
+                             QStringLiteral("labelme has no rotated rectangles"));
             begin("polygon");
             points(w, std::get<RotatedRectGeom>(s.geometry).corners());
             w.key(u"mask").null();
@@ -115,13 +115,13 @@ QByteArray imageJson(const Dataset& data, const DatasetImage& im, FormatReport& 
             end();
             break;
         case ShapeKind::Keypoints: {
-            report.converted(kind, QStringLiteral("points"),
-                             QStringLiteral("labelme has no keypoint groups; each labelled keypoint becomes a point "
-                                            "with the group's group_id and its name as description"));
+            report.converted(
+                kind, QStringLiteral("points"),
+                QStringLiteral("labelme has no keypoint groups; each labelled keypoint becomes a point "
+                               "with the group's group_id and its name as description"));
             const int group = nextGroup++;
             for (const Keypoint& k : std::get<KeypointsGeom>(s.geometry).points) {
-                if (k.visibility == 0)
-                    continue;
+                if (k.visibility == 0) continue;
                 if (k.visibility == 1)
                     report.converted(QStringLiteral("field:keypoint_visibility"), QStringLiteral("visible"),
                                      QStringLiteral("labelme points have no hidden state"));
@@ -151,7 +151,8 @@ QByteArray imageJson(const Dataset& data, const DatasetImage& im, FormatReport& 
             end();
             break;
         }
-        case ShapeKind::Tag: continue; // in "flags"
+        case ShapeKind::Tag:
+            continue; // in "flags"
         case ShapeKind::Caption:
             report.dropped(kind, QStringLiteral("labelme has no captions"));
             continue;
@@ -176,7 +177,8 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions&, For
     bool ok = true;
     for (const DatasetImage& im : data.images)
         ok = writeWholeFile(QDir(outDir).filePath(withoutSuffix(im.path) + QStringLiteral(".json")),
-                            imageJson(data, im, report), report, WriteMode::Plain) && ok;
+                            imageJson(data, im, report), report, WriteMode::Plain) &&
+             ok;
     report.setImages(qsizetype(data.images.size()));
     return ok;
 }

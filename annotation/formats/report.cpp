@@ -21,7 +21,10 @@ void FormatReport::warning(const QString& file, const QString& place, const QStr
         ++m_moreWarnings;
 }
 
-void FormatReport::count(const QString& kind, qsizetype n) { m_counts[kind] += n; }
+void FormatReport::count(const QString& kind, qsizetype n)
+{
+    m_counts[kind] += n;
+}
 
 void FormatReport::dropped(const QString& kind, const QString& reason, qsizetype n)
 {
@@ -43,8 +46,7 @@ qsizetype FormatReport::droppedCount(const QString& kind) const
 {
     qsizetype n = 0;
     for (const Loss& l : m_losses)
-        if (l.kind == kind && l.into.isEmpty())
-            n += l.count;
+        if (l.kind == kind && l.into.isEmpty()) n += l.count;
     return n;
 }
 
@@ -52,8 +54,7 @@ qsizetype FormatReport::convertedCount(const QString& kind) const
 {
     qsizetype n = 0;
     for (const Loss& l : m_losses)
-        if (l.kind == kind && !l.into.isEmpty())
-            n += l.count;
+        if (l.kind == kind && !l.into.isEmpty()) n += l.count;
     return n;
 }
 
@@ -72,8 +73,7 @@ QJsonArray issuesToJson(const std::vector<FormatReport::Issue>& issues)
 QString issueText(const FormatReport::Issue& i)
 {
     QString s = i.file;
-    if (!i.place.isEmpty())
-        s += QStringLiteral(" (%1)").arg(i.place);
+    if (!i.place.isEmpty()) s += QStringLiteral(" (%1)").arg(i.place);
     return s + QStringLiteral(": ") + i.message;
 }
 
@@ -103,10 +103,8 @@ QJsonObject FormatReport::toJson() const
                   {QStringLiteral("converted"), converted},
                   {QStringLiteral("errors"), issuesToJson(m_errors)},
                   {QStringLiteral("warnings"), issuesToJson(m_warnings)}};
-    if (m_moreErrors)
-        o.insert(QStringLiteral("more_errors"), double(m_moreErrors));
-    if (m_moreWarnings)
-        o.insert(QStringLiteral("more_warnings"), double(m_moreWarnings));
+    if (m_moreErrors) o.insert(QStringLiteral("more_errors"), double(m_moreErrors));
+    if (m_moreWarnings) o.insert(QStringLiteral("more_warnings"), double(m_moreWarnings));
     return o;
 }
 
@@ -123,12 +121,10 @@ QString FormatReport::toText() const
     }
     for (const Issue& i : m_errors)
         s += QStringLiteral("error: ") + issueText(i) + QLatin1Char('\n');
-    if (m_moreErrors)
-        s += QStringLiteral("error: ... and %1 more\n").arg(m_moreErrors);
+    if (m_moreErrors) s += QStringLiteral("error: ... and %1 more\n").arg(m_moreErrors);
     for (const Issue& i : m_warnings)
         s += QStringLiteral("warning: ") + issueText(i) + QLatin1Char('\n');
-    if (m_moreWarnings)
-        s += QStringLiteral("warning: ... and %1 more\n").arg(m_moreWarnings);
+    if (m_moreWarnings) s += QStringLiteral("warning: ... and %1 more\n").arg(m_moreWarnings);
     return s;
 }
 

@@ -4,7 +4,6 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
-
 #include <vector>
 
 namespace loupe::annotation {
@@ -22,8 +21,8 @@ public:
     };
     struct Loss
     {
-        QString kind;   // shape kind, or "field:<name>" for a property of shapes
-        QString into;   // empty when dropped, else what it became
+        QString kind; // shape kind, or "field:<name>" for a property of shapes
+        QString into; // empty when dropped, else what it became
         QString reason;
         qsizetype count = 0;
     };

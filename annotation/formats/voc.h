@@ -16,6 +16,7 @@ QByteArray annotationXml(const Dataset& data, const DatasetImage& image, FormatR
 // Import a folder (every .xml under it, Annotations/ preferred) or one .xml file.
 std::optional<Dataset> read(const QString& path, FormatReport& report);
 // Parses one VOC XML into data; relDir is the file's folder relative to the import root.
-bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data, FormatReport& report);
+bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data,
+           FormatReport& report);
 
 } // namespace loupe::annotation::voc

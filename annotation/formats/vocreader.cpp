@@ -6,7 +6,6 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QXmlStreamReader>
-
 #include <cmath>
 
 namespace loupe::annotation::voc {
@@ -29,7 +28,8 @@ struct VocObject
 
 } // namespace
 
-bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data, FormatReport& report)
+bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data,
+           FormatReport& report)
 {
     QXmlStreamReader x(xml);
     QString filename, path;
@@ -57,14 +57,14 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
                 obj->place = at(x);
             }
             const bool inObject = stack.size() >= 2 && stack[stack.size() - 2] == QLatin1String("object");
-            if (name == QLatin1String("bndbox") && obj && inObject)
-                obj->hasBox = true;
+            if (name == QLatin1String("bndbox") && obj && inObject) obj->hasBox = true;
             if (stack.size() >= 2 && x.isStartElement()) {
                 // Leaf elements we care about: read their text here.
                 const QString parent = stack.size() >= 2 ? stack[stack.size() - 2] : QString();
                 const bool leaf = (parent == QLatin1String("annotation") &&
                                    (name == QLatin1String("filename") || name == QLatin1String("path"))) ||
-                                  (parent == QLatin1String("size") && (name == QLatin1String("width") || name == QLatin1String("height"))) ||
+                                  (parent == QLatin1String("size") &&
+                                   (name == QLatin1String("width") || name == QLatin1String("height"))) ||
                                   (parent == QLatin1String("object") && obj) ||
                                   // a <part>'s box (person layout) is not the object's box
                                   (parent == QLatin1String("bndbox") && obj && stack.size() >= 3 &&
@@ -75,8 +75,7 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
                 const QString where = at(x);
                 const QString text = x.readElementText(QXmlStreamReader::SkipChildElements).trimmed();
                 stack.removeLast();
-                if (x.hasError())
-                    break;
+                if (x.hasError()) break;
                 bool num = false;
                 const double v = text.toDouble(&num);
                 if (parent == QLatin1String("annotation")) {
@@ -110,10 +109,8 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
                 }
             }
         } else if (token == QXmlStreamReader::EndElement) {
-            if (!stack.isEmpty())
-                stack.removeLast();
-            if (x.name() == QLatin1String("object") && stack.size() == 1)
-                obj = nullptr;
+            if (!stack.isEmpty()) stack.removeLast();
+            if (x.name() == QLatin1String("object") && stack.size() == 1) obj = nullptr;
         }
     }
     if (x.hasError()) {
@@ -123,9 +120,9 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
     if (filename.isEmpty() && path.isEmpty())
         fail(QStringLiteral("<annotation>"), QStringLiteral("no <filename>"));
     if (width <= 0 || height <= 0)
-        fail(QStringLiteral("<size>"), QStringLiteral("missing or invalid <size> (width and height are needed to check coordinates)"));
-    if (!ok)
-        return false;
+        fail(QStringLiteral("<size>"),
+             QStringLiteral("missing or invalid <size> (width and height are needed to check coordinates)"));
+    if (!ok) return false;
 
     DatasetImage im;
     // Our own exports write the relative path; other tools write an absolute one, so fall back to the
@@ -133,7 +130,8 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
     if (!path.isEmpty() && QDir::isRelativePath(path) && !path.startsWith(QLatin1String("..")))
         im.path = QDir::fromNativeSeparators(path);
     else
-        im.path = relDir.isEmpty() || relDir == QLatin1String(".") ? filename : relDir + QLatin1Char('/') + filename;
+        im.path = relDir.isEmpty() || relDir == QLatin1String(".") ? filename
+                                                                   : relDir + QLatin1Char('/') + filename;
     im.width = width;
     im.height = height;
     for (const DatasetImage& other : data.images)
@@ -159,7 +157,12 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
         if (x0 < -kCoordinateSlack || y0 < -kCoordinateSlack || x1 > width + kCoordinateSlack ||
             y1 > height + kCoordinateSlack) {
             fail(o.place, QStringLiteral("<bndbox> (%1, %2, %3, %4) lies outside the %5 x %6 image")
-                              .arg(o.xmin).arg(o.ymin).arg(o.xmax).arg(o.ymax).arg(width).arg(height));
+                              .arg(o.xmin)
+                              .arg(o.ymin)
+                              .arg(o.xmax)
+                              .arg(o.ymax)
+                              .arg(width)
+                              .arg(height));
             continue;
         }
         Shape s;
@@ -167,17 +170,13 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
         s.geometry = RectangleGeom{QRectF(QPointF(x0, y0), QPointF(x1, y1))};
         if (!o.pose.isEmpty() && o.pose != QLatin1String("Unspecified"))
             s.attributes.insert(QStringLiteral("pose"), o.pose);
-        if (o.truncated)
-            s.attributes.insert(QStringLiteral("truncated"), true);
-        if (o.difficult)
-            s.attributes.insert(QStringLiteral("difficult"), true);
-        if (o.occluded)
-            s.attributes.insert(QStringLiteral("occluded"), true);
+        if (o.truncated) s.attributes.insert(QStringLiteral("truncated"), true);
+        if (o.difficult) s.attributes.insert(QStringLiteral("difficult"), true);
+        if (o.occluded) s.attributes.insert(QStringLiteral("occluded"), true);
         im.shapes.push_back(s);
         report.count(QStringLiteral("rectangle"));
     }
-    if (!ok)
-        return false;
+    if (!ok) return false;
     data.images.push_back(std::move(im));
     return true;
 }
@@ -209,8 +208,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         ok = bytes && parse(*bytes, f, relDir, data, report) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return data;
 }
 

@@ -6,7 +6,6 @@
 
 #include <QDir>
 #include <QXmlStreamWriter>
-
 #include <cmath>
 
 namespace loupe::annotation::voc {
@@ -14,8 +13,8 @@ namespace loupe::annotation::voc {
 namespace {
 
 const QString kFormat = QStringLiteral("Pascal VOC");
-const QStringList kVocAttributes = {QStringLiteral("pose"), QStringLiteral("truncated"), QStringLiteral("difficult"),
-                                    QStringLiteral("occluded")};
+const QStringList kVocAttributes = {QStringLiteral("pose"), QStringLiteral("truncated"),
+                                    QStringLiteral("difficult"), QStringLiteral("occluded")};
 
 QString flag(const QJsonObject& attrs, const QString& key)
 {
@@ -48,11 +47,13 @@ QByteArray annotationXml(const Dataset& data, const DatasetImage& im, FormatRepo
     for (const Shape& s : im.shapes) {
         const QString kind = kindKey(s);
         switch (s.kind()) {
-        case ShapeKind::Rectangle: break;
+        case ShapeKind::Rectangle:
+            break;
         case ShapeKind::RotatedRectangle:
         case ShapeKind::Polygon:
         case ShapeKind::Mask:
-            report.converted(kind, QStringLiteral("rectangle"), QStringLiteral("VOC detection XML holds boxes only"));
+            report.converted(kind, QStringLiteral("rectangle"),
+                             QStringLiteral("VOC detection XML holds boxes only"));
             break;
         default:
             report.dropped(kind, QStringLiteral("VOC detection XML has no %1s").arg(kind));
@@ -66,7 +67,9 @@ QByteArray annotationXml(const Dataset& data, const DatasetImage& im, FormatRepo
                              QStringLiteral("VOC boxes are whole pixels; fractional corners were rounded"));
         x.writeStartElement(QStringLiteral("object"));
         x.writeTextElement(QStringLiteral("name"), data.labels[size_t(s.labelId)].name);
-        x.writeTextElement(QStringLiteral("pose"), s.attributes.value(QStringLiteral("pose")).toString(QStringLiteral("Unspecified")));
+        x.writeTextElement(
+            QStringLiteral("pose"),
+            s.attributes.value(QStringLiteral("pose")).toString(QStringLiteral("Unspecified")));
         x.writeTextElement(QStringLiteral("truncated"), flag(s.attributes, QStringLiteral("truncated")));
         x.writeTextElement(QStringLiteral("difficult"), flag(s.attributes, QStringLiteral("difficult")));
         x.writeTextElement(QStringLiteral("occluded"), flag(s.attributes, QStringLiteral("occluded")));
@@ -95,12 +98,15 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
     QByteArray list;
     for (const DatasetImage& im : data.images) {
         const QString stem = withoutSuffix(im.path);
-        ok = writeWholeFile(dir.filePath(QStringLiteral("Annotations/%1.xml").arg(stem)), annotationXml(data, im, report),
-                            report, WriteMode::Plain) && ok;
+        ok = writeWholeFile(dir.filePath(QStringLiteral("Annotations/%1.xml").arg(stem)),
+                            annotationXml(data, im, report), report, WriteMode::Plain) &&
+             ok;
         list += stem.toUtf8() + '\n';
     }
     report.setImages(qsizetype(data.images.size()));
-    return writeWholeFile(dir.filePath(QStringLiteral("ImageSets/Main/%1.txt").arg(options.split)), list, report) && ok;
+    return writeWholeFile(dir.filePath(QStringLiteral("ImageSets/Main/%1.txt").arg(options.split)), list,
+                          report) &&
+           ok;
 }
 
 } // namespace loupe::annotation::voc

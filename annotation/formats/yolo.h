@@ -13,7 +13,8 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
 YoloTask chooseTask(const Dataset& data);
 QByteArray dataYaml(const Dataset& data, YoloTask task, const QString& split);
 // The label lines for one image (empty when nothing in it is expressible in the task).
-QByteArray labelFile(const Dataset& data, const DatasetImage& image, YoloTask task, int kptCount, FormatReport& report);
+QByteArray labelFile(const Dataset& data, const DatasetImage& image, YoloTask task, int kptCount,
+                     FormatReport& report);
 
 // Import a folder holding data.yaml, labels/ and images/ (or the data.yaml itself). Image sizes are
 // read from the image files, EXIF orientation applied.

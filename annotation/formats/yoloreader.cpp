@@ -6,7 +6,6 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QHash>
-
 #include <cmath>
 
 namespace loupe::annotation::yolo {
@@ -21,7 +20,8 @@ QString unquote(QString s)
         const bool dq = s.startsWith(QLatin1Char('"'));
         s = s.mid(1, s.size() - 2);
         if (dq)
-            s.replace(QLatin1String("\\\""), QLatin1String("\"")).replace(QLatin1String("\\\\"), QLatin1String("\\"));
+            s.replace(QLatin1String("\\\""), QLatin1String("\""))
+                .replace(QLatin1String("\\\\"), QLatin1String("\\"));
         else
             s.replace(QLatin1String("''"), QLatin1String("'"));
     }
@@ -43,9 +43,9 @@ QString stripComment(const QString& line)
     return line;
 }
 
-const QStringList kImageSuffixes = {QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"),
-                                    QStringLiteral("bmp"), QStringLiteral("webp"), QStringLiteral("tif"),
-                                    QStringLiteral("tiff"), QStringLiteral("JPG"), QStringLiteral("JPEG"),
+const QStringList kImageSuffixes = {QStringLiteral("jpg"),  QStringLiteral("jpeg"), QStringLiteral("png"),
+                                    QStringLiteral("bmp"),  QStringLiteral("webp"), QStringLiteral("tif"),
+                                    QStringLiteral("tiff"), QStringLiteral("JPG"),  QStringLiteral("JPEG"),
                                     QStringLiteral("PNG")};
 
 } // namespace
@@ -59,8 +59,7 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
     bool ok = true;
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString raw = stripComment(lines[i]);
-        if (raw.trimmed().isEmpty())
-            continue;
+        if (raw.trimmed().isEmpty()) continue;
         const QString where = QStringLiteral("line %1").arg(i + 1);
         const bool indented = raw.front().isSpace();
         const QString t = raw.trimmed();
@@ -72,7 +71,10 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
                 bool isInt = false;
                 const int idx = colon > 0 ? t.left(colon).trimmed().toInt(&isInt) : -1;
                 if (!isInt || idx < 0 || idx > 100000 || indexed.contains(idx)) {
-                    report.error(fileName, where, QStringLiteral("names entries are \"- name\" or \"<index>: name\" with unique indices"));
+                    report.error(
+                        fileName, where,
+                        QStringLiteral(
+                            "names entries are \"- name\" or \"<index>: name\" with unique indices"));
                     ok = false;
                     continue;
                 }
@@ -80,8 +82,7 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
             }
             continue;
         }
-        if (indented)
-            continue; // blocks of keys we do not need (download scripts, ...)
+        if (indented) continue; // blocks of keys we do not need (download scripts, ...)
         block.clear();
         const qsizetype colon = t.indexOf(QLatin1Char(':'));
         if (colon <= 0) {
@@ -95,7 +96,8 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
             if (value.isEmpty()) {
                 block = key;
             } else if (value.startsWith(QLatin1Char('[')) && value.endsWith(QLatin1Char(']'))) {
-                for (const QString& n : value.mid(1, value.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                for (const QString& n :
+                     value.mid(1, value.size() - 2).split(QLatin1Char(','), Qt::SkipEmptyParts))
                     y.names << unquote(n);
             } else {
                 report.error(fileName, where, QStringLiteral("names must be a list or an index map"));
@@ -114,22 +116,22 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
                 report.error(fileName, where, QStringLiteral("kpt_shape must be [count, 2 or 3]"));
                 ok = false;
             }
-        } else if (key == QLatin1String("train") || key == QLatin1String("val") || key == QLatin1String("test")) {
-            if (!value.isEmpty())
-                y.splitDirs << unquote(value);
+        } else if (key == QLatin1String("train") || key == QLatin1String("val") ||
+                   key == QLatin1String("test")) {
+            if (!value.isEmpty()) y.splitDirs << unquote(value);
         }
     }
     if (!indexed.isEmpty()) {
         for (int i = 0; i < indexed.size(); ++i) {
             if (!indexed.contains(i)) {
-                report.error(fileName, QStringLiteral("names"), QStringLiteral("class index %1 is missing").arg(i));
+                report.error(fileName, QStringLiteral("names"),
+                             QStringLiteral("class index %1 is missing").arg(i));
                 return std::nullopt;
             }
             y.names << indexed.value(i);
         }
     }
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return y;
 }
 
@@ -141,11 +143,9 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         root = QFileInfo(path).absolutePath();
     }
     const auto yamlText = readWholeFile(yamlPath, report);
-    if (!yamlText)
-        return std::nullopt;
+    if (!yamlText) return std::nullopt;
     const auto yaml = parseDataYaml(*yamlText, yamlPath, report);
-    if (!yaml)
-        return std::nullopt;
+    if (!yaml) return std::nullopt;
     Dataset data;
     for (const QString& n : yaml->names)
         data.ensureLabel(n);
@@ -172,14 +172,15 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
     labelFiles.sort();
     for (const QString& f : labelFiles)
         if (!imageByStem.contains(withoutSuffix(relativeTo(labelsDir, f))))
-            report.error(f, QString(), QStringLiteral("no image for this labels file under %1 (its size is needed to "
-                                                      "read normalised coordinates)").arg(imagesDir));
+            report.error(f, QString(),
+                         QStringLiteral("no image for this labels file under %1 (its size is needed to "
+                                        "read normalised coordinates)")
+                             .arg(imagesDir));
     if (labelFiles.isEmpty() && imageByStem.isEmpty()) {
         report.error(root, QString(), QStringLiteral("no labels/ or images/ folder"));
         return std::nullopt;
     }
-    if (report.hasErrors())
-        return std::nullopt;
+    if (report.hasErrors()) return std::nullopt;
 
     const int nc = int(data.labels.size());
     const bool obb = yaml->task == QLatin1String("obb");
@@ -192,7 +193,8 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         im.path = imageByStem.value(stem);
         const QSize size = orientedImageSize(QDir(imagesDir).filePath(im.path));
         if (!size.isValid()) {
-            report.error(QDir(imagesDir).filePath(im.path), QString(), QStringLiteral("cannot read the image size"));
+            report.error(QDir(imagesDir).filePath(im.path), QString(),
+                         QStringLiteral("cannot read the image size"));
             ok = false;
             continue;
         }
@@ -210,13 +212,15 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
             const double slackX = kCoordinateSlack / sx, slackY = kCoordinateSlack / sy;
             for (qsizetype ln = 0; ln < lines.size(); ++ln) {
                 const QList<QByteArray> tok = lines[ln].simplified().split(' ');
-                if (lines[ln].trimmed().isEmpty())
-                    continue;
+                if (lines[ln].trimmed().isEmpty()) continue;
                 const QString where = QStringLiteral("line %1").arg(ln + 1);
                 bool isInt = false;
                 const int cls = tok[0].toInt(&isInt);
                 if (!isInt || cls < 0 || cls >= nc) {
-                    report.error(txt, where, QStringLiteral("class \"%1\" is not an index into the %2 names of data.yaml").arg(QString::fromUtf8(tok[0])).arg(nc));
+                    report.error(txt, where,
+                                 QStringLiteral("class \"%1\" is not an index into the %2 names of data.yaml")
+                                     .arg(QString::fromUtf8(tok[0]))
+                                     .arg(nc));
                     ok = false;
                     continue;
                 }
@@ -234,7 +238,8 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
                 }
                 auto coordsOk = [&](size_t from, size_t to, size_t step) {
                     for (size_t k = from; k + 1 < to; k += step)
-                        if (v[k] < -slackX || v[k] > 1 + slackX || v[k + 1] < -slackY || v[k + 1] > 1 + slackY)
+                        if (v[k] < -slackX || v[k] > 1 + slackX || v[k + 1] < -slackY ||
+                            v[k + 1] > 1 + slackY)
                             return false;
                     return true;
                 };
@@ -248,7 +253,10 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
                 if (pose) {
                     const size_t want = 4 + size_t(yaml->kptCount) * size_t(yaml->kptDims);
                     if (n != want) {
-                        report.error(txt, where, QStringLiteral("a pose line has %1 values after the class, found %2").arg(want).arg(n));
+                        report.error(txt, where,
+                                     QStringLiteral("a pose line has %1 values after the class, found %2")
+                                         .arg(want)
+                                         .arg(n));
                         ok = false;
                         continue;
                     }
@@ -263,14 +271,15 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
                             break;
                         }
                         const QString name = k < names.size() ? names[k] : QStringLiteral("kp%1").arg(k);
-                        g.points.push_back({name, vis > 0 ? QPointF(v[o] * sx, v[o + 1] * sy) : QPointF(), vis});
+                        g.points.push_back(
+                            {name, vis > 0 ? QPointF(v[o] * sx, v[o + 1] * sy) : QPointF(), vis});
                     }
                     shapeOk = shapeOk && coordsOk(0, 2, 2);
                     s.geometry = g;
                 } else if (n == 4) {
-                    shapeOk = v[2] >= 0 && v[3] >= 0 && coordsOk(0, 2, 2) &&
-                              v[0] - v[2] / 2 >= -slackX && v[0] + v[2] / 2 <= 1 + slackX &&
-                              v[1] - v[3] / 2 >= -slackY && v[1] + v[3] / 2 <= 1 + slackY;
+                    shapeOk = v[2] >= 0 && v[3] >= 0 && coordsOk(0, 2, 2) && v[0] - v[2] / 2 >= -slackX &&
+                              v[0] + v[2] / 2 <= 1 + slackX && v[1] - v[3] / 2 >= -slackY &&
+                              v[1] + v[3] / 2 <= 1 + slackY;
                     s.geometry = RectangleGeom{boxAt()};
                 } else if (obb && n == 8) {
                     QPolygonF p;
@@ -292,12 +301,18 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
                     shapeOk = coordsOk(0, n, 2);
                     s.geometry = PolygonGeom{p};
                 } else {
-                    report.error(txt, where, QStringLiteral("%1 values after the class fit no YOLO line (4 box, 8 obb, or 6+ even polygon)").arg(n));
+                    report.error(
+                        txt, where,
+                        QStringLiteral(
+                            "%1 values after the class fit no YOLO line (4 box, 8 obb, or 6+ even polygon)")
+                            .arg(n));
                     ok = false;
                     continue;
                 }
                 if (!shapeOk) {
-                    report.error(txt, where, QStringLiteral("coordinates must be normalised to [0, 1] (visibility 0, 1 or 2)"));
+                    report.error(
+                        txt, where,
+                        QStringLiteral("coordinates must be normalised to [0, 1] (visibility 0, 1 or 2)"));
                     ok = false;
                     continue;
                 }
@@ -308,8 +323,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
         data.images.push_back(std::move(im));
     }
     report.setImages(qsizetype(data.images.size()));
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return data;
 }
 

@@ -8,7 +8,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
 #include <cmath>
 #include <cstdio>
 
@@ -25,8 +24,7 @@ void appendNorm(QByteArray& out, double v)
     int n = std::snprintf(buf, sizeof buf, "%.6f", v);
     while (n > 1 && buf[n - 1] == '0')
         --n;
-    if (n > 1 && buf[n - 1] == '.')
-        --n;
+    if (n > 1 && buf[n - 1] == '.') --n;
     if (n == 2 && buf[0] == '-' && buf[1] == '0') { // "-0"
         buf[0] = '0';
         n = 1;
@@ -78,12 +76,9 @@ YoloTask chooseTask(const Dataset& data)
     for (const DatasetImage& im : data.images)
         for (const Shape& s : im.shapes)
             ++counts[int(s.kind())];
-    if (counts[int(ShapeKind::Keypoints)])
-        return YoloTask::Pose;
-    if (counts[int(ShapeKind::Polygon)] || counts[int(ShapeKind::Mask)])
-        return YoloTask::Segment;
-    if (counts[int(ShapeKind::RotatedRectangle)])
-        return YoloTask::Obb;
+    if (counts[int(ShapeKind::Keypoints)]) return YoloTask::Pose;
+    if (counts[int(ShapeKind::Polygon)] || counts[int(ShapeKind::Mask)]) return YoloTask::Segment;
+    if (counts[int(ShapeKind::RotatedRectangle)]) return YoloTask::Obb;
     return YoloTask::Detect;
 }
 
@@ -97,12 +92,12 @@ QByteArray dataYaml(const Dataset& data, YoloTask task, const QString& split)
     y += "names:\n";
     for (size_t i = 0; i < data.labels.size(); ++i)
         y += "  " + QByteArray::number(qsizetype(i)) + ": " + yamlQuoted(data.labels[i].name) + "\n";
-    if (task == YoloTask::Pose)
-        y += "kpt_shape: [" + QByteArray::number(keypointCount(data)) + ", 3]\n";
+    if (task == YoloTask::Pose) y += "kpt_shape: [" + QByteArray::number(keypointCount(data)) + ", 3]\n";
     return y;
 }
 
-QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task, int kptCount, FormatReport& report)
+QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task, int kptCount,
+                     FormatReport& report)
 {
     QByteArray out;
     const double w = im.width, h = im.height;
@@ -122,7 +117,8 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task,
         case YoloTask::Auto:
         case YoloTask::Detect:
             if (s.kind() != ShapeKind::Rectangle)
-                report.converted(kind, QStringLiteral("box"), QStringLiteral("a YOLO detect dataset holds boxes only"));
+                report.converted(kind, QStringLiteral("box"),
+                                 QStringLiteral("a YOLO detect dataset holds boxes only"));
             appendBox(line, boundingBox(s.geometry), w, h);
             break;
         case YoloTask::Segment: {
@@ -136,13 +132,16 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task,
                     report.dropped(kind, QStringLiteral("empty mask"));
                     continue;
                 }
-                report.converted(kind, QStringLiteral("polygon"), QStringLiteral("YOLO segment lines are polygons"));
+                report.converted(kind, QStringLiteral("polygon"),
+                                 QStringLiteral("YOLO segment lines are polygons"));
                 if (o.outer.size() > 1)
-                    report.converted(QStringLiteral("mask part"), QStringLiteral("polygon"),
-                                     QStringLiteral("each separate part of a mask becomes its own YOLO object"),
-                                     qsizetype(o.outer.size()) - 1);
+                    report.converted(
+                        QStringLiteral("mask part"), QStringLiteral("polygon"),
+                        QStringLiteral("each separate part of a mask becomes its own YOLO object"),
+                        qsizetype(o.outer.size()) - 1);
                 if (!o.holes.empty())
-                    report.dropped(QStringLiteral("mask hole"), QStringLiteral("YOLO polygons cannot have holes"),
+                    report.dropped(QStringLiteral("mask hole"),
+                                   QStringLiteral("YOLO polygons cannot have holes"),
                                    qsizetype(o.holes.size()));
                 for (size_t k = 0; k < o.outer.size(); ++k) {
                     QByteArray l = QByteArray::number(s.labelId);
@@ -160,10 +159,10 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task,
                 pts = std::get<RotatedRectGeom>(s.geometry).corners();
             else
                 pts = QPolygonF(boundingBox(s.geometry));
-            if (s.kind() == ShapeKind::Rectangle)
-                pts.removeLast(); // QPolygonF(QRectF) closes the ring
+            if (s.kind() == ShapeKind::Rectangle) pts.removeLast(); // QPolygonF(QRectF) closes the ring
             if (s.kind() != ShapeKind::Polygon)
-                report.converted(kind, QStringLiteral("polygon"), QStringLiteral("a YOLO segment dataset holds polygons only"));
+                report.converted(kind, QStringLiteral("polygon"),
+                                 QStringLiteral("a YOLO segment dataset holds polygons only"));
             if (pts.size() < 3) {
                 report.dropped(kind, QStringLiteral("a polygon needs at least 3 vertices"));
                 continue;
@@ -182,7 +181,8 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task,
                     if (idx >= 0 && idx < kptCount)
                         order[size_t(idx)] = &g.points[k];
                     else
-                        report.dropped(QStringLiteral("keypoint"), QStringLiteral("name not among its label's keypoints"));
+                        report.dropped(QStringLiteral("keypoint"),
+                                       QStringLiteral("name not among its label's keypoints"));
                 }
             } else {
                 report.converted(kind, QStringLiteral("box without keypoints"),
@@ -206,7 +206,8 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& im, YoloTask task,
             } else if (s.kind() == ShapeKind::Rectangle) {
                 const QRectF b = std::get<RectangleGeom>(s.geometry).rect.normalized();
                 pts = QPolygonF({b.topLeft(), b.topRight(), b.bottomRight(), b.bottomLeft()});
-                report.converted(kind, QStringLiteral("rotated_rectangle"), QStringLiteral("an unrotated oriented box"));
+                report.converted(kind, QStringLiteral("rotated_rectangle"),
+                                 QStringLiteral("an unrotated oriented box"));
             } else {
                 report.dropped(kind, QStringLiteral("a YOLO OBB dataset holds oriented boxes only"));
                 continue;
@@ -231,11 +232,13 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
     report.setImages(qsizetype(data.images.size()));
     for (const DatasetImage& im : data.images) {
         if (im.width <= 0 || im.height <= 0) {
-            report.error(im.path, QString(), QStringLiteral("image size unknown; YOLO coordinates are normalised by it"));
+            report.error(im.path, QString(),
+                         QStringLiteral("image size unknown; YOLO coordinates are normalised by it"));
             ok = false;
             continue;
         }
-        const QString txt = dir.filePath(QStringLiteral("labels/%1/%2.txt").arg(options.split, withoutSuffix(im.path)));
+        const QString txt =
+            dir.filePath(QStringLiteral("labels/%1/%2.txt").arg(options.split, withoutSuffix(im.path)));
         ok = writeWholeFile(txt, labelFile(data, im, task, kpts, report), report, WriteMode::Plain) && ok;
         if (!options.imageRoot.isEmpty()) {
             const QString dst = dir.filePath(QStringLiteral("images/%1/%2").arg(options.split, im.path));
@@ -247,7 +250,9 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
             }
         }
     }
-    return writeWholeFile(dir.filePath(QStringLiteral("data.yaml")), dataYaml(data, task, options.split), report) && ok;
+    return writeWholeFile(dir.filePath(QStringLiteral("data.yaml")), dataYaml(data, task, options.split),
+                          report) &&
+           ok;
 }
 
 } // namespace loupe::annotation::yolo

@@ -2,7 +2,6 @@
 #include "annotation/geometry/measure.h"
 
 #include <QTransform>
-
 #include <algorithm>
 #include <cmath>
 
@@ -40,37 +39,45 @@ double area(const Geometry& g)
         const auto& r = std::get<RotatedRectGeom>(g);
         return std::abs(r.width * r.height);
     }
-    case ShapeKind::Polygon: return std::abs(signedArea(std::get<PolygonGeom>(g).points));
-    case ShapeKind::Mask: return double(std::get<MaskGeom>(g).mask.area());
+    case ShapeKind::Polygon:
+        return std::abs(signedArea(std::get<PolygonGeom>(g).points));
+    case ShapeKind::Mask:
+        return double(std::get<MaskGeom>(g).mask.area());
     case ShapeKind::Keypoints: {
         const QRectF b = std::get<KeypointsGeom>(g).box;
         return b.isNull() ? 0.0 : b.width() * b.height();
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
 QRectF boundingBox(const Geometry& g)
 {
     switch (kindOf(g)) {
-    case ShapeKind::Rectangle: return std::get<RectangleGeom>(g).rect.normalized();
-    case ShapeKind::RotatedRectangle: return std::get<RotatedRectGeom>(g).corners().boundingRect();
-    case ShapeKind::Polygon: return std::get<PolygonGeom>(g).points.boundingRect();
-    case ShapeKind::Polyline: return std::get<PolylineGeom>(g).points.boundingRect();
-    case ShapeKind::Point: return QRectF(std::get<PointGeom>(g).point, QSizeF(0, 0));
+    case ShapeKind::Rectangle:
+        return std::get<RectangleGeom>(g).rect.normalized();
+    case ShapeKind::RotatedRectangle:
+        return std::get<RotatedRectGeom>(g).corners().boundingRect();
+    case ShapeKind::Polygon:
+        return std::get<PolygonGeom>(g).points.boundingRect();
+    case ShapeKind::Polyline:
+        return std::get<PolylineGeom>(g).points.boundingRect();
+    case ShapeKind::Point:
+        return QRectF(std::get<PointGeom>(g).point, QSizeF(0, 0));
     case ShapeKind::Keypoints: {
         const auto& k = std::get<KeypointsGeom>(g);
-        if (!k.box.isNull())
-            return k.box;
+        if (!k.box.isNull()) return k.box;
         QPolygonF pts;
         for (const Keypoint& p : k.points)
-            if (p.visibility > 0)
-                pts << p.pos;
+            if (p.visibility > 0) pts << p.pos;
         return pts.isEmpty() ? QRectF() : pts.boundingRect();
     }
-    case ShapeKind::Mask: return QRectF(std::get<MaskGeom>(g).mask.boundingBox());
+    case ShapeKind::Mask:
+        return QRectF(std::get<MaskGeom>(g).mask.boundingBox());
     case ShapeKind::Tag:
-    case ShapeKind::Caption: return {};
+    case ShapeKind::Caption:
+        return {};
     }
     return {};
 }
@@ -90,12 +97,10 @@ namespace {
 bool nearOutline(const QPolygonF& pts, QPointF p, double tol, bool closed)
 {
     const int n = pts.size();
-    if (n == 1)
-        return std::hypot(p.x() - pts[0].x(), p.y() - pts[0].y()) <= tol;
+    if (n == 1) return std::hypot(p.x() - pts[0].x(), p.y() - pts[0].y()) <= tol;
     const int segs = closed ? n : n - 1;
     for (int i = 0; i < segs; ++i)
-        if (distanceToSegment(p, pts[i], pts[(i + 1) % n]) <= tol)
-            return true;
+        if (distanceToSegment(p, pts[i], pts[(i + 1) % n]) <= tol) return true;
     return false;
 }
 
@@ -114,15 +119,15 @@ bool hitTest(const Geometry& g, QPointF p, double tol)
         const QPolygonF& pts = std::get<PolygonGeom>(g).points;
         return pts.containsPoint(p, Qt::OddEvenFill) || nearOutline(pts, p, tol, true);
     }
-    case ShapeKind::Polyline: return nearOutline(std::get<PolylineGeom>(g).points, p, tol, false);
+    case ShapeKind::Polyline:
+        return nearOutline(std::get<PolylineGeom>(g).points, p, tol, false);
     case ShapeKind::Point: {
         const QPointF d = std::get<PointGeom>(g).point - p;
         return std::hypot(d.x(), d.y()) <= tol;
     }
     case ShapeKind::Keypoints:
         for (const Keypoint& k : std::get<KeypointsGeom>(g).points)
-            if (k.visibility > 0 && std::hypot(k.pos.x() - p.x(), k.pos.y() - p.y()) <= tol)
-                return true;
+            if (k.visibility > 0 && std::hypot(k.pos.x() - p.x(), k.pos.y() - p.y()) <= tol) return true;
         return false;
     case ShapeKind::Mask: {
         const RleMask& m = std::get<MaskGeom>(g).mask;
@@ -133,14 +138,14 @@ bool hitTest(const Geometry& g, QPointF p, double tol)
                 // Distance from p to the pixel's square, so the tolerance means the same as for outlines.
                 const double dx = std::max({x - p.x(), 0.0, p.x() - (x + 1)});
                 const double dy = std::max({y - p.y(), 0.0, p.y() - (y + 1)});
-                if (std::hypot(dx, dy) <= tol && m.contains(x, y))
-                    return true;
+                if (std::hypot(dx, dy) <= tol && m.contains(x, y)) return true;
             }
         }
         return false;
     }
     case ShapeKind::Tag:
-    case ShapeKind::Caption: return false;
+    case ShapeKind::Caption:
+        return false;
     }
     return false;
 }
@@ -148,21 +153,24 @@ bool hitTest(const Geometry& g, QPointF p, double tol)
 Geometry translated(const Geometry& g, QPointF d)
 {
     switch (kindOf(g)) {
-    case ShapeKind::Rectangle: return RectangleGeom{std::get<RectangleGeom>(g).rect.translated(d)};
+    case ShapeKind::Rectangle:
+        return RectangleGeom{std::get<RectangleGeom>(g).rect.translated(d)};
     case ShapeKind::RotatedRectangle: {
         RotatedRectGeom r = std::get<RotatedRectGeom>(g);
         r.center += d;
         return r;
     }
-    case ShapeKind::Polygon: return PolygonGeom{std::get<PolygonGeom>(g).points.translated(d)};
-    case ShapeKind::Polyline: return PolylineGeom{std::get<PolylineGeom>(g).points.translated(d)};
-    case ShapeKind::Point: return PointGeom{std::get<PointGeom>(g).point + d};
+    case ShapeKind::Polygon:
+        return PolygonGeom{std::get<PolygonGeom>(g).points.translated(d)};
+    case ShapeKind::Polyline:
+        return PolylineGeom{std::get<PolylineGeom>(g).points.translated(d)};
+    case ShapeKind::Point:
+        return PointGeom{std::get<PointGeom>(g).point + d};
     case ShapeKind::Keypoints: {
         KeypointsGeom k = std::get<KeypointsGeom>(g);
         for (Keypoint& p : k.points)
             p.pos += d;
-        if (!k.box.isNull())
-            k.box.translate(d);
+        if (!k.box.isNull()) k.box.translate(d);
         return k;
     }
     case ShapeKind::Mask: {
@@ -172,8 +180,7 @@ Geometry translated(const Geometry& g, QPointF d)
         std::vector<uint8_t> dst(src.size(), 0);
         for (int y = 0; y < m.height(); ++y) {
             const int sy = y - dy;
-            if (sy < 0 || sy >= m.height())
-                continue;
+            if (sy < 0 || sy >= m.height()) continue;
             for (int x = 0; x < m.width(); ++x) {
                 const int sx = x - dx;
                 if (sx >= 0 && sx < m.width())
@@ -183,7 +190,8 @@ Geometry translated(const Geometry& g, QPointF d)
         return MaskGeom{RleMask::fromBitmap(dst.data(), m.width(), m.height())};
     }
     case ShapeKind::Tag:
-    case ShapeKind::Caption: return g;
+    case ShapeKind::Caption:
+        return g;
     }
     return g;
 }

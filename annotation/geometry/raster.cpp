@@ -52,16 +52,11 @@ MaskOutline maskToPolygons(const RleMask& mask)
     std::multimap<Corner, Corner> edges;
     for (int y = by; y < by + h; ++y) {
         for (int x = bx; x < bx + w; ++x) {
-            if (!at(x, y))
-                continue;
-            if (!at(x, y - 1))
-                edges.emplace(Corner{x, y}, Corner{x + 1, y});
-            if (!at(x + 1, y))
-                edges.emplace(Corner{x + 1, y}, Corner{x + 1, y + 1});
-            if (!at(x, y + 1))
-                edges.emplace(Corner{x + 1, y + 1}, Corner{x, y + 1});
-            if (!at(x - 1, y))
-                edges.emplace(Corner{x, y + 1}, Corner{x, y});
+            if (!at(x, y)) continue;
+            if (!at(x, y - 1)) edges.emplace(Corner{x, y}, Corner{x + 1, y});
+            if (!at(x + 1, y)) edges.emplace(Corner{x + 1, y}, Corner{x + 1, y + 1});
+            if (!at(x, y + 1)) edges.emplace(Corner{x + 1, y + 1}, Corner{x, y + 1});
+            if (!at(x - 1, y)) edges.emplace(Corner{x, y + 1}, Corner{x, y});
         }
     }
     MaskOutline out;
@@ -74,8 +69,7 @@ MaskOutline maskToPolygons(const RleMask& mask)
         while (cur != start) {
             loop.push_back(cur);
             auto [lo, hi] = edges.equal_range(cur);
-            if (lo == hi)
-                break; // cannot happen for a valid edge set; guards against a malformed mask
+            if (lo == hi) break; // cannot happen for a valid edge set; guards against a malformed mask
             auto pick = lo;
             if (std::next(lo) != hi) {
                 // Two ways on at a corner where pixels touch diagonally: turn right (towards the
@@ -83,8 +77,7 @@ MaskOutline maskToPolygons(const RleMask& mask)
                 const int dx = cur.first - prev.first, dy = cur.second - prev.second;
                 const Corner right{cur.first - dy, cur.second + dx};
                 for (auto e = lo; e != hi; ++e)
-                    if (e->second == right)
-                        pick = e;
+                    if (e->second == right) pick = e;
             }
             prev = cur;
             cur = pick->second;
@@ -94,13 +87,11 @@ MaskOutline maskToPolygons(const RleMask& mask)
         const size_t n = loop.size();
         for (size_t i = 0; i < n; ++i) {
             const Corner a = loop[(i + n - 1) % n], b = loop[i], c = loop[(i + 1) % n];
-            const bool collinear = (b.first - a.first) * (c.second - b.second) ==
-                                   (b.second - a.second) * (c.first - b.first);
-            if (!collinear)
-                poly << QPointF(b.first, b.second);
+            const bool collinear =
+                (b.first - a.first) * (c.second - b.second) == (b.second - a.second) * (c.first - b.first);
+            if (!collinear) poly << QPointF(b.first, b.second);
         }
-        if (poly.size() < 3)
-            continue;
+        if (poly.size() < 3) continue;
         if (signedArea(poly) > 0)
             out.outer.push_back(poly);
         else

@@ -5,7 +5,6 @@
 
 #include <QPointF>
 #include <QPolygonF>
-
 #include <vector>
 
 namespace loupe::annotation {

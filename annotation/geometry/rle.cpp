@@ -50,21 +50,21 @@ std::vector<uint32_t> normalised(const std::vector<uint32_t>& in)
     for (size_t i = 0; i < in.size(); ++i) {
         const bool fg = (out.size() % 2) == 1;
         const bool runFg = (i % 2) == 1;
-        if (in[i] == 0 && i != 0)
-            continue;
+        if (in[i] == 0 && i != 0) continue;
         if (!out.empty() && fg != runFg)
             out.back() += in[i];
         else
             out.push_back(in[i]);
     }
-    if (out.empty())
-        out.push_back(0);
+    if (out.empty()) out.push_back(0);
     return out;
 }
 
 } // namespace
 
-RleMask::RleMask(int width, int height) : m_width(width), m_height(height), m_runs{uint32_t(width) * height} {}
+RleMask::RleMask(int width, int height) : m_width(width), m_height(height), m_runs{uint32_t(width) * height}
+{
+}
 
 RleMask RleMask::fromBitmap(const uint8_t* pixels, int width, int height)
 {
@@ -78,12 +78,10 @@ RleMask RleMask::fromBitmap(const uint8_t* pixels, int width, int height)
 std::optional<RleMask> RleMask::fromRuns(int width, int height, std::vector<uint32_t> runs, QString* error)
 {
     if (width < 0 || height < 0) {
-        if (error)
-            *error = QStringLiteral("negative mask size");
+        if (error) *error = QStringLiteral("negative mask size");
         return std::nullopt;
     }
-    if (!checkRuns(runs, qint64(width) * height, error))
-        return std::nullopt;
+    if (!checkRuns(runs, qint64(width) * height, error)) return std::nullopt;
     RleMask m;
     m.m_width = width;
     m.m_height = height;
@@ -96,8 +94,7 @@ std::vector<uint8_t> RleMask::toBitmap() const
     std::vector<uint8_t> px(size_t(m_width) * m_height, 0);
     size_t pos = 0;
     for (size_t i = 0; i < m_runs.size(); ++i) {
-        if (i % 2 == 1)
-            std::fill_n(px.begin() + pos, m_runs[i], uint8_t(1));
+        if (i % 2 == 1) std::fill_n(px.begin() + pos, m_runs[i], uint8_t(1));
         pos += m_runs[i];
     }
     return px;
@@ -132,21 +129,18 @@ QRect RleMask::boundingBox() const
         }
         pos += len;
     }
-    if (x1 < 0)
-        return {};
+    if (x1 < 0) return {};
     return QRect(QPoint(x0, y0), QPoint(x1, y1));
 }
 
 bool RleMask::contains(int x, int y) const
 {
-    if (x < 0 || y < 0 || x >= m_width || y >= m_height)
-        return false;
+    if (x < 0 || y < 0 || x >= m_width || y >= m_height) return false;
     const qint64 target = qint64(y) * m_width + x;
     qint64 pos = 0;
     for (size_t i = 0; i < m_runs.size(); ++i) {
         pos += m_runs[i];
-        if (target < pos)
-            return i % 2 == 1;
+        if (target < pos) return i % 2 == 1;
     }
     return false;
 }
@@ -155,11 +149,11 @@ std::vector<uint8_t> RleMask::toBitmap(const QRect& region) const
 {
     std::vector<uint8_t> px(size_t(std::max(region.width(), 0)) * std::max(region.height(), 0), 0);
     forEachRowSpan([&](int y, int x0, int x1) {
-        if (y < region.top() || y > region.bottom())
-            return;
+        if (y < region.top() || y > region.bottom()) return;
         const int a = std::max(x0, region.left()), b = std::min(x1, region.right() + 1);
         if (a < b)
-            std::fill_n(px.begin() + qsizetype(y - region.top()) * region.width() + (a - region.left()), b - a, uint8_t(1));
+            std::fill_n(px.begin() + qsizetype(y - region.top()) * region.width() + (a - region.left()),
+                        b - a, uint8_t(1));
     });
     return px;
 }
@@ -183,8 +177,7 @@ void symmetricDifference(const std::vector<std::pair<int, int>>& a, const std::v
     std::sort(scratch.begin(), scratch.end());
     out.clear();
     for (size_t i = 0; i + 1 < scratch.size(); i += 2)
-        if (scratch[i] < scratch[i + 1])
-            out.emplace_back(scratch[i], scratch[i + 1]);
+        if (scratch[i] < scratch[i + 1]) out.emplace_back(scratch[i], scratch[i + 1]);
 }
 
 } // namespace
@@ -195,8 +188,7 @@ std::vector<uint32_t> RleMask::toCocoCounts() const
     // differs from the one above it (or, at the top of a column, from the bottom of the previous
     // column), and those places come from the row intervals. Cost: O(rows x intervals + runs log runs).
     const int w = m_width, h = m_height;
-    if (w == 0 || h == 0)
-        return {0};
+    if (w == 0 || h == 0) return {0};
     std::vector<std::vector<std::pair<int, int>>> rows(static_cast<size_t>(h));
     forEachRowSpan([&](int y, int x0, int x1) { rows[size_t(y)].emplace_back(x0, x1); });
     std::vector<qint64> transitions;
@@ -211,8 +203,7 @@ std::vector<uint32_t> RleMask::toCocoCounts() const
     // Top of column x against the bottom of column x - 1 (nothing before column 0).
     std::vector<std::pair<int, int>> lastShifted;
     for (auto [x0, x1] : rows[size_t(h - 1)])
-        if (x0 + 1 < w)
-            lastShifted.emplace_back(x0 + 1, std::min(x1 + 1, w));
+        if (x0 + 1 < w) lastShifted.emplace_back(x0 + 1, std::min(x1 + 1, w));
     symmetricDifference(rows[0], lastShifted, scratch, diff);
     for (auto [x0, x1] : diff)
         for (int x = x0; x < x1; ++x)
@@ -233,12 +224,10 @@ std::optional<RleMask> RleMask::fromCocoCounts(int width, int height, const std:
                                                QString* error)
 {
     if (width < 0 || height < 0) {
-        if (error)
-            *error = QStringLiteral("negative mask size");
+        if (error) *error = QStringLiteral("negative mask size");
         return std::nullopt;
     }
-    if (!checkRuns(counts, qint64(width) * height, error))
-        return std::nullopt;
+    if (!checkRuns(counts, qint64(width) * height, error)) return std::nullopt;
     std::vector<uint8_t> px(size_t(width) * height, 0);
     size_t pos = 0;
     for (size_t i = 0; i < counts.size(); ++i) {
@@ -259,15 +248,13 @@ QByteArray encodeRunString(const std::vector<uint32_t>& runs)
     s.reserve(int(runs.size()) * 2);
     for (size_t i = 0; i < runs.size(); ++i) {
         qint64 x = runs[i];
-        if (i > 2)
-            x -= qint64(runs[i - 2]);
+        if (i > 2) x -= qint64(runs[i - 2]);
         bool more = true;
         while (more) {
             char c = char(x & 0x1f);
             x >>= 5; // arithmetic shift keeps the sign
             more = (c & 0x10) ? x != -1 : x != 0;
-            if (more)
-                c |= 0x20;
+            if (more) c |= 0x20;
             s.append(char(c + 48));
         }
     }
@@ -284,28 +271,23 @@ std::optional<std::vector<uint32_t>> decodeRunString(const QByteArray& s, QStrin
         bool more = true;
         while (more) {
             if (p >= s.size() || k > 12) {
-                if (error)
-                    *error = QStringLiteral("truncated run string at character %1").arg(p);
+                if (error) *error = QStringLiteral("truncated run string at character %1").arg(p);
                 return std::nullopt;
             }
             const int c = int(uchar(s[p])) - 48;
             if (c < 0 || c > 63) {
-                if (error)
-                    *error = QStringLiteral("invalid character in run string at %1").arg(p);
+                if (error) *error = QStringLiteral("invalid character in run string at %1").arg(p);
                 return std::nullopt;
             }
             x |= qint64(c & 0x1f) << (5 * k);
             more = c & 0x20;
             ++p;
             ++k;
-            if (!more && (c & 0x10))
-                x |= qint64(-1) * (qint64(1) << (5 * k)); // sign-extend
+            if (!more && (c & 0x10)) x |= qint64(-1) * (qint64(1) << (5 * k)); // sign-extend
         }
-        if (runs.size() > 2)
-            x += qint64(runs[runs.size() - 2]);
+        if (runs.size() > 2) x += qint64(runs[runs.size() - 2]);
         if (x < 0 || x > qint64(UINT32_MAX)) {
-            if (error)
-                *error = QStringLiteral("run %1 out of range").arg(runs.size());
+            if (error) *error = QStringLiteral("run %1 out of range").arg(runs.size());
             return std::nullopt;
         }
         runs.push_back(uint32_t(x));
@@ -313,13 +295,15 @@ std::optional<std::vector<uint32_t>> decodeRunString(const QByteArray& s, QStrin
     return runs;
 }
 
-QByteArray RleMask::toCocoString() const { return encodeRunString(toCocoCounts()); }
+QByteArray RleMask::toCocoString() const
+{
+    return encodeRunString(toCocoCounts());
+}
 
 std::optional<RleMask> RleMask::fromCocoString(int width, int height, const QByteArray& s, QString* error)
 {
     auto runs = decodeRunString(s, error);
-    if (!runs)
-        return std::nullopt;
+    if (!runs) return std::nullopt;
     return fromCocoCounts(width, height, *runs, error);
 }
 

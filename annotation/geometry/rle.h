@@ -4,7 +4,6 @@
 #include <QByteArray>
 #include <QRect>
 #include <QString>
-
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -34,7 +33,7 @@ public:
     // The pixels of region only (region.width() x region.height(), row-major), without touching the rest.
     std::vector<uint8_t> toBitmap(const QRect& region) const;
     // Calls f(y, x0, x1) for every run of set pixels [x0, x1) on row y, in row-major order.
-    template<typename F> void forEachRowSpan(F&& f) const;
+    template <typename F> void forEachRowSpan(F&& f) const;
     qint64 area() const;
     QRect boundingBox() const; // pixel rectangle, empty when the mask is empty
     bool contains(int x, int y) const;
@@ -55,7 +54,7 @@ private:
     std::vector<uint32_t> m_runs;
 };
 
-template<typename F> void RleMask::forEachRowSpan(F&& f) const
+template <typename F> void RleMask::forEachRowSpan(F&& f) const
 {
     qint64 pos = 0;
     for (size_t i = 0; i < m_runs.size(); ++i) {

@@ -8,10 +8,14 @@ namespace loupe::annotation {
 QString attributeTypeName(AttributeSpec::Type t)
 {
     switch (t) {
-    case AttributeSpec::Type::Text: return QStringLiteral("text");
-    case AttributeSpec::Type::Number: return QStringLiteral("number");
-    case AttributeSpec::Type::Bool: return QStringLiteral("bool");
-    case AttributeSpec::Type::Choice: return QStringLiteral("choice");
+    case AttributeSpec::Type::Text:
+        return QStringLiteral("text");
+    case AttributeSpec::Type::Number:
+        return QStringLiteral("number");
+    case AttributeSpec::Type::Bool:
+        return QStringLiteral("bool");
+    case AttributeSpec::Type::Choice:
+        return QStringLiteral("choice");
     }
     return {};
 }
@@ -32,21 +36,17 @@ QString validateAttributes(const std::vector<AttributeSpec>& specs, const QJsonO
 {
     for (const AttributeSpec& spec : specs) {
         const auto it = values.constFind(spec.name);
-        if (it == values.constEnd() || it->isNull())
-            continue;
+        if (it == values.constEnd() || it->isNull()) continue;
         const QJsonValue v = *it;
         switch (spec.type) {
         case AttributeSpec::Type::Text:
-            if (!v.isString())
-                return QStringLiteral("attribute \"%1\" must be text").arg(spec.name);
+            if (!v.isString()) return QStringLiteral("attribute \"%1\" must be text").arg(spec.name);
             break;
         case AttributeSpec::Type::Number:
-            if (!v.isDouble())
-                return QStringLiteral("attribute \"%1\" must be a number").arg(spec.name);
+            if (!v.isDouble()) return QStringLiteral("attribute \"%1\" must be a number").arg(spec.name);
             break;
         case AttributeSpec::Type::Bool:
-            if (!v.isBool())
-                return QStringLiteral("attribute \"%1\" must be true or false").arg(spec.name);
+            if (!v.isBool()) return QStringLiteral("attribute \"%1\" must be true or false").arg(spec.name);
             break;
         case AttributeSpec::Type::Choice:
             if (!v.isString() || !spec.choices.contains(v.toString()))
@@ -60,7 +60,8 @@ QString validateAttributes(const std::vector<AttributeSpec>& specs, const QJsonO
 
 QJsonObject attributeSpecToJson(const AttributeSpec& spec)
 {
-    QJsonObject o{{QStringLiteral("name"), spec.name}, {QStringLiteral("type"), attributeTypeName(spec.type)}};
+    QJsonObject o{{QStringLiteral("name"), spec.name},
+                  {QStringLiteral("type"), attributeTypeName(spec.type)}};
     if (spec.type == AttributeSpec::Type::Choice)
         o.insert(QStringLiteral("choices"), QJsonArray::fromStringList(spec.choices));
     if (!spec.defaultValue.isNull() && !spec.defaultValue.isUndefined())
@@ -83,8 +84,7 @@ bool attributeSpecFromJson(const QJsonObject& o, AttributeSpec* out, QString* er
     for (const QJsonValue& c : o.value(QStringLiteral("choices")).toArray())
         s.choices << c.toString();
     s.defaultValue = o.value(QStringLiteral("default"));
-    if (s.defaultValue.isUndefined())
-        s.defaultValue = QJsonValue();
+    if (s.defaultValue.isUndefined()) s.defaultValue = QJsonValue();
     *out = s;
     return true;
 }

@@ -5,7 +5,6 @@
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
-
 #include <vector>
 
 namespace loupe::annotation {

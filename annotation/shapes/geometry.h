@@ -8,7 +8,6 @@
 #include <QPolygonF>
 #include <QRectF>
 #include <QString>
-
 #include <variant>
 #include <vector>
 
@@ -88,9 +87,12 @@ struct CaptionGeom
 };
 
 // Alternatives in ShapeKind order.
-using Geometry = std::variant<RectangleGeom, RotatedRectGeom, PolygonGeom, PolylineGeom, PointGeom, KeypointsGeom,
-                              MaskGeom, TagGeom, CaptionGeom>;
+using Geometry = std::variant<RectangleGeom, RotatedRectGeom, PolygonGeom, PolylineGeom, PointGeom,
+                              KeypointsGeom, MaskGeom, TagGeom, CaptionGeom>;
 
-inline ShapeKind kindOf(const Geometry& g) { return ShapeKind(g.index()); }
+inline ShapeKind kindOf(const Geometry& g)
+{
+    return ShapeKind(g.index());
+}
 
 } // namespace loupe::annotation

@@ -48,13 +48,17 @@ bool number(const QJsonObject& o, const char* key, double* out, QString* error)
     return true;
 }
 
-QJsonArray rectToJson(const QRectF& r) { return {r.x(), r.y(), r.width(), r.height()}; }
+QJsonArray rectToJson(const QRectF& r)
+{
+    return {r.x(), r.y(), r.width(), r.height()};
+}
 
 } // namespace
 
 QJsonObject geometryToJson(const Geometry& g)
 {
-    QJsonObject o{{QStringLiteral("v"), kGeometryJsonVersion}, {QStringLiteral("type"), shapeKindName(kindOf(g))}};
+    QJsonObject o{{QStringLiteral("v"), kGeometryJsonVersion},
+                  {QStringLiteral("type"), shapeKindName(kindOf(g))}};
     switch (kindOf(g)) {
     case ShapeKind::Rectangle:
         o.insert(QStringLiteral("box"), rectToJson(std::get<RectangleGeom>(g).rect));
@@ -68,7 +72,9 @@ QJsonObject geometryToJson(const Geometry& g)
         o.insert(QStringLiteral("angle"), r.angle);
         break;
     }
-    case ShapeKind::Polygon: o.insert(QStringLiteral("points"), pointsToJson(std::get<PolygonGeom>(g).points)); break;
+    case ShapeKind::Polygon:
+        o.insert(QStringLiteral("points"), pointsToJson(std::get<PolygonGeom>(g).points));
+        break;
     case ShapeKind::Polyline:
         o.insert(QStringLiteral("points"), pointsToJson(std::get<PolylineGeom>(g).points));
         break;
@@ -87,8 +93,7 @@ QJsonObject geometryToJson(const Geometry& g)
                                    {QStringLiteral("y"), p.pos.y()},
                                    {QStringLiteral("visibility"), p.visibility}});
         o.insert(QStringLiteral("keypoints"), pts);
-        if (!k.box.isNull())
-            o.insert(QStringLiteral("box"), rectToJson(k.box));
+        if (!k.box.isNull()) o.insert(QStringLiteral("box"), rectToJson(k.box));
         break;
     }
     case ShapeKind::Mask: {
@@ -99,8 +104,11 @@ QJsonObject geometryToJson(const Geometry& g)
         o.insert(QStringLiteral("runs"), QString::fromLatin1(encodeRunString(m.runs())));
         break;
     }
-    case ShapeKind::Tag: break;
-    case ShapeKind::Caption: o.insert(QStringLiteral("text"), std::get<CaptionGeom>(g).text); break;
+    case ShapeKind::Tag:
+        break;
+    case ShapeKind::Caption:
+        o.insert(QStringLiteral("text"), std::get<CaptionGeom>(g).text);
+        break;
     }
     return o;
 }
@@ -137,8 +145,7 @@ std::optional<Geometry> geometryFromJson(const QJsonObject& o, QString* error)
     switch (*kind) {
     case ShapeKind::Rectangle: {
         RectangleGeom r;
-        if (!rect(o.value(QStringLiteral("box")), &r.rect))
-            return std::nullopt;
+        if (!rect(o.value(QStringLiteral("box")), &r.rect)) return std::nullopt;
         return r;
     }
     case ShapeKind::RotatedRectangle: {
@@ -152,20 +159,17 @@ std::optional<Geometry> geometryFromJson(const QJsonObject& o, QString* error)
     }
     case ShapeKind::Polygon: {
         PolygonGeom p;
-        if (!pointsFromJson(o.value(QStringLiteral("points")), &p.points, err))
-            return std::nullopt;
+        if (!pointsFromJson(o.value(QStringLiteral("points")), &p.points, err)) return std::nullopt;
         return p;
     }
     case ShapeKind::Polyline: {
         PolylineGeom p;
-        if (!pointsFromJson(o.value(QStringLiteral("points")), &p.points, err))
-            return std::nullopt;
+        if (!pointsFromJson(o.value(QStringLiteral("points")), &p.points, err)) return std::nullopt;
         return p;
     }
     case ShapeKind::Point: {
         double x, y;
-        if (!number(o, "x", &x, err) || !number(o, "y", &y, err))
-            return std::nullopt;
+        if (!number(o, "x", &x, err) || !number(o, "y", &y, err)) return std::nullopt;
         return PointGeom{QPointF(x, y)};
     }
     case ShapeKind::Keypoints: {
@@ -187,22 +191,21 @@ std::optional<Geometry> geometryFromJson(const QJsonObject& o, QString* error)
     }
     case ShapeKind::Mask: {
         double w, h;
-        if (!number(o, "width", &w, err) || !number(o, "height", &h, err))
-            return std::nullopt;
+        if (!number(o, "width", &w, err) || !number(o, "height", &h, err)) return std::nullopt;
         if (w < 0 || h < 0 || w > 1e5 || h > 1e5) {
             *err = QStringLiteral("mask size %1 x %2 out of range").arg(w).arg(h);
             return std::nullopt;
         }
         auto runs = decodeRunString(o.value(QStringLiteral("runs")).toString().toLatin1(), err);
-        if (!runs)
-            return std::nullopt;
+        if (!runs) return std::nullopt;
         auto m = RleMask::fromRuns(int(w), int(h), std::move(*runs), err);
-        if (!m)
-            return std::nullopt;
+        if (!m) return std::nullopt;
         return MaskGeom{std::move(*m)};
     }
-    case ShapeKind::Tag: return TagGeom{};
-    case ShapeKind::Caption: return CaptionGeom{o.value(QStringLiteral("text")).toString()};
+    case ShapeKind::Tag:
+        return TagGeom{};
+    case ShapeKind::Caption:
+        return CaptionGeom{o.value(QStringLiteral("text")).toString()};
     }
     return std::nullopt;
 }
@@ -217,8 +220,7 @@ std::optional<Geometry> geometryFromBytes(const QByteArray& bytes, QString* erro
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        if (error)
-            *error = QStringLiteral("geometry is not a JSON object: %1").arg(pe.errorString());
+        if (error) *error = QStringLiteral("geometry is not a JSON object: %1").arg(pe.errorString());
         return std::nullopt;
     }
     return geometryFromJson(doc.object(), error);

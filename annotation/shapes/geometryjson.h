@@ -4,7 +4,6 @@
 #include "annotation/shapes/geometry.h"
 
 #include <QJsonObject>
-
 #include <optional>
 
 namespace loupe::annotation {

@@ -7,7 +7,6 @@
 #include <QColor>
 #include <QDateTime>
 #include <QJsonObject>
-
 #include <optional>
 
 namespace loupe::annotation {
@@ -39,7 +38,7 @@ struct LabelDef
     QString name;
     QColor color;
     std::vector<AttributeSpec> attributes;
-    QStringList keypointNames;            // for keypoint groups of this label
+    QStringList keypointNames;                 // for keypoint groups of this label
     std::vector<std::pair<int, int>> skeleton; // 0-based pairs into keypointNames
     bool operator==(const LabelDef&) const = default;
 };

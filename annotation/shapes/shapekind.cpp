@@ -6,15 +6,24 @@ namespace loupe::annotation {
 QString shapeKindName(ShapeKind k)
 {
     switch (k) {
-    case ShapeKind::Rectangle: return QStringLiteral("rectangle");
-    case ShapeKind::RotatedRectangle: return QStringLiteral("rotated_rectangle");
-    case ShapeKind::Polygon: return QStringLiteral("polygon");
-    case ShapeKind::Polyline: return QStringLiteral("polyline");
-    case ShapeKind::Point: return QStringLiteral("point");
-    case ShapeKind::Keypoints: return QStringLiteral("keypoints");
-    case ShapeKind::Mask: return QStringLiteral("mask");
-    case ShapeKind::Tag: return QStringLiteral("tag");
-    case ShapeKind::Caption: return QStringLiteral("caption");
+    case ShapeKind::Rectangle:
+        return QStringLiteral("rectangle");
+    case ShapeKind::RotatedRectangle:
+        return QStringLiteral("rotated_rectangle");
+    case ShapeKind::Polygon:
+        return QStringLiteral("polygon");
+    case ShapeKind::Polyline:
+        return QStringLiteral("polyline");
+    case ShapeKind::Point:
+        return QStringLiteral("point");
+    case ShapeKind::Keypoints:
+        return QStringLiteral("keypoints");
+    case ShapeKind::Mask:
+        return QStringLiteral("mask");
+    case ShapeKind::Tag:
+        return QStringLiteral("tag");
+    case ShapeKind::Caption:
+        return QStringLiteral("caption");
     }
     return {};
 }
@@ -22,8 +31,7 @@ QString shapeKindName(ShapeKind k)
 std::optional<ShapeKind> shapeKindFromName(const QString& name)
 {
     for (int i = 0; i < kShapeKindCount; ++i)
-        if (shapeKindName(ShapeKind(i)) == name)
-            return ShapeKind(i);
+        if (shapeKindName(ShapeKind(i)) == name) return ShapeKind(i);
     return std::nullopt;
 }
 
@@ -34,29 +42,31 @@ QString shapeSourceName(ShapeSource s)
 
 std::optional<ShapeSource> shapeSourceFromName(const QString& name)
 {
-    if (name == QLatin1String("manual"))
-        return ShapeSource::Manual;
-    if (name == QLatin1String("model"))
-        return ShapeSource::Model;
+    if (name == QLatin1String("manual")) return ShapeSource::Manual;
+    if (name == QLatin1String("model")) return ShapeSource::Model;
     return std::nullopt;
 }
 
 QString reviewStateName(ReviewState r)
 {
     switch (r) {
-    case ReviewState::New: return QStringLiteral("new");
-    case ReviewState::Accepted: return QStringLiteral("accepted");
-    case ReviewState::Rejected: return QStringLiteral("rejected");
-    case ReviewState::NeedsFix: return QStringLiteral("needs_fix");
+    case ReviewState::New:
+        return QStringLiteral("new");
+    case ReviewState::Accepted:
+        return QStringLiteral("accepted");
+    case ReviewState::Rejected:
+        return QStringLiteral("rejected");
+    case ReviewState::NeedsFix:
+        return QStringLiteral("needs_fix");
     }
     return {};
 }
 
 std::optional<ReviewState> reviewStateFromName(const QString& name)
 {
-    for (ReviewState r : {ReviewState::New, ReviewState::Accepted, ReviewState::Rejected, ReviewState::NeedsFix})
-        if (reviewStateName(r) == name)
-            return r;
+    for (ReviewState r :
+         {ReviewState::New, ReviewState::Accepted, ReviewState::Rejected, ReviewState::NeedsFix})
+        if (reviewStateName(r) == name) return r;
     return std::nullopt;
 }
 

@@ -27,7 +27,8 @@ inline Dataset sampleDataset()
     d.labels[0].name = QStringLiteral("cat");
     d.labels[1].name = QStringLiteral("dog");
     d.labels[2].name = QStringLiteral("person");
-    d.labels[2].keypointNames = {QStringLiteral("nose"), QStringLiteral("left_eye"), QStringLiteral("right_eye")};
+    d.labels[2].keypointNames = {QStringLiteral("nose"), QStringLiteral("left_eye"),
+                                 QStringLiteral("right_eye")};
     d.labels[2].skeleton = {{0, 1}, {0, 2}};
     d.labels[3].name = QStringLiteral("indoor");
     DatasetImage a;
@@ -35,7 +36,8 @@ inline Dataset sampleDataset()
     a.width = 40;
     a.height = 30;
     a.shapes.push_back(shapeOf(0, RectangleGeom{QRectF(2, 3, 10, 5)}, {{QStringLiteral("difficult"), true}}));
-    a.shapes.push_back(shapeOf(1, PolygonGeom{QPolygonF({QPointF(20, 2), QPointF(30, 2), QPointF(30, 12), QPointF(20, 12)})}));
+    a.shapes.push_back(shapeOf(
+        1, PolygonGeom{QPolygonF({QPointF(20, 2), QPointF(30, 2), QPointF(30, 12), QPointF(20, 12)})}));
     a.shapes.push_back(shapeOf(0, RotatedRectGeom{QPointF(10, 20), 8, 4, 90}));
     a.shapes.push_back(shapeOf(1, PolylineGeom{QPolygonF({QPointF(1, 1), QPointF(5, 5), QPointF(9, 1)})}));
     a.shapes.push_back(shapeOf(0, PointGeom{QPointF(35, 25)}));
@@ -43,7 +45,9 @@ inline Dataset sampleDataset()
                                                  {QStringLiteral("left_eye"), QPointF(28, 18), 1},
                                                  {QStringLiteral("right_eye"), QPointF(), 0}},
                                                 QRectF(26, 16, 8, 8)}));
-    a.shapes.push_back(shapeOf(1, MaskGeom{polygonToMask(QPolygonF({QPointF(2, 22), QPointF(6, 22), QPointF(6, 26), QPointF(2, 26)}), 40, 30)}));
+    a.shapes.push_back(shapeOf(
+        1, MaskGeom{polygonToMask(QPolygonF({QPointF(2, 22), QPointF(6, 22), QPointF(6, 26), QPointF(2, 26)}),
+                                  40, 30)}));
     a.shapes.push_back(shapeOf(3, TagGeom{}));
     a.shapes.push_back(shapeOf(-1, CaptionGeom{QStringLiteral("a cat and a dog")}));
     d.images.push_back(a);
@@ -72,16 +76,14 @@ inline std::vector<Shape> ofKind(const DatasetImage& im, ShapeKind k)
 {
     std::vector<Shape> out;
     for (const Shape& s : im.shapes)
-        if (s.kind() == k)
-            out.push_back(s);
+        if (s.kind() == k) out.push_back(s);
     return out;
 }
 
 inline const DatasetImage* findImage(const Dataset& d, const QString& path)
 {
     for (const DatasetImage& im : d.images)
-        if (im.path == path)
-            return &im;
+        if (im.path == path) return &im;
     return nullptr;
 }
 

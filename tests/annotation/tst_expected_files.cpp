@@ -17,13 +17,15 @@ using namespace loupe::annotation::test;
 
 namespace {
 
-QString expected(const QString& rel) { return QStringLiteral(LOUPE_TEST_DATA "/annotation/expected/") + rel; }
+QString expected(const QString& rel)
+{
+    return QStringLiteral(LOUPE_TEST_DATA "/annotation/expected/") + rel;
+}
 
 QByteArray readAll(const QString& path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return QByteArray("<missing ") + path.toUtf8() + '>';
+    if (!f.open(QIODevice::ReadOnly)) return QByteArray("<missing ") + path.toUtf8() + '>';
     return f.readAll();
 }
 
@@ -34,14 +36,16 @@ Dataset expectedDataset()
     d.labels[0].name = QStringLiteral("cat");
     d.labels[1].name = QStringLiteral("dog");
     d.labels[2].name = QStringLiteral("person");
-    d.labels[2].keypointNames = {QStringLiteral("nose"), QStringLiteral("left_eye"), QStringLiteral("right_eye")};
+    d.labels[2].keypointNames = {QStringLiteral("nose"), QStringLiteral("left_eye"),
+                                 QStringLiteral("right_eye")};
     d.labels[2].skeleton = {{0, 1}, {0, 2}};
     DatasetImage a;
     a.path = QStringLiteral("imgs/a.png");
     a.width = 40;
     a.height = 30;
     a.shapes.push_back(shapeOf(0, RectangleGeom{QRectF(2, 3, 10, 5)}, {{QStringLiteral("difficult"), true}}));
-    a.shapes.push_back(shapeOf(1, PolygonGeom{QPolygonF({QPointF(20, 2), QPointF(30, 2), QPointF(30, 12), QPointF(20, 12)})}));
+    a.shapes.push_back(shapeOf(
+        1, PolygonGeom{QPolygonF({QPointF(20, 2), QPointF(30, 2), QPointF(30, 12), QPointF(20, 12)})}));
     a.shapes.push_back(shapeOf(2, KeypointsGeom{{{QStringLiteral("nose"), QPointF(30, 20), 2},
                                                  {QStringLiteral("left_eye"), QPointF(28, 18), 1},
                                                  {QStringLiteral("right_eye"), QPointF(), 0}},
@@ -58,8 +62,7 @@ Dataset expectedDataset()
 QString exportTo(Format f, const Dataset& d, QTemporaryDir& dir, FormatReport& report, ExportOptions opt = {})
 {
     const QString out = dir.filePath(QStringLiteral("out"));
-    if (!exportDataset(f, d, out, opt, report))
-        qWarning().noquote() << report.toText();
+    if (!exportDataset(f, d, out, opt, report)) qWarning().noquote() << report.toText();
     return out;
 }
 
@@ -81,8 +84,10 @@ private slots:
         QTemporaryDir dir;
         FormatReport report;
         const QString out = exportTo(Format::Coco, expectedDataset(), dir, report);
-        const QJsonDocument got = QJsonDocument::fromJson(readAll(out + QStringLiteral("/annotations/instances_default.json")));
-        const QJsonDocument want = QJsonDocument::fromJson(readAll(expected(QStringLiteral("coco/instances_default.json"))));
+        const QJsonDocument got =
+            QJsonDocument::fromJson(readAll(out + QStringLiteral("/annotations/instances_default.json")));
+        const QJsonDocument want =
+            QJsonDocument::fromJson(readAll(expected(QStringLiteral("coco/instances_default.json"))));
         QVERIFY(!want.isNull());
         QCOMPARE(got, want);
         QVERIFY(!QFile::exists(out + QStringLiteral("/annotations/captions_default.json"))); // no captions
@@ -96,7 +101,8 @@ private slots:
         ExportOptions opt;
         opt.yoloTask = YoloTask::Detect;
         const QString out = exportTo(Format::Yolo, expectedDataset(), dir, report, opt);
-        QCOMPARE(readAll(out + QStringLiteral("/data.yaml")), readAll(expected(QStringLiteral("yolo_detect/data.yaml"))));
+        QCOMPARE(readAll(out + QStringLiteral("/data.yaml")),
+                 readAll(expected(QStringLiteral("yolo_detect/data.yaml"))));
         QCOMPARE(readAll(out + QStringLiteral("/labels/default/imgs/a.txt")),
                  readAll(expected(QStringLiteral("yolo_detect/labels/default/imgs/a.txt"))));
         // An image without objects still gets its (empty) label file.
@@ -119,13 +125,15 @@ private slots:
         FormatReport report;
         const QString out = exportTo(Format::Labelme, expectedDataset(), dir, report);
         QJsonObject got = QJsonDocument::fromJson(readAll(out + QStringLiteral("/imgs/a.json"))).object();
-        const QJsonObject want = QJsonDocument::fromJson(readAll(expected(QStringLiteral("labelme/imgs/a.json")))).object();
+        const QJsonObject want =
+            QJsonDocument::fromJson(readAll(expected(QStringLiteral("labelme/imgs/a.json")))).object();
         QVERIFY(!want.isEmpty());
         // The mask PNG's bytes depend on the encoder; check what it decodes to, then compare the rest.
         QJsonArray shapes = got.value(QStringLiteral("shapes")).toArray();
         QCOMPARE(shapes.size(), 5);
         QJsonObject maskShape = shapes[4].toObject();
-        const QImage png = QImage::fromData(QByteArray::fromBase64(maskShape.value(QStringLiteral("mask")).toString().toLatin1()));
+        const QImage png = QImage::fromData(
+            QByteArray::fromBase64(maskShape.value(QStringLiteral("mask")).toString().toLatin1()));
         QCOMPARE(png.size(), QSize(2, 2));
         for (int y = 0; y < 2; ++y)
             for (int x = 0; x < 2; ++x)
@@ -143,8 +151,7 @@ private slots:
         const QString out = exportTo(Format::Cvat, expectedDataset(), dir, report);
         const QByteArray got = readAll(out + QStringLiteral("/annotations.xml")).trimmed();
         const QByteArray want = readAll(expected(QStringLiteral("cvat/annotations.xml"))).trimmed();
-        if (got != want)
-            qWarning().noquote() << got;
+        if (got != want) qWarning().noquote() << got;
         QCOMPARE(got, want);
     }
 };

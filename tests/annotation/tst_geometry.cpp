@@ -4,7 +4,6 @@
 #include "annotation/shapes/geometryjson.h"
 
 #include <QTest>
-
 #include <random>
 
 using namespace loupe::annotation;
@@ -23,7 +22,8 @@ private slots:
         QCOMPARE(signedArea(sq), 100.0);
         QCOMPARE(signedArea(rev), -100.0);
         // L shape: 3x3 minus 2x2 corner = 5.
-        const QPolygonF l({QPointF(0, 0), QPointF(1, 0), QPointF(1, 2), QPointF(3, 2), QPointF(3, 3), QPointF(0, 3)});
+        const QPolygonF l(
+            {QPointF(0, 0), QPointF(1, 0), QPointF(1, 2), QPointF(3, 2), QPointF(3, 3), QPointF(0, 3)});
         QCOMPARE(area(PolygonGeom{l}), 5.0);
         QCOMPARE(area(RectangleGeom{QRectF(1, 1, 4, 2.5)}), 10.0);
         QCOMPARE(area(PolylineGeom{sq}), 0.0);
@@ -55,7 +55,8 @@ private slots:
         QVERIFY(hitTest(rr, QPointF(0, 4), 0));
         QVERIFY(!hitTest(rr, QPointF(4, 0), 0));
         QVERIFY(hitTest(RectangleGeom{QRectF(0, 0, 4, 4)}, QPointF(4.5, 2), 0.5));
-        MaskGeom m{polygonToMask(QPolygonF({QPointF(2, 2), QPointF(4, 2), QPointF(4, 4), QPointF(2, 4)}), 8, 8)};
+        MaskGeom m{
+            polygonToMask(QPolygonF({QPointF(2, 2), QPointF(4, 2), QPointF(4, 4), QPointF(2, 4)}), 8, 8)};
         QVERIFY(hitTest(m, QPointF(3, 3), 0));
         QVERIFY(!hitTest(m, QPointF(6, 6), 0));
         QVERIFY(hitTest(m, QPointF(4.8, 3), 1));
@@ -64,7 +65,8 @@ private slots:
     void rasteriseUsesPixelCentres()
     {
         // A polygon from (1,1) to (3,3) covers pixel centres 1.5 and 2.5 on each axis: 4 pixels.
-        const RleMask m = polygonToMask(QPolygonF({QPointF(1, 1), QPointF(3, 1), QPointF(3, 3), QPointF(1, 3)}), 5, 4);
+        const RleMask m =
+            polygonToMask(QPolygonF({QPointF(1, 1), QPointF(3, 1), QPointF(3, 3), QPointF(1, 3)}), 5, 4);
         QCOMPARE(m.area(), qint64(4));
         QCOMPARE(m.boundingBox(), QRect(1, 1, 2, 2));
         // A triangle: centres strictly inside the half-plane x + y < 4 on a 4x4 grid.
@@ -94,8 +96,7 @@ private slots:
                 a += signedArea(p);
                 const auto r = polygonToMask(p, w, h).toBitmap();
                 for (size_t i = 0; i < back.size(); ++i)
-                    if (r[i])
-                        back[i] = 0;
+                    if (r[i]) back[i] = 0;
             }
             QCOMPARE(a, double(m.area()));
             QCOMPARE(back, px);
@@ -161,7 +162,8 @@ private slots:
         QVERIFY(!geometryFromBytes(R"({"v":1,"type":"blob"})", &err));
         QVERIFY(!geometryFromBytes(R"({"v":1,"type":"polygon","points":[1,2,3]})", &err));
         QVERIFY(!geometryFromBytes(R"({"v":1,"type":"mask","width":2,"height":2,"runs":"5"})", &err));
-        QVERIFY(!geometryFromBytes(R"({"v":1,"type":"keypoints","keypoints":[{"x":1,"y":1,"visibility":3}]})", &err));
+        QVERIFY(!geometryFromBytes(R"({"v":1,"type":"keypoints","keypoints":[{"x":1,"y":1,"visibility":3}]})",
+                                   &err));
         QVERIFY(!geometryFromBytes("{not json", &err));
     }
 };

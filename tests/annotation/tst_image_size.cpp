@@ -24,8 +24,8 @@ QByteArray jpegWithOrientation(int w, int h, quint16 orientation)
     QBuffer buf(&jpg);
     buf.open(QIODevice::WriteOnly);
     img.save(&buf, "JPG");
-    QByteArray tiff("MM\x00\x2a\x00\x00\x00\x08", 8); // header, IFD at offset 8
-    tiff += QByteArray("\x00\x01", 2);                // one entry
+    QByteArray tiff("MM\x00\x2a\x00\x00\x00\x08", 8);          // header, IFD at offset 8
+    tiff += QByteArray("\x00\x01", 2);                         // one entry
     tiff += QByteArray("\x01\x12\x00\x03\x00\x00\x00\x01", 8); // Orientation, SHORT, count 1
     tiff += char(orientation >> 8);
     tiff += char(orientation & 0xff);
@@ -49,7 +49,8 @@ private slots:
     void exifOrientationSwapsSize()
     {
         QTemporaryDir d;
-        const QString rotated = d.filePath(QStringLiteral("r.jpg")), upright = d.filePath(QStringLiteral("u.jpg"));
+        const QString rotated = d.filePath(QStringLiteral("r.jpg")),
+                      upright = d.filePath(QStringLiteral("u.jpg"));
         for (auto [path, o] : {std::pair{rotated, 6}, std::pair{upright, 1}}) {
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));

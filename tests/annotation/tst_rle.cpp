@@ -2,7 +2,6 @@
 #include "annotation/geometry/rle.h"
 
 #include <QTest>
-
 #include <random>
 
 using namespace loupe::annotation;

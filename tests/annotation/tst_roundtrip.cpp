@@ -11,15 +11,16 @@ using namespace loupe::annotation::test;
 
 namespace {
 
-bool near(double a, double b, double tol = 1e-4) { return std::abs(a - b) <= tol; }
+bool near(double a, double b, double tol = 1e-4)
+{
+    return std::abs(a - b) <= tol;
+}
 
 bool samePolygon(const QPolygonF& a, const QPolygonF& b, double tol = 1e-4)
 {
-    if (a.size() != b.size())
-        return false;
+    if (a.size() != b.size()) return false;
     for (qsizetype i = 0; i < a.size(); ++i)
-        if (!near(a[i].x(), b[i].x(), tol) || !near(a[i].y(), b[i].y(), tol))
-            return false;
+        if (!near(a[i].x(), b[i].x(), tol) || !near(a[i].y(), b[i].y(), tol)) return false;
     return true;
 }
 
@@ -31,8 +32,7 @@ Dataset roundTrip(Format f, const Dataset& d, FormatReport& out, FormatReport& i
         opt.imageRoot = dir.filePath(QStringLiteral("src"));
     }
     const QString outDir = dir.filePath(QStringLiteral("out"));
-    if (!exportDataset(f, d, outDir, opt, out))
-        qWarning().noquote() << out.toText();
+    if (!exportDataset(f, d, outDir, opt, out)) qWarning().noquote() << out.toText();
     auto back = importDataset(f, outDir, in);
     if (!back) {
         qWarning().noquote() << in.toText();
@@ -64,12 +64,14 @@ private slots:
         QCOMPARE(rects[0].attributes.value(QStringLiteral("difficult")).toBool(), true);
         const auto polys = ofKind(*a, ShapeKind::Polygon);
         QCOMPARE(polys.size(), size_t(2));
-        QCOMPARE(std::get<PolygonGeom>(polys[0].geometry), std::get<PolygonGeom>(d.images[0].shapes[1].geometry));
+        QCOMPARE(std::get<PolygonGeom>(polys[0].geometry),
+                 std::get<PolygonGeom>(d.images[0].shapes[1].geometry));
         QVERIFY(samePolygon(std::get<PolygonGeom>(polys[1].geometry).points,
                             std::get<RotatedRectGeom>(d.images[0].shapes[2].geometry).corners()));
         const auto kps = ofKind(*a, ShapeKind::Keypoints);
         QCOMPARE(kps.size(), size_t(1));
-        QCOMPARE(std::get<KeypointsGeom>(kps[0].geometry), std::get<KeypointsGeom>(d.images[0].shapes[5].geometry));
+        QCOMPARE(std::get<KeypointsGeom>(kps[0].geometry),
+                 std::get<KeypointsGeom>(d.images[0].shapes[5].geometry));
         QCOMPARE(back.labels[size_t(kps[0].labelId)].skeleton, d.labels[2].skeleton);
         const auto masks = ofKind(*a, ShapeKind::Mask);
         QCOMPARE(masks.size(), size_t(1));
@@ -117,10 +119,11 @@ private slots:
         const auto rects = ofKind(*a, ShapeKind::Rectangle);
         QCOMPARE(rects.size(), size_t(5));
         for (size_t i = 0; i < rects.size(); ++i) {
-            const QRectF want = boundingBox(d.images[0].shapes[std::vector<size_t>{0, 1, 2, 5, 6}[i]].geometry);
+            const QRectF want =
+                boundingBox(d.images[0].shapes[std::vector<size_t>{0, 1, 2, 5, 6}[i]].geometry);
             const QRectF got = std::get<RectangleGeom>(rects[i].geometry).rect;
-            QVERIFY2(near(got.x(), want.x(), 1e-3) && near(got.y(), want.y(), 1e-3) && near(got.width(), want.width(), 1e-3) &&
-                         near(got.height(), want.height(), 1e-3),
+            QVERIFY2(near(got.x(), want.x(), 1e-3) && near(got.y(), want.y(), 1e-3) &&
+                         near(got.width(), want.width(), 1e-3) && near(got.height(), want.height(), 1e-3),
                      qPrintable(QStringLiteral("shape %1").arg(i)));
         }
         QCOMPARE(back.labels.size(), d.labels.size());
@@ -211,12 +214,15 @@ private slots:
         QVERIFY(!in.hasErrors());
         const DatasetImage* a = findImage(back, QStringLiteral("imgs/a.png"));
         QVERIFY(a);
-        QCOMPARE(std::get<RectangleGeom>(ofKind(*a, ShapeKind::Rectangle)[0].geometry).rect, QRectF(2, 3, 10, 5));
+        QCOMPARE(std::get<RectangleGeom>(ofKind(*a, ShapeKind::Rectangle)[0].geometry).rect,
+                 QRectF(2, 3, 10, 5));
         QCOMPARE(ofKind(*a, ShapeKind::Polygon).size(), size_t(2));
-        QCOMPARE(std::get<PolylineGeom>(ofKind(*a, ShapeKind::Polyline)[0].geometry), std::get<PolylineGeom>(d.images[0].shapes[3].geometry));
+        QCOMPARE(std::get<PolylineGeom>(ofKind(*a, ShapeKind::Polyline)[0].geometry),
+                 std::get<PolylineGeom>(d.images[0].shapes[3].geometry));
         // the lone point plus the two labelled keypoints
         QCOMPARE(ofKind(*a, ShapeKind::Point).size(), size_t(3));
-        QCOMPARE(std::get<MaskGeom>(ofKind(*a, ShapeKind::Mask)[0].geometry), std::get<MaskGeom>(d.images[0].shapes[6].geometry));
+        QCOMPARE(std::get<MaskGeom>(ofKind(*a, ShapeKind::Mask)[0].geometry),
+                 std::get<MaskGeom>(d.images[0].shapes[6].geometry));
         const auto tags = ofKind(*a, ShapeKind::Tag);
         QCOMPARE(tags.size(), size_t(1));
         QCOMPARE(back.labels[size_t(tags[0].labelId)].name, QStringLiteral("indoor"));
@@ -239,7 +245,8 @@ private slots:
             const auto got = ofKind(*a, want.kind());
             QVERIFY2(got.size() == 1, qPrintable(shapeKindName(want.kind())));
             if (want.kind() == ShapeKind::Keypoints) // CVAT skeletons have no box
-                QCOMPARE(std::get<KeypointsGeom>(got[0].geometry).points, std::get<KeypointsGeom>(want.geometry).points);
+                QCOMPARE(std::get<KeypointsGeom>(got[0].geometry).points,
+                         std::get<KeypointsGeom>(want.geometry).points);
             else
                 QVERIFY(got[0].geometry == want.geometry);
             QCOMPARE(back.labels[size_t(got[0].labelId)].name, d.labels[size_t(want.labelId)].name);

@@ -29,7 +29,10 @@ Shape rect(qint64 image, qint64 label, QRectF r)
     return s;
 }
 
-QRectF rectOf(const AnnotationDocument& doc, qint64 id) { return std::get<RectangleGeom>(doc.shape(id)->geometry).rect; }
+QRectF rectOf(const AnnotationDocument& doc, qint64 id)
+{
+    return std::get<RectangleGeom>(doc.shape(id)->geometry).rect;
+}
 
 } // namespace
 
@@ -54,7 +57,8 @@ private slots:
         m_doc = new AnnotationDocument(*m_store);
         m_tick = 0;
         // Each call is one second later, so updated times show which version is in the store.
-        m_doc->setClock([this] { return QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC).addSecs(m_tick++); });
+        m_doc->setClock(
+            [this] { return QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC).addSecs(m_tick++); });
     }
     void cleanup()
     {
@@ -118,7 +122,8 @@ private slots:
         // Inserting a vertex is a one-off geometry change: never merged.
         PolygonGeom more{QPolygonF({QPointF(0, 0), QPointF(13, 0), QPointF(13, 5), QPointF(10, 10)})};
         m_doc->undoStack()->push(new ChangeGeometry(*m_doc, id, more));
-        m_doc->undoStack()->push(new ChangeGeometry(*m_doc, id, PolygonGeom{QPolygonF({QPointF(0, 0), QPointF(1, 0), QPointF(1, 1)})}));
+        m_doc->undoStack()->push(new ChangeGeometry(
+            *m_doc, id, PolygonGeom{QPolygonF({QPointF(0, 0), QPointF(1, 0), QPointF(1, 1)})}));
         QCOMPARE(m_doc->undoStack()->count(), 4);
         m_doc->undoStack()->undo();
         QCOMPARE(std::get<PolygonGeom>(m_doc->shape(id)->geometry), more);
@@ -137,15 +142,18 @@ private slots:
         QVERIFY(m_doc->shape(a)->updated > addedAt);
         // Typing "red" into one field: one undo step.
         for (const char* v : {"r", "re", "red"})
-            m_doc->undoStack()->push(new ChangeAttributes(*m_doc, {a}, QStringLiteral("color"), QString::fromLatin1(v), 5));
+            m_doc->undoStack()->push(
+                new ChangeAttributes(*m_doc, {a}, QStringLiteral("color"), QString::fromLatin1(v), 5));
         m_doc->undoStack()->push(new ChangeAttributes(*m_doc, {a}, QStringLiteral("occluded"), true));
-        m_doc->undoStack()->push(new ChangeReviewState(*m_doc, {a}, ReviewState::NeedsFix, QStringLiteral("box too loose")));
+        m_doc->undoStack()->push(
+            new ChangeReviewState(*m_doc, {a}, ReviewState::NeedsFix, QStringLiteral("box too loose")));
         QCOMPARE(m_doc->undoStack()->count(), 6);
         const Shape s = *m_doc->shape(a);
         QCOMPARE(s.attributes.value(QStringLiteral("color")).toString(), QStringLiteral("red"));
         QCOMPARE(s.attributes.value(QStringLiteral("occluded")).toBool(), true);
         QCOMPARE(s.review, ReviewState::NeedsFix);
-        QCOMPARE(s.attributes.value(QStringLiteral("review_comment")).toString(), QStringLiteral("box too loose"));
+        QCOMPARE(s.attributes.value(QStringLiteral("review_comment")).toString(),
+                 QStringLiteral("box too loose"));
         m_doc->undoStack()->undo();
         QCOMPARE(m_doc->shape(a)->review, ReviewState::New);
         QVERIFY(!m_doc->shape(a)->attributes.contains(QStringLiteral("review_comment")));

@@ -4,7 +4,6 @@
 #include "annotation/formats/coco.h"
 
 #include <QByteArray>
-
 #include <cstddef>
 #include <cstdint>
 

@@ -5,7 +5,6 @@
 #include "annotation/formats/cvat.h"
 
 #include <QByteArray>
-
 #include <cstddef>
 #include <cstdint>
 

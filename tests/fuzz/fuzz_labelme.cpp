@@ -5,7 +5,6 @@
 #include "annotation/formats/labelme.h"
 
 #include <QByteArray>
-
 #include <cstddef>
 #include <cstdint>
 
@@ -14,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data_, size_t size)
     const QByteArray bytes = QByteArray::fromRawData(reinterpret_cast<const char*>(data_), qsizetype(size));
     loupe::annotation::Dataset data;
     loupe::annotation::FormatReport report;
-    const bool ok = loupe::annotation::labelme::parse(bytes, QStringLiteral("fuzz.json"), QString(), data, report);
+    const bool ok =
+        loupe::annotation::labelme::parse(bytes, QStringLiteral("fuzz.json"), QString(), data, report);
     if (ok && !report.hasErrors()) {
         loupe::annotation::FormatReport out;
         volatile qsizetype sink = loupe::annotation::coco::instancesJson(data, out).size();

@@ -5,7 +5,6 @@
 #include "annotation/formats/voc.h"
 
 #include <QByteArray>
-
 #include <cstddef>
 #include <cstdint>
 
