@@ -2,10 +2,14 @@
 // Architecture detection from config.json and discovery of models in a (fake) Hugging Face cache.
 #include "common/testsupport.h"
 #include "core/models/architecture.h"
+#include "core/models/checkpoint_hash.h"
 #include "core/models/hfcache.h"
+#include "core/models/model_registry.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -151,6 +155,74 @@ private slots:
         QVERIFY(models[3].architecture.error.contains("not supported by this version yet"));
 
         QVERIFY(discoverCachedModels(c + "/does-not-exist").isEmpty());
+    }
+    void registry()
+    {
+        ModelRegistry reg;
+        QSignalSpy spy(&reg, &ModelRegistry::changed);
+        const QString golden = loupe::test::goldenDir("vit_classify");
+        QCOMPARE(reg.registerFolder(golden), QString());
+        QCOMPARE(reg.registerFolder(golden + "/"), QString()); // same folder: refreshed, not duplicated
+        QCOMPARE(reg.registered().size(), 1);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(reg.registered()[0].name, QString("vit_classify"));
+        QCOMPARE(reg.registered()[0].architecture.architecture, QString("ViTForImageClassification"));
+        QVERIFY(reg.find(golden));
+
+        QTemporaryDir tmp;
+        write(tmp.filePath("clip/config.json"), R"({"architectures":["CLIPModel"]})");
+        QVERIFY(reg.registerFolder(tmp.filePath("clip")).contains("not supported by this version yet"));
+        write(tmp.filePath("noweights/config.json"), R"({"model_type":"vit"})");
+        QVERIFY(reg.registerFolder(tmp.filePath("noweights")).contains("no weights"));
+        write(tmp.filePath("broken/config.json"), R"({"model_type":"vit"})");
+        write(tmp.filePath("broken/model.safetensors"), QByteArray("\x10\0\0\0\0\0\0\0{}", 10));
+        const QString err = reg.registerFolder(tmp.filePath("broken"));
+        QVERIFY2(err.contains("broken/model.safetensors: header length 16 runs past the end"),
+                 qPrintable(err));
+        QVERIFY(reg.registerFolder(tmp.filePath("absent")).contains("not a folder"));
+        QCOMPARE(reg.registered().size(), 1);
+
+        // Persisted entries come back; one whose folder vanished is kept, with its error.
+        QJsonArray saved = reg.toJson();
+        saved.append(QJsonObject{{"name", "gone"}, {"folder", tmp.filePath("gone")}});
+        ModelRegistry restored;
+        restored.fromJson(saved);
+        QCOMPARE(restored.registered().size(), 2);
+        QVERIFY(restored.registered()[0].architecture.ok());
+        QVERIFY(restored.registered()[1].architecture.error.contains("folder is missing"));
+        QVERIFY(restored.unregisterFolder(tmp.filePath("gone")));
+        QVERIFY(!restored.unregisterFolder(tmp.filePath("gone")));
+        QCOMPARE(restored.registered().size(), 1);
+
+        restored.refreshCache(tmp.path()); // no models--* folders there
+        QVERIFY(restored.discovered().isEmpty());
+    }
+
+    void hash()
+    {
+        // Expected value computed independently with Python's hashlib over the same byte sequence.
+        const QString golden = loupe::test::goldenDir("vit_classify");
+        QCOMPARE(checkpointHash(golden),
+                 QString("b890026056e2e94c379d98eaea17aa63bda59b4fbf11b70342c642a34e5e6216"));
+
+        // One changed weight byte changes the hash.
+        QTemporaryDir tmp;
+        QVERIFY(QFile::copy(golden + "/config.json", tmp.filePath("config.json")));
+        QVERIFY(QFile::copy(golden + "/model.safetensors", tmp.filePath("model.safetensors")));
+        QFile w(tmp.filePath("model.safetensors"));
+        QVERIFY(w.open(QIODevice::ReadWrite));
+        QVERIFY(w.seek(w.size() - 1));
+        const char last = w.read(1)[0];
+        QVERIFY(w.seek(w.size() - 1));
+        w.write(QByteArray(1, char(last ^ 1)));
+        w.close();
+        const QString changed = checkpointHash(tmp.path());
+        QCOMPARE(changed.size(), 64);
+        QVERIFY(changed != checkpointHash(golden));
+
+        QString error;
+        QVERIFY(checkpointHash(tmp.filePath("absent"), &error).isEmpty());
+        QVERIFY2(error.contains("not a folder"), qPrintable(error));
     }
 };
 
