@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]
+#include "app/cli/command.h"
+#include "app/cli/vit_session.h"
+
+#include "compute/error.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace loupe::cli {
+
+namespace {
+
+int classify(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Classify images with a ViT / DeiT checkpoint folder."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("topk"), QStringLiteral("Classes to print (default 5)."), QStringLiteral("K"),
+                 QStringLiteral("5")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per image, one per line.")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."), QStringLiteral("N")});
+    p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to classify."), QStringLiteral("IMAGE..."));
+    QTextStream out(stdout), err(stderr);
+    if (!p.parse(QStringList{QStringLiteral("loupe classify")} + args)) {
+        err << "loupe classify: " << p.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out << p.helpText();
+        return ExitOk;
+    }
+    const QStringList images = p.positionalArguments();
+    bool okK = false;
+    const int topk = p.value(QStringLiteral("topk")).toInt(&okK);
+    if (!p.isSet(QStringLiteral("model")) || images.isEmpty() || !okK || topk < 1) {
+        err << "usage: loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]\n";
+        return ExitUsage;
+    }
+    if (!applyThreads(p.value(QStringLiteral("threads"))))
+        return ExitUsage;
+    const bool json = p.isSet(QStringLiteral("json"));
+    try {
+        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        if (!s.model.config().numLabels() && s.model.arch() == compute::VitModel::Arch::ViTModel)
+            throw compute::Error(p.value(QStringLiteral("model")).toStdString(), "ViTModel has no classification head");
+        int failures = 0;
+        for (const QString& image : images) {
+            compute::Tensor px;
+            try {
+                px = s.pixelValues(image);
+            } catch (const compute::Error& e) {
+                err << "loupe classify: " << e.what() << "\n";
+                ++failures;
+                continue;
+            }
+            const std::vector<float> logits = s.model.forward(px).logits.toF32Vector();
+            // Softmax in double so tiny probabilities print sensibly.
+            const double mx = *std::max_element(logits.begin(), logits.end());
+            double sum = 0;
+            for (float l : logits)
+                sum += std::exp(double(l) - mx);
+            std::vector<int64_t> order(logits.size());
+            std::iota(order.begin(), order.end(), 0);
+            const size_t k = std::min(order.size(), size_t(topk));
+            std::partial_sort(order.begin(), order.begin() + long(k), order.end(),
+                              [&](int64_t a, int64_t b) { return logits[size_t(a)] > logits[size_t(b)]; });
+            if (json) {
+                nlohmann::json row;
+                row["image"] = image.toStdString();
+                row["top"] = nlohmann::json::array();
+                for (size_t i = 0; i < k; ++i) {
+                    const int64_t c = order[i];
+                    row["top"].push_back({{"index", c},
+                                          {"label", s.label(c)},
+                                          {"logit", logits[size_t(c)]},
+                                          {"prob", std::exp(double(logits[size_t(c)]) - mx) / sum}});
+                }
+                out << QString::fromStdString(row.dump()) << "\n";
+            } else {
+                out << image << "\n";
+                for (size_t i = 0; i < k; ++i) {
+                    const int64_t c = order[i];
+                    out << QStringLiteral("  %1  %2  %3 (logit %4)\n")
+                               .arg(std::exp(double(logits[size_t(c)]) - mx) / sum, 8, 'f', 5)
+                               .arg(c, 5)
+                               .arg(QString::fromStdString(s.label(c)))
+                               .arg(double(logits[size_t(c)]), 0, 'g', 6);
+                }
+            }
+            out.flush();
+        }
+        return failures ? ExitFailure : ExitOk;
+    } catch (const compute::Error& e) {
+        err << "loupe classify: " << e.what() << "\n";
+        return ExitFailure;
+    }
+}
+
+const CommandRegistrar registrar{
+    {QStringLiteral("classify"), QStringLiteral("Top-k classes of images with a ViT/DeiT model"), classify}};
+
+} // namespace
+
+} // namespace loupe::cli

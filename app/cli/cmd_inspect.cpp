@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// loupe inspect --model DIR IMAGE -o OUT.safetensors [--tensors PATTERN[,PATTERN...]]
+// Saves what the model computed, named and shaped as transformers returns them with
+// output_hidden_states=True and output_attentions=True (batch dimension included, f32).
+#include "app/cli/command.h"
+#include "app/cli/vit_session.h"
+
+#include "compute/error.h"
+#include "compute/graph/graph.h"
+#include "compute/io/safetensors_writer.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace loupe::cli {
+
+namespace {
+
+int inspect(const QStringList& args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Run a ViT/DeiT model on one image and save pixel_values, logits, hidden_states.{i} and attentions.{i}."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
+    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output .safetensors file."),
+                 QStringLiteral("OUT")});
+    p.addOption({QStringLiteral("tensors"),
+                 QStringLiteral("Only tensors whose names match these globs (comma separated), e.g. 'attentions.*'."),
+                 QStringLiteral("PATTERN")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."), QStringLiteral("N")});
+    p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
+    QTextStream out(stdout), err(stderr);
+    if (!p.parse(QStringList{QStringLiteral("loupe inspect")} + args)) {
+        err << "loupe inspect: " << p.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        out << p.helpText();
+        return ExitOk;
+    }
+    if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) || p.positionalArguments().size() != 1) {
+        err << "usage: loupe inspect --model DIR IMAGE -o OUT.safetensors [--tensors PATTERN]\n";
+        return ExitUsage;
+    }
+    if (!applyThreads(p.value(QStringLiteral("threads"))))
+        return ExitUsage;
+    QStringList patterns = p.value(QStringLiteral("tensors")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (patterns.isEmpty())
+        patterns << QStringLiteral("*");
+    auto wanted = [&](const std::string& name) {
+        for (const QString& pat : patterns)
+            if (compute::globMatch(pat.trimmed().toStdString(), name))
+                return true;
+        return false;
+    };
+    try {
+        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        const compute::Tensor px = s.pixelValues(p.positionalArguments().front());
+        compute::VitRunOptions o;
+        // Ask the engine only for what will be saved: attentions cost memory (kept to the end).
+        const int64_t layers = s.model.config().numHiddenLayers;
+        for (int64_t i = 0; i <= layers; ++i) {
+            o.hiddenStates = o.hiddenStates || wanted("hidden_states." + std::to_string(i));
+            o.attentions = o.attentions || (i < layers && wanted("attentions." + std::to_string(i)));
+        }
+        const compute::VitOutput r = s.model.forward(px, o);
+        compute::SafetensorsWriter w;
+        w.setMetadata("format", "pt");
+        w.setMetadata("producer", "loupe inspect");
+        auto add = [&](const std::string& name, const compute::Tensor& t) {
+            if (t.defined() && wanted(name)) {
+                const compute::Tensor c = t.contiguous();
+                w.addF32(name, c.shape(), c.ptr<float>());
+            }
+        };
+        add("pixel_values", px);
+        add("logits", r.logits);
+        for (size_t i = 0; i < r.hiddenStates.size(); ++i)
+            add("hidden_states." + std::to_string(i), r.hiddenStates[i]);
+        for (size_t i = 0; i < r.attentions.size(); ++i)
+            add("attentions." + std::to_string(i), r.attentions[i]);
+        if (w.size() == 0) {
+            err << "loupe inspect: no tensor matches --tensors " << p.value(QStringLiteral("tensors")) << "\n";
+            return ExitUsage;
+        }
+        w.write(p.value(QStringLiteral("output")).toStdString());
+        out << "wrote " << w.size() << " tensors to " << p.value(QStringLiteral("output")) << "\n";
+        return ExitOk;
+    } catch (const compute::Error& e) {
+        err << "loupe inspect: " << e.what() << "\n";
+        return ExitFailure;
+    }
+}
+
+const CommandRegistrar registrar{{QStringLiteral("inspect"),
+                                  QStringLiteral("Save a ViT/DeiT model's hidden states and attentions for an image"),
+                                  inspect}};
+
+} // namespace
+
+} // namespace loupe::cli

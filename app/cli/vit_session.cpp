@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/vit_session.h"
+
+#include "compute/error.h"
+#include "compute/preprocess/image_processor.h"
+#include "compute/threadpool.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QImageReader>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+namespace loupe::cli {
+
+VitSession VitSession::open(const QString& folder)
+{
+    const std::filesystem::path dir = folder.toStdString();
+    compute::Checkpoint ckpt = compute::Checkpoint::open(dir);
+    compute::VitModel model = compute::VitModel::fromCheckpoint(ckpt);
+    const std::filesystem::path pp = dir / "preprocessor_config.json";
+    if (!std::filesystem::exists(pp))
+        throw compute::Error(pp.string(), "missing: the image processor settings are needed to prepare images");
+    return VitSession{std::move(ckpt), std::move(model), compute::ImageProcessorConfig::fromFile(pp)};
+}
+
+compute::Tensor VitSession::pixelValues(const QString& imagePath) const
+{
+    // libpng's chatter about colour profiles is not the user's problem in a batch run.
+    QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio.warning=false"));
+    QImageReader reader(imagePath);
+    reader.setAutoTransform(true); // EXIF orientation, as a viewer shows the image
+    QImage image = reader.read();
+    if (image.isNull())
+        throw compute::Error(imagePath.toStdString(), "cannot read image: " + reader.errorString().toStdString());
+    // Grey and RGBA are converted as Pillow's convert("RGB") does: grey replicated, alpha dropped.
+    image = image.convertToFormat(QImage::Format_RGB888);
+    const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()), image.constBits()};
+    compute::PreprocessedImage pre = compute::preprocess(view, processor);
+    return compute::Tensor::fromF32(pre.shape(), pre.pixels);
+}
+
+std::string VitSession::label(int64_t index) const
+{
+    const auto& labels = model.config().id2label;
+    auto it = labels.find(index);
+    return it == labels.end() ? "LABEL_" + std::to_string(index) : it->second;
+}
+
+bool applyThreads(const QString& value)
+{
+    if (value.isEmpty())
+        return true;
+    bool ok = false;
+    const int n = value.toInt(&ok);
+    if (!ok || n < 1 || n > 1024) {
+        QTextStream(stderr) << "loupe: --threads needs a positive number, got '" << value << "'\n";
+        return false;
+    }
+    compute::setThreadCount(n);
+    return true;
+}
+
+} // namespace loupe::cli

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/io/checkpoint.h"
+#include "compute/models/vit.h"
+#include "compute/preprocess/processor_config.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace loupe::cli {
+
+// A ViT-family checkpoint folder opened for the command line: weights, model and image processor.
+struct VitSession
+{
+    compute::Checkpoint checkpoint;
+    compute::VitModel model;
+    compute::ImageProcessorConfig processor;
+
+    // Throws compute::Error naming the folder/file and the problem.
+    static VitSession open(const QString& folder);
+    // Decodes an image file (QImage: PNG, JPEG, ...), converts it to RGB8 and runs the model's image
+    // processor. Throws compute::Error naming the file when it cannot be read.
+    compute::Tensor pixelValues(const QString& imagePath) const;
+    std::string label(int64_t index) const;
+};
+
+// Parses --threads N and applies it; returns false (after printing) on a bad value.
+bool applyThreads(const QString& value);
+
+} // namespace loupe::cli
