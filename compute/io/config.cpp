@@ -104,6 +104,17 @@ ViTConfig ViTConfig::fromJson(const json& j, const std::string& source)
     r.integer("num_channels", c.numChannels);
     r.boolean("qkv_bias", c.qkvBias);
     r.integer("encoder_stride", c.encoderStride);
+    // Plausibility caps: a hostile config must not make the engine try to allocate terabytes before the
+    // checkpoint's own tensor shapes are checked. They are far above any published ViT (ViT-22B: 6144 wide).
+    const std::pair<const char*, int64_t> caps[] = {{"hidden_size", c.hiddenSize},
+                                                    {"intermediate_size", c.intermediateSize},
+                                                    {"num_attention_heads", c.numAttentionHeads},
+                                                    {"num_hidden_layers", c.numHiddenLayers},
+                                                    {"image_size", c.imageSize},
+                                                    {"num_channels", c.numChannels}};
+    for (const auto& [field, value] : caps)
+        if (value > (int64_t(1) << 16))
+            r.bad(field, std::string("(") + std::to_string(value) + ") is implausibly large (limit 65536)");
     r.string("problem_type", c.problemType);
 
     if (c.hiddenSize % c.numAttentionHeads != 0)

@@ -9,7 +9,8 @@
 namespace loupe::compute {
 
 // A read-only memory map of a whole file. Tensor views point into it, so it is shared by everything that
-// hands out such views. An empty file maps to (nullptr, 0).
+// hands out such views. An empty file maps to (nullptr, 0). A file truncated by another process while
+// mapped raises SIGBUS on access, as with any mmap reader; checkpoints are not expected to change in place.
 class MappedFile
 {
 public:

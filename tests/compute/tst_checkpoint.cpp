@@ -210,6 +210,8 @@ private slots:
                                     << "not a class index";
         QTest::newRow("num_labels") << R"({"id2label":{"0":"a"},"num_labels":3})"
                                     << "\"num_labels\" (3)";
+        QTest::newRow("huge") << R"({"hidden_size":1099511627776,"num_attention_heads":1})"
+                              << "\"hidden_size\" (1099511627776) is implausibly large";
         QTest::newRow("qkv") << R"({"qkv_bias":"yes"})"
                              << "\"qkv_bias\" must be true or false";
     }
