@@ -13,13 +13,11 @@ bool keepLabels(Dataset& data, const QStringList& names, FormatReport& report)
             report.error(QStringLiteral("--labels"), n, QStringLiteral("no label named \"%1\"").arg(n));
             continue;
         }
-        if (newIndex[size_t(i)] >= 0)
-            continue;
+        if (newIndex[size_t(i)] >= 0) continue;
         newIndex[size_t(i)] = int(kept.size());
         kept.push_back(data.labels[size_t(i)]);
     }
-    if (report.hasErrors())
-        return false;
+    if (report.hasErrors()) return false;
     for (DatasetImage& im : data.images) {
         std::vector<Shape> shapes;
         shapes.reserve(im.shapes.size());
