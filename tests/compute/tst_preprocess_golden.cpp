@@ -6,6 +6,7 @@
 #include "compute/io/safetensors.h"
 #include "compute/preprocess/image_processor.h"
 
+#include <QDir>
 #include <QImage>
 #include <QTest>
 #include <cmath>
@@ -115,6 +116,38 @@ private slots:
             }
         }
         qInfo("%s: worst max |error| over all images %.3g", qPrintable(processor), worst);
+    }
+
+    // Every model case copied into tests/data/golden that carries its processor config and input image:
+    // the pixel_values it expects come from the same processors (at least vit_classify is always there).
+    void modelCases()
+    {
+        QDir root(loupe::test::goldenDir(""));
+        int checked = 0;
+        for (const QString& name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            const QDir d(root.filePath(name));
+            if (!d.exists("preprocessor_config.json") || !d.exists("input.png") ||
+                !d.exists("expected.safetensors"))
+                continue;
+            const SafetensorsFile expected =
+                SafetensorsFile::open(d.filePath("expected.safetensors").toStdString());
+            const TensorView* ref = expected.find("pixel_values");
+            if (!ref) continue;
+            const auto config =
+                ImageProcessorConfig::fromFile(d.filePath("preprocessor_config.json").toStdString());
+            const Decoded img = decode(d.filePath("input.png"));
+            QVERIFY(!img.image.isNull());
+            const PreprocessedImage out = preprocess(img.view, config);
+            QCOMPARE(out.shape(), ref->shape);
+            const std::vector<float> want = toF32(*ref);
+            double maxErr = 0;
+            for (size_t i = 0; i < want.size(); ++i)
+                maxErr = std::max(maxErr, std::fabs(double(out.pixels[i]) - double(want[i])));
+            qInfo("%s pixel_values: max |error| %.3g", qPrintable(name), maxErr);
+            QVERIFY2(maxErr <= 1e-5, qPrintable(name));
+            ++checked;
+        }
+        QVERIFY(checked >= 1);
     }
 
     void jpegDecodeMatchesPillow()
