@@ -15,9 +15,11 @@ const std::vector<ArchitectureSpec>& knownArchitectures()
     static const std::vector<ArchitectureSpec> specs = {
         {"ViTForImageClassification", "vit", "image-classification", true},
         {"ViTModel", "vit", "image-features", true},
+        // A bare DeiT (two special tokens, no head) is not in the engine yet; with "deit" alone in
+        // config.json we cannot tell which head the weights carry, so it maps to the bare model.
+        {"DeiTModel", "deit", "image-features", false},
         {"DeiTForImageClassification", "deit", "image-classification", true},
         {"DeiTForImageClassificationWithTeacher", "deit", "image-classification", true},
-        {"DeiTModel", "deit", "image-features", true},
         {"CLIPModel", "clip", "zero-shot-classification", false},
         {"BlipForConditionalGeneration", "blip", "captioning", false},
         {"BlipForQuestionAnswering", "blip", "visual-question-answering", false},
