@@ -55,7 +55,7 @@ private slots:
         QFile f(QString(LOUPE_TEST_DATA) + "/pil_resize/cases.json");
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonArray cases = QJsonDocument::fromJson(f.readAll()).object()["cases"].toArray();
-        QCOMPARE(cases.size(), 30);
+        QCOMPARE(cases.size(), 54);
         for (const auto& v : cases) {
             const QJsonObject c = v.toObject();
             QTest::newRow(qPrintable(c["file"].toString()))

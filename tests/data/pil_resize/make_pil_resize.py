@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "..", "golden", "preprocess", "image_0.png")
 
 FILTERS = {"nearest": 0, "lanczos": 1, "bilinear": 2, "bicubic": 3, "box": 4, "hamming": 5}
-SIZES = [(11, 7), (37, 9), (50, 23), (80, 61), (5, 40)]
+SIZES = [(11, 7), (37, 9), (50, 23), (80, 61), (5, 40), (1, 1), (37, 1), (300, 2), (2, 200)]
 
 
 def main():
