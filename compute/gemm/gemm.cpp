@@ -6,6 +6,8 @@
 #include "compute/error.h"
 #include "compute/threadpool.h"
 
+#include <vector>
+
 namespace loupe::compute {
 
 Activation activationFromName(const std::string& n)
@@ -69,6 +71,18 @@ void gemmEpilogue(const GemmProblem& p)
 const char* gemm(const GemmProblem& p)
 {
     const CpuOptions& o = cpuOptions();
+    if (p.packedB) {
+        if (o.useOneDnn && !o.naiveGemm && gemmOneDnn(p))
+            return "onednn";
+        std::vector<float> plain(size_t(p.N * p.K));
+        p.packedB->unpack(plain.data());
+        GemmProblem q = p;
+        q.packedB = nullptr;
+        q.b = plain.data();
+        q.bRow = 1;
+        q.bCol = p.K;
+        return gemm(q);
+    }
     if (o.naiveGemm) {
         gemmNaive(p);
         return "naive";

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace loupe::compute {
@@ -10,6 +12,23 @@ namespace loupe::compute {
 enum class Activation : uint8_t { None, GeluErf, GeluTanh, QuickGelu, Relu, Silu, Tanh, Sigmoid };
 Activation activationFromName(const std::string& hiddenAct); // throws Error for unknown names
 const char* activationName(Activation a);
+
+// A linear layer's weight W [N, K] reordered once into the GEMM library's preferred blocked layout
+// (same number of bytes; oneDNN's choice does not depend on M, checked when packing). A problem whose
+// B is a packed weight sets packedB and leaves b null; kernels that cannot read the packed layout
+// unpack it into a temporary (kill switches keep working on packed models).
+class PackedWeight
+{
+public:
+    virtual ~PackedWeight() = default;
+    virtual int64_t rows() const = 0; // N
+    virtual int64_t cols() const = 0; // K
+    virtual size_t bytes() const = 0;
+    virtual void unpack(float* dst) const = 0; // row-major [N, K]
+};
+
+// Packs W (element (n, k) at w[n * rowStride + k]); null when oneDNN is off or has no packed kernel.
+std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride);
 
 // One (optionally batched, up to two batch dimensions) single-precision matrix product with epilogue:
 //   C[b0,b1] = act(A[b0,b1] x B[b0,b1] + bias) + residual
@@ -29,6 +48,7 @@ struct GemmProblem
     const float* bias = nullptr;     // [N] or null
     Activation act = Activation::None;
     const float* residual = nullptr; // same layout as C, or null
+    const PackedWeight* packedB = nullptr; // instead of b (with bRow/bCol unused), unbatched only
 };
 
 // Runs the problem with the kernel the CPU options select (oneDNN, Loupe's blocked kernel or the naive

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "compute/gemm/gemm.h"
 
+#include "compute/cpu_options.h"
+
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <mutex>
@@ -62,6 +64,7 @@ std::string keyOf(const GemmProblem& p)
     k += p.bias ? 'b' : '-';
     k += p.residual ? 'r' : '-';
     k += char('0' + int(p.act));
+    k += p.packedB ? 'P' : '-';
     return k;
 }
 
@@ -90,7 +93,8 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
     }
     auto e = std::make_shared<Entry>();
     e->src = memory::desc(sd, memory::data_type::f32, ss);
-    e->wei = memory::desc(wd, memory::data_type::f32, ws);
+    e->wei = p.packedB ? memory::desc(wd, memory::data_type::f32, memory::format_tag::any)
+                       : memory::desc(wd, memory::data_type::f32, ws);
     e->dst = memory::desc(dd, memory::data_type::f32, ds);
     if (p.bias)
         e->bias = memory::desc(bd, memory::data_type::f32, batched ? memory::format_tag::abcd : memory::format_tag::ab);
@@ -108,6 +112,7 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
     auto desc = p.bias ? dnnl::matmul::desc(e->src, e->wei, e->bias, e->dst) : dnnl::matmul::desc(e->src, e->wei, e->dst);
     dnnl::matmul::primitive_desc pd(desc, attr, s.engine);
     e->impl = pd.impl_info_str();
+    e->wei = pd.weights_desc();
     e->prim = dnnl::matmul(pd);
     return e;
 }
@@ -129,6 +134,24 @@ std::shared_ptr<Entry> lookup(const GemmProblem& p)
     s.cache.emplace(key, e);
     return e;
 }
+
+class OneDnnPackedWeight final : public PackedWeight
+{
+public:
+    int64_t n = 0, k = 0;
+    memory mem; // owns the packed bytes
+    int64_t rows() const override { return n; }
+    int64_t cols() const override { return k; }
+    size_t bytes() const override { return mem.get_desc().get_size(); }
+    void unpack(float* dst) const override
+    {
+        State& s = state();
+        memory plain(memory::desc({k, n}, memory::data_type::f32, memory::dims{1, k}), s.engine, dst);
+        dnnl::stream local(s.engine);
+        dnnl::reorder(mem, plain).execute(local, const_cast<memory&>(mem), plain);
+        local.wait();
+    }
+};
 
 bool isReference(const std::shared_ptr<Entry>& e)
 {
@@ -166,6 +189,17 @@ bool gemmOneDnn(const GemmProblem& p)
     // The stream is shared; oneDNN parallelises inside one call, so calls are serialised.
     static std::mutex runMutex;
     auto e = lookup(p);
+    if (p.packedB) {
+        const auto* packed = dynamic_cast<const OneDnnPackedWeight*>(p.packedB);
+        if (isReference(e) || !packed || !(packed->mem.get_desc() == e->wei) || p.batch[0] * p.batch[1] != 1)
+            return false;
+        GemmProblem q = p;
+        q.b = static_cast<const float*>(packed->mem.get_data_handle());
+        std::lock_guard lock(runMutex);
+        execute(*e, q, 0, 0, 0);
+        state().stream.wait();
+        return true;
+    }
     if (!isReference(e)) {
         std::lock_guard lock(runMutex);
         execute(*e, p, 0, 0, 0);
@@ -187,6 +221,42 @@ bool gemmOneDnn(const GemmProblem& p)
                     b0 * p.cBatch[0] + b1 * p.cBatch[1]);
     state().stream.wait();
     return true;
+}
+
+std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride)
+{
+    if (!cpuOptions().useOneDnn || cpuOptions().naiveGemm || N <= 0 || K <= 0)
+        return nullptr;
+    State& s = state();
+    // The layout oneDNN picks for weights is the same for every M (checked here for two very
+    // different ones), so one packed copy serves every batch size and graph.
+    memory::desc chosen;
+    for (int64_t m : {int64_t(1), int64_t(1576)}) {
+        try {
+            const memory::desc src({m, K}, memory::data_type::f32, memory::format_tag::ab);
+            const memory::desc dst({m, N}, memory::data_type::f32, memory::format_tag::ab);
+            const memory::desc any({K, N}, memory::data_type::f32, memory::format_tag::any);
+            dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, any, dst), s.engine);
+            if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
+                return nullptr;
+            if (m == 1)
+                chosen = pd.weights_desc();
+            else if (!(pd.weights_desc() == chosen))
+                return nullptr;
+        } catch (const dnnl::error&) {
+            return nullptr;
+        }
+    }
+    auto packed = std::make_shared<OneDnnPackedWeight>();
+    packed->n = N;
+    packed->k = K;
+    packed->mem = memory(chosen, s.engine);
+    memory plain(memory::desc({K, N}, memory::data_type::f32, memory::dims{1, rowStride}), s.engine,
+                 const_cast<float*>(w));
+    dnnl::stream local(s.engine);
+    dnnl::reorder(plain, packed->mem).execute(local, plain, packed->mem);
+    local.wait();
+    return packed;
 }
 
 std::string oneDnnImplementation(const GemmProblem& p)

@@ -123,6 +123,19 @@ NodeId Graph::weight(const std::string& name, const Tensor& value)
     return push(std::move(n));
 }
 
+NodeId Graph::packedWeight(const std::string& name, std::shared_ptr<const PackedWeight> packed)
+{
+    if (!packed)
+        bad("packed weight '" + name + "' is null");
+    Node n;
+    n.op = Op::Weight;
+    n.name = name;
+    n.shape = {packed->rows(), packed->cols()};
+    n.strides = contiguousStrides(n.shape);
+    n.packed = std::move(packed);
+    return push(std::move(n));
+}
+
 NodeId Graph::view(NodeId x, Shape shape, Shape strides, int64_t offset)
 {
     Node n;
@@ -323,7 +336,10 @@ NodeId Graph::softmax(NodeId x, double scale)
 NodeId Graph::patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch)
 {
     pixels = cont(pixels);
-    const Shape &sp = at(pixels).shape, &sw = at(w).shape;
+    const Shape& sp = at(pixels).shape;
+    Shape sw = at(w).shape;
+    if (at(w).packed && sp.size() == 4) // packed as [D, C * P * P]
+        sw = {sw[0], sp[1], patch, sw[1] == sp[1] * patch * patch ? patch : -1};
     if (sp.size() != 4 || sw.size() != 4 || sw[1] != sp[1] || sw[2] != patch || sw[3] != patch)
         bad("patch_embed: pixels " + shapeString(sp) + " do not fit weight " + shapeString(sw));
     if (sp[2] < patch || sp[3] < patch)
@@ -333,7 +349,7 @@ NodeId Graph::patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch)
     Node n;
     n.op = Op::PatchEmbed;
     n.src[0] = pixels;
-    n.src[1] = cont(w);
+    n.src[1] = at(w).packed ? w : cont(w);
     n.src[2] = bias;
     n.i0 = patch;
     n.shape = {sp[0], (sp[2] / patch) * (sp[3] / patch), sw[0]};

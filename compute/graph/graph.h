@@ -43,6 +43,7 @@ struct Node
     std::string name;       // inputs are bound by name; observed tensors are found by name
     bool keep = false;      // kept alive to the end and returned (outputs and observed intermediates)
     Tensor value;           // Weight: the bound tensor (any strides)
+    std::shared_ptr<const PackedWeight> packed; // Weight: a linear weight held only in packed form
 
     int64_t numel() const { return shapeNumel(shape); }
     bool isView() const { return op == Op::View; }
@@ -56,6 +57,8 @@ class Graph
 public:
     NodeId input(const std::string& name, Shape shape);
     NodeId weight(const std::string& name, const Tensor& value); // value must be f32 (convert at load)
+    // A linear weight [N, K] held in the GEMM's packed layout; usable only as Linear/PatchEmbed weight.
+    NodeId packedWeight(const std::string& name, std::shared_ptr<const PackedWeight> packed);
 
     // Views
     NodeId reshape(NodeId x, Shape shape);   // inserts a Cont first when x is not packed

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/vit.h"
 
+#include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 
@@ -12,9 +13,23 @@ namespace loupe::compute {
 
 namespace {
 
+// A linear layer's weight [N, K]: plain, or only in the GEMM's packed layout once packed at load.
+struct LinearWeight
+{
+    Tensor w;
+    std::shared_ptr<const PackedWeight> packed;
+
+    LinearWeight& operator=(const Tensor& t)
+    {
+        w = t;
+        return *this;
+    }
+};
+
 struct Layer
 {
-    Tensor ln1w, ln1b, qw, qb, kw, kb, vw, vb, ow, ob, ln2w, ln2b, fc1w, fc1b, fc2w, fc2b;
+    Tensor ln1w, ln1b, qb, kb, vb, ob, ln2w, ln2b, fc1b, fc2b;
+    LinearWeight qw, kw, vw, ow, fc1w, fc2w;
 };
 
 int64_t specialTokens(VitModel::Arch a)
@@ -41,8 +56,8 @@ struct VitModel::Impl
     Arch arch = Arch::ViTForImageClassification;
     Activation act = Activation::GeluErf;
     int64_t numLabels = 0;
-    Tensor clsToken, distToken, posEmbed, patchW, patchB, lnfW, lnfB;
-    Tensor headW, headB, distHeadW, distHeadB; // distHead: DeiT with teacher
+    Tensor clsToken, distToken, posEmbed, patchB, lnfW, lnfB, headB, distHeadB;
+    LinearWeight patchW, headW, distHeadW; // distHead: DeiT with teacher
     std::vector<Layer> layers;
     int64_t paramCount = 0;
     size_t weightBytes = 0;
@@ -98,7 +113,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
         d->weightBytes += t.nbytes();
         return t;
     };
-    auto takeHead = [&](const std::string& stem, Tensor& w, Tensor& b) {
+    auto takeHead = [&](const std::string& stem, LinearWeight& w, Tensor& b) {
         auto it = weights.find(stem + ".weight");
         if (it == weights.end() || it->second.dim() != 2)
             throw Error(source, std::string("missing tensor '") + stem + ".weight' required by " + archName(arch));
@@ -106,7 +121,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
         if (!cfg.id2label.empty() && labels != cfg.numLabels())
             throw Error(source, "'" + stem + ".weight' has " + std::to_string(labels) + " classes but id2label has " +
                                     std::to_string(cfg.numLabels()));
-        w = take(stem + ".weight", {labels, D});
+        w.w = take(stem + ".weight", {labels, D});
         b = take(stem + ".bias", {labels});
         d->numLabels = labels;
     };
@@ -155,6 +170,25 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
     for (const auto& [name, t] : weights)
         if (!used.count(name) && !unused.count(name))
             throw Error(source, "unexpected tensor '" + name + "' for " + archName(arch) + " (is config.json right?)");
+    // With oneDNN on, linear weights are reordered once into its blocked layout and the plain copies
+    // dropped, so the weights are held once (LOUPE_DISABLE_ONEDNN at load keeps them plain).
+    auto pack = [&](LinearWeight& lw) {
+        if (!lw.w.defined() || lw.w.numel() == 0)
+            return;
+        const Tensor plain = lw.w.contiguous();
+        const int64_t n = plain.size(0), k = plain.numel() / n;
+        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
+        if (lw.packed) {
+            d->weightBytes = d->weightBytes - lw.w.nbytes() + lw.packed->bytes();
+            lw.w = Tensor();
+        }
+    };
+    pack(d->patchW);
+    pack(d->headW);
+    pack(d->distHeadW);
+    for (Layer& L : d->layers)
+        for (LinearWeight* lw : {&L.qw, &L.kw, &L.vw, &L.ow, &L.fc1w, &L.fc2w})
+            pack(*lw);
     VitModel m;
     m.d_ = std::move(d);
     return m;
@@ -256,8 +290,11 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
 
     Graph g;
     auto w = [&](const std::string& name, const Tensor& t) { return t.defined() && t.numel() ? g.weight(name, t) : -1; };
+    auto lw = [&](const std::string& name, const LinearWeight& l) {
+        return l.packed ? g.packedWeight(name, l.packed) : w(name, l.w);
+    };
     NodeId x = g.input("pixel_values", px);
-    NodeId patches = g.patchEmbed(x, w("patch.w", patchW), w("patch.b", patchB), P);
+    NodeId patches = g.patchEmbed(x, lw("patch.w", patchW), w("patch.b", patchB), P);
     NodeId cls = g.asStrided(w("cls", clsToken), {B, 1, D}, {0, D, 1}, 0); // broadcast over the batch
     NodeId tokens = special == 2
                         ? g.concat(g.concat(cls, g.asStrided(w("dist", distToken), {B, 1, D}, {0, D, 1}, 0), 1), patches, 1)
@@ -270,9 +307,9 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         const Layer& L = layers[i];
         const std::string p = "blk." + std::to_string(i) + ".";
         NodeId a = g.name(g.layerNorm(h, w(p + "ln1.w", L.ln1w), w(p + "ln1.b", L.ln1b), cfg.layerNormEps), p + "ln1");
-        NodeId q = g.linear(a, w(p + "q.w", L.qw), w(p + "q.b", L.qb));
-        NodeId k = g.linear(a, w(p + "k.w", L.kw), w(p + "k.b", L.kb));
-        NodeId v = g.linear(a, w(p + "v.w", L.vw), w(p + "v.b", L.vb));
+        NodeId q = g.linear(a, lw(p + "q.w", L.qw), w(p + "q.b", L.qb));
+        NodeId k = g.linear(a, lw(p + "k.w", L.kw), w(p + "k.b", L.kb));
+        NodeId v = g.linear(a, lw(p + "v.w", L.vw), w(p + "v.b", L.vb));
         // [B, N, D] seen as [B, heads, N, hd] without copying; K transposed the same way.
         NodeId qh = g.asStrided(q, {B, heads, N, hd}, {N * D, hd, D, 1}, 0);
         NodeId kt = g.asStrided(k, {B, heads, hd, N}, {N * D, hd, 1, D}, 0);
@@ -281,18 +318,18 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         NodeId probs = g.name(g.softmax(scores, scale), p + "attn_probs");
         NodeId ctx = g.matmul(probs, vh);                                          // [B, heads, N, hd]
         ctx = g.name(g.reshape(g.permute(ctx, {0, 2, 1, 3}), {B, N, D}), p + "attn_ctx");
-        h = g.name(g.linear(ctx, w(p + "o.w", L.ow), w(p + "o.b", L.ob), Activation::None, h), p + "attn_res");
+        h = g.name(g.linear(ctx, lw(p + "o.w", L.ow), w(p + "o.b", L.ob), Activation::None, h), p + "attn_res");
         NodeId b = g.name(g.layerNorm(h, w(p + "ln2.w", L.ln2w), w(p + "ln2.b", L.ln2b), cfg.layerNormEps), p + "ln2");
-        NodeId m = g.name(g.linear(b, w(p + "fc1.w", L.fc1w), w(p + "fc1.b", L.fc1b), act), p + "mlp_act");
-        h = g.name(g.linear(m, w(p + "fc2.w", L.fc2w), w(p + "fc2.b", L.fc2b), Activation::None, h), p + "out");
+        NodeId m = g.name(g.linear(b, lw(p + "fc1.w", L.fc1w), w(p + "fc1.b", L.fc1b), act), p + "mlp_act");
+        h = g.name(g.linear(m, lw(p + "fc2.w", L.fc2w), w(p + "fc2.b", L.fc2b), Activation::None, h), p + "out");
     }
     NodeId last = g.name(g.layerNorm(h, w("lnf.w", lnfW), w("lnf.b", lnfB), cfg.layerNormEps), "final_norm");
     g.keep(last);
-    if (headW.defined() && headW.numel()) {
-        NodeId logits = g.linear(g.slice(last, 1, 0, 1), w("head.w", headW), w("head.b", headB));
-        if (distHeadW.defined() && distHeadW.numel()) {
+    if (headW.packed || (headW.w.defined() && headW.w.numel())) {
+        NodeId logits = g.linear(g.slice(last, 1, 0, 1), lw("head.w", headW), w("head.b", headB));
+        if (distHeadW.packed || (distHeadW.w.defined() && distHeadW.w.numel())) {
             // DeiT with teacher: the mean of the class-token and distillation-token heads.
-            NodeId dist = g.linear(g.slice(last, 1, 1, 2), w("dist_head.w", distHeadW), w("dist_head.b", distHeadB));
+            NodeId dist = g.linear(g.slice(last, 1, 1, 2), lw("dist_head.w", distHeadW), w("dist_head.b", distHeadB));
             const Tensor half = Tensor::fromF32({1}, std::vector<float>{0.5f});
             logits = g.mul(g.add(logits, dist), g.weight("half", half));
         }

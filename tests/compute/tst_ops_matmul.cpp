@@ -153,6 +153,32 @@ private slots:
         }
     }
 
+    void packedWeights()
+    {
+        std::mt19937 rng(14);
+        const Tensor x = randomTensor(rng, {37, 96}), w = randomTensor(rng, {80, 96}), b = randomTensor(rng, {80});
+        const Tensor r = randomTensor(rng, {37, 80});
+        auto packed = packLinearWeight(w.ptr<float>(), 80, 96, 96);
+        QVERIFY(packed); // oneDNN is on by default and has a packed kernel for f32 on x86-64
+        QCOMPARE(packed->rows(), int64_t(80));
+        std::vector<float> back(80 * 96);
+        packed->unpack(back.data());
+        QCOMPARE(back, w.toF32Vector()); // a pure reordering
+        Tensor plainOut = Tensor::empty(DType::F32, {37, 80});
+        cpu::linear(plainOut, x, w, &b, Activation::None, &r);
+        std::vector<double> ref;
+        for (float v : plainOut.toF32Vector())
+            ref.push_back(v);
+        for (Kernel k : {OneDnn, Blocked, Naive}) { // the others unpack
+            select(k);
+            Tensor out = Tensor::empty(DType::F32, {37, 80});
+            cpu::linear(out, x, Tensor(), &b, Activation::None, &r, packed.get());
+            QVERIFY(worst(out, ref, 1e-4, 1e-5) <= 1);
+        }
+        cpuOptions().useOneDnn = false;
+        QVERIFY(!packLinearWeight(w.ptr<float>(), 80, 96, 96));
+    }
+
     void unfusedEpilogueMatchesFused()
     {
         std::mt19937 rng(13);

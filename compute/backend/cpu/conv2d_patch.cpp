@@ -11,11 +11,12 @@ namespace loupe::compute::cpu {
 // Conv2d with kernel = stride = patch and no padding, as im2col + one GEMM: every patch becomes a row
 // of C*P*P values in the weight's (c, ky, kx) order, so the product with the [D, C*P*P] weight gives
 // the [B, patches, D] token layout the transformer wants directly (no NCHW -> NHWC permute after).
-void patchEmbed(const Tensor& out, const Tensor& pxIn, const Tensor& wIn, const Tensor* bias, int64_t P)
+void patchEmbed(const Tensor& out, const Tensor& pxIn, const Tensor& wIn, const Tensor* bias, int64_t P,
+                const PackedWeight* packed)
 {
-    const Tensor px = pxIn.contiguous(), w = wIn.contiguous();
+    const Tensor px = pxIn.contiguous();
     const int64_t B = px.size(0), C = px.size(1), H = px.size(2), W = px.size(3);
-    const int64_t gh = H / P, gw = W / P, D = w.size(0), K = C * P * P;
+    const int64_t gh = H / P, gw = W / P, D = packed ? packed->rows() : wIn.size(0), K = C * P * P;
     std::vector<float> cols(size_t(B * gh * gw * K));
     parallelFor(B * gh, 1, [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
@@ -31,8 +32,8 @@ void patchEmbed(const Tensor& out, const Tensor& pxIn, const Tensor& wIn, const 
         }
     });
     const Tensor colsT = Tensor::wrap(cols.data(), DType::F32, {B * gh * gw, K});
-    const Tensor w2 = w.reshape({D, K});
-    linear(out, colsT, w2, bias, Activation::None, nullptr);
+    const Tensor w2 = packed ? Tensor() : wIn.contiguous().reshape({D, K});
+    linear(out, colsT, w2, bias, Activation::None, nullptr, packed);
 }
 
 } // namespace loupe::compute::cpu

@@ -101,9 +101,10 @@ private:
     HostBufferType type_;
 };
 
-void runNode(const Node& n, const Tensor& out, const std::vector<Tensor>& values)
+void runNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& values)
 {
     auto src = [&](int i) -> const Tensor& { return values[size_t(n.src[i])]; };
+    const PackedWeight* packed = n.src[1] >= 0 ? g.node(n.src[1]).packed.get() : nullptr;
     switch (n.op) {
     case Op::Input:
     case Op::Weight:
@@ -113,13 +114,16 @@ void runNode(const Node& n, const Tensor& out, const std::vector<Tensor>& values
     case Op::Sub:
     case Op::Mul: cpu::binary(n.op, out, src(0), src(1)); return;
     case Op::Linear:
-        cpu::linear(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.act, n.src[3] >= 0 ? &src(3) : nullptr);
+        cpu::linear(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.act, n.src[3] >= 0 ? &src(3) : nullptr,
+                    packed);
         return;
     case Op::MatMul: cpu::matmul(out, src(0), src(1)); return;
     case Op::LayerNorm: cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0)); return;
     case Op::Act: cpu::activation(out, src(0), n.act); return;
     case Op::Softmax: cpu::softmax(out, src(0), float(n.f0)); return;
-    case Op::PatchEmbed: cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0); return;
+    case Op::PatchEmbed:
+        cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0, packed);
+        return;
     case Op::Concat: cpu::concat(out, src(0), src(1), n.i0); return;
     case Op::Bicubic: cpu::bicubic(out, src(0), n.f0, n.f1); return;
     }
@@ -159,7 +163,7 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
         default:
             values[i] = Tensor::wrap(base + plan.offset[i], n.dtype, n.shape);
             const auto t0 = std::chrono::steady_clock::now();
-            runNode(n, values[i], values);
+            runNode(g, n, values[i], values);
             if (profile)
                 opMs[int(n.op)] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         }

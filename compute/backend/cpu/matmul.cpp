@@ -26,10 +26,10 @@ void runGemm(GemmProblem p)
 } // namespace
 
 void linear(const Tensor& out, const Tensor& xIn, const Tensor& wIn, const Tensor* bias, Activation act,
-            const Tensor* residual)
+            const Tensor* residual, const PackedWeight* packed)
 {
     const int64_t K = xIn.shape().back();
-    const int64_t N = wIn.size(0);
+    const int64_t N = packed ? packed->rows() : wIn.size(0);
     // x as an M x K matrix: packed, or a 2-D view with unit column stride.
     const Tensor x = (xIn.dim() == 2 && xIn.stride(1) == 1) ? xIn : xIn.contiguous();
     const Tensor& w = wIn; // [N, K] with any strides: B[k, n] = w[n, k]
@@ -42,9 +42,13 @@ void linear(const Tensor& out, const Tensor& xIn, const Tensor& wIn, const Tenso
     p.a = x.ptr<float>();
     p.aRow = x.dim() == 2 ? x.stride(0) : K;
     p.aCol = 1;
-    p.b = w.ptr<float>();
-    p.bRow = w.stride(1);
-    p.bCol = w.stride(0);
+    if (packed) {
+        p.packedB = packed;
+    } else {
+        p.b = w.ptr<float>();
+        p.bRow = w.stride(1);
+        p.bCol = w.stride(0);
+    }
     p.c = out.ptr<float>();
     p.cRow = N;
     p.bias = bias ? b.ptr<float>() : nullptr;

@@ -12,13 +12,15 @@ namespace loupe::compute::cpu {
 // inserts Cont nodes so the engine's hot path never pays for that).
 void binary(Op op, const Tensor& out, const Tensor& a, const Tensor& b); // numpy broadcast
 void copy(const Tensor& out, const Tensor& x);
+// `packed`, when given, replaces w (which may then be undefined).
 void linear(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor* bias, Activation act,
-            const Tensor* residual);
+            const Tensor* residual, const PackedWeight* packed = nullptr);
 void matmul(const Tensor& out, const Tensor& a, const Tensor& b);
 void layerNorm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);
 void activation(const Tensor& out, const Tensor& x, Activation act);
 void softmax(const Tensor& out, const Tensor& x, float scale);
-void patchEmbed(const Tensor& out, const Tensor& pixels, const Tensor& w, const Tensor* bias, int64_t patch);
+void patchEmbed(const Tensor& out, const Tensor& pixels, const Tensor& w, const Tensor* bias, int64_t patch,
+                const PackedWeight* packed = nullptr);
 void concat(const Tensor& out, const Tensor& a, const Tensor& b, int64_t dim);
 void bicubic(const Tensor& out, const Tensor& x, double scaleH, double scaleW);
 
