@@ -26,9 +26,9 @@ ChangeAttributes::ChangeAttributes(AnnotationDocument& doc, const QList<qint64>&
 {
 }
 
-bool ChangeAttributes::mergeWith(const QUndoCommand* other)
+bool ChangeAttributes::canMerge(const ReplaceShapes& later) const
 {
-    const auto* o = static_cast<const ChangeAttributes*>(other);
+    const auto* o = static_cast<const ChangeAttributes*>(&later);
     return m_session != 0 && o->m_session == m_session && o->m_key == m_key && o->shapeIds() == shapeIds();
 }
 

@@ -17,7 +17,9 @@ public:
     ChangeAttributes(AnnotationDocument& doc, const QList<qint64>& ids, const QString& key,
                      const QJsonValue& value, int session = 0);
     int id() const override { return CmdChangeAttributes; }
-    bool mergeWith(const QUndoCommand* other) override;
+
+protected:
+    bool canMerge(const ReplaceShapes& later) const override;
 
 private:
     QString m_key;

@@ -21,9 +21,9 @@ ChangeGeometry::ChangeGeometry(AnnotationDocument& doc, qint64 shapeId, Geometry
 {
 }
 
-bool ChangeGeometry::mergeWith(const QUndoCommand* other)
+bool ChangeGeometry::canMerge(const ReplaceShapes& later) const
 {
-    const auto* o = static_cast<const ChangeGeometry*>(other);
+    const auto* o = static_cast<const ChangeGeometry*>(&later);
     return m_gesture != 0 && o->m_gesture == m_gesture && o->shapeIds() == shapeIds();
 }
 

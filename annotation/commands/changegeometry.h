@@ -13,7 +13,9 @@ class ChangeGeometry : public ReplaceShapes
 public:
     ChangeGeometry(AnnotationDocument& doc, qint64 shapeId, Geometry geometry, int gesture = 0);
     int id() const override { return CmdChangeGeometry; }
-    bool mergeWith(const QUndoCommand* other) override;
+
+protected:
+    bool canMerge(const ReplaceShapes& later) const override;
 
 private:
     int m_gesture;

@@ -24,9 +24,9 @@ MoveShapes::MoveShapes(AnnotationDocument& doc, const QList<qint64>& ids, QPoint
 {
 }
 
-bool MoveShapes::mergeWith(const QUndoCommand* other)
+bool MoveShapes::canMerge(const ReplaceShapes& later) const
 {
-    const auto* o = static_cast<const MoveShapes*>(other);
+    const auto* o = static_cast<const MoveShapes*>(&later);
     return o->m_gesture == m_gesture && o->shapeIds() == shapeIds();
 }
 

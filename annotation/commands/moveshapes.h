@@ -13,7 +13,9 @@ class MoveShapes : public ReplaceShapes
 public:
     MoveShapes(AnnotationDocument& doc, const QList<qint64>& ids, QPointF delta, int gesture);
     int id() const override { return CmdMoveShapes; }
-    bool mergeWith(const QUndoCommand* other) override;
+
+protected:
+    bool canMerge(const ReplaceShapes& later) const override;
 
 private:
     int m_gesture;

@@ -32,9 +32,9 @@ MoveVertices::MoveVertices(AnnotationDocument& doc, qint64 shapeId, const QList<
 {
 }
 
-bool MoveVertices::mergeWith(const QUndoCommand* other)
+bool MoveVertices::canMerge(const ReplaceShapes& later) const
 {
-    const auto* o = static_cast<const MoveVertices*>(other);
+    const auto* o = static_cast<const MoveVertices*>(&later);
     return o->m_gesture == m_gesture && o->shapeIds() == shapeIds() && o->m_indices == m_indices;
 }
 

@@ -14,7 +14,9 @@ public:
     MoveVertices(AnnotationDocument& doc, qint64 shapeId, const QList<int>& indices,
                  const QList<QPointF>& positions, int gesture);
     int id() const override { return CmdMoveVertices; }
-    bool mergeWith(const QUndoCommand* other) override;
+
+protected:
+    bool canMerge(const ReplaceShapes& later) const override;
 
 private:
     QList<int> m_indices;

@@ -24,9 +24,9 @@ PaintMask::PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPoi
 {
 }
 
-bool PaintMask::mergeWith(const QUndoCommand* other)
+bool PaintMask::canMerge(const ReplaceShapes& later) const
 {
-    const auto* o = static_cast<const PaintMask*>(other);
+    const auto* o = static_cast<const PaintMask*>(&later);
     return o->m_stroke == m_stroke && o->shapeIds() == shapeIds();
 }
 

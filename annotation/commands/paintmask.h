@@ -13,7 +13,9 @@ public:
     PaintMask(AnnotationDocument& doc, qint64 shapeId, QPointF from, QPointF to, double radius, bool erase,
               int stroke);
     int id() const override { return CmdPaintMask; }
-    bool mergeWith(const QUndoCommand* other) override;
+
+protected:
+    bool canMerge(const ReplaceShapes& later) const override;
 
 private:
     int m_stroke;

@@ -5,7 +5,7 @@ namespace loupe::annotation {
 
 ReplaceShapes::ReplaceShapes(AnnotationDocument& doc, std::vector<Shape> newVersions, int properties,
                              const QString& text)
-    : QUndoCommand(text), m_doc(doc), m_held(std::move(newVersions)), m_properties(properties)
+    : DocumentCommand(text), m_doc(doc), m_held(std::move(newVersions)), m_properties(properties)
 {
     const QDateTime now = doc.now();
     for (Shape& s : m_held)
@@ -46,8 +46,30 @@ bool ReplaceShapes::swap()
     for (const Shape& s : m_held)
         changes.push_back({ShapeChange::Op::Update, s});
     if (!m_doc.apply(changes, m_properties)) return false;
+    m_written = std::move(m_held);
     m_held = std::move(before);
+    m_applied = !m_applied;
     return true;
+}
+
+bool ReplaceShapes::mergeWith(const QUndoCommand* other)
+{
+    const auto* later = static_cast<const ReplaceShapes*>(other);
+    if (!canMerge(*later)) return false;
+    // The document shows the later command's result; our held (original) versions stay.
+    m_written = later->m_written;
+    return true;
+}
+
+EditRecord ReplaceShapes::record() const
+{
+    EditRecord r;
+    r.text = text();
+    const std::vector<Shape>& before = m_applied ? m_held : m_written;
+    const std::vector<Shape>& after = m_applied ? m_written : m_held;
+    for (size_t i = 0; i < before.size() && i < after.size(); ++i)
+        r.diffs.push_back({before[i], after[i]});
+    return r;
 }
 
 } // namespace loupe::annotation

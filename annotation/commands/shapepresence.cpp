@@ -5,8 +5,18 @@ namespace loupe::annotation {
 
 ShapePresence::ShapePresence(AnnotationDocument& doc, std::vector<Shape> shapes, bool present,
                              const QString& text)
-    : QUndoCommand(text), m_doc(doc), m_shapes(std::move(shapes)), m_present(present)
+    : DocumentCommand(text), m_doc(doc), m_shapes(std::move(shapes)), m_present(present),
+      m_addsOnRedo(!present)
 {
+}
+
+EditRecord ShapePresence::record() const
+{
+    EditRecord r;
+    r.text = text();
+    for (const Shape& s : m_shapes)
+        r.diffs.push_back(m_addsOnRedo ? ShapeDiff{std::nullopt, s} : ShapeDiff{s, std::nullopt});
+    return r;
 }
 
 void ShapePresence::redo()
