@@ -156,14 +156,15 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path)
     SafetensorsFile f;
     f.map_ = MappedFile::open(path);
     f.header_ = parseSafetensors(f.map_->data(), f.map_->size(), path.string());
+    for (size_t i = 0; i < f.header_.tensors.size(); ++i)
+        f.index_.emplace(f.header_.tensors[i].name, i);
     return f;
 }
 
 const TensorView* SafetensorsFile::find(std::string_view name) const
 {
-    for (const auto& t : header_.tensors)
-        if (t.name == name) return &t;
-    return nullptr;
+    const auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &header_.tensors[it->second];
 }
 
 const TensorView& SafetensorsFile::tensor(std::string_view name) const

@@ -45,6 +45,7 @@ public:
 private:
     std::shared_ptr<const MappedFile> map_;
     SafetensorsHeader header_;
+    std::map<std::string, size_t, std::less<>> index_; // name -> position in header_.tensors
 };
 
 } // namespace loupe::compute
