@@ -196,6 +196,8 @@ std::string vitBenchmarkJson(const VitBenchOptions& options)
         {"rss_before_model_mib", double(rssBefore) / 1024.0},
         {"rss_peak_after_batch1_mib", double(hwmBatch1) / 1024.0},
         {"rss_peak_after_batch8_mib", double(procStatusKb("VmHWM:")) / 1024.0},
+        // The peak includes the random plain weights the benchmark builds before they are packed.
+        {"rss_now_mib", double(procStatusKb("VmRSS:")) / 1024.0},
     };
     return j.dump(2);
 }
