@@ -92,6 +92,7 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         return p.x() >= -kCoordinateSlack && p.y() >= -kCoordinateSlack &&
                p.x() <= im.width + kCoordinateSlack && p.y() <= im.height + kCoordinateSlack;
     };
+    std::vector<std::pair<std::pair<qint64, qint64>, Shape>> groups; // (label, group_id) -> keypoint group
     const QJsonArray shapes = root.value(QStringLiteral("shapes")).toArray();
     for (qsizetype i = 0; i < shapes.size(); ++i) {
         const QString ptr = QStringLiteral("/shapes/%1").arg(i);
@@ -152,6 +153,23 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
             s.geometry = PolylineGeom{pts};
         } else if (type == QLatin1String("point")) {
             if (!need(1, true)) continue;
+            // Points sharing a group_id and named by their description are a keypoint group (how our
+            // export writes one, and how labelme users mark pose points).
+            const QJsonValue group = o.value(QStringLiteral("group_id"));
+            const QString name = o.value(QStringLiteral("description")).toString();
+            if (group.isDouble() && !name.isEmpty()) {
+                const auto key = std::make_pair(s.labelId, qint64(group.toDouble()));
+                auto it =
+                    std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+                if (it == groups.end()) {
+                    Shape g = s;
+                    g.geometry = KeypointsGeom{};
+                    groups.emplace_back(key, g);
+                    it = std::prev(groups.end());
+                }
+                std::get<KeypointsGeom>(it->second.geometry).points.push_back({name, pts[0], 2});
+                continue;
+            }
             s.geometry = PointGeom{pts[0]};
         } else if (type == QLatin1String("points")) {
             for (const QPointF& p : pts) {
@@ -199,6 +217,10 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         im.shapes.push_back(std::move(s));
     }
     if (!ok) return false;
+    for (auto& [key, g] : groups) {
+        report.count(QStringLiteral("keypoints"));
+        im.shapes.push_back(std::move(g));
+    }
     data.images.push_back(std::move(im));
     return true;
 }
