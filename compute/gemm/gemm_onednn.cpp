@@ -5,6 +5,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -83,13 +84,26 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
         dd = {p.batch[0], p.batch[1], p.M, p.N};
         ds = {p.cBatch[0], p.cBatch[1], p.cRow, 1};
         bd = {1, 1, 1, p.N};
-        // oneDNN wants a broadcast operand's batch dim to be 1, not stride 0.
+        // oneDNN wants a broadcast operand's batch dim to be 1, not stride 0, and a dim of size 1 to
+        // have an ordinary stride (its kernels reject stride 0 and fall back to the reference one).
+        auto fixUnit = [](memory::dims& d, memory::dims& st) {
+            for (size_t i = 0; i < 2; ++i)
+                if (d[i] == 1) {
+                    int64_t extent = 1;
+                    for (size_t j = i + 1; j < 4; ++j)
+                        extent = std::max<int64_t>(extent, d[j] * st[j]);
+                    st[i] = extent;
+                }
+        };
         for (int i = 0; i < 2; ++i) {
             if (p.aBatch[i] == 0 && p.batch[i] > 1)
                 sd[size_t(i)] = 1;
             if (p.bBatch[i] == 0 && p.batch[i] > 1)
                 wd[size_t(i)] = 1;
         }
+        fixUnit(sd, ss);
+        fixUnit(wd, ws);
+        fixUnit(dd, ds);
     }
     auto e = std::make_shared<Entry>();
     e->src = memory::desc(sd, memory::data_type::f32, ss);

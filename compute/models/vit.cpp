@@ -26,11 +26,29 @@ struct LinearWeight
     }
 };
 
+// Query, key and value projections are stored fused ([3D, D] weight, [3D] bias): one GEMM with
+// N = 3D splits better across threads than three with N = D, and the heads are strided views of it.
 struct Layer
 {
-    Tensor ln1w, ln1b, qb, kb, vb, ob, ln2w, ln2b, fc1b, fc2b;
-    LinearWeight qw, kw, vw, ow, fc1w, fc2w;
+    Tensor ln1w, ln1b, qkvb, ob, ln2w, ln2b, fc1b, fc2b;
+    LinearWeight qkvw, ow, fc1w, fc2w;
 };
+
+Tensor concatRows(const std::vector<Tensor>& parts)
+{
+    int64_t rows = 0;
+    for (const Tensor& t : parts)
+        rows += t.size(0);
+    Shape shape = parts.front().shape();
+    shape[0] = rows;
+    Tensor out = Tensor::empty(DType::F32, shape);
+    int64_t at = 0;
+    for (const Tensor& t : parts) {
+        copyInto(out.slice(0, at, at + t.size(0)), t);
+        at += t.size(0);
+    }
+    return out;
+}
 
 int64_t specialTokens(VitModel::Arch a)
 {
@@ -138,14 +156,13 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
         Layer L;
         L.ln1w = take(l + "layernorm_before.weight", {D});
         L.ln1b = take(l + "layernorm_before.bias", {D});
-        L.qw = take(l + "attention.attention.query.weight", {D, D});
-        L.kw = take(l + "attention.attention.key.weight", {D, D});
-        L.vw = take(l + "attention.attention.value.weight", {D, D});
-        if (cfg.qkvBias) {
-            L.qb = take(l + "attention.attention.query.bias", {D});
-            L.kb = take(l + "attention.attention.key.bias", {D});
-            L.vb = take(l + "attention.attention.value.bias", {D});
-        }
+        L.qkvw = concatRows({take(l + "attention.attention.query.weight", {D, D}),
+                             take(l + "attention.attention.key.weight", {D, D}),
+                             take(l + "attention.attention.value.weight", {D, D})});
+        if (cfg.qkvBias)
+            L.qkvb = concatRows({take(l + "attention.attention.query.bias", {D}),
+                                 take(l + "attention.attention.key.bias", {D}),
+                                 take(l + "attention.attention.value.bias", {D})});
         L.ow = take(l + "attention.output.dense.weight", {D, D});
         L.ob = take(l + "attention.output.dense.bias", {D});
         L.ln2w = take(l + "layernorm_after.weight", {D});
@@ -187,7 +204,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
     pack(d->headW);
     pack(d->distHeadW);
     for (Layer& L : d->layers)
-        for (LinearWeight* lw : {&L.qw, &L.kw, &L.vw, &L.ow, &L.fc1w, &L.fc2w})
+        for (LinearWeight* lw : {&L.qkvw, &L.ow, &L.fc1w, &L.fc2w})
             pack(*lw);
     VitModel m;
     m.d_ = std::move(d);
@@ -307,13 +324,12 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         const Layer& L = layers[i];
         const std::string p = "blk." + std::to_string(i) + ".";
         NodeId a = g.name(g.layerNorm(h, w(p + "ln1.w", L.ln1w), w(p + "ln1.b", L.ln1b), cfg.layerNormEps), p + "ln1");
-        NodeId q = g.linear(a, lw(p + "q.w", L.qw), w(p + "q.b", L.qb));
-        NodeId k = g.linear(a, lw(p + "k.w", L.kw), w(p + "k.b", L.kb));
-        NodeId v = g.linear(a, lw(p + "v.w", L.vw), w(p + "v.b", L.vb));
-        // [B, N, D] seen as [B, heads, N, hd] without copying; K transposed the same way.
-        NodeId qh = g.asStrided(q, {B, heads, N, hd}, {N * D, hd, D, 1}, 0);
-        NodeId kt = g.asStrided(k, {B, heads, hd, N}, {N * D, hd, 1, D}, 0);
-        NodeId vh = g.asStrided(v, {B, heads, N, hd}, {N * D, hd, D, 1}, 0);
+        NodeId qkv = g.name(g.linear(a, lw(p + "qkv.w", L.qkvw), w(p + "qkv.b", L.qkvb)), p + "qkv");
+        // [B, N, 3D] seen as Q, V [B, heads, N, hd] and K^T [B, heads, hd, N] without copying.
+        const int64_t D3 = 3 * D;
+        NodeId qh = g.asStrided(qkv, {B, heads, N, hd}, {N * D3, hd, D3, 1}, 0);
+        NodeId kt = g.asStrided(qkv, {B, heads, hd, N}, {N * D3, hd, 1, D3}, D);
+        NodeId vh = g.asStrided(qkv, {B, heads, N, hd}, {N * D3, hd, D3, 1}, 2 * D);
         NodeId scores = g.name(g.matmul(qh, kt), p + "attn_scores");
         NodeId probs = g.name(g.softmax(scores, scale), p + "attn_probs");
         NodeId ctx = g.matmul(probs, vh);                                          // [B, heads, N, hd]
