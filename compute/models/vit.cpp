@@ -388,6 +388,7 @@ VitOutput VitModel::forward(const Tensor& pixelValues, const VitRunOptions& o) c
     const Shape& px = pixelValues.shape();
     auto compiled = d_->cache.get(cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice());
     GraphRun run;
+    run.observe = o.onObserved;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
     {
         thread_local std::unique_ptr<Backend> backend;

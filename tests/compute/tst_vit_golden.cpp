@@ -150,7 +150,13 @@ private slots:
         // Observing changes what is kept, not the numbers.
         VitRunOptions o;
         o.observe = {"blk.1.attn_probs", "blk.2.out"};
+        std::vector<std::string> seen;
+        o.onObserved = [&](const std::string& name, const Tensor& t) {
+            seen.push_back(name + shapeString(t.shape()));
+        };
         const VitOutput c = model.forward(px, o);
+        QCOMPARE(seen, (std::vector<std::string>{"blk.1.attn_probs[1, 4, 17, 17]", "blk.2.out[1, 17, 48]", "final_norm[1, 17, 48]",
+                                                 "logits[1, 10]"}));
         QCOMPARE(model.graphCache().size(), size_t(2));
         QCOMPARE(c.logits.toF32Vector(), a.logits.toF32Vector());
         QVERIFY(c.observed.count("blk.1.attn_probs"));
