@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include "views/dataset/datasetpanel.h"
+
+#include "views/dataset/datasetmodel.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QTimer>
+#include <QToolButton>
+
+namespace loupe::views {
+
+namespace {
+QComboBox* makeCombo(QWidget* parent, const QString& anyText, const QString& name)
+{
+    auto* c = new QComboBox(parent);
+    c->setObjectName(name);
+    c->addItem(anyText, QVariant());
+    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    return c;
+}
+} // namespace
+
+DatasetPanel::DatasetPanel(QWidget* parent)
+    : QWidget(parent), m_search(new QLineEdit(this)), m_label(makeCombo(this, tr("Any label"), QStringLiteral("labelFilter"))),
+      m_split(makeCombo(this, tr("Any split"), QStringLiteral("splitFilter"))),
+      m_review(makeCombo(this, tr("Any review"), QStringLiteral("reviewFilter"))), m_gridButton(new QToolButton(this)),
+      m_view(new QListView(this)), m_count(new QLabel(this)), m_filterDelay(new QTimer(this))
+{
+    m_search->setObjectName(QStringLiteral("searchField"));
+    m_search->setPlaceholderText(tr("Filter by path…"));
+    m_search->setClearButtonEnabled(true);
+    m_gridButton->setText(tr("Grid"));
+    m_gridButton->setCheckable(true);
+    m_gridButton->setChecked(true);
+    m_gridButton->setToolTip(tr("Thumbnail grid or list"));
+    m_count->setObjectName(QStringLiteral("assetCount"));
+    m_view->setObjectName(QStringLiteral("datasetView"));
+    // Uniform sizes and batched layout keep QListView from measuring every row of a huge model.
+    m_view->setUniformItemSizes(true);
+    m_view->setLayoutMode(QListView::Batched);
+    m_view->setBatchSize(500);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+
+    auto* layout = new QGridLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+    layout->addWidget(m_search, 0, 0, 1, 3);
+    layout->addWidget(m_gridButton, 0, 3);
+    layout->addWidget(m_label, 1, 0);
+    layout->addWidget(m_split, 1, 1);
+    layout->addWidget(m_review, 1, 2, 1, 2);
+    layout->addWidget(m_view, 2, 0, 1, 4);
+    layout->addWidget(m_count, 3, 0, 1, 4);
+
+    // Typing refilters after a short pause, not on every key.
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(200);
+    connect(m_filterDelay, &QTimer::timeout, this, &DatasetPanel::applyFilter);
+    connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    for (QComboBox* c : {m_label, m_split, m_review})
+        connect(c, &QComboBox::currentIndexChanged, this, &DatasetPanel::applyFilter);
+    connect(m_gridButton, &QToolButton::toggled, this, &DatasetPanel::setGridMode);
+    setGridMode(true);
+    updateCount();
+}
+
+void DatasetPanel::setModel(DatasetModel* model)
+{
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    m_view->setModel(model);
+    if (model) {
+        connect(model, &DatasetModel::countChanged, this, &DatasetPanel::updateCount);
+        connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+                [this](const QModelIndex& current) {
+                    if (current.isValid())
+                        emit assetActivated(current.row());
+                });
+        setGridMode(m_grid);
+    }
+    updateCount();
+}
+
+void DatasetPanel::setGridMode(bool grid)
+{
+    m_grid = grid;
+    const int side = m_model ? m_model->thumbnailSize() : 128;
+    if (grid) {
+        m_view->setViewMode(QListView::ListMode); // ListMode + wrapping = a grid laid out in batches
+        m_view->setFlow(QListView::LeftToRight);
+        m_view->setWrapping(true);
+        m_view->setResizeMode(QListView::Adjust);
+        m_view->setIconSize(QSize(side, side * 3 / 4));
+        m_view->setGridSize(QSize(side + 16, side * 3 / 4 + 2 * fontMetrics().height() + 8));
+        m_view->setWordWrap(false);
+        m_view->setTextElideMode(Qt::ElideMiddle);
+    } else {
+        m_view->setFlow(QListView::TopToBottom);
+        m_view->setWrapping(false);
+        m_view->setGridSize(QSize());
+        m_view->setIconSize(QSize(48, 36));
+    }
+    if (m_gridButton->isChecked() != grid)
+        m_gridButton->setChecked(grid);
+}
+
+void DatasetPanel::setLabels(const QList<QPair<qint64, QString>>& labels)
+{
+    const QSignalBlocker block(m_label);
+    while (m_label->count() > 1)
+        m_label->removeItem(1);
+    for (const auto& [id, name] : labels)
+        m_label->addItem(name, id);
+}
+
+void DatasetPanel::setSplits(const QStringList& splits)
+{
+    const QSignalBlocker block(m_split);
+    while (m_split->count() > 1)
+        m_split->removeItem(1);
+    for (const QString& s : splits)
+        m_split->addItem(s, s);
+}
+
+void DatasetPanel::setReviewStates(const QStringList& states)
+{
+    const QSignalBlocker block(m_review);
+    while (m_review->count() > 1)
+        m_review->removeItem(1);
+    for (const QString& s : states)
+        m_review->addItem(s, s);
+}
+
+DatasetFilter DatasetPanel::currentFilter() const
+{
+    DatasetFilter f;
+    f.text = m_search->text().trimmed();
+    f.labelId = m_label->currentData().isValid() ? m_label->currentData().toLongLong() : -1;
+    f.split = m_split->currentData().toString();
+    f.reviewState = m_review->currentData().toString();
+    return f;
+}
+
+void DatasetPanel::applyFilter()
+{
+    m_filterDelay->stop();
+    if (m_model)
+        m_model->setFilter(currentFilter());
+}
+
+void DatasetPanel::updateCount()
+{
+    if (!m_model)
+        m_count->setText(tr("No project"));
+    else if (!m_model->isCounted())
+        m_count->setText(tr("Counting…"));
+    else
+        m_count->setText(tr("%n image(s)", nullptr, m_model->rowCount()));
+}
+
+int DatasetPanel::currentRow() const
+{
+    return m_view->currentIndex().isValid() ? m_view->currentIndex().row() : -1;
+}
+
+void DatasetPanel::selectRow(int row)
+{
+    if (!m_model || row < 0 || row >= m_model->rowCount())
+        return;
+    const QModelIndex idx = m_model->index(row);
+    m_view->setCurrentIndex(idx);
+    m_view->scrollTo(idx);
+}
+
+} // namespace loupe::views

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "views/dataset/assetsource.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QTimer;
+class QToolButton;
+
+namespace loupe::views {
+
+class DatasetModel;
+
+// The Dataset dock: filter bar (text, label, split, review state), a virtualised thumbnail grid
+// or list over a DatasetModel, and a count. Selecting a row emits assetActivated.
+class DatasetPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DatasetPanel(QWidget* parent = nullptr);
+
+    void setModel(DatasetModel* model); // nullptr: no project
+    DatasetModel* model() const { return m_model; }
+    QListView* view() const { return m_view; }
+    QLineEdit* searchField() const { return m_search; }
+
+    void setLabels(const QList<QPair<qint64, QString>>& labels);
+    void setSplits(const QStringList& splits);
+    void setReviewStates(const QStringList& states);
+    DatasetFilter currentFilter() const;
+
+    void setGridMode(bool grid);
+    bool isGridMode() const { return m_grid; }
+    int currentRow() const;
+    void selectRow(int row);
+
+signals:
+    void assetActivated(int row);
+
+private:
+    void applyFilter();
+    void updateCount();
+
+    DatasetModel* m_model = nullptr;
+    QLineEdit* m_search;
+    QComboBox* m_label;
+    QComboBox* m_split;
+    QComboBox* m_review;
+    QToolButton* m_gridButton;
+    QListView* m_view;
+    QLabel* m_count;
+    QTimer* m_filterDelay;
+    bool m_grid = true;
+};
+
+} // namespace loupe::views
