@@ -81,7 +81,7 @@ NodeId Graph::storageRoot(NodeId id) const
     return id;
 }
 
-bool Graph::isPacked(NodeId id) const
+bool Graph::isContiguous(NodeId id) const
 {
     const Node& n = at(id);
     int64_t acc = 1;
@@ -165,7 +165,7 @@ NodeId Graph::asStrided(NodeId x, Shape shape, Shape strides, int64_t offset)
 
 NodeId Graph::cont(NodeId x)
 {
-    if (isPacked(x))
+    if (isContiguous(x))
         return x;
     Node n;
     n.op = Op::Cont;

@@ -92,7 +92,7 @@ public:
     size_t size() const { return nodes_.size(); }
     // The node that owns the memory a node lives in (itself unless it is a view).
     NodeId storageRoot(NodeId id) const;
-    bool isPacked(NodeId id) const;
+    bool isContiguous(NodeId id) const;
     NodeId find(const std::string& name) const; // -1 if absent
 
 private:
