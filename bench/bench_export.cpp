@@ -2,8 +2,10 @@
 // Export speed (10,000 images x 20 shapes to COCO and YOLO; target < 5 s each) and the time to apply
 // one edit command through the document (target < 5 ms). Prints JSON.
 // Usage: loupe_bench_export [images] [shapes_per_image]
+#include "annotation/commands/addshapes.h"
 #include "annotation/commands/changelabel.h"
 #include "annotation/commands/moveshapes.h"
+#include "annotation/commands/paintmask.h"
 #include "annotation/document/annotationdocument.h"
 #include "annotation/document/persistenthistory.h"
 #include "annotation/formats/formats.h"
@@ -128,6 +130,22 @@ int main(int argc, char** argv)
     }
     std::sort(editMs.begin(), editMs.end());
 
+    // Brush on a 4000 x 3000 mask: one PaintMask per mouse move of one stroke (merged into one step).
+    Shape big;
+    big.imageId = 999999;
+    big.geometry = MaskGeom{polygonToMask(QPolygonF(QRectF(500, 500, 2000, 1500)), 4000, 3000)};
+    auto* addBig = new AddShapes(doc, {big});
+    doc.undoStack()->push(addBig);
+    const qint64 bigId = addBig->shapes().front().id;
+    std::vector<double> paintMs;
+    for (int k = 0; k < 100; ++k) {
+        const QPointF a(1000 + 20 * k, 400 + 10 * k), b(1020 + 20 * k, 410 + 10 * k);
+        t.start();
+        doc.undoStack()->push(new PaintMask(doc, bigId, a, b, 25, k % 3 == 0, 424242));
+        paintMs.push_back(t.nsecsElapsed() / 1e6);
+    }
+    std::sort(paintMs.begin(), paintMs.end());
+
     QJsonObject out{
         {QStringLiteral("bench"), QStringLiteral("export")},
         {QStringLiteral("images"), images},
@@ -139,9 +157,11 @@ int main(int argc, char** argv)
         {QStringLiteral("yolo_segment_export_s"), yoloSeg},
         {QStringLiteral("exports_ok"), cocoOk && yoloOk && segOk},
         {QStringLiteral("edit_command_store"),
-         QStringLiteral("in-memory store + persistent undo record per edit (SQLite store not integrated yet)")},
+         QStringLiteral(
+             "in-memory store + persistent undo record per edit (SQLite store not integrated yet)")},
         {QStringLiteral("edit_command_median_ms"), editMs[editMs.size() / 2]},
         {QStringLiteral("edit_command_p99_ms"), editMs[editMs.size() * 99 / 100]},
+        {QStringLiteral("paint_mask_4000x3000_median_ms"), paintMs[paintMs.size() / 2]},
         {QStringLiteral("targets"),
          QJsonObject{{QStringLiteral("export_s"), 5}, {QStringLiteral("edit_ms"), 5}}},
     };

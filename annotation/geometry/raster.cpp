@@ -102,17 +102,71 @@ MaskOutline maskToPolygons(const RleMask& mask)
 
 void paintStroke(RleMask& mask, QPointF from, QPointF to, double radius, bool set)
 {
+    // Edits the mask as row spans, touching only the rows the stroke crosses: O(runs + stroke area)
+    // instead of decoding and re-encoding every pixel of a possibly 4000 x 3000 mask per mouse move.
     const int w = mask.width(), h = mask.height();
-    std::vector<uint8_t> px = mask.toBitmap();
     const int x0 = std::max(0, int(std::floor(std::min(from.x(), to.x()) - radius)));
     const int x1 = std::min(w - 1, int(std::ceil(std::max(from.x(), to.x()) + radius)));
     const int y0 = std::max(0, int(std::floor(std::min(from.y(), to.y()) - radius)));
     const int y1 = std::min(h - 1, int(std::ceil(std::max(from.y(), to.y()) + radius)));
-    for (int y = y0; y <= y1; ++y)
+    if (w == 0 || h == 0 || x0 > x1 || y0 > y1) return;
+    struct Span
+    {
+        int y, a, b; // [a, b) on row y
+    };
+    std::vector<Span> spans;
+    mask.forEachRowSpan([&](int y, int a, int b) { spans.push_back({y, a, b}); });
+    std::vector<Span> out;
+    out.reserve(spans.size() + size_t(y1 - y0 + 1));
+    size_t i = 0;
+    for (; i < spans.size() && spans[i].y < y0; ++i)
+        out.push_back(spans[i]);
+    std::vector<uint8_t> row(size_t(x1 - x0 + 1));
+    for (int y = y0; y <= y1; ++y) {
+        // The row's pixels inside the stroke's box, edited, then turned back into spans.
+        std::fill(row.begin(), row.end(), uint8_t(0));
+        std::vector<Span> left, right; // parts of the row's spans outside the stroke's box
+        for (; i < spans.size() && spans[i].y == y; ++i) {
+            const Span s = spans[i];
+            if (s.a < x0) left.push_back({y, s.a, std::min(s.b, x0)});
+            for (int x = std::max(s.a, x0); x < std::min(s.b, x1 + 1); ++x)
+                row[size_t(x - x0)] = 1;
+            if (s.b > x1 + 1) right.push_back({y, std::max(s.a, x1 + 1), s.b});
+        }
         for (int x = x0; x <= x1; ++x)
             if (distanceToSegment(QPointF(x + 0.5, y + 0.5), from, to) <= radius)
-                px[size_t(y) * w + x] = set ? 1 : 0;
-    mask = RleMask::fromBitmap(px.data(), w, h);
+                row[size_t(x - x0)] = set ? 1 : 0;
+        out.insert(out.end(), left.begin(), left.end());
+        for (int x = x0; x <= x1;) {
+            if (!row[size_t(x - x0)]) {
+                ++x;
+                continue;
+            }
+            int e = x;
+            while (e <= x1 && row[size_t(e - x0)])
+                ++e;
+            out.push_back({y, x, e});
+            x = e;
+        }
+        out.insert(out.end(), right.begin(), right.end());
+    }
+    for (; i < spans.size(); ++i)
+        out.push_back(spans[i]);
+    // Spans back to runs; touching spans (also across a row end) merge.
+    std::vector<uint32_t> runs;
+    qint64 pos = 0;
+    for (const Span& s : out) {
+        const qint64 a = qint64(s.y) * w + s.a, b = qint64(s.y) * w + s.b;
+        if (a == pos && !runs.empty() && runs.size() % 2 == 0) {
+            runs.back() += uint32_t(b - a);
+        } else {
+            runs.push_back(uint32_t(a - pos));
+            runs.push_back(uint32_t(b - a));
+        }
+        pos = b;
+    }
+    runs.push_back(uint32_t(qint64(w) * h - pos));
+    if (auto m = RleMask::fromRuns(w, h, std::move(runs), nullptr)) mask = std::move(*m);
 }
 
 } // namespace loupe::annotation

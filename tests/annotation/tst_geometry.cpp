@@ -119,6 +119,27 @@ private slots:
         paintStroke(m, QPointF(5, 5), QPointF(5, 5), 100, false); // radius past the edges is clipped
         QVERIFY(m.isEmpty());
     }
+    void brushMatchesPixelReference()
+    {
+        // The span-based brush against painting pixel by pixel.
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<double> u(-3, 23), rr(0.2, 5);
+        for (int iter = 0; iter < 300; ++iter) {
+            const int w = 20, h = 15;
+            std::vector<uint8_t> px(size_t(w) * h);
+            for (auto& p : px)
+                p = rng() % 3 == 0;
+            RleMask m = RleMask::fromBitmap(px.data(), w, h);
+            const QPointF a(u(rng), u(rng)), b(u(rng), u(rng));
+            const double r = rr(rng);
+            const bool set = rng() % 2;
+            paintStroke(m, a, b, r, set);
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x)
+                    if (distanceToSegment(QPointF(x + 0.5, y + 0.5), a, b) <= r) px[size_t(y) * w + x] = set;
+            QCOMPARE(m, RleMask::fromBitmap(px.data(), w, h));
+        }
+    }
     void translation()
     {
         const auto moved = translated(PolygonGeom{QPolygonF({QPointF(0, 0), QPointF(1, 1)})}, QPointF(2, 3));
