@@ -19,11 +19,6 @@ struct LinearWeight
     Tensor w;
     std::shared_ptr<const PackedWeight> packed;
 
-    LinearWeight& operator=(const Tensor& t)
-    {
-        w = t;
-        return *this;
-    }
 };
 
 // Query, key and value projections are stored fused ([3D, D] weight, [3D] bias): one GEMM with
@@ -102,7 +97,7 @@ std::vector<std::string> VitModel::supportedArchitectures()
             "DeiTForImageClassificationWithTeacher"};
 }
 
-VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<std::string, Tensor>& weights,
+VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::string, Tensor> weights,
                                const std::string& source)
 {
     if (cfg.hiddenSize <= 0 || cfg.numAttentionHeads <= 0 || cfg.hiddenSize % cfg.numAttentionHeads != 0)
@@ -116,7 +111,6 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
     d->act = activationFromName(cfg.hiddenAct);
     const std::string pre = prefixOf(arch);
     const int64_t D = cfg.hiddenSize, I = cfg.intermediateSize, P = cfg.patchSize, C = cfg.numChannels;
-    std::set<std::string> used;
 
     auto take = [&](const std::string& name, const Shape& shape) -> Tensor {
         auto it = weights.find(name);
@@ -125,11 +119,26 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
         if (it->second.shape() != shape)
             throw Error(source, "tensor '" + name + "' has shape " + shapeString(it->second.shape()) + ", expected " +
                                     shapeString(shape) + " from config.json");
-        used.insert(name);
         d->paramCount += it->second.numel();
         Tensor t = it->second.dtype() == DType::F32 ? it->second : it->second.to(DType::F32);
         d->weightBytes += t.nbytes();
+        weights.erase(it); // a caller that moved its map in gets each plain copy freed once used
         return t;
+    };
+    // With oneDNN on, linear weights are reordered once into its blocked layout and the plain copies
+    // dropped as they are packed, so the weights are held once and peak memory stays near one copy
+    // (LOUPE_DISABLE_ONEDNN at load keeps them plain).
+    auto linearW = [&](const Tensor& plainIn) {
+        LinearWeight lw;
+        lw.w = plainIn;
+        const Tensor plain = plainIn.contiguous();
+        const int64_t n = plain.size(0), k = plain.numel() / n;
+        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
+        if (lw.packed) {
+            d->weightBytes = d->weightBytes - plain.nbytes() + lw.packed->bytes();
+            lw.w = Tensor();
+        }
+        return lw;
     };
     auto takeHead = [&](const std::string& stem, LinearWeight& w, Tensor& b) {
         auto it = weights.find(stem + ".weight");
@@ -139,7 +148,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
         if (!cfg.id2label.empty() && labels != cfg.numLabels())
             throw Error(source, "'" + stem + ".weight' has " + std::to_string(labels) + " classes but id2label has " +
                                     std::to_string(cfg.numLabels()));
-        w.w = take(stem + ".weight", {labels, D});
+        w = linearW(take(stem + ".weight", {labels, D}));
         b = take(stem + ".bias", {labels});
         d->numLabels = labels;
     };
@@ -149,27 +158,27 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
     if (special == 2)
         d->distToken = take(pre + "embeddings.distillation_token", {1, 1, D});
     d->posEmbed = take(pre + "embeddings.position_embeddings", {1, cfg.numPatches() + special, D});
-    d->patchW = take(pre + "embeddings.patch_embeddings.projection.weight", {D, C, P, P});
+    d->patchW = linearW(take(pre + "embeddings.patch_embeddings.projection.weight", {D, C, P, P}));
     d->patchB = take(pre + "embeddings.patch_embeddings.projection.bias", {D});
     for (int64_t i = 0; i < cfg.numHiddenLayers; ++i) {
         const std::string l = pre + "encoder.layer." + std::to_string(i) + ".";
         Layer L;
         L.ln1w = take(l + "layernorm_before.weight", {D});
         L.ln1b = take(l + "layernorm_before.bias", {D});
-        L.qkvw = concatRows({take(l + "attention.attention.query.weight", {D, D}),
-                             take(l + "attention.attention.key.weight", {D, D}),
-                             take(l + "attention.attention.value.weight", {D, D})});
+        L.qkvw = linearW(concatRows({take(l + "attention.attention.query.weight", {D, D}),
+                                     take(l + "attention.attention.key.weight", {D, D}),
+                                     take(l + "attention.attention.value.weight", {D, D})}));
         if (cfg.qkvBias)
             L.qkvb = concatRows({take(l + "attention.attention.query.bias", {D}),
                                  take(l + "attention.attention.key.bias", {D}),
                                  take(l + "attention.attention.value.bias", {D})});
-        L.ow = take(l + "attention.output.dense.weight", {D, D});
+        L.ow = linearW(take(l + "attention.output.dense.weight", {D, D}));
         L.ob = take(l + "attention.output.dense.bias", {D});
         L.ln2w = take(l + "layernorm_after.weight", {D});
         L.ln2b = take(l + "layernorm_after.bias", {D});
-        L.fc1w = take(l + "intermediate.dense.weight", {I, D});
+        L.fc1w = linearW(take(l + "intermediate.dense.weight", {I, D}));
         L.fc1b = take(l + "intermediate.dense.bias", {I});
-        L.fc2w = take(l + "output.dense.weight", {D, I});
+        L.fc2w = linearW(take(l + "output.dense.weight", {D, I}));
         L.fc2b = take(l + "output.dense.bias", {D});
         d->layers.push_back(std::move(L));
     }
@@ -184,28 +193,9 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, const std::map<s
     // transformers creates these but the forward pass of these heads never reads them.
     const std::set<std::string> unused = {pre + "embeddings.mask_token", pre + "pooler.dense.weight",
                                           pre + "pooler.dense.bias"};
-    for (const auto& [name, t] : weights)
-        if (!used.count(name) && !unused.count(name))
+    for (const auto& [name, t] : weights) // what is left was not used
+        if (!unused.count(name))
             throw Error(source, "unexpected tensor '" + name + "' for " + archName(arch) + " (is config.json right?)");
-    // With oneDNN on, linear weights are reordered once into its blocked layout and the plain copies
-    // dropped, so the weights are held once (LOUPE_DISABLE_ONEDNN at load keeps them plain).
-    auto pack = [&](LinearWeight& lw) {
-        if (!lw.w.defined() || lw.w.numel() == 0)
-            return;
-        const Tensor plain = lw.w.contiguous();
-        const int64_t n = plain.size(0), k = plain.numel() / n;
-        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
-        if (lw.packed) {
-            d->weightBytes = d->weightBytes - lw.w.nbytes() + lw.packed->bytes();
-            lw.w = Tensor();
-        }
-    };
-    pack(d->patchW);
-    pack(d->headW);
-    pack(d->distHeadW);
-    for (Layer& L : d->layers)
-        for (LinearWeight* lw : {&L.qkvw, &L.ow, &L.fc1w, &L.fc2w})
-            pack(*lw);
     VitModel m;
     m.d_ = std::move(d);
     return m;
@@ -258,7 +248,7 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
                 stripped[name.substr(4)] = t;
         weights = std::move(stripped);
     }
-    return fromTensors(cfg, arch, weights, ckpt.folder().string());
+    return fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
 }
 
 const ViTConfig& VitModel::config() const { return d_->cfg; }

@@ -51,8 +51,9 @@ public:
     // Reads config.json's architectures/model_type and the weights; throws Error for unsupported
     // architectures, invalid configs, missing or unexpected tensors and wrong shapes.
     static VitModel fromCheckpoint(const Checkpoint& ckpt);
-    // From tensors named as in a transformers checkpoint (any float dtype; converted to f32).
-    static VitModel fromTensors(const ViTConfig& config, Arch arch, const std::map<std::string, Tensor>& weights,
+    // From tensors named as in a transformers checkpoint (any float dtype; converted to f32). Move the
+    // map in to let each plain weight be freed as soon as its packed copy exists.
+    static VitModel fromTensors(const ViTConfig& config, Arch arch, std::map<std::string, Tensor> weights,
                                 const std::string& source = "weights");
 
     // pixelValues: f32 [B, num_channels, H, W].

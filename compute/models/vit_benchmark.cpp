@@ -88,7 +88,7 @@ VitModel vitB16(std::mt19937& rng)
     }
     ln("vit.layernorm");
     lin("classifier", 1000, D);
-    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, w, "random ViT-B/16");
+    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w), "random ViT-B/16");
 }
 
 // GFLOP/s of C[M,N] = A[M,K] x W[N,K]^T (a linear layer's layout), median of several runs.
