@@ -113,8 +113,11 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
         // <meta><task|project><labels><label>: names and attribute specs.
         if (name == QLatin1String("label") && stack.contains(QLatin1String("meta"))) {
             LabelDef l;
+            QString parent;
             while (x.readNextStartElement()) {
-                if (x.name() == QLatin1String("name")) {
+                if (x.name() == QLatin1String("parent")) {
+                    parent = x.readElementText();
+                } else if (x.name() == QLatin1String("name")) {
                     l.name = x.readElementText();
                 } else if (x.name() == QLatin1String("attributes")) {
                     while (x.readNextStartElement()) {
@@ -142,6 +145,13 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 }
             }
             stack.removeLast();
+            if (!parent.isEmpty()) {
+                // A skeleton's point: its name becomes a keypoint name of the parent label.
+                const int p = data.findLabel(parent);
+                if (p >= 0 && !data.labels[size_t(p)].keypointNames.contains(l.name))
+                    data.labels[size_t(p)].keypointNames << l.name;
+                continue;
+            }
             if (l.name.isEmpty()) {
                 fail(where, QStringLiteral("<label> without a <name>"));
                 continue;

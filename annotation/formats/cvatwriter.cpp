@@ -109,6 +109,15 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
         }
         x.writeEndElement();
         x.writeEndElement();
+        // A skeleton's points are labels of their own in CVAT, tied to it by <parent>.
+        for (const QString& kp : l.keypointNames) {
+            x.writeStartElement(QStringLiteral("label"));
+            x.writeTextElement(QStringLiteral("name"), kp);
+            x.writeTextElement(QStringLiteral("type"), QStringLiteral("points"));
+            x.writeTextElement(QStringLiteral("parent"), l.name);
+            x.writeEmptyElement(QStringLiteral("attributes"));
+            x.writeEndElement();
+        }
     }
     x.writeEndElement(); // labels
     x.writeEndElement(); // task

@@ -264,6 +264,9 @@ private slots:
         }
         QCOMPARE(out.droppedCount(QStringLiteral("caption")), qsizetype(1));
         QCOMPARE(out.droppedCount(QStringLiteral("field:keypoint_box")), qsizetype(1));
+        // Skeleton point labels come back as the label's keypoint names, not as labels.
+        QCOMPARE(back.labels.size(), d.labels.size());
+        QCOMPARE(back.labels[2].keypointNames, d.labels[2].keypointNames);
     }
 };
 
