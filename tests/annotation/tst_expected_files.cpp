@@ -94,17 +94,28 @@ private slots:
         QCOMPARE(report.counts().value(QStringLiteral("rectangle")), qsizetype(1));
         QCOMPARE(report.counts().value(QStringLiteral("mask")), qsizetype(1));
     }
-    void yoloDetect()
+    void yolo_data()
     {
+        QTest::addColumn<int>("task");
+        QTest::addColumn<QString>("folder");
+        QTest::newRow("detect") << int(YoloTask::Detect) << QStringLiteral("yolo_detect");
+        QTest::newRow("segment") << int(YoloTask::Segment) << QStringLiteral("yolo_segment");
+        QTest::newRow("pose") << int(YoloTask::Pose) << QStringLiteral("yolo_pose");
+        QTest::newRow("obb") << int(YoloTask::Obb) << QStringLiteral("yolo_obb");
+    }
+    void yolo()
+    {
+        QFETCH(int, task);
+        QFETCH(QString, folder);
         QTemporaryDir dir;
         FormatReport report;
         ExportOptions opt;
-        opt.yoloTask = YoloTask::Detect;
+        opt.yoloTask = YoloTask(task);
         const QString out = exportTo(Format::Yolo, expectedDataset(), dir, report, opt);
         QCOMPARE(readAll(out + QStringLiteral("/data.yaml")),
-                 readAll(expected(QStringLiteral("yolo_detect/data.yaml"))));
+                 readAll(expected(folder + QStringLiteral("/data.yaml"))));
         QCOMPARE(readAll(out + QStringLiteral("/labels/default/imgs/a.txt")),
-                 readAll(expected(QStringLiteral("yolo_detect/labels/default/imgs/a.txt"))));
+                 readAll(expected(folder + QStringLiteral("/labels/default/imgs/a.txt"))));
         // An image without objects still gets its (empty) label file.
         QVERIFY(QFile::exists(out + QStringLiteral("/labels/default/b.txt")));
         QCOMPARE(readAll(out + QStringLiteral("/labels/default/b.txt")), QByteArray());
