@@ -357,9 +357,14 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
                 g.points.push_back({name, v > 0 ? QPointF(kp[j], kp[j + 1]) : QPointF(), v});
             }
             if (bad) continue;
-            Shape s = base;
-            s.geometry = std::move(g);
-            made.push_back(std::move(s));
+            // COCO gives crowd and tiny people all-zero keypoints (num_keypoints 0): that is a box (or
+            // the segmentation above), not a keypoint group.
+            if (std::any_of(g.points.begin(), g.points.end(),
+                            [](const Keypoint& k) { return k.visibility > 0; })) {
+                Shape s = base;
+                s.geometry = std::move(g);
+                made.push_back(std::move(s));
+            }
         }
         if (made.empty()) {
             if (bbox.empty()) {

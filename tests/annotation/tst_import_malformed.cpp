@@ -108,6 +108,20 @@ private slots:
         writeFile(p, kCocoHead + annotations);
         expectError(Format::Coco, p, QStringLiteral("c.json"), place, message);
     }
+    void cocoUnlabelledKeypointsAreABox()
+    {
+        QTemporaryDir d;
+        const QString p = d.filePath(QStringLiteral("c.json"));
+        writeFile(
+            p,
+            kCocoHead +
+                R"({"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "keypoints": [0, 0, 0, 0, 0, 0], "num_keypoints": 0}]})");
+        FormatReport r;
+        const auto data = importDataset(Format::Coco, p, r);
+        QVERIFY2(data.has_value(), qPrintable(r.toText()));
+        QCOMPARE(data->images[0].shapes.size(), size_t(1));
+        QCOMPARE(data->images[0].shapes[0].kind(), ShapeKind::Rectangle);
+    }
     void cocoDuplicateImageAndCategory()
     {
         QTemporaryDir d;
