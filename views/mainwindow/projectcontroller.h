@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "views/mainwindow/projectbackend.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QStackedWidget;
+
+namespace loupe::views {
+
+class DatasetModel;
+class DatasetPanel;
+class ImageCanvas;
+
+// The open project as the window sees it: holds the ProjectBackend, feeds the dataset browser and
+// shows the selected asset on the canvas. Widgets never talk to the store directly.
+class ProjectController : public QObject
+{
+    Q_OBJECT
+public:
+    ProjectController(ImageCanvas* canvas, ProjectOpener opener, QObject* parent = nullptr);
+    ~ProjectController() override;
+
+    bool hasProject() const { return bool(m_backend); }
+    QString projectPath() const;
+    QString projectSummary() const;
+    ProjectBackend* backend() const { return m_backend.get(); }
+    DatasetModel* datasetModel() const { return m_model; }
+    DatasetPanel* datasetPanel() const { return m_panel; }
+    qint64 currentAsset() const { return m_currentAsset; }
+
+    bool openProject(const QString& path, QString* error);
+    bool createProject(const QString& path, QString* error);
+    bool saveAs(const QString& path, QString* error);
+    void closeProject();
+    void importPaths(const QStringList& paths);
+
+    bool canUndo() const;
+    bool canRedo() const;
+    QString undoText() const;
+    QString redoText() const;
+
+    QWidget* createDatasetPanel(QWidget* parent);
+    QWidget* createJobsPanel(QWidget* parent);
+
+public slots:
+    void undo();
+    void redo();
+    void selectRow(int row);
+    void selectNext();
+    void selectPrevious();
+
+signals:
+    void projectChanged();
+    void historyChanged();
+    void errorOccurred(const QString& title, const QString& message);
+    void statusMessage(const QString& text);
+    void currentAssetChanged(qint64 assetId);
+
+private:
+    bool adopt(std::unique_ptr<ProjectBackend> backend);
+    void showRow(int row);
+
+    QPointer<ImageCanvas> m_canvas; // may die first when the window tears down
+    ProjectOpener m_opener;
+    std::unique_ptr<ProjectBackend> m_backend;
+    DatasetModel* m_model = nullptr;
+    DatasetPanel* m_panel = nullptr;
+    QPointer<QStackedWidget> m_jobsHost;
+    qint64 m_currentAsset = -1;
+    bool m_selectFirst = false;
+};
+
+} // namespace loupe::views
