@@ -55,6 +55,8 @@ void ImageCanvas::loadImage(const QString& path)
 {
     m_path = path;
     m_decoder.load(path);
+    if (m_source.isNull())
+        update(); // shows "Loading…"
 }
 
 void ImageCanvas::onDecoded(const DecodedImage& image)
@@ -228,6 +230,17 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
         layer->paint(painter, m_view, exposed);
         painter.restore();
     }
+    if (m_source.isNull()) {
+        painter.setPen(palette().color(QPalette::Disabled, QPalette::WindowText));
+        painter.drawText(rect(), Qt::AlignCenter,
+                         m_decoder.isBusy() ? tr("Loading…") : m_emptyText);
+    }
+}
+
+void ImageCanvas::setEmptyText(const QString& text)
+{
+    m_emptyText = text;
+    update();
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent* event)

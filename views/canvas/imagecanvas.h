@@ -43,6 +43,8 @@ public:
     QSize imageSize() const { return m_source.size(); }
     const QImage& sourceImage() const { return m_source; }
     bool isLoading() const { return m_decoder.isBusy(); }
+    // Shown in the middle while there is no image.
+    void setEmptyText(const QString& text);
 
     ImageLayer* imageLayer() const { return m_imageLayer; }
     QList<CanvasLayer*> layers() const { return m_layers; }
@@ -112,6 +114,7 @@ private:
     bool m_spaceHeld = false;
     bool m_navigating = false; // a middle-button or space drag is moving the view
     QPointF m_grabImagePoint;
+    QString m_emptyText;
 };
 
 } // namespace loupe::views

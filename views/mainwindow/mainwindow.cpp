@@ -80,6 +80,9 @@ void MainWindow::createDocks()
         addDockWidget(area, dock);
         return dock;
     };
+    // Side docks run full height; the Jobs dock sits under the canvas only.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_datasetDock = makeDock(tr("Dataset"), QStringLiteral("DatasetDock"), m_controller->createDatasetPanel(this),
                              Qt::LeftDockWidgetArea);
     m_jobsDock = makeDock(tr("Jobs"), QStringLiteral("JobsDock"), m_controller->createJobsPanel(this),

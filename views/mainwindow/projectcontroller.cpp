@@ -15,6 +15,7 @@ ProjectController::ProjectController(ImageCanvas* canvas, ProjectOpener opener, 
 {
     connect(canvas, &ImageCanvas::nextImageRequested, this, &ProjectController::selectNext);
     connect(canvas, &ImageCanvas::previousImageRequested, this, &ProjectController::selectPrevious);
+    canvas->setEmptyText(tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
 }
 
 ProjectController::~ProjectController()
@@ -94,6 +95,8 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
             delete m_jobsHost->widget(1);
         m_jobsHost->setCurrentIndex(m_jobsHost->addWidget(b->createJobsWidget(m_jobsHost)));
     }
+    if (m_canvas)
+        m_canvas->setEmptyText(tr("No images yet.\nFile ▸ Import Images… (Ctrl+I) or Import Folder… (Ctrl+Shift+I)"));
     emit projectChanged();
     emit historyChanged();
     return true;
@@ -113,8 +116,10 @@ void ProjectController::closeProject()
     m_model = nullptr;
     m_backend.reset();
     m_currentAsset = -1;
-    if (m_canvas)
+    if (m_canvas) {
         m_canvas->clearImage();
+        m_canvas->setEmptyText(tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
+    }
     emit projectChanged();
     emit historyChanged();
 }
