@@ -290,6 +290,8 @@ Tensor Tensor::contiguous() const
 
 Tensor Tensor::clone() const
 {
+    if (!defined())
+        throw Error("tensor", "copying an undefined tensor");
     Tensor t = empty(dtype_, shape_);
     copyInto(t, *this);
     return t;
@@ -297,6 +299,8 @@ Tensor Tensor::clone() const
 
 Tensor Tensor::to(DType dtype) const
 {
+    if (!defined())
+        throw Error("tensor", "converting an undefined tensor");
     Tensor t = empty(dtype, shape_);
     copyInto(t, *this);
     return t;
@@ -304,6 +308,8 @@ Tensor Tensor::to(DType dtype) const
 
 std::vector<float> Tensor::toF32Vector() const
 {
+    if (!defined())
+        throw Error("tensor", "reading an undefined tensor");
     Tensor t = (dtype_ == DType::F32 && isContiguous()) ? *this : to(DType::F32);
     const float* p = t.ptr<float>();
     return std::vector<float>(p, p + t.numel());
@@ -311,6 +317,8 @@ std::vector<float> Tensor::toF32Vector() const
 
 float Tensor::itemF32(const Shape& index) const
 {
+    if (!defined())
+        throw Error("tensor", "reading an undefined tensor");
     if (int64_t(index.size()) != dim())
         throw Error("tensor", "index rank mismatch");
     int64_t off = 0;

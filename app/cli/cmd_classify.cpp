@@ -50,8 +50,9 @@ int classify(const QStringList& args)
     const bool json = p.isSet(QStringLiteral("json"));
     try {
         const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
-        if (!s.model.config().numLabels() && s.model.arch() == compute::VitModel::Arch::ViTModel)
-            throw compute::Error(p.value(QStringLiteral("model")).toStdString(), "ViTModel has no classification head");
+        if (s.model.arch() == compute::VitModel::Arch::ViTModel)
+            throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
+                                 "a bare ViTModel has no classification head; use `loupe inspect` for its hidden states");
         int failures = 0;
         for (const QString& image : images) {
             compute::Tensor px;

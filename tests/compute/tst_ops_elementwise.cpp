@@ -193,6 +193,9 @@ private slots:
             QVERIFY(std::fabs(bf.ptr<float>()[i] - t.ptr<float>()[i]) <= 1.6e-2f);
         }
         QCOMPARE(t.to(DType::I64).dtype(), DType::I64);
+        QVERIFY(!Tensor().defined());
+        QVERIFY_THROWS_EXCEPTION(Error, Tensor().toF32Vector());
+        QVERIFY_THROWS_EXCEPTION(Error, Tensor().clone());
     }
 };
 
