@@ -158,6 +158,7 @@ private slots:
         std::mt19937 rng(14);
         const Tensor x = randomTensor(rng, {37, 96}), w = randomTensor(rng, {80, 96}), b = randomTensor(rng, {80});
         const Tensor r = randomTensor(rng, {37, 80});
+        select(OneDnn);
         auto packed = packLinearWeight(w.ptr<float>(), 80, 96, 96);
         QVERIFY(packed); // oneDNN is on by default and has a packed kernel for f32 on x86-64
         QCOMPARE(packed->rows(), int64_t(80));
