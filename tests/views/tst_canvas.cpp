@@ -304,7 +304,7 @@ private slots:
         canvas.setView(ViewTransform(2.0, QPointF(0, 0)));
         RecordingLayer layer;
         canvas.addLayer(&layer);
-        QCOMPARE(canvas.layers().size(), 2);
+        QCOMPARE(canvas.layers().size(), 3); // image, pixel grid, ours
         QCOMPARE(canvas.layers().first(), static_cast<CanvasLayer*>(canvas.imageLayer()));
         const QImage shot = canvas.grab().toImage();
         QVERIFY(layer.paints > 0);
@@ -322,6 +322,23 @@ private slots:
         QCOMPARE(tool.deactivations, 1);
         layer.setVisible(false);
         QCOMPARE(canvas.grab().toImage().pixelColor(21, 21), QColor(Qt::red));
+    }
+
+    void pixelGridFromHighZoom()
+    {
+        ImageCanvas canvas;
+        canvas.resize(200, 200);
+        canvas.show();
+        QImage img(20, 20, QImage::Format_RGB32);
+        img.fill(Qt::black);
+        canvas.setImage(img);
+        canvas.setView(ViewTransform(16.0, QPointF(0, 0)));
+        QImage shot = canvas.grab().toImage();
+        QVERIFY(qGray(shot.pixel(16, 5)) > 30);  // grid line between pixels 0 and 1
+        QCOMPARE(qGray(shot.pixel(8, 5)), 0);    // inside a pixel
+        canvas.setView(ViewTransform(8.0, QPointF(0, 0)));
+        shot = canvas.grab().toImage();
+        QCOMPARE(qGray(shot.pixel(16, 5)), 0);   // no grid below 1200%
     }
 
     void boxDownsample()

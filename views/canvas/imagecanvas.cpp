@@ -4,6 +4,7 @@
 #include "views/canvas/canvaslayer.h"
 #include "views/canvas/imagelayer.h"
 #include "views/canvas/pantool.h"
+#include "views/canvas/pixelgridlayer.h"
 #include "views/canvas/pixelinfo.h"
 #include "views/canvas/zoomable.h"
 
@@ -36,6 +37,7 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent)
     m_imageLayer = new ImageLayer(this);
     m_panTool = new PanTool(this);
     insertLayer(0, m_imageLayer);
+    addLayer(new PixelGridLayer(this));
     setTool(nullptr);
     connect(&m_decoder, &ImageDecoder::decoded, this, &ImageCanvas::onDecoded);
     connect(&m_decoder, &ImageDecoder::failed, this, &ImageCanvas::loadFailed);
