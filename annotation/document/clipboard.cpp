@@ -46,14 +46,12 @@ std::optional<std::vector<Shape>> shapesFromClipboard(const QByteArray& payload,
         if (auto* m = std::get_if<MaskGeom>(&*g)) {
             // Re-cut onto the target image, shifted by the whole-pixel offset.
             const int dx = int(std::lround(offset.x())), dy = int(std::lround(offset.y()));
-            std::vector<uint8_t> px(size_t(std::max(targetWidth, 0)) * std::max(targetHeight, 0), 0);
+            std::vector<RowSpan> spans;
             m->mask.forEachRowSpan([&](int y, int x0, int x1) {
-                const int ty = y + dy;
-                if (ty < 0 || ty >= targetHeight) return;
-                for (int x = std::max(x0 + dx, 0); x < std::min(x1 + dx, targetWidth); ++x)
-                    px[size_t(ty) * targetWidth + x] = 1;
+                const int ty = y + dy, a = std::max(x0 + dx, 0), b = std::min(x1 + dx, targetWidth);
+                if (ty >= 0 && ty < targetHeight && a < b) spans.push_back({ty, a, b});
             });
-            s.geometry = MaskGeom{RleMask::fromBitmap(px.data(), targetWidth, targetHeight)};
+            s.geometry = MaskGeom{RleMask::fromRowSpans(targetWidth, targetHeight, spans)};
             if (std::get<MaskGeom>(s.geometry).mask.isEmpty())
                 continue; // nothing of it lands on the target image
         } else {

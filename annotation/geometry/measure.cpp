@@ -174,20 +174,15 @@ Geometry translated(const Geometry& g, QPointF d)
         return k;
     }
     case ShapeKind::Mask: {
+        // Shifts row spans (O(runs)), so dragging a mask on a large image stays interactive.
         const RleMask& m = std::get<MaskGeom>(g).mask;
         const int dx = int(std::lround(d.x())), dy = int(std::lround(d.y()));
-        const std::vector<uint8_t> src = m.toBitmap();
-        std::vector<uint8_t> dst(src.size(), 0);
-        for (int y = 0; y < m.height(); ++y) {
-            const int sy = y - dy;
-            if (sy < 0 || sy >= m.height()) continue;
-            for (int x = 0; x < m.width(); ++x) {
-                const int sx = x - dx;
-                if (sx >= 0 && sx < m.width())
-                    dst[size_t(y) * m.width() + x] = src[size_t(sy) * m.width() + sx];
-            }
-        }
-        return MaskGeom{RleMask::fromBitmap(dst.data(), m.width(), m.height())};
+        std::vector<RowSpan> spans;
+        m.forEachRowSpan([&](int y, int x0, int x1) {
+            const int ty = y + dy, a = std::max(x0 + dx, 0), b = std::min(x1 + dx, m.width());
+            if (ty >= 0 && ty < m.height() && a < b) spans.push_back({ty, a, b});
+        });
+        return MaskGeom{RleMask::fromRowSpans(m.width(), m.height(), spans)};
     }
     case ShapeKind::Tag:
     case ShapeKind::Caption:

@@ -110,10 +110,7 @@ void paintStroke(RleMask& mask, QPointF from, QPointF to, double radius, bool se
     const int y0 = std::max(0, int(std::floor(std::min(from.y(), to.y()) - radius)));
     const int y1 = std::min(h - 1, int(std::ceil(std::max(from.y(), to.y()) + radius)));
     if (w == 0 || h == 0 || x0 > x1 || y0 > y1) return;
-    struct Span
-    {
-        int y, a, b; // [a, b) on row y
-    };
+    using Span = RowSpan;
     std::vector<Span> spans;
     mask.forEachRowSpan([&](int y, int a, int b) { spans.push_back({y, a, b}); });
     std::vector<Span> out;
@@ -128,10 +125,10 @@ void paintStroke(RleMask& mask, QPointF from, QPointF to, double radius, bool se
         std::vector<Span> left, right; // parts of the row's spans outside the stroke's box
         for (; i < spans.size() && spans[i].y == y; ++i) {
             const Span s = spans[i];
-            if (s.a < x0) left.push_back({y, s.a, std::min(s.b, x0)});
-            for (int x = std::max(s.a, x0); x < std::min(s.b, x1 + 1); ++x)
+            if (s.x0 < x0) left.push_back({y, s.x0, std::min(s.x1, x0)});
+            for (int x = std::max(s.x0, x0); x < std::min(s.x1, x1 + 1); ++x)
                 row[size_t(x - x0)] = 1;
-            if (s.b > x1 + 1) right.push_back({y, std::max(s.a, x1 + 1), s.b});
+            if (s.x1 > x1 + 1) right.push_back({y, std::max(s.x0, x1 + 1), s.x1});
         }
         for (int x = x0; x <= x1; ++x)
             if (distanceToSegment(QPointF(x + 0.5, y + 0.5), from, to) <= radius)
@@ -152,21 +149,7 @@ void paintStroke(RleMask& mask, QPointF from, QPointF to, double radius, bool se
     }
     for (; i < spans.size(); ++i)
         out.push_back(spans[i]);
-    // Spans back to runs; touching spans (also across a row end) merge.
-    std::vector<uint32_t> runs;
-    qint64 pos = 0;
-    for (const Span& s : out) {
-        const qint64 a = qint64(s.y) * w + s.a, b = qint64(s.y) * w + s.b;
-        if (a == pos && !runs.empty() && runs.size() % 2 == 0) {
-            runs.back() += uint32_t(b - a);
-        } else {
-            runs.push_back(uint32_t(a - pos));
-            runs.push_back(uint32_t(b - a));
-        }
-        pos = b;
-    }
-    runs.push_back(uint32_t(qint64(w) * h - pos));
-    if (auto m = RleMask::fromRuns(w, h, std::move(runs), nullptr)) mask = std::move(*m);
+    mask = RleMask::fromRowSpans(w, h, out);
 }
 
 } // namespace loupe::annotation

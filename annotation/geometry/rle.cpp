@@ -75,6 +75,30 @@ RleMask RleMask::fromBitmap(const uint8_t* pixels, int width, int height)
     return m;
 }
 
+RleMask RleMask::fromRowSpans(int width, int height, const std::vector<RowSpan>& spans)
+{
+    RleMask m;
+    m.m_width = width;
+    m.m_height = height;
+    qint64 pos = 0;
+    for (const RowSpan& s : spans) {
+        const qint64 a = qint64(s.y) * width + s.x0, b = qint64(s.y) * width + s.x1;
+        if (b <= a) continue;
+        if (a == pos && !m.m_runs.empty() && m.m_runs.size() % 2 == 0) {
+            m.m_runs.back() += uint32_t(b - a); // touches the previous span
+        } else {
+            m.m_runs.push_back(uint32_t(a - pos));
+            m.m_runs.push_back(uint32_t(b - a));
+        }
+        pos = b;
+    }
+    // Like fromBitmap, no trailing empty run, so equal masks compare equal.
+    const qint64 rest = qint64(width) * height - pos;
+    if (rest > 0 || m.m_runs.empty())
+        m.m_runs.push_back(uint32_t(rest));
+    return m;
+}
+
 std::optional<RleMask> RleMask::fromRuns(int width, int height, std::vector<uint32_t> runs, QString* error)
 {
     if (width < 0 || height < 0) {

@@ -14,6 +14,14 @@ namespace loupe::annotation {
 // A binary mask of width x height pixels as run lengths. Internally the runs go row-major (the order
 // images are stored and brushes paint in) and alternate background/foreground, starting with a
 // background run that may be 0. COCO RLE runs go column-major; toCoco*/fromCoco* convert.
+// Set pixels [x0, x1) on row y.
+struct RowSpan
+{
+    int y = 0;
+    int x0 = 0;
+    int x1 = 0;
+};
+
 class RleMask
 {
 public:
@@ -21,6 +29,8 @@ public:
     RleMask(int width, int height); // all background
 
     static RleMask fromBitmap(const uint8_t* pixels, int width, int height); // row-major, nonzero = set
+    // From row spans in row-major order, not overlapping (touching spans merge). O(spans).
+    static RleMask fromRowSpans(int width, int height, const std::vector<RowSpan>& spans);
     static std::optional<RleMask> fromRuns(int width, int height, std::vector<uint32_t> rowMajorRuns,
                                            QString* error);
 

@@ -150,6 +150,24 @@ private slots:
         QVERIFY(std::get<MaskGeom>(mm).mask.contains(2, 1));
         QCOMPARE(std::get<MaskGeom>(mm).mask.area(), qint64(1));
     }
+    void maskTranslationMatchesPixelReference()
+    {
+        std::mt19937 rng(21);
+        for (int iter = 0; iter < 200; ++iter) {
+            const int w = 1 + int(rng() % 15), h = 1 + int(rng() % 12);
+            std::vector<uint8_t> px(size_t(w) * h);
+            for (auto& p : px)
+                p = rng() % 2;
+            const int dx = int(rng() % 21) - 10, dy = int(rng() % 17) - 8;
+            std::vector<uint8_t> want(px.size(), 0);
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x)
+                    if (x - dx >= 0 && x - dx < w && y - dy >= 0 && y - dy < h)
+                        want[size_t(y) * w + x] = px[size_t(y - dy) * w + (x - dx)];
+            const auto moved = translated(MaskGeom{RleMask::fromBitmap(px.data(), w, h)}, QPointF(dx, dy));
+            QCOMPARE(std::get<MaskGeom>(moved).mask, RleMask::fromBitmap(want.data(), w, h));
+        }
+    }
     void geometryJsonRoundTrip()
     {
         RleMask m(5, 3);
