@@ -63,6 +63,9 @@ bool importIntoProject(ProjectAccess& project, Format format, const QString& pat
     for (const ProjectImage& pi : images)
         paths << pi.path;
     const ImageMatch match = matchImages(paths, *data, path, report);
+    QHash<QString, LabelDef> projectLabels;
+    for (const LabelDef& l : project.labels())
+        projectLabels.insert(l.name, l);
     std::vector<ImportItem> items;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (size_t k = 0; k < data->images.size(); ++k) {
@@ -84,6 +87,15 @@ bool importIntoProject(ProjectAccess& project, Format format, const QString& pat
         for (const Shape& s : im.shapes) {
             ImportItem item;
             item.label = s.labelId >= 0 ? data->labels[size_t(s.labelId)].name : QString();
+            // Values the project's label does not allow are kept (nothing is lost) but reported.
+            const auto spec = projectLabels.constFind(item.label);
+            if (spec != projectLabels.constEnd()) {
+                const QString problem = validateAttributes(spec->attributes, s.attributes);
+                if (!problem.isEmpty())
+                    report.warning(
+                        path, im.path,
+                        QStringLiteral("%1 \"%2\": %3").arg(shapeKindName(s.kind()), item.label, problem));
+            }
             item.shape = s;
             item.shape.id = 0;
             item.shape.imageId = pi.id;

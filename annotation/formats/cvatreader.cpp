@@ -38,6 +38,8 @@ QJsonValue attributeValue(const QString& text, const LabelDef* label, const QStr
                 if (a.type == AttributeSpec::Type::Bool) return text == QLatin1String("true");
                 if (a.type == AttributeSpec::Type::Number) return text.toDouble();
             }
+    // Undeclared attribute: CVAT writes checkboxes as true/false, so read those back as booleans.
+    if (text == QLatin1String("true") || text == QLatin1String("false")) return text == QLatin1String("true");
     return text;
 }
 

@@ -151,6 +151,9 @@ private slots:
         MemoryProject p = sampleProject(dir.path());
         p.shapes.clear();
         p.labelDefs.resize(1); // only "cat" exists; the others get created
+        // cat declares "difficult" as a choice the sample's value (true) is not.
+        p.labelDefs[0].attributes.push_back(
+            {QStringLiteral("difficult"), AttributeSpec::Type::Choice, {QStringLiteral("yes")}, {}});
         FormatReport r;
         QVERIFY2(importIntoProject(p, Format::Cvat, dir.filePath(QStringLiteral("cvat")), r),
                  qPrintable(r.toText()));
@@ -159,6 +162,9 @@ private slots:
         QCOMPARE(p.shapes[10].front().labelId, qint64(5)); // cat resolved to the existing label
         QVERIFY(p.shapes[10].front().created.isValid());
         QVERIFY(p.shapes.count(11) == 0);
+        QCOMPARE(r.warnings().size(), size_t(1));
+        QVERIFY(r.warnings().front().message.contains(QLatin1String("\"difficult\" must be one of yes")));
+        QCOMPARE(p.shapes[10].front().attributes.value(QStringLiteral("difficult")).toBool(), true); // kept
     }
     void importWithSizeMismatchChangesNothing()
     {
