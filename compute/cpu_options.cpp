@@ -18,8 +18,7 @@ bool envFlag(const char* name)
 CpuOptions fromEnvironment()
 {
     CpuOptions o;
-    if (const char* t = std::getenv("LOUPE_CPU_THREADS"))
-        o.threads = std::max(0, std::atoi(t));
+    if (const char* t = std::getenv("LOUPE_CPU_THREADS")) o.threads = std::max(0, std::atoi(t));
     o.useOneDnn = !envFlag("LOUPE_DISABLE_ONEDNN");
     if (const char* g = std::getenv("LOUPE_GEMM")) {
         if (!std::strcmp(g, "naive"))
@@ -43,8 +42,7 @@ CpuOptions& cpuOptions()
 std::string gemmKernelName()
 {
     const CpuOptions& o = cpuOptions();
-    if (o.naiveGemm)
-        return "naive";
+    if (o.naiveGemm) return "naive";
     return o.useOneDnn ? "onednn" : "blocked";
 }
 

@@ -47,22 +47,29 @@ std::shared_ptr<void> alignedAlloc(size_t bytes)
 {
     const size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
     void* p = std::aligned_alloc(64, rounded);
-    if (!p)
-        throw Error("tensor", "out of memory allocating " + std::to_string(bytes) + " bytes");
+    if (!p) throw Error("tensor", "out of memory allocating " + std::to_string(bytes) + " bytes");
     return std::shared_ptr<void>(p, AlignedFree());
 }
 
 double loadAsDouble(const void* base, DType t, int64_t i)
 {
     switch (t) {
-    case DType::F32: return static_cast<const float*>(base)[i];
-    case DType::F16: return halfToFloat(static_cast<const uint16_t*>(base)[i]);
-    case DType::BF16: return bf16ToFloat(static_cast<const uint16_t*>(base)[i]);
-    case DType::I32: return static_cast<const int32_t*>(base)[i];
-    case DType::I64: return double(static_cast<const int64_t*>(base)[i]);
-    case DType::U8: return static_cast<const uint8_t*>(base)[i];
-    case DType::F64: return static_cast<const double*>(base)[i];
-    case DType::Bool: return static_cast<const uint8_t*>(base)[i] ? 1 : 0;
+    case DType::F32:
+        return static_cast<const float*>(base)[i];
+    case DType::F16:
+        return halfToFloat(static_cast<const uint16_t*>(base)[i]);
+    case DType::BF16:
+        return bf16ToFloat(static_cast<const uint16_t*>(base)[i]);
+    case DType::I32:
+        return static_cast<const int32_t*>(base)[i];
+    case DType::I64:
+        return double(static_cast<const int64_t*>(base)[i]);
+    case DType::U8:
+        return static_cast<const uint8_t*>(base)[i];
+    case DType::F64:
+        return static_cast<const double*>(base)[i];
+    case DType::Bool:
+        return static_cast<const uint8_t*>(base)[i] ? 1 : 0;
     }
     return 0;
 }
@@ -70,14 +77,30 @@ double loadAsDouble(const void* base, DType t, int64_t i)
 void storeFromDouble(void* base, DType t, int64_t i, double v)
 {
     switch (t) {
-    case DType::F32: static_cast<float*>(base)[i] = float(v); break;
-    case DType::F16: static_cast<uint16_t*>(base)[i] = floatToHalf(float(v)); break;
-    case DType::BF16: static_cast<uint16_t*>(base)[i] = floatToBf16(float(v)); break;
-    case DType::I32: static_cast<int32_t*>(base)[i] = int32_t(v); break;
-    case DType::I64: static_cast<int64_t*>(base)[i] = int64_t(v); break;
-    case DType::U8: static_cast<uint8_t*>(base)[i] = uint8_t(v); break;
-    case DType::F64: static_cast<double*>(base)[i] = v; break;
-    case DType::Bool: static_cast<uint8_t*>(base)[i] = v != 0; break;
+    case DType::F32:
+        static_cast<float*>(base)[i] = float(v);
+        break;
+    case DType::F16:
+        static_cast<uint16_t*>(base)[i] = floatToHalf(float(v));
+        break;
+    case DType::BF16:
+        static_cast<uint16_t*>(base)[i] = floatToBf16(float(v));
+        break;
+    case DType::I32:
+        static_cast<int32_t*>(base)[i] = int32_t(v);
+        break;
+    case DType::I64:
+        static_cast<int64_t*>(base)[i] = int64_t(v);
+        break;
+    case DType::U8:
+        static_cast<uint8_t*>(base)[i] = uint8_t(v);
+        break;
+    case DType::F64:
+        static_cast<double*>(base)[i] = v;
+        break;
+    case DType::Bool:
+        static_cast<uint8_t*>(base)[i] = v != 0;
+        break;
     }
 }
 
@@ -86,8 +109,7 @@ void storeFromDouble(void* base, DType t, int64_t i, double v)
 Tensor Tensor::empty(DType dtype, Shape shape)
 {
     for (int64_t d : shape)
-        if (d < 0)
-            throw Error("tensor", "negative dimension in shape " + shapeString(shape));
+        if (d < 0) throw Error("tensor", "negative dimension in shape " + shapeString(shape));
     Tensor t;
     t.dtype_ = dtype;
     t.strides_ = contiguousStrides(shape);
@@ -115,8 +137,8 @@ Tensor Tensor::fromF32(Shape shape, const float* data)
 Tensor Tensor::fromF32(Shape shape, const std::vector<float>& data)
 {
     if (int64_t(data.size()) != shapeNumel(shape))
-        throw Error("tensor", "shape " + shapeString(shape) + " does not match " + std::to_string(data.size()) +
-                                  " values");
+        throw Error("tensor", "shape " + shapeString(shape) + " does not match " +
+                                  std::to_string(data.size()) + " values");
     return fromF32(std::move(shape), data.data());
 }
 
@@ -148,8 +170,7 @@ bool Tensor::isContiguous() const
 {
     int64_t acc = 1;
     for (size_t i = shape_.size(); i-- > 0;) {
-        if (shape_[i] != 1 && strides_[i] != acc)
-            return false;
+        if (shape_[i] != 1 && strides_[i] != acc) return false;
         acc *= shape_[i];
     }
     return true;
@@ -158,10 +179,10 @@ bool Tensor::isContiguous() const
 int64_t Tensor::normDim(int64_t d) const
 {
     const int64_t n = dim();
-    if (d < 0)
-        d += n;
+    if (d < 0) d += n;
     if (d < 0 || d >= n)
-        throw Error("tensor", "dimension " + std::to_string(d) + " out of range for shape " + shapeString(shape_));
+        throw Error("tensor",
+                    "dimension " + std::to_string(d) + " out of range for shape " + shapeString(shape_));
     return d;
 }
 
@@ -173,8 +194,7 @@ Tensor Tensor::permute(const std::vector<int64_t>& dims) const
     std::vector<bool> seen(dims.size());
     for (size_t i = 0; i < dims.size(); ++i) {
         const int64_t d = normDim(dims[i]);
-        if (seen[d])
-            throw Error("tensor", "permute repeats dimension " + std::to_string(d));
+        if (seen[d]) throw Error("tensor", "permute repeats dimension " + std::to_string(d));
         seen[d] = true;
         t.shape_[i] = shape_[d];
         t.strides_[i] = strides_[d];
@@ -194,14 +214,12 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end, int64_t step) const
 {
     d = normDim(d);
     const int64_t n = shape_[d];
-    if (start < 0)
-        start += n;
-    if (end < 0)
-        end += n;
+    if (start < 0) start += n;
+    if (end < 0) end += n;
     end = std::min(end, n);
     if (step <= 0 || start < 0 || start > end)
-        throw Error("tensor", "invalid slice [" + std::to_string(start) + ":" + std::to_string(end) + "] of dimension " +
-                                  std::to_string(d) + " in " + shapeString(shape_));
+        throw Error("tensor", "invalid slice [" + std::to_string(start) + ":" + std::to_string(end) +
+                                  "] of dimension " + std::to_string(d) + " in " + shapeString(shape_));
     Tensor t = *this;
     t.data_ = static_cast<char*>(data_) + start * strides_[d] * int64_t(dtypeSize(dtype_));
     t.shape_[d] = (end - start + step - 1) / step;
@@ -223,19 +241,18 @@ Tensor Tensor::reshape(Shape shape) const
     int64_t infer = -1, known = 1;
     for (size_t i = 0; i < shape.size(); ++i) {
         if (shape[i] == -1) {
-            if (infer >= 0)
-                throw Error("tensor", "reshape with two -1 dimensions");
+            if (infer >= 0) throw Error("tensor", "reshape with two -1 dimensions");
             infer = int64_t(i);
         } else {
             known *= shape[i];
         }
     }
-    if (infer >= 0 && known > 0)
-        shape[infer] = numel() / known;
+    if (infer >= 0 && known > 0) shape[infer] = numel() / known;
     if (shapeNumel(shape) != numel())
         throw Error("tensor", "cannot reshape " + shapeString(shape_) + " into " + shapeString(shape));
     if (!isContiguous())
-        throw Error("tensor", "reshape of a non-contiguous view " + shapeString(shape_) + "; call contiguous() first");
+        throw Error("tensor",
+                    "reshape of a non-contiguous view " + shapeString(shape_) + "; call contiguous() first");
     Tensor t = *this;
     t.strides_ = contiguousStrides(shape);
     t.shape_ = std::move(shape);
@@ -244,10 +261,8 @@ Tensor Tensor::reshape(Shape shape) const
 
 Tensor Tensor::unsqueeze(int64_t d) const
 {
-    if (d < 0)
-        d += dim() + 1;
-    if (d < 0 || d > dim())
-        throw Error("tensor", "unsqueeze dimension out of range");
+    if (d < 0) d += dim() + 1;
+    if (d < 0 || d > dim()) throw Error("tensor", "unsqueeze dimension out of range");
     Tensor t = *this;
     const int64_t st = d < dim() ? strides_[d] * shape_[d] : 1;
     t.shape_.insert(t.shape_.begin() + d, 1);
@@ -260,8 +275,7 @@ void copyInto(const Tensor& dst, const Tensor& src)
     if (dst.shape() != src.shape())
         throw Error("tensor", "copy from " + shapeString(src.shape()) + " into " + shapeString(dst.shape()));
     const int64_t n = src.numel();
-    if (n == 0)
-        return;
+    if (n == 0) return;
     if (dst.dtype() == src.dtype() && dst.isContiguous() && src.isContiguous()) {
         std::memcpy(dst.data(), src.data(), dst.nbytes());
         return;
@@ -274,8 +288,7 @@ void copyInto(const Tensor& dst, const Tensor& src)
         for (int64_t d = nd - 1; d >= 0; --d) {
             so += src.strides()[d];
             doff += dst.strides()[d];
-            if (++idx[d] < src.shape()[d])
-                break;
+            if (++idx[d] < src.shape()[d]) break;
             so -= src.strides()[d] * src.shape()[d];
             doff -= dst.strides()[d] * dst.shape()[d];
             idx[d] = 0;
@@ -290,8 +303,7 @@ Tensor Tensor::contiguous() const
 
 Tensor Tensor::clone() const
 {
-    if (!defined())
-        throw Error("tensor", "copying an undefined tensor");
+    if (!defined()) throw Error("tensor", "copying an undefined tensor");
     Tensor t = empty(dtype_, shape_);
     copyInto(t, *this);
     return t;
@@ -299,8 +311,7 @@ Tensor Tensor::clone() const
 
 Tensor Tensor::to(DType dtype) const
 {
-    if (!defined())
-        throw Error("tensor", "converting an undefined tensor");
+    if (!defined()) throw Error("tensor", "converting an undefined tensor");
     Tensor t = empty(dtype, shape_);
     copyInto(t, *this);
     return t;
@@ -308,8 +319,7 @@ Tensor Tensor::to(DType dtype) const
 
 std::vector<float> Tensor::toF32Vector() const
 {
-    if (!defined())
-        throw Error("tensor", "reading an undefined tensor");
+    if (!defined()) throw Error("tensor", "reading an undefined tensor");
     Tensor t = (dtype_ == DType::F32 && isContiguous()) ? *this : to(DType::F32);
     const float* p = t.ptr<float>();
     return std::vector<float>(p, p + t.numel());
@@ -317,14 +327,11 @@ std::vector<float> Tensor::toF32Vector() const
 
 float Tensor::itemF32(const Shape& index) const
 {
-    if (!defined())
-        throw Error("tensor", "reading an undefined tensor");
-    if (int64_t(index.size()) != dim())
-        throw Error("tensor", "index rank mismatch");
+    if (!defined()) throw Error("tensor", "reading an undefined tensor");
+    if (int64_t(index.size()) != dim()) throw Error("tensor", "index rank mismatch");
     int64_t off = 0;
     for (size_t i = 0; i < index.size(); ++i) {
-        if (index[i] < 0 || index[i] >= shape_[i])
-            throw Error("tensor", "index out of range");
+        if (index[i] < 0 || index[i] >= shape_[i]) throw Error("tensor", "index out of range");
         off += index[i] * strides_[i];
     }
     return float(loadAsDouble(data_, dtype_, off));

@@ -27,12 +27,13 @@ class Tensor
 public:
     Tensor() = default;
 
-    static Tensor empty(DType dtype, Shape shape);                 // uninitialised, 64-byte aligned
+    static Tensor empty(DType dtype, Shape shape); // uninitialised, 64-byte aligned
     static Tensor zeros(DType dtype, Shape shape);
-    static Tensor fromF32(Shape shape, const float* data);         // copies
+    static Tensor fromF32(Shape shape, const float* data); // copies
     static Tensor fromF32(Shape shape, const std::vector<float>& data);
     static Tensor wrap(void* data, DType dtype, Shape shape, std::shared_ptr<const void> owner = {});
-    static Tensor strided(void* data, DType dtype, Shape shape, Shape strides, std::shared_ptr<const void> owner = {});
+    static Tensor strided(void* data, DType dtype, Shape shape, Shape strides,
+                          std::shared_ptr<const void> owner = {});
 
     bool defined() const { return data_ != nullptr || numel() == 0; }
     DType dtype() const { return dtype_; }
@@ -54,15 +55,15 @@ public:
     Tensor transpose(int64_t a, int64_t b) const;
     Tensor slice(int64_t dim, int64_t start, int64_t end, int64_t step = 1) const;
     Tensor select(int64_t dim, int64_t index) const; // drops the dimension
-    Tensor reshape(Shape shape) const;                // view; throws unless contiguous (use contiguous())
+    Tensor reshape(Shape shape) const;               // view; throws unless contiguous (use contiguous())
     Tensor unsqueeze(int64_t dim) const;
 
-    Tensor contiguous() const;                        // self if already contiguous, else a packed copy
-    Tensor clone() const;                             // always a packed copy
-    Tensor to(DType dtype) const;                     // packed copy converted (float types <-> f32, ints)
-    std::vector<float> toF32Vector() const;           // row-major values as f32
+    Tensor contiguous() const;              // self if already contiguous, else a packed copy
+    Tensor clone() const;                   // always a packed copy
+    Tensor to(DType dtype) const;           // packed copy converted (float types <-> f32, ints)
+    std::vector<float> toF32Vector() const; // row-major values as f32
 
-    float itemF32(const Shape& index) const;          // one element as f32 (tests, debugging)
+    float itemF32(const Shape& index) const; // one element as f32 (tests, debugging)
 
 private:
     int64_t normDim(int64_t d) const;

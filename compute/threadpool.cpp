@@ -3,9 +3,8 @@
 
 #include "compute/cpu_options.h"
 
-#include <omp.h>
-
 #include <algorithm>
+#include <omp.h>
 #include <thread>
 
 namespace loupe::compute {
@@ -21,23 +20,20 @@ int hardwareThreads()
 
 int threadCount()
 {
-    if (g_threads == 0)
-        setThreadCount(0);
+    if (g_threads == 0) setThreadCount(0);
     return g_threads;
 }
 
 void setThreadCount(int n)
 {
-    if (n <= 0)
-        n = cpuOptions().threads > 0 ? cpuOptions().threads : hardwareThreads();
+    if (n <= 0) n = cpuOptions().threads > 0 ? cpuOptions().threads : hardwareThreads();
     g_threads = n;
     omp_set_num_threads(n); // oneDNN reads the same setting
 }
 
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn)
 {
-    if (n <= 0)
-        return;
+    if (n <= 0) return;
     grain = std::max<int64_t>(grain, 1);
     const int threads = int(std::min<int64_t>(threadCount(), (n + grain - 1) / grain));
     if (threads <= 1) {
@@ -51,8 +47,7 @@ void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int
         const int64_t chunk = (n + nt - 1) / nt;
         const int64_t b = std::min<int64_t>(n, t * chunk);
         const int64_t e = std::min<int64_t>(n, b + chunk);
-        if (b < e)
-            fn(b, e);
+        if (b < e) fn(b, e);
     }
 }
 

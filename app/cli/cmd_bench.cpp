@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // loupe bench vit [--runs N] [--batch8-runs N] [--threads N]: the engine benchmark, as JSON.
 #include "app/cli/command.h"
-
 #include "compute/models/vit_benchmark.h"
 
 #include <QCommandLineParser>
@@ -14,12 +13,15 @@ namespace {
 int bench(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Benchmark ViT-B/16 (224, random weights) on the CPU engine."));
+    p.setApplicationDescription(
+        QStringLiteral("Benchmark ViT-B/16 (224, random weights) on the CPU engine."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("runs"), QStringLiteral("Timed batch-1 runs."), QStringLiteral("N"), QStringLiteral("20")});
-    p.addOption({QStringLiteral("batch8-runs"), QStringLiteral("Timed batch-8 runs."), QStringLiteral("N"), QStringLiteral("4")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."), QStringLiteral("N"),
-                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("runs"), QStringLiteral("Timed batch-1 runs."), QStringLiteral("N"),
+                 QStringLiteral("20")});
+    p.addOption({QStringLiteral("batch8-runs"), QStringLiteral("Timed batch-8 runs."), QStringLiteral("N"),
+                 QStringLiteral("4")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
+                 QStringLiteral("N"), QStringLiteral("0")});
     p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Only 'vit' for now."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe bench")} + args)) {

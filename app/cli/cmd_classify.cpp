@@ -2,16 +2,13 @@
 // loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]
 #include "app/cli/command.h"
 #include "app/cli/vit_session.h"
-
 #include "compute/error.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 namespace loupe::cli {
@@ -23,12 +20,15 @@ int classify(const QStringList& args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Classify images with a ViT / DeiT checkpoint folder."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
+    p.addOption(
+        {QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("topk"), QStringLiteral("Classes to print (default 5)."), QStringLiteral("K"),
                  QStringLiteral("5")});
     p.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per image, one per line.")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."), QStringLiteral("N")});
-    p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to classify."), QStringLiteral("IMAGE..."));
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
+                 QStringLiteral("N")});
+    p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to classify."),
+                            QStringLiteral("IMAGE..."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe classify")} + args)) {
         err << "loupe classify: " << p.errorText() << "\n";
@@ -45,14 +45,14 @@ int classify(const QStringList& args)
         err << "usage: loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]\n";
         return ExitUsage;
     }
-    if (!applyThreads(p.value(QStringLiteral("threads"))))
-        return ExitUsage;
+    if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));
     try {
         const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
         if (s.model.arch() == compute::VitModel::Arch::ViTModel)
-            throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
-                                 "a bare ViTModel has no classification head; use `loupe inspect` for its hidden states");
+            throw compute::Error(
+                p.value(QStringLiteral("model")).toStdString(),
+                "a bare ViTModel has no classification head; use `loupe inspect` for its hidden states");
         int failures = 0;
         for (const QString& image : images) {
             compute::Tensor px;

@@ -4,7 +4,6 @@
 // output_hidden_states=True and output_attentions=True (batch dimension included, f32).
 #include "app/cli/command.h"
 #include "app/cli/vit_session.h"
-
 #include "compute/error.h"
 #include "compute/graph/graph.h"
 #include "compute/io/safetensors_writer.h"
@@ -19,16 +18,20 @@ namespace {
 int inspect(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Run a ViT/DeiT model on one image and save pixel_values, logits, hidden_states.{i} and attentions.{i}."));
+    p.setApplicationDescription(QStringLiteral("Run a ViT/DeiT model on one image and save pixel_values, "
+                                               "logits, hidden_states.{i} and attentions.{i}."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
-    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output .safetensors file."),
+    p.addOption(
+        {QStringLiteral("model"), QStringLiteral("Hugging Face checkpoint folder."), QStringLiteral("DIR")});
+    p.addOption({{QStringLiteral("o"), QStringLiteral("output")},
+                 QStringLiteral("Output .safetensors file."),
                  QStringLiteral("OUT")});
-    p.addOption({QStringLiteral("tensors"),
-                 QStringLiteral("Only tensors whose names match these globs (comma separated), e.g. 'attentions.*'."),
-                 QStringLiteral("PATTERN")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."), QStringLiteral("N")});
+    p.addOption(
+        {QStringLiteral("tensors"),
+         QStringLiteral("Only tensors whose names match these globs (comma separated), e.g. 'attentions.*'."),
+         QStringLiteral("PATTERN")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
+                 QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe inspect")} + args)) {
@@ -39,19 +42,17 @@ int inspect(const QStringList& args)
         out << p.helpText();
         return ExitOk;
     }
-    if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) || p.positionalArguments().size() != 1) {
+    if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) ||
+        p.positionalArguments().size() != 1) {
         err << "usage: loupe inspect --model DIR IMAGE -o OUT.safetensors [--tensors PATTERN]\n";
         return ExitUsage;
     }
-    if (!applyThreads(p.value(QStringLiteral("threads"))))
-        return ExitUsage;
+    if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
     QStringList patterns = p.value(QStringLiteral("tensors")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (patterns.isEmpty())
-        patterns << QStringLiteral("*");
+    if (patterns.isEmpty()) patterns << QStringLiteral("*");
     auto wanted = [&](const std::string& name) {
         for (const QString& pat : patterns)
-            if (compute::globMatch(pat.trimmed().toStdString(), name))
-                return true;
+            if (compute::globMatch(pat.trimmed().toStdString(), name)) return true;
         return false;
     };
     try {
@@ -81,7 +82,8 @@ int inspect(const QStringList& args)
         for (size_t i = 0; i < r.attentions.size(); ++i)
             add("attentions." + std::to_string(i), r.attentions[i]);
         if (w.size() == 0) {
-            err << "loupe inspect: no tensor matches --tensors " << p.value(QStringLiteral("tensors")) << "\n";
+            err << "loupe inspect: no tensor matches --tensors " << p.value(QStringLiteral("tensors"))
+                << "\n";
             return ExitUsage;
         }
         w.write(p.value(QStringLiteral("output")).toStdString());
@@ -93,9 +95,9 @@ int inspect(const QStringList& args)
     }
 }
 
-const CommandRegistrar registrar{{QStringLiteral("inspect"),
-                                  QStringLiteral("Save a ViT/DeiT model's hidden states and attentions for an image"),
-                                  inspect}};
+const CommandRegistrar registrar{
+    {QStringLiteral("inspect"),
+     QStringLiteral("Save a ViT/DeiT model's hidden states and attentions for an image"), inspect}};
 
 } // namespace
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 // loupe model info DIR: architecture, parameter count, dtypes and whether the engine can run it.
 #include "app/cli/command.h"
-
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/vit.h"
 
 #include <QTextStream>
-
 #include <map>
 
 namespace loupe::cli {
@@ -29,8 +27,8 @@ int modelInfo(const QString& folder)
         const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
         const nlohmann::json& cfg = ckpt.config();
         std::string arch = "(none)";
-        if (cfg.contains("architectures") && cfg["architectures"].is_array() && !cfg["architectures"].empty() &&
-            cfg["architectures"][0].is_string())
+        if (cfg.contains("architectures") && cfg["architectures"].is_array() &&
+            !cfg["architectures"].empty() && cfg["architectures"][0].is_string())
             arch = cfg["architectures"][0].get<std::string>();
         const std::string type = cfg.contains("model_type") && cfg["model_type"].is_string()
                                      ? cfg["model_type"].get<std::string>()
@@ -45,9 +43,10 @@ int modelInfo(const QString& folder)
         out << "folder:        " << folder << "\n";
         out << "architecture:  " << QString::fromStdString(arch) << "\n";
         out << "model_type:    " << QString::fromStdString(type) << "\n";
-        out << "format:        " << QString::fromStdString(std::string(compute::formatName(ckpt.format()))) << " ("
-            << ckpt.files().size() << " file" << (ckpt.files().size() == 1 ? "" : "s") << ")\n";
-        out << "parameters:    " << withSeparators(ckpt.parameterCount()) << " in " << ckpt.names().size() << " tensors\n";
+        out << "format:        " << QString::fromStdString(std::string(compute::formatName(ckpt.format())))
+            << " (" << ckpt.files().size() << " file" << (ckpt.files().size() == 1 ? "" : "s") << ")\n";
+        out << "parameters:    " << withSeparators(ckpt.parameterCount()) << " in " << ckpt.names().size()
+            << " tensors\n";
         out << "dtypes:        ";
         bool first = true;
         for (const auto& [dt, e] : byDtype) {
@@ -61,8 +60,9 @@ int modelInfo(const QString& folder)
             const auto& c = m.config();
             out << "engine:        supported as " << compute::VitModel::archName(m.arch()) << "\n";
             out << "shape:         hidden " << c.hiddenSize << ", layers " << c.numHiddenLayers << ", heads "
-                << c.numAttentionHeads << ", mlp " << c.intermediateSize << ", " << QString::fromStdString(c.hiddenAct)
-                << ", image " << c.imageSize << ", patch " << c.patchSize << ", labels " << c.numLabels() << "\n";
+                << c.numAttentionHeads << ", mlp " << c.intermediateSize << ", "
+                << QString::fromStdString(c.hiddenAct) << ", image " << c.imageSize << ", patch "
+                << c.patchSize << ", labels " << c.numLabels() << "\n";
         } catch (const compute::Error& e) {
             out << "engine:        not runnable: " << e.what() << "\n";
         }
@@ -75,8 +75,7 @@ int modelInfo(const QString& folder)
 
 int model(const QStringList& args)
 {
-    if (args.size() == 2 && args[0] == QLatin1String("info"))
-        return modelInfo(args[1]);
+    if (args.size() == 2 && args[0] == QLatin1String("info")) return modelInfo(args[1]);
     QTextStream(args.contains(QStringLiteral("--help")) ? stdout : stderr) << "usage: loupe model info DIR\n";
     return args.contains(QStringLiteral("--help")) ? ExitOk : ExitUsage;
 }

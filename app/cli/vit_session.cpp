@@ -20,7 +20,8 @@ VitSession VitSession::open(const QString& folder)
     compute::VitModel model = compute::VitModel::fromCheckpoint(ckpt);
     const std::filesystem::path pp = dir / "preprocessor_config.json";
     if (!std::filesystem::exists(pp))
-        throw compute::Error(pp.string(), "missing: the image processor settings are needed to prepare images");
+        throw compute::Error(pp.string(),
+                             "missing: the image processor settings are needed to prepare images");
     return VitSession{std::move(ckpt), std::move(model), compute::ImageProcessorConfig::fromFile(pp)};
 }
 
@@ -32,10 +33,12 @@ compute::Tensor VitSession::pixelValues(const QString& imagePath) const
     reader.setAutoTransform(true); // EXIF orientation, as a viewer shows the image
     QImage image = reader.read();
     if (image.isNull())
-        throw compute::Error(imagePath.toStdString(), "cannot read image: " + reader.errorString().toStdString());
+        throw compute::Error(imagePath.toStdString(),
+                             "cannot read image: " + reader.errorString().toStdString());
     // Grey and RGBA are converted as Pillow's convert("RGB") does: grey replicated, alpha dropped.
     image = image.convertToFormat(QImage::Format_RGB888);
-    const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()), image.constBits()};
+    const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()),
+                                image.constBits()};
     compute::PreprocessedImage pre = compute::preprocess(view, processor);
     return compute::Tensor::fromF32(pre.shape(), pre.pixels);
 }
@@ -49,8 +52,7 @@ std::string VitSession::label(int64_t index) const
 
 bool applyThreads(const QString& value)
 {
-    if (value.isEmpty())
-        return true;
+    if (value.isEmpty()) return true;
     bool ok = false;
     const int n = value.toInt(&ok);
     if (!ok || n < 1 || n > 1024) {

@@ -6,7 +6,6 @@
 #include "compute/preprocess/processor_config.h"
 
 #include <QString>
-
 #include <optional>
 
 namespace loupe::cli {

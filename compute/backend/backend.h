@@ -46,10 +46,10 @@ public:
 // Per-run bindings and results of a graph computation.
 struct GraphRun
 {
-    std::map<std::string, Tensor> inputs;  // by Input node name
+    std::map<std::string, Tensor> inputs; // by Input node name
     // Called as each kept node is computed, with a view valid only during the call.
     std::function<void(const std::string& name, const Tensor& value)> observe;
-    std::map<std::string, Tensor> kept;    // filled: every kept node's value (owned copies), by name
+    std::map<std::string, Tensor> kept; // filled: every kept node's value (owned copies), by name
 };
 
 class Device;
@@ -60,8 +60,14 @@ public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;
     virtual Device& device() const = 0;
-    virtual void writeAsync(Buffer& dst, size_t offset, const void* src, size_t bytes) { dst.write(offset, src, bytes); }
-    virtual void readAsync(const Buffer& src, size_t offset, void* dst, size_t bytes) { src.read(offset, dst, bytes); }
+    virtual void writeAsync(Buffer& dst, size_t offset, const void* src, size_t bytes)
+    {
+        dst.write(offset, src, bytes);
+    }
+    virtual void readAsync(const Buffer& src, size_t offset, void* dst, size_t bytes)
+    {
+        src.read(offset, dst, bytes);
+    }
     virtual void synchronize() {}
     // Runs every node of `g` in order; computed tensors live in `arena` at plan.offset.
     virtual void compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, GraphRun& run) = 0;

@@ -12,42 +12,42 @@ namespace loupe::compute {
 
 Activation activationFromName(const std::string& n)
 {
-    if (n == "gelu")
-        return Activation::GeluErf;
-    if (n == "gelu_new" || n == "gelu_pytorch_tanh" || n == "gelu_fast")
-        return Activation::GeluTanh;
-    if (n == "quick_gelu")
-        return Activation::QuickGelu;
-    if (n == "relu")
-        return Activation::Relu;
-    if (n == "silu" || n == "swish")
-        return Activation::Silu;
-    if (n == "tanh")
-        return Activation::Tanh;
-    if (n == "sigmoid")
-        return Activation::Sigmoid;
+    if (n == "gelu") return Activation::GeluErf;
+    if (n == "gelu_new" || n == "gelu_pytorch_tanh" || n == "gelu_fast") return Activation::GeluTanh;
+    if (n == "quick_gelu") return Activation::QuickGelu;
+    if (n == "relu") return Activation::Relu;
+    if (n == "silu" || n == "swish") return Activation::Silu;
+    if (n == "tanh") return Activation::Tanh;
+    if (n == "sigmoid") return Activation::Sigmoid;
     throw Error("hidden_act", "unsupported activation \"" + n + "\"");
 }
 
 const char* activationName(Activation a)
 {
     switch (a) {
-    case Activation::None: return "none";
-    case Activation::GeluErf: return "gelu";
-    case Activation::GeluTanh: return "gelu_tanh";
-    case Activation::QuickGelu: return "quick_gelu";
-    case Activation::Relu: return "relu";
-    case Activation::Silu: return "silu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Sigmoid: return "sigmoid";
+    case Activation::None:
+        return "none";
+    case Activation::GeluErf:
+        return "gelu";
+    case Activation::GeluTanh:
+        return "gelu_tanh";
+    case Activation::QuickGelu:
+        return "quick_gelu";
+    case Activation::Relu:
+        return "relu";
+    case Activation::Silu:
+        return "silu";
+    case Activation::Tanh:
+        return "tanh";
+    case Activation::Sigmoid:
+        return "sigmoid";
     }
     return "?";
 }
 
 void gemmEpilogue(const GemmProblem& p)
 {
-    if (!p.bias && p.act == Activation::None && !p.residual)
-        return;
+    if (!p.bias && p.act == Activation::None && !p.residual) return;
     const int64_t rows = p.batch[0] * p.batch[1] * p.M;
     parallelFor(rows, 16, [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
@@ -57,8 +57,7 @@ void gemmEpilogue(const GemmProblem& p)
             if (p.bias)
                 for (int64_t n = 0; n < p.N; ++n)
                     c[n] += p.bias[n];
-            if (p.act != Activation::None)
-                applyActivation(p.act, c, c, p.N);
+            if (p.act != Activation::None) applyActivation(p.act, c, c, p.N);
             if (p.residual) {
                 const float* res = p.residual + off;
                 for (int64_t n = 0; n < p.N; ++n)
@@ -72,8 +71,7 @@ const char* gemm(const GemmProblem& p)
 {
     const CpuOptions& o = cpuOptions();
     if (p.packedB) {
-        if (o.useOneDnn && !o.naiveGemm && gemmOneDnn(p))
-            return "onednn";
+        if (o.useOneDnn && !o.naiveGemm && gemmOneDnn(p)) return "onednn";
         std::vector<float> plain(size_t(p.N * p.K));
         p.packedB->unpack(plain.data());
         GemmProblem q = p;
@@ -87,8 +85,7 @@ const char* gemm(const GemmProblem& p)
         gemmNaive(p);
         return "naive";
     }
-    if (o.useOneDnn && gemmOneDnn(p))
-        return "onednn";
+    if (o.useOneDnn && gemmOneDnn(p)) return "onednn";
     gemmBlocked(p);
     return "blocked";
 }

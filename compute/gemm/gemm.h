@@ -45,9 +45,9 @@ struct GemmProblem
     int64_t bRow = 0, bCol = 1, bBatch[2] = {0, 0};
     float* c = nullptr;
     int64_t cRow = 0, cBatch[2] = {0, 0};
-    const float* bias = nullptr;     // [N] or null
+    const float* bias = nullptr; // [N] or null
     Activation act = Activation::None;
-    const float* residual = nullptr; // same layout as C, or null
+    const float* residual = nullptr;       // same layout as C, or null
     const PackedWeight* packedB = nullptr; // instead of b (with bRow/bCol unused), unbatched only
 };
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/gemm/gemm.h"
-
 #include "compute/threadpool.h"
 
 #include <algorithm>
@@ -18,8 +17,8 @@ namespace {
 constexpr int64_t kPanelK = 256;
 constexpr int64_t kPanelN = 512;
 
-void kernelRows(int64_t rows, int64_t kc, int64_t nc, const float* a, int64_t aRow, int64_t aCol, const float* bp,
-                float* c, int64_t cRow)
+void kernelRows(int64_t rows, int64_t kc, int64_t nc, const float* a, int64_t aRow, int64_t aCol,
+                const float* bp, float* c, int64_t cRow)
 {
     int64_t m = 0;
     for (; m + 4 <= rows; m += 4) {

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "compute/gemm/gemm.h"
-
 #include "compute/cpu_options.h"
-
-#include <oneapi/dnnl/dnnl.hpp>
+#include "compute/gemm/gemm.h"
 
 #include <algorithm>
 #include <mutex>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
 
@@ -44,14 +42,31 @@ bool toAlgorithm(Activation a, dnnl::algorithm& alg, float& alpha)
 {
     alpha = 0;
     switch (a) {
-    case Activation::GeluErf: alg = dnnl::algorithm::eltwise_gelu_erf; return true;
-    case Activation::GeluTanh: alg = dnnl::algorithm::eltwise_gelu_tanh; return true;
-    case Activation::QuickGelu: alg = dnnl::algorithm::eltwise_swish; alpha = 1.702f; return true;
-    case Activation::Relu: alg = dnnl::algorithm::eltwise_relu; return true;
-    case Activation::Silu: alg = dnnl::algorithm::eltwise_swish; alpha = 1.f; return true;
-    case Activation::Tanh: alg = dnnl::algorithm::eltwise_tanh; return true;
-    case Activation::Sigmoid: alg = dnnl::algorithm::eltwise_logistic; return true;
-    case Activation::None: return false;
+    case Activation::GeluErf:
+        alg = dnnl::algorithm::eltwise_gelu_erf;
+        return true;
+    case Activation::GeluTanh:
+        alg = dnnl::algorithm::eltwise_gelu_tanh;
+        return true;
+    case Activation::QuickGelu:
+        alg = dnnl::algorithm::eltwise_swish;
+        alpha = 1.702f;
+        return true;
+    case Activation::Relu:
+        alg = dnnl::algorithm::eltwise_relu;
+        return true;
+    case Activation::Silu:
+        alg = dnnl::algorithm::eltwise_swish;
+        alpha = 1.f;
+        return true;
+    case Activation::Tanh:
+        alg = dnnl::algorithm::eltwise_tanh;
+        return true;
+    case Activation::Sigmoid:
+        alg = dnnl::algorithm::eltwise_logistic;
+        return true;
+    case Activation::None:
+        return false;
     }
     return false;
 }
@@ -59,8 +74,8 @@ bool toAlgorithm(Activation a, dnnl::algorithm& alg, float& alpha)
 std::string keyOf(const GemmProblem& p)
 {
     std::string k;
-    for (int64_t v : {p.batch[0], p.batch[1], p.M, p.N, p.K, p.aRow, p.aCol, p.aBatch[0], p.aBatch[1], p.bRow, p.bCol,
-                      p.bBatch[0], p.bBatch[1], p.cRow, p.cBatch[0], p.cBatch[1]})
+    for (int64_t v : {p.batch[0], p.batch[1], p.M, p.N, p.K, p.aRow, p.aCol, p.aBatch[0], p.aBatch[1], p.bRow,
+                      p.bCol, p.bBatch[0], p.bBatch[1], p.cRow, p.cBatch[0], p.cBatch[1]})
         k += std::to_string(v) + ',';
     k += p.bias ? 'b' : '-';
     k += p.residual ? 'r' : '-';
@@ -96,10 +111,8 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
                 }
         };
         for (int i = 0; i < 2; ++i) {
-            if (p.aBatch[i] == 0 && p.batch[i] > 1)
-                sd[size_t(i)] = 1;
-            if (p.bBatch[i] == 0 && p.batch[i] > 1)
-                wd[size_t(i)] = 1;
+            if (p.aBatch[i] == 0 && p.batch[i] > 1) sd[size_t(i)] = 1;
+            if (p.bBatch[i] == 0 && p.batch[i] > 1) wd[size_t(i)] = 1;
         }
         fixUnit(sd, ss);
         fixUnit(wd, ws);
@@ -111,19 +124,20 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
                        : memory::desc(wd, memory::data_type::f32, ws);
     e->dst = memory::desc(dd, memory::data_type::f32, ds);
     if (p.bias)
-        e->bias = memory::desc(bd, memory::data_type::f32, batched ? memory::format_tag::abcd : memory::format_tag::ab);
+        e->bias = memory::desc(bd, memory::data_type::f32,
+                               batched ? memory::format_tag::abcd : memory::format_tag::ab);
     dnnl::post_ops ops;
     dnnl::algorithm alg;
     float alpha;
-    if (toAlgorithm(p.act, alg, alpha))
-        ops.append_eltwise(1.f, alg, alpha, 0.f);
+    if (toAlgorithm(p.act, alg, alpha)) ops.append_eltwise(1.f, alg, alpha, 0.f);
     if (p.residual) {
         e->res = e->dst;
         ops.append_binary(dnnl::algorithm::binary_add, e->res);
     }
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
-    auto desc = p.bias ? dnnl::matmul::desc(e->src, e->wei, e->bias, e->dst) : dnnl::matmul::desc(e->src, e->wei, e->dst);
+    auto desc = p.bias ? dnnl::matmul::desc(e->src, e->wei, e->bias, e->dst)
+                       : dnnl::matmul::desc(e->src, e->wei, e->dst);
     dnnl::matmul::primitive_desc pd(desc, attr, s.engine);
     e->impl = pd.impl_info_str();
     e->wei = pd.weights_desc();
@@ -137,8 +151,7 @@ std::shared_ptr<Entry> lookup(const GemmProblem& p)
     const std::string key = keyOf(p);
     std::lock_guard lock(s.mutex);
     auto it = s.cache.find(key);
-    if (it != s.cache.end())
-        return it->second;
+    if (it != s.cache.end()) return it->second;
     std::shared_ptr<Entry> e;
     try {
         e = build(p, s);
@@ -179,8 +192,7 @@ void execute(Entry& e, const GemmProblem& p, int64_t oa, int64_t ob, int64_t oc)
     args.emplace(DNNL_ARG_SRC, memory(e.src, s.engine, const_cast<float*>(p.a + oa)));
     args.emplace(DNNL_ARG_WEIGHTS, memory(e.wei, s.engine, const_cast<float*>(p.b + ob)));
     args.emplace(DNNL_ARG_DST, memory(e.dst, s.engine, p.c + oc));
-    if (p.bias)
-        args.emplace(DNNL_ARG_BIAS, memory(e.bias, s.engine, const_cast<float*>(p.bias)));
+    if (p.bias) args.emplace(DNNL_ARG_BIAS, memory(e.bias, s.engine, const_cast<float*>(p.bias)));
     if (p.residual) {
         const int index = p.act != Activation::None ? 1 : 0;
         args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1,
@@ -196,10 +208,8 @@ void execute(Entry& e, const GemmProblem& p, int64_t oa, int64_t ob, int64_t oc)
 // batch element, and where even that is the reference kernel Loupe's blocked kernel is used.
 bool gemmOneDnn(const GemmProblem& p)
 {
-    if (p.M == 0 || p.N == 0)
-        return true;
-    if (p.K == 0)
-        return false;
+    if (p.M == 0 || p.N == 0) return true;
+    if (p.K == 0) return false;
     // The stream is shared; oneDNN parallelises inside one call, so calls are serialised.
     static std::mutex runMutex;
     auto e = lookup(p);
@@ -220,14 +230,12 @@ bool gemmOneDnn(const GemmProblem& p)
         state().stream.wait();
         return true;
     }
-    if (p.batch[0] * p.batch[1] == 1)
-        return false;
+    if (p.batch[0] * p.batch[1] == 1) return false;
     GemmProblem one = p;
     one.batch[0] = one.batch[1] = 1;
     one.aBatch[0] = one.aBatch[1] = one.bBatch[0] = one.bBatch[1] = one.cBatch[0] = one.cBatch[1] = 0;
     e = lookup(one);
-    if (isReference(e))
-        return false;
+    if (isReference(e)) return false;
     std::lock_guard lock(runMutex);
     for (int64_t b0 = 0; b0 < p.batch[0]; ++b0)
         for (int64_t b1 = 0; b1 < p.batch[1]; ++b1)
@@ -239,8 +247,7 @@ bool gemmOneDnn(const GemmProblem& p)
 
 std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride)
 {
-    if (!cpuOptions().useOneDnn || cpuOptions().naiveGemm || N <= 0 || K <= 0)
-        return nullptr;
+    if (!cpuOptions().useOneDnn || cpuOptions().naiveGemm || N <= 0 || K <= 0) return nullptr;
     State& s = state();
     // The layout oneDNN picks for weights is the same for every M (checked here for two very
     // different ones), so one packed copy serves every batch size and graph.
@@ -251,8 +258,7 @@ std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, 
             const memory::desc dst({m, N}, memory::data_type::f32, memory::format_tag::ab);
             const memory::desc any({K, N}, memory::data_type::f32, memory::format_tag::any);
             dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, any, dst), s.engine);
-            if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0)
-                return nullptr;
+            if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0) return nullptr;
             if (m == 1)
                 chosen = pd.weights_desc();
             else if (!(pd.weights_desc() == chosen))

@@ -10,21 +10,36 @@ namespace loupe::compute {
 const char* opName(Op op)
 {
     switch (op) {
-    case Op::Input: return "input";
-    case Op::Weight: return "weight";
-    case Op::View: return "view";
-    case Op::Cont: return "cont";
-    case Op::Add: return "add";
-    case Op::Sub: return "sub";
-    case Op::Mul: return "mul";
-    case Op::Linear: return "linear";
-    case Op::MatMul: return "matmul";
-    case Op::LayerNorm: return "layer_norm";
-    case Op::Act: return "act";
-    case Op::Softmax: return "softmax";
-    case Op::PatchEmbed: return "patch_embed";
-    case Op::Concat: return "concat";
-    case Op::Bicubic: return "bicubic";
+    case Op::Input:
+        return "input";
+    case Op::Weight:
+        return "weight";
+    case Op::View:
+        return "view";
+    case Op::Cont:
+        return "cont";
+    case Op::Add:
+        return "add";
+    case Op::Sub:
+        return "sub";
+    case Op::Mul:
+        return "mul";
+    case Op::Linear:
+        return "linear";
+    case Op::MatMul:
+        return "matmul";
+    case Op::LayerNorm:
+        return "layer_norm";
+    case Op::Act:
+        return "act";
+    case Op::Softmax:
+        return "softmax";
+    case Op::PatchEmbed:
+        return "patch_embed";
+    case Op::Concat:
+        return "concat";
+    case Op::Bicubic:
+        return "bicubic";
     }
     return "?";
 }
@@ -61,15 +76,13 @@ namespace {
 
 const Node& Graph::at(NodeId id) const
 {
-    if (id < 0 || size_t(id) >= nodes_.size())
-        bad("node " + std::to_string(id) + " does not exist");
+    if (id < 0 || size_t(id) >= nodes_.size()) bad("node " + std::to_string(id) + " does not exist");
     return nodes_[size_t(id)];
 }
 
 NodeId Graph::push(Node n)
 {
-    if (n.op != Op::View && n.op != Op::Weight)
-        n.strides = contiguousStrides(n.shape);
+    if (n.op != Op::View && n.op != Op::Weight) n.strides = contiguousStrides(n.shape);
     nodes_.push_back(std::move(n));
     return NodeId(nodes_.size() - 1);
 }
@@ -86,8 +99,7 @@ bool Graph::isContiguous(NodeId id) const
     const Node& n = at(id);
     int64_t acc = 1;
     for (size_t i = n.shape.size(); i-- > 0;) {
-        if (n.shape[i] != 1 && n.strides[i] != acc)
-            return false;
+        if (n.shape[i] != 1 && n.strides[i] != acc) return false;
         acc *= n.shape[i];
     }
     return true;
@@ -96,8 +108,7 @@ bool Graph::isContiguous(NodeId id) const
 NodeId Graph::find(const std::string& name) const
 {
     for (size_t i = 0; i < nodes_.size(); ++i)
-        if (nodes_[i].name == name)
-            return NodeId(i);
+        if (nodes_[i].name == name) return NodeId(i);
     return -1;
 }
 
@@ -125,8 +136,7 @@ NodeId Graph::weight(const std::string& name, const Tensor& value)
 
 NodeId Graph::packedWeight(const std::string& name, std::shared_ptr<const PackedWeight> packed)
 {
-    if (!packed)
-        bad("packed weight '" + name + "' is null");
+    if (!packed) bad("packed weight '" + name + "' is null");
     Node n;
     n.op = Op::Weight;
     n.name = name;
@@ -165,8 +175,7 @@ NodeId Graph::asStrided(NodeId x, Shape shape, Shape strides, int64_t offset)
 
 NodeId Graph::cont(NodeId x)
 {
-    if (isContiguous(x))
-        return x;
+    if (isContiguous(x)) return x;
     Node n;
     n.op = Op::Cont;
     n.src[0] = x;
@@ -184,8 +193,7 @@ NodeId Graph::reshape(NodeId x, Shape shape)
         else
             known *= shape[i];
     }
-    if (infer >= 0 && known > 0)
-        shape[size_t(infer)] = total / known;
+    if (infer >= 0 && known > 0) shape[size_t(infer)] = total / known;
     if (shapeNumel(shape) != total)
         bad("cannot reshape " + shapeString(at(x).shape) + " into " + shapeString(shape));
     x = cont(x);
@@ -197,7 +205,8 @@ NodeId Graph::permute(NodeId x, const std::vector<int64_t>& dims)
 {
     const Node& n = at(x);
     if (dims.size() != n.shape.size())
-        bad("permute of " + shapeString(n.shape) + " needs " + std::to_string(n.shape.size()) + " dimensions");
+        bad("permute of " + shapeString(n.shape) + " needs " + std::to_string(n.shape.size()) +
+            " dimensions");
     Shape shape(dims.size()), strides(dims.size());
     std::vector<bool> seen(dims.size());
     for (size_t i = 0; i < dims.size(); ++i) {
@@ -214,8 +223,7 @@ NodeId Graph::permute(NodeId x, const std::vector<int64_t>& dims)
 NodeId Graph::slice(NodeId x, int64_t dim, int64_t start, int64_t end)
 {
     const Node& n = at(x);
-    if (dim < 0)
-        dim += int64_t(n.shape.size());
+    if (dim < 0) dim += int64_t(n.shape.size());
     if (dim < 0 || dim >= int64_t(n.shape.size()) || start < 0 || end > n.shape[size_t(dim)] || start > end)
         bad("invalid slice of " + shapeString(n.shape));
     Shape shape = n.shape;
@@ -232,7 +240,8 @@ NodeId Graph::binary(Op op, NodeId a, NodeId b)
         const int64_t da = i < nd - sa.size() ? 1 : sa[i - (nd - sa.size())];
         const int64_t db = i < nd - sb.size() ? 1 : sb[i - (nd - sb.size())];
         if (da != db && da != 1 && db != 1)
-            bad(std::string(opName(op)) + ": shapes " + shapeString(sa) + " and " + shapeString(sb) + " do not broadcast");
+            bad(std::string(opName(op)) + ": shapes " + shapeString(sa) + " and " + shapeString(sb) +
+                " do not broadcast");
         out[i] = da == 1 ? db : da;
     }
     Node n;
@@ -243,9 +252,18 @@ NodeId Graph::binary(Op op, NodeId a, NodeId b)
     return push(std::move(n));
 }
 
-NodeId Graph::add(NodeId a, NodeId b) { return binary(Op::Add, a, b); }
-NodeId Graph::sub(NodeId a, NodeId b) { return binary(Op::Sub, a, b); }
-NodeId Graph::mul(NodeId a, NodeId b) { return binary(Op::Mul, a, b); }
+NodeId Graph::add(NodeId a, NodeId b)
+{
+    return binary(Op::Add, a, b);
+}
+NodeId Graph::sub(NodeId a, NodeId b)
+{
+    return binary(Op::Sub, a, b);
+}
+NodeId Graph::mul(NodeId a, NodeId b)
+{
+    return binary(Op::Mul, a, b);
+}
 
 NodeId Graph::linear(NodeId x, NodeId w, NodeId bias, Activation act, NodeId residual)
 {
@@ -255,13 +273,13 @@ NodeId Graph::linear(NodeId x, NodeId w, NodeId bias, Activation act, NodeId res
         bad("linear: input " + shapeString(sx) + " does not fit weight " + shapeString(sw));
     if (bias >= 0 && at(bias).shape != Shape{sw[0]})
         bad("linear: bias " + shapeString(at(bias).shape) + " does not fit weight " + shapeString(sw));
-    if (sx.size() != 2 || at(x).strides[1] != 1)
-        x = cont(x);
+    if (sx.size() != 2 || at(x).strides[1] != 1) x = cont(x);
     Shape out = sx;
     out.back() = sw[0];
     if (residual >= 0) {
         if (at(residual).shape != out)
-            bad("linear: residual " + shapeString(at(residual).shape) + " does not match " + shapeString(out));
+            bad("linear: residual " + shapeString(at(residual).shape) + " does not match " +
+                shapeString(out));
         residual = cont(residual);
     }
     Node n;
@@ -343,7 +361,8 @@ NodeId Graph::patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch)
     if (sp.size() != 4 || sw.size() != 4 || sw[1] != sp[1] || sw[2] != patch || sw[3] != patch)
         bad("patch_embed: pixels " + shapeString(sp) + " do not fit weight " + shapeString(sw));
     if (sp[2] < patch || sp[3] < patch)
-        bad("patch_embed: image " + shapeString(sp) + " is smaller than one patch of " + std::to_string(patch));
+        bad("patch_embed: image " + shapeString(sp) + " is smaller than one patch of " +
+            std::to_string(patch));
     if (bias >= 0 && at(bias).shape != Shape{sw[0]})
         bad("patch_embed: bias does not match weight " + shapeString(sw));
     Node n;
@@ -359,13 +378,13 @@ NodeId Graph::patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch)
 NodeId Graph::concat(NodeId a, NodeId b, int64_t dim)
 {
     const Shape &sa = at(a).shape, &sb = at(b).shape;
-    if (dim < 0)
-        dim += int64_t(sa.size());
+    if (dim < 0) dim += int64_t(sa.size());
     bool ok = sa.size() == sb.size() && dim >= 0 && dim < int64_t(sa.size());
     for (size_t i = 0; ok && i < sa.size(); ++i)
         ok = int64_t(i) == dim || sa[i] == sb[i];
     if (!ok)
-        bad("concat: shapes " + shapeString(sa) + " and " + shapeString(sb) + " along dim " + std::to_string(dim));
+        bad("concat: shapes " + shapeString(sa) + " and " + shapeString(sb) + " along dim " +
+            std::to_string(dim));
     Node n;
     n.op = Op::Concat;
     n.src[0] = a;

@@ -13,19 +13,21 @@ namespace loupe::compute {
 // The small op table every backend implements (ggml-backend style). Views cost nothing: they alias
 // their source's memory with new shape/strides/offset.
 enum class Op : uint8_t {
-    Input,        // bound at run time by name
-    Weight,       // a tensor bound when the graph is built (model parameters, constants)
-    View,         // reshape / permute / slice / broadcast-free expand of src0, no compute
-    Cont,         // packed copy of a (possibly strided) src0
-    Add, Sub, Mul, // numpy-broadcast binary ops
-    Linear,       // y = act(x W^T + b) + residual; x [..., K], W [N, K] (PyTorch layout), b [N]
-    MatMul,       // batched a[..., M, K] x b[..., K, N] on strided views (attention)
-    LayerNorm,    // over the last dim, with weight/bias
-    Act,          // elementwise activation
-    Softmax,      // softmax(scale * x) over the last dim
-    PatchEmbed,   // Conv2d with kernel = stride = patch, no padding: [B,C,H,W] -> [B, gh*gw, D] (+ bias)
-    Concat,       // along one dim
-    Bicubic,      // torch interpolate(mode="bicubic", align_corners=False) of [B,C,H,W] with given scales
+    Input,  // bound at run time by name
+    Weight, // a tensor bound when the graph is built (model parameters, constants)
+    View,   // reshape / permute / slice / broadcast-free expand of src0, no compute
+    Cont,   // packed copy of a (possibly strided) src0
+    Add,
+    Sub,
+    Mul,        // numpy-broadcast binary ops
+    Linear,     // y = act(x W^T + b) + residual; x [..., K], W [N, K] (PyTorch layout), b [N]
+    MatMul,     // batched a[..., M, K] x b[..., K, N] on strided views (attention)
+    LayerNorm,  // over the last dim, with weight/bias
+    Act,        // elementwise activation
+    Softmax,    // softmax(scale * x) over the last dim
+    PatchEmbed, // Conv2d with kernel = stride = patch, no padding: [B,C,H,W] -> [B, gh*gw, D] (+ bias)
+    Concat,     // along one dim
+    Bicubic,    // torch interpolate(mode="bicubic", align_corners=False) of [B,C,H,W] with given scales
 };
 const char* opName(Op op);
 
@@ -34,15 +36,15 @@ struct Node
     Op op = Op::Input;
     DType dtype = DType::F32;
     Shape shape;
-    Shape strides;          // compute nodes are packed; views carry their own strides
-    int64_t offset = 0;     // View: element offset from src0's first element
+    Shape strides;                 // compute nodes are packed; views carry their own strides
+    int64_t offset = 0;            // View: element offset from src0's first element
     int src[4] = {-1, -1, -1, -1}; // Linear: x, W, bias, residual
     Activation act = Activation::None;
-    double f0 = 0, f1 = 0;  // LayerNorm eps; Softmax scale; Bicubic scale factors (h, w)
-    int64_t i0 = 0;         // Concat dim; PatchEmbed patch size
-    std::string name;       // inputs are bound by name; observed tensors are found by name
-    bool keep = false;      // kept alive to the end and returned (outputs and observed intermediates)
-    Tensor value;           // Weight: the bound tensor (any strides)
+    double f0 = 0, f1 = 0; // LayerNorm eps; Softmax scale; Bicubic scale factors (h, w)
+    int64_t i0 = 0;        // Concat dim; PatchEmbed patch size
+    std::string name;      // inputs are bound by name; observed tensors are found by name
+    bool keep = false;     // kept alive to the end and returned (outputs and observed intermediates)
+    Tensor value;          // Weight: the bound tensor (any strides)
     std::shared_ptr<const PackedWeight> packed; // Weight: a linear weight held only in packed form
 
     int64_t numel() const { return shapeNumel(shape); }
@@ -61,10 +63,10 @@ public:
     NodeId packedWeight(const std::string& name, std::shared_ptr<const PackedWeight> packed);
 
     // Views
-    NodeId reshape(NodeId x, Shape shape);   // inserts a Cont first when x is not packed
+    NodeId reshape(NodeId x, Shape shape); // inserts a Cont first when x is not packed
     NodeId permute(NodeId x, const std::vector<int64_t>& dims);
     NodeId slice(NodeId x, int64_t dim, int64_t start, int64_t end);
-    NodeId cont(NodeId x);                   // x itself when already packed
+    NodeId cont(NodeId x); // x itself when already packed
     // Any view of x's memory (element strides/offset relative to x's first element; stride 0 broadcasts).
     // The caller guarantees it stays inside x.
     NodeId asStrided(NodeId x, Shape shape, Shape strides, int64_t offset);
@@ -72,7 +74,8 @@ public:
     NodeId add(NodeId a, NodeId b);
     NodeId sub(NodeId a, NodeId b);
     NodeId mul(NodeId a, NodeId b);
-    NodeId linear(NodeId x, NodeId w, NodeId bias = -1, Activation act = Activation::None, NodeId residual = -1);
+    NodeId linear(NodeId x, NodeId w, NodeId bias = -1, Activation act = Activation::None,
+                  NodeId residual = -1);
     NodeId matmul(NodeId a, NodeId b);
     NodeId layerNorm(NodeId x, NodeId w, NodeId b, double eps);
     NodeId activation(NodeId x, Activation act);

@@ -26,7 +26,8 @@ class GraphCache
 {
 public:
     explicit GraphCache(size_t capacity = 8) : capacity_(capacity) {}
-    std::shared_ptr<CompiledGraph> get(const std::string& key, const std::function<Graph()>& build, Device& device);
+    std::shared_ptr<CompiledGraph> get(const std::string& key, const std::function<Graph()>& build,
+                                       Device& device);
     size_t size() const;
     size_t hits() const { return hits_; }
     size_t misses() const { return misses_; }

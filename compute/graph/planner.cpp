@@ -24,13 +24,11 @@ public:
     {
         auto best = free_.end();
         for (auto it = free_.begin(); it != free_.end(); ++it)
-            if (it->second >= bytes && (best == free_.end() || it->second < best->second))
-                best = it;
+            if (it->second >= bytes && (best == free_.end() || it->second < best->second)) best = it;
         if (best != free_.end()) {
             const size_t off = best->first, left = best->second - bytes;
             free_.erase(best);
-            if (left)
-                free_[off + bytes] = left;
+            if (left) free_[off + bytes] = left;
             return off;
         }
         // Grow, absorbing a free block that ends at the top.
@@ -91,8 +89,7 @@ MemoryPlan planMemory(const Graph& g)
     }
     // Kept tensors (and the sources of kept views) live to the end.
     for (int i = 0; i < count; ++i)
-        if (nodes[size_t(i)].keep)
-            lastUse[size_t(g.storageRoot(i))] = INT_MAX;
+        if (nodes[size_t(i)].keep) lastUse[size_t(g.storageRoot(i))] = INT_MAX;
 
     MemoryPlan plan;
     plan.offset.assign(nodes.size(), -1);
@@ -111,8 +108,7 @@ MemoryPlan planMemory(const Graph& g)
             plan.offset[size_t(i)] = int64_t(alloc.allocate(b));
             plan.largestTensorBytes = std::max(plan.largestTensorBytes, b);
             plan.sumOfTensorsBytes += b;
-            if (lastUse[size_t(i)] == INT_MAX)
-                plan.keptBytes += b;
+            if (lastUse[size_t(i)] == INT_MAX) plan.keptBytes += b;
         }
         for (int d : dies[size_t(i)])
             alloc.release(size_t(plan.offset[size_t(d)]), bytes[size_t(d)]);

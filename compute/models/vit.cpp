@@ -18,7 +18,6 @@ struct LinearWeight
 {
     Tensor w;
     std::shared_ptr<const PackedWeight> packed;
-
 };
 
 // Query, key and value projections are stored fused ([3D, D] weight, [3D] bias): one GEMM with
@@ -53,10 +52,13 @@ int64_t specialTokens(VitModel::Arch a)
 std::string prefixOf(VitModel::Arch a)
 {
     switch (a) {
-    case VitModel::Arch::ViTForImageClassification: return "vit.";
+    case VitModel::Arch::ViTForImageClassification:
+        return "vit.";
     case VitModel::Arch::DeiTForImageClassification:
-    case VitModel::Arch::DeiTWithTeacher: return "deit.";
-    case VitModel::Arch::ViTModel: return "";
+    case VitModel::Arch::DeiTWithTeacher:
+        return "deit.";
+    case VitModel::Arch::ViTModel:
+        return "";
     }
     return "";
 }
@@ -83,10 +85,14 @@ struct VitModel::Impl
 const char* VitModel::archName(Arch a)
 {
     switch (a) {
-    case Arch::ViTModel: return "ViTModel";
-    case Arch::ViTForImageClassification: return "ViTForImageClassification";
-    case Arch::DeiTForImageClassification: return "DeiTForImageClassification";
-    case Arch::DeiTWithTeacher: return "DeiTForImageClassificationWithTeacher";
+    case Arch::ViTModel:
+        return "ViTModel";
+    case Arch::ViTForImageClassification:
+        return "ViTForImageClassification";
+    case Arch::DeiTForImageClassification:
+        return "DeiTForImageClassification";
+    case Arch::DeiTWithTeacher:
+        return "DeiTForImageClassificationWithTeacher";
     }
     return "?";
 }
@@ -117,8 +123,8 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
         if (it == weights.end())
             throw Error(source, std::string("missing tensor '") + name + "' required by " + archName(arch));
         if (it->second.shape() != shape)
-            throw Error(source, "tensor '" + name + "' has shape " + shapeString(it->second.shape()) + ", expected " +
-                                    shapeString(shape) + " from config.json");
+            throw Error(source, "tensor '" + name + "' has shape " + shapeString(it->second.shape()) +
+                                    ", expected " + shapeString(shape) + " from config.json");
         d->paramCount += it->second.numel();
         Tensor t = it->second.dtype() == DType::F32 ? it->second : it->second.to(DType::F32);
         d->weightBytes += t.nbytes();
@@ -143,11 +149,12 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
     auto takeHead = [&](const std::string& stem, LinearWeight& w, Tensor& b) {
         auto it = weights.find(stem + ".weight");
         if (it == weights.end() || it->second.dim() != 2)
-            throw Error(source, std::string("missing tensor '") + stem + ".weight' required by " + archName(arch));
+            throw Error(source,
+                        std::string("missing tensor '") + stem + ".weight' required by " + archName(arch));
         const int64_t labels = it->second.size(0);
         if (!cfg.id2label.empty() && labels != cfg.numLabels())
-            throw Error(source, "'" + stem + ".weight' has " + std::to_string(labels) + " classes but id2label has " +
-                                    std::to_string(cfg.numLabels()));
+            throw Error(source, "'" + stem + ".weight' has " + std::to_string(labels) +
+                                    " classes but id2label has " + std::to_string(cfg.numLabels()));
         w = linearW(take(stem + ".weight", {labels, D}));
         b = take(stem + ".bias", {labels});
         d->numLabels = labels;
@@ -155,8 +162,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
 
     const int64_t special = specialTokens(arch);
     d->clsToken = take(pre + "embeddings.cls_token", {1, 1, D});
-    if (special == 2)
-        d->distToken = take(pre + "embeddings.distillation_token", {1, 1, D});
+    if (special == 2) d->distToken = take(pre + "embeddings.distillation_token", {1, 1, D});
     d->posEmbed = take(pre + "embeddings.position_embeddings", {1, cfg.numPatches() + special, D});
     d->patchW = linearW(take(pre + "embeddings.patch_embeddings.projection.weight", {D, C, P, P}));
     d->patchB = take(pre + "embeddings.patch_embeddings.projection.bias", {D});
@@ -195,7 +201,8 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
                                           pre + "pooler.dense.bias"};
     for (const auto& [name, t] : weights) // what is left was not used
         if (!unused.count(name))
-            throw Error(source, "unexpected tensor '" + name + "' for " + archName(arch) + " (is config.json right?)");
+            throw Error(source, "unexpected tensor '" + name + "' for " + archName(arch) +
+                                    " (is config.json right?)");
     VitModel m;
     m.d_ = std::move(d);
     return m;
@@ -244,35 +251,50 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
     if (arch == Arch::ViTModel && ckpt.contains("vit.embeddings.cls_token")) {
         std::map<std::string, Tensor> stripped;
         for (auto& [name, t] : weights)
-            if (name.rfind("vit.", 0) == 0)
-                stripped[name.substr(4)] = t;
+            if (name.rfind("vit.", 0) == 0) stripped[name.substr(4)] = t;
         weights = std::move(stripped);
     }
     return fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
 }
 
-const ViTConfig& VitModel::config() const { return d_->cfg; }
-VitModel::Arch VitModel::arch() const { return d_->arch; }
-int64_t VitModel::parameterCount() const { return d_->paramCount; }
-size_t VitModel::weightBytes() const { return d_->weightBytes; }
-const GraphCache& VitModel::graphCache() const { return d_->cache; }
+const ViTConfig& VitModel::config() const
+{
+    return d_->cfg;
+}
+VitModel::Arch VitModel::arch() const
+{
+    return d_->arch;
+}
+int64_t VitModel::parameterCount() const
+{
+    return d_->paramCount;
+}
+size_t VitModel::weightBytes() const
+{
+    return d_->weightBytes;
+}
+const GraphCache& VitModel::graphCache() const
+{
+    return d_->cache;
+}
 
 // transformers' ViTEmbeddings.interpolate_pos_encoding (4.41): the patch table is resized bicubically
 // with scale factors (g + 0.1) / g0 (the +0.1 avoids an off-by-one from float rounding, DINO #8).
-NodeId VitModel::Impl::positionEmbeddings(Graph& g, NodeId pos, int64_t gh, int64_t gw, int64_t h, int64_t w) const
+NodeId VitModel::Impl::positionEmbeddings(Graph& g, NodeId pos, int64_t gh, int64_t gw, int64_t h,
+                                          int64_t w) const
 {
     const int64_t special = specialTokens(arch);
     const int64_t numPositions = cfg.numPatches();
-    if (gh * gw == numPositions && h == w)
-        return pos;
+    if (gh * gw == numPositions && h == w) return pos;
     const int64_t D = cfg.hiddenSize;
     const double g0 = std::sqrt(double(numPositions));
     const int64_t side = int64_t(g0);
     const double sh = (double(gh) + 0.1) / g0, sw = (double(gw) + 0.1) / g0;
-    const int64_t outH = int64_t(std::floor(double(side) * sh)), outW = int64_t(std::floor(double(side) * sw));
+    const int64_t outH = int64_t(std::floor(double(side) * sh)),
+                  outW = int64_t(std::floor(double(side) * sw));
     if (outH != gh || outW != gw)
-        throw Error("vit", "interpolate_pos_encoding cannot reach a " + std::to_string(gh) + "x" + std::to_string(gw) +
-                               " patch grid");
+        throw Error("vit", "interpolate_pos_encoding cannot reach a " + std::to_string(gh) + "x" +
+                               std::to_string(gw) + " patch grid");
     NodeId patches = g.slice(pos, 1, special, special + numPositions);
     patches = g.permute(g.reshape(patches, {1, side, side, D}), {0, 3, 1, 2});
     NodeId resized = g.bicubic(g.cont(patches), outH, outW, sh, sw);
@@ -283,29 +305,31 @@ NodeId VitModel::Impl::positionEmbeddings(Graph& g, NodeId pos, int64_t gh, int6
 Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
 {
     if (px.size() != 4 || px[1] != cfg.numChannels)
-        throw Error("vit", "pixel_values must be [batch, " + std::to_string(cfg.numChannels) + ", height, width], got " +
-                               shapeString(px));
+        throw Error("vit", "pixel_values must be [batch, " + std::to_string(cfg.numChannels) +
+                               ", height, width], got " + shapeString(px));
     const int64_t B = px[0], H = px[2], W = px[3], P = cfg.patchSize;
     if (!o.interpolatePosEncoding && (H != cfg.imageSize || W != cfg.imageSize))
         throw Error("vit", "input image size (" + std::to_string(H) + "*" + std::to_string(W) +
                                ") doesn't match model (" + std::to_string(cfg.imageSize) + "*" +
                                std::to_string(cfg.imageSize) + "); enable interpolatePosEncoding");
-    if (H < P || W < P)
-        throw Error("vit", "input " + shapeString(px) + " is smaller than one patch");
+    if (H < P || W < P) throw Error("vit", "input " + shapeString(px) + " is smaller than one patch");
     const int64_t gh = H / P, gw = W / P, D = cfg.hiddenSize, heads = cfg.numAttentionHeads, hd = D / heads;
     const int64_t special = specialTokens(arch), N = gh * gw + special;
 
     Graph g;
-    auto w = [&](const std::string& name, const Tensor& t) { return t.defined() && t.numel() ? g.weight(name, t) : -1; };
+    auto w = [&](const std::string& name, const Tensor& t) {
+        return t.defined() && t.numel() ? g.weight(name, t) : -1;
+    };
     auto lw = [&](const std::string& name, const LinearWeight& l) {
         return l.packed ? g.packedWeight(name, l.packed) : w(name, l.w);
     };
     NodeId x = g.input("pixel_values", px);
     NodeId patches = g.patchEmbed(x, lw("patch.w", patchW), w("patch.b", patchB), P);
     NodeId cls = g.asStrided(w("cls", clsToken), {B, 1, D}, {0, D, 1}, 0); // broadcast over the batch
-    NodeId tokens = special == 2
-                        ? g.concat(g.concat(cls, g.asStrided(w("dist", distToken), {B, 1, D}, {0, D, 1}, 0), 1), patches, 1)
-                        : g.concat(cls, patches, 1);
+    NodeId tokens =
+        special == 2 ? g.concat(g.concat(cls, g.asStrided(w("dist", distToken), {B, 1, D}, {0, D, 1}, 0), 1),
+                                patches, 1)
+                     : g.concat(cls, patches, 1);
     NodeId pos = positionEmbeddings(g, w("pos", posEmbed), gh, gw, H, W);
     NodeId h = g.name(g.add(tokens, pos), "embed.out");
 
@@ -313,7 +337,8 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
     for (size_t i = 0; i < layers.size(); ++i) {
         const Layer& L = layers[i];
         const std::string p = "blk." + std::to_string(i) + ".";
-        NodeId a = g.name(g.layerNorm(h, w(p + "ln1.w", L.ln1w), w(p + "ln1.b", L.ln1b), cfg.layerNormEps), p + "ln1");
+        NodeId a = g.name(g.layerNorm(h, w(p + "ln1.w", L.ln1w), w(p + "ln1.b", L.ln1b), cfg.layerNormEps),
+                          p + "ln1");
         NodeId qkv = g.name(g.linear(a, lw(p + "qkv.w", L.qkvw), w(p + "qkv.b", L.qkvb)), p + "qkv");
         // [B, N, 3D] seen as Q, V [B, heads, N, hd] and K^T [B, heads, hd, N] without copying.
         const int64_t D3 = 3 * D;
@@ -322,12 +347,15 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         NodeId vh = g.asStrided(qkv, {B, heads, N, hd}, {N * D3, hd, D3, 1}, 2 * D);
         NodeId scores = g.name(g.matmul(qh, kt), p + "attn_scores");
         NodeId probs = g.name(g.softmax(scores, scale), p + "attn_probs");
-        NodeId ctx = g.matmul(probs, vh);                                          // [B, heads, N, hd]
+        NodeId ctx = g.matmul(probs, vh); // [B, heads, N, hd]
         ctx = g.name(g.reshape(g.permute(ctx, {0, 2, 1, 3}), {B, N, D}), p + "attn_ctx");
-        h = g.name(g.linear(ctx, lw(p + "o.w", L.ow), w(p + "o.b", L.ob), Activation::None, h), p + "attn_res");
-        NodeId b = g.name(g.layerNorm(h, w(p + "ln2.w", L.ln2w), w(p + "ln2.b", L.ln2b), cfg.layerNormEps), p + "ln2");
+        h = g.name(g.linear(ctx, lw(p + "o.w", L.ow), w(p + "o.b", L.ob), Activation::None, h),
+                   p + "attn_res");
+        NodeId b = g.name(g.layerNorm(h, w(p + "ln2.w", L.ln2w), w(p + "ln2.b", L.ln2b), cfg.layerNormEps),
+                          p + "ln2");
         NodeId m = g.name(g.linear(b, lw(p + "fc1.w", L.fc1w), w(p + "fc1.b", L.fc1b), act), p + "mlp_act");
-        h = g.name(g.linear(m, lw(p + "fc2.w", L.fc2w), w(p + "fc2.b", L.fc2b), Activation::None, h), p + "out");
+        h = g.name(g.linear(m, lw(p + "fc2.w", L.fc2w), w(p + "fc2.b", L.fc2b), Activation::None, h),
+                   p + "out");
     }
     NodeId last = g.name(g.layerNorm(h, w("lnf.w", lnfW), w("lnf.b", lnfB), cfg.layerNormEps), "final_norm");
     g.keep(last);
@@ -335,21 +363,19 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         NodeId logits = g.linear(g.slice(last, 1, 0, 1), lw("head.w", headW), w("head.b", headB));
         if (distHeadW.packed || (distHeadW.w.defined() && distHeadW.w.numel())) {
             // DeiT with teacher: the mean of the class-token and distillation-token heads.
-            NodeId dist = g.linear(g.slice(last, 1, 1, 2), lw("dist_head.w", distHeadW), w("dist_head.b", distHeadB));
+            NodeId dist =
+                g.linear(g.slice(last, 1, 1, 2), lw("dist_head.w", distHeadW), w("dist_head.b", distHeadB));
             const Tensor half = Tensor::fromF32({1}, std::vector<float>{0.5f});
             logits = g.mul(g.add(logits, dist), g.weight("half", half));
         }
         g.keep(g.name(g.reshape(logits, {B, numLabels}), "logits"));
     }
     std::vector<std::string> patterns = o.observe;
-    if (o.hiddenStates)
-        patterns.insert(patterns.end(), {"embed.out", "blk.*.out"});
-    if (o.attentions)
-        patterns.push_back("blk.*.attn_probs");
+    if (o.hiddenStates) patterns.insert(patterns.end(), {"embed.out", "blk.*.out"});
+    if (o.attentions) patterns.push_back("blk.*.attn_probs");
     g.keepMatching([&](const std::string& name) {
         for (const auto& pat : patterns)
-            if (globMatch(pat, name))
-                return true;
+            if (globMatch(pat, name)) return true;
         return false;
     });
     return g;
@@ -370,35 +396,36 @@ std::string cacheKey(const Shape& px, const VitRunOptions& o)
 
 MemoryPlan VitModel::plan(const Shape& px, const VitRunOptions& o) const
 {
-    return d_->cache.get(cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice())->plan;
+    return d_->cache
+        .get(
+            cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice())
+        ->plan;
 }
 
 VitOutput VitModel::forward(const Tensor& pixelValues, const VitRunOptions& o) const
 {
     const Shape& px = pixelValues.shape();
-    auto compiled = d_->cache.get(cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice());
+    auto compiled = d_->cache.get(
+        cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice());
     GraphRun run;
     run.observe = o.onObserved;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
     {
         thread_local std::unique_ptr<Backend> backend;
-        if (!backend)
-            backend = cpuDevice().createBackend();
+        if (!backend) backend = cpuDevice().createBackend();
         std::lock_guard lock(compiled->runMutex);
         backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
     }
     VitOutput out;
     auto take = [&](const std::string& name) {
         auto it = run.kept.find(name);
-        if (it == run.kept.end())
-            throw Error("vit", "internal: node '" + name + "' was not kept");
+        if (it == run.kept.end()) throw Error("vit", "internal: node '" + name + "' was not kept");
         Tensor t = it->second;
         run.kept.erase(it);
         return t;
     };
     out.lastHiddenState = take("final_norm");
-    if (run.kept.count("logits"))
-        out.logits = take("logits");
+    if (run.kept.count("logits")) out.logits = take("logits");
     const int64_t layers = d_->cfg.numHiddenLayers;
     if (o.hiddenStates) {
         out.hiddenStates.push_back(run.kept.at("embed.out"));

@@ -20,9 +20,9 @@ class Checkpoint;
 // to the end of the graph) but never changes the arithmetic.
 struct VitRunOptions
 {
-    bool hiddenStates = false;          // hidden_states.0 .. hidden_states.L, [B, N, D]
-    bool attentions = false;            // attentions.0 .. attentions.L-1, [B, H, N, N]
-    std::vector<std::string> observe;   // extra node names or globs: "blk.3.attn_probs", "blk.*.out"
+    bool hiddenStates = false;           // hidden_states.0 .. hidden_states.L, [B, N, D]
+    bool attentions = false;             // attentions.0 .. attentions.L-1, [B, H, N, N]
+    std::vector<std::string> observe;    // extra node names or globs: "blk.3.attn_probs", "blk.*.out"
     bool interpolatePosEncoding = false; // accept other input sizes (transformers' interpolate_pos_encoding)
     // Called as each observed tensor is computed (a view valid only during the call), e.g. to reduce
     // attention maps on the fly; not part of the graph cache key.
@@ -31,10 +31,10 @@ struct VitRunOptions
 
 struct VitOutput
 {
-    Tensor logits;                      // [B, num_labels]; undefined for a bare ViTModel
-    Tensor lastHiddenState;             // [B, N, D] after the final LayerNorm
-    std::vector<Tensor> hiddenStates;   // when requested
-    std::vector<Tensor> attentions;     // when requested
+    Tensor logits;                    // [B, num_labels]; undefined for a bare ViTModel
+    Tensor lastHiddenState;           // [B, N, D] after the final LayerNorm
+    std::vector<Tensor> hiddenStates; // when requested
+    std::vector<Tensor> attentions;   // when requested
     std::map<std::string, Tensor> observed;
 };
 
@@ -64,7 +64,7 @@ public:
     static const char* archName(Arch a);
     static std::vector<std::string> supportedArchitectures();
     int64_t parameterCount() const;
-    size_t weightBytes() const;        // f32 bytes the engine holds or maps for the weights
+    size_t weightBytes() const; // f32 bytes the engine holds or maps for the weights
     // The memory plan a forward pass of this input shape and these options uses (builds it if needed).
     MemoryPlan plan(const Shape& pixelShape, const VitRunOptions& options = {}) const;
     const GraphCache& graphCache() const;

@@ -6,15 +6,14 @@
 #include "compute/models/vit.h"
 #include "compute/threadpool.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -41,8 +40,7 @@ long procStatusKb(const char* key)
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::atol(line.c_str() + std::strlen(key) + 1);
+        if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key) + 1);
     return -1;
 }
 
@@ -88,21 +86,22 @@ VitModel vitB16(std::mt19937& rng)
     }
     ln("vit.layernorm");
     lin("classifier", 1000, D);
-    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w), "random ViT-B/16");
+    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w),
+                                 "random ViT-B/16");
 }
 
 // GFLOP/s of C[M,N] = A[M,K] x W[N,K]^T (a linear layer's layout), median of several runs.
 double gemmRate(int64_t M, int64_t N, int64_t K, std::string* impl)
 {
     std::mt19937 rng(7);
-    Tensor a = randomTensor(rng, {M, K}, 1), b = randomTensor(rng, {N, K}, 1), c = Tensor::empty(DType::F32, {M, N});
+    Tensor a = randomTensor(rng, {M, K}, 1), b = randomTensor(rng, {N, K}, 1),
+           c = Tensor::empty(DType::F32, {M, N});
     GemmProblem p;
     p.M = M, p.N = N, p.K = K;
     p.a = a.ptr<float>(), p.aRow = K, p.aCol = 1;
     p.b = b.ptr<float>(), p.bRow = 1, p.bCol = K;
     p.c = c.ptr<float>(), p.cRow = N;
-    if (impl)
-        *impl = cpuOptions().useOneDnn ? oneDnnImplementation(p) : gemmKernelName();
+    if (impl) *impl = cpuOptions().useOneDnn ? oneDnnImplementation(p) : gemmKernelName();
     gemm(p);
     const double flop = 2.0 * double(M) * double(N) * double(K);
     const int reps = std::max(3, int(2e10 / flop));
@@ -120,8 +119,7 @@ double gemmRate(int64_t M, int64_t N, int64_t K, std::string* impl)
 std::string vitBenchmarkJson(const VitBenchOptions& options)
 {
     const int runs = std::max(1, options.runs), runs8 = std::max(1, options.batch8Runs);
-    if (options.threads > 0)
-        setThreadCount(options.threads);
+    if (options.threads > 0) setThreadCount(options.threads);
     const long rssBefore = procStatusKb("VmRSS:");
     std::mt19937 rng(1234);
     const auto tBuild = Clock::now();

@@ -7,9 +7,9 @@ namespace loupe::compute {
 
 struct VitBenchOptions
 {
-    int runs = 20;       // timed batch-1 runs (median reported)
-    int batch8Runs = 4;  // timed batch-8 runs
-    int threads = 0;     // 0: keep the current setting (LOUPE_CPU_THREADS or all cores)
+    int runs = 20;      // timed batch-1 runs (median reported)
+    int batch8Runs = 4; // timed batch-8 runs
+    int threads = 0;    // 0: keep the current setting (LOUPE_CPU_THREADS or all cores)
 };
 
 // ViT-B/16 at 224 with random weights of the real shapes on the CPU engine: latency at batch 1,

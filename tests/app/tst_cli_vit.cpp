@@ -11,7 +11,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 
 using namespace loupe::compute;
@@ -29,8 +28,8 @@ Run runLoupe(const QStringList& args)
     QProcess p;
     p.start(QStringLiteral(LOUPE_EXE), args);
     p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 } // namespace
@@ -56,30 +55,36 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString outPath = tmp.filePath(QStringLiteral("out.safetensors"));
-        const Run r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
-                             QStringLiteral("-o"), outPath});
+        const Run r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
+                                dir_ + "/input.png", QStringLiteral("-o"), outPath});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const SafetensorsFile actual = SafetensorsFile::open(outPath.toStdString());
-        const SafetensorsFile expected = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
+        const SafetensorsFile expected =
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
         // Every tensor the engine can produce: pixel_values, logits, hidden_states.*, attentions.*.
         QCOMPARE(int(actual.tensors().size()), 1 + 1 + 4 + 3);
         for (const TensorView& a : actual.tensors()) {
             const TensorView& e = expected.tensor(a.name);
             QCOMPARE(a.dtype, DType::F32);
             QCOMPARE(a.shape, e.shape);
-            const QString group =
-                tensors_.value(QString::fromStdString(a.name)).toObject().value(QLatin1String("group")).toString();
+            const QString group = tensors_.value(QString::fromStdString(a.name))
+                                      .toObject()
+                                      .value(QLatin1String("group"))
+                                      .toString();
             const QJsonObject tol = tolerances_.value(group).toObject();
-            const double atol = tol.value(QLatin1String("atol")).toDouble(), rtol = tol.value(QLatin1String("rtol")).toDouble();
+            const double atol = tol.value(QLatin1String("atol")).toDouble(),
+                         rtol = tol.value(QLatin1String("rtol")).toDouble();
             QVERIFY2(atol > 0, qPrintable(QString::fromStdString(a.name)));
             const std::vector<float> av = toF32(a), ev = toF32(e);
             for (size_t i = 0; i < av.size(); ++i)
-                QVERIFY2(std::fabs(double(av[i]) - double(ev[i])) <= atol + rtol * std::fabs(double(ev[i])),
-                         qPrintable(QString("%1[%2]: %3 vs %4").arg(a.name.c_str()).arg(i).arg(av[i]).arg(ev[i])));
+                QVERIFY2(
+                    std::fabs(double(av[i]) - double(ev[i])) <= atol + rtol * std::fabs(double(ev[i])),
+                    qPrintable(QString("%1[%2]: %3 vs %4").arg(a.name.c_str()).arg(i).arg(av[i]).arg(ev[i])));
         }
         // A subset by pattern.
-        const Run sub = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
-                               QStringLiteral("-o"), outPath, QStringLiteral("--tensors"), QStringLiteral("attentions.*,logits")});
+        const Run sub = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
+                                  dir_ + "/input.png", QStringLiteral("-o"), outPath,
+                                  QStringLiteral("--tensors"), QStringLiteral("attentions.*,logits")});
         QCOMPARE(sub.code, 0);
         QCOMPARE(SafetensorsFile::open(outPath.toStdString()).names(),
                  (std::vector<std::string>{"attentions.0", "attentions.1", "attentions.2", "logits"}));
@@ -87,9 +92,10 @@ private slots:
 
     void classifyJson()
     {
-        const Run r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
-                             dir_ + "/input.png", QStringLiteral("--json"), QStringLiteral("--topk"), QStringLiteral("3"),
-                             QStringLiteral("--threads"), QStringLiteral("1")});
+        const Run r =
+            runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
+                      dir_ + "/input.png", QStringLiteral("--json"), QStringLiteral("--topk"),
+                      QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
@@ -99,7 +105,8 @@ private slots:
             const QJsonArray top = o.value(QLatin1String("top")).toArray();
             QCOMPARE(top.size(), 3);
             QCOMPARE(top[0].toObject().value(QLatin1String("index")).toInt(), 4);
-            QCOMPARE(top[0].toObject().value(QLatin1String("label")).toString(), QStringLiteral("brown bear"));
+            QCOMPARE(top[0].toObject().value(QLatin1String("label")).toString(),
+                     QStringLiteral("brown bear"));
             const double p0 = top[0].toObject().value(QLatin1String("prob")).toDouble();
             const double p1 = top[1].toObject().value(QLatin1String("prob")).toDouble();
             QVERIFY(p0 >= p1 && p0 < 1 && p1 > 0);
@@ -119,16 +126,19 @@ private slots:
     void badInputIsAClearError()
     {
         QTemporaryDir tmp;
-        Run r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), tmp.path(), dir_ + "/input.png"});
+        Run r = runLoupe(
+            {QStringLiteral("classify"), QStringLiteral("--model"), tmp.path(), dir_ + "/input.png"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains(QLatin1String("config.json")));
-        r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_, tmp.filePath(QStringLiteral("none.png"))});
+        r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_,
+                      tmp.filePath(QStringLiteral("none.png"))});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains(QLatin1String("none.png")));
         r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_});
         QCOMPARE(r.code, 2);
-        r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_, dir_ + "/input.png", QStringLiteral("-o"),
-                   tmp.filePath(QStringLiteral("x.safetensors")), QStringLiteral("--tensors"), QStringLiteral("nothing*")});
+        r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
+                      QStringLiteral("-o"), tmp.filePath(QStringLiteral("x.safetensors")),
+                      QStringLiteral("--tensors"), QStringLiteral("nothing*")});
         QCOMPARE(r.code, 2);
     }
 };

@@ -43,16 +43,14 @@ inline double at(const Tensor& t, const Shape& idx)
 }
 
 // Calls f(index) for every multi-index of `shape`, row-major.
-template <typename F>
-void forEachIndex(const Shape& shape, F f)
+template <typename F> void forEachIndex(const Shape& shape, F f)
 {
     Shape idx(shape.size(), 0);
     const int64_t n = compute::shapeNumel(shape);
     for (int64_t i = 0; i < n; ++i) {
         f(idx);
         for (size_t d = shape.size(); d-- > 0;) {
-            if (++idx[d] < shape[d])
-                break;
+            if (++idx[d] < shape[d]) break;
             idx[d] = 0;
         }
     }
@@ -62,8 +60,7 @@ void forEachIndex(const Shape& shape, F f)
 inline double worst(const Tensor& a, const std::vector<double>& ref, double atol, double rtol)
 {
     const std::vector<float> v = a.toF32Vector();
-    if (v.size() != ref.size())
-        return INFINITY;
+    if (v.size() != ref.size()) return INFINITY;
     double w = 0;
     for (size_t i = 0; i < v.size(); ++i) {
         const double r = std::fabs(double(v[i]) - ref[i]) / (atol + rtol * std::fabs(ref[i]));

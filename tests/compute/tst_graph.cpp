@@ -47,9 +47,9 @@ private slots:
         Graph g;
         NodeId x = g.input("x", {6, 8});
         NodeId a = g.add(x, x);
-        NodeId t = g.permute(a, {1, 0});     // view of a keeps a alive
+        NodeId t = g.permute(a, {1, 0}); // view of a keeps a alive
         NodeId b = g.mul(x, x);
-        NodeId c = g.cont(t);                 // reads a through the view
+        NodeId c = g.cont(t); // reads a through the view
         NodeId d = g.add(c, g.permute(b, {1, 0}));
         g.keep(g.name(d, "d"));
         const MemoryPlan plan = planMemory(g);
@@ -86,7 +86,8 @@ private slots:
     void observeWithoutChangingTheGraph()
     {
         Graph g = chain(5, 10);
-        QCOMPARE(g.keepMatching([](const std::string& n) { return globMatch("step.?", n) && n != "step.4"; }), 4);
+        QCOMPARE(g.keepMatching([](const std::string& n) { return globMatch("step.?", n) && n != "step.4"; }),
+                 4);
         const MemoryPlan plan = planMemory(g);
         QCOMPARE(plan.keptBytes, size_t(5 * 64));
         auto backend = cpuDevice().createBackend();

@@ -16,10 +16,8 @@ double cubicW(double x)
 {
     const double A = -0.75;
     x = std::fabs(x);
-    if (x <= 1)
-        return ((A + 2) * x - (A + 3)) * x * x + 1;
-    if (x < 2)
-        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    if (x <= 1) return ((A + 2) * x - (A + 3)) * x * x + 1;
+    if (x < 2) return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
     return 0;
 }
 
@@ -42,7 +40,8 @@ private slots:
         QFETCH(bool, onednn);
         cpuOptions().useOneDnn = onednn;
         std::mt19937 rng(21);
-        // 2 images, 3 channels, 13 x 18 pixels, patch 4: a 3 x 4 grid, the ragged edge ignored as Conv2d does.
+        // 2 images, 3 channels, 13 x 18 pixels, patch 4: a 3 x 4 grid, the ragged edge ignored as Conv2d
+        // does.
         const int64_t B = 2, C = 3, H = 13, W = 18, P = 4, D = 5;
         const Tensor px = strided(randomTensor(rng, {B, C, H, W}), {0, 2, 3, 1}); // channels-last storage
         const Tensor w = randomTensor(rng, {D, C, P, P}), b = randomTensor(rng, {D});
@@ -98,7 +97,8 @@ private slots:
             double acc = 0;
             for (int64_t yy = iy - 1; yy <= iy + 2; ++yy)
                 for (int64_t xx = ix - 1; xx <= ix + 2; ++xx) {
-                    const int64_t cy = std::clamp<int64_t>(yy, 0, inH - 1), cx = std::clamp<int64_t>(xx, 0, inW - 1);
+                    const int64_t cy = std::clamp<int64_t>(yy, 0, inH - 1),
+                                  cx = std::clamp<int64_t>(xx, 0, inW - 1);
                     acc += cubicW(ry - double(yy)) * cubicW(rx - double(xx)) * at(x, {0, i[1], cy, cx});
                 }
             ref.push_back(acc);

@@ -13,9 +13,18 @@ using namespace loupe::test;
 
 namespace {
 
-double geluErf(double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }
-double geluTanh(double x) { return 0.5 * x * (1 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x))); }
-double quickGelu(double x) { return x / (1 + std::exp(-1.702 * x)); }
+double geluErf(double x)
+{
+    return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+}
+double geluTanh(double x)
+{
+    return 0.5 * x * (1 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
+}
+double quickGelu(double x)
+{
+    return x / (1 + std::exp(-1.702 * x));
+}
 
 } // namespace
 
@@ -38,7 +47,7 @@ private slots:
         cpuOptions().fastMath = simd;
         std::mt19937 rng(1);
         const Tensor a = strided(randomTensor(rng, {3, 5, 7}), {2, 0, 1}); // non-contiguous
-        const Tensor b = randomTensor(rng, {5, 1});                       // broadcasts over dims 0 and 2
+        const Tensor b = randomTensor(rng, {5, 1});                        // broadcasts over dims 0 and 2
         for (Op op : {Op::Add, Op::Sub, Op::Mul}) {
             Tensor out = Tensor::empty(DType::F32, {3, 5, 7});
             cpu::binary(op, out, a, b);

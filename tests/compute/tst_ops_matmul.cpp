@@ -32,10 +32,7 @@ class TestOpsMatmul : public QObject
 {
     Q_OBJECT
 private slots:
-    void cleanup()
-    {
-        cpuOptions() = CpuOptions{};
-    }
+    void cleanup() { cpuOptions() = CpuOptions{}; }
 
     void linear_data()
     {
@@ -63,7 +60,8 @@ private slots:
         const Tensor w = randomTensor(rng, {N, K}, -1, 1);
         const Tensor b = randomTensor(rng, {N}, -1, 1);
         const Tensor r = randomTensor(rng, {M, N}, -1, 1);
-        for (Activation act : {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu}) {
+        for (Activation act :
+             {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu}) {
             for (int variant = 0; variant < 3; ++variant) {
                 const bool withBias = variant >= 1, withRes = variant == 2 && act == Activation::None;
                 Tensor out = Tensor::empty(DType::F32, {M, N});
@@ -78,7 +76,10 @@ private slots:
                         ref.push_back(acc + (withRes ? at(r, {m, n}) : 0));
                     }
                 const double err = worst(out, ref, 1e-5 * std::sqrt(double(K)), 1e-5);
-                QVERIFY2(err <= 1, qPrintable(QString("act %1 variant %2: %3").arg(activationName(act)).arg(variant).arg(err)));
+                QVERIFY2(
+                    err <= 1,
+                    qPrintable(
+                        QString("act %1 variant %2: %3").arg(activationName(act)).arg(variant).arg(err)));
             }
         }
     }
@@ -88,9 +89,9 @@ private slots:
         std::mt19937 rng(11);
         // x is a strided row slice of a wider matrix; w is a transposed view of a [K, N] matrix.
         const Tensor wide = randomTensor(rng, {9, 40});
-        const Tensor x = wide.slice(1, 3, 3 + 21);      // [9, 21], row stride 40
+        const Tensor x = wide.slice(1, 3, 3 + 21); // [9, 21], row stride 40
         const Tensor wT = randomTensor(rng, {21, 13});
-        const Tensor w = wT.transpose(0, 1);            // [13, 21], non-contiguous
+        const Tensor w = wT.transpose(0, 1); // [13, 21], non-contiguous
         for (Kernel k : {OneDnn, Blocked, Naive}) {
             select(k);
             Tensor out = Tensor::empty(DType::F32, {9, 13});
@@ -111,7 +112,8 @@ private slots:
     {
         // Q, K, V as [B, H, N, d] views of packed [B, N, H*d] projections, as ViT's graph uses them;
         // sizes on both sides of oneDNN's reference-kernel fallback.
-        for (auto [B, H, N, d] : {std::array<int64_t, 4>{1, 4, 17, 12}, std::array<int64_t, 4>{2, 3, 50, 64}}) {
+        for (auto [B, H, N, d] :
+             {std::array<int64_t, 4>{1, 4, 17, 12}, std::array<int64_t, 4>{2, 3, 50, 64}}) {
             std::mt19937 rng{uint32_t(N)};
             const int64_t D = H * d;
             const Tensor q = randomTensor(rng, {B, N, D}), k = randomTensor(rng, {B, N, D});
@@ -128,7 +130,8 @@ private slots:
                 select(kern);
                 Tensor out = Tensor::empty(DType::F32, {B, H, N, N});
                 cpu::matmul(out, qh, kt);
-                QVERIFY2(worst(out, ref, 1e-4, 1e-5) <= 1, qPrintable(QString("kernel %1 N %2").arg(int(kern)).arg(N)));
+                QVERIFY2(worst(out, ref, 1e-4, 1e-5) <= 1,
+                         qPrintable(QString("kernel %1 N %2").arg(int(kern)).arg(N)));
             }
         }
     }
@@ -156,7 +159,8 @@ private slots:
     void packedWeights()
     {
         std::mt19937 rng(14);
-        const Tensor x = randomTensor(rng, {37, 96}), w = randomTensor(rng, {80, 96}), b = randomTensor(rng, {80});
+        const Tensor x = randomTensor(rng, {37, 96}), w = randomTensor(rng, {80, 96}),
+                     b = randomTensor(rng, {80});
         const Tensor r = randomTensor(rng, {37, 80});
         select(OneDnn);
         auto packed = packLinearWeight(w.ptr<float>(), 80, 96, 96);
@@ -183,7 +187,8 @@ private slots:
     void unfusedEpilogueMatchesFused()
     {
         std::mt19937 rng(13);
-        const Tensor x = randomTensor(rng, {31, 64}), w = randomTensor(rng, {48, 64}), b = randomTensor(rng, {48});
+        const Tensor x = randomTensor(rng, {31, 64}), w = randomTensor(rng, {48, 64}),
+                     b = randomTensor(rng, {48});
         Tensor fused = Tensor::empty(DType::F32, {31, 48}), plain = Tensor::empty(DType::F32, {31, 48});
         cpu::linear(fused, x, w, &b, Activation::GeluErf, nullptr);
         cpuOptions().fusion = false;

@@ -13,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-
 #include <cmath>
 
 using namespace loupe::compute;
@@ -37,7 +36,8 @@ double worstRatio(const Tensor& actual, const Tensor& expected, Tolerance tol)
     const std::vector<float> a = actual.toF32Vector(), e = expected.toF32Vector();
     double worst = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        const double r = std::fabs(double(a[i]) - double(e[i])) / (tol.atol + tol.rtol * std::fabs(double(e[i])));
+        const double r =
+            std::fabs(double(a[i]) - double(e[i])) / (tol.atol + tol.rtol * std::fabs(double(e[i])));
         worst = std::isnan(r) ? INFINITY : std::max(worst, r);
     }
     return worst;
@@ -62,14 +62,16 @@ class TestVitGolden : public QObject
     {
         const Checkpoint ckpt = Checkpoint::open(dir_.toStdString());
         const VitModel model = VitModel::fromCheckpoint(ckpt);
-        const SafetensorsFile expected = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
+        const SafetensorsFile expected =
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
         VitRunOptions o;
         o.hiddenStates = true;
         o.attentions = true;
         const VitOutput out = model.forward(expectedTensor(expected, "pixel_values"), o);
 
         QCOMPARE(out.logits.shape(), (Shape{1, 10}));
-        const double logitRatio = worstRatio(out.logits, expectedTensor(expected, "logits"), tolerance("logits"));
+        const double logitRatio =
+            worstRatio(out.logits, expectedTensor(expected, "logits"), tolerance("logits"));
         QVERIFY2(logitRatio <= 1.0, qPrintable(QString("logits off by %1 of the tolerance").arg(logitRatio)));
 
         const int64_t layers = model.config().numHiddenLayers;
@@ -92,9 +94,9 @@ class TestVitGolden : public QObject
         // The top class, exactly.
         const std::vector<float> logits = out.logits.toF32Vector();
         const auto top = std::max_element(logits.begin(), logits.end()) - logits.begin();
-        QCOMPARE(int64_t(top), int64_t(expected.tensor("top_class").data ? *static_cast<const int64_t*>(
-                                                                               expected.tensor("top_class").data)
-                                                                         : -1));
+        QCOMPARE(int64_t(top), int64_t(expected.tensor("top_class").data
+                                           ? *static_cast<const int64_t*>(expected.tensor("top_class").data)
+                                           : -1));
     }
 
 private slots:
@@ -103,7 +105,8 @@ private slots:
         dir_ = loupe::test::goldenDir(QStringLiteral("vit_classify"));
         QFile f(dir_ + "/case.json");
         QVERIFY(f.open(QIODevice::ReadOnly));
-        tolerances_ = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
+        tolerances_ =
+            QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
         QVERIFY(!tolerances_.isEmpty());
     }
 
@@ -123,16 +126,11 @@ private slots:
         QFETCH(int, variant);
         const CpuOptions saved = cpuOptions();
         CpuOptions& o = cpuOptions();
-        if (variant == 0)
-            o.useOneDnn = false;
-        if (variant == 1)
-            o.naiveGemm = true;
-        if (variant == 2)
-            o.fusion = false;
-        if (variant == 3)
-            o.fastMath = false;
-        if (variant == 4)
-            setThreadCount(1);
+        if (variant == 0) o.useOneDnn = false;
+        if (variant == 1) o.naiveGemm = true;
+        if (variant == 2) o.fusion = false;
+        if (variant == 3) o.fastMath = false;
+        if (variant == 4) setThreadCount(1);
         checkAll();
         cpuOptions() = saved;
         setThreadCount(0);
@@ -155,8 +153,8 @@ private slots:
             seen.push_back(name + shapeString(t.shape()));
         };
         const VitOutput c = model.forward(px, o);
-        QCOMPARE(seen, (std::vector<std::string>{"blk.1.attn_probs[1, 4, 17, 17]", "blk.2.out[1, 17, 48]", "final_norm[1, 17, 48]",
-                                                 "logits[1, 10]"}));
+        QCOMPARE(seen, (std::vector<std::string>{"blk.1.attn_probs[1, 4, 17, 17]", "blk.2.out[1, 17, 48]",
+                                                 "final_norm[1, 17, 48]", "logits[1, 10]"}));
         QCOMPARE(model.graphCache().size(), size_t(2));
         QCOMPARE(c.logits.toF32Vector(), a.logits.toF32Vector());
         QVERIFY(c.observed.count("blk.1.attn_probs"));

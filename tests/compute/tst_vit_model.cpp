@@ -29,21 +29,21 @@ ViTConfig smallConfig()
 
 std::map<std::string, Tensor> randomWeights(const ViTConfig& c, VitModel::Arch arch, std::mt19937& rng)
 {
-    const bool deit = arch == VitModel::Arch::DeiTForImageClassification || arch == VitModel::Arch::DeiTWithTeacher;
+    const bool deit =
+        arch == VitModel::Arch::DeiTForImageClassification || arch == VitModel::Arch::DeiTWithTeacher;
     const std::string pre = deit ? "deit." : "vit.";
     const int64_t D = c.hiddenSize, I = c.intermediateSize, P = c.patchSize;
     std::map<std::string, Tensor> w;
     auto t = [&](const std::string& n, Shape s) { w[n] = randomTensor(rng, std::move(s), -0.5f, 0.5f); };
     t(pre + "embeddings.cls_token", {1, 1, D});
-    if (deit)
-        t(pre + "embeddings.distillation_token", {1, 1, D});
+    if (deit) t(pre + "embeddings.distillation_token", {1, 1, D});
     t(pre + "embeddings.position_embeddings", {1, c.numPatches() + (deit ? 2 : 1), D});
     t(pre + "embeddings.patch_embeddings.projection.weight", {D, c.numChannels, P, P});
     t(pre + "embeddings.patch_embeddings.projection.bias", {D});
     for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
         const std::string l = pre + "encoder.layer." + std::to_string(i) + ".";
-        for (const char* n : {"attention.attention.query", "attention.attention.key", "attention.attention.value",
-                              "attention.output.dense"}) {
+        for (const char* n : {"attention.attention.query", "attention.attention.key",
+                              "attention.attention.value", "attention.output.dense"}) {
             t(l + n + ".weight", {D, D});
             t(l + n + ".bias", {D});
         }
@@ -98,9 +98,10 @@ private slots:
         o.hiddenStates = true;
         const VitOutput out = m.forward(randomTensor(rng, {1, 3, 32, 32}), o);
         QCOMPARE(out.hiddenStates[0].shape(), (Shape{1, 16 + 2, 16})); // CLS + distillation + 16 patches
-        const std::vector<double> a = headOf(out.lastHiddenState, 0, w.at("cls_classifier.weight"), w.at("cls_classifier.bias"));
-        const std::vector<double> b =
-            headOf(out.lastHiddenState, 1, w.at("distillation_classifier.weight"), w.at("distillation_classifier.bias"));
+        const std::vector<double> a =
+            headOf(out.lastHiddenState, 0, w.at("cls_classifier.weight"), w.at("cls_classifier.bias"));
+        const std::vector<double> b = headOf(out.lastHiddenState, 1, w.at("distillation_classifier.weight"),
+                                             w.at("distillation_classifier.bias"));
         std::vector<double> mean;
         for (size_t i = 0; i < a.size(); ++i)
             mean.push_back((a[i] + b[i]) / 2);
@@ -114,7 +115,8 @@ private slots:
         const auto w = randomWeights(c, VitModel::Arch::DeiTForImageClassification, rng);
         const VitModel m = VitModel::fromTensors(c, VitModel::Arch::DeiTForImageClassification, w);
         const VitOutput out = m.forward(randomTensor(rng, {1, 3, 32, 32}));
-        QVERIFY(worst(out.logits, headOf(out.lastHiddenState, 0, w.at("classifier.weight"), w.at("classifier.bias")),
+        QVERIFY(worst(out.logits,
+                      headOf(out.lastHiddenState, 0, w.at("classifier.weight"), w.at("classifier.bias")),
                       1e-5, 1e-5) <= 1);
     }
 
@@ -146,7 +148,8 @@ private slots:
                 VitModel::fromTensors(c, arch, w, "/models/x");
             } catch (const Error& e) {
                 const QString msg = QString::fromUtf8(e.what());
-                QVERIFY2(msg.contains(QLatin1String(needle)) && msg.contains(QLatin1String("/models/x")), qPrintable(msg));
+                QVERIFY2(msg.contains(QLatin1String(needle)) && msg.contains(QLatin1String("/models/x")),
+                         qPrintable(msg));
                 return;
             }
             QFAIL("no error");
@@ -179,8 +182,9 @@ private slots:
     {
         std::mt19937 rng(45);
         const ViTConfig c = smallConfig();
-        const VitModel m = VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification,
-                                                 randomWeights(c, VitModel::Arch::ViTForImageClassification, rng));
+        const VitModel m =
+            VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification,
+                                  randomWeights(c, VitModel::Arch::ViTForImageClassification, rng));
         QVERIFY_THROWS_EXCEPTION(Error, m.forward(Tensor::zeros(DType::F32, {1, 1, 32, 32})));
         QVERIFY_THROWS_EXCEPTION(Error, m.forward(Tensor::zeros(DType::F32, {3, 32, 32})));
         VitRunOptions o;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/error.h"
 #include "compute/threadpool.h"
 
@@ -65,10 +64,17 @@ void binary(Op op, const Tensor& out, const Tensor& a, const Tensor& b)
             const float* pb = b.ptr<float>() + ob;
             const int64_t as = sa.back(), bs = sb.back();
             switch (op) {
-            case Op::Add: rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x + y; }); break;
-            case Op::Sub: rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x - y; }); break;
-            case Op::Mul: rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x * y; }); break;
-            default: throw Error("cpu", std::string("binary: unsupported op ") + opName(op));
+            case Op::Add:
+                rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x + y; });
+                break;
+            case Op::Sub:
+                rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x - y; });
+                break;
+            case Op::Mul:
+                rowLoop(o, pa, as, pb, bs, inner, [](float x, float y) { return x * y; });
+                break;
+            default:
+                throw Error("cpu", std::string("binary: unsupported op ") + opName(op));
             }
         }
     });

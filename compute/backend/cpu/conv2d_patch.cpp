@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/threadpool.h"
 
 #include <cstring>

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/backend.h"
-
 #include "compute/backend/cpu/ops.h"
 #include "compute/cpu_options.h"
 #include "compute/error.h"
@@ -108,24 +107,41 @@ void runNode(const Graph& g, const Node& n, const Tensor& out, const std::vector
     switch (n.op) {
     case Op::Input:
     case Op::Weight:
-    case Op::View: return;
-    case Op::Cont: cpu::copy(out, src(0)); return;
+    case Op::View:
+        return;
+    case Op::Cont:
+        cpu::copy(out, src(0));
+        return;
     case Op::Add:
     case Op::Sub:
-    case Op::Mul: cpu::binary(n.op, out, src(0), src(1)); return;
-    case Op::Linear:
-        cpu::linear(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.act, n.src[3] >= 0 ? &src(3) : nullptr,
-                    packed);
+    case Op::Mul:
+        cpu::binary(n.op, out, src(0), src(1));
         return;
-    case Op::MatMul: cpu::matmul(out, src(0), src(1)); return;
-    case Op::LayerNorm: cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0)); return;
-    case Op::Act: cpu::activation(out, src(0), n.act); return;
-    case Op::Softmax: cpu::softmax(out, src(0), float(n.f0)); return;
+    case Op::Linear:
+        cpu::linear(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.act,
+                    n.src[3] >= 0 ? &src(3) : nullptr, packed);
+        return;
+    case Op::MatMul:
+        cpu::matmul(out, src(0), src(1));
+        return;
+    case Op::LayerNorm:
+        cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0));
+        return;
+    case Op::Act:
+        cpu::activation(out, src(0), n.act);
+        return;
+    case Op::Softmax:
+        cpu::softmax(out, src(0), float(n.f0));
+        return;
     case Op::PatchEmbed:
         cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0, packed);
         return;
-    case Op::Concat: cpu::concat(out, src(0), src(1), n.i0); return;
-    case Op::Bicubic: cpu::bicubic(out, src(0), n.f0, n.f1); return;
+    case Op::Concat:
+        cpu::concat(out, src(0), src(1), n.i0);
+        return;
+    case Op::Bicubic:
+        cpu::bicubic(out, src(0), n.f0, n.f1);
+        return;
     }
 }
 
@@ -145,8 +161,7 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
         switch (n.op) {
         case Op::Input: {
             auto it = run.inputs.find(n.name);
-            if (it == run.inputs.end())
-                throw Error("graph", "input '" + n.name + "' is not bound");
+            if (it == run.inputs.end()) throw Error("graph", "input '" + n.name + "' is not bound");
             if (it->second.shape() != n.shape || it->second.dtype() != DType::F32)
                 throw Error("graph", "input '" + n.name + "' must be f32 " + shapeString(n.shape) + ", got " +
                                          std::string(dtypeName(it->second.dtype())) + " " +
@@ -154,7 +169,9 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
             values[i] = it->second.contiguous();
             break;
         }
-        case Op::Weight: values[i] = n.value; break;
+        case Op::Weight:
+            values[i] = n.value;
+            break;
         case Op::View: {
             const Tensor& s = values[size_t(n.src[0])];
             values[i] = Tensor::strided(s.ptr<float>() + n.offset, n.dtype, n.shape, n.strides);
@@ -165,14 +182,13 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
             const auto t0 = std::chrono::steady_clock::now();
             runNode(g, n, values[i], values);
             if (profile)
-                opMs[int(n.op)] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+                opMs[int(n.op)] +=
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         }
         if (n.keep) {
-            if (run.observe)
-                run.observe(n.name, values[i]);
+            if (run.observe) run.observe(n.name, values[i]);
             std::string key = n.name;
-            if (key.empty())
-                key = std::string("node.").append(std::to_string(i));
+            if (key.empty()) key = std::string("node.").append(std::to_string(i));
             run.kept[key] = values[i].clone();
         }
     }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/backend/cpu/vmath.h"
 #include "compute/threadpool.h"
 

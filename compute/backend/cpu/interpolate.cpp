@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/threadpool.h"
 
 #include <algorithm>
@@ -16,8 +15,14 @@ namespace {
 
 constexpr float kA = -0.75f;
 
-inline float cubic1(float x) { return ((kA + 2) * x - (kA + 3)) * x * x + 1; }
-inline float cubic2(float x) { return ((kA * x - 5 * kA) * x + 8 * kA) * x - 4 * kA; }
+inline float cubic1(float x)
+{
+    return ((kA + 2) * x - (kA + 3)) * x * x + 1;
+}
+inline float cubic2(float x)
+{
+    return ((kA * x - 5 * kA) * x + 8 * kA) * x - 4 * kA;
+}
 
 inline void cubicWeights(float t, float w[4])
 {

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/backend/cpu/vmath.h"
 #include "compute/threadpool.h"
 
 #include <algorithm>
-
 #include <cmath>
 
 namespace loupe::compute::cpu {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cpu/ops.h"
-
 #include "compute/cpu_options.h"
 #include "compute/error.h"
 
@@ -60,8 +59,7 @@ void linear(const Tensor& out, const Tensor& xIn, const Tensor& wIn, const Tenso
 void matmul(const Tensor& out, const Tensor& a, const Tensor& b)
 {
     const int64_t nd = a.dim();
-    if (nd < 2 || nd > 4 || b.dim() != nd)
-        throw Error("cpu", "matmul supports 2-D to 4-D operands");
+    if (nd < 2 || nd > 4 || b.dim() != nd) throw Error("cpu", "matmul supports 2-D to 4-D operands");
     GemmProblem p;
     p.M = a.size(-2);
     p.K = a.size(-1);

@@ -3,10 +3,9 @@
 
 #include "compute/cpu_options.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
+#include <immintrin.h>
 
 namespace loupe::compute {
 
@@ -78,20 +77,27 @@ inline __m256 act8(Activation a, __m256 x)
     const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f);
     switch (a) {
     case Activation::GeluErf:
-        return _mm256_mul_ps(_mm256_mul_ps(half, x),
-                             _mm256_add_ps(one, erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))));
+        return _mm256_mul_ps(
+            _mm256_mul_ps(half, x),
+            _mm256_add_ps(one, erf8(_mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f)))));
     case Activation::GeluTanh: {
-        const __m256 inner = _mm256_mul_ps(_mm256_set1_ps(0.7978845608028654f),
-                                           _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(0.044715f), x),
-                                                           _mm256_mul_ps(x, x), x));
+        const __m256 inner = _mm256_mul_ps(
+            _mm256_set1_ps(0.7978845608028654f),
+            _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(0.044715f), x), _mm256_mul_ps(x, x), x));
         return _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, tanh8(inner)));
     }
-    case Activation::QuickGelu: return _mm256_mul_ps(x, sigmoid8(_mm256_mul_ps(_mm256_set1_ps(1.702f), x)));
-    case Activation::Relu: return _mm256_max_ps(x, _mm256_setzero_ps());
-    case Activation::Silu: return _mm256_mul_ps(x, sigmoid8(x));
-    case Activation::Tanh: return tanh8(x);
-    case Activation::Sigmoid: return sigmoid8(x);
-    case Activation::None: return x;
+    case Activation::QuickGelu:
+        return _mm256_mul_ps(x, sigmoid8(_mm256_mul_ps(_mm256_set1_ps(1.702f), x)));
+    case Activation::Relu:
+        return _mm256_max_ps(x, _mm256_setzero_ps());
+    case Activation::Silu:
+        return _mm256_mul_ps(x, sigmoid8(x));
+    case Activation::Tanh:
+        return tanh8(x);
+    case Activation::Sigmoid:
+        return sigmoid8(x);
+    case Activation::None:
+        return x;
     }
     return x;
 }
@@ -102,15 +108,22 @@ inline __m256 act8(Activation a, __m256 x)
 float activationScalar(Activation a, float x)
 {
     switch (a) {
-    case Activation::GeluErf: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
+    case Activation::GeluErf:
+        return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
     case Activation::GeluTanh:
         return 0.5f * x * (1.f + std::tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
-    case Activation::QuickGelu: return x / (1.f + std::exp(-1.702f * x));
-    case Activation::Relu: return x > 0 ? x : 0.f;
-    case Activation::Silu: return x / (1.f + std::exp(-x));
-    case Activation::Tanh: return std::tanh(x);
-    case Activation::Sigmoid: return 1.f / (1.f + std::exp(-x));
-    case Activation::None: return x;
+    case Activation::QuickGelu:
+        return x / (1.f + std::exp(-1.702f * x));
+    case Activation::Relu:
+        return x > 0 ? x : 0.f;
+    case Activation::Silu:
+        return x / (1.f + std::exp(-x));
+    case Activation::Tanh:
+        return std::tanh(x);
+    case Activation::Sigmoid:
+        return 1.f / (1.f + std::exp(-x));
+    case Activation::None:
+        return x;
     }
     return x;
 }

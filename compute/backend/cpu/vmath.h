@@ -10,7 +10,7 @@ namespace loupe::compute {
 // Vectorised transcendental loops for the CPU kernels (AVX2+FMA, the x86-64-v3 baseline the engine is
 // built for), with scalar std:: fallbacks selected by LOUPE_DISABLE_SIMD. Relative error of the vector
 // versions is a few float ulps, far inside the golden tolerances.
-void vexp(const float* x, float* y, int64_t n);             // y = exp(x)
+void vexp(const float* x, float* y, int64_t n);                                  // y = exp(x)
 void vexpShifted(const float* x, float* y, int64_t n, float scale, float shift); // y = exp(scale*x - shift)
 void verf(const float* x, float* y, int64_t n);
 void vtanh(const float* x, float* y, int64_t n);
@@ -19,7 +19,7 @@ void vtanh(const float* x, float* y, int64_t n);
 float vsum(const float* x, int64_t n);
 float vmax(const float* x, int64_t n);
 float vsumSquaredDiff(const float* x, int64_t n, float mean); // sum (x - mean)^2
-void vscale(float* x, int64_t n, float s);                     // x *= s
+void vscale(float* x, int64_t n, float s);                    // x *= s
 float activationScalar(Activation act, float x);
 void applyActivation(Activation act, const float* x, float* y, int64_t n);
 
