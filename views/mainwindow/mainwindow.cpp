@@ -213,7 +213,7 @@ void MainWindow::updateInfo()
                     .arg(QFileInfo(m_canvas->imagePath()).fileName().toHtmlEscaped())
                     .arg(m_canvas->imageSize().width())
                     .arg(m_canvas->imageSize().height());
-    m_info->setText(html.isEmpty() ? tr("No project open.\nFile ▸ Open Project… or File ▸ New Project…") : html);
+    m_info->setText(html.isEmpty() ? tr("No project open.") : html);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

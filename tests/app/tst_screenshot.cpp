@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// Runs the real `loupe` binary under the X server (xvfb-run in the test command), lets it save a
+// screenshot of its window, and checks the PNG. The PNGs are kept under artifactDir() for people to
+// look at.
+#include "common/testsupport.h"
+
+#include <QDir>
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestScreenshot : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    // Runs loupe with `args`; returns the screenshot it saved (null on failure, with a message).
+    QImage runApp(const QStringList& args, const QString& name, const QString& theme)
+    {
+        const QString png = QDir(loupe::test::artifactDir()).filePath(name);
+        QFile::remove(png);
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        env.insert(QStringLiteral("LOUPE_SCREENSHOT"), png);
+        env.insert(QStringLiteral("LOUPE_SCREENSHOT_TIMEOUT"), QStringLiteral("40"));
+        env.insert(QStringLiteral("LOUPE_THEME"), theme);
+        // Private settings: a user's saved layout or recent list must not change what we see.
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+        app.setProcessEnvironment(env);
+        app.setProcessChannelMode(QProcess::ForwardedChannels);
+        app.start(QStringLiteral(LOUPE_EXE), args);
+        if (!app.waitForStarted(10000)) {
+            qWarning() << app.errorString();
+            return {};
+        }
+        if (!app.waitForFinished(60000)) {
+            app.kill();
+            qWarning() << "loupe did not quit after the screenshot";
+            return {};
+        }
+        if (app.exitStatus() != QProcess::NormalExit || app.exitCode() != 0) {
+            qWarning() << "loupe exited with" << app.exitCode(); // 3: nothing appeared in time
+            return {};
+        }
+        qInfo().noquote() << "screenshot:" << png;
+        return QImage(png);
+    }
+
+    static int distinctColours(const QImage& shot)
+    {
+        QSet<QRgb> colours;
+        for (int y = 0; y < shot.height(); y += 2)
+            for (int x = 0; x < shot.width(); x += 2)
+                colours.insert(shot.pixel(x, y));
+        return int(colours.size());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariable("DISPLAY").isEmpty())
+            QSKIP("No X server (DISPLAY is empty): run through scripts/test.sh, which uses xvfb-run.");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void windowWithoutProject()
+    {
+        const QImage shot = runApp({}, QStringLiteral("loupe_screenshot_empty.png"), QStringLiteral("dark"));
+        QVERIFY(!shot.isNull());
+        QVERIFY2(shot.width() >= 800 && shot.height() >= 500,
+                 qPrintable(QStringLiteral("%1x%2").arg(shot.width()).arg(shot.height())));
+        // Menus, docks and the hint text: far from a blank window.
+        QVERIFY2(distinctColours(shot) > 20, qPrintable(QString::number(distinctColours(shot))));
+        // The dark theme is applied: the window background is dark.
+        QVERIFY(qGray(shot.pixel(shot.width() / 2, shot.height() - 40)) < 90);
+    }
+};
+
+QTEST_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"
