@@ -11,6 +11,7 @@
 #include "views/theme.h"
 
 #include "core/version.h"
+#include "common/testsupport.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -176,10 +177,13 @@ private slots:
         QVERIFY(r.isValid());
         QTest::mouseClick(panel->view()->viewport(), Qt::LeftButton, {}, r.center());
         QTRY_COMPARE_WITH_TIMEOUT(window.canvas()->imagePath(), m_project.images[4], 5000);
+        QCOMPARE(window.canvas()->sourceImage().pixelColor(3, 3).rgb(), colourOf(4).rgb());
         QCOMPARE(window.controller()->currentAsset(), 5);
         // Thumbnails arrive from the backend.
         QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(4), Qt::DecorationRole).value<QPixmap>().toImage()
                                          .pixelColor(5, 5).rgb() == colourOf(4).rgb(), 5000);
+        // Kept for people to look at (offscreen rendering of the whole window).
+        QVERIFY(window.grab().save(QDir(loupe::test::artifactDir()).filePath(QStringLiteral("mainwindow_offscreen.png"))));
     }
 
     void undoRedoFollowHistory()

@@ -40,7 +40,7 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent)
     addLayer(new PixelGridLayer(this));
     setTool(nullptr);
     connect(&m_decoder, &ImageDecoder::decoded, this, &ImageCanvas::onDecoded);
-    connect(&m_decoder, &ImageDecoder::failed, this, &ImageCanvas::loadFailed);
+    connect(&m_decoder, &ImageDecoder::failed, this, &ImageCanvas::onFailed);
 }
 
 ImageCanvas::~ImageCanvas()
@@ -55,7 +55,7 @@ ImageCanvas::~ImageCanvas()
 
 void ImageCanvas::loadImage(const QString& path)
 {
-    m_path = path;
+    m_pendingPath = path;
     m_decoder.load(path);
     if (m_source.isNull())
         update(); // shows "Loading…"
@@ -63,8 +63,10 @@ void ImageCanvas::loadImage(const QString& path)
 
 void ImageCanvas::onDecoded(const DecodedImage& image)
 {
-    if (image.path != m_path)
+    if (image.path != m_pendingPath)
         return; // superseded while decoding
+    m_path = image.path;
+    m_loadError.clear();
     m_source = image.source;
     m_imageLayer->setImage(image.display);
     for (CanvasLayer* layer : std::as_const(m_layers))
@@ -74,15 +76,32 @@ void ImageCanvas::onDecoded(const DecodedImage& image)
     emit imageChanged(m_source.size());
 }
 
+void ImageCanvas::onFailed(const QString& path, const QString& error)
+{
+    if (path != m_pendingPath)
+        return;
+    // Showing the previous image under the new selection would mislead: show the reason instead.
+    m_path = path;
+    m_source = QImage();
+    m_imageLayer->setImage(QImage());
+    m_loadError = error;
+    setCursorInfo({});
+    update();
+    emit imageChanged({});
+    emit loadFailed(path, error);
+}
+
 void ImageCanvas::setImage(const QImage& image, const QString& path)
 {
-    m_path = path;
+    m_pendingPath = path;
     onDecoded(DecodedImage{path, image, ImageDecoder::toDisplay(image), {}});
 }
 
 void ImageCanvas::clearImage()
 {
     m_path.clear();
+    m_pendingPath.clear();
+    m_loadError.clear();
     m_source = QImage();
     m_imageLayer->setImage(QImage());
     setCursorInfo({});
@@ -235,7 +254,7 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
     if (m_source.isNull()) {
         painter.setPen(palette().color(QPalette::Disabled, QPalette::WindowText));
         painter.drawText(rect(), Qt::AlignCenter,
-                         m_decoder.isBusy() ? tr("Loading…") : m_emptyText);
+                         m_decoder.isBusy() ? tr("Loading…") : !m_loadError.isEmpty() ? m_loadError : m_emptyText);
     }
 }
 

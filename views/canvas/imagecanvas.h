@@ -39,7 +39,7 @@ public:
     // Shows an image at once (already decoded).
     void setImage(const QImage& image, const QString& path = QString());
     void clearImage();
-    QString imagePath() const { return m_path; }
+    QString imagePath() const { return m_path; } // the image shown (not one still decoding)
     QSize imageSize() const { return m_source.size(); }
     const QImage& sourceImage() const { return m_source; }
     bool isLoading() const { return m_decoder.isBusy(); }
@@ -96,6 +96,7 @@ protected:
 
 private:
     void onDecoded(const DecodedImage& image);
+    void onFailed(const QString& path, const QString& error);
     void syncDevicePixelRatio();
     void setCursorInfo(const CursorInfo& info);
     template<typename Handler>
@@ -103,6 +104,7 @@ private:
 
     ImageDecoder m_decoder;
     QString m_path;
+    QString m_pendingPath;
     QImage m_source;
     ImageLayer* m_imageLayer = nullptr;
     QList<CanvasLayer*> m_layers;
@@ -115,6 +117,7 @@ private:
     bool m_navigating = false; // a middle-button or space drag is moving the view
     QPointF m_grabImagePoint;
     QString m_emptyText;
+    QString m_loadError;
 };
 
 } // namespace loupe::views

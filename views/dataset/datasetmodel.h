@@ -87,7 +87,7 @@ private:
     mutable QSet<qint64> m_thumbRequested;
     QCache<qint64, QPixmap> m_thumbs;
     QSet<qint64> m_thumbsArrived;
-    int m_thumbSide = 128;
+    int m_thumbSide = 112;
     mutable QPixmap m_placeholder;
 };
 

@@ -2,6 +2,7 @@
 #include "views/dataset/datasetpanel.h"
 
 #include "views/dataset/datasetmodel.h"
+#include "views/dataset/thumbnaildelegate.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -46,6 +47,8 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_delegate = new ThumbnailDelegate(m_view);
+    m_view->setItemDelegate(m_delegate);
 
     auto* layout = new QGridLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -91,14 +94,15 @@ void DatasetPanel::setModel(DatasetModel* model)
 void DatasetPanel::setGridMode(bool grid)
 {
     m_grid = grid;
-    const int side = m_model ? m_model->thumbnailSize() : 128;
+    m_delegate->setGrid(grid);
+    const int side = m_model ? m_model->thumbnailSize() : 112;
     if (grid) {
         m_view->setViewMode(QListView::ListMode); // ListMode + wrapping = a grid laid out in batches
         m_view->setFlow(QListView::LeftToRight);
         m_view->setWrapping(true);
         m_view->setResizeMode(QListView::Adjust);
         m_view->setIconSize(QSize(side, side * 3 / 4));
-        m_view->setGridSize(QSize(side + 16, side * 3 / 4 + 2 * fontMetrics().height() + 8));
+        m_view->setGridSize(QSize(side + 12, side * 3 / 4 + fontMetrics().height() + 14));
         m_view->setWordWrap(false);
         m_view->setTextElideMode(Qt::ElideMiddle);
     } else {

@@ -15,6 +15,7 @@ class QToolButton;
 namespace loupe::views {
 
 class DatasetModel;
+class ThumbnailDelegate;
 
 // The Dataset dock: filter bar (text, label, split, review state), a virtualised thumbnail grid
 // or list over a DatasetModel, and a count. Selecting a row emits assetActivated.
@@ -55,6 +56,7 @@ private:
     QListView* m_view;
     QLabel* m_count;
     QTimer* m_filterDelay;
+    ThumbnailDelegate* m_delegate;
     bool m_grid = true;
 };
 
