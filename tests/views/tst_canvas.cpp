@@ -379,6 +379,21 @@ private slots:
         QVERIFY(pyramid.tile(1, 0, 5).isNull());
     }
 
+    void coarserLevelStandsInWhileFinerAreBuilt()
+    {
+        ImageCanvas canvas;
+        canvas.resize(600, 400);
+        ImageLayer* layer = canvas.imageLayer();
+        QList<int> drawnAtEachDelivery;
+        connect(&layer->pyramid(), &TilePyramid::levelReady, this,
+                [&] { drawnAtEachDelivery.append(layer->drawnLevel(1)); });
+        canvas.setImage(quadrants(5000, 3000)); // levels 1..4
+        QCOMPARE(layer->drawnLevel(1), 0);      // nothing reduced yet: the source itself
+        layer->pyramid().waitForFinished();
+        // First the coarsest stands in for level 1, then level 1 itself once it exists.
+        QCOMPARE(drawnAtEachDelivery, QList<int>({4, 1, 1, 1}));
+    }
+
     void levelOfDetailPainting()
     {
         ImageCanvas canvas;
