@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/gui.h"
 
-#include "app/screenshot.h"
 #include "app/sampleproject_path.h"
+#include "app/screenshot.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/theme.h"
 
@@ -51,8 +51,7 @@ int runGui(int argc, char** argv)
                 return;
             }
         }
-        if (!path.isEmpty())
-            window.openProject(QFileInfo(path).absoluteFilePath());
+        if (!path.isEmpty()) window.openProject(QFileInfo(path).absoluteFilePath());
     });
     return app.exec();
 }

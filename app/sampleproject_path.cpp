@@ -9,15 +9,16 @@ namespace loupe {
 
 QString sampleProjectPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sample/sample.loupe");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/sample/sample.loupe");
 }
 
 QString ensureSampleProject(QString* error)
 {
     const QString path = sampleProjectPath();
-    if (QFileInfo::exists(path))
-        return path;
-    *error = QStringLiteral("The sample project %1 does not exist and this build cannot create it yet.").arg(path);
+    if (QFileInfo::exists(path)) return path;
+    *error =
+        QStringLiteral("The sample project %1 does not exist and this build cannot create it yet.").arg(path);
     return {};
 }
 

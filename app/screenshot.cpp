@@ -23,8 +23,7 @@ ScreenshotOnFirstImage::ScreenshotOnFirstImage(views::MainWindow* window, QStrin
         return;
     }
     connect(window->canvas(), &views::ImageCanvas::imageChanged, this, [this](QSize size) {
-        if (!size.isEmpty())
-            scheduleCapture();
+        if (!size.isEmpty()) scheduleCapture();
     });
 }
 
@@ -35,8 +34,7 @@ void ScreenshotOnFirstImage::scheduleCapture()
     views::TilePyramid& pyramid = m_window->canvas()->imageLayer()->pyramid();
     if (!pyramid.isComplete()) {
         connect(&pyramid, &views::TilePyramid::levelReady, this, [this, &pyramid] {
-            if (pyramid.isComplete())
-                scheduleCapture();
+            if (pyramid.isComplete()) scheduleCapture();
         });
         return;
     }
@@ -45,8 +43,7 @@ void ScreenshotOnFirstImage::scheduleCapture()
 
 void ScreenshotOnFirstImage::capture(int exitCode)
 {
-    if (m_done)
-        return;
+    if (m_done) return;
     m_done = true;
     const QPixmap shot = m_window->grab();
     if (!shot.save(m_path, "PNG")) {

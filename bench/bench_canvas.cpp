@@ -16,7 +16,6 @@
 #include <QJsonObject>
 #include <QPainter>
 #include <QTemporaryDir>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -57,8 +56,9 @@ public:
     {
         QList<AssetRow> rows;
         for (int i = offset; i < std::min(m_n, offset + limit); ++i)
-            rows.append(AssetRow{i + 1, QStringLiteral("images/%1.jpg").arg(i), QStringLiteral("/data/images/%1.jpg").arg(i),
-                                 640, 480, QStringLiteral("train"), QStringLiteral("unreviewed"), 0});
+            rows.append(AssetRow{i + 1, QStringLiteral("images/%1.jpg").arg(i),
+                                 QStringLiteral("/data/images/%1.jpg").arg(i), 640, 480,
+                                 QStringLiteral("train"), QStringLiteral("unreviewed"), 0});
         return rows;
     }
 
@@ -85,7 +85,8 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     const int side = argc > 1 ? std::max(64, atoi(argv[1])) : 8000;
     const int frames = argc > 2 ? std::max(5, atoi(argv[2])) : 60;
-    QJsonObject out{{"image", QStringLiteral("%1x%1").arg(side)}, {"viewport", "1600x1000"}, {"frames", frames}};
+    QJsonObject out{
+        {"image", QStringLiteral("%1x%1").arg(side)}, {"viewport", "1600x1000"}, {"frames", frames}};
 
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("big.jpg"));
@@ -116,7 +117,8 @@ int main(int argc, char** argv)
         if (zoom == 0)
             canvas.fitToWindow();
         else
-            canvas.setView(ViewTransform::centered(QSizeF(canvas.imageSize()), QSizeF(canvas.size()), zoom, 1.0));
+            canvas.setView(
+                ViewTransform::centered(QSizeF(canvas.imageSize()), QSizeF(canvas.size()), zoom, 1.0));
         std::vector<double> ms;
         for (int f = 0; f < frames; ++f) {
             canvas.setView(canvas.view().panned(QPointF(f % 2 ? 37 : -37, f % 4 < 2 ? 29 : -29)));

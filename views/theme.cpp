@@ -58,9 +58,12 @@ QPalette lightPalette()
 QString themeName(Theme theme)
 {
     switch (theme) {
-    case Theme::Light: return QStringLiteral("light");
-    case Theme::Dark: return QStringLiteral("dark");
-    case Theme::System: break;
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
+    case Theme::System:
+        break;
     }
     return QStringLiteral("system");
 }
@@ -68,15 +71,12 @@ QString themeName(Theme theme)
 Theme configuredTheme()
 {
     auto parse = [](const QString& s) {
-        if (s.compare(QLatin1String("dark"), Qt::CaseInsensitive) == 0)
-            return Theme::Dark;
-        if (s.compare(QLatin1String("light"), Qt::CaseInsensitive) == 0)
-            return Theme::Light;
+        if (s.compare(QLatin1String("dark"), Qt::CaseInsensitive) == 0) return Theme::Dark;
+        if (s.compare(QLatin1String("light"), Qt::CaseInsensitive) == 0) return Theme::Light;
         return Theme::System;
     };
     const QString forced = qEnvironmentVariable("LOUPE_THEME");
-    if (!forced.isEmpty())
-        return parse(forced);
+    if (!forced.isEmpty()) return parse(forced);
     return parse(QSettings().value(QLatin1String(kSettingKey)).toString());
 }
 

@@ -71,8 +71,16 @@ class IdleTool : public CanvasTool
 {
 public:
     IdleTool() : CanvasTool(QStringLiteral("idle")) {}
-    void activate(ImageCanvas* c) override { ++activations; CanvasTool::activate(c); }
-    void deactivate() override { ++deactivations; CanvasTool::deactivate(); }
+    void activate(ImageCanvas* c) override
+    {
+        ++activations;
+        CanvasTool::activate(c);
+    }
+    void deactivate() override
+    {
+        ++deactivations;
+        CanvasTool::deactivate();
+    }
     int activations = 0, deactivations = 0;
 };
 
@@ -180,7 +188,10 @@ private slots:
             const QPointF after = canvas.view().widgetToImage(cursor);
             QVERIFY2(qAbs(after.x() - before.x()) < 1e-6 && qAbs(after.y() - before.y()) < 1e-6,
                      qPrintable(QStringLiteral("moved from %1,%2 to %3,%4")
-                                    .arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+                                    .arg(before.x())
+                                    .arg(before.y())
+                                    .arg(after.x())
+                                    .arg(after.y())));
         }
     }
 
@@ -206,8 +217,7 @@ private slots:
         QImage img = quadrants(1000, 700);
         img.setPixel(0, 0, qRgb(1, 2, 3));
         canvas.setImage(img);
-        if (zoom > 0)
-            canvas.setZoomAt(zoom, QPointF(0, 0));
+        if (zoom > 0) canvas.setZoomAt(zoom, QPointF(0, 0));
         canvas.setView(canvas.view().panned(pan));
         QCOMPARE(status.sizeText(), QStringLiteral("1000 × 700"));
         sendMouse(&canvas, QEvent::MouseMove, cursor, Qt::NoButton, Qt::NoButton);
@@ -255,16 +265,14 @@ private slots:
         canvas.show();
         canvas.setImage(quadrants(4000, 3000));
         canvas.setZoomAt(1.0, QPointF(400, 300));
-        if (space)
-            QTest::keyPress(&canvas, Qt::Key_Space);
+        if (space) QTest::keyPress(&canvas, Qt::Key_Space);
         const QPointF start(400, 300), end(250, 420);
         const QPointF grabbed = canvas.view().widgetToImage(start);
         sendMouse(&canvas, QEvent::MouseButtonPress, start, b, b);
         sendMouse(&canvas, QEvent::MouseMove, (start + end) / 2, Qt::NoButton, b);
         sendMouse(&canvas, QEvent::MouseMove, end, Qt::NoButton, b);
         sendMouse(&canvas, QEvent::MouseButtonRelease, end, b, Qt::NoButton);
-        if (space)
-            QTest::keyRelease(&canvas, Qt::Key_Space);
+        if (space) QTest::keyRelease(&canvas, Qt::Key_Space);
         QCOMPARE(canvas.zoom(), 1.0);
         QCOMPARE(canvas.view().widgetToImage(end), grabbed);
         // After release, moving does not pan any more.
@@ -334,11 +342,11 @@ private slots:
         canvas.setImage(img);
         canvas.setView(ViewTransform(16.0, QPointF(0, 0)));
         QImage shot = canvas.grab().toImage();
-        QVERIFY(qGray(shot.pixel(16, 5)) > 30);  // grid line between pixels 0 and 1
-        QCOMPARE(qGray(shot.pixel(8, 5)), 0);    // inside a pixel
+        QVERIFY(qGray(shot.pixel(16, 5)) > 30); // grid line between pixels 0 and 1
+        QCOMPARE(qGray(shot.pixel(8, 5)), 0);   // inside a pixel
         canvas.setView(ViewTransform(8.0, QPointF(0, 0)));
         shot = canvas.grab().toImage();
-        QCOMPARE(qGray(shot.pixel(16, 5)), 0);   // no grid below 1200%
+        QCOMPARE(qGray(shot.pixel(16, 5)), 0); // no grid below 1200%
     }
 
     void boxDownsample()
@@ -372,7 +380,7 @@ private slots:
         QCOMPARE(ready.count(), 3);
         QCOMPARE(ready.first().first().toInt(), 3); // the coarsest comes first
         QCOMPARE(pyramid.levelSize(1), QSize(1500, 550));
-        QVERIFY(pyramid.tile(1, 3, 1).isNull());        // 1500 wide: 3 columns
+        QVERIFY(pyramid.tile(1, 3, 1).isNull()); // 1500 wide: 3 columns
         QCOMPARE(pyramid.tile(1, 2, 1).size(), QSize(1500 - 1024, 550 - 512));
         QCOMPARE(QColor(pyramid.tile(1, 0, 0).pixel(0, 0)), QColor(Qt::red));
         QCOMPARE(QColor(pyramid.tile(2, 1, 0).pixel(740 - 512, 270)), QColor(Qt::white));
@@ -409,7 +417,9 @@ private slots:
         QCOMPARE(layer->drawnLevel(3), 3);
         const QImage shot = canvas.grab().toImage();
         const ViewTransform v = canvas.view();
-        auto colourAt = [&](QPointF imagePoint) { return shot.pixelColor(v.imageToWidget(imagePoint).toPoint()); };
+        auto colourAt = [&](QPointF imagePoint) {
+            return shot.pixelColor(v.imageToWidget(imagePoint).toPoint());
+        };
         QCOMPARE(colourAt({1500, 1000}), QColor(Qt::red));
         QCOMPARE(colourAt({4500, 1000}), QColor(Qt::green));
         QCOMPARE(colourAt({1500, 3000}), QColor(Qt::blue));

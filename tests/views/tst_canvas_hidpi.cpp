@@ -35,7 +35,7 @@ private slots:
         QCOMPARE(canvas.zoom(), 1.0);
         QCOMPARE(canvas.view().scale(), 0.5);
         const QImage shot = canvas.grab().toImage();
-        QCOMPARE(shot.size(), QSize(200, 160)); // device pixels
+        QCOMPARE(shot.size(), QSize(200, 160));                                  // device pixels
         const QPointF origin = canvas.view().imageToWidget(QPointF(0, 0)) * 2.0; // device position
         QCOMPARE(origin, QPointF(std::round(origin.x()), std::round(origin.y())));
         for (int y = 0; y < img.height(); y += 7)

@@ -11,7 +11,6 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QThread>
-
 #include <atomic>
 
 using namespace loupe::views;
@@ -29,12 +28,9 @@ public:
     explicit SyntheticSource(int n) : m_n(n) {}
     bool matches(int i, const DatasetFilter& f) const
     {
-        if (!f.text.isEmpty() && !path(i).contains(f.text))
-            return false;
-        if (!f.split.isEmpty() && f.split != split(i))
-            return false;
-        if (!f.reviewState.isEmpty() && f.reviewState != review(i))
-            return false;
+        if (!f.text.isEmpty() && !path(i).contains(f.text)) return false;
+        if (!f.split.isEmpty() && f.split != split(i)) return false;
+        if (!f.reviewState.isEmpty() && f.reviewState != review(i)) return false;
         return f.labelId < 0 || i % 7 == f.labelId;
     }
     static QString path(int i) { return QStringLiteral("dir%1/img_%2.png").arg(i % 10).arg(i); }
@@ -44,8 +40,7 @@ public:
     int count(const DatasetFilter& f, QString*) override
     {
         check();
-        if (f == DatasetFilter())
-            return m_n;
+        if (f == DatasetFilter()) return m_n;
         int n = 0;
         for (int i = 0; i < m_n; ++i)
             n += matches(i, f);
@@ -58,11 +53,10 @@ public:
         QList<AssetRow> rows;
         int seen = 0;
         for (int i = 0; i < m_n && rows.size() < limit; ++i) {
-            if (!matches(i, f))
-                continue;
-            if (seen++ < offset)
-                continue;
-            rows.append(AssetRow{i + 1, path(i), QStringLiteral("/data/") + path(i), 640, 480, split(i), review(i), i % 5});
+            if (!matches(i, f)) continue;
+            if (seen++ < offset) continue;
+            rows.append(AssetRow{i + 1, path(i), QStringLiteral("/data/") + path(i), 640, 480, split(i),
+                                 review(i), i % 5});
         }
         return rows;
     }
@@ -70,8 +64,7 @@ public:
 private:
     static void check()
     {
-        if (QThread::currentThread() == g_guiThread)
-            g_calledOnGuiThread = true;
+        if (QThread::currentThread() == g_guiThread) g_calledOnGuiThread = true;
     }
     int m_n;
 };
@@ -102,8 +95,7 @@ private slots:
         QVERIFY(counted.wait(5000));
         QCOMPARE(model.rowCount(), 100000);
         QSignalSpy pages(&model, &DatasetModel::pageLoaded);
-        if (model.loadedPageCount() == 0)
-            QVERIFY(pages.wait(5000));
+        if (model.loadedPageCount() == 0) QVERIFY(pages.wait(5000));
         QCOMPARE(model.data(model.index(0)).toString(), QStringLiteral("img_0.png"));
         // A row far away is a placeholder until its page arrives.
         const QModelIndex far = model.index(73456);
@@ -127,10 +119,13 @@ private slots:
         QVERIFY(counted.wait(5000));
         for (int p = 0; p < DatasetModel::kMaxPages + 20; ++p)
             model.data(model.index(p * DatasetModel::kPageSize));
-        QTRY_VERIFY_WITH_TIMEOUT(model.requestedPageCount() == DatasetModel::kMaxPages + 20
-                                     && model.data(model.index((DatasetModel::kMaxPages + 19) * DatasetModel::kPageSize),
-                                                   DatasetModel::LoadedRole).toBool(),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            model.requestedPageCount() == DatasetModel::kMaxPages + 20 &&
+                model
+                    .data(model.index((DatasetModel::kMaxPages + 19) * DatasetModel::kPageSize),
+                          DatasetModel::LoadedRole)
+                    .toBool(),
+            10000);
         QVERIFY(model.loadedPageCount() <= DatasetModel::kMaxPages);
         QVERIFY(!model.rowAt(DatasetModel::kPageSize)); // an early page was evicted
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The main window's wiring over a scripted ProjectBackend: title, dataset → canvas, next/previous,
 // undo/redo enabling, errors never lose the open project, dock layout kept, recent list, About, theme.
+#include "common/testsupport.h"
+#include "core/version.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
 #include "views/dataset/datasetpanel.h"
@@ -9,9 +11,6 @@
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/recentprojects.h"
 #include "views/theme.h"
-
-#include "core/version.h"
-#include "common/testsupport.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -54,8 +53,7 @@ private:
     {
         QList<int> out;
         for (int i = 0; i < m_images.size(); ++i)
-            if (f.text.isEmpty() || m_images[i].contains(f.text))
-                out.append(i);
+            if (f.text.isEmpty() || m_images[i].contains(f.text)) out.append(i);
         return out;
     }
     QStringList m_images;
@@ -87,14 +85,32 @@ public:
     bool canRedo() const override { return m_undone > 0; }
     QString undoText() const override { return canUndo() ? QStringLiteral("Import") : QString(); }
     QString redoText() const override { return QString(); }
-    void undo() override { --m_done; ++m_undone; emit historyChanged(); }
-    void redo() override { ++m_done; --m_undone; emit historyChanged(); }
-    void importPaths(const QStringList& paths) override { imported += paths; ++m_done; emit historyChanged(); }
+    void undo() override
+    {
+        --m_done;
+        ++m_undone;
+        emit historyChanged();
+    }
+    void redo() override
+    {
+        ++m_done;
+        --m_undone;
+        emit historyChanged();
+    }
+    void importPaths(const QStringList& paths) override
+    {
+        imported += paths;
+        ++m_done;
+        emit historyChanged();
+    }
     void requestThumbnail(qint64 id, const QString& path, int side) override
     {
         emit thumbnailReady(id, QImage(path).scaled(side, side, Qt::KeepAspectRatio));
     }
-    QWidget* createJobsWidget(QWidget* parent) override { return new QLabel(QStringLiteral("fake jobs"), parent); }
+    QWidget* createJobsWidget(QWidget* parent) override
+    {
+        return new QLabel(QStringLiteral("fake jobs"), parent);
+    }
 
     QString savedAs;
     QStringList imported;
@@ -126,8 +142,7 @@ class TestMainWindow : public QObject
             }
             FakeProject p = m_project;
             p.path = path;
-            if (create)
-                p.images.clear();
+            if (create) p.images.clear();
             return std::make_unique<FakeBackend>(p);
         };
     }
@@ -180,10 +195,15 @@ private slots:
         QCOMPARE(window.canvas()->sourceImage().pixelColor(3, 3).rgb(), colourOf(4).rgb());
         QCOMPARE(window.controller()->currentAsset(), 5);
         // Thumbnails arrive from the backend.
-        QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(4), Qt::DecorationRole).value<QPixmap>().toImage()
-                                         .pixelColor(5, 5).rgb() == colourOf(4).rgb(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(4), Qt::DecorationRole)
+                                         .value<QPixmap>()
+                                         .toImage()
+                                         .pixelColor(5, 5)
+                                         .rgb() == colourOf(4).rgb(),
+                                 5000);
         // Kept for people to look at (offscreen rendering of the whole window).
-        QVERIFY(window.grab().save(QDir(loupe::test::artifactDir()).filePath(QStringLiteral("mainwindow_offscreen.png"))));
+        QVERIFY(window.grab().save(
+            QDir(loupe::test::artifactDir()).filePath(QStringLiteral("mainwindow_offscreen.png"))));
     }
 
     void undoRedoFollowHistory()
@@ -192,10 +212,8 @@ private slots:
         QAction* undo = nullptr;
         QAction* redo = nullptr;
         for (QAction* a : window.findChildren<QAction*>()) {
-            if (a->shortcut() == QKeySequence(QKeySequence::Undo))
-                undo = a;
-            if (a->shortcut() == QKeySequence(QKeySequence::Redo))
-                redo = a;
+            if (a->shortcut() == QKeySequence(QKeySequence::Undo)) undo = a;
+            if (a->shortcut() == QKeySequence(QKeySequence::Redo)) redo = a;
         }
         QVERIFY(undo && redo);
         QVERIFY(!undo->isEnabled());
@@ -294,14 +312,17 @@ private slots:
         MainWindow window(opener());
         QSet<QString> shortcuts;
         for (QAction* a : window.findChildren<QAction*>())
-            if (!a->shortcut().isEmpty())
-                shortcuts.insert(a->shortcut().toString());
+            if (!a->shortcut().isEmpty()) shortcuts.insert(a->shortcut().toString());
         for (auto key : {QKeySequence::New, QKeySequence::Open, QKeySequence::Undo})
-            QVERIFY2(shortcuts.contains(QKeySequence(key).toString()), qPrintable(QKeySequence(key).toString()));
+            QVERIFY2(shortcuts.contains(QKeySequence(key).toString()),
+                     qPrintable(QKeySequence(key).toString()));
         // Where the platform defines these, its binding; else the common one.
         const QList<QPair<QKeySequence::StandardKey, QString>> expected{
-            {QKeySequence::SaveAs, "Ctrl+Shift+S"}, {QKeySequence::Quit, "Ctrl+Q"}, {QKeySequence::Redo, "Ctrl+Shift+Z"},
-            {QKeySequence::ZoomIn, "Ctrl++"}, {QKeySequence::ZoomOut, "Ctrl+-"}};
+            {QKeySequence::SaveAs, "Ctrl+Shift+S"},
+            {QKeySequence::Quit, "Ctrl+Q"},
+            {QKeySequence::Redo, "Ctrl+Shift+Z"},
+            {QKeySequence::ZoomIn, "Ctrl++"},
+            {QKeySequence::ZoomOut, "Ctrl+-"}};
         for (const auto& [key, fallback] : expected) {
             const QString want = QKeySequence(key).isEmpty() ? fallback : QKeySequence(key).toString();
             QVERIFY2(shortcuts.contains(want), qPrintable(want));

@@ -9,8 +9,7 @@ CanvasLayer::CanvasLayer(QString name, QObject* parent) : QObject(parent), m_nam
 
 void CanvasLayer::setVisible(bool visible)
 {
-    if (visible == m_visible)
-        return;
+    if (visible == m_visible) return;
     m_visible = visible;
     emit changed();
 }
@@ -18,8 +17,7 @@ void CanvasLayer::setVisible(bool visible)
 void CanvasLayer::setOpacity(double opacity)
 {
     opacity = std::clamp(opacity, 0.0, 1.0);
-    if (opacity == m_opacity)
-        return;
+    if (opacity == m_opacity) return;
     m_opacity = opacity;
     emit changed();
 }

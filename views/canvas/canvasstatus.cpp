@@ -54,9 +54,21 @@ void CanvasStatus::refreshZoom()
     m_zoom->setText(m_canvas->imageSize().isEmpty() ? QString() : Zoomable::toText(m_canvas->zoom()));
 }
 
-QString CanvasStatus::sizeText() const { return m_size->text(); }
-QString CanvasStatus::positionText() const { return m_position->text(); }
-QString CanvasStatus::valueText() const { return m_value->text(); }
-QString CanvasStatus::zoomText() const { return m_zoom->text(); }
+QString CanvasStatus::sizeText() const
+{
+    return m_size->text();
+}
+QString CanvasStatus::positionText() const
+{
+    return m_position->text();
+}
+QString CanvasStatus::valueText() const
+{
+    return m_value->text();
+}
+QString CanvasStatus::zoomText() const
+{
+    return m_zoom->text();
+}
 
 } // namespace loupe::views

@@ -21,10 +21,10 @@ QImage halve(const QImage& src)
         for (int x = 0; x < ow; ++x) {
             const int x0 = 2 * x, x1 = std::min(2 * x + 1, w - 1);
             const quint32 a = r0[x0], b = r0[x1], c = r1[x0], d = r1[x1];
-            const quint32 rb = (a & 0x00FF00FFu) + (b & 0x00FF00FFu) + (c & 0x00FF00FFu) + (d & 0x00FF00FFu)
-                               + 0x00020002u;
-            const quint32 ag = ((a >> 8) & 0x00FF00FFu) + ((b >> 8) & 0x00FF00FFu) + ((c >> 8) & 0x00FF00FFu)
-                               + ((d >> 8) & 0x00FF00FFu) + 0x00020002u;
+            const quint32 rb =
+                (a & 0x00FF00FFu) + (b & 0x00FF00FFu) + (c & 0x00FF00FFu) + (d & 0x00FF00FFu) + 0x00020002u;
+            const quint32 ag = ((a >> 8) & 0x00FF00FFu) + ((b >> 8) & 0x00FF00FFu) +
+                               ((c >> 8) & 0x00FF00FFu) + ((d >> 8) & 0x00FF00FFu) + 0x00020002u;
             o[x] = ((rb >> 2) & 0x00FF00FFu) | (((ag >> 2) & 0x00FF00FFu) << 8);
         }
     }
@@ -35,11 +35,9 @@ QImage halve(const QImage& src)
 
 QImage downsampleBox(const QImage& source, int factor)
 {
-    if (source.isNull() || factor <= 1)
-        return source;
+    if (source.isNull() || factor <= 1) return source;
     Q_ASSERT(source.depth() == 32);
-    if (factor == 2)
-        return halve(source);
+    if (factor == 2) return halve(source);
     const int w = source.width(), h = source.height();
     const int ow = (w + factor - 1) / factor, oh = (h + factor - 1) / factor;
     QImage out(ow, oh, source.format());
@@ -62,8 +60,8 @@ QImage downsampleBox(const QImage& source, int factor)
         for (int ox = 0; ox < ow; ++ox) {
             const quint32 n = quint32((y1 - y0) * (std::min(w, (ox + 1) * factor) - ox * factor));
             const quint32* s = &sums[size_t(ox) * 4];
-            o[ox] = ((s[0] + n / 2) / n) | (((s[1] + n / 2) / n) << 8) | (((s[2] + n / 2) / n) << 16)
-                    | (((s[3] + n / 2) / n) << 24);
+            o[ox] = ((s[0] + n / 2) / n) | (((s[1] + n / 2) / n) << 8) | (((s[2] + n / 2) / n) << 16) |
+                    (((s[3] + n / 2) / n) << 24);
         }
     }
     return out;

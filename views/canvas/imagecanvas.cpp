@@ -22,8 +22,8 @@ constexpr double kFitMargin = 8;
 
 CanvasMouseEvent toCanvasEvent(const QMouseEvent* e, const ViewTransform& view)
 {
-    return CanvasMouseEvent{view.widgetToImage(e->position()), e->position(), e->button(), e->buttons(),
-                            e->modifiers(), view};
+    return CanvasMouseEvent{
+        view.widgetToImage(e->position()), e->position(), e->button(), e->buttons(), e->modifiers(), view};
 }
 } // namespace
 
@@ -45,8 +45,7 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent)
 
 ImageCanvas::~ImageCanvas()
 {
-    if (m_tool)
-        m_tool->deactivate();
+    if (m_tool) m_tool->deactivate();
     // Children (the image layer) die after our members: cut their links to us first.
     for (CanvasLayer* layer : std::as_const(m_layers))
         disconnect(layer, nullptr, this, nullptr);
@@ -57,14 +56,12 @@ void ImageCanvas::loadImage(const QString& path)
 {
     m_pendingPath = path;
     m_decoder.load(path);
-    if (m_source.isNull())
-        update(); // shows "Loading…"
+    if (m_source.isNull()) update(); // shows "Loading…"
 }
 
 void ImageCanvas::onDecoded(const DecodedImage& image)
 {
-    if (image.path != m_pendingPath)
-        return; // superseded while decoding
+    if (image.path != m_pendingPath) return; // superseded while decoding
     m_path = image.path;
     m_loadError.clear();
     m_source = image.source;
@@ -78,8 +75,7 @@ void ImageCanvas::onDecoded(const DecodedImage& image)
 
 void ImageCanvas::onFailed(const QString& path, const QString& error)
 {
-    if (path != m_pendingPath)
-        return;
+    if (path != m_pendingPath) return;
     // Showing the previous image under the new selection would mislead: show the reason instead.
     m_path = path;
     m_source = QImage();
@@ -111,8 +107,7 @@ void ImageCanvas::clearImage()
 
 void ImageCanvas::insertLayer(int index, CanvasLayer* layer)
 {
-    if (!layer || m_layers.contains(layer))
-        return;
+    if (!layer || m_layers.contains(layer)) return;
     m_layers.insert(std::clamp(index, 0, int(m_layers.size())), layer);
     connect(layer, &CanvasLayer::changed, this, [this, layer](const QRectF& r) {
         if (r.isEmpty())
@@ -121,8 +116,7 @@ void ImageCanvas::insertLayer(int index, CanvasLayer* layer)
             update(m_view.imageToWidget(r).toAlignedRect().adjusted(-2, -2, 2, 2));
     });
     connect(layer, &QObject::destroyed, this, [this, layer] { m_layers.removeAll(layer); });
-    if (!m_source.isNull())
-        layer->imageChanged(m_source.size());
+    if (!m_source.isNull()) layer->imageChanged(m_source.size());
     update();
 }
 
@@ -136,12 +130,9 @@ void ImageCanvas::removeLayer(CanvasLayer* layer)
 
 void ImageCanvas::setTool(CanvasTool* tool)
 {
-    if (!tool)
-        tool = m_panTool;
-    if (tool == m_tool)
-        return;
-    if (m_tool)
-        m_tool->deactivate();
+    if (!tool) tool = m_panTool;
+    if (tool == m_tool) return;
+    if (m_tool) m_tool->deactivate();
     m_tool = tool;
     m_tool->activate(this);
     updateCursor();
@@ -160,8 +151,7 @@ void ImageCanvas::updateCursor()
 void ImageCanvas::setView(const ViewTransform& view)
 {
     m_fitMode = false;
-    if (view == m_view)
-        return;
+    if (view == m_view) return;
     m_view = view;
     update();
     emit viewChanged();
@@ -170,8 +160,7 @@ void ImageCanvas::setView(const ViewTransform& view)
 void ImageCanvas::syncDevicePixelRatio()
 {
     const double dpr = devicePixelRatioF();
-    if (dpr != m_view.devicePixelRatio())
-        m_view = ViewTransform(m_view.scale(), m_view.offset(), dpr);
+    if (dpr != m_view.devicePixelRatio()) m_view = ViewTransform(m_view.scale(), m_view.offset(), dpr);
 }
 
 void ImageCanvas::fitToWindow()
@@ -211,8 +200,7 @@ void ImageCanvas::setZoomAt(double zoom, QPointF widgetAnchor)
     syncDevicePixelRatio();
     ViewTransform next = m_view.zoomedAt(widgetAnchor, Zoomable::clamp(zoom));
     // At whole-number zooms snap to device pixels, so pixels are squares of equal size.
-    if (std::abs(next.zoom() - std::round(next.zoom())) < 1e-9)
-        next = next.snapped();
+    if (std::abs(next.zoom() - std::round(next.zoom())) < 1e-9) next = next.snapped();
     setView(next);
     setCursorInfo(cursorInfoAt(widgetAnchor));
 }
@@ -220,12 +208,10 @@ void ImageCanvas::setZoomAt(double zoom, QPointF widgetAnchor)
 CursorInfo ImageCanvas::cursorInfoAt(QPointF widgetPos) const
 {
     CursorInfo info;
-    if (m_source.isNull() || !rect().contains(widgetPos.toPoint()))
-        return info;
+    if (m_source.isNull() || !rect().contains(widgetPos.toPoint())) return info;
     info.pixel = m_view.imagePixelAt(widgetPos);
     info.overImage = m_source.rect().contains(info.pixel);
-    if (info.overImage)
-        info.value = pixelValueText(m_source, info.pixel);
+    if (info.overImage) info.value = pixelValueText(m_source, info.pixel);
     return info;
 }
 
@@ -244,8 +230,7 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
     painter.fillRect(event->rect(), palette().color(QPalette::Dark));
     const QRectF exposed = m_view.widgetToImage(QRectF(event->rect()));
     for (CanvasLayer* layer : std::as_const(m_layers)) {
-        if (!layer->isVisible() || layer->opacity() <= 0)
-            continue;
+        if (!layer->isVisible() || layer->opacity() <= 0) continue;
         painter.save();
         painter.setOpacity(layer->opacity());
         layer->paint(painter, m_view, exposed);
@@ -254,7 +239,9 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
     if (m_source.isNull()) {
         painter.setPen(palette().color(QPalette::Disabled, QPalette::WindowText));
         painter.drawText(rect(), Qt::AlignCenter,
-                         m_decoder.isBusy() ? tr("Loading…") : !m_loadError.isEmpty() ? m_loadError : m_emptyText);
+                         m_decoder.isBusy()       ? tr("Loading…")
+                         : !m_loadError.isEmpty() ? m_loadError
+                                                  : m_emptyText);
     }
 }
 
@@ -279,26 +266,21 @@ void ImageCanvas::resizeEvent(QResizeEvent* event)
 void ImageCanvas::wheelEvent(QWheelEvent* event)
 {
     event->accept();
-    if (m_source.isNull())
-        return;
+    if (m_source.isNull()) return;
     // Touchpads scroll with pixel deltas: two-finger scroll pans, pinch-like Ctrl+scroll zooms.
     if (!event->pixelDelta().isNull() && !(event->modifiers() & Qt::ControlModifier)) {
         setView(m_view.panned(QPointF(event->pixelDelta())));
         return;
     }
-    if (event->angleDelta().isNull())
-        return;
+    if (event->angleDelta().isNull()) return;
     setZoomAt(Zoomable::wheel(zoom(), event->angleDelta()), event->position());
 }
 
-template<typename Handler>
-bool ImageCanvas::route(Handler handler)
+template <typename Handler> bool ImageCanvas::route(Handler handler)
 {
-    if (m_tool && handler(static_cast<CanvasTool*>(m_tool)))
-        return true;
+    if (m_tool && handler(static_cast<CanvasTool*>(m_tool))) return true;
     for (auto it = m_layers.rbegin(); it != m_layers.rend(); ++it)
-        if ((*it)->isVisible() && handler(*it))
-            return true;
+        if ((*it)->isVisible() && handler(*it)) return true;
     return false;
 }
 
@@ -364,8 +346,7 @@ void ImageCanvas::keyPressEvent(QKeyEvent* event)
     }
     const CanvasKeyEvent e{event->key(), event->modifiers(), event->isAutoRepeat(),
                            m_view.widgetToImage(mapFromGlobal(QCursor::pos())), m_view};
-    if (route([&](auto* h) { return h->keyPressed(e); }))
-        return;
+    if (route([&](auto* h) { return h->keyPressed(e); })) return;
     // Letter keys last, so a tool may claim them (labelme/CVAT: D next, A previous).
     if (plain && event->key() == Qt::Key_D) {
         emit nextImageRequested();

@@ -19,8 +19,8 @@ class PanTool;
 struct CursorInfo
 {
     bool overImage = false;
-    QPoint pixel;       // image pixel under the cursor (valid when overImage)
-    QString value;      // pixel value as stored in the file
+    QPoint pixel;  // image pixel under the cursor (valid when overImage)
+    QString value; // pixel value as stored in the file
 };
 
 // The image canvas: an ordered stack of layers (image at the bottom, shapes and overlays above)
@@ -99,8 +99,7 @@ private:
     void onFailed(const QString& path, const QString& error);
     void syncDevicePixelRatio();
     void setCursorInfo(const CursorInfo& info);
-    template<typename Handler>
-    bool route(Handler handler);
+    template <typename Handler> bool route(Handler handler);
 
     ImageDecoder m_decoder;
     QString m_path;

@@ -19,8 +19,7 @@ void ImageLayer::setImage(const QImage& display)
 
 int ImageLayer::wantedLevel(double zoom) const
 {
-    if (zoom >= 1.0 || m_pyramid.levelCount() <= 1)
-        return 0;
+    if (zoom >= 1.0 || m_pyramid.levelCount() <= 1) return 0;
     const int level = int(std::floor(std::log2(1.0 / zoom) + 1e-9));
     return std::clamp(level, 0, m_pyramid.levelCount() - 1);
 }
@@ -28,23 +27,19 @@ int ImageLayer::wantedLevel(double zoom) const
 int ImageLayer::drawnLevel(int wanted) const
 {
     for (int l = wanted; l < m_pyramid.levelCount(); ++l)
-        if (m_pyramid.isLevelReady(l))
-            return l;
+        if (m_pyramid.isLevelReady(l)) return l;
     return 0;
 }
 
 void ImageLayer::paint(QPainter& painter, const ViewTransform& view, const QRectF& exposed)
 {
     const QImage& base = m_pyramid.base();
-    if (base.isNull() || exposed.isEmpty())
-        return;
+    if (base.isNull() || exposed.isEmpty()) return;
     const QRectF imageRect(QPointF(0, 0), QSizeF(base.size()));
     const QRectF visible = exposed.intersected(imageRect);
-    if (visible.isEmpty())
-        return;
+    if (visible.isEmpty()) return;
     painter.setClipRect(view.imageToWidget(imageRect), Qt::IntersectClip);
-    if (base.hasAlphaChannel())
-        paintCheckerboard(painter, view.imageToWidget(visible));
+    if (base.hasAlphaChannel()) paintCheckerboard(painter, view.imageToWidget(visible));
     const int wanted = wantedLevel(view.zoom());
     const int level = drawnLevel(wanted);
     if (level == 0)
@@ -77,8 +72,7 @@ void ImageLayer::paintLevel(QPainter& painter, const ViewTransform& view, const 
     for (int ty = ty0; ty <= ty1; ++ty)
         for (int tx = tx0; tx <= tx1; ++tx) {
             const QImage tile = m_pyramid.tile(level, tx, ty);
-            if (!tile.isNull())
-                painter.drawImage(QPointF(tx * t, ty * t), tile);
+            if (!tile.isNull()) painter.drawImage(QPointF(tx * t, ty * t), tile);
         }
     painter.restore();
 }

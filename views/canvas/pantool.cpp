@@ -20,8 +20,7 @@ void PanTool::deactivate()
 
 bool PanTool::mousePressed(const CanvasMouseEvent& e)
 {
-    if (e.button != Qt::LeftButton || !canvas())
-        return false;
+    if (e.button != Qt::LeftButton || !canvas()) return false;
     m_grab = e.imagePos;
     canvas()->updateCursor();
     return true;
@@ -29,19 +28,16 @@ bool PanTool::mousePressed(const CanvasMouseEvent& e)
 
 bool PanTool::mouseMoved(const CanvasMouseEvent& e)
 {
-    if (!m_grab || !canvas())
-        return false;
+    if (!m_grab || !canvas()) return false;
     canvas()->setView(e.view.anchored(*m_grab, e.widgetPos));
     return true;
 }
 
 bool PanTool::mouseReleased(const CanvasMouseEvent& e)
 {
-    if (!m_grab || e.button != Qt::LeftButton)
-        return false;
+    if (!m_grab || e.button != Qt::LeftButton) return false;
     m_grab.reset();
-    if (canvas())
-        canvas()->updateCursor();
+    if (canvas()) canvas()->updateCursor();
     return true;
 }
 

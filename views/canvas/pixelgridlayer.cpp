@@ -11,11 +11,9 @@ PixelGridLayer::PixelGridLayer(QObject* parent) : CanvasLayer(QStringLiteral("Pi
 
 void PixelGridLayer::paint(QPainter& painter, const ViewTransform& view, const QRectF& exposed)
 {
-    if (view.zoom() < kMinZoom || m_size.isEmpty())
-        return;
+    if (view.zoom() < kMinZoom || m_size.isEmpty()) return;
     const QRectF visible = exposed.intersected(QRectF(QPointF(0, 0), QSizeF(m_size)));
-    if (visible.isEmpty())
-        return;
+    if (visible.isEmpty()) return;
     const int x0 = qFloor(visible.left()), x1 = qCeil(visible.right());
     const int y0 = qFloor(visible.top()), y1 = qCeil(visible.bottom());
     QVarLengthArray<QLineF, 512> lines;

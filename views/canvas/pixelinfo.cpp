@@ -5,14 +5,14 @@ namespace loupe::views {
 
 QString pixelValueText(const QImage& image, QPoint p)
 {
-    if (image.isNull() || !image.rect().contains(p))
-        return {};
+    if (image.isNull() || !image.rect().contains(p)) return {};
     switch (image.format()) {
     case QImage::Format_Grayscale8:
     case QImage::Format_Alpha8:
         return QStringLiteral("gray %1").arg(image.constScanLine(p.y())[p.x()]);
     case QImage::Format_Grayscale16:
-        return QStringLiteral("gray16 %1").arg(reinterpret_cast<const quint16*>(image.constScanLine(p.y()))[p.x()]);
+        return QStringLiteral("gray16 %1")
+            .arg(reinterpret_cast<const quint16*>(image.constScanLine(p.y()))[p.x()]);
     case QImage::Format_RGBX64:
     case QImage::Format_RGBA64:
     case QImage::Format_RGBA64_Premultiplied: {

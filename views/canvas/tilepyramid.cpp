@@ -18,7 +18,8 @@ QList<QImage> cutTiles(const QImage& level, int tileSize)
     QList<QImage> tiles;
     for (int y = 0; y < level.height(); y += tileSize)
         for (int x = 0; x < level.width(); x += tileSize)
-            tiles.append(level.copy(x, y, std::min(tileSize, level.width() - x), std::min(tileSize, level.height() - y)));
+            tiles.append(level.copy(x, y, std::min(tileSize, level.width() - x),
+                                    std::min(tileSize, level.height() - y)));
     return tiles;
 }
 
@@ -41,8 +42,7 @@ int TilePyramid::coarsestLevel(QSize size)
 
 void TilePyramid::clear()
 {
-    if (m_cancel)
-        m_cancel->store(true);
+    if (m_cancel) m_cancel->store(true);
     m_future.waitForFinished();
     ++m_generation;
     m_base = QImage();
@@ -53,8 +53,7 @@ void TilePyramid::setImage(const QImage& image)
 {
     clear();
     m_base = image;
-    if (image.isNull())
-        return;
+    if (image.isNull()) return;
     const int coarsest = coarsestLevel(image.size());
     m_levels.resize(coarsest + 1);
     for (int l = 0; l <= coarsest; ++l) {
@@ -62,8 +61,7 @@ void TilePyramid::setImage(const QImage& image)
         m_levels[l].size = QSize((image.width() + f - 1) / f, (image.height() + f - 1) / f);
         m_levels[l].columns = (m_levels[l].size.width() + kTileSize - 1) / kTileSize;
     }
-    if (coarsest == 0)
-        return;
+    if (coarsest == 0) return;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
     const quint64 generation = m_generation;
@@ -73,7 +71,8 @@ void TilePyramid::setImage(const QImage& image)
         auto post = [&](int level, const QImage& img) {
             QList<QImage> tiles = cutTiles(img, kTileSize);
             QMetaObject::invokeMethod(
-                this, [this, generation, level, tiles] { deliver(generation, level, tiles); }, Qt::QueuedConnection);
+                this, [this, generation, level, tiles] { deliver(generation, level, tiles); },
+                Qt::QueuedConnection);
         };
         post(coarsest, downsampleBox(image, 1 << coarsest));
         QImage level = image;
@@ -86,8 +85,7 @@ void TilePyramid::setImage(const QImage& image)
 
 void TilePyramid::deliver(quint64 generation, int level, QList<QImage> tiles)
 {
-    if (generation != m_generation || level >= m_levels.size())
-        return;
+    if (generation != m_generation || level >= m_levels.size()) return;
     m_levels[level].tiles = std::move(tiles);
     qCDebug(lcTiles) << "level" << level << "ready" << m_levels[level].size;
     emit levelReady(level);
@@ -95,8 +93,7 @@ void TilePyramid::deliver(quint64 generation, int level, QList<QImage> tiles)
 
 bool TilePyramid::isLevelReady(int level) const
 {
-    if (level == 0)
-        return !m_base.isNull();
+    if (level == 0) return !m_base.isNull();
     return level > 0 && level < m_levels.size() && !m_levels[level].tiles.isEmpty();
 }
 
@@ -107,8 +104,7 @@ QSize TilePyramid::levelSize(int level) const
 
 QImage TilePyramid::tile(int level, int tx, int ty) const
 {
-    if (!isLevelReady(level) || level == 0)
-        return {};
+    if (!isLevelReady(level) || level == 0) return {};
     const Level& l = m_levels[level];
     const int index = ty * l.columns + tx;
     return tx >= 0 && tx < l.columns && index >= 0 && index < l.tiles.size() ? l.tiles[index] : QImage();
@@ -117,8 +113,7 @@ QImage TilePyramid::tile(int level, int tx, int ty) const
 bool TilePyramid::isComplete() const
 {
     for (int l = 0; l < m_levels.size(); ++l)
-        if (!isLevelReady(l))
-            return false;
+        if (!isLevelReady(l)) return false;
     return true;
 }
 

@@ -5,7 +5,6 @@
 #include <QImage>
 #include <QList>
 #include <QObject>
-
 #include <atomic>
 #include <memory>
 

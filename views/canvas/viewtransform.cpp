@@ -2,7 +2,6 @@
 #include "views/canvas/viewtransform.h"
 
 #include <QtMath>
-
 #include <algorithm>
 
 namespace loupe::views {
@@ -58,8 +57,7 @@ ViewTransform ViewTransform::snapped() const
 
 ViewTransform ViewTransform::fit(QSizeF image, QSizeF viewport, double dpr, double margin)
 {
-    if (image.isEmpty() || viewport.isEmpty())
-        return ViewTransform(1.0 / dpr, {}, dpr);
+    if (image.isEmpty() || viewport.isEmpty()) return ViewTransform(1.0 / dpr, {}, dpr);
     const double w = std::max(1.0, viewport.width() - 2 * margin);
     const double h = std::max(1.0, viewport.height() - 2 * margin);
     const double scale = std::min(w / image.width(), h / image.height());

@@ -20,10 +20,10 @@ public:
     ViewTransform() = default;
     ViewTransform(double scale, QPointF offset, double devicePixelRatio = 1.0);
 
-    double scale() const { return m_scale; }           // widget pixels per image pixel
-    QPointF offset() const { return m_offset; }        // widget position of image point (0,0)
+    double scale() const { return m_scale; }    // widget pixels per image pixel
+    QPointF offset() const { return m_offset; } // widget position of image point (0,0)
     double devicePixelRatio() const { return m_dpr; }
-    double zoom() const { return m_scale * m_dpr; }    // device pixels per image pixel
+    double zoom() const { return m_scale * m_dpr; } // device pixels per image pixel
 
     QPointF imageToWidget(QPointF p) const { return p * m_scale + m_offset; }
     QPointF widgetToImage(QPointF p) const { return (p - m_offset) / m_scale; }

@@ -2,7 +2,6 @@
 #include "views/canvas/zoomable.h"
 
 #include <QString>
-
 #include <algorithm>
 #include <cmath>
 
@@ -24,8 +23,7 @@ double Zoomable::clamp(double zoom)
 double Zoomable::zoomIn(double zoom)
 {
     for (double p : presets())
-        if (p > zoom * 1.001)
-            return p;
+        if (p > zoom * 1.001) return p;
     return kMaxZoom;
 }
 
@@ -33,8 +31,7 @@ double Zoomable::zoomOut(double zoom)
 {
     const auto& list = presets();
     for (auto it = list.rbegin(); it != list.rend(); ++it)
-        if (*it < zoom / 1.001)
-            return *it;
+        if (*it < zoom / 1.001) return *it;
     return kMinZoom;
 }
 

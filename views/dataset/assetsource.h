@@ -4,7 +4,6 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
-
 #include <functional>
 #include <memory>
 
@@ -26,10 +25,10 @@ struct AssetRow
 // The browser's filter. Empty / negative fields match everything.
 struct DatasetFilter
 {
-    QString text;          // substring of the path
-    qint64 labelId = -1;   // assets with at least one annotation of this label
-    QString split;         // "train", "val", "test", ...
-    QString reviewState;   // "unreviewed", "accepted", "rejected", ...
+    QString text;        // substring of the path
+    qint64 labelId = -1; // assets with at least one annotation of this label
+    QString split;       // "train", "val", "test", ...
+    QString reviewState; // "unreviewed", "accepted", "rejected", ...
     bool operator==(const DatasetFilter&) const = default;
 };
 

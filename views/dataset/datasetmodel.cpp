@@ -22,8 +22,7 @@ DatasetModel::~DatasetModel() = default;
 
 void DatasetModel::setFilter(const DatasetFilter& filter)
 {
-    if (filter == m_filter && m_counted)
-        return;
+    if (filter == m_filter && m_counted) return;
     m_filter = filter;
     refresh();
 }
@@ -45,8 +44,7 @@ void DatasetModel::refresh()
 
 void DatasetModel::onCount(quint64 generation, int count, const QString& error)
 {
-    if (generation != m_generation)
-        return;
+    if (generation != m_generation) return;
     if (count < 0) {
         emit errorOccurred(error);
         count = 0;
@@ -62,8 +60,7 @@ void DatasetModel::onCount(quint64 generation, int count, const QString& error)
 
 void DatasetModel::requestPage(int page) const
 {
-    if (m_pending.contains(page) || m_pages.contains(page))
-        return;
+    if (m_pending.contains(page) || m_pages.contains(page)) return;
     m_pending.insert(page);
     ++m_pagesRequested;
     m_fetcher->requestPage(m_generation, m_filter, page, kPageSize);
@@ -71,8 +68,7 @@ void DatasetModel::requestPage(int page) const
 
 void DatasetModel::onPage(quint64 generation, int page, const QList<AssetRow>& rows, const QString& error)
 {
-    if (generation != m_generation)
-        return;
+    if (generation != m_generation) return;
     m_pending.remove(page);
     if (!error.isEmpty()) {
         emit errorOccurred(error);
@@ -85,8 +81,7 @@ void DatasetModel::onPage(quint64 generation, int page, const QList<AssetRow>& r
         m_rowOfId.insert(rows[i].id, page * kPageSize + i);
     const int first = page * kPageSize;
     const int last = std::min(m_count, first + int(rows.size())) - 1;
-    if (last >= first)
-        emit dataChanged(index(first), index(last));
+    if (last >= first) emit dataChanged(index(first), index(last));
     emit pageLoaded(page);
 }
 
@@ -103,8 +98,7 @@ void DatasetModel::evictPages(int keep)
 const AssetRow* DatasetModel::rowAt(int row) const
 {
     auto it = m_pages.constFind(row / kPageSize);
-    if (it == m_pages.constEnd() || row % kPageSize >= it->size())
-        return nullptr;
+    if (it == m_pages.constEnd() || row % kPageSize >= it->size()) return nullptr;
     return &(*it)[row % kPageSize];
 }
 
@@ -130,14 +124,12 @@ void DatasetModel::setThumbnailSize(int side)
     m_placeholder = QPixmap();
     m_thumbs.clear();
     m_thumbRequested.clear();
-    if (m_count > 0)
-        emit dataChanged(index(0), index(m_count - 1), {Qt::DecorationRole});
+    if (m_count > 0) emit dataChanged(index(0), index(m_count - 1), {Qt::DecorationRole});
 }
 
 void DatasetModel::setThumbnail(qint64 assetId, const QImage& image)
 {
-    if (image.isNull())
-        return;
+    if (image.isNull()) return;
     QImage scaled = image;
     if (std::max(image.width(), image.height()) > m_thumbSide)
         scaled = image.scaled(m_thumbSide, m_thumbSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
@@ -160,8 +152,7 @@ void DatasetModel::flushThumbnails()
         }
     }
     m_thumbsArrived.clear();
-    if (last >= 0)
-        emit dataChanged(index(first), index(last), {Qt::DecorationRole});
+    if (last >= 0) emit dataChanged(index(first), index(last), {Qt::DecorationRole});
 }
 
 QPixmap DatasetModel::placeholder() const
@@ -180,43 +171,57 @@ QPixmap DatasetModel::placeholder() const
 
 QVariant DatasetModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_count)
-        return {};
+    if (!index.isValid() || index.row() >= m_count) return {};
     const AssetRow* r = rowAt(index.row());
     if (!r) {
         requestPage(index.row() / kPageSize);
         switch (role) {
-        case Qt::DisplayRole: return QStringLiteral("…");
-        case Qt::DecorationRole: return placeholder();
-        case LoadedRole: return false;
-        default: return {};
+        case Qt::DisplayRole:
+            return QStringLiteral("…");
+        case Qt::DecorationRole:
+            return placeholder();
+        case LoadedRole:
+            return false;
+        default:
+            return {};
         }
     }
     switch (role) {
-    case Qt::DisplayRole: return QFileInfo(r->relativePath).fileName();
+    case Qt::DisplayRole:
+        return QFileInfo(r->relativePath).fileName();
     case Qt::ToolTipRole:
         return QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations")
-            .arg(r->relativePath).arg(r->width).arg(r->height)
+            .arg(r->relativePath)
+            .arg(r->width)
+            .arg(r->height)
             .arg(r->split.isEmpty() ? QStringLiteral("no split") : r->split, r->reviewState)
             .arg(r->annotationCount);
     case Qt::DecorationRole: {
-        if (QPixmap* pm = m_thumbs.object(r->id))
-            return *pm;
+        if (QPixmap* pm = m_thumbs.object(r->id)) return *pm;
         if (m_requestThumbnail && !m_thumbRequested.contains(r->id)) {
             m_thumbRequested.insert(r->id);
             m_requestThumbnail(r->id, r->absolutePath);
         }
         return placeholder();
     }
-    case AssetIdRole: return r->id;
-    case RelativePathRole: return r->relativePath;
-    case AbsolutePathRole: return r->absolutePath;
-    case ImageSizeRole: return QSize(r->width, r->height);
-    case SplitRole: return r->split;
-    case ReviewStateRole: return r->reviewState;
-    case AnnotationCountRole: return r->annotationCount;
-    case LoadedRole: return true;
-    default: return {};
+    case AssetIdRole:
+        return r->id;
+    case RelativePathRole:
+        return r->relativePath;
+    case AbsolutePathRole:
+        return r->absolutePath;
+    case ImageSizeRole:
+        return QSize(r->width, r->height);
+    case SplitRole:
+        return r->split;
+    case ReviewStateRole:
+        return r->reviewState;
+    case AnnotationCountRole:
+        return r->annotationCount;
+    case LoadedRole:
+        return true;
+    default:
+        return {};
     }
 }
 

@@ -8,7 +8,6 @@
 #include <QHash>
 #include <QPixmap>
 #include <QSet>
-
 #include <functional>
 
 namespace loupe::views {

@@ -26,10 +26,12 @@ QComboBox* makeCombo(QWidget* parent, const QString& anyText, const QString& nam
 } // namespace
 
 DatasetPanel::DatasetPanel(QWidget* parent)
-    : QWidget(parent), m_search(new QLineEdit(this)), m_label(makeCombo(this, tr("Any label"), QStringLiteral("labelFilter"))),
+    : QWidget(parent), m_search(new QLineEdit(this)),
+      m_label(makeCombo(this, tr("Any label"), QStringLiteral("labelFilter"))),
       m_split(makeCombo(this, tr("Any split"), QStringLiteral("splitFilter"))),
-      m_review(makeCombo(this, tr("Any review"), QStringLiteral("reviewFilter"))), m_gridButton(new QToolButton(this)),
-      m_view(new QListView(this)), m_count(new QLabel(this)), m_filterDelay(new QTimer(this))
+      m_review(makeCombo(this, tr("Any review"), QStringLiteral("reviewFilter"))),
+      m_gridButton(new QToolButton(this)), m_view(new QListView(this)), m_count(new QLabel(this)),
+      m_filterDelay(new QTimer(this))
 {
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Filter by path…"));
@@ -75,16 +77,14 @@ DatasetPanel::DatasetPanel(QWidget* parent)
 
 void DatasetPanel::setModel(DatasetModel* model)
 {
-    if (m_model)
-        disconnect(m_model, nullptr, this, nullptr);
+    if (m_model) disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
     m_view->setModel(model);
     if (model) {
         connect(model, &DatasetModel::countChanged, this, &DatasetPanel::updateCount);
         connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
                 [this](const QModelIndex& current) {
-                    if (current.isValid())
-                        emit assetActivated(current.row());
+                    if (current.isValid()) emit assetActivated(current.row());
                 });
         setGridMode(m_grid);
     }
@@ -111,8 +111,7 @@ void DatasetPanel::setGridMode(bool grid)
         m_view->setGridSize(QSize());
         m_view->setIconSize(QSize(48, 36));
     }
-    if (m_gridButton->isChecked() != grid)
-        m_gridButton->setChecked(grid);
+    if (m_gridButton->isChecked() != grid) m_gridButton->setChecked(grid);
 }
 
 void DatasetPanel::setLabels(const QList<QPair<qint64, QString>>& labels)
@@ -155,8 +154,7 @@ DatasetFilter DatasetPanel::currentFilter() const
 void DatasetPanel::applyFilter()
 {
     m_filterDelay->stop();
-    if (m_model)
-        m_model->setFilter(currentFilter());
+    if (m_model) m_model->setFilter(currentFilter());
 }
 
 void DatasetPanel::updateCount()
@@ -176,8 +174,7 @@ int DatasetPanel::currentRow() const
 
 void DatasetPanel::selectRow(int row)
 {
-    if (!m_model || row < 0 || row >= m_model->rowCount())
-        return;
+    if (!m_model || row < 0 || row >= m_model->rowCount()) return;
     const QModelIndex idx = m_model->index(row);
     m_view->setCurrentIndex(idx);
     m_view->scrollTo(idx);

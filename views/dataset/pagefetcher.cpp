@@ -15,8 +15,7 @@ public:
 
     AssetSource* source()
     {
-        if (!m_source && m_factory)
-            m_source = m_factory();
+        if (!m_source && m_factory) m_source = m_factory();
         return m_source.get();
     }
     void release() { m_source.reset(); }
@@ -40,7 +39,8 @@ PageFetcher::PageFetcher(AssetSourceFactory factory, QObject* parent)
 PageFetcher::~PageFetcher()
 {
     // The source must be destroyed on the thread that opened its connection.
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->release(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker] { w->release(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -67,8 +67,7 @@ void PageFetcher::requestPage(quint64 generation, const DatasetFilter& filter, i
             error.clear();
             rows = s->page(filter, page * pageSize, pageSize, &error);
         }
-        if (!error.isEmpty())
-            qCWarning(lcFetch) << "page" << page << error;
+        if (!error.isEmpty()) qCWarning(lcFetch) << "page" << page << error;
         emit pageReady(generation, page, rows, error);
     });
 }

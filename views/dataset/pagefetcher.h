@@ -23,7 +23,8 @@ public:
 
 signals:
     void countReady(quint64 generation, int count, const QString& error);
-    void pageReady(quint64 generation, int page, const QList<loupe::views::AssetRow>& rows, const QString& error);
+    void pageReady(quint64 generation, int page, const QList<loupe::views::AssetRow>& rows,
+                   const QString& error);
 
 private:
     class Worker;

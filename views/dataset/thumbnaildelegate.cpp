@@ -6,8 +6,7 @@ namespace loupe::views {
 void ThumbnailDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
-    if (!m_grid)
-        return;
+    if (!m_grid) return;
     option->decorationPosition = QStyleOptionViewItem::Top;
     option->decorationAlignment = Qt::AlignHCenter | Qt::AlignVCenter;
     option->displayAlignment = Qt::AlignHCenter | Qt::AlignTop;

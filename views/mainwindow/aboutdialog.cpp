@@ -37,8 +37,7 @@ QString AboutDialog::cpuDescription()
                 break;
             }
     }
-    if (model.isEmpty())
-        model = QSysInfo::currentCpuArchitecture();
+    if (model.isEmpty()) model = QSysInfo::currentCpuArchitecture();
     return QStringLiteral("CPU: %1, %2 threads").arg(model).arg(QThread::idealThreadCount());
 }
 
@@ -52,8 +51,8 @@ QString AboutDialog::aboutHtml()
                           "<p><b>Compute backends in this build</b></p><ul>%2</ul>"
                           "<p><b>Devices found</b></p><ul><li>%3</li></ul>"
                           "<p>Qt %4 · %5</p>")
-        .arg(core::versionString(), backends, cpuDescription().toHtmlEscaped(), QString::fromLatin1(qVersion()),
-             QSysInfo::prettyProductName().toHtmlEscaped());
+        .arg(core::versionString(), backends, cpuDescription().toHtmlEscaped(),
+             QString::fromLatin1(qVersion()), QSysInfo::prettyProductName().toHtmlEscaped());
 }
 
 } // namespace loupe::views

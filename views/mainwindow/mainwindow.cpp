@@ -55,9 +55,8 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
             [this](const QString& title, const QString& message) { showError(title, message); });
     connect(m_controller, &ProjectController::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
-    connect(m_canvas, &ImageCanvas::loadFailed, this, [this](const QString&, const QString& error) {
-        statusBar()->showMessage(error, 10000);
-    });
+    connect(m_canvas, &ImageCanvas::loadFailed, this,
+            [this](const QString&, const QString& error) { statusBar()->showMessage(error, 10000); });
     connect(m_canvas, &ImageCanvas::imageChanged, this, &MainWindow::updateInfo);
     createDocks();
     createMenus();
@@ -73,7 +72,8 @@ MainWindow::~MainWindow()
 
 void MainWindow::createDocks()
 {
-    auto makeDock = [this](const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
+    auto makeDock = [this](const QString& title, const QString& name, QWidget* content,
+                           Qt::DockWidgetArea area) {
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name); // saveState() keys docks by object name
         dock->setWidget(content);
@@ -83,8 +83,8 @@ void MainWindow::createDocks()
     // Side docks run full height; the Jobs dock sits under the canvas only.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    m_datasetDock = makeDock(tr("Dataset"), QStringLiteral("DatasetDock"), m_controller->createDatasetPanel(this),
-                             Qt::LeftDockWidgetArea);
+    m_datasetDock = makeDock(tr("Dataset"), QStringLiteral("DatasetDock"),
+                             m_controller->createDatasetPanel(this), Qt::LeftDockWidgetArea);
     m_jobsDock = makeDock(tr("Jobs"), QStringLiteral("JobsDock"), m_controller->createJobsPanel(this),
                           Qt::BottomDockWidgetArea);
     m_info = new QLabel(this);
@@ -105,14 +105,16 @@ void MainWindow::createMenus()
     file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::openProjectDialog);
     m_recent->attach(file->addMenu(tr("Open &Recent")));
     file->addSeparator();
-    QAction* saveAs = file->addAction(tr("Save &As…"), standardKey(QKeySequence::SaveAs, "Ctrl+Shift+S"), this, &MainWindow::saveProjectAs);
+    QAction* saveAs = file->addAction(tr("Save &As…"), standardKey(QKeySequence::SaveAs, "Ctrl+Shift+S"),
+                                      this, &MainWindow::saveProjectAs);
     file->addSeparator();
-    QAction* importFiles = file->addAction(tr("&Import Images…"), QKeySequence(tr("Ctrl+I")), this,
-                                           &MainWindow::importImages);
+    QAction* importFiles =
+        file->addAction(tr("&Import Images…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importImages);
     QAction* importDir = file->addAction(tr("Import &Folder…"), QKeySequence(tr("Ctrl+Shift+I")), this,
                                          &MainWindow::importFolder);
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), standardKey(QKeySequence::Quit, "Ctrl+Q"), this, &QWidget::close);
+    QAction* quit =
+        file->addAction(tr("&Quit"), standardKey(QKeySequence::Quit, "Ctrl+Q"), this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
     for (QAction* a : {saveAs, importFiles, importDir}) {
         a->setEnabled(false);
@@ -122,26 +124,33 @@ void MainWindow::createMenus()
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = edit->addAction(tr("&Undo"), QKeySequence::Undo, m_controller, &ProjectController::undo);
-    QAction* redo = edit->addAction(tr("&Redo"), standardKey(QKeySequence::Redo, "Ctrl+Shift+Z"), m_controller, &ProjectController::redo);
+    QAction* redo = edit->addAction(tr("&Redo"), standardKey(QKeySequence::Redo, "Ctrl+Shift+Z"),
+                                    m_controller, &ProjectController::redo);
     auto syncHistory = [this, undo, redo] {
         undo->setEnabled(m_controller->canUndo());
         redo->setEnabled(m_controller->canRedo());
-        undo->setText(m_controller->undoText().isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(m_controller->undoText()));
-        redo->setText(m_controller->redoText().isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(m_controller->redoText()));
+        undo->setText(m_controller->undoText().isEmpty() ? tr("&Undo")
+                                                         : tr("&Undo %1").arg(m_controller->undoText()));
+        redo->setText(m_controller->redoText().isEmpty() ? tr("&Redo")
+                                                         : tr("&Redo %1").arg(m_controller->redoText()));
     };
     connect(m_controller, &ProjectController::historyChanged, this, syncHistory);
     syncHistory();
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom &In"), standardKey(QKeySequence::ZoomIn, "Ctrl++"), m_canvas, &ImageCanvas::zoomIn);
-    view->addAction(tr("Zoom &Out"), standardKey(QKeySequence::ZoomOut, "Ctrl+-"), m_canvas, &ImageCanvas::zoomOut);
+    view->addAction(tr("Zoom &In"), standardKey(QKeySequence::ZoomIn, "Ctrl++"), m_canvas,
+                    &ImageCanvas::zoomIn);
+    view->addAction(tr("Zoom &Out"), standardKey(QKeySequence::ZoomOut, "Ctrl+-"), m_canvas,
+                    &ImageCanvas::zoomOut);
     view->addAction(tr("&Fit to Window"), QKeySequence(tr("Ctrl+0")), m_canvas, &ImageCanvas::fitToWindow);
-    view->addAction(tr("&Actual Pixels (100%)"), QKeySequence(tr("Ctrl+1")), m_canvas, &ImageCanvas::zoomToActualSize);
+    view->addAction(tr("&Actual Pixels (100%)"), QKeySequence(tr("Ctrl+1")), m_canvas,
+                    &ImageCanvas::zoomToActualSize);
     QMenu* presets = view->addMenu(tr("&Zoom"));
     for (double z : {0.25, 0.5, 1.0, 2.0, 4.0, 8.0})
         presets->addAction(QStringLiteral("%1%").arg(z * 100), m_canvas, [this, z] { m_canvas->setZoom(z); });
     view->addSeparator();
-    view->addAction(tr("&Next Image"), QKeySequence(Qt::Key_PageDown), m_controller, &ProjectController::selectNext)
+    view->addAction(tr("&Next Image"), QKeySequence(Qt::Key_PageDown), m_controller,
+                    &ProjectController::selectNext)
         ->setShortcutContext(Qt::WidgetWithChildrenShortcut); // the canvas handles D / PgDown itself
     view->addAction(tr("&Previous Image"), QKeySequence(Qt::Key_PageUp), m_controller,
                     &ProjectController::selectPrevious)
@@ -150,7 +159,9 @@ void MainWindow::createMenus()
     QMenu* theme = view->addMenu(tr("&Theme"));
     auto* themes = new QActionGroup(this);
     for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
-        QAction* a = theme->addAction(t == Theme::System ? tr("Follow &System") : t == Theme::Light ? tr("&Light") : tr("&Dark"));
+        QAction* a = theme->addAction(t == Theme::System  ? tr("Follow &System")
+                                      : t == Theme::Light ? tr("&Light")
+                                                          : tr("&Dark"));
         a->setCheckable(true);
         a->setChecked(configuredTheme() == t);
         themes->addAction(a);
@@ -195,7 +206,8 @@ void MainWindow::updateTitle()
         setWindowTitle(QStringLiteral("Loupe"));
         setWindowFilePath(QString());
     } else {
-        setWindowTitle(QStringLiteral("%1 — Loupe").arg(QFileInfo(m_controller->projectPath()).completeBaseName()));
+        setWindowTitle(
+            QStringLiteral("%1 — Loupe").arg(QFileInfo(m_controller->projectPath()).completeBaseName()));
         setWindowFilePath(m_controller->projectPath());
     }
     updateInfo();
@@ -230,8 +242,7 @@ bool MainWindow::openProject(const QString& path, bool quiet)
     QString error;
     if (!m_controller->openProject(path, &error)) {
         m_lastError = error;
-        if (!quiet)
-            showError(tr("Cannot open project"), error);
+        if (!quiet) showError(tr("Cannot open project"), error);
         return false;
     }
     m_recent->add(path);
@@ -241,10 +252,8 @@ bool MainWindow::openProject(const QString& path, bool quiet)
 void MainWindow::newProject()
 {
     QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), kProjectFilter);
-    if (path.isEmpty())
-        return;
-    if (!path.endsWith(QLatin1String(".loupe")))
-        path += QLatin1String(".loupe");
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".loupe"))) path += QLatin1String(".loupe");
     QString error;
     if (!m_controller->createProject(path, &error))
         showError(tr("Cannot create project"), error);
@@ -255,17 +264,14 @@ void MainWindow::newProject()
 void MainWindow::openProjectDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), kProjectFilter);
-    if (!path.isEmpty())
-        openProject(path);
+    if (!path.isEmpty()) openProject(path);
 }
 
 void MainWindow::saveProjectAs()
 {
     QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), QString(), kProjectFilter);
-    if (path.isEmpty())
-        return;
-    if (!path.endsWith(QLatin1String(".loupe")))
-        path += QLatin1String(".loupe");
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".loupe"))) path += QLatin1String(".loupe");
     QString error;
     if (!m_controller->saveAs(path, &error))
         showError(tr("Cannot save project"), error);
@@ -277,15 +283,13 @@ void MainWindow::importImages()
 {
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Import Images"), QString(), tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
-    if (!files.isEmpty())
-        m_controller->importPaths(files);
+    if (!files.isEmpty()) m_controller->importPaths(files);
 }
 
 void MainWindow::importFolder()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Import Folder"));
-    if (!dir.isEmpty())
-        m_controller->importPaths({dir});
+    if (!dir.isEmpty()) m_controller->importPaths({dir});
 }
 
 void MainWindow::showAbout()

@@ -6,7 +6,6 @@
 #include <QImage>
 #include <QObject>
 #include <QStringList>
-
 #include <functional>
 #include <memory>
 
@@ -53,6 +52,7 @@ signals:
 };
 
 // Opens (create = false) or creates a project; nullptr and *error on failure.
-using ProjectOpener = std::function<std::unique_ptr<ProjectBackend>(const QString& path, bool create, QString* error)>;
+using ProjectOpener =
+    std::function<std::unique_ptr<ProjectBackend>(const QString& path, bool create, QString* error)>;
 
 } // namespace loupe::views

@@ -15,7 +15,8 @@ ProjectController::ProjectController(ImageCanvas* canvas, ProjectOpener opener, 
 {
     connect(canvas, &ImageCanvas::nextImageRequested, this, &ProjectController::selectNext);
     connect(canvas, &ImageCanvas::previousImageRequested, this, &ProjectController::selectPrevious);
-    canvas->setEmptyText(tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
+    canvas->setEmptyText(
+        tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
 }
 
 ProjectController::~ProjectController()
@@ -53,8 +54,7 @@ bool ProjectController::createProject(const QString& path, QString* error)
 
 bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
 {
-    if (!backend)
-        return false; // the current project stays open
+    if (!backend) return false; // the current project stays open
     closeProject();
     m_backend = std::move(backend);
     ProjectBackend* b = m_backend.get();
@@ -96,7 +96,8 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
         m_jobsHost->setCurrentIndex(m_jobsHost->addWidget(b->createJobsWidget(m_jobsHost)));
     }
     if (m_canvas)
-        m_canvas->setEmptyText(tr("No images yet.\nFile ▸ Import Images… (Ctrl+I) or Import Folder… (Ctrl+Shift+I)"));
+        m_canvas->setEmptyText(
+            tr("No images yet.\nFile ▸ Import Images… (Ctrl+I) or Import Folder… (Ctrl+Shift+I)"));
     emit projectChanged();
     emit historyChanged();
     return true;
@@ -104,10 +105,8 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
 
 void ProjectController::closeProject()
 {
-    if (!m_backend)
-        return;
-    if (m_panel)
-        m_panel->setModel(nullptr);
+    if (!m_backend) return;
+    if (m_panel) m_panel->setModel(nullptr);
     if (m_jobsHost) {
         while (m_jobsHost->count() > 1)
             delete m_jobsHost->widget(1);
@@ -118,7 +117,8 @@ void ProjectController::closeProject()
     m_currentAsset = -1;
     if (m_canvas) {
         m_canvas->clearImage();
-        m_canvas->setEmptyText(tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
+        m_canvas->setEmptyText(
+            tr("No project open.\nFile ▸ Open Project… (Ctrl+O) or File ▸ New Project… (Ctrl+N)"));
     }
     emit projectChanged();
     emit historyChanged();
@@ -130,41 +130,48 @@ bool ProjectController::saveAs(const QString& path, QString* error)
         *error = tr("No project is open.");
         return false;
     }
-    if (!m_backend->saveAs(path, error))
-        return false;
+    if (!m_backend->saveAs(path, error)) return false;
     emit statusMessage(tr("Saved a copy as %1").arg(path));
     return true;
 }
 
 void ProjectController::importPaths(const QStringList& paths)
 {
-    if (m_backend)
-        m_backend->importPaths(paths);
+    if (m_backend) m_backend->importPaths(paths);
 }
 
-bool ProjectController::canUndo() const { return m_backend && m_backend->canUndo(); }
-bool ProjectController::canRedo() const { return m_backend && m_backend->canRedo(); }
-QString ProjectController::undoText() const { return m_backend ? m_backend->undoText() : QString(); }
-QString ProjectController::redoText() const { return m_backend ? m_backend->redoText() : QString(); }
+bool ProjectController::canUndo() const
+{
+    return m_backend && m_backend->canUndo();
+}
+bool ProjectController::canRedo() const
+{
+    return m_backend && m_backend->canRedo();
+}
+QString ProjectController::undoText() const
+{
+    return m_backend ? m_backend->undoText() : QString();
+}
+QString ProjectController::redoText() const
+{
+    return m_backend ? m_backend->redoText() : QString();
+}
 
 void ProjectController::undo()
 {
-    if (canUndo())
-        m_backend->undo();
+    if (canUndo()) m_backend->undo();
 }
 
 void ProjectController::redo()
 {
-    if (canRedo())
-        m_backend->redo();
+    if (canRedo()) m_backend->redo();
 }
 
 QWidget* ProjectController::createDatasetPanel(QWidget* parent)
 {
     m_panel = new DatasetPanel(parent);
     connect(m_panel, &DatasetPanel::assetActivated, this, &ProjectController::showRow);
-    if (m_model)
-        m_panel->setModel(m_model);
+    if (m_model) m_panel->setModel(m_model);
     return m_panel;
 }
 
@@ -187,31 +194,25 @@ void ProjectController::selectRow(int row)
 
 void ProjectController::showRow(int row)
 {
-    if (!m_model)
-        return;
+    if (!m_model) return;
     const AssetRow* r = m_model->rowAt(row);
-    if (!r)
-        return; // its page is on the way; selection arrives again when the user clicks it
-    if (r->id == m_currentAsset)
-        return;
+    if (!r) return; // its page is on the way; selection arrives again when the user clicks it
+    if (r->id == m_currentAsset) return;
     m_currentAsset = r->id;
-    if (m_canvas)
-        m_canvas->loadImage(r->absolutePath);
+    if (m_canvas) m_canvas->loadImage(r->absolutePath);
     emit currentAssetChanged(r->id);
 }
 
 void ProjectController::selectNext()
 {
-    if (!m_model || m_model->rowCount() == 0)
-        return;
+    if (!m_model || m_model->rowCount() == 0) return;
     const int current = m_panel ? m_panel->currentRow() : m_model->rowOfAsset(m_currentAsset);
     selectRow(std::min(m_model->rowCount() - 1, current + 1));
 }
 
 void ProjectController::selectPrevious()
 {
-    if (!m_model || m_model->rowCount() == 0)
-        return;
+    if (!m_model || m_model->rowCount() == 0) return;
     const int current = m_panel ? m_panel->currentRow() : m_model->rowOfAsset(m_currentAsset);
     selectRow(std::max(0, current - 1));
 }

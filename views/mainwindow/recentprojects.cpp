@@ -55,16 +55,16 @@ void RecentProjects::rebuild(QMenu* menu)
 {
     menu->clear();
     QStringList list = paths();
-    list.erase(std::remove_if(list.begin(), list.end(), [](const QString& p) { return !QFileInfo::exists(p); }),
-               list.end());
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [](const QString& p) { return !QFileInfo::exists(p); }),
+        list.end());
     int n = 0;
     for (const QString& path : list) {
         const QString label = QStringLiteral("&%1 %2").arg(++n % 10).arg(QDir::toNativeSeparators(path));
         QAction* a = menu->addAction(label);
         connect(a, &QAction::triggered, this, [this, path] { emit openRequested(path); });
     }
-    if (list.isEmpty())
-        menu->addAction(tr("No recent projects"))->setEnabled(false);
+    if (list.isEmpty()) menu->addAction(tr("No recent projects"))->setEnabled(false);
     menu->addSeparator();
     QAction* clearAction = menu->addAction(tr("Clear Menu"));
     clearAction->setEnabled(!list.isEmpty());
