@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace loupe::core {
+
+// What the out-of-the-box sample project is made of: a dozen shapes-world images (fixed seed, so every
+// install gets the same ones) with their COCO annotations, the six shape labels, and the shipped demo
+// classifier. The project file itself is made by the project store from these parts.
+struct SampleContent
+{
+    QString error;           // empty on success; names the file or folder at fault
+    QString imagesDir;       // FOLDER/images
+    QStringList images;      // absolute paths, in order
+    QString annotationsPath; // FOLDER/annotations.json (COCO instances: masks, boxes, polygons)
+    QString labelsPath;      // FOLDER/labels.csv (most prominent shape per image)
+    QStringList labelNames;  // circle, square, triangle, star, cross, ring
+    QString modelFolder;     // the shipped shapes-vit checkpoint; empty if not found (see findShippedModel)
+    bool ok() const { return error.isEmpty(); }
+};
+
+constexpr int kSampleImageCount = 12;
+constexpr quint64 kSampleSeed = 20240601;
+
+// Writes the sample images and annotations into `folder` (created). Files already there with the same
+// content are rewritten identically, so calling it twice is harmless.
+SampleContent writeSampleContent(const QString& folder);
+
+// Finds a checkpoint shipped under resources/models/NAME: $LOUPE_MODELS_DIR/NAME first, then next to the
+// executable (../share/loupe/models, ../resources/models, ../../resources/models for build trees).
+// Returns an empty string when none has a config.json.
+QString findShippedModel(const QString& name = QStringLiteral("shapes-vit"));
+
+} // namespace loupe::core
