@@ -348,6 +348,7 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
         NodeId scores = g.name(g.matmul(qh, kt), p + "attn_scores");
         NodeId probs = g.name(g.softmax(scores, scale), p + "attn_probs");
         NodeId ctx = g.matmul(probs, vh); // [B, heads, N, hd]
+        if (!o.headMask.empty()) ctx = g.mul(ctx, g.input(p + "head_mask", {B, heads, 1, 1}));
         ctx = g.name(g.reshape(g.permute(ctx, {0, 2, 1, 3}), {B, N, D}), p + "attn_ctx");
         h = g.name(g.linear(ctx, lw(p + "o.w", L.ow), w(p + "o.b", L.ob), Activation::None, h),
                    p + "attn_res");
@@ -386,7 +387,7 @@ namespace {
 std::string cacheKey(const Shape& px, const VitRunOptions& o)
 {
     std::string k = shapeString(px) + (o.hiddenStates ? "H" : "-") + (o.attentions ? "A" : "-") +
-                    (o.interpolatePosEncoding ? "I" : "-");
+                    (o.interpolatePosEncoding ? "I" : "-") + (o.headMask.empty() ? "-" : "M");
     for (const auto& s : o.observe)
         k += "|" + s;
     return k;
@@ -410,6 +411,19 @@ VitOutput VitModel::forward(const Tensor& pixelValues, const VitRunOptions& o) c
     GraphRun run;
     run.observe = o.onObserved;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
+    if (!o.headMask.empty()) {
+        const int64_t B = px[0], L = d_->cfg.numHiddenLayers, heads = d_->cfg.numAttentionHeads;
+        if (int64_t(o.headMask.size()) != B * L * heads)
+            throw Error("vit", "headMask needs batch*layers*heads = " + std::to_string(B * L * heads) +
+                                   " values, got " + std::to_string(o.headMask.size()));
+        for (int64_t l = 0; l < L; ++l) {
+            std::vector<float> m(size_t(B * heads));
+            for (int64_t b = 0; b < B; ++b)
+                for (int64_t h = 0; h < heads; ++h)
+                    m[size_t(b * heads + h)] = o.headMask[size_t((b * L + l) * heads + h)];
+            run.inputs["blk." + std::to_string(l) + ".head_mask"] = Tensor::fromF32({B, heads, 1, 1}, m);
+        }
+    }
     {
         thread_local std::unique_ptr<Backend> backend;
         if (!backend) backend = cpuDevice().createBackend();

@@ -24,6 +24,9 @@ struct VitRunOptions
     bool attentions = false;             // attentions.0 .. attentions.L-1, [B, H, N, N]
     std::vector<std::string> observe;    // extra node names or globs: "blk.3.attn_probs", "blk.*.out"
     bool interpolatePosEncoding = false; // accept other input sizes (transformers' interpolate_pos_encoding)
+    // Head ablation: when non-empty, [batch, layers, heads] multipliers applied to each head's attention
+    // context before the output projection (0 removes a head). Per image, so ablations batch together.
+    std::vector<float> headMask;
     // Called as each observed tensor is computed (a view valid only during the call), e.g. to reduce
     // attention maps on the fly; not part of the graph cache key.
     std::function<void(const std::string& name, const Tensor& value)> onObserved;
