@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/explain_runner.h"
+
+#include "compute/attribution/occlusion.h"
+#include "compute/attribution/rise.h"
+#include "compute/error.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace loupe::cli {
+
+using namespace compute::attribution;
+
+bool needsGradients(const QString& m)
+{
+    return m == QLatin1String("chefer") || m == QLatin1String("gradcam") || m == QLatin1String("input-x-grad") ||
+           m == QLatin1String("integrated-gradients");
+}
+
+QStringList forwardMethods()
+{
+    return {QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("occlusion"),
+            QStringLiteral("rise"), QStringLiteral("head-importance")};
+}
+
+bool isKnownMethod(const QString& m) { return needsGradients(m) || forwardMethods().contains(m); }
+
+PlanarImage toPlanar(const compute::Tensor& px)
+{
+    const compute::Shape& sh = px.shape();
+    return PlanarImage{int(sh[1]), int(sh[2]), int(sh[3]), px.toF32Vector()};
+}
+
+PatchGrid patchGrid(const VitSession& s, int height, int width)
+{
+    const int p = int(s.model.config().patchSize);
+    const bool twoSpecial = s.model.arch() == compute::VitModel::Arch::DeiTForImageClassification ||
+                            s.model.arch() == compute::VitModel::Arch::DeiTWithTeacher;
+    return PatchGrid{height / p, width / p, twoSpecial ? 2 : 1};
+}
+
+namespace {
+
+compute::Tensor stack(const std::vector<const PlanarImage*>& batch)
+{
+    const PlanarImage& f = *batch.front();
+    const size_t n = f.data.size();
+    std::vector<float> all(n * batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+        std::copy(batch[i]->data.begin(), batch[i]->data.end(), all.begin() + long(i * n));
+    return compute::Tensor::fromF32({int64_t(batch.size()), f.channels, f.height, f.width}, all);
+}
+
+std::vector<float> softmaxColumn(const std::vector<float>& logits, int64_t classes, int target)
+{
+    std::vector<float> out;
+    for (size_t b = 0; b * size_t(classes) < logits.size(); ++b) {
+        const float* l = logits.data() + b * size_t(classes);
+        const float mx = *std::max_element(l, l + classes);
+        double sum = 0;
+        for (int64_t c = 0; c < classes; ++c)
+            sum += std::exp(double(l[c] - mx));
+        out.push_back(float(std::exp(double(l[target] - mx)) / sum));
+    }
+    return out;
+}
+
+// Viridis sampled at nine points (matplotlib's table), interpolated linearly between them.
+QRgb viridis(float t)
+{
+    static const std::array<std::array<float, 3>, 9> k{{{0.267f, 0.005f, 0.329f},
+                                                        {0.283f, 0.141f, 0.458f},
+                                                        {0.254f, 0.265f, 0.530f},
+                                                        {0.207f, 0.372f, 0.553f},
+                                                        {0.164f, 0.471f, 0.558f},
+                                                        {0.128f, 0.567f, 0.551f},
+                                                        {0.135f, 0.659f, 0.518f},
+                                                        {0.478f, 0.821f, 0.318f},
+                                                        {0.993f, 0.906f, 0.144f}}};
+    t = std::clamp(t, 0.0f, 1.0f) * 8.0f;
+    const int i = std::min(7, int(t));
+    const float f = t - float(i);
+    auto ch = [&](int c) { return int(std::lround(255.0f * (k[size_t(i)][size_t(c)] * (1 - f) + k[size_t(i + 1)][size_t(c)] * f))); };
+    return qRgb(ch(0), ch(1), ch(2));
+}
+
+} // namespace
+
+std::vector<float> logitsOf(const VitSession& s, const PlanarImage& image)
+{
+    return s.model.forward(stack({&image})).logits.toF32Vector();
+}
+
+ScoreFn probabilityScore(const VitSession& s, int target)
+{
+    const int64_t classes = s.model.config().numLabels();
+    return [&s, target, classes](const std::vector<const PlanarImage*>& batch) {
+        return softmaxColumn(s.model.forward(stack(batch)).logits.toF32Vector(), classes, target);
+    };
+}
+
+std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target, const ExplainParams& p)
+{
+    const PatchGrid grid = patchGrid(s, image.height, image.width);
+    const int P = int(s.model.config().patchSize);
+    if (p.method == QLatin1String("attention") || p.method == QLatin1String("rollout")) {
+        compute::VitRunOptions o;
+        o.attentions = true;
+        const compute::VitOutput out = s.model.forward(stack({&image}), o);
+        AttentionSet set;
+        set.layers = int(out.attentions.size());
+        set.heads = int(s.model.config().numAttentionHeads);
+        set.tokens = int(out.attentions.front().shape()[2]);
+        std::vector<compute::Tensor> keep;
+        for (const compute::Tensor& a : out.attentions) {
+            keep.push_back(a.contiguous());
+            set.layer.push_back(keep.back().ptr<float>());
+        }
+        const int query = 0;
+        if (p.method == QLatin1String("rollout"))
+            return patchMap(rolloutRow(set, query, RolloutOptions{}), grid);
+        const int layer = p.layer < 0 ? set.layers - 1 : p.layer;
+        if (layer >= set.layers || p.head >= set.heads)
+            throw compute::Error("explain", "--layer/--head out of range (the model has " +
+                                                std::to_string(set.layers) + " layers of " +
+                                                std::to_string(set.heads) + " heads)");
+        return patchMap(rawAttention(set, layer, p.head, query), grid);
+    }
+    if (p.method == QLatin1String("occlusion")) {
+        OcclusionOptions o;
+        o.window = p.occlusionWindow > 0 ? p.occlusionWindow : P;
+        o.stride = p.occlusionStride > 0 ? p.occlusionStride : std::max(1, P / 2);
+        o.batchSize = p.batchSize;
+        return poolToGrid(occlusionMap(image, probabilityScore(s, target), o), image.height, image.width,
+                          grid.rows, grid.cols);
+    }
+    if (p.method == QLatin1String("rise")) {
+        RiseOptions o;
+        o.masks = p.riseMasks;
+        o.cells = p.riseCells;
+        o.p = p.riseP;
+        o.seed = p.seed;
+        o.batchSize = p.batchSize;
+        return poolToGrid(riseMap(image, probabilityScore(s, target), o), image.height, image.width, grid.rows,
+                          grid.cols);
+    }
+    throw compute::Error("explain", "method '" + p.method.toStdString() + "' gives no patch map");
+}
+
+HeadImportance explainHeads(const VitSession& s, const PlanarImage& image, int target, int batchSize)
+{
+    const int L = int(s.model.config().numHiddenLayers), H = int(s.model.config().numAttentionHeads);
+    const int64_t classes = s.model.config().numLabels();
+    return headImportance(
+        L, H,
+        [&](const std::vector<float>& masks, int batch) {
+            std::vector<const PlanarImage*> imgs(size_t(batch), &image);
+            compute::VitRunOptions o;
+            o.headMask = masks;
+            const std::vector<float> logits = s.model.forward(stack(imgs), o).logits.toF32Vector();
+            std::vector<float> out;
+            for (int b = 0; b < batch; ++b)
+                out.push_back(logits[size_t(b * classes + target)]);
+            return out;
+        },
+        batchSize);
+}
+
+QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, int cols)
+{
+    QImage base = image.convertToFormat(QImage::Format_RGB888);
+    const std::vector<float> v = normalizeMinMax(upsampleBilinear(grid, rows, cols, base.height(), base.width()));
+    QImage out(base.size(), QImage::Format_RGB888);
+    for (int y = 0; y < base.height(); ++y) {
+        const uchar* src = base.constScanLine(y);
+        uchar* dst = out.scanLine(y);
+        for (int x = 0; x < base.width(); ++x) {
+            const QRgb c = viridis(v[size_t(y) * base.width() + x]);
+            dst[3 * x] = uchar((src[3 * x] + qRed(c) + 1) / 2);
+            dst[3 * x + 1] = uchar((src[3 * x + 1] + qGreen(c) + 1) / 2);
+            dst[3 * x + 2] = uchar((src[3 * x + 2] + qBlue(c) + 1) / 2);
+        }
+    }
+    return out;
+}
+
+Faithfulness faithfulness(const VitSession& s, const PlanarImage& image, int target, const std::vector<float>& grid,
+                          int rows, int cols, int steps)
+{
+    const std::vector<float> rel = upsampleBilinear(grid, rows, cols, image.height, image.width);
+    PlanarImage zero = image;
+    std::fill(zero.data.begin(), zero.data.end(), 0.0f);
+    CurveOptions co;
+    co.steps = steps;
+    co.batchSize = 16;
+    const ScoreFn score = probabilityScore(s, target);
+    Faithfulness f;
+    f.deletionAuc = deletionCurve(image, rel, zero, score, co).auc;
+    f.insertionAuc = insertionCurve(image, rel, gaussianBlur(image, 11, 5.0f), score, co).auc;
+    return f;
+}
+
+} // namespace loupe::cli

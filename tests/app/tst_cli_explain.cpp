@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// `loupe explain` end to end: image -> preprocessing -> engine -> rollout -> .npy must reproduce the golden
+// rollout_patches; overlays and head tables are written; gradient methods are refused clearly.
+#include "common/testsupport.h"
+#include "compute/attribution/npy.h"
+#include "compute/io/safetensors.h"
+
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+
+using namespace loupe::compute;
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QString out, err;
+};
+
+Run runLoupe(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(LOUPE_EXE), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+} // namespace
+
+class TestCliExplain : public QObject
+{
+    Q_OBJECT
+    QString dir_;
+    QJsonObject tolerances_;
+
+private slots:
+    void initTestCase()
+    {
+        dir_ = loupe::test::goldenDir(QStringLiteral("vit_classify"));
+        QFile f(dir_ + "/case.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        tolerances_ = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
+    }
+
+    void rolloutMatchesTheGolden()
+    {
+        QTemporaryDir tmp;
+        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                                QStringLiteral("rollout"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const NpyArray got = readNpyF32(tmp.filePath(QStringLiteral("input.rollout.npy")).toStdString());
+        const SafetensorsFile expected = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
+        const TensorView& e = expected.tensor("rollout_patches");
+        QCOMPARE(got.shape, (std::vector<int64_t>{e.shape.begin(), e.shape.end()}));
+        const std::vector<float> ev = toF32(e);
+        const QJsonObject tol = tolerances_.value(QLatin1String("explainability")).toObject();
+        const double atol = tol.value(QLatin1String("atol")).toDouble(), rtol = tol.value(QLatin1String("rtol")).toDouble();
+        QVERIFY(atol > 0 && atol <= 1e-4);
+        for (size_t i = 0; i < ev.size(); ++i)
+            QVERIFY2(std::fabs(double(got.data[i]) - ev[i]) <= atol + rtol * std::fabs(double(ev[i])),
+                     qPrintable(QStringLiteral("[%1] %2 vs %3").arg(i).arg(got.data[i]).arg(ev[i])));
+        const QImage png(tmp.filePath(QStringLiteral("input.rollout.png")));
+        QCOMPARE(png.size(), QImage(dir_ + "/input.png").size());
+        // The JSON line names the top class (the golden's) and the files.
+        const QJsonObject row = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(row.value(QLatin1String("target")).toInt(), 4);
+    }
+
+    void otherForwardMethodsWriteMapsAndMetrics()
+    {
+        QTemporaryDir tmp;
+        for (const QString& m : {QStringLiteral("attention"), QStringLiteral("occlusion"), QStringLiteral("rise")}) {
+            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"), m,
+                                    QStringLiteral("--masks"), QStringLiteral("64"), QStringLiteral("--target"),
+                                    QStringLiteral("brown bear"), QStringLiteral("--metrics"), dir_ + "/input.png",
+                                    QStringLiteral("-o"), tmp.path()});
+            QVERIFY2(r.code == 0, qPrintable(m + ": " + r.err));
+            const NpyArray a = readNpyF32(tmp.filePath("input." + m + ".npy").toStdString());
+            QCOMPARE(a.shape, (std::vector<int64_t>{4, 4}));
+            QVERIFY(std::any_of(a.data.begin(), a.data.end(), [](float v) { return v != 0.0f; }));
+            QVERIFY(QFile::exists(tmp.filePath("input." + m + ".png")));
+            QFile mf(tmp.filePath("input." + m + ".metrics.json"));
+            QVERIFY(mf.open(QIODevice::ReadOnly));
+            const QJsonObject metrics = QJsonDocument::fromJson(mf.readAll()).object();
+            const double del = metrics.value(QLatin1String("deletion_auc")).toDouble(-1);
+            QVERIFY(del >= 0 && del <= 1);
+        }
+    }
+
+    void headImportanceTable()
+    {
+        QTemporaryDir tmp;
+        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                                QStringLiteral("head-importance"), QStringLiteral("--target"), QStringLiteral("4"),
+                                dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const NpyArray a = readNpyF32(tmp.filePath(QStringLiteral("input.head-importance.npy")).toStdString());
+        QCOMPARE(a.shape, (std::vector<int64_t>{3, 4}));
+        QFile jf(tmp.filePath(QStringLiteral("input.head-importance.json")));
+        QVERIFY(jf.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(jf.readAll()).object();
+        QCOMPARE(j.value(QLatin1String("ranking")).toArray().size(), 12);
+        // Removing a head changes the logit for at least one head (the mask reaches the graph).
+        QVERIFY(std::any_of(a.data.begin(), a.data.end(), [](float v) { return std::fabs(v) > 1e-6f; }));
+        // The baseline is the unablated logit (the golden's top logit).
+        const double top = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("logit")).toDouble();
+        QVERIFY(std::fabs(j.value(QLatin1String("baseline_logit")).toDouble() - top) < 1e-4);
+    }
+
+    void gradientMethodsAreRefused()
+    {
+        QTemporaryDir tmp;
+        for (const QString& m : {QStringLiteral("chefer"), QStringLiteral("gradcam"), QStringLiteral("input-x-grad"),
+                                 QStringLiteral("integrated-gradients")}) {
+            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"), m,
+                                    dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains(QLatin1String("needs gradients")), qPrintable(r.err));
+        }
+        const Run bad = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                                  QStringLiteral("rollout"), QStringLiteral("--target"), QStringLiteral("no-such-class"),
+                                  dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        QCOMPARE(bad.code, 1);
+        QVERIFY(bad.err.contains(QLatin1String("no-such-class")));
+        const Run missing = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                                      QStringLiteral("rollout"), tmp.filePath(QStringLiteral("nope.png")),
+                                      QStringLiteral("-o"), tmp.path()});
+        QCOMPARE(missing.code, 1);
+        QVERIFY(missing.err.contains(QLatin1String("nope.png")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliExplain)
+#include "tst_cli_explain.moc"
