@@ -136,6 +136,33 @@ private slots:
         QCOMPARE(missing.code, 1);
         QVERIFY(missing.err.contains(QLatin1String("nope.png")));
     }
+    void qualityHarnessOnAFewShapes()
+    {
+        const QString models = QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/");
+        const Run r = runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
+                                QStringLiteral("--random-model"), models + "shapes-vit-random", QStringLiteral("--count"),
+                                QStringLiteral("3"), QStringLiteral("--methods"), QStringLiteral("attention,rollout,occlusion"),
+                                QStringLiteral("--steps"), QStringLiteral("4")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j.value(QLatin1String("images")).toInt(), 3);
+        const QJsonObject methods = j.value(QLatin1String("methods")).toObject();
+        QCOMPARE(methods.keys(), (QStringList{"attention", "occlusion", "rollout"}));
+        for (const QString& m : methods.keys()) {
+            const QJsonObject o = methods.value(m).toObject();
+            for (const char* k : {"pointing_accuracy", "positive_relevance_inside", "deletion_auc", "insertion_auc"}) {
+                const double v = o.value(QLatin1String(k)).toDouble(-1);
+                QVERIFY2(v >= 0 && v <= 1, qPrintable(m + " " + k));
+            }
+            const double rho = o.value(QLatin1String("randomisation_spearman")).toDouble(2);
+            QVERIFY(rho >= -1 && rho <= 1);
+        }
+        // A gradient method is refused rather than silently skipped.
+        QCOMPARE(runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
+                           QStringLiteral("--methods"), QStringLiteral("chefer")})
+                     .code,
+                 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliExplain)
