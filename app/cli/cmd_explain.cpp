@@ -50,7 +50,8 @@ int explain(const QStringList& args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Explain a ViT/DeiT classification: which patches drove it."));
     p.addHelpOption();
-    auto opt = [&](const char* name, const char* help, const char* value = nullptr, const char* def = nullptr) {
+    auto opt = [&](const char* name, const char* help, const char* value = nullptr,
+                   const char* def = nullptr) {
         if (value)
             p.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
                          def ? QString::fromLatin1(def) : QString()});
@@ -74,7 +75,8 @@ int explain(const QStringList& args)
     opt("seed", "rise: seed.", "SEED", "0");
     opt("batch", "Images per forward pass.", "B", "16");
     opt("threads", "CPU threads (default: all cores).", "N");
-    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Output folder."),
+    p.addOption({{QStringLiteral("o"), QStringLiteral("output")},
+                 QStringLiteral("Output folder."),
                  QStringLiteral("OUTDIR")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to explain."),
                             QStringLiteral("IMAGE..."));
@@ -145,7 +147,8 @@ int explain(const QStringList& args)
                 const int target = fixedTarget >= 0
                                        ? fixedTarget
                                        : int(std::max_element(logits.begin(), logits.end()) - logits.begin());
-                const QString stem = QDir(outDir).filePath(QFileInfo(imagePath).completeBaseName() + "." + method);
+                const QString stem =
+                    QDir(outDir).filePath(QFileInfo(imagePath).completeBaseName() + "." + method);
                 nlohmann::json row{{"image", imagePath.toStdString()},
                                    {"method", method.toStdString()},
                                    {"target", target},
@@ -187,10 +190,11 @@ int explain(const QStringList& args)
                     row["png"] = (stem + ".png").toStdString();
                     if (p.isSet(QStringLiteral("metrics"))) {
                         const Faithfulness f = faithfulness(s, image, target, map, grid.rows, grid.cols);
-                        const nlohmann::json m{{"deletion_auc", f.deletionAuc},
-                                               {"insertion_auc", f.insertionAuc},
-                                               {"substrates", {{"deletion", "zero"}, {"insertion", "blur k11 s5"}}},
-                                               {"score", "softmax probability of the target"}};
+                        const nlohmann::json m{
+                            {"deletion_auc", f.deletionAuc},
+                            {"insertion_auc", f.insertionAuc},
+                            {"substrates", {{"deletion", "zero"}, {"insertion", "blur k11 s5"}}},
+                            {"score", "softmax probability of the target"}};
                         writeJson(stem + ".metrics.json", m);
                         row["metrics"] = m;
                     }
@@ -213,8 +217,8 @@ int explain(const QStringList& args)
 }
 
 const CommandRegistrar registrar{
-    {QStringLiteral("explain"), QStringLiteral("Attribution maps (attention, rollout, occlusion, RISE, head importance)"),
-     explain}};
+    {QStringLiteral("explain"),
+     QStringLiteral("Attribution maps (attention, rollout, occlusion, RISE, head importance)"), explain}};
 
 } // namespace
 

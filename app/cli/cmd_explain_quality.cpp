@@ -70,8 +70,10 @@ int explainQuality(const QStringList& args)
     const uint64_t seed = p.value(QStringLiteral("seed")).toULongLong(&okS);
     const int masks = p.value(QStringLiteral("masks")).toInt(&okM);
     const int steps = p.value(QStringLiteral("steps")).toInt(&okK);
-    const QStringList methods = p.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (!p.isSet(QStringLiteral("model")) || !okN || count < 1 || !okS || !okM || masks < 1 || !okK || steps < 1) {
+    const QStringList methods =
+        p.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (!p.isSet(QStringLiteral("model")) || !okN || count < 1 || !okS || !okM || masks < 1 || !okK ||
+        steps < 1) {
         err << "usage: loupe explain-quality --model DIR [--random-model DIR] [--count N] [--seed S] "
                "[--masks N] [--methods LIST]\n";
         return ExitUsage;
@@ -175,7 +177,8 @@ int explainQuality(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("explain-quality"),
-     QStringLiteral("Score attribution methods against the shapes world's exact masks (JSON)"), explainQuality}};
+     QStringLiteral("Score attribution methods against the shapes world's exact masks (JSON)"),
+     explainQuality}};
 
 } // namespace
 

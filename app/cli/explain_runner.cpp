@@ -15,8 +15,8 @@ using namespace compute::attribution;
 
 bool needsGradients(const QString& m)
 {
-    return m == QLatin1String("chefer") || m == QLatin1String("gradcam") || m == QLatin1String("input-x-grad") ||
-           m == QLatin1String("integrated-gradients");
+    return m == QLatin1String("chefer") || m == QLatin1String("gradcam") ||
+           m == QLatin1String("input-x-grad") || m == QLatin1String("integrated-gradients");
 }
 
 QStringList forwardMethods()
@@ -25,7 +25,10 @@ QStringList forwardMethods()
             QStringLiteral("rise"), QStringLiteral("head-importance")};
 }
 
-bool isKnownMethod(const QString& m) { return needsGradients(m) || forwardMethods().contains(m); }
+bool isKnownMethod(const QString& m)
+{
+    return needsGradients(m) || forwardMethods().contains(m);
+}
 
 PlanarImage toPlanar(const compute::Tensor& px)
 {
@@ -82,7 +85,10 @@ QRgb viridis(float t)
     t = std::clamp(t, 0.0f, 1.0f) * 8.0f;
     const int i = std::min(7, int(t));
     const float f = t - float(i);
-    auto ch = [&](int c) { return int(std::lround(255.0f * (k[size_t(i)][size_t(c)] * (1 - f) + k[size_t(i + 1)][size_t(c)] * f))); };
+    auto ch = [&](int c) {
+        return int(
+            std::lround(255.0f * (k[size_t(i)][size_t(c)] * (1 - f) + k[size_t(i + 1)][size_t(c)] * f)));
+    };
     return qRgb(ch(0), ch(1), ch(2));
 }
 
@@ -101,7 +107,8 @@ ScoreFn probabilityScore(const VitSession& s, int target)
     };
 }
 
-std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target, const ExplainParams& p)
+std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target,
+                              const ExplainParams& p)
 {
     const PatchGrid grid = patchGrid(s, image.height, image.width);
     const int P = int(s.model.config().patchSize);
@@ -143,8 +150,8 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
         o.p = p.riseP;
         o.seed = p.seed;
         o.batchSize = p.batchSize;
-        return poolToGrid(riseMap(image, probabilityScore(s, target), o), image.height, image.width, grid.rows,
-                          grid.cols);
+        return poolToGrid(riseMap(image, probabilityScore(s, target), o), image.height, image.width,
+                          grid.rows, grid.cols);
     }
     throw compute::Error("explain", "method '" + p.method.toStdString() + "' gives no patch map");
 }
@@ -171,7 +178,8 @@ HeadImportance explainHeads(const VitSession& s, const PlanarImage& image, int t
 QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, int cols)
 {
     QImage base = image.convertToFormat(QImage::Format_RGB888);
-    const std::vector<float> v = normalizeMinMax(upsampleBilinear(grid, rows, cols, base.height(), base.width()));
+    const std::vector<float> v =
+        normalizeMinMax(upsampleBilinear(grid, rows, cols, base.height(), base.width()));
     QImage out(base.size(), QImage::Format_RGB888);
     for (int y = 0; y < base.height(); ++y) {
         const uchar* src = base.constScanLine(y);
@@ -186,8 +194,8 @@ QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, in
     return out;
 }
 
-Faithfulness faithfulness(const VitSession& s, const PlanarImage& image, int target, const std::vector<float>& grid,
-                          int rows, int cols, int steps)
+Faithfulness faithfulness(const VitSession& s, const PlanarImage& image, int target,
+                          const std::vector<float>& grid, int rows, int cols, int steps)
 {
     const std::vector<float> rel = upsampleBilinear(grid, rows, cols, image.height, image.width);
     PlanarImage zero = image;

@@ -17,9 +17,9 @@ namespace loupe::cli {
 // preprocessed image for one target and scoring perturbed copies with the model.
 struct ExplainParams
 {
-    QString method;   // attention | rollout | occlusion | rise | head-importance
-    int layer = -1;   // attention: -1 = last
-    int head = -1;    // attention: -1 = mean over heads
+    QString method;          // attention | rollout | occlusion | rise | head-importance
+    int layer = -1;          // attention: -1 = last
+    int head = -1;           // attention: -1 = mean over heads
     int occlusionWindow = 0; // 0 = one patch
     int occlusionStride = 0; // 0 = half a patch
     int riseMasks = 1000;
@@ -44,9 +44,8 @@ std::vector<float> logitsOf(const VitSession& s, const compute::attribution::Pla
 // The map on the patch grid (rows × cols, row-major), raw values. Throws compute::Error on bad params.
 std::vector<float> explainMap(const VitSession& s, const compute::attribution::PlanarImage& image, int target,
                               const ExplainParams& params);
-compute::attribution::HeadImportance explainHeads(const VitSession& s,
-                                                  const compute::attribution::PlanarImage& image, int target,
-                                                  int batchSize);
+compute::attribution::HeadImportance
+explainHeads(const VitSession& s, const compute::attribution::PlanarImage& image, int target, int batchSize);
 
 // Overlay for display: the map upsampled bilinearly to the image, min–max normalised, viridis, 50 % blend.
 QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, int cols);

@@ -29,7 +29,8 @@ HeadImportance headImportance(int layers, int heads, const HeadMaskScoreFn& scor
         for (size_t i = 0; i < n; ++i)
             maskFor(start + i, masks.data() + i * lh);
         const std::vector<float> s = score(masks, int(n));
-        if (s.size() != n) throw std::runtime_error("head importance: the score callback returned a wrong count");
+        if (s.size() != n)
+            throw std::runtime_error("head importance: the score callback returned a wrong count");
         scores.insert(scores.end(), s.begin(), s.end());
     }
     HeadImportance r;

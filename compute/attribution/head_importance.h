@@ -15,8 +15,8 @@ struct HeadImportance
 {
     int layers = 0;
     int heads = 0;
-    float baseline = 0.0f;    // target with every head kept
-    std::vector<float> delta; // [layers, heads]: baseline − target with that head removed
+    float baseline = 0.0f;         // target with every head kept
+    std::vector<float> delta;      // [layers, heads]: baseline − target with that head removed
     std::vector<float> layerDelta; // [layers]: baseline − target with the whole layer's attention removed
 };
 

@@ -46,7 +46,8 @@ NpyArray readNpyF32(const std::string& path)
     const size_t len = size_t(pre[8]) | (size_t(pre[9]) << 8);
     std::string header(len, '\0');
     if (!f.read(header.data(), std::streamsize(len))) throw Error(path, "truncated header");
-    if (header.find("'<f4'") == std::string::npos || header.find("'fortran_order': False") == std::string::npos)
+    if (header.find("'<f4'") == std::string::npos ||
+        header.find("'fortran_order': False") == std::string::npos)
         throw Error(path, "only little-endian float32 C-order arrays are supported");
     const size_t open = header.find('(', header.find("'shape'")), close = header.find(')', open);
     if (open == std::string::npos || close == std::string::npos) throw Error(path, "no shape in header");

@@ -20,7 +20,8 @@ std::vector<int> origins(int size, int window, int stride)
 
 } // namespace
 
-std::vector<float> occlusionMap(const PlanarImage& image, const ScoreFn& score, const OcclusionOptions& options)
+std::vector<float> occlusionMap(const PlanarImage& image, const ScoreFn& score,
+                                const OcclusionOptions& options)
 {
     const int H = image.height, W = image.width, C = image.channels;
     if (options.window < 1 || options.stride < 1 || options.batchSize < 1)

@@ -18,7 +18,8 @@ struct OcclusionOptions
 // S(window) = f(x) − f(x with the window set to the baseline), averaged over the windows covering each
 // pixel (pixels no window covers get 0). Returns a height×width map, row-major. Model-agnostic: `score`
 // is the whole interface. Throws std::invalid_argument on bad options.
-std::vector<float> occlusionMap(const PlanarImage& image, const ScoreFn& score, const OcclusionOptions& options);
+std::vector<float> occlusionMap(const PlanarImage& image, const ScoreFn& score,
+                                const OcclusionOptions& options);
 
 // Mean of a height×width pixel map over each patch of a rows×cols grid (e.g. to store a pixel map on the
 // model's patch grid).

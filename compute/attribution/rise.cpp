@@ -40,7 +40,8 @@ std::vector<float> riseMask(int height, int width, int index, const RiseOptions&
     const int dy = int(rng.next() % uint64_t(cellH)), dx = int(rng.next() % uint64_t(cellW));
     std::vector<float> mask(size_t(height) * width);
     for (int y = 0; y < height; ++y)
-        std::copy_n(up.begin() + long(size_t(y + dy) * upW + dx), width, mask.begin() + long(size_t(y) * width));
+        std::copy_n(up.begin() + long(size_t(y + dy) * upW + dx), width,
+                    mask.begin() + long(size_t(y) * width));
     return mask;
 }
 
@@ -73,7 +74,8 @@ std::vector<float> riseMap(const PlanarImage& image, const ScoreFn& score, const
             ptrs.push_back(&batch[size_t(i)]);
         }
         const std::vector<float> s = score(ptrs);
-        if (s.size() != size_t(n)) throw std::runtime_error("rise: the score callback returned a wrong count");
+        if (s.size() != size_t(n))
+            throw std::runtime_error("rise: the score callback returned a wrong count");
         for (int i = 0; i < n; ++i)
             for (size_t j = 0; j < plane; ++j)
                 acc[j] += double(s[size_t(i)]) * masks[size_t(i)][j];

@@ -47,22 +47,26 @@ private slots:
         dir_ = loupe::test::goldenDir(QStringLiteral("vit_classify"));
         QFile f(dir_ + "/case.json");
         QVERIFY(f.open(QIODevice::ReadOnly));
-        tolerances_ = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
+        tolerances_ =
+            QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
     }
 
     void rolloutMatchesTheGolden()
     {
         QTemporaryDir tmp;
-        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                QStringLiteral("rollout"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        const Run r =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("rollout"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const NpyArray got = readNpyF32(tmp.filePath(QStringLiteral("input.rollout.npy")).toStdString());
-        const SafetensorsFile expected = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
+        const SafetensorsFile expected =
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
         const TensorView& e = expected.tensor("rollout_patches");
         QCOMPARE(got.shape, (std::vector<int64_t>{e.shape.begin(), e.shape.end()}));
         const std::vector<float> ev = toF32(e);
         const QJsonObject tol = tolerances_.value(QLatin1String("explainability")).toObject();
-        const double atol = tol.value(QLatin1String("atol")).toDouble(), rtol = tol.value(QLatin1String("rtol")).toDouble();
+        const double atol = tol.value(QLatin1String("atol")).toDouble(),
+                     rtol = tol.value(QLatin1String("rtol")).toDouble();
         QVERIFY(atol > 0 && atol <= 1e-4);
         for (size_t i = 0; i < ev.size(); ++i)
             QVERIFY2(std::fabs(double(got.data[i]) - ev[i]) <= atol + rtol * std::fabs(double(ev[i])),
@@ -77,11 +81,13 @@ private slots:
     void otherForwardMethodsWriteMapsAndMetrics()
     {
         QTemporaryDir tmp;
-        for (const QString& m : {QStringLiteral("attention"), QStringLiteral("occlusion"), QStringLiteral("rise")}) {
-            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"), m,
-                                    QStringLiteral("--masks"), QStringLiteral("64"), QStringLiteral("--target"),
-                                    QStringLiteral("brown bear"), QStringLiteral("--metrics"), dir_ + "/input.png",
-                                    QStringLiteral("-o"), tmp.path()});
+        for (const QString& m :
+             {QStringLiteral("attention"), QStringLiteral("occlusion"), QStringLiteral("rise")}) {
+            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                    QStringLiteral("--method"), m, QStringLiteral("--masks"),
+                                    QStringLiteral("64"), QStringLiteral("--target"),
+                                    QStringLiteral("brown bear"), QStringLiteral("--metrics"),
+                                    dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
             QVERIFY2(r.code == 0, qPrintable(m + ": " + r.err));
             const NpyArray a = readNpyF32(tmp.filePath("input." + m + ".npy").toStdString());
             QCOMPARE(a.shape, (std::vector<int64_t>{4, 4}));
@@ -98,11 +104,13 @@ private slots:
     void headImportanceTable()
     {
         QTemporaryDir tmp;
-        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                QStringLiteral("head-importance"), QStringLiteral("--target"), QStringLiteral("4"),
-                                dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        const Run r =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("head-importance"), QStringLiteral("--target"), QStringLiteral("4"),
+                      dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        const NpyArray a = readNpyF32(tmp.filePath(QStringLiteral("input.head-importance.npy")).toStdString());
+        const NpyArray a =
+            readNpyF32(tmp.filePath(QStringLiteral("input.head-importance.npy")).toStdString());
         QCOMPARE(a.shape, (std::vector<int64_t>{3, 4}));
         QFile jf(tmp.filePath(QStringLiteral("input.head-importance.json")));
         QVERIFY(jf.open(QIODevice::ReadOnly));
@@ -111,37 +119,42 @@ private slots:
         // Removing a head changes the logit for at least one head (the mask reaches the graph).
         QVERIFY(std::any_of(a.data.begin(), a.data.end(), [](float v) { return std::fabs(v) > 1e-6f; }));
         // The baseline is the unablated logit (the golden's top logit).
-        const double top = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("logit")).toDouble();
+        const double top =
+            QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("logit")).toDouble();
         QVERIFY(std::fabs(j.value(QLatin1String("baseline_logit")).toDouble() - top) < 1e-4);
     }
 
     void gradientMethodsAreRefused()
     {
         QTemporaryDir tmp;
-        for (const QString& m : {QStringLiteral("chefer"), QStringLiteral("gradcam"), QStringLiteral("input-x-grad"),
-                                 QStringLiteral("integrated-gradients")}) {
-            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"), m,
-                                    dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        for (const QString& m : {QStringLiteral("chefer"), QStringLiteral("gradcam"),
+                                 QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients")}) {
+            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                    QStringLiteral("--method"), m, dir_ + "/input.png", QStringLiteral("-o"),
+                                    tmp.path()});
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains(QLatin1String("needs gradients")), qPrintable(r.err));
         }
-        const Run bad = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                  QStringLiteral("rollout"), QStringLiteral("--target"), QStringLiteral("no-such-class"),
-                                  dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        const Run bad =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("rollout"), QStringLiteral("--target"), QStringLiteral("no-such-class"),
+                      dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.contains(QLatin1String("no-such-class")));
-        const Run missing = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                      QStringLiteral("rollout"), tmp.filePath(QStringLiteral("nope.png")),
-                                      QStringLiteral("-o"), tmp.path()});
+        const Run missing =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("rollout"), tmp.filePath(QStringLiteral("nope.png")),
+                      QStringLiteral("-o"), tmp.path()});
         QCOMPARE(missing.code, 1);
         QVERIFY(missing.err.contains(QLatin1String("nope.png")));
     }
     void qualityHarnessOnAFewShapes()
     {
         const QString models = QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/");
-        const Run r = runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
-                                QStringLiteral("--random-model"), models + "shapes-vit-random", QStringLiteral("--count"),
-                                QStringLiteral("3"), QStringLiteral("--methods"), QStringLiteral("attention,rollout,occlusion"),
+        const Run r = runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"),
+                                models + "shapes-vit", QStringLiteral("--random-model"),
+                                models + "shapes-vit-random", QStringLiteral("--count"), QStringLiteral("3"),
+                                QStringLiteral("--methods"), QStringLiteral("attention,rollout,occlusion"),
                                 QStringLiteral("--steps"), QStringLiteral("4")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -150,7 +163,8 @@ private slots:
         QCOMPARE(methods.keys(), (QStringList{"attention", "occlusion", "rollout"}));
         for (const QString& m : methods.keys()) {
             const QJsonObject o = methods.value(m).toObject();
-            for (const char* k : {"pointing_accuracy", "positive_relevance_inside", "deletion_auc", "insertion_auc"}) {
+            for (const char* k :
+                 {"pointing_accuracy", "positive_relevance_inside", "deletion_auc", "insertion_auc"}) {
                 const double v = o.value(QLatin1String(k)).toDouble(-1);
                 QVERIFY2(v >= 0 && v <= 1, qPrintable(m + " " + k));
             }
@@ -158,8 +172,8 @@ private slots:
             QVERIFY(rho >= -1 && rho <= 1);
         }
         // A gradient method is refused rather than silently skipped.
-        QCOMPARE(runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
-                           QStringLiteral("--methods"), QStringLiteral("chefer")})
+        QCOMPARE(runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"),
+                           models + "shapes-vit", QStringLiteral("--methods"), QStringLiteral("chefer")})
                      .code,
                  2);
     }

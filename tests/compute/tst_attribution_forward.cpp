@@ -23,7 +23,10 @@ PlanarImage ones(int channels = 2)
     return im;
 }
 
-bool inRegion(int y, int x) { return y >= 4 && y < 10 && x >= 6 && x < 12; } // 6×6 = 36 pixels
+bool inRegion(int y, int x)
+{
+    return y >= 4 && y < 10 && x >= 6 && x < 12;
+} // 6×6 = 36 pixels
 
 // score = mean of channel 0 over the region: occluding a window removes |window ∩ region| / 36.
 ScoreFn regionMean(int* calls = nullptr, size_t* largestBatch = nullptr)
@@ -63,8 +66,9 @@ private slots:
         QCOMPARE(int(map.size()), kSize * kSize);
         for (int y = 0; y < kSize; ++y)
             for (int x = 0; x < kSize; ++x)
-                QVERIFY2(std::abs(map[size_t(y) * kSize + x] - (inRegion(y, x) ? 1.0f / 36 : 0.0f)) < 1e-6f,
-                         qPrintable(QStringLiteral("pixel %1,%2 = %3").arg(y).arg(x).arg(map[y * kSize + x])));
+                QVERIFY2(
+                    std::abs(map[size_t(y) * kSize + x] - (inRegion(y, x) ? 1.0f / 36 : 0.0f)) < 1e-6f,
+                    qPrintable(QStringLiteral("pixel %1,%2 = %3").arg(y).arg(x).arg(map[y * kSize + x])));
         QCOMPARE(largest, size_t(32));
         QCOMPARE(calls, 1 + 256 / 32); // the unoccluded image, then batches of 32 windows
     }
@@ -108,10 +112,13 @@ private slots:
         for (int y = 0; y < kSize; ++y)
             for (int x = 0; x < kSize; ++x) {
                 const float v = map[size_t(y) * kSize + x];
-                if (inRegion(y, x)) in += v, ++nIn;
-                else if (y < 2 || y > 12 || x < 3) out += v, ++nOut;
+                if (inRegion(y, x))
+                    in += v, ++nIn;
+                else if (y < 2 || y > 12 || x < 3)
+                    out += v, ++nOut;
             }
-        QVERIFY2(in / nIn > out / nOut + 0.05, qPrintable(QStringLiteral("in %1 out %2").arg(in / nIn).arg(out / nOut)));
+        QVERIFY2(in / nIn > out / nOut + 0.05,
+                 qPrintable(QStringLiteral("in %1 out %2").arg(in / nIn).arg(out / nOut)));
         // Spatially-averaged, S ≈ E[f] / p·p = E[f] ≈ p for an unbiased mask sum: a sanity bound.
         QVERIFY(std::abs(in / nIn - 0.5) < 0.15);
         // The 36 highest pixels are mostly the region's 36 (the masks' 4-pixel cells blur its edge).
@@ -184,7 +191,8 @@ private slots:
         for (int k = 0; k < L * H; ++k)
             QVERIFY(std::abs(r.delta[size_t(k)] - w[size_t(k)]) < 1e-5f);
         for (int l = 0; l < L; ++l)
-            QVERIFY(std::abs(r.layerDelta[size_t(l)] - (w[l * H] + w[l * H + 1] + w[l * H + 2] + w[l * H + 3])) < 1e-5f);
+            QVERIFY(std::abs(r.layerDelta[size_t(l)] -
+                             (w[l * H] + w[l * H + 1] + w[l * H + 2] + w[l * H + 3])) < 1e-5f);
     }
 
     void npyRoundTripsAndHasNumpysHeader()
