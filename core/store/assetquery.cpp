@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "core/store/assetquery.h"
+
+#include <sqlite3.h>
+
+namespace loupe::core {
+
+namespace {
+
+QString whereClause(const AssetFilter& f)
+{
+    QStringList parts;
+    if (!f.text.isEmpty())
+        parts << QStringLiteral("a.path LIKE ?1 ESCAPE '\\'");
+    if (f.labelId)
+        parts << QStringLiteral("EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.label_id = ?2)");
+    if (!f.split.isEmpty())
+        parts << QStringLiteral("a.split = ?3");
+    if (f.reviewState)
+        parts << QStringLiteral("a.review_state = ?4");
+    return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
+}
+
+void bindFilter(Statement& s, const AssetFilter& f)
+{
+    if (!f.text.isEmpty()) {
+        QString t = f.text;
+        t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        s.bind(1, QLatin1Char('%') + t + QLatin1Char('%'));
+    }
+    if (f.labelId)
+        s.bind(2, *f.labelId);
+    if (!f.split.isEmpty())
+        s.bind(3, f.split);
+    if (f.reviewState)
+        s.bind(4, *f.reviewState);
+}
+
+} // namespace
+
+qint64 countAssetsIn(Database& db, const AssetFilter& filter)
+{
+    Statement s = db.prepare(QStringLiteral("SELECT COUNT(*) FROM assets a") + whereClause(filter));
+    bindFilter(s, filter);
+    return s.step() ? s.columnInt64(0) : 0;
+}
+
+QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 offset, int limit)
+{
+    QVector<AssetRow> rows;
+    Statement s = db.prepare(
+        QStringLiteral("SELECT a.id, a.path, a.sha256, a.width, a.height, a.format, a.split, a.review_state, "
+                       "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id), a.added FROM assets a") +
+        whereClause(filter) + QStringLiteral(" ORDER BY a.id LIMIT ?5 OFFSET ?6"));
+    bindFilter(s, filter);
+    s.bind(5, qint64(limit)).bind(6, offset);
+    while (s.step()) {
+        AssetRow r;
+        r.id = s.columnInt64(0);
+        r.storedPath = s.columnText(1);
+        r.sha256Hex = s.columnText(2);
+        r.width = int(s.columnInt64(3));
+        r.height = int(s.columnInt64(4));
+        r.format = s.columnText(5);
+        r.split = s.columnText(6);
+        r.reviewState = int(s.columnInt64(7));
+        r.annotationCount = int(s.columnInt64(8));
+        r.added = QDateTime::fromMSecsSinceEpoch(s.columnInt64(9), Qt::UTC);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+std::unique_ptr<AssetQuery> AssetQuery::open(const QString& projectPath, QString* error)
+{
+    auto q = std::unique_ptr<AssetQuery>(new AssetQuery);
+    if (!q->m_db.open(projectPath, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(projectPath, q->m_db.lastError());
+        return nullptr;
+    }
+    q->m_db.exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
+    return q;
+}
+
+qint64 AssetQuery::count(const AssetFilter& filter)
+{
+    return countAssetsIn(m_db, filter);
+}
+
+QVector<AssetRow> AssetQuery::page(const AssetFilter& filter, qint64 offset, int limit)
+{
+    return assetPageIn(m_db, filter, offset, limit);
+}
+
+QByteArray AssetQuery::thumbnail(qint64 assetId)
+{
+    Statement s = m_db.prepare(QStringLiteral("SELECT data FROM thumbnails WHERE asset_id = ?1"));
+    s.bind(1, assetId);
+    return s.step() ? s.columnBlob(0) : QByteArray();
+}
+
+} // namespace loupe::core

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/store/database.h"
+#include "core/store/records.h"
+
+#include <QList>
+#include <QObject>
+#include <QStringList>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace loupe::core {
+
+// One open .loupe project: a single SQLite file. Every user edit is one transaction recorded in an
+// undo log kept inside the file, so there is no Save and undo survives closing the project.
+// A Project belongs to the thread that opened it; workers open their own (WAL allows it).
+class Project : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kSchemaVersion = 2; // v1 by migration 0->1; 1->2 adds annotation z-order and done
+
+    // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
+    // quick_check failure, newer schema. A refused file is never modified.
+    static std::unique_ptr<Project> create(const QString& path, QString* error);
+    static std::unique_ptr<Project> open(const QString& path, QString* error);
+    ~Project() override;
+
+    QString path() const;
+    ProjectInfo info() const;
+    bool saveAs(const QString& target, QString* error);
+    QString storedPath(const QString& absolutePath) const;
+    QString absolutePath(const QString& storedPath) const;
+
+    struct AddResult
+    {
+        int added = 0;
+        int duplicates = 0;
+    };
+    std::optional<AddResult> addAssets(const QVector<AssetRecord>& batch, QString* error);
+    bool containsSha256(const QString& sha256Hex) const;
+    std::optional<AssetRow> asset(qint64 id) const;
+    qint64 countAssets(const AssetFilter& filter) const;
+    QVector<AssetRow> assetPage(const AssetFilter& filter, qint64 offset, int limit) const;
+    QStringList splits() const;
+
+    bool setSplit(const QList<qint64>& assetIds, const QString& split, QString* error = nullptr);
+    bool setReviewState(const QList<qint64>& assetIds, int state, QString* error = nullptr);
+    QVector<Label> labels() const;
+    std::optional<qint64> addLabel(const Label& label, QString* error = nullptr);
+    bool updateLabel(const Label& label, QString* error = nullptr);
+    bool removeLabel(qint64 id, QString* error = nullptr);
+
+    std::optional<qint64> addRun(const RunRecord& run, QString* error = nullptr);
+    QVector<RunRecord> runs(qint64 assetId, const QString& kind = {}) const;
+    std::optional<qint64> registerModel(const ModelRecord& model, QString* error = nullptr);
+    QVector<ModelRecord> models() const;
+
+    bool storeThumbnail(qint64 assetId, const QByteArray& encoded);
+    QByteArray thumbnail(qint64 assetId) const;
+    QList<qint64> assetsWithoutThumbnail(int limit) const;
+
+    bool canUndo() const;
+    bool canRedo() const;
+    QString undoText() const;
+    QString redoText() const;
+    bool undo(QString* error = nullptr);
+    bool redo(QString* error = nullptr);
+    bool edit(const QString& actionName, const std::function<bool(Database&)>& work, QString* error = nullptr);
+    Database& db();
+
+signals:
+    void changed();
+    void historyChanged();
+
+private:
+    explicit Project(const QString& path);
+    bool replay(bool undoing, QString* error);
+    std::optional<qint64> lastAction(bool undone) const;
+
+    QString m_path;
+    QString m_dir;
+    Database m_db;
+};
+
+} // namespace loupe::core
