@@ -4,6 +4,7 @@
 #include "app/sampleproject_path.h"
 #include "app/screenshot.h"
 #include "views/mainwindow/mainwindow.h"
+#include "views/mainwindow/storebackend.h"
 #include "views/theme.h"
 
 #include <QApplication>
@@ -30,7 +31,7 @@ int runGui(int argc, char** argv)
             projectPath = arg;
     }
 
-    views::MainWindow window(views::ProjectOpener{});
+    views::MainWindow window(views::StoreBackend::opener());
     const QString screenshot = qEnvironmentVariable("LOUPE_SCREENSHOT");
     if (!screenshot.isEmpty()) {
         qputenv("LOUPE_NO_DIALOGS", "1"); // nothing may wait for a click

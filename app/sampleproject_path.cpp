@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/sampleproject_path.h"
 
+#include "core/samples/createsampleproject.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -17,9 +19,9 @@ QString ensureSampleProject(QString* error)
 {
     const QString path = sampleProjectPath();
     if (QFileInfo::exists(path)) return path;
-    *error =
-        QStringLiteral("The sample project %1 does not exist and this build cannot create it yet.").arg(path);
-    return {};
+    const QString created = core::createSampleProject(QFileInfo(path).absolutePath(), error);
+    if (created.isEmpty()) return {};
+    return created;
 }
 
 } // namespace loupe

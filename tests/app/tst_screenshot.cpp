@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Runs the real `loupe` binary under the X server (xvfb-run in the test command), lets it save a
-// screenshot of its window, and checks the PNG. The PNGs are kept under artifactDir() for people to
-// look at.
+// screenshot of its window, and checks the PNG: once with no project, once on the sample project that
+// `loupe --sample` creates on first run (browser with thumbnails, first image on the canvas). The PNGs
+// are kept under artifactDir() for people to look at.
 #include "common/testsupport.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -17,7 +21,7 @@ class TestScreenshot : public QObject
     QTemporaryDir m_dir;
 
     // Runs loupe with `args`; returns the screenshot it saved (null on failure, with a message).
-    QImage runApp(const QStringList& args, const QString& name, const QString& theme)
+    QImage runApp(const QStringList& args, const QString& name, const QString& theme, int* exitCode = nullptr)
     {
         const QString png = QDir(loupe::test::artifactDir()).filePath(name);
         QFile::remove(png);
@@ -42,6 +46,7 @@ class TestScreenshot : public QObject
             qWarning() << "loupe did not quit after the screenshot";
             return {};
         }
+        if (exitCode) *exitCode = app.exitCode();
         if (app.exitStatus() != QProcess::NormalExit || app.exitCode() != 0) {
             qWarning() << "loupe exited with" << app.exitCode(); // 3: nothing appeared in time
             return {};
@@ -77,6 +82,40 @@ private slots:
         QVERIFY2(distinctColours(shot) > 20, qPrintable(QString::number(distinctColours(shot))));
         // The dark theme is applied: the window background is dark.
         QVERIFY(qGray(shot.pixel(shot.width() / 2, shot.height() - 40)) < 90);
+    }
+
+    void sampleProjectOnFirstRun()
+    {
+        // The private XDG_DATA_HOME has no sample yet: --sample creates it, opens it, and the
+        // screenshot is taken once the first image is on the canvas (exit code 3 if none appears).
+        const QString dataHome = m_dir.filePath(QStringLiteral("data"));
+        QDir(dataHome).removeRecursively();
+        int exitCode = -1;
+        const QImage shot =
+            runApp({QStringLiteral("--sample")}, QStringLiteral("loupe_screenshot_sample.png"),
+                   QStringLiteral("dark"), &exitCode);
+        QVERIFY2(!shot.isNull(), qPrintable(QStringLiteral("exit code %1").arg(exitCode)));
+        QCOMPARE(exitCode, 0);
+        QStringList projects;
+        QDirIterator it(dataHome, {QStringLiteral("sample.loupe")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            projects << it.next();
+        QCOMPARE(projects.size(), 1);
+        const QDir sampleDir = QFileInfo(projects.first()).absoluteDir();
+        QCOMPARE(QDir(sampleDir.filePath(QStringLiteral("images"))).entryList(QDir::Files).size(), 12);
+        // Thumbnails and a shapes image: many more colours than the empty window.
+        QVERIFY2(distinctColours(shot) > 200, qPrintable(QString::number(distinctColours(shot))));
+
+        // The second run reuses the project (no second file, nothing recreated).
+        const QDateTime created = QFileInfo(projects.first()).birthTime();
+        const QImage again =
+            runApp({QStringLiteral("--sample")}, QStringLiteral("loupe_screenshot_sample_again.png"),
+                   QStringLiteral("light"), &exitCode);
+        QVERIFY2(!again.isNull(), qPrintable(QStringLiteral("exit code %1").arg(exitCode)));
+        QCOMPARE(exitCode, 0);
+        QVERIFY(QFileInfo::exists(projects.first()));
+        if (created.isValid()) QCOMPARE(QFileInfo(projects.first()).birthTime(), created);
     }
 };
 

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+namespace loupe::core {
+
+// Makes the out-of-the-box sample project in `folder`: the dozen shapes images (writeSampleContent),
+// a project file FOLDER/sample.loupe holding them (9 in "train", 3 in "val"), the six shape labels
+// with colours and hotkeys 1-6, and the shipped shapes-vit checkpoint registered when one is found.
+// Returns the project's path, or an empty string and *error naming the file and the problem.
+// An existing FOLDER/sample.loupe is refused, never overwritten.
+QString createSampleProject(const QString& folder, QString* error);
+
+} // namespace loupe::core

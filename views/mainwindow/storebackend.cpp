@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: MIT
+#include "views/mainwindow/storebackend.h"
+
+#include "core/import/importjob.h"
+#include "core/store/assetquery.h"
+#include "core/store/database.h"
+#include "core/store/project.h"
+#include "core/store/records.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QLoggingCategory>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace loupe::views {
+
+Q_LOGGING_CATEGORY(lcStoreBackend, "loupe.views.store")
+
+namespace {
+
+core::AssetFilter toCoreFilter(const DatasetFilter& f)
+{
+    core::AssetFilter c;
+    c.text = f.text;
+    if (f.labelId >= 0) c.labelId = f.labelId;
+    c.split = f.split;
+    const int state = StoreBackend::reviewStateFromName(f.reviewState);
+    if (state >= 0) c.reviewState = state;
+    return c;
+}
+
+// Runs on the browser's worker thread with its own read-only connection, opened on first use so
+// that the GUI thread never touches it.
+class StoreAssetSource : public AssetSource
+{
+public:
+    explicit StoreAssetSource(QString projectPath)
+        : m_projectPath(std::move(projectPath)), m_dir(QFileInfo(m_projectPath).absoluteDir())
+    {
+    }
+
+    int count(const DatasetFilter& filter, QString* error) override
+    {
+        if (!ensure(error)) return -1;
+        return int(m_query->count(toCoreFilter(filter)));
+    }
+
+    QList<AssetRow> page(const DatasetFilter& filter, int offset, int limit, QString* error) override
+    {
+        QList<AssetRow> rows;
+        if (!ensure(error)) return rows;
+        const QVector<core::AssetRow> page = m_query->page(toCoreFilter(filter), offset, limit);
+        rows.reserve(page.size());
+        for (const core::AssetRow& r : page) {
+            AssetRow row;
+            row.id = r.id;
+            row.relativePath = r.storedPath;
+            row.absolutePath = QDir::isAbsolutePath(r.storedPath)
+                                   ? r.storedPath
+                                   : QDir::cleanPath(m_dir.absoluteFilePath(r.storedPath));
+            row.width = r.width;
+            row.height = r.height;
+            row.split = r.split;
+            row.reviewState = StoreBackend::reviewStateName(r.reviewState);
+            row.annotationCount = r.annotationCount;
+            rows.append(row);
+        }
+        return rows;
+    }
+
+private:
+    bool ensure(QString* error)
+    {
+        if (m_query) return true;
+        QString why;
+        m_query = core::AssetQuery::open(m_projectPath, &why);
+        if (!m_query && error) *error = why;
+        return bool(m_query);
+    }
+
+    QString m_projectPath;
+    QDir m_dir;
+    std::unique_ptr<core::AssetQuery> m_query;
+};
+
+} // namespace
+
+// Lives on its own thread: answers thumbnail requests from the project's cache (its own read-only
+// connection) or by decoding the image at reduced size. Newly made thumbnails go back to the GUI
+// thread, which stores them in the project so a reopened project shows them at once.
+class ThumbnailWorker : public QObject
+{
+public:
+    explicit ThumbnailWorker(QString projectPath) : m_projectPath(std::move(projectPath)) {}
+
+    using Deliver = std::function<void(qint64, const QImage&, const QByteArray&)>;
+
+    void request(qint64 assetId, const QString& absolutePath, int side, const Deliver& deliver)
+    {
+        if (!m_query && !m_queryFailed) {
+            QString error;
+            m_query = core::AssetQuery::open(m_projectPath, &error);
+            if (!m_query) {
+                m_queryFailed = true; // thumbnails are still made, just not read from the cache
+                qCWarning(lcStoreBackend).noquote() << error;
+            }
+        }
+        if (m_query) {
+            const QByteArray cached = m_query->thumbnail(assetId);
+            QImage image;
+            if (!cached.isEmpty() && image.loadFromData(cached)) {
+                // One size is cached; a smaller view scales it down.
+                if (std::max(image.width(), image.height()) > side)
+                    image = image.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+                deliver(assetId, image, {});
+                return;
+            }
+        }
+        QImageReader reader(absolutePath);
+        reader.setAutoTransform(true); // EXIF orientation, as the canvas shows it
+        const QSize full = reader.size();
+        if (full.isValid() && std::max(full.width(), full.height()) > side) {
+            // The reader rotates after scaling, so scale in the file's own orientation.
+            reader.setScaledSize(full.scaled(side, side, Qt::KeepAspectRatio));
+        }
+        QImage image = reader.read();
+        if (image.isNull()) {
+            qCDebug(lcStoreBackend).noquote()
+                << "no thumbnail for" << absolutePath << ":" << reader.errorString();
+            return;
+        }
+        if (std::max(image.width(), image.height()) > side)
+            image = image.scaled(side, side, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        if (image.depth() > 32 || image.format() == QImage::Format_Grayscale16)
+            image =
+                image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32);
+        QByteArray encoded;
+        QBuffer buffer(&encoded);
+        buffer.open(QIODevice::WriteOnly);
+        image.save(&buffer, image.hasAlphaChannel() ? "PNG" : "JPEG", 88);
+        deliver(assetId, image, encoded);
+    }
+
+private:
+    QString m_projectPath;
+    std::unique_ptr<core::AssetQuery> m_query;
+    bool m_queryFailed = false;
+};
+
+std::unique_ptr<ProjectBackend> StoreBackend::open(const QString& path, bool create, QString* error)
+{
+    QString why;
+    std::unique_ptr<core::Project> project =
+        create ? core::Project::create(path, &why) : core::Project::open(path, &why);
+    if (!project) {
+        if (error) *error = why.isEmpty() ? tr("Cannot open %1").arg(path) : why;
+        return nullptr;
+    }
+    return std::unique_ptr<ProjectBackend>(new StoreBackend(std::move(project)));
+}
+
+ProjectOpener StoreBackend::opener()
+{
+    return [](const QString& path, bool create, QString* error) { return open(path, create, error); };
+}
+
+StoreBackend::StoreBackend(std::unique_ptr<core::Project> project) : m_project(std::move(project))
+{
+    connect(m_project.get(), &core::Project::historyChanged, this, &ProjectBackend::historyChanged);
+    connect(m_project.get(), &core::Project::changed, this, &ProjectBackend::assetsChanged);
+
+    m_thumbThread = new QThread(this);
+    m_thumbThread->setObjectName(QStringLiteral("loupe-thumbnails"));
+    m_thumbWorker = new ThumbnailWorker(m_project->path());
+    m_thumbWorker->moveToThread(m_thumbThread);
+    m_thumbThread->start(QThread::LowPriority);
+}
+
+StoreBackend::~StoreBackend()
+{
+    // Imports write through their own connections; they stop (cancelled) before the project closes.
+    qDeleteAll(findChildren<core::ImportJob*>(Qt::FindDirectChildrenOnly));
+    m_thumbThread->requestInterruption();
+    m_thumbThread->quit();
+    m_thumbThread->wait();
+    delete m_thumbWorker; // its thread has stopped: nothing else can touch it now
+    m_thumbWorker = nullptr;
+}
+
+QString StoreBackend::path() const
+{
+    return m_project->path();
+}
+
+QString StoreBackend::summary() const
+{
+    const core::ProjectInfo info = m_project->info();
+    // Spelled out: without a translation loaded, tr()'s %n plural forms would read "image(s)".
+    const QString images = info.assets == 1 ? tr("1 image") : tr("%1 images").arg(info.assets);
+    const QString labels = info.labels == 1 ? tr("1 label") : tr("%1 labels").arg(info.labels);
+    return images + QStringLiteral(" · ") + labels;
+}
+
+bool StoreBackend::saveAs(const QString& path, QString* error)
+{
+    return m_project->saveAs(path, error);
+}
+
+AssetSourceFactory StoreBackend::assetSourceFactory() const
+{
+    return [path = m_project->path()] { return std::make_unique<StoreAssetSource>(path); };
+}
+
+QList<QPair<qint64, QString>> StoreBackend::labels() const
+{
+    QList<QPair<qint64, QString>> out;
+    for (const core::Label& l : m_project->labels())
+        out.append({l.id, l.name});
+    return out;
+}
+
+QStringList StoreBackend::splits() const
+{
+    return m_project->splits();
+}
+
+QString StoreBackend::reviewStateName(int state)
+{
+    switch (state) {
+    case core::ReviewNew:
+        return QStringLiteral("unreviewed");
+    case core::ReviewAccepted:
+        return QStringLiteral("accepted");
+    case core::ReviewRejected:
+        return QStringLiteral("rejected");
+    case core::ReviewNeedsFix:
+        return QStringLiteral("needs fix");
+    default:
+        return QStringLiteral("state %1").arg(state);
+    }
+}
+
+int StoreBackend::reviewStateFromName(const QString& name)
+{
+    for (int s : {core::ReviewNew, core::ReviewAccepted, core::ReviewRejected, core::ReviewNeedsFix})
+        if (reviewStateName(s) == name) return s;
+    return -1;
+}
+
+QStringList StoreBackend::reviewStates() const
+{
+    QStringList out;
+    for (int s : {core::ReviewNew, core::ReviewAccepted, core::ReviewRejected, core::ReviewNeedsFix})
+        out << reviewStateName(s);
+    return out;
+}
+
+bool StoreBackend::canUndo() const
+{
+    return m_project->canUndo();
+}
+bool StoreBackend::canRedo() const
+{
+    return m_project->canRedo();
+}
+QString StoreBackend::undoText() const
+{
+    return m_project->undoText();
+}
+QString StoreBackend::redoText() const
+{
+    return m_project->redoText();
+}
+
+void StoreBackend::undo()
+{
+    const QString what = m_project->undoText();
+    QString error;
+    if (!m_project->undo(&error))
+        emit errorOccurred(tr("Cannot undo"), error);
+    else
+        emit statusMessage(tr("Undone: %1").arg(what));
+}
+
+void StoreBackend::redo()
+{
+    const QString what = m_project->redoText();
+    QString error;
+    if (!m_project->redo(&error))
+        emit errorOccurred(tr("Cannot redo"), error);
+    else
+        emit statusMessage(tr("Redone: %1").arg(what));
+}
+
+bool StoreBackend::setSplit(const QList<qint64>& assetIds, const QString& split, QString* error)
+{
+    QString why;
+    const bool ok = m_project->setSplit(assetIds, split, &why);
+    if (!ok) {
+        if (error) *error = why;
+        emit errorOccurred(tr("Cannot change the split"), why);
+    }
+    return ok;
+}
+
+void StoreBackend::importPaths(const QStringList& paths)
+{
+    if (paths.isEmpty()) return;
+    // The job opens its own connection, and Project::open probes the file with immutable=1, which
+    // ignores the WAL: move everything committed so far into the main file first.
+    m_project->db().exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    auto* job = new core::ImportJob(m_project->path(), this);
+    const QString title = paths.size() == 1 ? tr("Importing %1").arg(QFileInfo(paths.first()).fileName())
+                                            : tr("Importing %1 items").arg(paths.size());
+    QPointer<QWidget> row = addJobRow(title, [job] { job->cancel(); });
+    ++m_runningImports;
+    connect(job, &core::ImportJob::progress, this, [this, row](int done, int total) {
+        if (row) {
+            auto* bar = row->findChild<QProgressBar*>(QStringLiteral("jobProgress"));
+            bar->setRange(0, std::max(total, 1));
+            bar->setValue(done);
+            bar->setFormat(tr("%1 / %2").arg(done).arg(total));
+        }
+        emit assetsChanged(); // the browser fills in batch by batch
+    });
+    connect(job, &core::ImportJob::finished, this, [this, job, row](const core::ImportReport& report) {
+        --m_runningImports;
+        QString text = report.canceled ? tr("Import cancelled: %1 added").arg(report.added)
+                                       : tr("Imported %1 of %2 images").arg(report.added).arg(report.total);
+        if (report.duplicates > 0) text += tr(", %1 duplicates skipped").arg(report.duplicates);
+        if (!report.failed.isEmpty()) text += tr(", %1 failed").arg(report.failed.size());
+        if (row) {
+            auto* bar = row->findChild<QProgressBar*>(QStringLiteral("jobProgress"));
+            bar->setRange(0, 1);
+            bar->setValue(report.canceled ? 0 : 1);
+            bar->setFormat(report.canceled ? tr("cancelled") : tr("done"));
+            row->findChild<QLabel*>(QStringLiteral("jobLabel"))->setText(text);
+            auto* button = row->findChild<QPushButton*>(QStringLiteral("jobCancel"));
+            button->disconnect();
+            button->setEnabled(true);
+            button->setText(tr("Dismiss"));
+            connect(button, &QPushButton::clicked, row, [this, row] {
+                row->deleteLater();
+                if (m_jobsWidget && m_runningImports == 0 &&
+                    m_jobsWidget->findChildren<QWidget*>(QStringLiteral("importJob")).size() <= 1)
+                    if (auto* idle = m_jobsWidget->findChild<QWidget*>(QStringLiteral("idleLabel")))
+                        idle->show();
+            });
+        }
+        emit statusMessage(text);
+        emit assetsChanged();
+        if (!report.error.isEmpty()) {
+            emit errorOccurred(tr("Import failed"), report.error);
+        } else if (!report.failed.isEmpty()) {
+            QStringList lines;
+            for (const core::ImportFailure& f : report.failed)
+                lines << f.reason;
+            constexpr int kShown = 20;
+            QString message = (lines.size() == 1 ? tr("1 file could not be imported:")
+                                                 : tr("%1 files could not be imported:").arg(lines.size())) +
+                              QStringLiteral("\n") + lines.mid(0, kShown).join(QLatin1Char('\n'));
+            if (lines.size() > kShown) message += QStringLiteral("\n…");
+            if (row) row->setToolTip(lines.join(QLatin1Char('\n')));
+            emit errorOccurred(tr("Some files were not imported"), message);
+        }
+        emit importFinished(report.added, report.duplicates, int(report.failed.size()));
+        job->deleteLater();
+        prefetchThumbnails();
+    });
+    job->start(paths);
+}
+
+void StoreBackend::requestThumbnail(qint64 assetId, const QString& absolutePath, int side)
+{
+    m_thumbnailSide = side;
+    QPointer<StoreBackend> self(this);
+    ThumbnailWorker* worker = m_thumbWorker;
+    QMetaObject::invokeMethod(
+        m_thumbWorker,
+        [worker, self, assetId, absolutePath, side] {
+            if (QThread::currentThread()->isInterruptionRequested()) return;
+            worker->request(assetId, absolutePath, side,
+                            [self](qint64 id, const QImage& image, const QByteArray& encoded) {
+                                if (!self) return;
+                                // Queued on the backend: dropped if it is gone by then.
+                                QMetaObject::invokeMethod(
+                                    self.data(),
+                                    [self, id, image, encoded] {
+                                        if (self) self->storeThumbnail(id, image, encoded);
+                                    },
+                                    Qt::QueuedConnection);
+                            });
+        },
+        Qt::QueuedConnection);
+}
+
+void StoreBackend::prefetchThumbnails()
+{
+    // Made now, in the background, so scrolling (and the next opening) finds them cached.
+    constexpr int kPrefetch = 2000;
+    for (qint64 id : m_project->assetsWithoutThumbnail(kPrefetch)) {
+        if (const auto row = m_project->asset(id))
+            requestThumbnail(id, m_project->absolutePath(row->storedPath), m_thumbnailSide);
+    }
+}
+
+void StoreBackend::storeThumbnail(qint64 assetId, const QImage& image, const QByteArray& encoded)
+{
+    if (!encoded.isEmpty() && !m_project->storeThumbnail(assetId, encoded))
+        qCDebug(lcStoreBackend) << "could not cache the thumbnail of asset" << assetId;
+    emit thumbnailReady(assetId, image);
+}
+
+QWidget* StoreBackend::createJobsWidget(QWidget* parent)
+{
+    auto* widget = new QWidget(parent);
+    auto* layout = new QVBoxLayout(widget);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* idle = new QLabel(tr("No jobs running."), widget);
+    idle->setObjectName(QStringLiteral("idleLabel"));
+    idle->setAlignment(Qt::AlignCenter);
+    layout->addWidget(idle);
+    layout->addStretch(1);
+    m_jobsWidget = widget;
+    m_jobsLayout = layout;
+    return widget;
+}
+
+QWidget* StoreBackend::addJobRow(const QString& title, std::function<void()> cancel)
+{
+    if (!m_jobsWidget || !m_jobsLayout) return nullptr;
+    auto* row = new QWidget(m_jobsWidget);
+    row->setObjectName(QStringLiteral("importJob"));
+    auto* h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    auto* label = new QLabel(title, row);
+    label->setObjectName(QStringLiteral("jobLabel"));
+    auto* bar = new QProgressBar(row);
+    bar->setObjectName(QStringLiteral("jobProgress"));
+    bar->setRange(0, 0); // busy until the first progress report
+    auto* button = new QPushButton(tr("Cancel"), row);
+    button->setObjectName(QStringLiteral("jobCancel"));
+    connect(button, &QPushButton::clicked, row, [button, cancel = std::move(cancel)] {
+        button->setEnabled(false);
+        button->setText(tr("Cancelling…"));
+        cancel();
+    });
+    h->addWidget(label);
+    h->addWidget(bar, 1);
+    h->addWidget(button);
+    if (QWidget* idle = m_jobsWidget->findChild<QWidget*>(QStringLiteral("idleLabel"))) idle->hide();
+    m_jobsLayout->insertWidget(m_jobsLayout->count() - 1, row);
+    return row;
+}
+
+} // namespace loupe::views

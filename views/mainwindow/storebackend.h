@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "views/mainwindow/projectbackend.h"
+
+#include <QList>
+#include <QPointer>
+#include <memory>
+
+class QThread;
+class QVBoxLayout;
+
+namespace loupe::core {
+class Project;
+} // namespace loupe::core
+
+namespace loupe::views {
+
+class ThumbnailWorker;
+
+// ProjectBackend over the real project store (core/store): the browser reads pages through its own
+// AssetQuery connection on the page-fetcher thread, thumbnails are read from the project's cache or
+// made on a worker thread (then cached in the project), imports run as background jobs shown in the
+// Jobs dock with a progress bar and a cancel button.
+class StoreBackend : public ProjectBackend
+{
+    Q_OBJECT
+public:
+    // The ProjectOpener of the app: opens (or creates) `path`; nullptr and *error naming the file
+    // and the problem when the store refuses it.
+    static std::unique_ptr<ProjectBackend> open(const QString& path, bool create, QString* error);
+    static ProjectOpener opener();
+    ~StoreBackend() override;
+
+    QString path() const override;
+    QString summary() const override;
+    bool saveAs(const QString& path, QString* error) override;
+    AssetSourceFactory assetSourceFactory() const override;
+    QList<QPair<qint64, QString>> labels() const override;
+    QStringList splits() const override;
+    QStringList reviewStates() const override;
+    bool canUndo() const override;
+    bool canRedo() const override;
+    QString undoText() const override;
+    QString redoText() const override;
+    void undo() override;
+    void redo() override;
+    void importPaths(const QStringList& paths) override;
+    void requestThumbnail(qint64 assetId, const QString& absolutePath, int side) override;
+    QWidget* createJobsWidget(QWidget* parent) override;
+
+    // Edits the window does not offer yet through the interface (and tests use).
+    bool setSplit(const QList<qint64>& assetIds, const QString& split, QString* error = nullptr);
+    core::Project* project() const { return m_project.get(); }
+    // Imports still running.
+    int runningImports() const { return m_runningImports; }
+
+    // The review-state names shown in the browser, indexed by core::ReviewState.
+    static QString reviewStateName(int state);
+    static int reviewStateFromName(const QString& name); // -1 when unknown
+
+signals:
+    void importFinished(int added, int duplicates, int failed);
+
+private:
+    explicit StoreBackend(std::unique_ptr<core::Project> project);
+    void prefetchThumbnails();
+    void storeThumbnail(qint64 assetId, const QImage& image, const QByteArray& encoded);
+    QWidget* addJobRow(const QString& title, std::function<void()> cancel);
+
+    std::unique_ptr<core::Project> m_project;
+    QThread* m_thumbThread = nullptr;
+    ThumbnailWorker* m_thumbWorker = nullptr;
+    QPointer<QWidget> m_jobsWidget;
+    QPointer<QVBoxLayout> m_jobsLayout;
+    int m_runningImports = 0;
+    int m_thumbnailSide = 112; // the browser's, once it has asked for one
+};
+
+} // namespace loupe::views
