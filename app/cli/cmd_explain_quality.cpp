@@ -133,7 +133,11 @@ int explainQuality(const QStringList& args)
                 ++a.n;
                 if (random) {
                     const PlanarImage rimage = preprocessed(*random, sample.image);
-                    const std::vector<float> rmap = explainMap(*random, rimage, target, params);
+                    // RISE with the same masks would share its sampling noise between the two maps and
+                    // inflate their correlation; other masks leave only what the models have in common.
+                    ExplainParams rparams = params;
+                    rparams.seed = params.seed + 0x9E3779B9ull;
+                    const std::vector<float> rmap = explainMap(*random, rimage, target, rparams);
                     if (rmap.size() == map.size()) {
                         a.spearman += compute::attribution::spearman(map, rmap);
                         ++a.nSpearman;
@@ -155,7 +159,11 @@ int explainQuality(const QStringList& args)
                          {"attention", "last layer, mean over heads, CLS row"},
                          {"rollout", "mean fusion, residual 0.5, rows renormalised, no discard"},
                          {"occlusion", "window = stride = one patch, baseline 0, softmax probability"},
-                         {"rise", {{"masks", masks}, {"cells", 8}, {"p", 0.5}, {"seed", "image index"}}}};
+                         {"rise",
+                          {{"masks", masks},
+                           {"cells", 8},
+                           {"p", 0.5},
+                           {"seed", "image index (other masks for the random model)"}}}};
         j["methods"] = nlohmann::json::object();
         for (const QString& m : methods) {
             const Accum& a = acc[m];
