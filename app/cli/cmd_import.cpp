@@ -74,21 +74,18 @@ int importCommand(const QStringList& args)
         };
     }
     const core::ImportReport r = core::importFiles(*project, pos.mid(1), progress);
-    if (tty)
-        std::fputs("\n", stderr);
+    if (tty) std::fputs("\n", stderr);
     const double seconds = timer.elapsed() / 1000.0;
     if (json) {
         QJsonArray failed;
         for (const auto& f : r.failed)
-            failed.append(QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("reason"), f.reason}});
-        QJsonObject o{{QStringLiteral("project"), project->path()},
-                      {QStringLiteral("total"), r.total},
-                      {QStringLiteral("added"), r.added},
-                      {QStringLiteral("duplicates"), r.duplicates},
-                      {QStringLiteral("failed"), failed},
-                      {QStringLiteral("seconds"), seconds}};
-        if (!r.error.isEmpty())
-            o.insert(QStringLiteral("error"), r.error);
+            failed.append(
+                QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("reason"), f.reason}});
+        QJsonObject o{
+            {QStringLiteral("project"), project->path()}, {QStringLiteral("total"), r.total},
+            {QStringLiteral("added"), r.added},           {QStringLiteral("duplicates"), r.duplicates},
+            {QStringLiteral("failed"), failed},           {QStringLiteral("seconds"), seconds}};
+        if (!r.error.isEmpty()) o.insert(QStringLiteral("error"), r.error);
         out << QJsonDocument(o).toJson(QJsonDocument::Indented);
     } else {
         out << "added " << r.added << ", duplicates " << r.duplicates << ", failed " << r.failed.size()

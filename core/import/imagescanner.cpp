@@ -8,17 +8,15 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
-
 #include <algorithm>
 
 namespace loupe::core {
 
 bool isImportableImage(const QString& fileName)
 {
-    static const QStringList kSuffixes = {QStringLiteral("jpg"), QStringLiteral("jpeg"),
-                                          QStringLiteral("png"), QStringLiteral("bmp"),
-                                          QStringLiteral("tif"), QStringLiteral("tiff"),
-                                          QStringLiteral("webp")};
+    static const QStringList kSuffixes = {
+        QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"), QStringLiteral("bmp"),
+        QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("webp")};
     const QString suffix = QFileInfo(fileName).suffix();
     return kSuffixes.contains(suffix, Qt::CaseInsensitive);
 }
@@ -33,8 +31,7 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing)
                             QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
             while (it.hasNext()) {
                 const QString f = it.next();
-                if (isImportableImage(f))
-                    files << QFileInfo(f).absoluteFilePath();
+                if (isImportableImage(f)) files << QFileInfo(f).absoluteFilePath();
             }
         } else if (info.exists()) {
             // An explicitly named file is probed even with an unusual extension: the user asked for it.
@@ -73,7 +70,7 @@ ProbeResult probeImage(const QString& path)
     const QString format = QString::fromLatin1(reader.format()).toLower();
     QSize size;
     if (bytes.size() < kFullDecodeLimit) {
-        const QImage image = reader.read();  // auto-transformed, so its size is already oriented
+        const QImage image = reader.read(); // auto-transformed, so its size is already oriented
         if (image.isNull()) {
             r.error = QStringLiteral("%1: cannot decode (%2)").arg(path, reader.errorString());
             return r;
@@ -86,13 +83,11 @@ ProbeResult probeImage(const QString& path)
             return r;
         }
         // size() is the stored size; EXIF orientations 5-8 turn the image by 90 degrees.
-        if (reader.transformation() & QImageIOHandler::TransformationRotate90)
-            size.transpose();
+        if (reader.transformation() & QImageIOHandler::TransformationRotate90) size.transpose();
     }
     AssetRecord rec;
     rec.absolutePath = QFileInfo(path).absoluteFilePath();
-    rec.sha256Hex = QString::fromLatin1(
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    rec.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
     rec.width = size.width();
     rec.height = size.height();
     rec.format = format;

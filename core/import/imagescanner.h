@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace loupe::core {
@@ -20,8 +19,8 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing = 
 
 struct ProbeResult
 {
-    std::optional<AssetRecord> record;  // set on success
-    QString error;                      // "FILE: reason" on failure
+    std::optional<AssetRecord> record; // set on success
+    QString error;                     // "FILE: reason" on failure
 };
 
 // Reads the file once: sha256 of its bytes, size after EXIF orientation and format from the header.

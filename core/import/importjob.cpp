@@ -21,12 +21,11 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
     for (const QString& m : missing)
         report.failed.push_back({m, QStringLiteral("%1: no such file or folder").arg(m)});
     report.total = int(files.size());
-    if (progress)
-        progress(0, report.total);
+    if (progress) progress(0, report.total);
     batchSize = std::max(1, batchSize);
     auto canceled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
 
-    QSet<QString> seen;  // hashes added (or found) during this import
+    QSet<QString> seen; // hashes added (or found) during this import
     int done = 0;
     for (qsizetype start = 0; start < files.size(); start += batchSize) {
         if (canceled()) {
@@ -35,10 +34,9 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
         }
         const QStringList chunk = files.mid(start, batchSize);
         // Probing (read + hash + decode) is the expensive part and runs on every core.
-        const QList<ProbeResult> probes = QtConcurrent::blockingMapped(
-            chunk, [&canceled](const QString& f) -> ProbeResult {
-                if (canceled())
-                    return {};  // neither record nor error: skipped
+        const QList<ProbeResult> probes =
+            QtConcurrent::blockingMapped(chunk, [&canceled](const QString& f) -> ProbeResult {
+                if (canceled()) return {}; // neither record nor error: skipped
                 return probeImage(f);
             });
         QVector<AssetRecord> batch;
@@ -46,8 +44,7 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
         int probed = 0;
         for (int i = 0; i < probes.size(); ++i) {
             const ProbeResult& p = probes[i];
-            if (!p.record && p.error.isEmpty())
-                continue;
+            if (!p.record && p.error.isEmpty()) continue;
             ++probed;
             if (!p.record) {
                 report.failed.push_back({chunk[i], p.error});
@@ -73,8 +70,7 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
             report.duplicates += res->duplicates;
         }
         done += probed;
-        if (progress)
-            progress(done, report.total);
+        if (progress) progress(done, report.total);
         if (probed < chunk.size()) {
             report.canceled = true;
             break;
@@ -102,8 +98,7 @@ void ImportJob::cancel()
 
 void ImportJob::start(const QStringList& paths)
 {
-    if (running_.exchange(true))
-        return;
+    if (running_.exchange(true)) return;
     cancel_.store(false);
     const QString projectPath = projectPath_;
     // Signals are emitted on the job's own thread (queued from the worker), so receivers and

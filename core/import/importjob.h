@@ -7,7 +7,6 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
-
 #include <atomic>
 #include <functional>
 
@@ -18,17 +17,17 @@ class Project;
 struct ImportFailure
 {
     QString path;
-    QString reason;  // "FILE: reason", ready to show
+    QString reason; // "FILE: reason", ready to show
 };
 
 struct ImportReport
 {
-    int total = 0;       // image files found
+    int total = 0; // image files found
     int added = 0;
-    int duplicates = 0;  // already in the project, or the same bytes twice in this import
+    int duplicates = 0; // already in the project, or the same bytes twice in this import
     QVector<ImportFailure> failed;
     bool canceled = false;
-    QString error;       // set when the project itself could not be opened or written
+    QString error; // set when the project itself could not be opened or written
 };
 
 using ProgressCallback = std::function<void(int done, int total)>;
@@ -52,7 +51,7 @@ class ImportJob : public QObject
     Q_OBJECT
 public:
     explicit ImportJob(QString projectPath, QObject* parent = nullptr);
-    ~ImportJob() override;  // cancels and waits for the worker
+    ~ImportJob() override; // cancels and waits for the worker
 
     void start(const QStringList& paths);
     void cancel();

@@ -16,7 +16,7 @@ ThumbnailCache::ThumbnailCache(QString projectPath, QObject* parent)
     : QObject(parent), projectPath_(std::move(projectPath))
 {
     pool_.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
-    memory_.setMaxCost(64 * 1024 * 1024);  // bytes of pixel data kept in memory
+    memory_.setMaxCost(64 * 1024 * 1024); // bytes of pixel data kept in memory
 }
 
 ThumbnailCache::~ThumbnailCache()
@@ -34,10 +34,8 @@ QImage ThumbnailCache::request(qint64 assetId)
 {
     {
         QMutexLocker lock(&stateMutex_);
-        if (const QImage* hit = memory_.object(assetId))
-            return *hit;
-        if (pending_.contains(assetId))
-            return {};
+        if (const QImage* hit = memory_.object(assetId)) return *hit;
+        if (pending_.contains(assetId)) return {};
         pending_.insert(assetId);
     }
     pool_.start([this, assetId] { produce(assetId); });
@@ -55,16 +53,14 @@ QImage ThumbnailCache::makeThumbnail(const QString& path, int maxSide, QString* 
         reader.setScaledSize(stored.scaled(maxSide, maxSide, Qt::KeepAspectRatio));
     QImage image = reader.read();
     if (image.isNull()) {
-        if (error)
-            *error = QStringLiteral("%1: %2").arg(path, reader.errorString());
+        if (error) *error = QStringLiteral("%1: %2").arg(path, reader.errorString());
         return {};
     }
     if (std::max(image.width(), image.height()) > maxSide)
         image = image.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     // Thumbnails are for display: 8-bit is enough and keeps the cache small.
     if (image.depth() > 32 || image.format() == QImage::Format_Grayscale16)
-        image = image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32
-                                                              : QImage::Format_RGB32);
+        image = image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32);
     return image;
 }
 
@@ -76,20 +72,18 @@ void ThumbnailCache::produce(qint64 assetId)
         QMutexLocker lock(&dbMutex_);
         if (!project_ && openError_.isEmpty()) {
             project_ = Project::open(projectPath_, &openError_);
-            if (project_)
-                project_->moveToThread(thread());  // so it is destroyed where its owner lives
+            if (project_) project_->moveToThread(thread()); // so it is destroyed where its owner lives
         }
         if (project_) {
             const QByteArray cached = project_->thumbnail(assetId);
-            if (!cached.isEmpty())
-                image.loadFromData(cached);
+            if (!cached.isEmpty()) image.loadFromData(cached);
             if (image.isNull()) {
                 const auto row = project_->asset(assetId);
                 if (!row) {
                     reason = QStringLiteral("no asset %1 in %2").arg(assetId).arg(projectPath_);
                 } else {
                     const QString path = project_->absolutePath(row->storedPath);
-                    lock.unlock();  // decoding is the slow part; let other workers use the db
+                    lock.unlock(); // decoding is the slow part; let other workers use the db
                     image = makeThumbnail(path, kMaxSide, &reason);
                     if (!image.isNull()) {
                         QByteArray encoded;
@@ -110,8 +104,7 @@ void ThumbnailCache::produce(qint64 assetId)
     {
         QMutexLocker lock(&stateMutex_);
         pending_.remove(assetId);
-        if (!image.isNull())
-            memory_.insert(assetId, new QImage(image), int(image.sizeInBytes()));
+        if (!image.isNull()) memory_.insert(assetId, new QImage(image), int(image.sizeInBytes()));
     }
     // Emitted on the cache's own (GUI) thread; a destroyed cache drops pending deliveries.
     QMetaObject::invokeMethod(

@@ -7,7 +7,6 @@
 #include <QObject>
 #include <QSet>
 #include <QThreadPool>
-
 #include <memory>
 
 namespace loupe::core {
@@ -25,7 +24,7 @@ public:
     static constexpr int kMaxSide = 256;
 
     explicit ThumbnailCache(QString projectPath, QObject* parent = nullptr);
-    ~ThumbnailCache() override;  // drops queued requests and waits for running ones
+    ~ThumbnailCache() override; // drops queued requests and waits for running ones
 
     // An in-memory hit is returned at once (and not re-emitted); otherwise the thumbnail is loaded
     // from the project or made from the image in the background and delivered by ready().
@@ -45,10 +44,10 @@ private:
 
     QString projectPath_;
     QThreadPool pool_;
-    QMutex dbMutex_;                    // guards project_
-    std::unique_ptr<Project> project_;  // opened on a worker, used only under dbMutex_
+    QMutex dbMutex_;                   // guards project_
+    std::unique_ptr<Project> project_; // opened on a worker, used only under dbMutex_
     QString openError_;
-    QMutex stateMutex_;                 // guards memory_ and pending_
+    QMutex stateMutex_; // guards memory_ and pending_
     QCache<qint64, QImage> memory_;
     QSet<qint64> pending_;
 };

@@ -75,7 +75,7 @@ private slots:
         bad.close();
 
         const Result r = runLoupe({QStringLiteral("import"), project, in, QStringLiteral("--json")});
-        QCOMPARE(r.code, 1);  // one file failed, the others were imported
+        QCOMPARE(r.code, 1); // one file failed, the others were imported
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o[QStringLiteral("total")].toInt(), 7);
         QCOMPARE(o[QStringLiteral("added")].toInt(), 5);
@@ -83,7 +83,8 @@ private slots:
         const QJsonArray failed = o[QStringLiteral("failed")].toArray();
         QCOMPARE(failed.size(), 1);
         QVERIFY(failed[0].toObject()[QStringLiteral("path")].toString().endsWith(QStringLiteral("bad.jpg")));
-        QVERIFY(failed[0].toObject()[QStringLiteral("reason")].toString().contains(QStringLiteral("bad.jpg: ")));
+        QVERIFY(
+            failed[0].toObject()[QStringLiteral("reason")].toString().contains(QStringLiteral("bad.jpg: ")));
 
         // Again, without the bad file: everything is a duplicate and the exit code is 0.
         QVERIFY(bad.remove());
@@ -139,8 +140,7 @@ private slots:
                 committed = std::max(committed, it.next().captured(1).toInt());
         }
         const bool killedMidway = p.state() == QProcess::Running;
-        if (killedMidway)
-            p.kill();  // SIGKILL on Unix
+        if (killedMidway) p.kill(); // SIGKILL on Unix
         p.waitForFinished(10000);
         QVERIFY2(committed > 0, err.constData());
 

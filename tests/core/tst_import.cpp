@@ -49,13 +49,13 @@ QByteArray jpegWithOrientation(const QImage& img, quint16 orientation)
 {
     QByteArray jpeg = encode(img, "JPG");
     QByteArray tiff;
-    tiff += QByteArray("MM\x00\x2a\x00\x00\x00\x08", 8);  // big-endian TIFF header, IFD at 8
-    tiff += QByteArray("\x00\x01", 2);                      // one entry
-    tiff += QByteArray("\x01\x12\x00\x03\x00\x00\x00\x01", 8);  // Orientation, SHORT, count 1
+    tiff += QByteArray("MM\x00\x2a\x00\x00\x00\x08", 8);       // big-endian TIFF header, IFD at 8
+    tiff += QByteArray("\x00\x01", 2);                         // one entry
+    tiff += QByteArray("\x01\x12\x00\x03\x00\x00\x00\x01", 8); // Orientation, SHORT, count 1
     tiff += char(orientation >> 8);
     tiff += char(orientation & 0xff);
     tiff += QByteArray("\x00\x00", 2);
-    tiff += QByteArray("\x00\x00\x00\x00", 4);  // no next IFD
+    tiff += QByteArray("\x00\x00\x00\x00", 4); // no next IFD
     QByteArray app1("\xff\xe1", 2);
     const int len = 2 + 6 + int(tiff.size());
     app1 += char(len >> 8);
@@ -70,8 +70,7 @@ std::unique_ptr<Project> newProject(const QTemporaryDir& dir)
 {
     QString error;
     auto p = Project::create(QDir(dir.path()).filePath(QStringLiteral("p.loupe")), &error);
-    if (!p)
-        qWarning() << error;
+    if (!p) qWarning() << error;
     return p;
 }
 
@@ -186,7 +185,8 @@ private slots:
         QVERIFY(writeBytes(path, encode(pattern(12, 10, 9), "PNG")));
         auto project = newProject(d);
         QVERIFY(project);
-        const ImportReport r = importFiles(*project, {QDir(d.path()).filePath(QStringLiteral("ünïcødé dir"))});
+        const ImportReport r =
+            importFiles(*project, {QDir(d.path()).filePath(QStringLiteral("ünïcødé dir"))});
         QCOMPARE(r.added, 1);
         const auto rows = project->assetPage({}, 0, 10);
         QCOMPARE(rows.size(), 1);
@@ -246,8 +246,7 @@ private slots:
         const ImportReport r = importFiles(
             *project, {root.filePath(QStringLiteral("in"))},
             [&cancel](int done, int) {
-                if (done > 0)
-                    cancel = true;
+                if (done > 0) cancel = true;
             },
             &cancel, 3);
         QVERIFY(r.canceled);

@@ -49,7 +49,7 @@ private slots:
             ThumbnailCache cache(projectPath);
             QSignalSpy ready(&cache, &ThumbnailCache::ready);
             for (const auto& r : rows)
-                QVERIFY(cache.request(r.id).isNull());  // nothing cached yet
+                QVERIFY(cache.request(r.id).isNull()); // nothing cached yet
             QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, 20000);
             for (const auto& args : ready) {
                 const qint64 id = args.at(0).toLongLong();
@@ -89,11 +89,11 @@ private slots:
             b.open(QIODevice::WriteOnly);
             QVERIFY(img.save(&b, "JPG"));
         }
-        const QByteArray app1 = QByteArray::fromHex(
-            "ffe10022457869660000"           // APP1, length 34, "Exif\0\0"
-            "4d4d002a00000008"               // big-endian TIFF header, IFD at 8
-            "0001" "011200030000000100060000" // one entry: Orientation = 6
-            "00000000");
+        const QByteArray app1 = QByteArray::fromHex("ffe10022457869660000" // APP1, length 34, "Exif\0\0"
+                                                    "4d4d002a00000008"     // big-endian TIFF header, IFD at 8
+                                                    "0001"
+                                                    "011200030000000100060000" // one entry: Orientation = 6
+                                                    "00000000");
         jpeg.insert(2, app1);
         const QString path = root.filePath(QStringLiteral("rot.jpg"));
         QFile f(path);
@@ -108,7 +108,7 @@ private slots:
         QVERIFY2(project, qPrintable(error));
         ThumbnailCache cache(projectPath);
         QSignalSpy failed(&cache, &ThumbnailCache::failed);
-        cache.request(12345);  // no such asset
+        cache.request(12345); // no such asset
         QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 10000);
         QVERIFY(!failed.at(0).at(1).toString().isEmpty());
     }
