@@ -17,6 +17,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
@@ -258,6 +259,43 @@ private slots:
                  QStringLiteral("Dismiss"));
         // Thumbnails of everything imported are made in the background and kept in the project.
         QTRY_VERIFY_WITH_TIMEOUT(store->project()->assetsWithoutThumbnail(10).isEmpty(), 20000);
+    }
+
+    void cancelStopsTheImportAndDismissClearsTheDock()
+    {
+        // Enough files (several batches) that the import cannot be over before the click lands.
+        constexpr int kMany = 700;
+        const QString folder = m_dir.filePath(QStringLiteral("many"));
+        QVERIFY(QDir().mkpath(folder));
+        for (int i = 0; i < kMany; ++i) {
+            QImage img(16, 16, QImage::Format_RGB32);
+            img.fill(QColor::fromRgb(i % 256, (i / 256) * 40, 90));
+            QVERIFY(img.save(QDir(folder).filePath(QStringLiteral("m%1.png").arg(i))));
+        }
+        MainWindow w(StoreBackend::opener());
+        const QString path = m_dir.filePath(QStringLiteral("cancelled.loupe"));
+        QString error;
+        QVERIFY2(w.controller()->createProject(path, &error), qPrintable(error));
+        StoreBackend* store = storeBackend(w);
+        QSignalSpy finished(store, &StoreBackend::importFinished);
+        w.controller()->importPaths({folder});
+        QWidget* jobs = w.jobsDock()->widget();
+        auto* cancel = jobs->findChild<QPushButton*>(QStringLiteral("jobCancel"));
+        QVERIFY(cancel);
+        cancel->click();
+        QVERIFY(!cancel->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        const int added = finished[0][0].toInt();
+        QVERIFY2(added < kMany, qPrintable(QString::number(added)));
+        auto* label = jobs->findChild<QLabel*>(QStringLiteral("jobLabel"));
+        QVERIFY2(label->text().startsWith(QStringLiteral("Import cancelled")), qPrintable(label->text()));
+        // What was committed before the cancel is all there (whole batches), nothing more.
+        QCOMPARE(store->project()->info().assets, qint64(added));
+        QCOMPARE(cancel->text(), QStringLiteral("Dismiss"));
+        QVERIFY(cancel->isEnabled());
+        cancel->click();
+        QTRY_VERIFY(!jobs->findChild<QWidget*>(QStringLiteral("importJob")));
+        QVERIFY(!jobs->findChild<QLabel*>(QStringLiteral("idleLabel"))->isHidden());
     }
 
     void aRefusedFileIsReportedAndLeftAlone()
