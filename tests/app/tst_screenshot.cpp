@@ -4,6 +4,7 @@
 // `loupe --sample` creates on first run (browser with thumbnails, first image on the canvas). The PNGs
 // are kept under artifactDir() for people to look at.
 #include "common/testsupport.h"
+#include "core/store/project.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -106,6 +107,17 @@ private slots:
         QCOMPARE(QDir(sampleDir.filePath(QStringLiteral("images"))).entryList(QDir::Files).size(), 12);
         // Thumbnails and a shapes image: many more colours than the empty window.
         QVERIFY2(distinctColours(shot) > 200, qPrintable(QString::number(distinctColours(shot))));
+        {
+            // The sample is a real project: 12 assets, six labels, and the thumbnails the browser
+            // showed are cached in it for the next opening.
+            QString error;
+            std::unique_ptr<loupe::core::Project> project =
+                loupe::core::Project::open(projects.first(), &error);
+            QVERIFY2(project, qPrintable(error));
+            QCOMPARE(project->info().assets, qint64(12));
+            QCOMPARE(project->info().labels, qint64(6));
+            QVERIFY(project->assetsWithoutThumbnail(100).size() < 12);
+        }
 
         // The second run reuses the project (no second file, nothing recreated).
         const QDateTime created = QFileInfo(projects.first()).birthTime();
