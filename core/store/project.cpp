@@ -83,10 +83,15 @@ bool checkHeader(const QString& path, QString* error)
     return true;
 }
 
+// With no WAL beside it the main file holds everything, and `immutable` guarantees the check creates no
+// -wal/-shm next to a file we may refuse. With a WAL (the project is open elsewhere, or a crash left it)
+// the check must read through it, or it would see an older schema than the one committed.
 QString readOnlyUri(const QString& path)
 {
-    return QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toString(QUrl::FullyEncoded) +
-           QStringLiteral("?mode=ro&immutable=1");
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    const bool wal = QFileInfo(abs + QStringLiteral("-wal")).size() > 0;
+    return QUrl::fromLocalFile(abs).toString(QUrl::FullyEncoded) +
+           (wal ? QStringLiteral("?mode=ro") : QStringLiteral("?mode=ro&immutable=1"));
 }
 
 void configure(Database& db)

@@ -64,6 +64,19 @@ private slots:
         QVERIFY(!Project::create(path(QStringLiteral("a.loupe")), &error)); // never overwrites
         QVERIFY(error.contains(QStringLiteral("already exists")));
     }
+    void opensWhileAnotherConnectionHasIt()
+    {
+        // The creating connection stays open, so schema and rows may live only in the WAL.
+        QString error;
+        const QString file = path(QStringLiteral("shared.loupe"));
+        auto first = Project::create(file, &error);
+        QVERIFY(first);
+        QVERIFY(first->addAssets({record(path(QStringLiteral("w.png")), QStringLiteral("w"))}, &error));
+        auto second = Project::open(file, &error);
+        QVERIFY2(second, qPrintable(error));
+        QCOMPARE(second->info().assets, 1);
+        QCOMPARE(second->info().schemaVersion, Project::kSchemaVersion);
+    }
     void migratesV1()
     {
         const QString file = path(QStringLiteral("v1.loupe"));
