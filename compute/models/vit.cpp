@@ -395,6 +395,11 @@ std::string cacheKey(const Shape& px, const VitRunOptions& o)
 
 } // namespace
 
+Graph VitModel::buildGraph(const Shape& px, const VitRunOptions& o) const
+{
+    return d_->build(px, o);
+}
+
 MemoryPlan VitModel::plan(const Shape& px, const VitRunOptions& o) const
 {
     return d_->cache

@@ -71,6 +71,8 @@ public:
     // The memory plan a forward pass of this input shape and these options uses (builds it if needed).
     MemoryPlan plan(const Shape& pixelShape, const VitRunOptions& options = {}) const;
     const GraphCache& graphCache() const;
+    // The forward graph for this input shape and these options, uncompiled (for autograd).
+    Graph buildGraph(const Shape& pixelShape, const VitRunOptions& options = {}) const;
 
     struct Impl;
 
