@@ -160,6 +160,45 @@ private slots:
         QCOMPARE(lines, m_sampleAnnotations);
     }
 
+    void unmatchedImagesAreReported()
+    {
+        // A copy of the sample's COCO file with one image renamed to a file the project does not have.
+        QFile in(QDir(m_sample).filePath(QStringLiteral("annotations.json")));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject coco = QJsonDocument::fromJson(in.readAll()).object();
+        QJsonArray images = coco.value(QStringLiteral("images")).toArray();
+        QJsonObject first = images[0].toObject();
+        first[QStringLiteral("file_name")] = QStringLiteral("images/not_in_project.png");
+        images[0] = first;
+        coco[QStringLiteral("images")] = images;
+        const QString edited = m_dir.filePath(QStringLiteral("unmatched.json"));
+        QFile out(edited);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(coco).toJson());
+        out.close();
+
+        const QString project = m_dir.filePath(QStringLiteral("unmatched.loupe"));
+        QCOMPARE(runLoupe({QStringLiteral("project"), QStringLiteral("new"), project}).code, 0);
+        QCOMPARE(
+            runLoupe({QStringLiteral("import"), project, QDir(m_sample).filePath(QStringLiteral("images"))})
+                .code,
+            0);
+        const Result r = runLoupe({QStringLiteral("import-annotations"), project, QStringLiteral("--format"),
+                                   QStringLiteral("coco"), edited, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject report = lastJsonLine(r.out);
+        bool named = false;
+        for (const QJsonValue& w : report.value(QStringLiteral("warnings")).toArray())
+            named = named || w.toObject()
+                                 .value(QStringLiteral("place"))
+                                 .toString()
+                                 .contains(QStringLiteral("not_in_project.png"));
+        QVERIFY2(named, r.out.constData());
+        const int imported = projectInfo(project).value(QStringLiteral("annotations")).toInt();
+        QVERIFY(imported > 0);
+        QVERIFY(imported < m_sampleAnnotations);
+    }
+
     void exportCocoWithLabelFilter()
     {
         QString error;
