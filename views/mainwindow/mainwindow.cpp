@@ -6,6 +6,9 @@
 #include "views/mainwindow/aboutdialog.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/recentprojects.h"
+#include "views/mainwindow/storebackend.h"
+#include "views/models/classifypanel.h"
+#include "views/models/modelspanel.h"
 #include "views/theme.h"
 
 #include <QActionGroup>
@@ -94,6 +97,25 @@ void MainWindow::createDocks()
     m_info->setWordWrap(true);
     m_info->setMargin(8);
     m_infoDock = makeDock(tr("Info"), QStringLiteral("InfoDock"), m_info, Qt::RightDockWidgetArea);
+    // Models and Classify work on the real store only (a fake backend leaves them empty).
+    auto* models = new ModelsPanel(this);
+    auto* classify = new ClassifyPanel(this);
+    QDockWidget* modelsDock =
+        makeDock(tr("Models"), QStringLiteral("ModelsDock"), models, Qt::RightDockWidgetArea);
+    QDockWidget* classifyDock =
+        makeDock(tr("Classify"), QStringLiteral("ClassifyDock"), classify, Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_infoDock, modelsDock);
+    tabifyDockWidget(modelsDock, classifyDock);
+    m_infoDock->raise();
+    connect(models, &ModelsPanel::modelSelected, classify, &ClassifyPanel::setModelFolder);
+    connect(m_controller, &ProjectController::currentAssetChanged, classify, &ClassifyPanel::setAsset);
+    connect(m_controller, &ProjectController::projectChanged, this, [this, models, classify] {
+        auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
+        core::Project* project = store ? store->project() : nullptr;
+        models->setProject(project);
+        classify->setProject(project);
+        classify->setAsset(m_controller->currentAsset());
+    });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
     resizeDocks({m_jobsDock}, {120}, Qt::Vertical);
 }

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QImage>
+#include <QJsonObject>
+#include <QString>
+#include <QVector>
+#include <memory>
+
+namespace loupe::core {
+
+// One image-classification answer: the k most probable classes, best first.
+struct Classification
+{
+    struct Entry
+    {
+        int index = 0;
+        QString label;
+        double logit = 0;
+        double prob = 0;
+    };
+    QVector<Entry> top;
+    double durationMs = 0; // preprocessing + forward pass
+
+    // {"top": [{"index", "label", "logit", "prob"}, ...]}: the shape `loupe classify --json` prints.
+    QJsonObject toJson() const;
+    static Classification fromJson(const QJsonObject& json);
+};
+
+// A classification checkpoint folder opened for repeated use from any thread: the engine's ViT model
+// plus its image processor. classify() is const and holds no per-call state, so one instance may serve
+// a background job while the GUI keeps a reference to it.
+class ImageClassifier
+{
+public:
+    // nullptr and *error (naming the folder or file and the problem) when it cannot be opened.
+    static std::shared_ptr<const ImageClassifier> open(const QString& folder, QString* error);
+    ~ImageClassifier();
+
+    QString folder() const;
+    // Converts the image to RGB as Pillow's convert("RGB") does, preprocesses it with the checkpoint's
+    // processor settings and runs the model. Empty `top` and *error set on failure.
+    Classification classify(const QImage& image, int topk, QString* error) const;
+
+private:
+    struct Impl;
+    explicit ImageClassifier(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace loupe::core

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "views/models/modelspanel.h"
+
+#include "core/models/hfcache.h"
+#include "core/models/model_registry.h"
+#include "core/store/project.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+Q_LOGGING_CATEGORY(lcModelsPanel, "loupe.views.models")
+
+namespace loupe::views {
+
+namespace {
+constexpr int kFolderRole = Qt::UserRole;
+} // namespace
+
+ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("modelsList"));
+    auto* add = new QPushButton(tr("Register folder…"), this);
+    add->setObjectName(QStringLiteral("registerModelButton"));
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_list, 1);
+    layout->addWidget(add);
+    layout->addWidget(m_message);
+    connect(add, &QPushButton::clicked, this, &ModelsPanel::registerFolderDialog);
+    connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        if (item) emit modelSelected(item->data(kFolderRole).toString());
+    });
+}
+
+void ModelsPanel::setProject(core::Project* project)
+{
+    m_project = project;
+    refresh(m_cacheDir);
+}
+
+void ModelsPanel::refresh(const QString& cacheDir)
+{
+    m_cacheDir = cacheDir;
+    const QString previous = selectedFolder();
+    m_list->clear();
+    if (m_project) {
+        for (const core::ModelRecord& m : m_project->models()) {
+            const QString folder = m_project->absolutePath(m.path);
+            auto* item = new QListWidgetItem(QStringLiteral("%1  (%2)").arg(m.name, m.architecture), m_list);
+            item->setData(kFolderRole, folder);
+            item->setToolTip(folder);
+        }
+    }
+    const QString dir = cacheDir.isEmpty() ? core::hfHubCacheDir() : cacheDir;
+    for (const core::CachedModel& c : core::discoverCachedModels(dir)) {
+        if (!c.architecture.ok() || !c.hasWeights) continue; // unusable snapshots would only fail later
+        auto* item = new QListWidgetItem(tr("%1 @%2  (HF cache)").arg(c.repoId, c.revision.left(8)), m_list);
+        item->setData(kFolderRole, c.path);
+        item->setToolTip(c.path);
+    }
+    if (!previous.isEmpty()) selectFolder(previous);
+}
+
+QString ModelsPanel::registerFolder(const QString& folder)
+{
+    QString error;
+    if (!m_project) {
+        error = tr("Open a project first: models are registered in a project.");
+    } else {
+        // The registry validates the folder (supported architecture, readable weights).
+        core::ModelRegistry registry;
+        error = registry.registerFolder(folder);
+        if (error.isEmpty()) {
+            const core::RegisteredModel* r = registry.find(QFileInfo(folder).canonicalFilePath());
+            if (!r && !registry.registered().isEmpty()) r = &registry.registered().first();
+            core::ModelRecord rec;
+            rec.path = m_project->storedPath(r ? r->folder : folder);
+            rec.name = r ? r->name : QFileInfo(folder).fileName();
+            rec.architecture = r ? r->architecture.architecture : QString();
+            m_project->registerModel(rec, &error);
+        }
+    }
+    if (!error.isEmpty()) {
+        qCWarning(lcModelsPanel) << "register" << folder << "refused:" << error;
+        m_message->setText(error);
+        return error;
+    }
+    m_message->clear();
+    refresh(m_cacheDir);
+    selectFolder(QFileInfo(folder).canonicalFilePath());
+    return {};
+}
+
+QString ModelsPanel::selectedFolder() const
+{
+    const QListWidgetItem* item = m_list->currentItem();
+    return item ? item->data(kFolderRole).toString() : QString();
+}
+
+bool ModelsPanel::selectFolder(const QString& folder)
+{
+    const QString want = QFileInfo(folder).canonicalFilePath();
+    for (int i = 0; i < m_list->count(); ++i) {
+        QListWidgetItem* item = m_list->item(i);
+        if (QFileInfo(item->data(kFolderRole).toString()).canonicalFilePath() == want) {
+            m_list->setCurrentItem(item);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ModelsPanel::registerFolderDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Register Model Folder"));
+    if (!dir.isEmpty()) registerFolder(dir);
+}
+
+} // namespace loupe::views
