@@ -52,6 +52,7 @@ class TestClassifyPanel : public QObject
     Q_OBJECT
 private slots:
     void classifiesAndStoresProvenance();
+    void unreadableImageIsReportedNotStored();
 };
 
 void TestClassifyPanel::classifiesAndStoresProvenance()
@@ -128,6 +129,38 @@ void TestClassifyPanel::classifiesAndStoresProvenance()
     // Running without a model says why instead of starting.
     QVERIFY(!panel.run());
     QVERIFY(!panel.lastError().isEmpty());
+}
+
+void TestClassifyPanel::unreadableImageIsReportedNotStored()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString modelDir = QDir(test::goldenDir(QStringLiteral("vit_classify"))).canonicalPath();
+    const QString image = tmp.filePath(QStringLiteral("input.png"));
+    QVERIFY(QFile::copy(modelDir + QStringLiteral("/input.png"), image));
+    QString error;
+    std::unique_ptr<core::Project> project =
+        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
+    QVERIFY2(project, qPrintable(error));
+    const qint64 assetId = addImage(*project, image);
+    QVERIFY(assetId >= 0);
+    // The file is damaged after import: the run must say which file and store nothing.
+    QFile f(image);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("not a png");
+    f.close();
+
+    ClassifyPanel panel;
+    panel.setProject(project.get());
+    panel.setModelFolder(modelDir);
+    panel.setAsset(assetId);
+    QSignalSpy done(&panel, &ClassifyPanel::finished);
+    QVERIFY(panel.run());
+    QVERIFY(done.count() == 1 || done.wait(25000));
+    QCOMPARE(done.first().first().toBool(), false);
+    QVERIFY2(panel.lastError().contains(image), qPrintable(panel.lastError()));
+    QVERIFY(panel.shown().top.isEmpty());
+    QCOMPARE(project->runs(assetId).size(), 0);
 }
 
 QTEST_MAIN(TestClassifyPanel)
