@@ -60,8 +60,8 @@ int explain(const QStringList& args)
     };
     opt("model", "Hugging Face checkpoint folder.", "DIR");
     opt("method",
-        "attention | rollout | occlusion | rise | head-importance (chefer, gradcam, input-x-grad, "
-        "integrated-gradients need gradients).",
+        "attention | rollout | occlusion | rise | head-importance | chefer | input-x-grad | "
+        "integrated-gradients (gradcam is not implemented yet).",
         "METHOD");
     opt("target", "Class index or name (default: the top class).", "CLASS");
     opt("layer", "attention: layer (default: last).", "L", "-1");
@@ -100,12 +100,12 @@ int explain(const QStringList& args)
     }
     if (!isKnownMethod(method)) {
         err << "loupe explain: unknown method '" << method << "'; one of " << forwardMethods().join(", ")
-            << ", chefer, gradcam, input-x-grad, integrated-gradients\n";
+            << ", gradcam\n";
         return ExitUsage;
     }
     if (needsGradients(method)) {
         err << "loupe explain: method '" << method
-            << "' needs gradients, which this build's engine does not have yet\n";
+            << "' is not implemented yet\n";
         return ExitUsage;
     }
     ExplainParams params;
@@ -218,7 +218,7 @@ int explain(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("explain"),
-     QStringLiteral("Attribution maps (attention, rollout, occlusion, RISE, head importance)"), explain}};
+     QStringLiteral("Attribution maps (attention, rollout, Chefer, input×grad, IG, occlusion, RISE, heads)"), explain}};
 
 } // namespace
 

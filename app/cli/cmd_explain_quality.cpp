@@ -52,8 +52,8 @@ int explainQuality(const QStringList& args)
     opt("count", "Images to generate.", "N", "100");
     opt("seed", "Shapes-world seed.", "S", "2026");
     opt("masks", "RISE masks per image.", "N", "300");
-    opt("methods", "Comma-separated subset of attention,rollout,occlusion,rise.", "LIST",
-        "attention,rollout,occlusion,rise");
+    opt("methods", "Comma-separated subset of attention,rollout,chefer,input-x-grad,integrated-gradients,"
+        "occlusion,rise.", "LIST", "attention,rollout,chefer,input-x-grad,integrated-gradients,occlusion,rise");
     opt("steps", "Deletion/insertion steps.", "K", "16");
     opt("threads", "CPU threads (default: all cores).", "N");
     QTextStream out(stdout), err(stderr);
@@ -81,7 +81,8 @@ int explainQuality(const QStringList& args)
     for (const QString& m : methods)
         if (m == QLatin1String("head-importance") || !forwardMethods().contains(m)) {
             err << "loupe explain-quality: '" << m
-                << "' is not a map method this build can run (attention, rollout, occlusion, rise)\n";
+                << "' is not a map method this build can run (attention, rollout, chefer, input-x-grad, "
+                   "integrated-gradients, occlusion, rise)\n";
             return ExitUsage;
         }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;

@@ -3,6 +3,7 @@
 
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
+#include "compute/autograd/vit_gradients.h"
 #include "compute/error.h"
 
 #include <algorithm>
@@ -15,14 +16,14 @@ using namespace compute::attribution;
 
 bool needsGradients(const QString& m)
 {
-    return m == QLatin1String("chefer") || m == QLatin1String("gradcam") ||
-           m == QLatin1String("input-x-grad") || m == QLatin1String("integrated-gradients");
+    return m == QLatin1String("gradcam");
 }
 
 QStringList forwardMethods()
 {
     return {QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("occlusion"),
-            QStringLiteral("rise"), QStringLiteral("head-importance")};
+            QStringLiteral("rise"), QStringLiteral("head-importance"), QStringLiteral("chefer"),
+            QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients")};
 }
 
 bool isKnownMethod(const QString& m)
@@ -152,6 +153,44 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
         o.batchSize = p.batchSize;
         return poolToGrid(riseMap(image, probabilityScore(s, target), o), image.height, image.width,
                           grid.rows, grid.cols);
+    }
+    if (p.method == QLatin1String("chefer")) {
+        const compute::VitGradients g = compute::vitGradients(s.model, stack({&image}), target);
+        AttentionSet a, d;
+        std::vector<compute::Tensor> keep;
+        for (size_t l = 0; l < g.attentions.size(); ++l) {
+            keep.push_back(g.attentions[l].contiguous());
+            a.layer.push_back(keep.back().ptr<float>());
+            keep.push_back(g.attnGrads[l].contiguous());
+            d.layer.push_back(keep.back().ptr<float>());
+        }
+        a.layers = d.layers = int(g.attentions.size());
+        a.heads = d.heads = int(g.attentions.front().shape()[1]);
+        a.tokens = d.tokens = int(g.attentions.front().shape()[2]);
+        return patchMap(cheferRow(a, d, 0), grid);
+    }
+    if (p.method == QLatin1String("input-x-grad") || p.method == QLatin1String("integrated-gradients")) {
+        // Input × gradient is integrated gradients with one step at the input itself. IG uses the midpoint
+        // rule from a zero baseline (zero in the model's normalised input space), all steps in one batch.
+        const bool ig = p.method == QLatin1String("integrated-gradients");
+        const int steps = ig ? std::max(1, p.igSteps) : 1;
+        std::vector<PlanarImage> path(size_t(steps), image);
+        for (int k = 0; k < steps; ++k) {
+            const float alpha = ig ? (float(k) + 0.5f) / float(steps) : 1.0f;
+            for (float& v : path[size_t(k)].data)
+                v *= alpha;
+        }
+        std::vector<const PlanarImage*> batch;
+        for (const PlanarImage& img : path)
+            batch.push_back(&img);
+        const std::vector<float> grads =
+            compute::vitGradients(s.model, stack(batch), target).inputGrad.toF32Vector();
+        const size_t n = image.data.size(), plane = size_t(image.height) * image.width;
+        std::vector<float> pixel(plane, 0.0f);
+        for (int k = 0; k < steps; ++k)
+            for (size_t i = 0; i < n; ++i)
+                pixel[i % plane] += image.data[i] * grads[size_t(k) * n + i] / float(steps);
+        return poolToGrid(pixel, image.height, image.width, grid.rows, grid.cols);
     }
     throw compute::Error("explain", "method '" + p.method.toStdString() + "' gives no patch map");
 }

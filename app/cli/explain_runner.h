@@ -27,9 +27,10 @@ struct ExplainParams
     float riseP = 0.5f;
     uint64_t seed = 0;
     int batchSize = 16;
+    int igSteps = 16;        // integrated gradients: steps from the zero baseline (midpoint rule)
 };
 
-// Methods that need gradients, which the engine cannot compute yet.
+// Methods not implemented yet (gradcam); everything else in forwardMethods() runs.
 bool needsGradients(const QString& method);
 bool isKnownMethod(const QString& method);
 QStringList forwardMethods();
