@@ -40,6 +40,22 @@ void bindFilter(Statement& s, const AssetFilter& f)
 
 } // namespace
 
+AssetRow readAssetRow(const Statement& s)
+{
+    AssetRow r;
+    r.id = s.columnInt64(0);
+    r.storedPath = s.columnText(1);
+    r.sha256Hex = s.columnText(2);
+    r.width = int(s.columnInt64(3));
+    r.height = int(s.columnInt64(4));
+    r.format = s.columnText(5);
+    r.split = s.columnText(6);
+    r.reviewState = int(s.columnInt64(7));
+    r.annotationCount = int(s.columnInt64(8));
+    r.added = QDateTime::fromMSecsSinceEpoch(s.columnInt64(9), Qt::UTC);
+    return r;
+}
+
 qint64 countAssetsIn(Database& db, const AssetFilter& filter)
 {
     Statement s = db.prepare(QStringLiteral("SELECT COUNT(*) FROM assets a") + whereClause(filter));
@@ -56,20 +72,8 @@ QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 of
         whereClause(filter) + QStringLiteral(" ORDER BY a.id LIMIT ?5 OFFSET ?6"));
     bindFilter(s, filter);
     s.bind(5, qint64(limit)).bind(6, offset);
-    while (s.step()) {
-        AssetRow r;
-        r.id = s.columnInt64(0);
-        r.storedPath = s.columnText(1);
-        r.sha256Hex = s.columnText(2);
-        r.width = int(s.columnInt64(3));
-        r.height = int(s.columnInt64(4));
-        r.format = s.columnText(5);
-        r.split = s.columnText(6);
-        r.reviewState = int(s.columnInt64(7));
-        r.annotationCount = int(s.columnInt64(8));
-        r.added = QDateTime::fromMSecsSinceEpoch(s.columnInt64(9), Qt::UTC);
-        rows.push_back(r);
-    }
+    while (s.step())
+        rows.push_back(readAssetRow(s));
     return rows;
 }
 

@@ -24,7 +24,9 @@ private:
     Database m_db;
 };
 
-// Shared by Project and AssetQuery.
+// Shared by Project and AssetQuery. readAssetRow reads the columns id, path, sha256, width, height, format,
+// split, review_state, annotation count, added, in that order.
+AssetRow readAssetRow(const Statement& s);
 qint64 countAssetsIn(Database& db, const AssetFilter& filter);
 QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 offset, int limit);
 

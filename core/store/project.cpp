@@ -309,18 +309,7 @@ std::optional<AssetRow> Project::asset(qint64 id) const
     s.bind(1, id);
     if (!s.step())
         return std::nullopt;
-    AssetRow r;
-    r.id = s.columnInt64(0);
-    r.storedPath = s.columnText(1);
-    r.sha256Hex = s.columnText(2);
-    r.width = int(s.columnInt64(3));
-    r.height = int(s.columnInt64(4));
-    r.format = s.columnText(5);
-    r.split = s.columnText(6);
-    r.reviewState = int(s.columnInt64(7));
-    r.annotationCount = int(s.columnInt64(8));
-    r.added = QDateTime::fromMSecsSinceEpoch(s.columnInt64(9), Qt::UTC);
-    return r;
+    return readAssetRow(s);
 }
 
 qint64 Project::countAssets(const AssetFilter& filter) const
