@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]
 #include "app/cli/command.h"
-#include "app/cli/vit_session.h"
+#include "app/cli/threads.h"
 #include "compute/error.h"
+#include "core/explain/vit_session.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -12,6 +13,8 @@
 #include <numeric>
 
 namespace loupe::cli {
+
+using core::VitSession;
 
 namespace {
 

@@ -3,9 +3,10 @@
 // Per image: NAME.METHOD.png (overlay) and NAME.METHOD.npy (raw patch-grid map, float32, rows first);
 // head-importance writes the [layers, heads] table as .npy and .json instead.
 #include "app/cli/command.h"
-#include "app/cli/explain_runner.h"
+#include "app/cli/threads.h"
 #include "compute/attribution/npy.h"
 #include "compute/error.h"
+#include "core/explain/explainer.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -17,6 +18,20 @@
 #include <nlohmann/json.hpp>
 
 namespace loupe::cli {
+
+using core::explainHeads;
+using core::explainMap;
+using core::ExplainParams;
+using core::Faithfulness;
+using core::faithfulness;
+using core::forwardMethods;
+using core::isKnownMethod;
+using core::logitsOf;
+using core::needsGradients;
+using core::overlay;
+using core::patchGrid;
+using core::toPlanar;
+using core::VitSession;
 
 namespace {
 
@@ -104,8 +119,7 @@ int explain(const QStringList& args)
         return ExitUsage;
     }
     if (needsGradients(method)) {
-        err << "loupe explain: method '" << method
-            << "' is not implemented yet\n";
+        err << "loupe explain: method '" << method << "' is not implemented yet\n";
         return ExitUsage;
     }
     ExplainParams params;
@@ -218,7 +232,8 @@ int explain(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("explain"),
-     QStringLiteral("Attribution maps (attention, rollout, Chefer, input×grad, IG, occlusion, RISE, heads)"), explain}};
+     QStringLiteral("Attribution maps (attention, rollout, Chefer, input×grad, IG, occlusion, RISE, heads)"),
+     explain}};
 
 } // namespace
 

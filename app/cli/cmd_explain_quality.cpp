@@ -4,9 +4,10 @@
 // Prints one JSON object: per method the pointing-game accuracy, the share of positive relevance inside
 // the mask, deletion/insertion AUC and (with --random-model) the model-randomisation rank correlation.
 #include "app/cli/command.h"
-#include "app/cli/explain_runner.h"
+#include "app/cli/threads.h"
 #include "compute/error.h"
 #include "compute/preprocess/image_processor.h"
+#include "core/explain/explainer.h"
 #include "core/samples/shapesworld.h"
 
 #include <QCommandLineParser>
@@ -17,6 +18,16 @@
 #include <optional>
 
 namespace loupe::cli {
+
+using core::explainMap;
+using core::ExplainParams;
+using core::Faithfulness;
+using core::faithfulness;
+using core::forwardMethods;
+using core::logitsOf;
+using core::patchGrid;
+using core::toPlanar;
+using core::VitSession;
 
 namespace {
 
@@ -52,8 +63,10 @@ int explainQuality(const QStringList& args)
     opt("count", "Images to generate.", "N", "100");
     opt("seed", "Shapes-world seed.", "S", "2026");
     opt("masks", "RISE masks per image.", "N", "300");
-    opt("methods", "Comma-separated subset of attention,rollout,chefer,input-x-grad,integrated-gradients,"
-        "occlusion,rise.", "LIST", "attention,rollout,chefer,input-x-grad,integrated-gradients,occlusion,rise");
+    opt("methods",
+        "Comma-separated subset of attention,rollout,chefer,input-x-grad,integrated-gradients,"
+        "occlusion,rise.",
+        "LIST", "attention,rollout,chefer,input-x-grad,integrated-gradients,occlusion,rise");
     opt("steps", "Deletion/insertion steps.", "K", "16");
     opt("threads", "CPU threads (default: all cores).", "N");
     QTextStream out(stdout), err(stderr);

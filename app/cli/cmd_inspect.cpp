@@ -3,15 +3,18 @@
 // Saves what the model computed, named and shaped as transformers returns them with
 // output_hidden_states=True and output_attentions=True (batch dimension included, f32).
 #include "app/cli/command.h"
-#include "app/cli/vit_session.h"
+#include "app/cli/threads.h"
 #include "compute/error.h"
 #include "compute/graph/graph.h"
 #include "compute/io/safetensors_writer.h"
+#include "core/explain/vit_session.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
 
 namespace loupe::cli {
+
+using core::VitSession;
 
 namespace {
 

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "app/cli/vit_session.h"
 #include "compute/attribution/attention_maps.h"
 #include "compute/attribution/faithfulness.h"
 #include "compute/attribution/head_importance.h"
+#include "core/explain/vit_session.h"
 
 #include <QImage>
 #include <QString>
 #include <string>
 #include <vector>
 
-namespace loupe::cli {
+namespace loupe::core {
 
 // Everything `loupe explain` and `loupe bench explain-quality` share: running a method on one
 // preprocessed image for one target and scoring perturbed copies with the model.
@@ -27,7 +27,7 @@ struct ExplainParams
     float riseP = 0.5f;
     uint64_t seed = 0;
     int batchSize = 16;
-    int igSteps = 16;        // integrated gradients: steps from the zero baseline (midpoint rule)
+    int igSteps = 16; // integrated gradients: steps from the zero baseline (midpoint rule)
 };
 
 // Methods not implemented yet (gradcam); everything else in forwardMethods() runs.
@@ -59,4 +59,4 @@ struct Faithfulness
 Faithfulness faithfulness(const VitSession& s, const compute::attribution::PlanarImage& image, int target,
                           const std::vector<float>& grid, int rows, int cols, int steps = 20);
 
-} // namespace loupe::cli
+} // namespace loupe::core

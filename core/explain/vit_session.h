@@ -8,9 +8,10 @@
 #include <QString>
 #include <optional>
 
-namespace loupe::cli {
+namespace loupe::core {
 
-// A ViT-family checkpoint folder opened for the command line: weights, model and image processor.
+// A ViT-family checkpoint folder opened for explanation: weights, model and image processor. Shared by
+// the command line and the Explain view.
 struct VitSession
 {
     compute::Checkpoint checkpoint;
@@ -25,7 +26,4 @@ struct VitSession
     std::string label(int64_t index) const;
 };
 
-// Parses --threads N and applies it; returns false (after printing) on a bad value.
-bool applyThreads(const QString& value);
-
-} // namespace loupe::cli
+} // namespace loupe::core

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "app/cli/explain_runner.h"
+#include "core/explain/explainer.h"
 
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
@@ -10,7 +10,7 @@
 #include <array>
 #include <cmath>
 
-namespace loupe::cli {
+namespace loupe::core {
 
 using namespace compute::attribution;
 
@@ -21,9 +21,10 @@ bool needsGradients(const QString& m)
 
 QStringList forwardMethods()
 {
-    return {QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("occlusion"),
-            QStringLiteral("rise"), QStringLiteral("head-importance"), QStringLiteral("chefer"),
-            QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients")};
+    return {QStringLiteral("attention"),       QStringLiteral("rollout"),
+            QStringLiteral("occlusion"),       QStringLiteral("rise"),
+            QStringLiteral("head-importance"), QStringLiteral("chefer"),
+            QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients")};
 }
 
 bool isKnownMethod(const QString& m)
@@ -249,4 +250,4 @@ Faithfulness faithfulness(const VitSession& s, const PlanarImage& image, int tar
     return f;
 }
 
-} // namespace loupe::cli
+} // namespace loupe::core

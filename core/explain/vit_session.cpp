@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
-#include "app/cli/vit_session.h"
+#include "core/explain/vit_session.h"
 
 #include "compute/error.h"
 #include "compute/preprocess/image_processor.h"
-#include "compute/threadpool.h"
 
 #include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
 #include <QLoggingCategory>
-#include <QTextStream>
 
-namespace loupe::cli {
+namespace loupe::core {
 
 VitSession VitSession::open(const QString& folder)
 {
@@ -50,17 +48,4 @@ std::string VitSession::label(int64_t index) const
     return it == labels.end() ? "LABEL_" + std::to_string(index) : it->second;
 }
 
-bool applyThreads(const QString& value)
-{
-    if (value.isEmpty()) return true;
-    bool ok = false;
-    const int n = value.toInt(&ok);
-    if (!ok || n < 1 || n > 1024) {
-        QTextStream(stderr) << "loupe: --threads needs a positive number, got '" << value << "'\n";
-        return false;
-    }
-    compute::setThreadCount(n);
-    return true;
-}
-
-} // namespace loupe::cli
+} // namespace loupe::core
