@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/threads.h"
+
+#include "compute/threadpool.h"
+
+#include <QTextStream>
+
+namespace loupe::cli {
+
+bool applyThreads(const QString& value)
+{
+    if (value.isEmpty()) return true;
+    bool ok = false;
+    const int n = value.toInt(&ok);
+    if (!ok || n < 1 || n > 1024) {
+        QTextStream(stderr) << "loupe: --threads needs a positive number, got '" << value << "'\n";
+        return false;
+    }
+    compute::setThreadCount(n);
+    return true;
+}
+
+} // namespace loupe::cli
