@@ -3,10 +3,9 @@
 #include "annotation/bridge/projectexchange.h"
 #include "annotation/bridge/projectstoreaccess.h"
 #include "app/cli/command.h"
-#include "core/store/project.h"
+#include "app/cli/exchange_args.h"
 
 #include <QCommandLineParser>
-#include <QJsonDocument>
 #include <QTextStream>
 
 namespace loupe::cli {
@@ -21,47 +20,21 @@ const char* kUsage =
 int run(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("output format"),
-                                    QStringLiteral("FMT"));
     const QCommandLineOption split(QStringLiteral("split"), QStringLiteral("only this split"),
                                    QStringLiteral("S"));
     const QCommandLineOption labels(QStringLiteral("labels"), QStringLiteral("only these labels"),
                                     QStringLiteral("a,b"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("report as JSON"));
-    const QCommandLineOption help(QStringList{QStringLiteral("help"), QStringLiteral("h")},
-                                  QStringLiteral("help"));
-    p.addOptions({format, split, labels, json, help});
-    QTextStream err(stderr);
-    if (!p.parse(QStringList{QStringLiteral("loupe export")} + args)) {
-        err << "loupe export: " << p.errorText() << "\n" << kUsage;
-        return ExitUsage;
-    }
-    if (p.isSet(help)) {
-        QTextStream(stdout) << kUsage;
-        return ExitOk;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 2 || !p.isSet(format)) {
-        err << "loupe export: expected PROJECT, OUT and --format\n" << kUsage;
-        return ExitUsage;
-    }
-    const auto fmt = annotation::formatFromName(p.value(format));
-    if (!fmt) {
-        err << "loupe export: unknown format '" << p.value(format) << "' (one of "
-            << annotation::formatNames().join(QStringLiteral(", ")) << ")\n";
-        return ExitUsage;
-    }
-    QString error;
-    auto project = core::Project::open(pos[0], &error);
-    if (!project) {
-        err << "loupe export: " << error << "\n";
-        return ExitFailure;
-    }
+    p.addOptions({split, labels});
+    ExchangeArgs a;
+    if (const int code =
+            parseExchangeArgs(QStringLiteral("export"), kUsage, QStringLiteral("OUT"), p, args, a);
+        code >= 0)
+        return code;
+    core::Project* project = a.project.get();
     annotation::ProjectStoreAccess access(*project);
     annotation::ProjectExportOptions options;
-    options.format = *fmt;
-    options.outDir = pos[1];
+    options.format = a.format;
+    options.outDir = a.path;
     options.split = p.value(split);
     if (p.isSet(labels))
         for (const QString& l : p.value(labels).split(QLatin1Char(','), Qt::SkipEmptyParts))
@@ -70,12 +43,9 @@ int run(const QStringList& args)
     const bool ok = annotation::exportProject(access, options, report);
     for (const QString& e : access.shapeErrors())
         report.warning(project->path(), QString(), QStringLiteral("skipped unreadable %1").arg(e));
-    if (p.isSet(json))
-        QTextStream(stdout) << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << "\n";
-    else
-        QTextStream(stdout) << report.toText();
+    printReport(report, a.json);
     if (!ok || report.hasErrors()) {
-        err << "loupe export: failed writing " << pos[1] << "\n";
+        QTextStream(stderr) << "loupe export: failed writing " << a.path << "\n";
         return ExitFailure;
     }
     return ExitOk;
