@@ -32,9 +32,14 @@ public:
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTimeUtc(); }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
+    // For steps that change shapes outside apply() (a project-level import and its undo).
+    void notifyReloaded() { emit shapesReloaded(); }
+
 signals:
     void changed(const loupe::annotation::ChangeEvent& event);
     void storeFailed(const QString& message);
+    // Shapes may have changed in ways no ChangeEvent describes (an import was undone): reload what you show.
+    void shapesReloaded();
 
 private:
     AnnotationStore& m_store;

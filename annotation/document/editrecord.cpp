@@ -64,10 +64,9 @@ QByteArray editRecordToJson(const EditRecord& r)
     for (const ShapeDiff& d : r.diffs)
         diffs.append(QJsonObject{{QStringLiteral("before"), shapeToJson(d.before)},
                                  {QStringLiteral("after"), shapeToJson(d.after)}});
-    return QJsonDocument(QJsonObject{{QStringLiteral("v"), 1},
-                                     {QStringLiteral("text"), r.text},
-                                     {QStringLiteral("diffs"), diffs}})
-        .toJson(QJsonDocument::Compact);
+    QJsonObject o{{QStringLiteral("v"), 1}, {QStringLiteral("text"), r.text}, {QStringLiteral("diffs"), diffs}};
+    if (r.projectAction) o.insert(QStringLiteral("project_action"), double(r.projectAction));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
 std::optional<EditRecord> editRecordFromJson(const QByteArray& json, QString* error)
@@ -81,6 +80,7 @@ std::optional<EditRecord> editRecordFromJson(const QByteArray& json, QString* er
     }
     EditRecord r;
     r.text = doc.object().value(QStringLiteral("text")).toString();
+    r.projectAction = qint64(doc.object().value(QStringLiteral("project_action")).toDouble());
     for (const QJsonValue& v : doc.object().value(QStringLiteral("diffs")).toArray()) {
         ShapeDiff d;
         if (!shapeFromJson(v.toObject().value(QStringLiteral("before")), &d.before, err) ||

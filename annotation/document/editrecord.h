@@ -21,6 +21,9 @@ struct EditRecord
 {
     QString text;
     std::vector<ShapeDiff> diffs;
+    // Non-zero: a project-level step (an import, a split edit) kept in the project's own undo log under
+    // this action id; the editor's history holds only its place in the one undo order (diffs are empty).
+    qint64 projectAction = 0;
 };
 
 QByteArray editRecordToJson(const EditRecord& r);

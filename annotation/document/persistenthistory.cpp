@@ -30,8 +30,11 @@ bool PersistentHistory::restore(QString* error)
     }
     QUndoStack* stack = m_doc.undoStack();
     m_restoring = true;
-    for (size_t i = 0; i < records.size(); ++i)
-        stack->push(new ReplayEdit(m_doc, std::move(records[i]), int(i) >= index));
+    for (size_t i = 0; i < records.size(); ++i) {
+        const bool undone = int(i) >= index;
+        stack->push(m_factory ? m_factory(std::move(records[i]), undone)
+                              : new ReplayEdit(m_doc, std::move(records[i]), undone));
+    }
     stack->setIndex(index);
     m_restoring = false;
     m_persisted.clear();

@@ -2,7 +2,10 @@
 #pragma once
 
 #include "annotation/document/annotationdocument.h"
+#include "annotation/document/editrecord.h"
 #include "annotation/document/historystore.h"
+
+#include <functional>
 
 #include <QObject>
 #include <vector>
@@ -12,6 +15,8 @@ namespace loupe::annotation {
 // Keeps a document's undo stack in a HistoryStore, so undo and redo survive closing the project:
 // every push, merge, undo and redo writes at most the one record that changed plus the index.
 // restore() rebuilds the stack from the store at open, without re-applying anything.
+class DocumentCommand;
+
 class PersistentHistory : public QObject
 {
     Q_OBJECT
@@ -22,6 +27,11 @@ public:
     // cannot be read; then nothing is restored and the saved history is left as it is.
     bool restore(QString* error);
 
+    // Makes the command a saved step is restored as (default: ReplayEdit). A project store restores
+    // its project-level steps as commands that call the project's own undo.
+    using ReplayFactory = std::function<DocumentCommand*(EditRecord record, bool wasUndone)>;
+    void setReplayFactory(ReplayFactory factory) { m_factory = std::move(factory); }
+
 private:
     void persist();
 
@@ -29,6 +39,7 @@ private:
     HistoryStore& m_history;
     std::vector<const QUndoCommand*> m_persisted;
     bool m_restoring = false;
+    ReplayFactory m_factory;
 };
 
 } // namespace loupe::annotation

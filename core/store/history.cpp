@@ -116,6 +116,33 @@ bool Project::edit(const QString& actionName, const std::function<bool(Database&
     return true;
 }
 
+QVector<Project::UndoAction> Project::undoActions() const
+{
+    QVector<UndoAction> out;
+    Statement s =
+        const_cast<Database&>(m_db).prepare(QStringLiteral("SELECT id, name, undone FROM undo_actions ORDER BY id"));
+    while (s.step())
+        out.push_back({s.columnInt64(0), s.columnText(1), s.columnInt64(2) != 0});
+    return out;
+}
+
+bool Project::discardRedo(QString* error)
+{
+    if (!canRedo())
+        return true;
+    Transaction t(m_db);
+    if (!t.isActive() ||
+        !m_db.exec(QStringLiteral(
+            "DELETE FROM undo_log WHERE action_id IN (SELECT id FROM undo_actions WHERE undone = 1)")) ||
+        !m_db.exec(QStringLiteral("DELETE FROM undo_actions WHERE undone = 1")) || !t.commit()) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(m_path, m_db.lastError());
+        return false;
+    }
+    emit historyChanged();
+    return true;
+}
+
 bool Project::undo(QString* error)
 {
     return replay(true, error);

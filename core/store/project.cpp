@@ -363,6 +363,15 @@ bool Project::setReviewState(const QList<qint64>& assetIds, int state, QString* 
     }, error);
 }
 
+bool Project::setDone(const QList<qint64>& assetIds, bool done, QString* error)
+{
+    return edit(done ? QStringLiteral("Mark Done") : QStringLiteral("Mark Not Done"), [&](Database& db) {
+        Statement s = db.prepare(QStringLiteral("UPDATE assets SET done = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
+        s.bind(1, qint64(done ? 1 : 0));
+        return s.run();
+    }, error);
+}
+
 QVector<Label> Project::labels() const
 {
     QVector<Label> out;

@@ -22,7 +22,9 @@ class Project : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 2; // v1 by migration 0->1; 1->2 adds annotation z-order and done
+    // v1 by migration 0->1; 1->2 adds annotation z-order and done; 2->3 adds the annotation editor's
+    // undo history tables.
+    static constexpr int kSchemaVersion = 3;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
     // quick_check failure, newer schema. A refused file is never modified.
@@ -50,6 +52,8 @@ public:
 
     bool setSplit(const QList<qint64>& assetIds, const QString& split, QString* error = nullptr);
     bool setReviewState(const QList<qint64>& assetIds, int state, QString* error = nullptr);
+    // Marks images done (or not done) as one undoable edit.
+    bool setDone(const QList<qint64>& assetIds, bool done, QString* error = nullptr);
     QVector<Label> labels() const;
     std::optional<qint64> addLabel(const Label& label, QString* error = nullptr);
     bool updateLabel(const Label& label, QString* error = nullptr);
@@ -70,6 +74,19 @@ public:
     QString redoText() const;
     bool undo(QString* error = nullptr);
     bool redo(QString* error = nullptr);
+    // The action undo() would undo / redo() would redo next, and every recorded action oldest first,
+    // so an editor can fold these steps into its own undo stack (annotation::ProjectAnnotations).
+    std::optional<qint64> undoActionId() const { return lastAction(false); }
+    std::optional<qint64> redoActionId() const { return lastAction(true); }
+    struct UndoAction
+    {
+        qint64 id = 0;
+        QString name;
+        bool undone = false;
+    };
+    QVector<UndoAction> undoActions() const;
+    // Forgets every undone action (the redo branch), as a new edit does.
+    bool discardRedo(QString* error = nullptr);
     bool edit(const QString& actionName, const std::function<bool(Database&)>& work, QString* error = nullptr);
     Database& db();
 

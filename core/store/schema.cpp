@@ -66,6 +66,18 @@ QString schemaV2Sql()
     return sql;
 }
 
+// v3: the annotation editor's undo history (one JSON record per undo step, written by
+// annotation::PersistentHistory) and the stack's index, so the one Edit > Undo history survives closing
+// the project; plus the index the browser's per-image review counts read.
+QString schemaV3Sql()
+{
+    return QStringLiteral(
+        "CREATE TABLE annotation_history(position INTEGER PRIMARY KEY, record BLOB NOT NULL);\n"
+        "CREATE TABLE annotation_history_state(id INTEGER PRIMARY KEY CHECK(id = 1), idx INTEGER NOT NULL);\n"
+        "INSERT INTO annotation_history_state VALUES(1, 0);\n"
+        "CREATE INDEX annotations_asset_review ON annotations(asset_id, review_state);\n");
+}
+
 } // namespace
 
 QString schemaV1Sql()
@@ -125,7 +137,10 @@ INSERT INTO undo_state VALUES(0, NULL);
 bool migrate(Database& db, int from, int target, QString* error)
 {
     for (int v = from; v < target; ++v) {
-        const QString sql = v == 0 ? schemaV1Sql() : v == 1 ? schemaV2Sql() : QString();
+        const QString sql = v == 0   ? schemaV1Sql()
+                            : v == 1 ? schemaV2Sql()
+                            : v == 2 ? schemaV3Sql()
+                                     : QString();
         if (sql.isEmpty()) {
             if (error)
                 *error = QStringLiteral("no migration from schema %1").arg(v);

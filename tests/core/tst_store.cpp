@@ -91,7 +91,7 @@ private slots:
         QString error;
         auto p = Project::open(file, &error);
         QVERIFY2(p, qPrintable(error));
-        QCOMPARE(p->info().schemaVersion, 2);
+        QCOMPARE(p->info().schemaVersion, Project::kSchemaVersion);
         QCOMPARE(p->info().assets, 1);
         // The v2 column exists and the v2 undo triggers record it.
         QVERIFY(p->db().exec(QStringLiteral("SELECT z FROM annotations")));

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "annotation/bridge/projectannotationstore.h"
+#include "annotation/bridge/projecthistorystore.h"
+#include "annotation/document/annotationdocument.h"
+
+#include <QObject>
+#include <memory>
+
+namespace loupe::core {
+class Project;
+} // namespace loupe::core
+
+namespace loupe::annotation {
+
+class PersistentHistory;
+
+// The annotations of an open project, for the app: the SQLite-backed store, the document and the ONE
+// undo history of the project. Shape edits go through document()'s commands and are kept in the
+// editor's history table (undo after reopening works); project-level steps recorded by Project::edit
+// (annotation imports, split and label edits) appear on the same stack as ProjectAction entries that
+// call Project::undo/redo. Wire Edit > Undo/Redo to undoStack() only; calling Project::undo directly
+// puts the two out of step (the stack is then rebuilt from the project's log, with a warning).
+class ProjectAnnotations : public QObject
+{
+    Q_OBJECT
+public:
+    // The project must outlive this object. The saved history is restored here; see openWarning().
+    explicit ProjectAnnotations(core::Project& project, QObject* parent = nullptr);
+    ~ProjectAnnotations() override;
+
+    AnnotationDocument* document() const { return m_doc.get(); }
+    QUndoStack* undoStack() const { return m_doc->undoStack(); }
+    core::Project& project() const { return m_project; }
+    ProjectAnnotationStore& store() { return m_store; }
+    // Empty when the saved history came back whole; otherwise what was dropped and why.
+    QString openWarning() const { return m_warning; }
+
+    // Called by ProjectAction: undoes or redoes the project's action `actionId`, refusing when it is not
+    // the one the project would undo/redo next.
+    bool replayProjectAction(qint64 actionId, bool undoing);
+
+signals:
+    // The history could not be kept as it was (see openWarning() for the first time).
+    void historyWarning(const QString& message);
+
+private:
+    void load();
+    bool reconcile(std::vector<QByteArray>* records, int* index);
+    void onProjectHistoryChanged();
+    void onIndexChanged();
+    std::optional<qint64> expectedUndoAction() const;
+    void warn(const QString& message);
+
+    core::Project& m_project;
+    ProjectAnnotationStore m_store;
+    ProjectHistoryStore m_historyStore;
+    std::unique_ptr<AnnotationDocument> m_doc;
+    std::unique_ptr<PersistentHistory> m_history; // destroyed before the document's stack
+    QString m_warning;
+    bool m_replaying = false;
+};
+
+} // namespace loupe::annotation
