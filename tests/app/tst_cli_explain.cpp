@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `loupe explain` end to end: image -> preprocessing -> engine -> rollout -> .npy must reproduce the golden
 // rollout_patches; overlays and head tables are written; gradient methods are refused clearly.
+#include "common/runloupe.h"
 #include "common/testsupport.h"
 #include "compute/attribution/npy.h"
 #include "compute/io/safetensors.h"
@@ -9,29 +10,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
 using namespace loupe::compute;
 
+using loupe::test::LoupeRun;
+using loupe::test::runLoupe;
+
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QString out, err;
-};
-
-Run runLoupe(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(LOUPE_EXE), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
 
 } // namespace
 
@@ -54,7 +42,7 @@ private slots:
     void rolloutMatchesTheGolden()
     {
         QTemporaryDir tmp;
-        const Run r =
+        const LoupeRun r =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("rollout"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -83,11 +71,11 @@ private slots:
         QTemporaryDir tmp;
         for (const QString& m :
              {QStringLiteral("attention"), QStringLiteral("occlusion"), QStringLiteral("rise")}) {
-            const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
-                                    QStringLiteral("--method"), m, QStringLiteral("--masks"),
-                                    QStringLiteral("64"), QStringLiteral("--target"),
-                                    QStringLiteral("brown bear"), QStringLiteral("--metrics"),
-                                    dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+            const LoupeRun r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                         QStringLiteral("--method"), m, QStringLiteral("--masks"),
+                                         QStringLiteral("64"), QStringLiteral("--target"),
+                                         QStringLiteral("brown bear"), QStringLiteral("--metrics"),
+                                         dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
             QVERIFY2(r.code == 0, qPrintable(m + ": " + r.err));
             const NpyArray a = readNpyF32(tmp.filePath("input." + m + ".npy").toStdString());
             QCOMPARE(a.shape, (std::vector<int64_t>{4, 4}));
@@ -104,7 +92,7 @@ private slots:
     void headImportanceTable()
     {
         QTemporaryDir tmp;
-        const Run r =
+        const LoupeRun r =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("head-importance"), QStringLiteral("--target"), QStringLiteral("4"),
                       dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
@@ -128,22 +116,26 @@ private slots:
     {
         // image -> preprocess -> forward -> backward -> Chefer relevancy -> .npy, against transformers.
         QTemporaryDir tmp;
-        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                QStringLiteral("chefer"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        const LoupeRun r =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("chefer"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const NpyArray got = readNpyF32(tmp.filePath(QStringLiteral("input.chefer.npy")).toStdString());
-        const SafetensorsFile expected = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
+        const SafetensorsFile expected =
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
         const std::vector<float> ev = toF32(expected.tensor("chefer"));
         QCOMPARE(got.data.size(), ev.size());
         const QJsonObject tol = tolerances_.value(QLatin1String("explainability")).toObject();
-        const double atol = tol.value(QLatin1String("atol")).toDouble(), rtol = tol.value(QLatin1String("rtol")).toDouble();
+        const double atol = tol.value(QLatin1String("atol")).toDouble(),
+                     rtol = tol.value(QLatin1String("rtol")).toDouble();
         for (size_t i = 0; i < ev.size(); ++i)
             QVERIFY2(std::fabs(double(got.data[i]) - ev[i]) <= atol + rtol * std::fabs(double(ev[i])),
                      qPrintable(QStringLiteral("[%1] %2 vs %3").arg(i).arg(got.data[i]).arg(ev[i])));
         // Input × gradient and integrated gradients produce non-trivial maps on the grid.
         for (const QString& m : {QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients")}) {
-            const Run g = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                    m, dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+            const LoupeRun g = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                         QStringLiteral("--method"), m, dir_ + "/input.png",
+                                         QStringLiteral("-o"), tmp.path()});
             QVERIFY2(g.code == 0, qPrintable(m + ": " + g.err));
             const NpyArray a = readNpyF32(tmp.filePath("input." + m + ".npy").toStdString());
             QCOMPARE(a.shape, (std::vector<int64_t>{4, 4}));
@@ -154,17 +146,18 @@ private slots:
     void unimplementedMethodsAreRefused()
     {
         QTemporaryDir tmp;
-        const Run r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
-                                QStringLiteral("gradcam"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        const LoupeRun r =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
+                      QStringLiteral("gradcam"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(QLatin1String("not implemented")), qPrintable(r.err));
-        const Run bad =
+        const LoupeRun bad =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("rollout"), QStringLiteral("--target"), QStringLiteral("no-such-class"),
                       dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.contains(QLatin1String("no-such-class")));
-        const Run missing =
+        const LoupeRun missing =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("rollout"), tmp.filePath(QStringLiteral("nope.png")),
                       QStringLiteral("-o"), tmp.path()});
@@ -174,11 +167,11 @@ private slots:
     void qualityHarnessOnAFewShapes()
     {
         const QString models = QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/");
-        const Run r = runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"),
-                                models + "shapes-vit", QStringLiteral("--random-model"),
-                                models + "shapes-vit-random", QStringLiteral("--count"), QStringLiteral("3"),
-                                QStringLiteral("--methods"), QStringLiteral("attention,rollout,occlusion"),
-                                QStringLiteral("--steps"), QStringLiteral("4")});
+        const LoupeRun r = runLoupe(
+            {QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
+             QStringLiteral("--random-model"), models + "shapes-vit-random", QStringLiteral("--count"),
+             QStringLiteral("3"), QStringLiteral("--methods"), QStringLiteral("attention,rollout,occlusion"),
+             QStringLiteral("--steps"), QStringLiteral("4")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(j.value(QLatin1String("images")).toInt(), 3);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `loupe import-annotations` and `loupe export` through the real binary on a shapes-world sample.
+#include "common/runloupe.h"
 #include "core/store/project.h"
 
 #include <QDir>
@@ -7,30 +8,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
+using loupe::test::LoupeRun;
+using loupe::test::runLoupe;
+
 namespace {
 
-struct Result
+QJsonObject lastJsonLine(const QString& text)
 {
-    int code;
-    QByteArray out, err;
-};
-
-Result runLoupe(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(LOUPE_EXE), args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject lastJsonLine(const QByteArray& out)
-{
-    const QList<QByteArray> lines = out.trimmed().split('\n');
+    const QList<QByteArray> lines = text.toUtf8().trimmed().split('\n');
     return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.back()).object();
 }
 
@@ -87,10 +75,10 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\"images\": [{\"id\": 1, \"file_name\": ");
         f.close();
-        const Result r = runLoupe({QStringLiteral("import-annotations"), m_project,
-                                   QStringLiteral("--format"), QStringLiteral("coco"), bad});
+        const LoupeRun r = runLoupe({QStringLiteral("import-annotations"), m_project,
+                                     QStringLiteral("--format"), QStringLiteral("coco"), bad});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("broken.json"), r.err.constData());
+        QVERIFY2(r.err.contains("broken.json"), qPrintable(r.err));
         const QJsonObject info = projectInfo(m_project);
         QCOMPARE(info.value(QStringLiteral("annotations")).toInt(), 0);
         QCOMPARE(info.value(QStringLiteral("labels")).toInt(), 0);
@@ -111,11 +99,11 @@ private slots:
 
     void importCoco()
     {
-        const Result r =
+        const LoupeRun r =
             runLoupe({QStringLiteral("import-annotations"), m_project, QStringLiteral("--format"),
                       QStringLiteral("coco"), QDir(m_sample).filePath(QStringLiteral("annotations.json")),
                       QStringLiteral("--json")});
-        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject report = lastJsonLine(r.out);
         QCOMPARE(report.value(QStringLiteral("images")).toInt(), 5);
         qsizetype counted = 0;
@@ -144,9 +132,9 @@ private slots:
     void exportYolo()
     {
         const QString out = m_dir.filePath(QStringLiteral("yolo"));
-        const Result r = runLoupe(
+        const LoupeRun r = runLoupe(
             {QStringLiteral("export"), m_project, QStringLiteral("--format"), QStringLiteral("yolo"), out});
-        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(QDir(out).filePath(QStringLiteral("data.yaml"))));
         QDirIterator it(out, {QStringLiteral("*.txt")}, QDir::Files, QDirIterator::Subdirectories);
         int txt = 0, lines = 0;
@@ -183,9 +171,10 @@ private slots:
             runLoupe({QStringLiteral("import"), project, QDir(m_sample).filePath(QStringLiteral("images"))})
                 .code,
             0);
-        const Result r = runLoupe({QStringLiteral("import-annotations"), project, QStringLiteral("--format"),
-                                   QStringLiteral("coco"), edited, QStringLiteral("--json")});
-        QVERIFY2(r.code == 0, r.err.constData());
+        const LoupeRun r =
+            runLoupe({QStringLiteral("import-annotations"), project, QStringLiteral("--format"),
+                      QStringLiteral("coco"), edited, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject report = lastJsonLine(r.out);
         bool named = false;
         for (const QJsonValue& w : report.value(QStringLiteral("warnings")).toArray())
@@ -193,7 +182,7 @@ private slots:
                                  .value(QStringLiteral("place"))
                                  .toString()
                                  .contains(QStringLiteral("not_in_project.png"));
-        QVERIFY2(named, r.out.constData());
+        QVERIFY2(named, qPrintable(r.out));
         const int imported = projectInfo(project).value(QStringLiteral("annotations")).toInt();
         QVERIFY(imported > 0);
         QVERIFY(imported < m_sampleAnnotations);

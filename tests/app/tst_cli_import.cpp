@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `loupe import` through the real binary, including a SIGKILL in the middle of a large import.
+#include "common/runloupe.h"
 #include "core/import/importjob.h"
 #include "core/store/project.h"
 
@@ -17,22 +18,10 @@
 
 using namespace loupe::core;
 
+using loupe::test::LoupeRun;
+using loupe::test::runLoupe;
+
 namespace {
-
-struct Result
-{
-    int code;
-    QByteArray out, err;
-};
-
-Result runLoupe(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(LOUPE_EXE), args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
 
 // Tiny distinct PNGs: pixel values spell the index, so every file has its own hash.
 void writeImages(const QString& dir, int count)
@@ -74,9 +63,9 @@ private slots:
         bad.write("definitely not a jpeg");
         bad.close();
 
-        const Result r = runLoupe({QStringLiteral("import"), project, in, QStringLiteral("--json")});
+        const LoupeRun r = runLoupe({QStringLiteral("import"), project, in, QStringLiteral("--json")});
         QCOMPARE(r.code, 1); // one file failed, the others were imported
-        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o[QStringLiteral("total")].toInt(), 7);
         QCOMPARE(o[QStringLiteral("added")].toInt(), 5);
         QCOMPARE(o[QStringLiteral("duplicates")].toInt(), 1);
@@ -88,9 +77,9 @@ private slots:
 
         // Again, without the bad file: everything is a duplicate and the exit code is 0.
         QVERIFY(bad.remove());
-        const Result again = runLoupe({QStringLiteral("import"), project, in});
+        const LoupeRun again = runLoupe({QStringLiteral("import"), project, in});
         QCOMPARE(again.code, 0);
-        QVERIFY2(again.out.contains("added 0, duplicates 6, failed 0"), again.out.constData());
+        QVERIFY2(again.out.contains("added 0, duplicates 6, failed 0"), qPrintable(again.out));
         QString error;
         auto p = Project::open(project, &error);
         QVERIFY2(p, qPrintable(error));
@@ -102,13 +91,13 @@ private slots:
         QTemporaryDir d;
         QCOMPARE(runLoupe({QStringLiteral("import")}).code, 2);
         QCOMPARE(runLoupe({QStringLiteral("import"), QStringLiteral("only-project.loupe")}).code, 2);
-        const Result help = runLoupe({QStringLiteral("import"), QStringLiteral("--help")});
+        const LoupeRun help = runLoupe({QStringLiteral("import"), QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("PROJECT"));
         const QString missing = QDir(d.path()).filePath(QStringLiteral("missing.loupe"));
-        const Result r = runLoupe({QStringLiteral("import"), missing, d.path()});
+        const LoupeRun r = runLoupe({QStringLiteral("import"), missing, d.path()});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("missing.loupe"), r.err.constData());
+        QVERIFY2(r.err.contains("missing.loupe"), qPrintable(r.err));
         QVERIFY(!QFile::exists(missing));
     }
 
@@ -155,9 +144,9 @@ private slots:
             qInfo() << "killed after" << committed << "reported; project holds" << n << "of" << total;
         // The interrupted import can be finished: the rest arrive, nothing is duplicated.
         opened.reset();
-        const Result rest = runLoupe({QStringLiteral("import"), project, in, QStringLiteral("--json")});
+        const LoupeRun rest = runLoupe({QStringLiteral("import"), project, in, QStringLiteral("--json")});
         QCOMPARE(rest.code, 0);
-        const QJsonObject o = QJsonDocument::fromJson(rest.out).object();
+        const QJsonObject o = QJsonDocument::fromJson(rest.out.toUtf8()).object();
         QCOMPARE(o[QStringLiteral("added")].toInt(), total - int(n));
         QCOMPARE(o[QStringLiteral("duplicates")].toInt(), int(n));
     }

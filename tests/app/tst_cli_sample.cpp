@@ -1,30 +1,19 @@
 // SPDX-License-Identifier: MIT
 // `loupe sample shapes` driven through the real binary.
+#include "common/runloupe.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
+using loupe::test::LoupeRun;
+using loupe::test::runLoupe;
+
 namespace {
-
-struct Result
-{
-    int code;
-    QByteArray out, err;
-};
-
-Result runLoupe(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(LOUPE_EXE), args);
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
 
 QByteArray fileHash(const QString& path)
 {
@@ -44,12 +33,12 @@ private slots:
         QTemporaryDir d;
         const QString a = QDir(d.path()).filePath(QStringLiteral("a")),
                       b = QDir(d.path()).filePath(QStringLiteral("b"));
-        const Result r =
+        const LoupeRun r =
             runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), a, QStringLiteral("--count"),
                       QStringLiteral("5"), QStringLiteral("--seed"), QStringLiteral("9"),
                       QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--json")});
-        QVERIFY2(r.code == 0, r.err.constData());
-        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o[QStringLiteral("images")].toInt(), 5);
         QCOMPARE(o[QStringLiteral("size")].toInt(), 64);
         QVERIFY(o[QStringLiteral("objects")].toInt() >= 5);
@@ -59,24 +48,24 @@ private slots:
                           QStringLiteral("--size"), QStringLiteral("64")})
                     .code == 0);
         for (const QString& f : {QStringLiteral("annotations.json"), QStringLiteral("labels.csv"),
-                                QStringLiteral("images/shapes_000002.png")})
+                                 QStringLiteral("images/shapes_000002.png")})
             QCOMPARE(fileHash(QDir(b).filePath(f)), fileHash(QDir(a).filePath(f)));
     }
 
     void badArgumentsExitWithUsage()
     {
         QTemporaryDir d;
-        const Result none = runLoupe({QStringLiteral("sample")});
+        const LoupeRun none = runLoupe({QStringLiteral("sample")});
         QCOMPARE(none.code, 2);
-        const Result kind = runLoupe({QStringLiteral("sample"), QStringLiteral("faces"), d.path()});
+        const LoupeRun kind = runLoupe({QStringLiteral("sample"), QStringLiteral("faces"), d.path()});
         QCOMPARE(kind.code, 2);
         QVERIFY(kind.err.contains("unknown sample kind"));
-        const Result size = runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), d.path(),
-                                      QStringLiteral("--size"), QStringLiteral("4")});
+        const LoupeRun size = runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), d.path(),
+                                        QStringLiteral("--size"), QStringLiteral("4")});
         QCOMPARE(size.code, 2);
         QVERIFY(size.err.contains("size"));
-        const Result count = runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), d.path(),
-                                       QStringLiteral("--count"), QStringLiteral("x")});
+        const LoupeRun count = runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), d.path(),
+                                         QStringLiteral("--count"), QStringLiteral("x")});
         QCOMPARE(count.code, 2);
     }
 };

@@ -2,35 +2,23 @@
 // The ViT commands of the `loupe` binary, end to end on the golden vit_classify case: `inspect` must
 // reproduce transformers' tensors (decoding, preprocessing and the engine together), `classify` its
 // top class, `model info` its description; bad input gives a clear error and a non-zero exit.
+#include "common/runloupe.h"
 #include "common/testsupport.h"
 #include "compute/io/safetensors.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
 using namespace loupe::compute;
 
+using loupe::test::LoupeRun;
+using loupe::test::runLoupe;
+
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QString out, err;
-};
-
-Run runLoupe(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(LOUPE_EXE), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
 
 } // namespace
 
@@ -55,8 +43,8 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString outPath = tmp.filePath(QStringLiteral("out.safetensors"));
-        const Run r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
-                                dir_ + "/input.png", QStringLiteral("-o"), outPath});
+        const LoupeRun r = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
+                                     dir_ + "/input.png", QStringLiteral("-o"), outPath});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const SafetensorsFile actual = SafetensorsFile::open(outPath.toStdString());
         const SafetensorsFile expected =
@@ -82,9 +70,9 @@ private slots:
                     qPrintable(QString("%1[%2]: %3 vs %4").arg(a.name.c_str()).arg(i).arg(av[i]).arg(ev[i])));
         }
         // A subset by pattern.
-        const Run sub = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
-                                  dir_ + "/input.png", QStringLiteral("-o"), outPath,
-                                  QStringLiteral("--tensors"), QStringLiteral("attentions.*,logits")});
+        const LoupeRun sub = runLoupe({QStringLiteral("inspect"), QStringLiteral("--model"), dir_,
+                                       dir_ + "/input.png", QStringLiteral("-o"), outPath,
+                                       QStringLiteral("--tensors"), QStringLiteral("attentions.*,logits")});
         QCOMPARE(sub.code, 0);
         QCOMPARE(SafetensorsFile::open(outPath.toStdString()).names(),
                  (std::vector<std::string>{"attentions.0", "attentions.1", "attentions.2", "logits"}));
@@ -92,7 +80,7 @@ private slots:
 
     void classifyJson()
     {
-        const Run r =
+        const LoupeRun r =
             runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), dir_, dir_ + "/input.png",
                       dir_ + "/input.png", QStringLiteral("--json"), QStringLiteral("--topk"),
                       QStringLiteral("3"), QStringLiteral("--threads"), QStringLiteral("1")});
@@ -116,7 +104,7 @@ private slots:
 
     void modelInfo()
     {
-        const Run r = runLoupe({QStringLiteral("model"), QStringLiteral("info"), dir_});
+        const LoupeRun r = runLoupe({QStringLiteral("model"), QStringLiteral("info"), dir_});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QLatin1String("ViTForImageClassification")));
         QVERIFY(r.out.contains(QLatin1String("95,242")));
@@ -126,7 +114,7 @@ private slots:
     void badInputIsAClearError()
     {
         QTemporaryDir tmp;
-        Run r = runLoupe(
+        LoupeRun r = runLoupe(
             {QStringLiteral("classify"), QStringLiteral("--model"), tmp.path(), dir_ + "/input.png"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains(QLatin1String("config.json")));
