@@ -10,14 +10,16 @@ namespace {
 QString whereClause(const AssetFilter& f)
 {
     QStringList parts;
-    if (!f.text.isEmpty())
-        parts << QStringLiteral("a.path LIKE ?1 ESCAPE '\\'");
+    if (!f.text.isEmpty()) parts << QStringLiteral("a.path LIKE ?1 ESCAPE '\\'");
     if (f.labelId)
-        parts << QStringLiteral("EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.label_id = ?2)");
-    if (!f.split.isEmpty())
-        parts << QStringLiteral("a.split = ?3");
-    if (f.reviewState)
-        parts << QStringLiteral("a.review_state = ?4");
+        parts << QStringLiteral(
+            "EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.label_id = ?2)");
+    if (!f.split.isEmpty()) parts << QStringLiteral("a.split = ?3");
+    if (f.reviewState) parts << QStringLiteral("a.review_state = ?4");
+    if (f.done) parts << QStringLiteral("a.done = ?7");
+    if (f.hasNeedsFix)
+        parts << QStringLiteral(
+            "EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 3)");
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }
 
@@ -30,15 +32,22 @@ void bindFilter(Statement& s, const AssetFilter& f)
             .replace(QLatin1Char('_'), QStringLiteral("\\_"));
         s.bind(1, QLatin1Char('%') + t + QLatin1Char('%'));
     }
-    if (f.labelId)
-        s.bind(2, *f.labelId);
-    if (!f.split.isEmpty())
-        s.bind(3, f.split);
-    if (f.reviewState)
-        s.bind(4, *f.reviewState);
+    if (f.labelId) s.bind(2, *f.labelId);
+    if (!f.split.isEmpty()) s.bind(3, f.split);
+    if (f.reviewState) s.bind(4, *f.reviewState);
+    if (f.done) s.bind(7, qint64(*f.done ? 1 : 0));
 }
 
 } // namespace
+
+// The per-state counts are index lookups on annotations(asset_id, review_state), one per row of a page.
+const char* const kAssetColumns =
+    "a.id, a.path, a.sha256, a.width, a.height, a.format, a.split, a.review_state, "
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id), a.added, a.done, "
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 0), "
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 1), "
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 2), "
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 3)";
 
 AssetRow readAssetRow(const Statement& s)
 {
@@ -53,6 +62,9 @@ AssetRow readAssetRow(const Statement& s)
     r.reviewState = int(s.columnInt64(7));
     r.annotationCount = int(s.columnInt64(8));
     r.added = QDateTime::fromMSecsSinceEpoch(s.columnInt64(9), Qt::UTC);
+    r.done = s.columnInt64(10) != 0;
+    for (int k = 0; k < 4; ++k)
+        r.reviewCounts[size_t(k)] = int(s.columnInt64(11 + k));
     return r;
 }
 
@@ -66,10 +78,8 @@ qint64 countAssetsIn(Database& db, const AssetFilter& filter)
 QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 offset, int limit)
 {
     QVector<AssetRow> rows;
-    Statement s = db.prepare(
-        QStringLiteral("SELECT a.id, a.path, a.sha256, a.width, a.height, a.format, a.split, a.review_state, "
-                       "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id), a.added FROM assets a") +
-        whereClause(filter) + QStringLiteral(" ORDER BY a.id LIMIT ?5 OFFSET ?6"));
+    Statement s = db.prepare(QStringLiteral("SELECT %1 FROM assets a").arg(QLatin1String(kAssetColumns)) +
+                             whereClause(filter) + QStringLiteral(" ORDER BY a.id LIMIT ?5 OFFSET ?6"));
     bindFilter(s, filter);
     s.bind(5, qint64(limit)).bind(6, offset);
     while (s.step())
@@ -81,8 +91,7 @@ std::unique_ptr<AssetQuery> AssetQuery::open(const QString& projectPath, QString
 {
     auto q = std::unique_ptr<AssetQuery>(new AssetQuery);
     if (!q->m_db.open(projectPath, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
-        if (error)
-            *error = QStringLiteral("%1: %2").arg(projectPath, q->m_db.lastError());
+        if (error) *error = QStringLiteral("%1: %2").arg(projectPath, q->m_db.lastError());
         return nullptr;
     }
     q->m_db.exec(QStringLiteral("PRAGMA busy_timeout = 5000"));

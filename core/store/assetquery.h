@@ -24,8 +24,8 @@ private:
     Database m_db;
 };
 
-// Shared by Project and AssetQuery. readAssetRow reads the columns id, path, sha256, width, height, format,
-// split, review_state, annotation count, added, in that order.
+// Shared by Project and AssetQuery. readAssetRow reads the columns of kAssetColumns (alias a), in order.
+extern const char* const kAssetColumns;
 AssetRow readAssetRow(const Statement& s);
 qint64 countAssetsIn(Database& db, const AssetFilter& filter);
 QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 offset, int limit);

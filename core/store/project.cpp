@@ -303,9 +303,8 @@ bool Project::containsSha256(const QString& sha256Hex) const
 std::optional<AssetRow> Project::asset(qint64 id) const
 {
     auto& db = const_cast<Database&>(m_db);
-    Statement s = db.prepare(QStringLiteral(
-        "SELECT a.id, a.path, a.sha256, a.width, a.height, a.format, a.split, a.review_state, "
-        "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id), a.added FROM assets a WHERE a.id = ?1"));
+    Statement s =
+        db.prepare(QStringLiteral("SELECT %1 FROM assets a WHERE a.id = ?1").arg(QLatin1String(kAssetColumns)));
     s.bind(1, id);
     if (!s.step())
         return std::nullopt;

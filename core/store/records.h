@@ -5,7 +5,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
-
+#include <array>
 #include <optional>
 
 namespace loupe::core {
@@ -36,6 +36,8 @@ struct AssetRow
     int reviewState = 0;
     int annotationCount = 0;
     QDateTime added;
+    bool done = false;                 // the image is marked done (fully annotated / reviewed)
+    std::array<int, 4> reviewCounts{}; // its annotations per ReviewState (new, accepted, rejected, needs fix)
 };
 
 struct AssetFilter
@@ -44,6 +46,8 @@ struct AssetFilter
     std::optional<qint64> labelId;
     QString split;
     std::optional<int> reviewState;
+    std::optional<bool> done;
+    bool hasNeedsFix = false; // only images with an annotation flagged "needs fix"
 };
 
 struct Label
