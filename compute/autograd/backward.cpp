@@ -1,16 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "compute/autograd/backward.h"
 
-#include "compute/backend/backend.h"
+#include "compute/autograd/backward_kernels.h"
+#include "compute/autograd/plain_weights.h"
+#include "compute/autograd/scratch.h"
+#include "compute/backend/cpu/ops.h"
+#include "compute/backend/cpu/vmath.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
+#include "compute/threadpool.h"
 
-#include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace loupe::compute {
 
 namespace {
+
+using namespace autograd;
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
 
 // Where a node's elements live inside its storage root: views compose their offsets down the chain
 // and already carry storage strides.
@@ -44,88 +59,188 @@ Shape broadcastStrides(const Ref& r, const Shape& shape)
     return s;
 }
 
-// Offset of logical element `linear` of `shape` read through `strides` (+ base).
-int64_t offsetAt(const Shape& shape, const Shape& strides, int64_t base, int64_t linear)
+bool packedLayout(const Shape& shape, const Shape& strides)
 {
-    int64_t off = base;
-    for (size_t i = shape.size(); i-- > 0;) {
-        off += (linear % shape[i]) * strides[i];
-        linear /= shape[i];
+    int64_t expect = 1;
+    for (size_t d = shape.size(); d-- > 0;) {
+        if (shape[d] != 1 && strides[d] != expect) return false;
+        expect *= shape[d];
     }
-    return off;
+    return true;
 }
 
-double sigmoid(double x)
+bool computes(const Node& n)
 {
-    return 1.0 / (1.0 + std::exp(-x));
+    return n.op != Op::Input && n.op != Op::Weight && n.op != Op::View;
+}
+
+std::string nodeLabel(const Graph& g, NodeId id)
+{
+    const Node& n = g.node(id);
+    return n.name.empty() ? std::string(opName(n.op)) + " node " + std::to_string(id) : "'" + n.name + "'";
+}
+
+// One forward node on the CPU kernels. A Linear with an activation whose gradient is needed writes its
+// pre-activation to `preAct` and applies the activation separately: the backward pass needs act'(z).
+void forwardNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& v,
+                 const Tensor& preAct)
+{
+    auto src = [&](int i) -> const Tensor& { return v[size_t(n.src[i])]; };
+    const PackedWeight* packed = n.src[1] >= 0 ? g.node(n.src[1]).packed.get() : nullptr;
+    switch (n.op) {
+    case Op::Input:
+    case Op::Weight:
+    case Op::View:
+        return;
+    case Op::Cont:
+        cpu::copy(out, src(0));
+        return;
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+        cpu::binary(n.op, out, src(0), src(1));
+        return;
+    case Op::Linear: {
+        const Tensor* bias = n.src[2] >= 0 ? &src(2) : nullptr;
+        const Tensor* res = n.src[3] >= 0 ? &src(3) : nullptr;
+        if (!preAct.defined()) {
+            cpu::linear(out, src(0), src(1), bias, n.act, res, packed);
+            return;
+        }
+        cpu::linear(preAct, src(0), src(1), bias, Activation::None, nullptr, packed);
+        const Tensor r = res ? res->contiguous() : Tensor();
+        const int64_t N = n.shape.back();
+        parallelFor(n.numel() / N, 16, [&](int64_t r0, int64_t r1) {
+            for (int64_t row = r0; row < r1; ++row) {
+                float* y = out.ptr<float>() + row * N;
+                applyActivation(n.act, preAct.ptr<float>() + row * N, y, N);
+                if (res) {
+                    const float* rr = r.ptr<float>() + row * N;
+                    for (int64_t j = 0; j < N; ++j)
+                        y[j] += rr[j];
+                }
+            }
+        });
+        return;
+    }
+    case Op::MatMul:
+        cpu::matmul(out, src(0), src(1));
+        return;
+    case Op::LayerNorm:
+        cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0));
+        return;
+    case Op::Act:
+        cpu::activation(out, src(0), n.act);
+        return;
+    case Op::Softmax:
+        cpu::softmax(out, src(0), float(n.f0));
+        return;
+    case Op::PatchEmbed:
+        cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0, packed);
+        return;
+    case Op::Concat:
+        cpu::concat(out, src(0), src(1), n.i0);
+        return;
+    case Op::Bicubic:
+        cpu::bicubic(out, src(0), n.f0, n.f1);
+        return;
+    }
+}
+
+// The reverse sweep's state: gradient buffers per root, created on first write.
+class Backward
+{
+public:
+    Backward(const Graph& g, GradientRun& run) : g_(g), run_(run) {}
+
+    // A packed buffer the caller fills with the gradient of `r` (logical shape `shape`, storage strides
+    // `strides`, which may broadcast); commit() adds it into the root's gradient. Writes straight into
+    // the root's buffer when this is its first and whole-covering gradient.
+    struct Sink
+    {
+        Ref ref;
+        Shape shape, strides;
+        float* data = nullptr;
+        Tensor temp;
+    };
+    Sink open(const Ref& r, const Shape& shape, const Shape& strides)
+    {
+        Sink s{r, shape, strides, nullptr, {}};
+        Tensor& gt = run_.grads[size_t(r.root)];
+        if (!gt.defined() && coversRoot(r, shape, strides)) {
+            gt = Tensor::empty(DType::F32, g_.node(r.root).shape);
+            s.data = gt.ptr<float>();
+        } else {
+            s.temp = Tensor::empty(DType::F32, shape);
+            s.data = s.temp.ptr<float>();
+        }
+        return s;
+    }
+    Sink open(const Ref& r) { return open(r, r.shape, r.strides); }
+    void commit(const Sink& s)
+    {
+        if (s.temp.defined()) add(s.ref, s.shape, s.strides, s.data);
+    }
+    // grad(r) += sign * data (packed over `shape`, read into storage through `strides`).
+    void add(const Ref& r, const Shape& shape, const Shape& strides, const float* data, float sign = 1.0f)
+    {
+        Tensor& gt = run_.grads[size_t(r.root)];
+        if (!gt.defined()) {
+            gt = Tensor::empty(DType::F32, g_.node(r.root).shape);
+            if (sign == 1.0f && coversRoot(r, shape, strides)) {
+                std::memcpy(gt.ptr<float>(), data, size_t(gt.numel()) * sizeof(float));
+                return;
+            }
+            std::memset(gt.ptr<float>(), 0, size_t(gt.numel()) * sizeof(float));
+        }
+        accumulate(gt.ptr<float>() + r.offset, shape, strides, data, sign);
+    }
+
+private:
+    bool coversRoot(const Ref& r, const Shape& shape, const Shape& strides) const
+    {
+        return r.offset == 0 && shapeNumel(shape) == g_.node(r.root).numel() && packedLayout(shape, strides);
+    }
+
+    const Graph& g_;
+    GradientRun& run_;
+};
+
+// A weight as the B operand of an input-gradient GEMM: packed Wᵀ or plain W [N, cols].
+struct GemmWeight
+{
+    std::shared_ptr<const PackedWeight> packed;
+    Tensor plain;
+    int64_t cols = 0;
+    void setB(GemmProblem& p) const
+    {
+        if (packed) {
+            p.packedB = packed.get();
+        } else {
+            p.b = plain.ptr<float>();
+            p.bRow = cols;
+            p.bCol = 1;
+        }
+    }
+};
+
+// Leading (batch) dims of a matmul operand, right-aligned into GemmProblem's two batch slots.
+void setBatch(int64_t (&slots)[2], const Shape& batchStrides)
+{
+    slots[0] = slots[1] = 0;
+    for (size_t i = 0; i < batchStrides.size(); ++i)
+        slots[2 - batchStrides.size() + i] = batchStrides[i];
 }
 
 } // namespace
-
-double activationValue(Activation act, double x)
-{
-    switch (act) {
-    case Activation::None:
-        return x;
-    case Activation::GeluErf:
-        return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-    case Activation::GeluTanh: {
-        const double c = std::sqrt(2.0 / M_PI);
-        return 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
-    }
-    case Activation::QuickGelu:
-        return x * sigmoid(1.702 * x);
-    case Activation::Relu:
-        return x > 0 ? x : 0;
-    case Activation::Silu:
-        return x * sigmoid(x);
-    case Activation::Tanh:
-        return std::tanh(x);
-    case Activation::Sigmoid:
-        return sigmoid(x);
-    }
-    return x;
-}
-
-double activationDerivative(Activation act, double x)
-{
-    switch (act) {
-    case Activation::None:
-        return 1;
-    case Activation::GeluErf:
-        return 0.5 * (1.0 + std::erf(x / std::sqrt(2.0))) +
-               x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
-    case Activation::GeluTanh: {
-        const double c = std::sqrt(2.0 / M_PI);
-        const double u = c * (x + 0.044715 * x * x * x), t = std::tanh(u);
-        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * x * x);
-    }
-    case Activation::QuickGelu: {
-        const double s = sigmoid(1.702 * x);
-        return s + x * 1.702 * s * (1.0 - s);
-    }
-    case Activation::Relu:
-        return x > 0 ? 1 : 0;
-    case Activation::Silu: {
-        const double s = sigmoid(x);
-        return s + x * s * (1.0 - s);
-    }
-    case Activation::Tanh: {
-        const double t = std::tanh(x);
-        return 1.0 - t * t;
-    }
-    case Activation::Sigmoid: {
-        const double s = sigmoid(x);
-        return s * (1.0 - s);
-    }
-    }
-    return 1;
-}
 
 Tensor GradientRun::valueOf(NodeId id) const
 {
     const Ref r = refOf(*graph, id);
     const Tensor& root = values[size_t(r.root)];
+    if (!root.defined())
+        throw Error("autograd", "the value of " + nodeLabel(*graph, id) +
+                                    " was not kept (list it in GradientRequest::values)");
     return Tensor::strided(root.ptr<float>() + r.offset, DType::F32, r.shape, r.strides, root.owner())
         .contiguous();
 }
@@ -133,6 +248,9 @@ Tensor GradientRun::valueOf(NodeId id) const
 Tensor GradientRun::gradOf(NodeId id) const
 {
     const Ref r = refOf(*graph, id);
+    if (!gradWanted[size_t(r.root)])
+        throw Error("autograd", "the gradient of " + nodeLabel(*graph, id) +
+                                    " was not requested (list it in GradientRequest::gradients)");
     const Tensor& root = grads[size_t(r.root)];
     if (!root.defined()) return Tensor::zeros(DType::F32, r.shape);
     return Tensor::strided(root.ptr<float>() + r.offset, DType::F32, r.shape, r.strides, root.owner())
@@ -142,93 +260,201 @@ Tensor GradientRun::gradOf(NodeId id) const
 GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Tensor>& inputs, NodeId output,
                              const Tensor& seed)
 {
+    GradientRequest request;
+    for (size_t i = 0; i < graph.size(); ++i)
+        if (graph.node(NodeId(i)).op == Op::Input) request.gradients.push_back(NodeId(i));
+    return runWithGradients(graph, inputs, output, seed, request);
+}
+
+GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Tensor>& inputs, NodeId output,
+                             const Tensor& seed, const GradientRequest& request)
+{
     const size_t n = graph.size();
-    // Forward with every computed node kept under a private name.
-    Graph g = graph;
-    std::vector<std::string> keyOf(n);
-    for (size_t i = 0; i < n; ++i) {
-        const Node& nd = g.node(NodeId(i));
-        if (nd.op == Op::View || nd.op == Op::Input || nd.op == Op::Weight) continue;
-        keyOf[i] = "__grad." + std::to_string(i);
-        g.name(NodeId(i), keyOf[i]);
-        g.keep(NodeId(i));
-    }
-    GraphRun run;
-    run.inputs = inputs;
-    {
-        const MemoryPlan plan = planMemory(g);
-        auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
-        auto backend = cpuDevice().createBackend();
-        backend->compute(g, plan, *arena, run);
-    }
+    auto checkId = [&](NodeId id) {
+        if (id < 0 || size_t(id) >= n)
+            throw Error("autograd", "node " + std::to_string(id) + " is not in the graph");
+    };
+    checkId(output);
+    if (seed.shape() != graph.node(output).shape)
+        throw Error("autograd", "seed " + shapeString(seed.shape()) + " does not match output " +
+                                    shapeString(graph.node(output).shape));
+
     GradientRun out;
     out.graph = &graph;
     out.values.resize(n);
     out.grads.resize(n);
-    std::vector<bool> needs(n, false);
-    for (size_t i = 0; i < n; ++i) {
-        const Node& nd = graph.node(NodeId(i));
-        if (nd.op == Op::Input) {
-            auto it = inputs.find(nd.name);
-            if (it == inputs.end()) throw Error("autograd", "input '" + nd.name + "' is not bound");
-            out.values[i] = it->second.to(DType::F32).contiguous();
-            needs[i] = true;
-        } else if (nd.op == Op::Weight) {
-            if (nd.packed) {
-                Tensor t = Tensor::empty(DType::F32, nd.shape);
-                nd.packed->unpack(t.ptr<float>());
-                out.values[i] = t;
-            } else {
-                out.values[i] = nd.value.contiguous();
-            }
-        } else if (nd.op != Op::View) {
-            out.values[i] = run.kept.at(keyOf[i]).contiguous();
-        }
-        if (nd.op != Op::Input && nd.op != Op::Weight)
-            for (int s : nd.src)
-                if (s >= 0 && needs[size_t(s)]) needs[i] = true;
+    out.gradWanted.assign(n, false);
+    for (NodeId id : request.gradients) {
+        checkId(id);
+        const NodeId root = graph.storageRoot(id);
+        if (graph.node(root).op == Op::Weight)
+            throw Error("autograd", "gradients of weights are not computed (" + nodeLabel(graph, id) + ")");
+        out.gradWanted[size_t(root)] = true;
     }
 
-    auto V = [&](NodeId id) { return out.values[size_t(id)].ptr<float>(); };
-    // Gradient buffer of a root, created on first use.
-    auto G = [&](NodeId root) -> float* {
-        Tensor& t = out.grads[size_t(root)];
-        if (!t.defined()) t = Tensor::zeros(DType::F32, graph.node(root).shape);
-        return t.ptr<float>();
+    // desc: depends on a requested node; anc: the output depends on it. Only nodes that are both get
+    // a gradient, so a late request (Grad-CAM's last block) makes the sweep short.
+    std::vector<bool> desc(n, false), anc(n, false), process(n, false);
+    for (size_t i = 0; i < n; ++i) {
+        const Node& nd = graph.node(NodeId(i));
+        desc[i] = out.gradWanted[i];
+        for (int s : nd.src)
+            if (s >= 0 && desc[size_t(s)]) desc[i] = true;
+    }
+    anc[size_t(output)] = true;
+    for (size_t i = n; i-- > 0;)
+        if (anc[i])
+            for (int s : graph.node(NodeId(i)).src)
+                if (s >= 0) anc[size_t(s)] = true;
+    for (size_t i = 0; i < n; ++i)
+        process[i] = computes(graph.node(NodeId(i))) && desc[i] && anc[i];
+    auto needs = [&](const Node& nd, int k) { return nd.src[k] >= 0 && desc[size_t(nd.src[k])]; };
+
+    // Keep what the sweep reads; everything else is freed as the forward pass goes (liveness plan).
+    Graph g = graph;
+    std::vector<Tensor> preAct(n);
+    std::vector<bool> keepsPreAct(n, false);
+    for (size_t i = 0; i < n; ++i) {
+        if (!process[i]) continue;
+        const Node& nd = graph.node(NodeId(i));
+        switch (nd.op) {
+        case Op::Mul:
+            g.keep(nd.src[0]);
+            g.keep(nd.src[1]);
+            break;
+        case Op::MatMul:
+            if (needs(nd, 0)) g.keep(nd.src[1]);
+            if (needs(nd, 1)) g.keep(nd.src[0]);
+            break;
+        case Op::Softmax:
+            g.keep(NodeId(i));
+            break;
+        case Op::LayerNorm:
+        case Op::Act:
+            g.keep(nd.src[0]);
+            break;
+        case Op::Linear:
+            if (nd.act != Activation::None && needs(nd, 0)) keepsPreAct[i] = true;
+            break;
+        default:
+            break;
+        }
+    }
+    g.keep(output);
+    for (NodeId id : request.gradients)
+        g.keep(id);
+    for (NodeId id : request.values) {
+        checkId(id);
+        g.keep(id);
+    }
+    std::vector<bool> kept(n, false);
+    for (size_t i = 0; i < n; ++i)
+        if (g.node(NodeId(i)).keep) kept[size_t(g.storageRoot(NodeId(i)))] = true;
+
+    // LOUPE_PROFILE=1 prints the time per op kind, forward and backward, after each run (stderr).
+    static const bool profile = std::getenv("LOUPE_PROFILE") != nullptr;
+    double forwardMs[32] = {}, backwardMs[32] = {};
+    const auto start = Clock::now();
+    // Forward.
+    const MemoryPlan plan = planMemory(g);
+    // One block for the arena and every kept pre-activation.
+    size_t preActBytes = 0;
+    auto padded = [](size_t b) { return (b + 63) / 64 * 64; };
+    for (size_t i = 0; i < n; ++i)
+        if (keepsPreAct[i]) preActBytes += padded(size_t(graph.node(NodeId(i)).numel()) * sizeof(float));
+    const std::shared_ptr<void> block = scratchBlock(plan.arenaBytes + preActBytes);
+    char* base = static_cast<char*>(block.get());
+    {
+        size_t at = plan.arenaBytes;
+        for (size_t i = 0; i < n; ++i)
+            if (keepsPreAct[i]) {
+                preAct[i] = Tensor::wrap(base + at, DType::F32, graph.node(NodeId(i)).shape, block);
+                at += padded(preAct[i].nbytes());
+            }
+    }
+    std::vector<Tensor> v(n);
+    for (size_t i = 0; i < n; ++i) {
+        const Node& nd = g.node(NodeId(i));
+        switch (nd.op) {
+        case Op::Input: {
+            auto it = inputs.find(nd.name);
+            if (it == inputs.end()) throw Error("autograd", "input '" + nd.name + "' is not bound");
+            if (it->second.shape() != nd.shape)
+                throw Error("autograd", "input '" + nd.name + "' must be " + shapeString(nd.shape) + ", got " +
+                                            shapeString(it->second.shape()));
+            v[i] = it->second.dtype() == DType::F32 ? it->second.contiguous() : it->second.to(DType::F32);
+            out.values[i] = v[i];
+            break;
+        }
+        case Op::Weight:
+            v[i] = nd.value;
+            break;
+        case Op::View: {
+            const Tensor& s = v[size_t(nd.src[0])];
+            v[i] = Tensor::strided(s.ptr<float>() + nd.offset, nd.dtype, nd.shape, nd.strides);
+            break;
+        }
+        default:
+            v[i] = Tensor::wrap(base + plan.offset[i], nd.dtype, nd.shape, block);
+            const auto t0 = Clock::now();
+            forwardNode(g, nd, v[i], v, preAct[i]);
+            if (profile) forwardMs[int(nd.op)] += msSince(t0);
+            if (kept[i]) out.values[i] = v[i];
+        }
+    }
+    // Weights as plain tensors (unpacked once per packed weight) wherever the sweep multiplies by them.
+    auto weightOf = [&](NodeId id) -> const Tensor& {
+        Tensor& t = out.values[size_t(id)];
+        if (!t.defined()) t = plainWeight(graph.node(id));
+        return t;
+    };
+    auto V = [&](NodeId root) {
+        if (graph.node(root).op == Op::Weight) weightOf(root);
+        return out.values[size_t(root)].ptr<float>();
+    };
+    // A node's value as a packed tensor (a copy only when the node is a strided view).
+    auto packedValue = [&](NodeId id) {
+        const Ref r = refOf(graph, id);
+        return Tensor::strided(V(r.root) + r.offset, DType::F32, r.shape, r.strides).contiguous();
     };
 
-    if (seed.shape() != graph.node(output).shape)
-        throw Error("autograd", "seed " + shapeString(seed.shape()) + " does not match output " +
-                                    shapeString(graph.node(output).shape));
+    // W [N, K] as the B operand of dX = dY · W: packed once per weight where the GEMM can, else plain.
+    auto inputGradWeight = [&](NodeId id) {
+        GemmWeight w;
+        if (graph.node(id).op == Op::Weight) w.packed = packedInputGradWeight(graph.node(id));
+        if (w.packed) {
+            w.cols = w.packed->rows();
+        } else {
+            w.plain = graph.node(id).op == Op::Weight ? weightOf(id) : packedValue(id);
+            w.cols = w.plain.numel() / w.plain.size(0);
+        }
+        return w;
+    };
+
+    Backward bw(graph, out);
     {
         const Ref r = refOf(graph, output);
         const Tensor s = seed.to(DType::F32).contiguous();
-        float* gr = G(r.root);
-        for (int64_t i = 0; i < s.numel(); ++i)
-            gr[offsetAt(r.shape, r.strides, r.offset, i)] += s.ptr<float>()[i];
+        bw.add(r, r.shape, r.strides, s.ptr<float>());
     }
 
     for (size_t ii = n; ii-- > 0;) {
         const NodeId id = NodeId(ii);
         const Node& nd = graph.node(id);
-        if (nd.op == Op::View || nd.op == Op::Input || nd.op == Op::Weight || !out.grads[ii].defined())
-            continue;
+        if (!process[ii] || !out.grads[ii].defined()) continue;
         const float* gy = out.grads[ii].ptr<float>();
-        const float* y = V(id);
         const int64_t numel = nd.numel();
-        auto needsGrad = [&](int k) { return nd.src[k] >= 0 && needs[size_t(nd.src[k])]; };
-        auto noWeightGrad = [&](int k) {
-            if (needsGrad(k))
-                throw Error("autograd", std::string("gradient of ") + opName(nd.op) + " operand " +
-                                            std::to_string(k) + " is not implemented");
-        };
+        const auto t0 = Clock::now();
+        // Parameters get no gradients: a request that reaches one through a computed node is refused.
+        if (nd.op == Op::Linear || nd.op == Op::LayerNorm || nd.op == Op::PatchEmbed)
+            for (int k : {1, 2})
+                if (needs(nd, k))
+                    throw Error("autograd", std::string("gradient of ") + opName(nd.op) + " operand " +
+                                                std::to_string(k) + " is not implemented");
         switch (nd.op) {
         case Op::Cont: {
-            if (!needsGrad(0)) break;
             const Ref x = refOf(graph, nd.src[0]);
-            float* gx = G(x.root);
-            for (int64_t i = 0; i < numel; ++i)
-                gx[offsetAt(x.shape, x.strides, x.offset, i)] += gy[i];
+            bw.add(x, x.shape, x.strides, gy);
             break;
         }
         case Op::Add:
@@ -236,65 +462,54 @@ GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Ten
         case Op::Mul: {
             const Ref a = refOf(graph, nd.src[0]), b = refOf(graph, nd.src[1]);
             const Shape sa = broadcastStrides(a, nd.shape), sb = broadcastStrides(b, nd.shape);
-            const float *va = V(a.root), *vb = V(b.root);
-            float* ga = needsGrad(0) ? G(a.root) : nullptr;
-            float* gb = needsGrad(1) ? G(b.root) : nullptr;
-            for (int64_t i = 0; i < numel; ++i) {
-                const int64_t oa = offsetAt(nd.shape, sa, a.offset, i),
-                              ob = offsetAt(nd.shape, sb, b.offset, i);
-                if (nd.op == Op::Mul) {
-                    if (ga) ga[oa] += gy[i] * vb[ob];
-                    if (gb) gb[ob] += gy[i] * va[oa];
-                } else {
-                    if (ga) ga[oa] += gy[i];
-                    if (gb) gb[ob] += nd.op == Op::Sub ? -gy[i] : gy[i];
+            if (nd.op == Op::Mul) {
+                Tensor t = Tensor::empty(DType::F32, nd.shape);
+                if (needs(nd, 0)) {
+                    multiplyBroadcast(t.ptr<float>(), gy, V(b.root) + b.offset, nd.shape, sb);
+                    bw.add(a, nd.shape, sa, t.ptr<float>());
                 }
+                if (needs(nd, 1)) {
+                    multiplyBroadcast(t.ptr<float>(), gy, V(a.root) + a.offset, nd.shape, sa);
+                    bw.add(b, nd.shape, sb, t.ptr<float>());
+                }
+            } else {
+                if (needs(nd, 0)) bw.add(a, nd.shape, sa, gy);
+                if (needs(nd, 1)) bw.add(b, nd.shape, sb, gy, nd.op == Op::Sub ? -1.0f : 1.0f);
             }
             break;
         }
         case Op::Linear: {
-            noWeightGrad(1);
-            noWeightGrad(2);
-            const Ref x = refOf(graph, nd.src[0]);
-            const float* w = V(nd.src[1]);
-            const float* bias = nd.src[2] >= 0 ? V(nd.src[2]) : nullptr;
-            const int64_t N = nd.shape.back(), K = x.shape.back(), M = numel / N;
-            if (nd.src[3] >= 0 && needsGrad(3)) {
+            if (needs(nd, 3)) {
                 const Ref r = refOf(graph, nd.src[3]);
-                float* gr = G(r.root);
-                for (int64_t i = 0; i < numel; ++i)
-                    gr[offsetAt(r.shape, r.strides, r.offset, i)] += gy[i];
+                bw.add(r, r.shape, r.strides, gy);
             }
-            if (!needsGrad(0)) break;
-            const float* vx = V(x.root);
-            float* gx = G(x.root);
-            std::vector<double> row(static_cast<size_t>(K)), gz(static_cast<size_t>(N));
-            for (int64_t m = 0; m < M; ++m) {
-                for (int64_t k = 0; k < K; ++k)
-                    row[size_t(k)] = vx[offsetAt(x.shape, x.strides, x.offset, m * K + k)];
-                for (int64_t j = 0; j < N; ++j) {
-                    double d = 1;
-                    if (nd.act != Activation::None) {
-                        double z = bias ? bias[j] : 0.0;
-                        for (int64_t k = 0; k < K; ++k)
-                            z += row[size_t(k)] * w[j * K + k];
-                        d = activationDerivative(nd.act, z);
-                    }
-                    gz[size_t(j)] = gy[m * N + j] * d;
-                }
-                for (int64_t k = 0; k < K; ++k) {
-                    double s = 0;
-                    for (int64_t j = 0; j < N; ++j)
-                        s += gz[size_t(j)] * w[j * K + k];
-                    gx[offsetAt(x.shape, x.strides, x.offset, m * K + k)] += float(s);
-                }
+            if (!needs(nd, 0)) break;
+            const GemmWeight w = inputGradWeight(nd.src[1]);
+            const int64_t N = nd.shape.back(), M = numel / N, K = w.cols;
+            Tensor gz;
+            if (nd.act != Activation::None) {
+                gz = Tensor::empty(DType::F32, nd.shape);
+                activationBackward(nd.act, preAct[ii].ptr<float>(), gy, gz.ptr<float>(), numel);
             }
+            const Ref x = refOf(graph, nd.src[0]);
+            Backward::Sink sink = bw.open(x);
+            GemmProblem p; // gx [M, K] = gz [M, N] · W [N, K]
+            p.M = M;
+            p.N = K;
+            p.K = N;
+            p.a = gz.defined() ? gz.ptr<float>() : gy;
+            p.aRow = N;
+            w.setB(p);
+            p.c = sink.data;
+            p.cRow = K;
+            gemm(p);
+            bw.commit(sink);
             break;
         }
         case Op::MatMul: {
             const Ref a = refOf(graph, nd.src[0]), b = refOf(graph, nd.src[1]);
-            const size_t nd_ = nd.shape.size();
-            const int64_t M = nd.shape[nd_ - 2], N = nd.shape[nd_ - 1], K = a.shape.back();
+            const size_t d = nd.shape.size();
+            const int64_t M = nd.shape[d - 2], N = nd.shape[d - 1], K = a.shape.back();
             const Shape batch(nd.shape.begin(), nd.shape.end() - 2);
             auto batchStrides = [&](const Ref& r) {
                 Ref rb;
@@ -302,151 +517,147 @@ GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Ten
                 rb.strides.assign(r.strides.begin(), r.strides.end() - 2);
                 return broadcastStrides(rb, batch);
             };
-            const Shape ba = batchStrides(a), bb = batchStrides(b);
+            auto packedBatch = [&](int64_t rows, int64_t cols) {
+                Shape s = contiguousStrides(batch);
+                for (int64_t& x : s)
+                    x *= rows * cols;
+                return s;
+            };
+            const Shape ba = batchStrides(a), bb = batchStrides(b), bg = packedBatch(M, N);
             const int64_t am = a.strides[a.shape.size() - 2], ak = a.strides.back();
             const int64_t bk = b.strides[b.shape.size() - 2], bn = b.strides.back();
-            const float *va = V(a.root), *vb = V(b.root);
-            float* ga = needsGrad(0) ? G(a.root) : nullptr;
-            float* gb = needsGrad(1) ? G(b.root) : nullptr;
-            const int64_t batches = shapeNumel(batch);
-            for (int64_t t = 0; t < batches; ++t) {
-                const int64_t oa = offsetAt(batch, ba, a.offset, t), ob = offsetAt(batch, bb, b.offset, t);
-                const float* g = gy + t * M * N;
-                if (ga)
-                    for (int64_t m = 0; m < M; ++m)
-                        for (int64_t k = 0; k < K; ++k) {
-                            double s = 0;
-                            for (int64_t j = 0; j < N; ++j)
-                                s += double(g[m * N + j]) * vb[ob + k * bk + j * bn];
-                            ga[oa + m * am + k * ak] += float(s);
-                        }
-                if (gb)
-                    for (int64_t k = 0; k < K; ++k)
-                        for (int64_t j = 0; j < N; ++j) {
-                            double s = 0;
-                            for (int64_t m = 0; m < M; ++m)
-                                s += double(va[oa + m * am + k * ak]) * g[m * N + j];
-                            gb[ob + k * bk + j * bn] += float(s);
-                        }
+            GemmProblem base;
+            for (size_t i = 0; i < batch.size(); ++i)
+                base.batch[2 - batch.size() + i] = batch[i];
+            if (needs(nd, 0)) { // gA [.., M, K] = gC · Bᵀ
+                Shape shape = batch, strides = ba;
+                shape.insert(shape.end(), {M, K});
+                strides.insert(strides.end(), {am, ak});
+                Backward::Sink sink = bw.open(a, shape, strides);
+                GemmProblem p = base;
+                p.M = M;
+                p.N = K;
+                p.K = N;
+                p.a = gy;
+                p.aRow = N;
+                setBatch(p.aBatch, bg);
+                p.b = V(b.root) + b.offset;
+                p.bRow = bn;
+                p.bCol = bk;
+                setBatch(p.bBatch, bb);
+                p.c = sink.data;
+                p.cRow = K;
+                setBatch(p.cBatch, packedBatch(M, K));
+                gemm(p);
+                bw.commit(sink);
+            }
+            if (needs(nd, 1)) { // gB [.., K, N] = Aᵀ · gC
+                Shape shape = batch, strides = bb;
+                shape.insert(shape.end(), {K, N});
+                strides.insert(strides.end(), {bk, bn});
+                Backward::Sink sink = bw.open(b, shape, strides);
+                GemmProblem p = base;
+                p.M = K;
+                p.N = N;
+                p.K = M;
+                p.a = V(a.root) + a.offset;
+                p.aRow = ak;
+                p.aCol = am;
+                setBatch(p.aBatch, ba);
+                p.b = gy;
+                p.bRow = N;
+                setBatch(p.bBatch, bg);
+                p.c = sink.data;
+                p.cRow = N;
+                setBatch(p.cBatch, packedBatch(K, N));
+                gemm(p);
+                bw.commit(sink);
             }
             break;
         }
         case Op::Softmax: {
-            if (!needsGrad(0)) break;
-            const Ref x = refOf(graph, nd.src[0]);
-            float* gx = G(x.root);
+            if (!needs(nd, 0)) break;
+            Backward::Sink sink = bw.open(refOf(graph, nd.src[0]));
             const int64_t C = nd.shape.back();
-            for (int64_t r = 0; r < numel / C; ++r) {
-                double dot = 0;
-                for (int64_t c = 0; c < C; ++c)
-                    dot += double(gy[r * C + c]) * y[r * C + c];
-                for (int64_t c = 0; c < C; ++c)
-                    gx[offsetAt(x.shape, x.strides, x.offset, r * C + c)] +=
-                        float(nd.f0 * y[r * C + c] * (gy[r * C + c] - dot));
-            }
+            softmaxBackward(V(id), gy, sink.data, numel / C, C, float(nd.f0));
+            bw.commit(sink);
             break;
         }
         case Op::LayerNorm: {
-            noWeightGrad(1);
-            noWeightGrad(2);
-            if (!needsGrad(0)) break;
-            const Ref x = refOf(graph, nd.src[0]);
-            const float* vx = V(x.root);
-            const float* w = nd.src[1] >= 0 ? V(nd.src[1]) : nullptr;
-            float* gx = G(x.root);
+            if (!needs(nd, 0)) break;
+            const Tensor x = packedValue(nd.src[0]);
+            const Tensor wv = nd.src[1] >= 0 ? packedValue(nd.src[1]) : Tensor();
+            const float* w = wv.defined() ? wv.ptr<float>() : nullptr;
+            Backward::Sink sink = bw.open(refOf(graph, nd.src[0]));
             const int64_t C = nd.shape.back();
-            std::vector<double> xh(static_cast<size_t>(C)), gh(static_cast<size_t>(C));
-            for (int64_t r = 0; r < numel / C; ++r) {
-                double mean = 0, var = 0;
-                for (int64_t c = 0; c < C; ++c)
-                    mean += vx[offsetAt(x.shape, x.strides, x.offset, r * C + c)];
-                mean /= double(C);
-                for (int64_t c = 0; c < C; ++c) {
-                    const double d = vx[offsetAt(x.shape, x.strides, x.offset, r * C + c)] - mean;
-                    xh[size_t(c)] = d;
-                    var += d * d;
-                }
-                const double rstd = 1.0 / std::sqrt(var / double(C) + nd.f0);
-                double mg = 0, mgx = 0;
-                for (int64_t c = 0; c < C; ++c) {
-                    xh[size_t(c)] *= rstd;
-                    gh[size_t(c)] = double(gy[r * C + c]) * (w ? w[c] : 1.0);
-                    mg += gh[size_t(c)];
-                    mgx += gh[size_t(c)] * xh[size_t(c)];
-                }
-                mg /= double(C);
-                mgx /= double(C);
-                for (int64_t c = 0; c < C; ++c)
-                    gx[offsetAt(x.shape, x.strides, x.offset, r * C + c)] +=
-                        float(rstd * (gh[size_t(c)] - mg - xh[size_t(c)] * mgx));
-            }
+            layerNormBackward(x.ptr<float>(), w, gy, sink.data, numel / C, C, nd.f0);
+            bw.commit(sink);
             break;
         }
         case Op::Act: {
-            if (!needsGrad(0)) break;
-            const Ref x = refOf(graph, nd.src[0]);
-            const float* vx = V(x.root);
-            float* gx = G(x.root);
-            for (int64_t i = 0; i < numel; ++i) {
-                const int64_t o = offsetAt(x.shape, x.strides, x.offset, i);
-                gx[o] += float(gy[i] * activationDerivative(nd.act, vx[o]));
-            }
+            if (!needs(nd, 0)) break;
+            const Tensor x = packedValue(nd.src[0]);
+            Backward::Sink sink = bw.open(refOf(graph, nd.src[0]));
+            activationBackward(nd.act, x.ptr<float>(), gy, sink.data, numel);
+            bw.commit(sink);
             break;
         }
         case Op::PatchEmbed: {
-            noWeightGrad(1);
-            noWeightGrad(2);
-            if (!needsGrad(0)) break;
+            if (!needs(nd, 0)) break;
             const Ref x = refOf(graph, nd.src[0]);
-            const float* w = V(nd.src[1]);
-            float* gx = G(x.root);
-            const int64_t B = x.shape[0], C = x.shape[1], P = nd.i0, gw = x.shape[3] / P, np = nd.shape[1],
-                          D = nd.shape[2];
-            for (int64_t b = 0; b < B; ++b)
-                for (int64_t p = 0; p < np; ++p)
-                    for (int64_t c = 0; c < C; ++c)
-                        for (int64_t i = 0; i < P; ++i)
-                            for (int64_t j = 0; j < P; ++j) {
-                                double s = 0;
-                                for (int64_t d = 0; d < D; ++d)
-                                    s += double(gy[(b * np + p) * D + d]) * w[((d * C + c) * P + i) * P + j];
-                                const int64_t yy = (p / gw) * P + i, xx = (p % gw) * P + j;
-                                gx[x.offset + b * x.strides[0] + c * x.strides[1] + yy * x.strides[2] +
-                                   xx * x.strides[3]] += float(s);
-                            }
+            const GemmWeight w = inputGradWeight(nd.src[1]);
+            const int64_t B = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], P = nd.i0;
+            const int64_t rows = nd.shape[0] * nd.shape[1], D = nd.shape[2], K = C * P * P;
+            Tensor cols = Tensor::empty(DType::F32, {rows, K});
+            GemmProblem p; // gcols [rows, K] = gy [rows, D] · W [D, K]
+            p.M = rows;
+            p.N = K;
+            p.K = D;
+            p.a = gy;
+            p.aRow = D;
+            w.setB(p);
+            p.c = cols.ptr<float>();
+            p.cRow = K;
+            gemm(p);
+            Backward::Sink sink = bw.open(x);
+            col2im(cols.ptr<float>(), sink.data, B, C, H, W, P);
+            bw.commit(sink);
             break;
         }
         case Op::Concat: {
-            const int64_t dim = nd.i0;
             const Ref a = refOf(graph, nd.src[0]), b = refOf(graph, nd.src[1]);
-            float* ga = needsGrad(0) ? G(a.root) : nullptr;
-            float* gb = needsGrad(1) ? G(b.root) : nullptr;
-            const int64_t split = a.shape[size_t(dim)];
-            for (int64_t i = 0; i < numel; ++i) {
-                // Decompose i into the index along `dim` and route to the operand that owns it.
-                int64_t rest = i, offA = a.offset, offB = b.offset;
-                bool inA = true;
-                for (size_t d = nd.shape.size(); d-- > 0;) {
-                    int64_t k = rest % nd.shape[d];
-                    rest /= nd.shape[d];
-                    if (int64_t(d) == dim && k >= split) {
-                        inA = false;
-                        k -= split;
-                    }
-                    offA += k * a.strides[d];
-                    offB += k * b.strides[d];
-                }
-                if (inA && ga) ga[offA] += gy[i];
-                if (!inA && gb) gb[offB] += gy[i];
-            }
+            Backward::Sink sa, sb;
+            if (needs(nd, 0)) sa = bw.open(a);
+            if (needs(nd, 1)) sb = bw.open(b);
+            concatBackward(gy, nd.shape, nd.i0, a.shape[size_t(nd.i0)], sa.data, sb.data);
+            if (sa.data) bw.commit(sa);
+            if (sb.data) bw.commit(sb);
             break;
         }
-        default:
-            for (int k = 0; k < 4; ++k)
-                if (needsGrad(k))
-                    throw Error("autograd",
-                                std::string("gradient of ") + opName(nd.op) + " is not implemented");
+        case Op::Bicubic: {
+            if (!needs(nd, 0)) break;
+            const Ref x = refOf(graph, nd.src[0]);
+            Backward::Sink sink = bw.open(x);
+            bicubicBackward(gy, sink.data, x.shape[0] * x.shape[1], x.shape[2], x.shape[3], nd.shape[2],
+                            nd.shape[3], nd.f0, nd.f1);
+            bw.commit(sink);
+            break;
         }
+        case Op::Input:
+        case Op::Weight:
+        case Op::View:
+            break;
+        }
+        if (!out.gradWanted[ii]) out.grads[ii] = Tensor(); // consumed: give the memory back
+        if (profile) backwardMs[int(nd.op)] += msSince(t0);
+    }
+    if (profile) {
+        for (int op = 0; op <= int(Op::Bicubic); ++op)
+            if (forwardMs[op] > 0 || backwardMs[op] > 0)
+                std::fprintf(stderr, "loupe grad profile: %-12s forward %8.3f ms  backward %8.3f ms\n",
+                             opName(Op(op)), forwardMs[op], backwardMs[op]);
+        std::fprintf(stderr, "loupe grad profile: total %.3f ms (arena %.1f MiB)\n", msSince(start),
+                     double(plan.arenaBytes) / (1 << 20));
     }
     return out;
 }

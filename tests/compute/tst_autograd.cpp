@@ -150,21 +150,78 @@ private slots:
         });
         QVERIFY2(worst <= 1.0, qPrintable(QString("off by %1 of the tolerance").arg(worst)));
     }
-    void unsupportedOpOnPathIsAnError()
+    void bicubic_data()
     {
+        QTest::addColumn<int>("outH");
+        QTest::addColumn<int>("outW");
+        QTest::addColumn<double>("scaleH");
+        QTest::addColumn<double>("scaleW");
+        // interpolate_pos_encoding's (g + 0.1) / g0 scale factors, a downscale, and in/out scales (0).
+        QTest::newRow("pos-encoding 3x4 -> 5x6") << 5 << 6 << (5 + 0.1) / 3 << (6 + 0.1) / 4;
+        QTest::newRow("down 3x4 -> 2x3") << 2 << 3 << 0.7 << 0.8;
+        QTest::newRow("in/out scale 3x4 -> 7x5") << 7 << 5 << 0.0 << 0.0;
+    }
+    void bicubic()
+    {
+        QFETCH(int, outH);
+        QFETCH(int, outW);
+        QFETCH(double, scaleH);
+        QFETCH(double, scaleW);
+        const double worst = gradCheck({2, 2, 3, 4}, [&](Graph& g, NodeId x) {
+            return g.bicubic(x, outH, outW, scaleH, scaleW);
+        });
+        QVERIFY2(worst <= 1.0, qPrintable(QString("off by %1 of the tolerance").arg(worst)));
+    }
+    void bicubicInsideAGraph()
+    {
+        // A strided (permuted) input and a nonlinear consumer, as ViT's position table takes the path.
+        const double worst = gradCheck({1, 4, 3, 2}, [](Graph& g, NodeId x) {
+            const NodeId t = g.cont(g.permute(x, {0, 3, 1, 2})); // [1, 2, 4, 3]
+            const NodeId up = g.bicubic(t, 6, 5, 6.1 / 4, 5.1 / 3);
+            return g.mul(up, up);
+        });
+        QVERIFY2(worst <= 1.0, qPrintable(QString("off by %1 of the tolerance").arg(worst)));
+    }
+    void requestedIntermediateMatchesFullRun()
+    {
+        // Asking only for a middle node skips the rest of the sweep but must give the same gradient.
+        std::mt19937 rng(13);
+        const Tensor w = randomTensor({6, 6}, rng, 0.5f), b = randomTensor({6}, rng);
+        const Tensor lw = randomTensor({6}, rng), lb = randomTensor({6}, rng);
         Graph g;
-        const NodeId x = g.input("x", {1, 1, 2, 2});
-        const NodeId y = g.bicubic(x, 4, 4, 2.0, 2.0);
-        std::mt19937 rng(1);
-        const std::map<std::string, Tensor> inputs = {{"x", randomTensor({1, 1, 2, 2}, rng)}};
-        const Tensor seed = randomTensor({1, 1, 4, 4}, rng);
-        bool thrown = false;
-        try {
-            runWithGradients(g, inputs, y, seed);
-        } catch (const loupe::compute::Error&) {
-            thrown = true;
+        const NodeId x = g.input("x", {2, 3, 6});
+        const NodeId mid = g.linear(x, g.weight("w", w), g.weight("b", b), Activation::GeluErf, x);
+        const NodeId y = g.softmax(g.layerNorm(mid, g.weight("lw", lw), g.weight("lb", lb), 1e-5), 0.9);
+        const Tensor xv = randomTensor({2, 3, 6}, rng), seed = randomTensor({2, 3, 6}, rng);
+        const GradientRun full = runWithGradients(g, {{"x", xv}}, y, seed, GradientRequest{{x, mid}, {}});
+        const GradientRun part = runWithGradients(g, {{"x", xv}}, y, seed, GradientRequest{{mid}, {}});
+        const std::vector<float> a = full.gradOf(mid).toF32Vector(), c = part.gradOf(mid).toF32Vector();
+        QCOMPARE(a.size(), c.size());
+        bool nonzero = false;
+        for (size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(c[i], a[i]);
+            nonzero = nonzero || a[i] != 0.0f;
         }
-        QVERIFY(thrown);
+        QVERIFY(nonzero);
+        QVERIFY_THROWS_EXCEPTION(loupe::compute::Error, part.gradOf(x)); // not requested
+        // The full run keeps the pre-activation (activation unfused), so values agree to rounding only.
+        const std::vector<float> va = full.valueOf(mid).toF32Vector(), vc = part.valueOf(mid).toF32Vector();
+        for (size_t i = 0; i < va.size(); ++i)
+            QVERIFY(std::fabs(va[i] - vc[i]) <= 1e-5f * (1.0f + std::fabs(va[i])));
+    }
+    void weightGradientIsRefused()
+    {
+        std::mt19937 rng(1);
+        Graph g;
+        const NodeId x = g.input("x", {1, 4});
+        const NodeId w = g.weight("w", randomTensor({3, 4}, rng));
+        const NodeId y = g.linear(x, w);
+        QVERIFY_THROWS_EXCEPTION(loupe::compute::Error,
+                                 runWithGradients(g, {{"x", randomTensor({1, 4}, rng)}}, y,
+                                                  randomTensor({1, 3}, rng), GradientRequest{{w}, {}}));
+        QVERIFY_THROWS_EXCEPTION(loupe::compute::Error,
+                                 runWithGradients(g, {{"x", randomTensor({1, 4}, rng)}}, y,
+                                                  randomTensor({1, 4}, rng))); // seed of the wrong shape
     }
 
     void vitGoldenGradients()
