@@ -17,6 +17,7 @@ struct CanvasMouseEvent
     Qt::MouseButtons buttons;              // buttons held
     Qt::KeyboardModifiers modifiers;
     ViewTransform view;
+    bool doubleClick = false; // the press is the second click of a double-click
 };
 
 struct CanvasKeyEvent

@@ -22,8 +22,13 @@ constexpr double kFitMargin = 8;
 
 CanvasMouseEvent toCanvasEvent(const QMouseEvent* e, const ViewTransform& view)
 {
-    return CanvasMouseEvent{
-        view.widgetToImage(e->position()), e->position(), e->button(), e->buttons(), e->modifiers(), view};
+    return CanvasMouseEvent{view.widgetToImage(e->position()),
+                            e->position(),
+                            e->button(),
+                            e->buttons(),
+                            e->modifiers(),
+                            view,
+                            e->type() == QEvent::MouseButtonDblClick};
 }
 } // namespace
 

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+#include "views/annotate/shapelayer.h"
+
+#include "annotation/editing/handles.h"
+#include "annotation/geometry/measure.h"
+#include "views/annotate/annotatetool.h"
+#include "views/annotate/shapescene.h"
+
+#include <QPainter>
+#include <cmath>
+
+namespace loupe::views {
+
+using namespace loupe::annotation;
+
+namespace {
+
+constexpr double kHandleSide = 7;
+constexpr double kPointRadius = 4;
+constexpr double kKeypointRadius = 3.5;
+
+// Widget-space polygon with vertices closer than a device-independent pixel to the last kept one
+// dropped: a 2,000-vertex outline seen small costs what it shows.
+QPolygonF decimated(const QPolygonF& points, const ViewTransform& view)
+{
+    QPolygonF out;
+    out.reserve(points.size());
+    const double s = view.scale();
+    const QPointF o = view.offset();
+    QPointF last;
+    for (const QPointF& pt : points) {
+        const QPointF w(pt.x() * s + o.x(), pt.y() * s + o.y());
+        if (out.isEmpty() || std::abs(w.x() - last.x()) + std::abs(w.y() - last.y()) >= 1.0) {
+            out.append(w);
+            last = w;
+        }
+    }
+    return out;
+}
+
+QPen outlinePen(const QColor& color, const Shape& s, bool selected, bool hovered)
+{
+    QPen pen(color, selected ? 2.5 : hovered ? 2.5 : 1.5);
+    pen.setCosmetic(true);
+    pen.setJoinStyle(Qt::MiterJoin);
+    // Proposals nobody has looked at yet are dashed; rejected ones dotted.
+    if (s.review == ReviewState::Rejected)
+        pen.setStyle(Qt::DotLine);
+    else if (s.source == ShapeSource::Model && s.review == ReviewState::New)
+        pen.setStyle(Qt::DashLine);
+    return pen;
+}
+
+} // namespace
+
+ShapeLayer::ShapeLayer(ShapeScene* scene, QObject* parent)
+    : CanvasLayer(QStringLiteral("Shapes"), parent), m_scene(scene)
+{
+    connect(scene, &ShapeScene::changed, this, &ShapeLayer::onSceneChanged);
+    connect(scene, &ShapeScene::overlayChanged, this, &ShapeLayer::onSceneChanged);
+    connect(scene, &ShapeScene::imageReset, this, [this] {
+        m_masks.clear();
+        emit changed();
+    });
+}
+
+void ShapeLayer::onSceneChanged(const QRectF& imageRect)
+{
+    if (imageRect.isNull()) {
+        emit changed();
+        return;
+    }
+    // Outlines, handles, the rotate handle and label text reach past the shape's bounds by a fixed
+    // number of screen pixels.
+    const double m = m_lastView.widgetToImageLength(AnnotateTool::kRotatePixels + 16);
+    emit changed(imageRect.adjusted(-m, -m, m, m));
+}
+
+void ShapeLayer::paint(QPainter& painter, const ViewTransform& view, const QRectF& exposedImageRect)
+{
+    m_lastView = view;
+    m_lastPainted = 0;
+    if (!m_scene) return;
+    const double m = view.widgetToImageLength(AnnotateTool::kRotatePixels + 16);
+    const std::vector<qint64> ids = m_scene->visibleIn(exposedImageRect.adjusted(-m, -m, m, m));
+    painter.setRenderHint(QPainter::Antialiasing, ids.size() <= size_t(kAntialiasLimit));
+    for (qint64 id : ids)
+        if (const Shape* s = m_scene->shape(id)) drawShape(painter, view, *s);
+    m_lastPainted = int(ids.size());
+
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    for (qint64 id : m_scene->selection()) {
+        const Shape* s = m_scene->shape(id);
+        if (s && m_scene->isShapeVisible(*s) && !m_scene->isLabelLocked(s->labelId))
+            drawHandles(painter, view, *s);
+    }
+    // The label of the shape under the cursor, so one can tell classes apart without selecting.
+    if (const Shape* h = m_scene->shape(m_scene->hovered()); h && m_scene->isShapeVisible(*h)) {
+        const QRectF box = view.imageToWidget(boundingBox(h->geometry));
+        const LabelDef* l = m_scene->label(h->labelId);
+        QString text = l ? l->name : QStringLiteral("#%1").arg(h->labelId);
+        if (h->score) text += QStringLiteral(" %1").arg(*h->score, 0, 'f', 2);
+        const QRectF textRect = painter.fontMetrics().boundingRect(text).adjusted(-3, -1, 3, 1);
+        const QRectF at = textRect.translated(box.topLeft() - QPointF(textRect.left(), textRect.bottom()));
+        painter.fillRect(at, m_scene->colorOf(h->labelId).darker(160));
+        painter.setPen(Qt::white);
+        painter.drawText(at, Qt::AlignCenter, text);
+    }
+    if (AnnotateTool* tool = m_scene->activeTool()) {
+        painter.save();
+        tool->paintOverlay(painter, view);
+        painter.restore();
+    }
+}
+
+void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& s)
+{
+    const QColor color = m_scene->colorOf(s.labelId);
+    const bool selected = m_scene->isSelected(s.id);
+    const bool hovered = m_scene->hovered() == s.id;
+    if (const auto* mask = std::get_if<MaskGeom>(&s.geometry)) {
+        Q_UNUSED(mask)
+        drawMask(p, view, s, color);
+        if (!selected && !hovered) return;
+    }
+    const QRectF screenBox = view.imageToWidget(boundingBox(s.geometry));
+    const auto kind = s.kind();
+    if (kind != ShapeKind::Point && kind != ShapeKind::Keypoints && screenBox.width() < 2 &&
+        screenBox.height() < 2) {
+        // Level of detail: a shape smaller than two screen pixels is a dot of its colour.
+        p.fillRect(QRectF(screenBox.center() - QPointF(1, 1), QSizeF(2, 2)), color);
+        return;
+    }
+    p.setPen(outlinePen(color, s, selected, hovered));
+    QColor fill = color;
+    fill.setAlpha(selected ? 90 : hovered ? 70 : 45);
+    p.setBrush(fill);
+
+    std::visit(
+        [&](const auto& g) {
+            using G = std::decay_t<decltype(g)>;
+            if constexpr (std::is_same_v<G, RectangleGeom>) {
+                p.drawRect(view.imageToWidget(g.rect));
+            } else if constexpr (std::is_same_v<G, RotatedRectGeom>) {
+                p.drawPolygon(decimated(g.corners(), view));
+            } else if constexpr (std::is_same_v<G, PolygonGeom>) {
+                p.drawPolygon(decimated(g.points, view));
+            } else if constexpr (std::is_same_v<G, PolylineGeom>) {
+                p.setBrush(Qt::NoBrush);
+                p.drawPolyline(decimated(g.points, view));
+            } else if constexpr (std::is_same_v<G, PointGeom>) {
+                p.drawEllipse(view.imageToWidget(g.point), kPointRadius, kPointRadius);
+            } else if constexpr (std::is_same_v<G, KeypointsGeom>) {
+                if (const LabelDef* l = m_scene->label(s.labelId)) {
+                    for (const auto& [a, b] : l->skeleton) {
+                        if (a < 0 || b < 0 || size_t(a) >= g.points.size() || size_t(b) >= g.points.size())
+                            continue;
+                        if (g.points[size_t(a)].visibility == 0 || g.points[size_t(b)].visibility == 0) continue;
+                        p.drawLine(view.imageToWidget(g.points[size_t(a)].pos),
+                                   view.imageToWidget(g.points[size_t(b)].pos));
+                    }
+                }
+                for (const Keypoint& k : g.points) {
+                    if (k.visibility == 0) continue;
+                    // Labelled but occluded keypoints are hollow.
+                    p.setBrush(k.visibility == 2 ? QBrush(color) : QBrush(Qt::NoBrush));
+                    p.drawEllipse(view.imageToWidget(k.pos), kKeypointRadius, kKeypointRadius);
+                }
+            } else if constexpr (std::is_same_v<G, MaskGeom>) {
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(screenBox);
+            }
+        },
+        s.geometry);
+}
+
+void ShapeLayer::drawMask(QPainter& p, const ViewTransform& view, const Shape& s, const QColor& color)
+{
+    const RleMask& mask = std::get<MaskGeom>(s.geometry).mask;
+    MaskImage& cached = m_masks[s.id];
+    if (cached.runs != mask.runs() || cached.color != color || cached.image.isNull()) {
+        cached.runs = mask.runs();
+        cached.color = color;
+        cached.box = mask.boundingBox();
+        cached.image = QImage();
+        if (!cached.box.isEmpty()) {
+            cached.image = QImage(cached.box.size(), QImage::Format_ARGB32_Premultiplied);
+            cached.image.fill(Qt::transparent);
+            QColor c = color;
+            c.setAlpha(110);
+            const QRgb px = c.rgba();
+            const QRgb pre = qPremultiply(px);
+            mask.forEachRowSpan([&](int y, int x0, int x1) {
+                auto* row = reinterpret_cast<QRgb*>(cached.image.scanLine(y - cached.box.top()));
+                for (int x = x0; x < x1; ++x)
+                    row[x - cached.box.left()] = pre;
+            });
+        }
+    }
+    if (cached.image.isNull()) return;
+    p.save();
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p.drawImage(view.imageToWidget(QRectF(cached.box)), cached.image);
+    p.restore();
+}
+
+void ShapeLayer::drawHandles(QPainter& p, const ViewTransform& view, const Shape& s)
+{
+    const std::vector<Handle> handles =
+        handlesOf(s.geometry, view.widgetToImageLength(AnnotateTool::kRotatePixels));
+    // A polygon with thousands of vertices seen small would be a solid blob of handles.
+    if (handles.size() > 400) return;
+    QPen border(QColor(20, 20, 20), 1);
+    border.setCosmetic(true);
+    p.setPen(border);
+    for (const Handle& h : handles) {
+        const QPointF c = view.imageToWidget(h.pos);
+        if (h.kind == HandleKind::Rotate) {
+            // Joined to the middle of the top side, which is the handle before it.
+            const auto top = std::find_if(handles.begin(), handles.end(), [](const Handle& e) {
+                return e.kind == HandleKind::Edge && e.index == 0;
+            });
+            if (top != handles.end()) p.drawLine(view.imageToWidget(top->pos), c);
+            p.setBrush(QColor(255, 220, 60));
+            p.drawEllipse(c, kHandleSide / 2 + 1, kHandleSide / 2 + 1);
+            continue;
+        }
+        p.setBrush(h.kind == HandleKind::Edge ? QColor(210, 210, 210) : QColor(Qt::white));
+        p.drawRect(QRectF(c.x() - kHandleSide / 2, c.y() - kHandleSide / 2, kHandleSide, kHandleSide));
+    }
+}
+
+} // namespace loupe::views
