@@ -7,11 +7,13 @@
 #include "compute/attribution/npy.h"
 #include "compute/error.h"
 #include "core/explain/explainer.h"
+#include "core/explain/faithfulness_report.h"
 
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QJsonDocument>
 #include <QTextStream>
 #include <algorithm>
 #include <fstream>
@@ -22,8 +24,6 @@ namespace loupe::cli {
 using core::explainHeads;
 using core::explainMap;
 using core::ExplainParams;
-using core::Faithfulness;
-using core::faithfulness;
 using core::forwardMethods;
 using core::isKnownMethod;
 using core::logitsOf;
@@ -81,7 +81,8 @@ int explain(const QStringList& args)
     opt("target", "Class index or name (default: the top class).", "CLASS");
     opt("layer", "attention: layer (default: last).", "L", "-1");
     opt("head", "attention: head (default: mean over heads).", "H", "-1");
-    opt("metrics", "Also write deletion/insertion AUC as NAME.METHOD.metrics.json.");
+    opt("metrics", "Also write faithfulness scores and curves (deletion/insertion on zero and blur, "
+                   "positive/negative perturbation) as NAME.METHOD.metrics.json.");
     opt("window", "occlusion: window side in pixels (default: one patch).", "PX", "0");
     opt("stride", "occlusion: stride in pixels (default: half a patch).", "PX", "0");
     opt("masks", "rise: number of masks.", "N", "1000");
@@ -203,12 +204,10 @@ int explain(const QStringList& args)
                     row["npy"] = (stem + ".npy").toStdString();
                     row["png"] = (stem + ".png").toStdString();
                     if (p.isSet(QStringLiteral("metrics"))) {
-                        const Faithfulness f = faithfulness(s, image, target, map, grid.rows, grid.cols);
-                        const nlohmann::json m{
-                            {"deletion_auc", f.deletionAuc},
-                            {"insertion_auc", f.insertionAuc},
-                            {"substrates", {{"deletion", "zero"}, {"insertion", "blur k11 s5"}}},
-                            {"score", "softmax probability of the target"}};
+                        const core::FaithfulnessReport f =
+                            core::faithfulnessReport(s, image, target, map, grid.rows, grid.cols);
+                        const nlohmann::json m = nlohmann::json::parse(
+                            QJsonDocument(f.toJson()).toJson(QJsonDocument::Compact).toStdString());
                         writeJson(stem + ".metrics.json", m);
                         row["metrics"] = m;
                     }

@@ -86,6 +86,26 @@ private slots:
             const QJsonObject metrics = QJsonDocument::fromJson(mf.readAll()).object();
             const double del = metrics.value(QLatin1String("deletion_auc")).toDouble(-1);
             QVERIFY(del >= 0 && del <= 1);
+            // Every curve starts from (or, for insertion, ends at) the untouched image, so they must all
+            // agree on its probability; a curve scored on the wrong image or target breaks this.
+            const QJsonObject curves = metrics.value(QLatin1String("curves")).toObject();
+            QCOMPARE(curves.size(), 6);
+            auto scores = [&](const char* name) {
+                return curves.value(QLatin1String(name)).toObject().value(QLatin1String("scores")).toArray();
+            };
+            const double original = scores("deletion_zero").first().toDouble();
+            QVERIFY(original > 0 && original <= 1);
+            QCOMPARE(scores("deletion_zero").size(), 21);
+            for (const char* name : {"deletion_blur", "positive_perturbation", "negative_perturbation"})
+                QVERIFY2(std::abs(scores(name).first().toDouble() - original) < 1e-5, name);
+            for (const char* name : {"insertion_blur", "insertion_zero"})
+                QVERIFY2(std::abs(scores(name).last().toDouble() - original) < 1e-5, name);
+            for (const char* name : {"deletion_blur_auc", "insertion_blur_auc", "insertion_zero_auc",
+                                     "positive_perturbation_auc", "negative_perturbation_auc"}) {
+                const double auc = metrics.value(QLatin1String(name)).toDouble(-1);
+                QVERIFY2(auc >= 0 && auc <= 1, name);
+            }
+            QCOMPARE(metrics.value(QLatin1String("deletion_zero_auc")).toDouble(), del);
         }
     }
 
