@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Project store and import throughput, printed as JSON:
-//  - a project with 100,000 synthetic assets: time to open it, count, and read the first browser page
-//    (target < 300 ms);
+//  - a project with 100,000 synthetic assets (with --annotations per asset in mixed review states and
+//    every 7th image done): time to open it, count, and read the first browser page with its review
+//    counts (target < 300 ms); the done and has-needs-fix filters' count + first page;
 //  - import of 10,000 small generated PNGs (read + sha256 + header/decode check + insert; no thumbnails;
 //    target >= 2,000 images/s);
 //  - peak RSS.
-// Usage: loupe_bench_bench_store [--assets N] [--images N] [--dir D]
+// Usage: loupe_bench_store [--assets N] [--annotations N] [--images N] [--dir D]
 #include "core/import/importjob.h"
 #include "core/store/project.h"
 
@@ -42,7 +43,7 @@ long peakRssKb()
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    int assets = 100000, images = 10000;
+    int assets = 100000, images = 10000, annotationsPerAsset = 3;
     QString base;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -50,6 +51,8 @@ int main(int argc, char** argv)
             assets = args[++i].toInt();
         else if (args[i] == QLatin1String("--images"))
             images = args[++i].toInt();
+        else if (args[i] == QLatin1String("--annotations"))
+            annotationsPerAsset = std::max(0, args[++i].toInt());
         else if (args[i] == QLatin1String("--dir"))
             base = args[++i];
     }
@@ -90,7 +93,21 @@ int main(int argc, char** argv)
                 batch.clear();
             }
         }
+        // Annotations straight into the table (no undo recording), review states cycling 0..3.
+        Database& db = p->db();
+        Transaction tx(db);
+        Statement ins = db.prepare(QStringLiteral(
+            "INSERT INTO annotations(asset_id, kind, geometry, review_state, created, updated) "
+            "SELECT id, 'tag', '{\"v\":1,\"tag\":{}}', (id + ?1) % 4, 0, 0 FROM assets"));
+        for (int k = 0; k < annotationsPerAsset; ++k) {
+            ins.reset();
+            ins.bind(1, qint64(k));
+            ins.run();
+        }
+        db.exec(QStringLiteral("UPDATE assets SET done = 1 WHERE id % 7 = 0"));
+        tx.commit();
         out["synthetic_assets"] = assets;
+        out["synthetic_annotations"] = qint64(assets) * annotationsPerAsset;
         out["synthetic_insert_ms"] = ms(t);
     }
     {
@@ -122,6 +139,20 @@ int main(int argc, char** argv)
         p->assetPage(val, 0, 200);
         out["filtered_count_and_page_ms"] = ms(f);
         out["filtered_count"] = valCount;
+        // The review-progress filters of the browser.
+        for (const char* which : {"done", "needs_fix"}) {
+            AssetFilter filter;
+            if (QLatin1String(which) == QLatin1String("done"))
+                filter.done = true;
+            else
+                filter.hasNeedsFix = true;
+            QElapsedTimer ft;
+            ft.start();
+            const qint64 n = p->countAssets(filter);
+            p->assetPage(filter, 0, 200);
+            out[std::string(which) + "_filter_count_and_page_ms"] = ms(ft);
+            out[std::string(which) + "_filter_count"] = n;
+        }
     }
 
     // 2. Import throughput: small distinct PNGs (64x64, noisy so they are not trivially compressible).

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <array>
 #include <functional>
 #include <memory>
 
@@ -20,15 +21,19 @@ struct AssetRow
     QString split;
     QString reviewState;
     int annotationCount = 0;
+    bool done = false;                 // marked done in review
+    std::array<int, 4> reviewCounts{}; // annotations that are new, accepted, rejected, need a fix
 };
 
 // The browser's filter. Empty / negative fields match everything.
 struct DatasetFilter
 {
-    QString text;        // substring of the path
-    qint64 labelId = -1; // assets with at least one annotation of this label
-    QString split;       // "train", "val", "test", ...
-    QString reviewState; // "unreviewed", "accepted", "rejected", ...
+    QString text;             // substring of the path
+    qint64 labelId = -1;      // assets with at least one annotation of this label
+    QString split;            // "train", "val", "test", ...
+    QString reviewState;      // "unreviewed", "accepted", "rejected", ...
+    int done = -1;            // 1: only images marked done; 0: only those not done
+    bool hasNeedsFix = false; // only images with an annotation flagged "needs fix"
     bool operator==(const DatasetFilter&) const = default;
 };
 

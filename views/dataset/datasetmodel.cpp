@@ -58,6 +58,25 @@ void DatasetModel::onCount(quint64 generation, int count, const QString& error)
     emit countChanged(count);
 }
 
+void DatasetModel::reloadAssets(const QList<qint64>& assetIds)
+{
+    if (m_filter.done >= 0 || m_filter.hasNeedsFix || !m_filter.reviewState.isEmpty()) {
+        refresh();
+        return;
+    }
+    QSet<int> pages;
+    for (qint64 id : assetIds) {
+        const int row = rowOfAsset(id);
+        if (row >= 0) pages.insert(row / kPageSize);
+    }
+    for (int page : std::as_const(pages)) {
+        if (m_pending.contains(page)) continue;
+        m_pending.insert(page);
+        ++m_pagesRequested;
+        m_fetcher->requestPage(m_generation, m_filter, page, kPageSize);
+    }
+}
+
 void DatasetModel::requestPage(int page) const
 {
     if (m_pending.contains(page) || m_pages.contains(page)) return;
@@ -74,7 +93,10 @@ void DatasetModel::onPage(quint64 generation, int page, const QList<AssetRow>& r
         emit errorOccurred(error);
         return;
     }
-    evictPages(kMaxPages - 1);
+    if (m_pages.contains(page)) // a reload: replace it in place
+        m_pageUse.removeAll(page);
+    else
+        evictPages(kMaxPages - 1);
     m_pages.insert(page, rows);
     m_pageUse.append(page);
     for (int i = 0; i < rows.size(); ++i)
@@ -190,12 +212,18 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return QFileInfo(r->relativePath).fileName();
     case Qt::ToolTipRole:
-        return QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations")
+        return QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations\n"
+                              "new %7 · accepted %8 · rejected %9 · needs fix %10%11")
             .arg(r->relativePath)
             .arg(r->width)
             .arg(r->height)
             .arg(r->split.isEmpty() ? QStringLiteral("no split") : r->split, r->reviewState)
-            .arg(r->annotationCount);
+            .arg(r->annotationCount)
+            .arg(r->reviewCounts[0])
+            .arg(r->reviewCounts[1])
+            .arg(r->reviewCounts[2])
+            .arg(r->reviewCounts[3])
+            .arg(r->done ? QStringLiteral(" · done") : QString());
     case Qt::DecorationRole: {
         if (QPixmap* pm = m_thumbs.object(r->id)) return *pm;
         if (m_requestThumbnail && !m_thumbRequested.contains(r->id)) {
@@ -220,6 +248,10 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
         return r->annotationCount;
     case LoadedRole:
         return true;
+    case DoneRole:
+        return r->done;
+    case ReviewCountsRole:
+        return QVariantList{r->reviewCounts[0], r->reviewCounts[1], r->reviewCounts[2], r->reviewCounts[3]};
     default:
         return {};
     }

@@ -31,6 +31,8 @@ public:
         ReviewStateRole,
         AnnotationCountRole,
         LoadedRole, // false while the row's page is being fetched
+        DoneRole,
+        ReviewCountsRole, // QVariantList of 4 ints: new, accepted, rejected, needs fix
     };
     static constexpr int kPageSize = 200;
     static constexpr int kMaxPages = 100;
@@ -42,6 +44,10 @@ public:
     DatasetFilter filter() const { return m_filter; }
     // Re-counts and drops cached pages (after an import or an edit).
     void refresh();
+    // Re-reads the rows of these assets (their annotations or done state changed): loaded pages holding
+    // them are fetched again in the background and keep showing until the new rows arrive. Under a
+    // filter those changes can affect (review, done, needs fix) the whole list is refreshed instead.
+    void reloadAssets(const QList<qint64>& assetIds);
 
     // Thumbnails: `request(assetId, absolutePath)` is called once per asset shown; the answer comes
     // back through setThumbnail() whenever it is ready (from a cache, at once or later).

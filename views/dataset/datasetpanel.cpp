@@ -30,9 +30,13 @@ DatasetPanel::DatasetPanel(QWidget* parent)
       m_label(makeCombo(this, tr("Any label"), QStringLiteral("labelFilter"))),
       m_split(makeCombo(this, tr("Any split"), QStringLiteral("splitFilter"))),
       m_review(makeCombo(this, tr("Any review"), QStringLiteral("reviewFilter"))),
+      m_progress(makeCombo(this, tr("Any progress"), QStringLiteral("progressFilter"))),
       m_gridButton(new QToolButton(this)), m_view(new QListView(this)), m_count(new QLabel(this)),
       m_filterDelay(new QTimer(this))
 {
+    m_progress->addItem(tr("Done"), QStringLiteral("done"));
+    m_progress->addItem(tr("Not done"), QStringLiteral("not-done"));
+    m_progress->addItem(tr("Has needs-fix"), QStringLiteral("needs-fix"));
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Filter by path…"));
     m_search->setClearButtonEnabled(true);
@@ -59,7 +63,8 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     layout->addWidget(m_gridButton, 0, 3);
     layout->addWidget(m_label, 1, 0);
     layout->addWidget(m_split, 1, 1);
-    layout->addWidget(m_review, 1, 2, 1, 2);
+    layout->addWidget(m_review, 1, 2);
+    layout->addWidget(m_progress, 1, 3);
     layout->addWidget(m_view, 2, 0, 1, 4);
     layout->addWidget(m_count, 3, 0, 1, 4);
 
@@ -68,7 +73,7 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     m_filterDelay->setInterval(200);
     connect(m_filterDelay, &QTimer::timeout, this, &DatasetPanel::applyFilter);
     connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
-    for (QComboBox* c : {m_label, m_split, m_review})
+    for (QComboBox* c : {m_label, m_split, m_review, m_progress})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPanel::applyFilter);
     connect(m_gridButton, &QToolButton::toggled, this, &DatasetPanel::setGridMode);
     setGridMode(true);
@@ -148,6 +153,9 @@ DatasetFilter DatasetPanel::currentFilter() const
     f.labelId = m_label->currentData().isValid() ? m_label->currentData().toLongLong() : -1;
     f.split = m_split->currentData().toString();
     f.reviewState = m_review->currentData().toString();
+    const QString progress = m_progress->currentData().toString();
+    f.done = progress == QLatin1String("done") ? 1 : progress == QLatin1String("not-done") ? 0 : -1;
+    f.hasNeedsFix = progress == QLatin1String("needs-fix");
     return f;
 }
 

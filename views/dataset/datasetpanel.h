@@ -17,8 +17,9 @@ namespace loupe::views {
 class DatasetModel;
 class ThumbnailDelegate;
 
-// The Dataset dock: filter bar (text, label, split, review state), a virtualised thumbnail grid
-// or list over a DatasetModel, and a count. Selecting a row emits assetActivated.
+// The Dataset dock: filter bar (text, label, split, review state, done / needs fix), a virtualised
+// thumbnail grid or list over a DatasetModel with per-image review badges, and a count. Selecting a row emits
+// assetActivated.
 class DatasetPanel : public QWidget
 {
     Q_OBJECT
@@ -52,6 +53,7 @@ private:
     QComboBox* m_label;
     QComboBox* m_split;
     QComboBox* m_review;
+    QComboBox* m_progress;
     QToolButton* m_gridButton;
     QListView* m_view;
     QLabel* m_count;
