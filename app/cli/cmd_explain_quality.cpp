@@ -1,195 +1,162 @@
 // SPDX-License-Identifier: MIT
-// loupe explain-quality --model DIR [--random-model DIR] [--count N] [--seed S]
-// Explanation quality against known truth: shapes-world images whose target object's mask is exact.
-// Prints one JSON object: per method the pointing-game accuracy, the share of positive relevance inside
-// the mask, deletion/insertion AUC and (with --random-model) the model-randomisation rank correlation.
+// loupe explain-quality --model DIR [--random-model DIR] [--images DIR (--masks DIR | --coco FILE)]
+// Explanation quality against known truth: per attribution method the pointing-game accuracy, the share of
+// positive relevance inside the mask, deletion/insertion AUC and (with --random-model) the
+// model-randomisation rank correlation. Without --images it generates shapes-world images, whose target
+// object's mask is exact. The scoring lives in core/explain/quality*; this file only parses and prints.
 #include "app/cli/command.h"
+#include "app/cli/quality_coco.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
-#include "compute/preprocess/image_processor.h"
-#include "core/explain/explainer.h"
+#include "core/explain/quality_export.h"
+#include "core/explain/quality_folder.h"
 #include "core/samples/shapesworld.h"
 
 #include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QSaveFile>
 #include <QTextStream>
-#include <chrono>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 namespace loupe::cli {
 
-using core::explainMap;
-using core::ExplainParams;
-using core::Faithfulness;
-using core::faithfulness;
-using core::forwardMethods;
-using core::logitsOf;
-using core::patchGrid;
-using core::toPlanar;
-using core::VitSession;
-
 namespace {
 
-using compute::attribution::PlanarImage;
-
-PlanarImage preprocessed(const VitSession& s, const QImage& image)
+QStringList allMethods()
 {
-    const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
-    const compute::ImageU8 view{rgb.width(), rgb.height(), 3, size_t(rgb.bytesPerLine()), rgb.constBits()};
-    const compute::PreprocessedImage pre = compute::preprocess(view, s.processor);
-    return toPlanar(compute::Tensor::fromF32(pre.shape(), pre.pixels));
+    QStringList m = core::forwardMethods();
+    m.removeAll(QStringLiteral("head-importance"));
+    return m;
 }
-
-struct Accum
-{
-    double pointing = 0, inside = 0, deletion = 0, insertion = 0, spearman = 0;
-    int n = 0, nSpearman = 0;
-    double seconds = 0;
-};
 
 int explainQuality(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(
-        QStringLiteral("Measure attribution methods against the shapes world's exact object masks."));
+    p.setApplicationDescription(QStringLiteral(
+        "Measure attribution methods against known object masks: generated shapes-world images by default, "
+        "or an image folder with a mask folder (same relative path and base name, non-zero = object) or a "
+        "COCO file with polygons/RLE."));
     p.addHelpOption();
-    auto opt = [&](const char* name, const char* help, const char* value, const char* def = nullptr) {
-        p.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value),
-                     def ? QString::fromLatin1(def) : QString()});
+    auto opt = [&](const char* name, const char* help, const char* value, const QString& def = {}) {
+        p.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value), def});
     };
-    opt("model", "Classifier trained on the shapes world (e.g. resources/models/shapes-vit).", "DIR");
-    opt("random-model", "The same architecture with re-initialised weights (sanity check).", "DIR");
-    opt("count", "Images to generate.", "N", "100");
-    opt("seed", "Shapes-world seed.", "S", "2026");
-    opt("masks", "RISE masks per image.", "N", "300");
-    opt("methods",
-        "Comma-separated subset of attention,rollout,chefer,input-x-grad,integrated-gradients,"
-        "occlusion,rise.",
-        "LIST", "attention,rollout,chefer,input-x-grad,integrated-gradients,occlusion,rise");
-    opt("steps", "Deletion/insertion steps.", "K", "16");
+    opt("model", "Checkpoint folder of the classifier to explain (e.g. resources/models/shapes-vit).", "DIR");
+    opt("random-model", "The same architecture with re-initialised weights (randomisation check).", "DIR");
+    opt("images", "Folder of images (recursive) instead of generated shapes.", "DIR");
+    opt("masks", "Folder of mask PNGs laid out like --images.", "DIR");
+    opt("coco", "COCO instances JSON whose polygons/RLE are the masks (instead of --masks).", "FILE");
+    opt("targets", "CSV (image,class) or JSON {image: class}: the class to explain; default the top class.",
+        "FILE");
+    opt("count", "Images to generate (shapes world), or the first N of --images.", "N");
+    opt("seed", "Shapes-world seed.", "S", QStringLiteral("2026"));
+    opt("first", "Shapes world: start at image K (to split a long run into parts).", "K",
+        QStringLiteral("0"));
+    opt("rise-masks", "RISE masks per image.", "N", QStringLiteral("300"));
+    opt("methods", "Comma-separated methods.", "LIST", allMethods().join(QLatin1Char(',')));
+    opt("steps", "Deletion/insertion steps.", "K", QStringLiteral("16"));
     opt("threads", "CPU threads (default: all cores).", "N");
+    opt("csv", "Also write one CSV row per image and method to FILE.", "FILE");
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (the default).")});
+    p.addOption({QStringLiteral("table"), QStringLiteral("Print a Markdown table instead of JSON.")});
+    p.addOption({QStringLiteral("progress"), QStringLiteral("Report progress on stderr.")});
     QTextStream out(stdout), err(stderr);
-    if (!p.parse(QStringList{QStringLiteral("loupe explain-quality")} + args)) {
-        err << "loupe explain-quality: " << p.errorText() << "\n";
-        return ExitUsage;
-    }
+    auto usage = [&](const QString& why) {
+        err << "loupe explain-quality: " << why << "\n"
+            << "usage: loupe explain-quality --model DIR [--random-model DIR] [--images DIR (--masks DIR | "
+               "--coco FILE) [--targets FILE]] [--count N] [--seed S] [--methods LIST] [--json|--table] "
+               "[--csv FILE]\n";
+        return int(ExitUsage);
+    };
+    if (!p.parse(QStringList{QStringLiteral("loupe explain-quality")} + args)) return usage(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
         out << p.helpText();
         return ExitOk;
     }
-    bool okN = false, okS = false, okM = false, okK = false;
-    const int count = p.value(QStringLiteral("count")).toInt(&okN);
+    if (!p.isSet(QStringLiteral("model"))) return usage(QStringLiteral("--model is required"));
+    const bool folder = p.isSet(QStringLiteral("images"));
+    if (folder && p.isSet(QStringLiteral("masks")) == p.isSet(QStringLiteral("coco")))
+        return usage(QStringLiteral("--images needs exactly one of --masks and --coco"));
+    if (!folder && (p.isSet(QStringLiteral("masks")) || p.isSet(QStringLiteral("coco")) ||
+                    p.isSet(QStringLiteral("targets"))))
+        return usage(QStringLiteral("--masks, --coco and --targets go with --images"));
+    bool okN = true, okS = false, okM = false, okK = false, okF = false;
+    const int first = p.value(QStringLiteral("first")).toInt(&okF);
+    const int count = p.isSet(QStringLiteral("count")) ? p.value(QStringLiteral("count")).toInt(&okN) : -1;
     const uint64_t seed = p.value(QStringLiteral("seed")).toULongLong(&okS);
-    const int masks = p.value(QStringLiteral("masks")).toInt(&okM);
-    const int steps = p.value(QStringLiteral("steps")).toInt(&okK);
-    const QStringList methods =
-        p.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (!p.isSet(QStringLiteral("model")) || !okN || count < 1 || !okS || !okM || masks < 1 || !okK ||
-        steps < 1) {
-        err << "usage: loupe explain-quality --model DIR [--random-model DIR] [--count N] [--seed S] "
-               "[--masks N] [--methods LIST]\n";
-        return ExitUsage;
-    }
-    for (const QString& m : methods)
-        if (m == QLatin1String("head-importance") || !forwardMethods().contains(m)) {
-            err << "loupe explain-quality: '" << m
-                << "' is not a map method this build can run (attention, rollout, chefer, input-x-grad, "
-                   "integrated-gradients, occlusion, rise)\n";
-            return ExitUsage;
-        }
+    core::QualityOptions options;
+    options.riseMasks = p.value(QStringLiteral("rise-masks")).toInt(&okM);
+    options.steps = p.value(QStringLiteral("steps")).toInt(&okK);
+    options.methods = p.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    options.keepPerImage = p.isSet(QStringLiteral("csv"));
+    if (!okN || (p.isSet(QStringLiteral("count")) && count < 1) || !okS || !okM || options.riseMasks < 1 ||
+        !okK || options.steps < 1 || !okF || first < 0)
+        return usage(
+            QStringLiteral("--count, --seed, --first, --rise-masks and --steps take positive numbers"));
+    if (folder && first > 0) return usage(QStringLiteral("--first goes with the generated shapes world"));
+    const QString badMethod = core::checkQualityMethods(options.methods);
+    if (!badMethod.isEmpty()) return usage(badMethod);
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
-    try {
-        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
-        std::optional<VitSession> random;
-        if (p.isSet(QStringLiteral("random-model")))
-            random.emplace(VitSession::open(p.value(QStringLiteral("random-model"))));
-        if (s.model.config().numLabels() < core::kShapeClassCount)
-            throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
-                                 "has fewer labels than the shapes world's six classes");
-        const core::ShapesWorld world(seed);
-        std::map<QString, Accum> acc;
-        int correct = 0;
-        for (int i = 0; i < count; ++i) {
-            const core::ShapesSample sample = world.generate(i);
-            const int target = int(sample.label());
-            const core::ShapeObject& obj = sample.objects[size_t(sample.prominent)];
-            const int H = sample.image.height(), W = sample.image.width();
-            std::vector<uint8_t> mask(size_t(H) * W);
-            for (int y = 0; y < H; ++y)
-                for (int x = 0; x < W; ++x)
-                    mask[size_t(y) * W + x] = obj.mask.constScanLine(y)[x] ? 1 : 0;
-            const PlanarImage image = preprocessed(s, sample.image);
-            const std::vector<float> logits = logitsOf(s, image);
-            correct += int(std::max_element(logits.begin(), logits.end()) - logits.begin()) == target;
-            const auto grid = patchGrid(s, image.height, image.width);
-            // One patch of slack, in the original image's pixels.
-            const int tolerance = (W + grid.cols - 1) / grid.cols;
-            for (const QString& m : methods) {
-                ExplainParams params;
-                params.method = m;
-                params.riseMasks = masks;
-                params.seed = uint64_t(i);
-                // Non-overlapping patch windows keep the harness affordable: one forward per patch.
-                params.occlusionStride = int(s.model.config().patchSize);
-                params.batchSize = 32;
-                const auto t0 = std::chrono::steady_clock::now();
-                const std::vector<float> map = explainMap(s, image, target, params);
-                Accum& a = acc[m];
-                a.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                const std::vector<float> pixels =
-                    compute::attribution::upsampleBilinear(map, grid.rows, grid.cols, H, W);
-                a.pointing += compute::attribution::pointingHit(pixels, mask, H, W, tolerance) ? 1 : 0;
-                a.inside += compute::attribution::positiveRelevanceInside(pixels, mask);
-                const Faithfulness f = faithfulness(s, image, target, map, grid.rows, grid.cols, steps);
-                a.deletion += f.deletionAuc;
-                a.insertion += f.insertionAuc;
-                ++a.n;
-                if (random) {
-                    const PlanarImage rimage = preprocessed(*random, sample.image);
-                    // RISE with the same masks would share its sampling noise between the two maps and
-                    // inflate their correlation; other masks leave only what the models have in common.
-                    ExplainParams rparams = params;
-                    rparams.seed = params.seed + 0x9E3779B9ull;
-                    const std::vector<float> rmap = explainMap(*random, rimage, target, rparams);
-                    if (rmap.size() == map.size()) {
-                        a.spearman += compute::attribution::spearman(map, rmap);
-                        ++a.nSpearman;
-                    }
-                }
+
+    core::QualitySource source;
+    std::optional<core::ShapesWorld> world;
+    if (folder) {
+        QString error;
+        core::QualityTargets targets;
+        if (p.isSet(QStringLiteral("targets"))) {
+            targets = core::readQualityTargets(p.value(QStringLiteral("targets")), &error);
+            if (targets.isEmpty()) {
+                err << "loupe explain-quality: " << error << "\n";
+                return ExitFailure;
             }
         }
-        nlohmann::json j;
-        j["model"] = p.value(QStringLiteral("model")).toStdString();
-        if (random) j["random_model"] = p.value(QStringLiteral("random-model")).toStdString();
-        j["images"] = count;
-        j["seed"] = seed;
-        j["top1_accuracy"] = double(correct) / count;
-        j["settings"] = {{"pointing_tolerance", "one patch"},
-                         {"target", "the image's label (most prominent object); mask = that object"},
-                         {"deletion", "zero substrate, softmax probability"},
-                         {"insertion", "blur k11 sigma5 substrate, softmax probability"},
-                         {"steps", steps},
-                         {"attention", "last layer, mean over heads, CLS row"},
-                         {"rollout", "mean fusion, residual 0.5, rows renormalised, no discard"},
-                         {"occlusion", "window = stride = one patch, baseline 0, softmax probability"},
-                         {"rise",
-                          {{"masks", masks},
-                           {"cells", 8},
-                           {"p", 0.5},
-                           {"seed", "image index (other masks for the random model)"}}}};
-        j["methods"] = nlohmann::json::object();
-        for (const QString& m : methods) {
-            const Accum& a = acc[m];
-            nlohmann::json r{{"pointing_accuracy", a.pointing / a.n},
-                             {"positive_relevance_inside", a.inside / a.n},
-                             {"deletion_auc", a.deletion / a.n},
-                             {"insertion_auc", a.insertion / a.n},
-                             {"map_seconds_per_image", a.seconds / a.n}};
-            if (a.nSpearman) r["randomisation_spearman"] = a.spearman / a.nSpearman;
-            j["methods"][m.toStdString()] = r;
+        source = p.isSet(QStringLiteral("masks"))
+                     ? core::folderQualitySource(p.value(QStringLiteral("images")),
+                                                 p.value(QStringLiteral("masks")), targets, &error)
+                     : cocoQualitySource(p.value(QStringLiteral("images")), p.value(QStringLiteral("coco")),
+                                         targets, &error);
+        if (source.count == 0) {
+            err << "loupe explain-quality: " << error << "\n";
+            return ExitFailure;
         }
-        out << QString::fromStdString(j.dump(2)) << "\n";
+        if (count > 0) source.count = std::min(source.count, count);
+    } else {
+        world.emplace(seed);
+        source = core::shapesQualitySource(*world, count > 0 ? count : 500, first);
+    }
+    try {
+        const core::VitSession s = core::VitSession::open(p.value(QStringLiteral("model")));
+        std::optional<core::VitSession> random;
+        if (p.isSet(QStringLiteral("random-model")))
+            random.emplace(core::VitSession::open(p.value(QStringLiteral("random-model"))));
+        if (!folder && s.model.config().numLabels() < core::kShapeClassCount)
+            throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
+                                 "has fewer labels than the shapes world's six classes");
+        core::QualityCallbacks callbacks;
+        if (p.isSet(QStringLiteral("progress")))
+            callbacks.progress = [&err](int done, int total) {
+                err << "explain-quality: " << done << "/" << total << "\n";
+                err.flush();
+            };
+        const core::QualityReport report =
+            core::runQuality(s, random ? &*random : nullptr, source, options, callbacks);
+        if (p.isSet(QStringLiteral("csv"))) {
+            QSaveFile f(p.value(QStringLiteral("csv")));
+            if (!f.open(QIODevice::WriteOnly) || f.write(core::qualityImagesCsv(report)) < 0 || !f.commit()) {
+                err << "loupe explain-quality: " << f.fileName() << ": cannot write: " << f.errorString()
+                    << "\n";
+                return ExitFailure;
+            }
+        }
+        if (p.isSet(QStringLiteral("table"))) {
+            out << core::qualityMarkdown(report);
+            return ExitOk;
+        }
+        QJsonObject j = core::qualityJson(report, options);
+        j[QStringLiteral("model")] = p.value(QStringLiteral("model"));
+        if (random) j[QStringLiteral("random_model")] = p.value(QStringLiteral("random-model"));
+        j[QStringLiteral("source")] = source.description;
+        if (world) j[QStringLiteral("seed")] = qint64(seed);
+        out << QJsonDocument(j).toJson(QJsonDocument::Indented);
         return ExitOk;
     } catch (const std::exception& e) {
         err << "loupe explain-quality: " << e.what() << "\n";
@@ -199,7 +166,7 @@ int explainQuality(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("explain-quality"),
-     QStringLiteral("Score attribution methods against the shapes world's exact masks (JSON)"),
+     QStringLiteral("Score attribution methods against known object masks (shapes world or your data; JSON)"),
      explainQuality}};
 
 } // namespace
