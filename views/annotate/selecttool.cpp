@@ -25,6 +25,13 @@ bool hasVertexList(const Geometry& g)
     return std::holds_alternative<PolygonGeom>(g) || std::holds_alternative<PolylineGeom>(g);
 }
 
+// QRectF::contains() is false for zero-size boxes (points), so compare edges.
+bool encloses(const QRectF& band, const QRectF& box)
+{
+    return band.left() <= box.left() && band.right() >= box.right() && band.top() <= box.top() &&
+           band.bottom() >= box.bottom();
+}
+
 } // namespace
 
 SelectTool::SelectTool(ShapeScene* scene, QObject* parent) : AnnotateTool(QStringLiteral("Select"), scene, parent)
@@ -241,7 +248,7 @@ bool SelectTool::mouseReleased(const CanvasMouseEvent& e)
         if (m_dragged) {
             for (qint64 id : scene()->visibleIn(m_band)) {
                 const Shape* s = scene()->shape(id);
-                if (s && scene()->isShapeEditable(*s) && m_band.contains(boundingBox(s->geometry)) &&
+                if (s && scene()->isShapeEditable(*s) && encloses(m_band, boundingBox(s->geometry)) &&
                     !sel.contains(id))
                     sel << id;
             }

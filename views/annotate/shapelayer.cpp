@@ -128,7 +128,9 @@ void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& 
     if (kind != ShapeKind::Point && kind != ShapeKind::Keypoints && screenBox.width() < 2 &&
         screenBox.height() < 2) {
         // Level of detail: a shape smaller than two screen pixels is a dot of its colour.
-        p.fillRect(QRectF(screenBox.center() - QPointF(1, 1), QSizeF(2, 2)), color);
+        // Whole pixels: an antialiased 2x2 dot at a fractional spot would smear into a faint blur.
+        const QPointF c = screenBox.center();
+        p.fillRect(QRectF(std::floor(c.x()) - 1, std::floor(c.y()) - 1, 2, 2), color);
         return;
     }
     p.setPen(outlinePen(color, s, selected, hovered));

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// The ShapeLayer as users see it: label colours on screen, handles of one on-screen size at any zoom,
+// culling to the visible part, repaints limited to what a change touched, hidden labels not drawn.
+#include "tst_annotate_fixture.h"
+
+#include "annotation/commands/moveshapes.h"
+#include "views/annotate/shapelayer.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+
+using namespace annotate_test;
+
+namespace {
+
+bool near(QRgb a, QColor b, int tol = 40)
+{
+    return qAbs(qRed(a) - b.red()) <= tol && qAbs(qGreen(a) - b.green()) <= tol && qAbs(qBlue(a) - b.blue()) <= tol;
+}
+
+// Length of the run of pure-white pixels through (x, y) along the row.
+int whiteRun(const QImage& img, int x, int y)
+{
+    auto white = [&](int px) { return px >= 0 && px < img.width() && img.pixel(px, y) == qRgb(255, 255, 255); };
+    if (!white(x)) return 0;
+    int l = x, r = x;
+    while (white(l - 1))
+        --l;
+    while (white(r + 1))
+        ++r;
+    return r - l + 1;
+}
+
+} // namespace
+
+class TestAnnotateLayer : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void labelColoursOnScreen()
+    {
+        Fixture f;
+        f.add(RectangleGeom{QRectF(20, 20, 60, 40)}, 1);  // car: red
+        f.add(RectangleGeom{QRectF(120, 20, 60, 40)}, 3); // tree: blue
+        const QImage shot = f.canvas->grab().toImage();
+        // Outlines in the label colour (left side at x = 20 image = 40 widget).
+        QVERIFY(near(shot.pixel(40, 80), QColor(230, 40, 40)));
+        QVERIFY(near(shot.pixel(240, 80), QColor(40, 80, 230)));
+        // The inside is tinted (not the plain grey image) but still shows the image.
+        const QRgb inside = shot.pixel(100, 80);
+        QVERIFY(inside != qRgb(128, 128, 128));
+        QVERIFY(qRed(inside) > qGreen(inside));
+        f.scene()->setLabelHidden(1, true);
+        const QImage hidden = f.canvas->grab().toImage();
+        QCOMPARE(hidden.pixel(100, 80), qRgb(128, 128, 128));
+        QVERIFY(near(hidden.pixel(240, 80), QColor(40, 80, 230)));
+    }
+
+    void handlesKeepTheirScreenSize()
+    {
+        Fixture f;
+        const QRectF box(100, 100, 100, 80);
+        const qint64 id = f.add(RectangleGeom{box});
+        f.scene()->setSelection({id});
+        QList<int> sizes;
+        for (double scale : {0.5, 1.0, 4.0}) {
+            // The top-left corner in the middle of the widget, whatever the zoom.
+            f.canvas->setView(ViewTransform(scale, QPointF(300, 300) - box.topLeft() * scale));
+            const QImage shot = f.canvas->grab().toImage();
+            sizes << whiteRun(shot, 300, 300);
+        }
+        QVERIFY2(sizes[0] >= 5 && sizes[0] <= 8, qPrintable(QString::number(sizes[0])));
+        QCOMPARE(sizes[1], sizes[0]);
+        QCOMPARE(sizes[2], sizes[0]);
+    }
+
+    void culledToTheVisiblePart()
+    {
+        Fixture f;
+        std::vector<Shape> many;
+        for (int y = 0; y < 20; ++y)
+            for (int x = 0; x < 20; ++x) {
+                Shape s;
+                s.labelId = 1 + (x + y) % 3;
+                s.geometry = PolygonGeom{QPolygonF({{x * 20.0 + 2, y * 15.0 + 2}, {x * 20.0 + 15, y * 15.0 + 2},
+                                                    {x * 20.0 + 9, y * 15.0 + 12}})};
+                many.push_back(s);
+            }
+        f.scene()->addShapes(many, false);
+        QCOMPARE(f.scene()->shapeCount(), 400);
+        f.canvas->fitToWindow();
+        f.canvas->grab();
+        QCOMPARE(f.annotator->layer()->lastPaintedCount(), 400);
+        // At 8x only a few shapes are on screen: only those are drawn.
+        f.canvas->setView(ViewTransform(8.0, QPointF(0, 0)));
+        f.canvas->grab();
+        const int painted = f.annotator->layer()->lastPaintedCount();
+        QVERIFY2(painted > 0 && painted < 60, qPrintable(QString::number(painted)));
+        // Far out, every triangle is under two screen pixels: each still shows as a dot of its colour.
+        f.canvas->setView(ViewTransform(0.05, QPointF(10, 10)));
+        const QImage tiny = f.canvas->grab().toImage();
+        const QRect area = f.canvas->view().imageToWidget(QRectF(0, 0, 400, 300)).toAlignedRect();
+        bool red = false, green = false, blue = false;
+        for (int y = area.top(); y <= area.bottom(); ++y)
+            for (int x = area.left(); x <= area.right(); ++x) {
+                red = red || near(tiny.pixel(x, y), QColor(230, 40, 40), 30);
+                green = green || near(tiny.pixel(x, y), QColor(40, 200, 40), 30);
+                blue = blue || near(tiny.pixel(x, y), QColor(40, 80, 230), 30);
+            }
+        QVERIFY(red && green && blue);
+    }
+
+    void repaintsOnlyWhatChanged()
+    {
+        Fixture f;
+        const qint64 a = f.add(RectangleGeom{QRectF(20, 20, 30, 30)});
+        f.canvas->grab(); // the layer learns the view
+        QSignalSpy spy(f.annotator->layer(), &CanvasLayer::changed);
+        f.stack()->push(new MoveShapes(*f.doc, {a}, QPointF(10, 0), 1));
+        QCOMPARE(spy.size(), 1);
+        const QRectF dirty = spy.first().first().toRectF();
+        QVERIFY(!dirty.isNull());
+        QVERIFY(dirty.contains(QRectF(20, 20, 40, 30))); // old and new place
+        QVERIFY(dirty.width() < 120 && dirty.height() < 120); // not the whole 400x300 image
+        // A change on another image does not repaint this one.
+        spy.clear();
+        Shape other;
+        other.imageId = 99;
+        other.labelId = 1;
+        other.geometry = PointGeom{QPointF(5, 5)};
+        std::vector<ShapeChange> changes{{ShapeChange::Op::Insert, other}};
+        QVERIFY(f.doc->apply(changes, ChangeEvent::All));
+        QCOMPARE(spy.size(), 0);
+    }
+};
+
+QTEST_MAIN(TestAnnotateLayer)
+#include "tst_annotate_layer.moc"
