@@ -7,10 +7,12 @@
 #include "compute/attribution/attention_maps.h"
 #include "compute/autograd/backward.h"
 #include "compute/autograd/vit_gradients.h"
+#include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/vit.h"
+#include "compute/threadpool.h"
 
 #include <QTest>
 #include <cmath>
@@ -224,8 +226,34 @@ private slots:
                                                   randomTensor({1, 4}, rng))); // seed of the wrong shape
     }
 
+    void cleanup()
+    {
+        cpuOptions() = CpuOptions{};
+        setThreadCount(0);
+    }
+
+    void vitGoldenGradients_data()
+    {
+        // Every kill switch's path: the backward GEMMs and row kernels must hold on each.
+        QTest::addColumn<bool>("onednn");
+        QTest::addColumn<bool>("naive");
+        QTest::addColumn<bool>("simd");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("onednn") << true << false << true << 0;
+        QTest::newRow("blocked") << false << false << true << 0;
+        QTest::newRow("naive") << false << true << true << 0;
+        QTest::newRow("no-simd, 1 thread") << true << false << false << 1;
+    }
     void vitGoldenGradients()
     {
+        QFETCH(bool, onednn);
+        QFETCH(bool, naive);
+        QFETCH(bool, simd);
+        QFETCH(int, threads);
+        cpuOptions().useOneDnn = onednn;
+        cpuOptions().naiveGemm = naive;
+        cpuOptions().fastMath = simd;
+        setThreadCount(threads);
         const QString dir = test::goldenDir(QStringLiteral("vit_classify"));
         const VitModel model = VitModel::fromCheckpoint(Checkpoint::open(dir.toStdString()));
         const auto file =
