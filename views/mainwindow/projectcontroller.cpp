@@ -7,6 +7,7 @@
 
 #include <QLabel>
 #include <QStackedWidget>
+#include <QUndoStack>
 
 namespace loupe::views {
 
@@ -106,6 +107,7 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
 void ProjectController::closeProject()
 {
     if (!m_backend) return;
+    emit aboutToCloseProject();
     if (m_panel) m_panel->setModel(nullptr);
     if (m_jobsHost) {
         while (m_jobsHost->count() > 1)
@@ -140,31 +142,49 @@ void ProjectController::importPaths(const QStringList& paths)
     if (m_backend) m_backend->importPaths(paths);
 }
 
+void ProjectController::setUndoStack(QUndoStack* stack)
+{
+    if (m_undoStack) disconnect(m_undoStack, nullptr, this, nullptr);
+    m_undoStack = stack;
+    if (stack) connect(stack, &QUndoStack::indexChanged, this, &ProjectController::historyChanged);
+    emit historyChanged();
+}
+
 bool ProjectController::canUndo() const
 {
+    if (m_undoStack) return m_undoStack->canUndo();
     return m_backend && m_backend->canUndo();
 }
 bool ProjectController::canRedo() const
 {
+    if (m_undoStack) return m_undoStack->canRedo();
     return m_backend && m_backend->canRedo();
 }
 QString ProjectController::undoText() const
 {
+    if (m_undoStack) return m_undoStack->undoText();
     return m_backend ? m_backend->undoText() : QString();
 }
 QString ProjectController::redoText() const
 {
+    if (m_undoStack) return m_undoStack->redoText();
     return m_backend ? m_backend->redoText() : QString();
 }
 
 void ProjectController::undo()
 {
-    if (canUndo()) m_backend->undo();
+    if (m_undoStack)
+        m_undoStack->undo();
+    else if (canUndo())
+        m_backend->undo();
 }
 
 void ProjectController::redo()
 {
-    if (canRedo()) m_backend->redo();
+    if (m_undoStack)
+        m_undoStack->redo();
+    else if (canRedo())
+        m_backend->redo();
 }
 
 QWidget* ProjectController::createDatasetPanel(QWidget* parent)

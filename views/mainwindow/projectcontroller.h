@@ -8,6 +8,7 @@
 #include <memory>
 
 class QStackedWidget;
+class QUndoStack;
 
 namespace loupe::views {
 
@@ -38,6 +39,9 @@ public:
     void closeProject();
     void importPaths(const QStringList& paths);
 
+    // Edit > Undo/Redo go to this stack while it is set (the annotation document's, which also holds
+    // the project-level steps); otherwise to the backend's own history.
+    void setUndoStack(QUndoStack* stack);
     bool canUndo() const;
     bool canRedo() const;
     QString undoText() const;
@@ -54,6 +58,8 @@ public slots:
     void selectPrevious();
 
 signals:
+    // Emitted while the project is still open, before closeProject() lets it go.
+    void aboutToCloseProject();
     void projectChanged();
     void historyChanged();
     void errorOccurred(const QString& title, const QString& message);
@@ -70,6 +76,7 @@ private:
     DatasetModel* m_model = nullptr;
     DatasetPanel* m_panel = nullptr;
     QPointer<QStackedWidget> m_jobsHost;
+    QPointer<QUndoStack> m_undoStack;
     qint64 m_currentAsset = -1;
     bool m_selectFirst = false;
 };

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include "views/mainwindow/annotationbinding.h"
+
+#include "annotation/bridge/projectannotations.h"
+#include "core/store/project.h"
+#include "views/annotate/annotator.h"
+#include "views/annotate/labelpalette.h"
+#include "views/annotate/shapescene.h"
+#include "views/canvas/imagecanvas.h"
+#include "views/dataset/datasetmodel.h"
+#include "views/mainwindow/projectcontroller.h"
+#include "views/mainwindow/storebackend.h"
+#include "views/review/reviewdock.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QToolBar>
+
+namespace loupe::views {
+
+AnnotationBinding::AnnotationBinding(QMainWindow* window, ImageCanvas* canvas, ProjectController* controller)
+    : QObject(window), m_window(window), m_canvas(canvas), m_controller(controller)
+{
+    m_annotator = new Annotator(canvas, window);
+    connect(m_annotator, &Annotator::message, this, &AnnotationBinding::message);
+    connect(controller, &ProjectController::aboutToCloseProject, this, &AnnotationBinding::closeProject);
+    connect(controller, &ProjectController::projectChanged, this, &AnnotationBinding::openProject);
+    // The edited image is the one on the canvas: its id from the controller, its size once decoded.
+    connect(canvas, &ImageCanvas::imageChanged, this, &AnnotationBinding::showCurrentImage);
+    connect(controller, &ProjectController::currentAssetChanged, this, [this](qint64 assetId) {
+        m_annotator->setImage(0, {}); // until the new image is decoded, nothing is editable
+        if (m_reviewDock) m_reviewDock->setImage(assetId);
+    });
+}
+
+AnnotationBinding::~AnnotationBinding()
+{
+    if (m_annotations) closeProject(); // normally done already: the window closes the project first
+}
+
+ReviewDock* AnnotationBinding::reviewDock() const
+{
+    return m_reviewDock.data();
+}
+
+void AnnotationBinding::install()
+{
+    QMenuBar* bar = m_window->menuBar();
+    QAction* before = bar->actions().isEmpty() ? nullptr : bar->actions().last(); // Help stays last
+    QMenu* menu = m_annotator->menu();
+    menu->addSeparator();
+    QAction* next = menu->addAction(tr("Next &Unlabeled Image"), this, &AnnotationBinding::nextUnlabeled);
+    next->setObjectName(QStringLiteral("nextUnlabeled"));
+    next->setShortcut(QKeySequence(tr("Shift+D")));
+    m_window->addAction(next);
+    bar->insertMenu(before, menu);
+    m_window->addToolBar(Qt::TopToolBarArea, m_annotator->toolBar());
+    m_labelsDock = new QDockWidget(tr("Labels"), m_window);
+    m_labelsDock->setObjectName(QStringLiteral("LabelsDock"));
+    m_labelsDock->setWidget(m_annotator->palette());
+    m_window->addDockWidget(Qt::LeftDockWidgetArea, m_labelsDock);
+}
+
+void AnnotationBinding::openProject()
+{
+    if (m_annotations || !m_controller) return; // projectChanged also follows a close; the close handler ran first
+    auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
+    core::Project* project = store ? store->project() : nullptr;
+    if (!project) {
+        m_annotator->setDocument(nullptr, {});
+        return;
+    }
+    m_annotations = std::make_unique<annotation::ProjectAnnotations>(*project);
+    if (!m_annotations->openWarning().isEmpty()) emit message(m_annotations->openWarning());
+    connect(m_annotations.get(), &annotation::ProjectAnnotations::historyWarning, this, &AnnotationBinding::message);
+    std::vector<annotation::LabelDef> labels;
+    QHash<qint64, QString> hotkeys;
+    for (const core::Label& l : project->labels()) {
+        annotation::LabelDef d;
+        d.id = l.id;
+        d.name = l.name;
+        d.color = l.color;
+        labels.push_back(std::move(d));
+        if (!l.hotkey.isEmpty()) hotkeys.insert(l.id, l.hotkey);
+    }
+    m_annotator->setDocument(m_annotations->document(), std::move(labels), hotkeys);
+    m_controller->setUndoStack(m_annotations->undoStack());
+
+    m_reviewDock = new ReviewDock(*m_annotations, m_window);
+    m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
+    connect(m_reviewDock, &ReviewDock::shapeSelected, this, [this](qint64 assetId, qint64 shapeId) {
+        if (assetId == m_annotator->scene()->imageId() && shapeId) m_annotator->scene()->setSelection({shapeId});
+    });
+    if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
+    showCurrentImage();
+}
+
+void AnnotationBinding::closeProject()
+{
+    // Everything that points into the project's annotations lets go before they do.
+    if (m_canvas) m_annotator->setImage(0, {});
+    m_annotator->setDocument(nullptr, {});
+    if (m_controller) m_controller->setUndoStack(nullptr);
+    delete m_reviewDock;
+    m_annotations.reset();
+}
+
+void AnnotationBinding::showCurrentImage()
+{
+    const QSize size = m_canvas ? m_canvas->imageSize() : QSize();
+    const qint64 asset = m_controller ? m_controller->currentAsset() : 0;
+    m_annotator->setImage(m_annotations && !size.isEmpty() && asset > 0 ? asset : 0, size);
+}
+
+void AnnotationBinding::nextUnlabeled()
+{
+    DatasetModel* model = m_controller ? m_controller->datasetModel() : nullptr;
+    if (!model || !m_annotations) return;
+    const int from = model->rowOfAsset(m_controller->currentAsset());
+    for (int row = from + 1; row < model->rowCount(); ++row) {
+        const AssetRow* r = model->rowAt(row);
+        // A page not loaded yet: go there, the browser loads it, and the next press continues.
+        if (!r || m_annotations->document()->shapes(r->id).empty()) {
+            m_controller->selectRow(row);
+            return;
+        }
+    }
+    emit message(tr("No unlabeled image after this one"));
+}
+
+} // namespace loupe::views
