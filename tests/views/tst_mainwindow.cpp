@@ -332,7 +332,7 @@ private slots:
         QStringList menus;
         for (QAction* a : window.menuBar()->actions())
             menus << a->text();
-        QCOMPARE(menus, QStringList({"&File", "&Edit", "&View", "&Help"}));
+        QCOMPARE(menus, QStringList({"&File", "&Edit", "&View", "&Annotate", "&Help"}));
     }
 };
 

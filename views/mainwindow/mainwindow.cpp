@@ -4,6 +4,7 @@
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/mainwindow/aboutdialog.h"
+#include "views/mainwindow/annotationbinding.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/recentprojects.h"
 #include "views/mainwindow/storebackend.h"
@@ -61,8 +62,12 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     connect(m_canvas, &ImageCanvas::loadFailed, this,
             [this](const QString&, const QString& error) { statusBar()->showMessage(error, 10000); });
     connect(m_canvas, &ImageCanvas::imageChanged, this, &MainWindow::updateInfo);
+    m_annotation = new AnnotationBinding(this, m_canvas, m_controller);
+    connect(m_annotation, &AnnotationBinding::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     createDocks();
     createMenus();
+    m_annotation->install(); // Annotate menu, toolbar and Labels dock, before the saved layout is restored
     restoreLayout();
     updateTitle();
     resize(1280, 800);

@@ -11,6 +11,7 @@ class QActionGroup;
 
 namespace loupe::views {
 
+class AnnotationBinding;
 class ImageCanvas;
 class CanvasStatus;
 class RecentProjects;
@@ -34,6 +35,7 @@ public:
     QDockWidget* datasetDock() const { return m_datasetDock; }
     QDockWidget* jobsDock() const { return m_jobsDock; }
     QDockWidget* infoDock() const { return m_infoDock; }
+    AnnotationBinding* annotation() const { return m_annotation; }
 
     // Opens a project; on failure shows the reason in a message box (unless quiet) and returns false.
     bool openProject(const QString& path, bool quiet = false);
@@ -67,6 +69,7 @@ private:
     QDockWidget* m_jobsDock = nullptr;
     QDockWidget* m_infoDock = nullptr;
     QLabel* m_info = nullptr;
+    AnnotationBinding* m_annotation = nullptr;
     QString m_lastError;
 };
 
