@@ -258,7 +258,7 @@ private slots:
         f.click({30, 30});
         QTest::keyClick(f.canvas, Qt::Key_Y);
         QCOMPARE(f.doc->shape(a)->review, ReviewState::Accepted);
-        QTest::keyClick(f.canvas, Qt::Key_N);
+        QTest::keyClick(f.canvas, Qt::Key_N, Qt::ShiftModifier);
         QCOMPARE(f.doc->shape(a)->review, ReviewState::Rejected);
         // Hotkey 3: "tree" for new shapes and for the selection.
         QTest::keyClick(f.canvas, Qt::Key_3);

@@ -119,7 +119,7 @@ void Annotator::createActions(QWidget* window)
                   [this] { m_scene->lowerSelection(); }),
         addAction(window, QStringLiteral("acceptShapes"), tr("&Accept"), QKeySequence(tr("Y")),
                   [this] { m_scene->setSelectionReview(ReviewState::Accepted); }),
-        addAction(window, QStringLiteral("rejectShapes"), tr("Re&ject"), QKeySequence(tr("N")),
+        addAction(window, QStringLiteral("rejectShapes"), tr("Re&ject"), QKeySequence(tr("Shift+N")),
                   [this] { m_scene->setSelectionReview(ReviewState::Rejected); }),
     };
     for (QAction* a : edits)
