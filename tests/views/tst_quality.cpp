@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// The Explanation quality dialog: a background run on generated shapes with the shipped model and its
+// re-initialised twin fills the table, the metric bars and the mean curves and exports JSON/CSV; cancel
+// stops between images and keeps whole images only; a missing mask is reported before anything runs.
+#include "views/quality/qualitycharts.h"
+#include "views/quality/qualitydialog.h"
+
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChartView>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace loupe;
+using namespace loupe::views;
+
+namespace {
+
+QString modelDir(const char* name)
+{
+    return QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/") + QLatin1String(name);
+}
+
+QualityDialog::Setup shippedModels()
+{
+    QualityDialog::Setup s;
+    s.modelFolder = modelDir("shapes-vit");
+    s.randomModelFolder = modelDir("shapes-vit-random");
+    return s;
+}
+
+} // namespace
+
+class TestQualityDialog : public QObject
+{
+    Q_OBJECT
+private slots:
+    void measuresShapesAndDrawsCharts()
+    {
+        QualityDialog dialog(shippedModels());
+        dialog.setSource(QualityDialog::SourceKind::Shapes);
+        dialog.setShapes(3, 11);
+        dialog.setMethods({QStringLiteral("attention"), QStringLiteral("rollout")});
+        QCOMPARE(dialog.methods(), (QStringList{QStringLiteral("attention"), QStringLiteral("rollout")}));
+        QSignalSpy finished(&dialog, &QualityDialog::finished);
+        QSignalSpy progressed(&dialog, &QualityDialog::progressed);
+        QVERIFY2(dialog.start(), qPrintable(dialog.lastError()));
+        QVERIFY(dialog.isRunning());
+        QVERIFY(!dialog.start()); // one run at a time
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(progressed.size(), 3);
+        QCOMPARE(progressed.last().at(0).toInt(), 3);
+        const core::QualityReport& r = dialog.report();
+        QCOMPARE(r.images, 3);
+        QCOMPARE(int(r.methods.size()), 2);
+
+        const auto* table = dialog.findChild<QTableWidget*>();
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("rollout"));
+        QCOMPARE(table->item(0, 1)->text(), QString::number(r.methods[0].pointing, 'f', 3));
+
+        // The tabs: table, metric bars, deletion curves, insertion curves.
+        auto* tabs = dialog.findChild<QTabWidget*>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->count(), 4);
+        QList<QChartView*> charts;
+        for (int t = 1; t < 4; ++t)
+            charts << qobject_cast<QChartView*>(tabs->widget(t));
+        QVERIFY(!charts.contains(nullptr));
+        // Bars: pointing, inside, deletion, insertion and (with a random model) randomisation, per method.
+        auto* bars = qobject_cast<QBarSeries*>(charts[0]->chart()->series().value(0));
+        QVERIFY(bars);
+        QCOMPARE(bars->count(), 5);
+        QCOMPARE(bars->barSets()[0]->count(), 2);
+        QCOMPARE(bars->barSets()[0]->at(1), r.methods[1].pointing);
+        // Curves: one line per method, one point per step (16 steps → 17 points).
+        for (int c = 1; c <= 2; ++c) {
+            const QList<QAbstractSeries*> lines = charts[c]->chart()->series();
+            QCOMPARE(lines.size(), 2);
+            auto* line = qobject_cast<QLineSeries*>(lines[0]);
+            QCOMPARE(line->count(), 17);
+            const std::vector<double>& curve =
+                c == 1 ? r.methods[0].meanDeletion : r.methods[0].meanInsertion;
+            QCOMPARE(line->at(16).y(), curve[16]);
+        }
+
+        QTemporaryDir tmp;
+        const QString json = tmp.filePath(QStringLiteral("q.json")),
+                      csv = tmp.filePath(QStringLiteral("q.csv"));
+        QVERIFY2(dialog.exportJson(json), qPrintable(dialog.lastError()));
+        QVERIFY2(dialog.exportCsv(csv), qPrintable(dialog.lastError()));
+        QFile jf(json);
+        QVERIFY(jf.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(jf.readAll()).object();
+        QCOMPARE(j.value(QLatin1String("images")).toInt(), 3);
+        QCOMPARE(j.value(QLatin1String("methods")).toObject().keys(),
+                 (QStringList{QStringLiteral("attention"), QStringLiteral("rollout")}));
+        QCOMPARE(j.value(QLatin1String("methods"))
+                     .toObject()
+                     .value(QLatin1String("rollout"))
+                     .toObject()
+                     .value(QLatin1String("mean_deletion_curve"))
+                     .toArray()
+                     .size(),
+                 17);
+        QFile cf(csv);
+        QVERIFY(cf.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = cf.readAll().split('\n');
+        QVERIFY(lines[0].startsWith("method,images,pointing_accuracy"));
+        QVERIFY(lines[1].startsWith("attention,3,"));
+        QVERIFY(lines[4].startsWith("image,method,target")); // after the summary and a blank line
+        QCOMPARE(lines.count(QByteArray()), 2);              // the separator and the final newline
+        QVERIFY(!dialog.exportJson(tmp.filePath(QStringLiteral("no/such/dir/q.json"))));
+        QVERIFY(dialog.lastError().contains(QLatin1String("no/such/dir")));
+    }
+
+    void cancelKeepsWholeImages()
+    {
+        QualityDialog dialog(shippedModels());
+        dialog.setSource(QualityDialog::SourceKind::Shapes);
+        dialog.setShapes(200, 3);
+        dialog.setMethods({QStringLiteral("attention")});
+        QSignalSpy finished(&dialog, &QualityDialog::finished);
+        connect(&dialog, &QualityDialog::progressed, &dialog, [&dialog](int done, int) {
+            if (done == 2) dialog.cancel();
+        });
+        QVERIFY(dialog.start());
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        const core::QualityReport& r = dialog.report();
+        QVERIFY(r.canceled);
+        QVERIFY(r.images >= 2 && r.images < 200);
+        QCOMPARE(r.methods[0].images, r.images);
+    }
+
+    void missingMaskIsReportedBeforeRunning()
+    {
+        QTemporaryDir tmp;
+        QDir(tmp.path()).mkpath(QStringLiteral("images"));
+        QDir(tmp.path()).mkpath(QStringLiteral("masks"));
+        QImage img(16, 16, QImage::Format_RGB888);
+        img.fill(Qt::white);
+        QVERIFY(img.save(tmp.filePath(QStringLiteral("images/cat.png"))));
+        QualityDialog dialog(shippedModels());
+        dialog.setSource(QualityDialog::SourceKind::Folder);
+        dialog.setFolders(tmp.filePath(QStringLiteral("images")), tmp.filePath(QStringLiteral("masks")));
+        QVERIFY(!dialog.start());
+        QVERIFY2(dialog.lastError().contains(QLatin1String("images/cat.png")),
+                 qPrintable(dialog.lastError()));
+        QVERIFY(!dialog.isRunning());
+        dialog.setMethods({});
+        QVERIFY(!dialog.start());
+        QVERIFY(dialog.lastError().contains(QLatin1String("method")));
+    }
+};
+
+QTEST_MAIN(TestQualityDialog)
+#include "tst_quality.moc"
