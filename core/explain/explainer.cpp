@@ -3,8 +3,8 @@
 
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
-#include "compute/autograd/vit_gradients.h"
 #include "compute/error.h"
+#include "core/explain/forward_cache.h"
 
 #include <algorithm>
 #include <array>
@@ -94,56 +94,82 @@ QRgb viridis(float t)
     return qRgb(ch(0), ch(1), ch(2));
 }
 
+// Reports each batch to the control and throws ExplainCancelled when it says stop; `total` is the
+// number of images the method will score.
+class Progress
+{
+public:
+    Progress(const ExplainControl* control, int total) : m_control(control), m_total(std::max(1, total)) {}
+    void check() const
+    {
+        if (m_control && m_control->progress && !m_control->progress(std::min(m_done, m_total), m_total))
+            throw ExplainCancelled();
+    }
+    void advance(int n)
+    {
+        m_done += n;
+        check();
+    }
+    ScoreFn wrap(ScoreFn score)
+    {
+        if (!m_control) return score;
+        return [this, score = std::move(score)](const std::vector<const PlanarImage*>& batch) {
+            check();
+            std::vector<float> out = score(batch);
+            advance(int(batch.size()));
+            return out;
+        };
+    }
+
+private:
+    const ExplainControl* m_control;
+    int m_total;
+    int m_done = 0;
+};
+
+int windowCount(int size, int window, int stride)
+{
+    int n = 0, last = -1;
+    for (int p = 0; p + window <= size; p += stride, ++n)
+        last = p;
+    return (n == 0 || last + window < size) ? n + 1 : n;
+}
+
 } // namespace
 
 std::vector<float> logitsOf(const VitSession& s, const PlanarImage& image)
 {
-    return s.model.forward(stack({&image})).logits.toF32Vector();
+    return s.forward(stack({&image})).logits.toF32Vector();
 }
 
 ScoreFn probabilityScore(const VitSession& s, int target)
 {
     const int64_t classes = s.model.config().numLabels();
     return [&s, target, classes](const std::vector<const PlanarImage*>& batch) {
-        return softmaxColumn(s.model.forward(stack(batch)).logits.toF32Vector(), classes, target);
+        return softmaxColumn(s.forward(stack(batch)).logits.toF32Vector(), classes, target);
     };
 }
 
-std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target,
-                              const ExplainParams& p)
+std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target, const ExplainParams& p,
+                              const ExplainControl* control)
 {
     const PatchGrid grid = patchGrid(s, image.height, image.width);
     const int P = int(s.model.config().patchSize);
-    if (p.method == QLatin1String("attention") || p.method == QLatin1String("rollout")) {
-        compute::VitRunOptions o;
-        o.attentions = true;
-        const compute::VitOutput out = s.model.forward(stack({&image}), o);
-        AttentionSet set;
-        set.layers = int(out.attentions.size());
-        set.heads = int(s.model.config().numAttentionHeads);
-        set.tokens = int(out.attentions.front().shape()[2]);
-        std::vector<compute::Tensor> keep;
-        for (const compute::Tensor& a : out.attentions) {
-            keep.push_back(a.contiguous());
-            set.layer.push_back(keep.back().ptr<float>());
-        }
-        const int query = 0;
-        if (p.method == QLatin1String("rollout"))
-            return patchMap(rolloutRow(set, query, RolloutOptions{}), grid);
-        const int layer = p.layer < 0 ? set.layers - 1 : p.layer;
-        if (layer >= set.layers || p.head >= set.heads)
-            throw compute::Error("explain", "--layer/--head out of range (the model has " +
-                                                std::to_string(set.layers) + " layers of " +
-                                                std::to_string(set.heads) + " heads)");
-        return patchMap(rawAttention(set, layer, p.head, query), grid);
+    if (isAttentionMethod(p.method)) {
+        Progress progress(control, 1);
+        progress.check();
+        return attentionMap(forwardWithAttentions(s, image), p);
     }
     if (p.method == QLatin1String("occlusion")) {
         OcclusionOptions o;
         o.window = p.occlusionWindow > 0 ? p.occlusionWindow : P;
         o.stride = p.occlusionStride > 0 ? p.occlusionStride : std::max(1, P / 2);
         o.batchSize = p.batchSize;
-        return poolToGrid(occlusionMap(image, probabilityScore(s, target), o), image.height, image.width,
-                          grid.rows, grid.cols);
+        const int win = std::min({o.window, image.height, image.width});
+        Progress progress(control, 1 + windowCount(image.height, win, o.stride) *
+                                           windowCount(image.width, win, o.stride));
+        return poolToGrid(occlusionMap(image, progress.wrap(probabilityScore(s, target)), o), image.height,
+                          image.width, grid.rows, grid.cols);
     }
     if (p.method == QLatin1String("rise")) {
         RiseOptions o;
@@ -152,11 +178,15 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
         o.p = p.riseP;
         o.seed = p.seed;
         o.batchSize = p.batchSize;
-        return poolToGrid(riseMap(image, probabilityScore(s, target), o), image.height, image.width,
-                          grid.rows, grid.cols);
+        Progress progress(control, o.masks);
+        return poolToGrid(riseMap(image, progress.wrap(probabilityScore(s, target)), o), image.height,
+                          image.width, grid.rows, grid.cols);
     }
     if (p.method == QLatin1String("chefer")) {
-        const compute::VitGradients g = compute::vitGradients(s.model, stack({&image}), target);
+        Progress progress(control, 1);
+        progress.check();
+        const compute::VitGradients g = s.gradients(stack({&image}), target);
+        progress.advance(1);
         AttentionSet a, d;
         std::vector<compute::Tensor> keep;
         for (size_t l = 0; l < g.attentions.size(); ++l) {
@@ -172,44 +202,53 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
     }
     if (p.method == QLatin1String("input-x-grad") || p.method == QLatin1String("integrated-gradients")) {
         // Input × gradient is integrated gradients with one step at the input itself. IG uses the midpoint
-        // rule from a zero baseline (zero in the model's normalised input space), all steps in one batch.
+        // rule from a zero baseline (zero in the model's normalised input space), batchSize steps per pass.
         const bool ig = p.method == QLatin1String("integrated-gradients");
         const int steps = ig ? std::max(1, p.igSteps) : 1;
-        std::vector<PlanarImage> path(size_t(steps), image);
-        for (int k = 0; k < steps; ++k) {
-            const float alpha = ig ? (float(k) + 0.5f) / float(steps) : 1.0f;
-            for (float& v : path[size_t(k)].data)
-                v *= alpha;
-        }
-        std::vector<const PlanarImage*> batch;
-        for (const PlanarImage& img : path)
-            batch.push_back(&img);
-        const std::vector<float> grads =
-            compute::vitGradients(s.model, stack(batch), target).inputGrad.toF32Vector();
+        const int chunk = std::max(1, p.batchSize);
         const size_t n = image.data.size(), plane = size_t(image.height) * image.width;
         std::vector<float> pixel(plane, 0.0f);
-        for (int k = 0; k < steps; ++k)
-            for (size_t i = 0; i < n; ++i)
-                pixel[i % plane] += image.data[i] * grads[size_t(k) * n + i] / float(steps);
+        Progress progress(control, steps);
+        for (int k0 = 0; k0 < steps; k0 += chunk) {
+            progress.check();
+            const int m = std::min(chunk, steps - k0);
+            std::vector<PlanarImage> path(size_t(m), image);
+            std::vector<const PlanarImage*> batch;
+            for (int k = 0; k < m; ++k) {
+                const float alpha = ig ? (float(k0 + k) + 0.5f) / float(steps) : 1.0f;
+                for (float& v : path[size_t(k)].data)
+                    v *= alpha;
+                batch.push_back(&path[size_t(k)]);
+            }
+            const std::vector<float> grads = s.gradients(stack(batch), target).inputGrad.toF32Vector();
+            for (int k = 0; k < m; ++k)
+                for (size_t i = 0; i < n; ++i)
+                    pixel[i % plane] += image.data[i] * grads[size_t(k) * n + i] / float(steps);
+            progress.advance(m);
+        }
         return poolToGrid(pixel, image.height, image.width, grid.rows, grid.cols);
     }
     throw compute::Error("explain", "method '" + p.method.toStdString() + "' gives no patch map");
 }
 
-HeadImportance explainHeads(const VitSession& s, const PlanarImage& image, int target, int batchSize)
+HeadImportance explainHeads(const VitSession& s, const PlanarImage& image, int target, int batchSize,
+                            const ExplainControl* control)
 {
     const int L = int(s.model.config().numHiddenLayers), H = int(s.model.config().numAttentionHeads);
     const int64_t classes = s.model.config().numLabels();
+    Progress progress(control, 1 + L * H + L);
     return headImportance(
         L, H,
         [&](const std::vector<float>& masks, int batch) {
+            progress.check();
             std::vector<const PlanarImage*> imgs(size_t(batch), &image);
             compute::VitRunOptions o;
             o.headMask = masks;
-            const std::vector<float> logits = s.model.forward(stack(imgs), o).logits.toF32Vector();
+            const std::vector<float> logits = s.forward(stack(imgs), o).logits.toF32Vector();
             std::vector<float> out;
             for (int b = 0; b < batch; ++b)
                 out.push_back(logits[size_t(b * classes + target)]);
+            progress.advance(batch);
             return out;
         },
         batchSize);
@@ -237,17 +276,26 @@ QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, in
 Faithfulness faithfulness(const VitSession& s, const PlanarImage& image, int target,
                           const std::vector<float>& grid, int rows, int cols, int steps)
 {
+    const FaithfulnessCurves c = faithfulnessCurves(s, image, target, grid, rows, cols, steps);
+    return Faithfulness{c.deletion.auc, c.insertion.auc};
+}
+
+FaithfulnessCurves faithfulnessCurves(const VitSession& s, const PlanarImage& image, int target,
+                                      const std::vector<float>& grid, int rows, int cols, int steps,
+                                      const ExplainControl* control)
+{
     const std::vector<float> rel = upsampleBilinear(grid, rows, cols, image.height, image.width);
     PlanarImage zero = image;
     std::fill(zero.data.begin(), zero.data.end(), 0.0f);
     CurveOptions co;
     co.steps = steps;
     co.batchSize = 16;
-    const ScoreFn score = probabilityScore(s, target);
-    Faithfulness f;
-    f.deletionAuc = deletionCurve(image, rel, zero, score, co).auc;
-    f.insertionAuc = insertionCurve(image, rel, gaussianBlur(image, 11, 5.0f), score, co).auc;
-    return f;
+    Progress progress(control, 2 * (steps + 1));
+    const ScoreFn score = progress.wrap(probabilityScore(s, target));
+    FaithfulnessCurves c;
+    c.deletion = deletionCurve(image, rel, zero, score, co);
+    c.insertion = insertionCurve(image, rel, gaussianBlur(image, 11, 5.0f), score, co);
+    return c;
 }
 
 } // namespace loupe::core

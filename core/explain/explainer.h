@@ -8,6 +8,8 @@
 
 #include <QImage>
 #include <QString>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,9 +19,16 @@ namespace loupe::core {
 // preprocessed image for one target and scoring perturbed copies with the model.
 struct ExplainParams
 {
-    QString method;          // attention | rollout | occlusion | rise | head-importance
+    QString method;          // attention | rollout | occlusion | rise | head-importance | chefer | ...
     int layer = -1;          // attention: -1 = last
     int head = -1;           // attention: -1 = mean over heads
+    // attention and rollout: which token's row (what it attends to) or column (what attends to it);
+    // token 0 is CLS, the patch at grid (r, c) is firstPatchToken + r·cols + c.
+    int token = 0;
+    bool column = false;
+    compute::attribution::HeadFusion fusion = compute::attribution::HeadFusion::Mean; // rollout
+    float discardRatio = 0.0f;                                                        // rollout
+    int startLayer = 0;                                                               // rollout
     int occlusionWindow = 0; // 0 = one patch
     int occlusionStride = 0; // 0 = half a patch
     int riseMasks = 1000;
@@ -28,6 +37,19 @@ struct ExplainParams
     uint64_t seed = 0;
     int batchSize = 16;
     int igSteps = 16; // integrated gradients: steps from the zero baseline (midpoint rule)
+};
+
+// Stops a running explanation: thrown from inside a method when ExplainControl::progress says no.
+struct ExplainCancelled : std::runtime_error
+{
+    ExplainCancelled() : std::runtime_error("cancelled") {}
+};
+
+// Progress of the model passes a method makes; returning false cancels (ExplainCancelled is thrown
+// before the next pass). Called from the thread running the method.
+struct ExplainControl
+{
+    std::function<bool(int done, int total)> progress;
 };
 
 // Methods not implemented yet (gradcam); everything else in forwardMethods() runs.
@@ -44,9 +66,10 @@ std::vector<float> logitsOf(const VitSession& s, const compute::attribution::Pla
 
 // The map on the patch grid (rows × cols, row-major), raw values. Throws compute::Error on bad params.
 std::vector<float> explainMap(const VitSession& s, const compute::attribution::PlanarImage& image, int target,
-                              const ExplainParams& params);
-compute::attribution::HeadImportance
-explainHeads(const VitSession& s, const compute::attribution::PlanarImage& image, int target, int batchSize);
+                              const ExplainParams& params, const ExplainControl* control = nullptr);
+compute::attribution::HeadImportance explainHeads(const VitSession& s,
+                                                  const compute::attribution::PlanarImage& image, int target,
+                                                  int batchSize, const ExplainControl* control = nullptr);
 
 // Overlay for display: the map upsampled bilinearly to the image, min–max normalised, viridis, 50 % blend.
 QImage overlay(const QImage& image, const std::vector<float>& grid, int rows, int cols);
@@ -58,5 +81,14 @@ struct Faithfulness
 // Deletion (zero substrate) and insertion (Gaussian blur k 11, σ 5) with the target's probability.
 Faithfulness faithfulness(const VitSession& s, const compute::attribution::PlanarImage& image, int target,
                           const std::vector<float>& grid, int rows, int cols, int steps = 20);
+
+struct FaithfulnessCurves
+{
+    compute::attribution::Curve deletion, insertion;
+};
+// The same two curves in full, for plotting; 2·(steps + 1) images scored.
+FaithfulnessCurves faithfulnessCurves(const VitSession& s, const compute::attribution::PlanarImage& image,
+                                      int target, const std::vector<float>& grid, int rows, int cols,
+                                      int steps = 20, const ExplainControl* control = nullptr);
 
 } // namespace loupe::core

@@ -8,8 +8,13 @@
 #include <QImage>
 #include <QImageReader>
 #include <QLoggingCategory>
+#include <atomic>
 
 namespace loupe::core {
+
+namespace {
+std::atomic<long> g_passes{0};
+} // namespace
 
 VitSession VitSession::open(const QString& folder)
 {
@@ -46,6 +51,24 @@ std::string VitSession::label(int64_t index) const
     const auto& labels = model.config().id2label;
     auto it = labels.find(index);
     return it == labels.end() ? "LABEL_" + std::to_string(index) : it->second;
+}
+
+compute::VitOutput VitSession::forward(const compute::Tensor& pixelValues,
+                                      const compute::VitRunOptions& options) const
+{
+    g_passes.fetch_add(1, std::memory_order_relaxed);
+    return model.forward(pixelValues, options);
+}
+
+compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, int64_t targetClass) const
+{
+    g_passes.fetch_add(1, std::memory_order_relaxed);
+    return compute::vitGradients(model, pixelValues, targetClass);
+}
+
+long VitSession::passCount()
+{
+    return g_passes.load(std::memory_order_relaxed);
 }
 
 } // namespace loupe::core

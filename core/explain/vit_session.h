@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/autograd/vit_gradients.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/vit.h"
 #include "compute/preprocess/processor_config.h"
@@ -24,6 +25,13 @@ struct VitSession
     // processor. Throws compute::Error naming the file when it cannot be read.
     compute::Tensor pixelValues(const QString& imagePath) const;
     std::string label(int64_t index) const;
+
+    // The model's forward pass and gradients as every explanation runs them. Each call is counted, so
+    // a view can prove that a slider recomputes from cached attentions instead of re-running the model.
+    compute::VitOutput forward(const compute::Tensor& pixelValues, const compute::VitRunOptions& options = {}) const;
+    compute::VitGradients gradients(const compute::Tensor& pixelValues, int64_t targetClass) const;
+    // Model passes run through forward() and gradients() in this process, all sessions together.
+    static long passCount();
 };
 
 } // namespace loupe::core
