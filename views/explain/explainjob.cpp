@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#include "views/explain/explainjob.h"
+
+#include "compute/error.h"
+#include "core/models/checkpoint_hash.h"
+
+#include <QElapsedTimer>
+#include <QImageReader>
+
+namespace loupe::views {
+
+namespace {
+
+core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o, const core::ExplainControl& control)
+{
+    const core::VitSession& s = *o.session;
+    const core::CachedForward& f = *o.forward;
+    core::Explanation e;
+    e.params = r.params;
+    e.target = r.target >= 0 ? r.target : f.ranking().front();
+    if (e.target >= int(f.logits.size()))
+        throw compute::Error("explain", "target class " + std::to_string(e.target) + " is outside 0.." +
+                                            std::to_string(f.logits.size() - 1));
+    e.targetLabel = QString::fromStdString(s.label(e.target));
+    e.modelPath = r.modelFolder;
+    e.checkpointHash = o.checkpointHash;
+    e.backend = QStringLiteral("cpu");
+    QElapsedTimer timer;
+    timer.start();
+    if (r.params.method == QLatin1String("head-importance")) {
+        const compute::attribution::HeadImportance h =
+            core::explainHeads(s, f.image, e.target, r.params.batchSize, &control);
+        e.rows = h.layers;
+        e.cols = h.heads;
+        e.grid = h.delta;
+        e.layerDelta = h.layerDelta;
+        e.durationMs = double(timer.nsecsElapsed()) / 1e6;
+        return e; // a layers × heads table has no pixels to perturb
+    }
+    e.rows = f.grid.rows;
+    e.cols = f.grid.cols;
+    if (r.givenMap) {
+        e.grid = *r.givenMap;
+        e.durationMs = r.givenMapMs;
+    } else {
+        e.grid = core::isAttentionMethod(r.params.method) ? core::attentionMap(f, r.params)
+                                                          : core::explainMap(s, f.image, e.target, r.params, &control);
+        e.durationMs = double(timer.nsecsElapsed()) / 1e6;
+    }
+    if (r.metrics) {
+        const core::FaithfulnessCurves c =
+            core::faithfulnessCurves(s, f.image, e.target, e.grid, e.rows, e.cols, 20, &control);
+        e.hasMetrics = true;
+        e.deletion = c.deletion;
+        e.insertion = c.insertion;
+    }
+    return e;
+}
+
+} // namespace
+
+ExplainOutcome runExplainJob(const ExplainRequest& r, const core::ExplainControl& control)
+{
+    ExplainOutcome o;
+    o.kind = r.kind;
+    o.modelFolder = r.modelFolder;
+    o.imagePath = r.imagePath;
+    o.session = r.session;
+    o.checkpointHash = r.checkpointHash;
+    o.forward = r.forward;
+    try {
+        if (!o.session)
+            o.session = std::make_shared<const core::VitSession>(core::VitSession::open(r.modelFolder));
+        if (o.checkpointHash.isEmpty()) {
+            o.checkpointHash = core::checkpointHash(r.modelFolder, &o.error);
+            if (o.checkpointHash.isEmpty()) return o;
+        }
+        if (!o.forward) {
+            const compute::attribution::PlanarImage image = core::toPlanar(o.session->pixelValues(r.imagePath));
+            o.forward = std::make_shared<const core::CachedForward>(core::forwardWithAttentions(*o.session, image));
+        }
+        if (r.kind == ExplainRequest::Kind::Prepare) {
+            QImageReader reader(r.imagePath);
+            reader.setAutoTransform(true); // as the canvas shows it
+            const QImage image = reader.read();
+            if (!image.isNull())
+                o.preview = image.width() > kPreviewSide || image.height() > kPreviewSide
+                                ? image.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                                : image;
+        }
+        if (r.kind == ExplainRequest::Kind::Explain) o.explanation = explain(r, o, control);
+    } catch (const core::ExplainCancelled&) {
+        o.cancelled = true;
+    } catch (const std::exception& e) {
+        o.error = QString::fromStdString(e.what());
+    }
+    return o;
+}
+
+} // namespace loupe::views

@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: MIT
+#include "views/explain/explainpanel.h"
+
+#include "compute/error.h"
+#include "core/store/project.h"
+#include "views/canvas/imagecanvas.h"
+#include "views/explain/compareview.h"
+#include "views/explain/explaincharts.h"
+#include "views/explain/headgrid.h"
+#include "views/explain/heatmaplayer.h"
+#include "views/explain/heatmaprender.h"
+#include "views/explain/mapexport.h"
+#include "views/explain/methodform.h"
+#include "views/explain/patchprobetool.h"
+#include "views/explain/targetpicker.h"
+
+#include <QComboBox>
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QLabel>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+Q_LOGGING_CATEGORY(lcExplain, "loupe.views.explain")
+
+namespace loupe::views {
+
+ExplainPanel::ExplainPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent), m_canvas(canvas)
+{
+    setObjectName(QStringLiteral("ExplainPanel"));
+    m_layer = new HeatMapLayer(this);
+    m_probe = new PatchProbeTool(this);
+    if (m_canvas) m_canvas->addLayer(m_layer);
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(buildControls());
+    layout->addWidget(buildTabs(), 1);
+    // Many controls for a side dock: scroll rather than squeeze.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+
+    connect(&m_watcher, &QFutureWatcher<ExplainOutcome>::finished, this, &ExplainPanel::onJobFinished);
+    connect(m_probe, &PatchProbeTool::probed, this, &ExplainPanel::probeAt);
+    connect(m_probe, &PatchProbeTool::deactivated, this, [this] {
+        const QSignalBlocker block(m_probeButton);
+        m_probeButton->setChecked(false);
+    });
+    connect(m_probeButton, &QPushButton::toggled, this, [this](bool on) {
+        if (!m_canvas) return;
+        if (on)
+            m_canvas->setTool(m_probe);
+        else if (m_canvas->tool() == m_probe)
+            m_canvas->setTool(nullptr);
+    });
+    connect(m_layer, &HeatMapLayer::hovered, this, [this](bool over, QPoint pixel, float value) {
+        emit statusMessage(over ? tr("%1 = %2 at (%3, %4)")
+                                      .arg(m_shown.params.method)
+                                      .arg(double(value), 0, 'g', 4)
+                                      .arg(pixel.x())
+                                      .arg(pixel.y())
+                                : QString());
+    });
+}
+
+ExplainPanel::~ExplainPanel()
+{
+    if (m_cancel) *m_cancel = true; // a closing window does not wait for RISE to finish
+    m_watcher.waitForFinished();
+    if (m_canvas && m_canvas->tool() == m_probe) m_canvas->setTool(nullptr);
+}
+
+void ExplainPanel::setProject(core::Project* project)
+{
+    m_project = project;
+    m_assetId = -1;
+    m_imagePath.clear();
+    m_forward.reset();
+    refreshModels();
+    m_stored.clear();
+    m_storedList->clear();
+    clearShown(project ? tr("Select a model and an image.") : tr("No project open."));
+}
+
+void ExplainPanel::refreshModels()
+{
+    const QSignalBlocker block(m_models);
+    m_models->clear();
+    if (m_project)
+        for (const core::ModelRecord& m : m_project->models())
+            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name, m.path);
+    // A project's first registered model is the natural default (the sample ships one).
+    if (m_folder.isEmpty() && m_models->count() > 0) m_folder = m_models->itemData(0).toString();
+    if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
+        m_models->addItem(QFileInfo(m_folder).fileName(), m_folder);
+    m_models->setCurrentIndex(m_models->findData(m_folder));
+}
+
+void ExplainPanel::setModelFolder(const QString& folder)
+{
+    if (folder == m_folder) return;
+    m_folder = folder;
+    m_failedKey.clear();
+    refreshModels();
+    m_forward.reset();
+    m_targets->clear();
+    m_heads->setForward(nullptr, Colormap(m_colormap->currentIndex()));
+    if (m_hasShown && m_shown.runId == 0) clearShown(tr("Model changed."));
+    syncForward();
+}
+
+void ExplainPanel::setAsset(qint64 assetId)
+{
+    m_assetId = assetId;
+    m_imagePath.clear();
+    m_forward.reset();
+    m_failedKey.clear();
+    if (m_project && assetId >= 0)
+        if (const std::optional<core::AssetRow> row = m_project->asset(assetId))
+            m_imagePath = m_project->absolutePath(row->storedPath);
+    clearShown(m_imagePath.isEmpty() ? tr("Select an image.") : QString());
+    refreshStored();
+    if (!m_stored.isEmpty()) show(m_stored.first()); // the newest stored explanation, at once
+    syncForward();
+}
+
+void ExplainPanel::refreshStored()
+{
+    m_stored.clear();
+    if (m_project && m_assetId >= 0)
+        for (const core::RunRecord& run : m_project->runs(m_assetId, QString::fromLatin1(core::kExplainRunKind))) {
+            QString why;
+            if (std::optional<core::Explanation> e = core::fromRun(run, &why))
+                m_stored << *e;
+            else
+                qCWarning(lcExplain).noquote() << m_project->path() << why;
+        }
+    const QSignalBlocker block(m_storedList);
+    m_storedList->clear();
+    for (const core::Explanation& e : std::as_const(m_stored)) {
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1\n%2 · %3").arg(e.title(), QFileInfo(e.modelPath).fileName(),
+                                             QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat)),
+            m_storedList);
+        item->setData(Qt::UserRole, e.runId);
+        if (m_hasShown && e.runId == m_shown.runId) m_storedList->setCurrentItem(item);
+    }
+}
+
+bool ExplainPanel::showStored(qint64 runId)
+{
+    for (const core::Explanation& e : std::as_const(m_stored))
+        if (e.runId == runId) {
+            show(e);
+            return true;
+        }
+    return false;
+}
+
+void ExplainPanel::syncForward()
+{
+    m_forward = m_forwards.value(cacheKey());
+    if (m_forward) {
+        onForwardReady();
+        return;
+    }
+    if (m_folder.isEmpty() || m_imagePath.isEmpty() || m_watcher.isRunning() || cacheKey() == m_failedKey)
+        return; // retried after the running job
+    ExplainRequest r;
+    r.kind = ExplainRequest::Kind::Prepare;
+    r.modelFolder = m_folder;
+    r.imagePath = m_imagePath;
+    r.session = m_sessions.value(m_folder);
+    r.checkpointHash = m_hashes.value(m_folder);
+    startJob(std::move(r));
+}
+
+void ExplainPanel::startJob(ExplainRequest request)
+{
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    core::ExplainControl control;
+    control.progress = [this, cancel = m_cancel](int done, int total) {
+        // Queued to the GUI thread; the panel outlives the job (its destructor waits).
+        QMetaObject::invokeMethod(
+            this,
+            [this, done, total] {
+                m_progress->setRange(0, total);
+                m_progress->setValue(done);
+                emit progressChanged(done, total);
+            },
+            Qt::QueuedConnection);
+        return !cancel->load();
+    };
+    m_jobAsset = m_assetId;
+    setBusy(true, request.kind == ExplainRequest::Kind::Prepare ? tr("Running the model…")
+                                                                : tr("Explaining with %1…").arg(request.params.method));
+    m_watcher.setFuture(QtConcurrent::run([request = std::move(request), control] { return runExplainJob(request, control); }));
+}
+
+void ExplainPanel::cancel()
+{
+    if (!m_watcher.isRunning() || !m_cancel) return;
+    *m_cancel = true;
+    setCaption(tr("Cancelling…"));
+}
+
+void ExplainPanel::onJobFinished()
+{
+    setBusy(false);
+    const ExplainOutcome out = m_watcher.result();
+    if (out.session) m_sessions.insert(out.modelFolder, out.session);
+    if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.modelFolder, out.checkpointHash);
+    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    if (out.forward && !m_forwards.contains(key)) {
+        m_forwards.insert(key, out.forward);
+        m_forwardOrder << key;
+        while (m_forwardOrder.size() > kCachedForwards)
+            m_forwards.remove(m_forwardOrder.takeFirst());
+    }
+    if (!out.preview.isNull()) m_previews.insert(out.imagePath, out.preview);
+    const bool current = key == cacheKey();
+    if (out.kind == ExplainRequest::Kind::Prepare) {
+        if (current && !out.error.isEmpty()) {
+            m_failedKey = key;
+            m_lastError = out.error;
+            qCWarning(lcExplain).noquote() << m_lastError;
+            setCaption(m_lastError);
+            emit ready(false);
+        }
+    } else if (out.cancelled) {
+        m_lastError = tr("Cancelled.");
+        setCaption(m_lastError);
+        emit finished(false);
+    } else if (!out.error.isEmpty() || !out.explanation) {
+        m_lastError = out.error.isEmpty() ? tr("The run gave no result.") : out.error;
+        qCWarning(lcExplain).noquote() << m_lastError;
+        setCaption(m_lastError);
+        emit finished(false);
+    } else {
+        core::Explanation e = *out.explanation;
+        e.when = QDateTime::currentDateTimeUtc();
+        m_lastError.clear();
+        if (m_project && m_jobAsset >= 0) {
+            QString error;
+            if (const std::optional<qint64> id = m_project->addRun(core::toRun(e, m_jobAsset), &error))
+                e.runId = *id;
+            else
+                m_lastError = tr("The explanation could not be stored: %1").arg(error);
+        }
+        if (m_jobAsset == m_assetId && current) {
+            show(e);
+            refreshStored();
+        }
+        if (!m_lastError.isEmpty()) setCaption(m_lastError);
+        emit finished(m_lastError.isEmpty());
+    }
+    // The selection may have moved while the job ran.
+    if (!m_forward) syncForward();
+}
+
+void ExplainPanel::onForwardReady()
+{
+    const core::VitSession* s = m_sessions.value(m_folder).get();
+    QStringList names;
+    for (int i = 0; i < int(m_forward->logits.size()); ++i)
+        names << (s ? QString::fromStdString(s->label(i)) : QString::number(i));
+    {
+        const QSignalBlocker block(m_targets);
+        m_targets->setScores(names, m_forward->probabilities(), m_forward->ranking());
+    }
+    {
+        const QSignalBlocker block(m_form);
+        m_form->setModelShape(m_forward->layers, m_forward->heads);
+    }
+    m_heads->setForward(m_forward, Colormap(m_colormap->currentIndex()));
+    if (!m_hasShown) {
+        if (core::isAttentionMethod(m_form->method()))
+            recomputeLive();
+        else
+            setCaption(tr("Ready: press Explain to run %1.").arg(m_form->method()));
+    }
+    emit ready(true);
+}
+
+void ExplainPanel::onFormChanged()
+{
+    const core::ExplainParams p = m_form->params();
+    m_heads->setSelected(p.method == QLatin1String("attention") ? (p.layer < 0 ? m_heads->layers() - 1 : p.layer) : -1,
+                         p.method == QLatin1String("attention") ? p.head : -1);
+    if (core::isAttentionMethod(p.method) && m_forward)
+        recomputeLive();
+    else if (m_forward)
+        setCaption(tr("Press Explain to run %1 for %2.").arg(p.method, m_targets->list()->currentItem()
+                                                                             ? m_targets->list()->currentItem()->text()
+                                                                             : tr("the top class")));
+}
+
+void ExplainPanel::recomputeLive()
+{
+    if (!m_forward) return;
+    core::Explanation e;
+    e.params = m_form->params();
+    if (!core::isAttentionMethod(e.params.method)) return;
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        e.grid = core::attentionMap(*m_forward, e.params);
+    } catch (const compute::Error& error) {
+        m_lastError = QString::fromStdString(error.what());
+        setCaption(m_lastError);
+        return;
+    }
+    e.durationMs = double(timer.nsecsElapsed()) / 1e6;
+    e.rows = m_forward->grid.rows;
+    e.cols = m_forward->grid.cols;
+    e.target = m_targets->target();
+    if (const core::VitSession* s = m_sessions.value(m_folder).get(); s && e.target >= 0)
+        e.targetLabel = QString::fromStdString(s->label(e.target));
+    e.modelPath = m_folder;
+    e.checkpointHash = m_hashes.value(m_folder);
+    e.backend = QStringLiteral("cpu");
+    show(e);
+}
+
+void ExplainPanel::show(const core::Explanation& e)
+{
+    m_shown = e;
+    m_hasShown = true;
+    const bool heads = e.params.method == QLatin1String("head-importance");
+    if (heads) {
+        m_layer->clearMap();
+        m_headChart->showHeads(e);
+        m_tabs->setCurrentWidget(m_headChart);
+    } else {
+        m_layer->setMap(e.grid, e.rows, e.cols);
+        m_curves->showCurves(e);
+        if (!e.hasMetrics)
+            m_curves->clear(e.runId > 0 ? tr("Stored without curves.") : tr("Press Explain to score this map."));
+        m_compare->setSide(1, overlayPreview(e), e.title());
+    }
+    QString text = e.title();
+    text += e.runId > 0 ? tr("\nStored %1 · %2 · %3 ms")
+                              .arg(QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat),
+                                   QFileInfo(e.modelPath).fileName())
+                              .arg(e.durationMs, 0, 'f', 1)
+                        : tr("\nLive from the cached forward · %1 ms").arg(e.durationMs, 0, 'f', 2);
+    if (e.hasMetrics)
+        text += tr("\nDeletion AUC %1 · insertion AUC %2").arg(double(e.deletion.auc), 0, 'f', 3).arg(double(e.insertion.auc), 0, 'f', 3);
+    setCaption(text);
+    if (e.runId > 0)
+        for (int row = 0; row < m_storedList->count(); ++row)
+            if (m_storedList->item(row)->data(Qt::UserRole).toLongLong() == e.runId) {
+                const QSignalBlocker block(m_storedList);
+                m_storedList->setCurrentRow(row);
+            }
+    emit shownChanged();
+}
+
+void ExplainPanel::clearShown(const QString& caption)
+{
+    m_shown = core::Explanation();
+    m_hasShown = false;
+    m_layer->clearMap();
+    m_curves->clear();
+    m_headChart->clear();
+    if (!caption.isEmpty()) setCaption(caption);
+    emit shownChanged();
+}
+
+QImage ExplainPanel::overlayPreview(const core::Explanation& e) const
+{
+    const QImage base = m_previews.value(m_imagePath);
+    const QSize size = base.isNull() ? QSize(e.cols * 16, e.rows * 16) : base.size();
+    const QImage heat = renderHeatMap(e.grid, e.rows, e.cols, size, m_layer->colormap(), m_layer->threshold());
+    return base.isNull() ? heat : blendOver(base, heat, m_layer->opacity());
+}
+
+void ExplainPanel::pinComparison()
+{
+    if (m_hasShown && !m_shown.grid.empty()) m_compare->setSide(0, overlayPreview(m_shown), m_shown.title());
+    m_tabs->setCurrentWidget(m_compare);
+}
+
+void ExplainPanel::probeAt(QPointF imagePos)
+{
+    if (!m_forward || !m_canvas || m_canvas->imageSize().isEmpty()) return;
+    const QSize size = m_canvas->imageSize();
+    if (imagePos.x() < 0 || imagePos.y() < 0 || imagePos.x() >= size.width() || imagePos.y() >= size.height()) return;
+    const compute::attribution::PatchGrid& g = m_forward->grid;
+    const int col = std::min(g.cols - 1, int(imagePos.x() * g.cols / size.width()));
+    const int row = std::min(g.rows - 1, int(imagePos.y() * g.rows / size.height()));
+    core::ExplainParams p = m_form->params();
+    p.token = g.firstPatchToken + row * g.cols + col;
+    if (!core::isAttentionMethod(p.method)) p.method = QStringLiteral("rollout");
+    m_form->setParams(p); // recomputes through changed()
+    m_form->setToken(p.token, tr("patch row %1, column %2").arg(row).arg(col));
+}
+
+QStringList ExplainPanel::exportShown(const QString& basePath, QString* error)
+{
+    if (!m_hasShown) {
+        if (error) *error = tr("No explanation is shown.");
+        return {};
+    }
+    QImageReader reader(m_imagePath);
+    reader.setAutoTransform(true);
+    const QImage image = reader.read(); // a missing image still exports the map alone
+    MapExportStyle style{m_layer->colormap(), m_layer->opacity(), m_layer->threshold()};
+    return exportExplanation(basePath, image, m_shown, style, error);
+}
+
+void ExplainPanel::setCurvesEnabled(bool on)
+{
+    m_curvesEnabled->setChecked(on);
+}
+
+bool ExplainPanel::explain()
+{
+    m_lastError.clear();
+    if (!m_project)
+        m_lastError = tr("No project is open.");
+    else if (m_imagePath.isEmpty())
+        m_lastError = tr("No image is selected.");
+    else if (m_folder.isEmpty())
+        m_lastError = tr("No model is selected: pick one in the Models dock.");
+    else if (m_watcher.isRunning())
+        m_lastError = tr("The model is busy: wait or cancel.");
+    if (!m_lastError.isEmpty()) {
+        setCaption(m_lastError);
+        return false;
+    }
+    ExplainRequest r;
+    r.kind = ExplainRequest::Kind::Explain;
+    r.modelFolder = m_folder;
+    r.imagePath = m_imagePath;
+    r.session = m_sessions.value(m_folder);
+    r.checkpointHash = m_hashes.value(m_folder);
+    r.forward = m_forward;
+    r.params = m_form->params();
+    r.target = m_targets->target();
+    r.metrics = m_curvesEnabled->isChecked();
+    if (m_forward && core::isAttentionMethod(r.params.method)) {
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            r.givenMap = core::attentionMap(*m_forward, r.params);
+        } catch (const compute::Error& error) {
+            m_lastError = QString::fromStdString(error.what());
+            setCaption(m_lastError);
+            return false;
+        }
+        r.givenMapMs = double(timer.nsecsElapsed()) / 1e6;
+    }
+    startJob(std::move(r));
+    return true;
+}
+
+QString ExplainPanel::caption() const
+{
+    return m_caption->text();
+}
+
+void ExplainPanel::setCaption(const QString& text)
+{
+    m_caption->setText(text);
+}
+
+void ExplainPanel::setBusy(bool busy, const QString& what)
+{
+    m_progress->setVisible(busy);
+    m_progress->setRange(0, 0);
+    m_explainButton->setEnabled(!busy);
+    m_cancelButton->setEnabled(busy);
+    if (busy) setCaption(what);
+}
+
+} // namespace loupe::views

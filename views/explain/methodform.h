@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/explain/explainer.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QStackedWidget;
+
+namespace loupe::views {
+
+// The method picker of the Explain panel and the settings of each method, one page per method. Ranges
+// follow the model (layers, heads). Emits changed() for every edit so attention maps can follow live.
+class MethodForm : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MethodForm(QWidget* parent = nullptr);
+
+    // The methods offered, in menu order (only those the engine implements).
+    static QStringList methods();
+
+    void setModelShape(int layers, int heads);
+    core::ExplainParams params() const;
+    void setParams(const core::ExplainParams& params); // emits changed() once
+    QString method() const;
+    void setMethod(const QString& method);
+    // The token whose attention row/column attention and rollout show (0 = CLS); `text` names it.
+    void setToken(int token, const QString& text);
+
+    QComboBox* methodBox() const { return m_method; }
+    QSlider* discardSlider() const { return m_discard; }
+    QSpinBox* layerBox() const { return m_layer; }
+    QSpinBox* headBox() const { return m_head; }
+
+signals:
+    void changed();
+
+private:
+    QWidget* attentionPage();
+    QWidget* rolloutPage();
+    QWidget* igPage();
+    QWidget* occlusionPage();
+    QWidget* risePage();
+    QWidget* notePage(const QString& text);
+    void syncPage();
+    void emitChanged();
+
+    bool m_quiet = false;
+    int m_token = 0;
+    QComboBox* m_method = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    QWidget* m_tokenRow = nullptr;
+    QLabel* m_tokenLabel = nullptr;
+    QComboBox* m_direction = nullptr;
+    QSpinBox* m_layer = nullptr;
+    QSpinBox* m_head = nullptr;
+    QComboBox* m_fusion = nullptr;
+    QSlider* m_discard = nullptr;
+    QLabel* m_discardLabel = nullptr;
+    QSpinBox* m_startLayer = nullptr;
+    QSpinBox* m_igSteps = nullptr;
+    QSpinBox* m_window = nullptr;
+    QSpinBox* m_stride = nullptr;
+    QSpinBox* m_masks = nullptr;
+    QSpinBox* m_cells = nullptr;
+    QDoubleSpinBox* m_riseP = nullptr;
+    QSpinBox* m_seed = nullptr;
+};
+
+} // namespace loupe::views
