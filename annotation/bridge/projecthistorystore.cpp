@@ -5,6 +5,26 @@
 
 namespace loupe::annotation {
 
+ProjectHistoryStore::ProjectHistoryStore(core::Project& project) : m_project(project) {}
+
+ProjectHistoryStore::~ProjectHistoryStore() = default;
+
+bool ProjectHistoryStore::beginBatch()
+{
+    m_batch = std::make_unique<core::Transaction>(m_project.db());
+    if (m_batch->isActive()) return true;
+    m_batch.reset(); // busy or already inside a transaction: the writes go one by one
+    return false;
+}
+
+bool ProjectHistoryStore::endBatch(bool ok)
+{
+    if (!m_batch) return ok;
+    ok = ok && m_batch->commit();
+    m_batch.reset(); // rolls back unless committed
+    return ok;
+}
+
 bool ProjectHistoryStore::run(const QString& sql, qint64 a, const QByteArray* blob)
 {
     core::Statement s = m_project.db().prepare(sql);

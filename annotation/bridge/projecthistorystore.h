@@ -4,9 +4,11 @@
 #include "annotation/document/historystore.h"
 
 #include <QString>
+#include <memory>
 
 namespace loupe::core {
 class Project;
+class Transaction;
 } // namespace loupe::core
 
 namespace loupe::annotation {
@@ -16,13 +18,16 @@ namespace loupe::annotation {
 class ProjectHistoryStore : public HistoryStore
 {
 public:
-    explicit ProjectHistoryStore(core::Project& project) : m_project(project) {}
+    explicit ProjectHistoryStore(core::Project& project);
+    ~ProjectHistoryStore() override;
 
     bool put(int position, const QByteArray& record) override;
     bool truncate(int count) override;
     bool setIndex(int index) override;
     std::vector<QByteArray> records() const override;
     int index() const override;
+    bool beginBatch() override;
+    bool endBatch(bool ok) override;
 
     // Replaces the whole history in one transaction (used when it has to be rebuilt at open).
     bool replace(const std::vector<QByteArray>& records, int index, QString* error);
@@ -32,6 +37,7 @@ private:
     bool run(const QString& sql, qint64 a, const QByteArray* blob = nullptr);
 
     core::Project& m_project;
+    std::unique_ptr<core::Transaction> m_batch;
     QString m_error;
 };
 

@@ -19,6 +19,10 @@ public:
     virtual bool setIndex(int index) = 0;
     virtual std::vector<QByteArray> records() const = 0;
     virtual int index() const = 0;
+    // Brackets the writes of one change of the stack, so a store with transactions writes them as one
+    // (a crash then never leaves a truncated history without its new step). endBatch(false) discards.
+    virtual bool beginBatch() { return true; }
+    virtual bool endBatch(bool ok) { return ok; }
 };
 
 class MemoryHistoryStore : public HistoryStore

@@ -56,6 +56,7 @@ void PersistentHistory::persist()
     // A push lands on top (and may merge into the top command), so the top step is rewritten whenever
     // it is the current one; steps below it never change once written.
     if (count > 0 && stack->index() == count) first = std::min(first, size_t(count - 1));
+    const bool batched = m_history.beginBatch();
     bool ok = m_history.truncate(count);
     m_persisted.resize(size_t(count));
     for (size_t i = first; i < size_t(count); ++i) {
@@ -65,6 +66,7 @@ void PersistentHistory::persist()
         m_persisted[i] = cmd;
     }
     ok = m_history.setIndex(stack->index()) && ok;
+    if (batched) ok = m_history.endBatch(ok);
     if (!ok)
         qCWarning(lcHistory) << "could not save the undo history; undo still works until the project closes";
 }
