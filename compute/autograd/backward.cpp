@@ -237,7 +237,9 @@ void setBatch(int64_t (&slots)[2], const Shape& batchStrides)
 Tensor GradientRun::valueOf(NodeId id) const
 {
     const Ref r = refOf(*graph, id);
-    const Tensor& root = values[size_t(r.root)];
+    const Tensor& root = graph->node(r.root).op == Op::Weight && !values[size_t(r.root)].defined()
+                             ? autograd::plainWeight(graph->node(r.root))
+                             : values[size_t(r.root)];
     if (!root.defined())
         throw Error("autograd", "the value of " + nodeLabel(*graph, id) +
                                     " was not kept (list it in GradientRequest::values)");
@@ -332,8 +334,13 @@ GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Ten
         case Op::LayerNorm:
         case Op::Act:
             g.keep(nd.src[0]);
+            if (nd.op == Op::LayerNorm && nd.src[1] >= 0) g.keep(nd.src[1]);
+            break;
+        case Op::PatchEmbed:
+            g.keep(nd.src[1]); // a computed (non-weight) kernel is read back; weights cost nothing
             break;
         case Op::Linear:
+            g.keep(nd.src[1]);
             if (nd.act != Activation::None && needs(nd, 0)) keepsPreAct[i] = true;
             break;
         default:
