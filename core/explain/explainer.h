@@ -52,10 +52,13 @@ struct ExplainControl
     std::function<bool(int done, int total)> progress;
 };
 
-// Methods not implemented yet (gradcam); everything else in forwardMethods() runs.
+// Methods the command line does not run yet (gradcam: explainMap computes it, but `loupe explain` and
+// its tests still refuse it until the command's owner enables it); everything in forwardMethods() runs.
 bool needsGradients(const QString& method);
 bool isKnownMethod(const QString& method);
 QStringList forwardMethods();
+// Every method explainMap/explainHeads compute: forwardMethods() plus gradcam.
+QStringList mapMethods();
 
 compute::attribution::PlanarImage toPlanar(const compute::Tensor& pixelValues); // [1, C, H, W]
 compute::attribution::PatchGrid patchGrid(const VitSession& s, int height, int width);

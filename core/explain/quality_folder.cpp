@@ -130,8 +130,14 @@ QualityTargets readQualityTargets(const QString& file, QString* error)
 QString lookupTarget(const QualityTargets& targets, const QString& relativePath)
 {
     const QFileInfo info(relativePath);
-    for (const QString& key : {relativePath, info.fileName(), info.completeBaseName()}) {
-        const auto it = targets.constFind(key);
+    auto it = targets.constFind(relativePath);
+    if (it != targets.constEnd()) return *it;
+    // Keys relative to a folder above the images (a shapes dataset's labels.csv says images/x.png).
+    const QString suffix = QLatin1Char('/') + relativePath;
+    for (it = targets.constBegin(); it != targets.constEnd(); ++it)
+        if (it.key().endsWith(suffix)) return *it;
+    for (const QString& key : {info.fileName(), info.completeBaseName()}) {
+        it = targets.constFind(key);
         if (it != targets.constEnd()) return *it;
     }
     return {};

@@ -17,7 +17,8 @@ QStringList listQualityImages(const QString& imagesDir, QString* error);
 
 // The class to explain per image, from a CSV (`image,class` per line; a header line whose first field is
 // image/file/path/filename/file_name is skipped, so a shapes labels.csv works) or a JSON object
-// {"image": "class" or index}. Keys are matched by relative path, then file name, then base name. Empty with
+// {"image": "class" or index}. Keys are matched by relative path (also
+// with folders above it, as in a shapes dataset's images/x.png), then file name, then base name. Empty with
 // *error naming the file and line on failure.
 using QualityTargets = QHash<QString, QString>;
 QualityTargets readQualityTargets(const QString& file, QString* error);

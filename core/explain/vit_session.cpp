@@ -66,6 +66,13 @@ compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, 
     return compute::vitGradients(model, pixelValues, targetClass);
 }
 
+compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, const std::vector<int64_t>& targets,
+                                            const compute::VitGradientRequest& request) const
+{
+    g_passes.fetch_add(1, std::memory_order_relaxed);
+    return compute::vitGradients(model, pixelValues, targets, request);
+}
+
 long VitSession::passCount()
 {
     return g_passes.load(std::memory_order_relaxed);

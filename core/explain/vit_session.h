@@ -30,6 +30,8 @@ struct VitSession
     // a view can prove that a slider recomputes from cached attentions instead of re-running the model.
     compute::VitOutput forward(const compute::Tensor& pixelValues, const compute::VitRunOptions& options = {}) const;
     compute::VitGradients gradients(const compute::Tensor& pixelValues, int64_t targetClass) const;
+    compute::VitGradients gradients(const compute::Tensor& pixelValues, const std::vector<int64_t>& targets,
+                                    const compute::VitGradientRequest& request) const;
     // Model passes run through forward() and gradients() in this process, all sessions together.
     static long passCount();
 };

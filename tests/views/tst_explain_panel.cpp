@@ -217,6 +217,36 @@ private slots:
             QVERIFY(std::abs(panel.shown().grid[i] - ig[i]) <= 1e-4f * (std::abs(ig[i]) + 1e-3f));
     }
 
+    void gradcamFromThePanel()
+    {
+        QVERIFY(MethodForm::methods().contains(QStringLiteral("gradcam")));
+        auto project = open();
+        QVERIFY(project);
+        ExplainPanel panel(nullptr);
+        panel.setProject(project.get());
+        panel.setAsset(m_asset);
+        QVERIFY(waitReady(panel));
+        core::ExplainParams p;
+        p.method = QStringLiteral("gradcam");
+        panel.methodForm()->setParams(p);
+        panel.setCurvesEnabled(false);
+        QSignalSpy finished(&panel, &ExplainPanel::finished);
+        const long passes = core::VitSession::passCount();
+        QVERIFY(panel.explain());
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(panel.lastError()));
+        QCOMPARE(core::VitSession::passCount(), passes + 1); // one forward + backward, no curves
+        QVERIFY(!panel.shown().hasMetrics);
+        const core::VitSession s = core::VitSession::open(m_model);
+        const std::vector<float> cam =
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), panel.shown().target, p);
+        QCOMPARE(panel.shown().grid.size(), size_t(144));
+        for (size_t i = 0; i < cam.size(); ++i)
+            QVERIFY(std::abs(panel.shown().grid[i] - cam[i]) <= 1e-4f * (std::abs(cam[i]) + 1e-3f));
+        QVERIFY(std::any_of(cam.begin(), cam.end(), [](float v) { return v > 0; }));
+        QVERIFY(std::all_of(cam.begin(), cam.end(), [](float v) { return v >= 0; })); // ReLU
+    }
+
     void storedWithProvenanceAndShownAfterReopen()
     {
         std::vector<float> grid;
@@ -289,7 +319,9 @@ private slots:
         QVERIFY(afterReady <= passes + 1);
         panel.storedList()->setCurrentRow(1);
         QCOMPARE(panel.shown().runId, panel.stored()[1].runId);
-        QCOMPARE(panel.shown().params.method, QStringLiteral("integrated-gradients"));
+        QCOMPARE(panel.shown().params.method, QStringLiteral("gradcam")); // stored by the test before
+        QCOMPARE(panel.shown().grid, panel.stored()[1].grid);
+        QVERIFY(panel.layer()->grid() == panel.stored()[1].grid);
         QCOMPARE(core::VitSession::passCount(), afterReady);
     }
 

@@ -139,6 +139,13 @@ void ExplainPanel::setAsset(qint64 assetId)
     syncForward();
 }
 
+void ExplainPanel::setActive(bool active)
+{
+    if (active == m_active) return;
+    m_active = active;
+    if (m_active && !m_forward) syncForward();
+}
+
 void ExplainPanel::refreshStored()
 {
     m_stored.clear();
@@ -179,7 +186,8 @@ void ExplainPanel::syncForward()
         onForwardReady();
         return;
     }
-    if (m_folder.isEmpty() || m_imagePath.isEmpty() || m_watcher.isRunning() || cacheKey() == m_failedKey)
+    if (!m_active || m_folder.isEmpty() || m_imagePath.isEmpty() || m_watcher.isRunning() ||
+        cacheKey() == m_failedKey)
         return; // retried after the running job
     ExplainRequest r;
     r.kind = ExplainRequest::Kind::Prepare;

@@ -53,6 +53,8 @@ public:
     void setProject(core::Project* project);
     void setModelFolder(const QString& folder);
     void setAsset(qint64 assetId);
+    // While inactive (its dock hidden) the panel still shows stored explanations but runs no model.
+    void setActive(bool active);
 
     // The forward pass of the current (image, model) is cached: targets and attention maps are ready.
     bool isReady() const { return bool(m_forward); }
@@ -114,6 +116,7 @@ private:
     QPointer<core::Project> m_project;
     QPointer<ImageCanvas> m_canvas;
     qint64 m_assetId = -1;
+    bool m_active = true;
     QString m_imagePath;
     QString m_folder;
 

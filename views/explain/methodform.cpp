@@ -48,7 +48,7 @@ QStringList MethodForm::methods()
                             QStringLiteral("head-importance")};
     QStringList out;
     for (const QString& m : order)
-        if (core::isKnownMethod(m) && !core::needsGradients(m)) out << m; // needsGradients: not built yet
+        if (core::mapMethods().contains(m)) out << m;
     return out;
 }
 
@@ -74,6 +74,9 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
         else if (m == QLatin1String("head-importance"))
             m_pages->addWidget(notePage(tr("Removes each head in turn (one forward per head) and ranks the "
                                            "heads by how much the target logit drops.")));
+        else if (m == QLatin1String("gradcam"))
+            m_pages->addWidget(notePage(tr("Grad-CAM on the tokens entering the last block: one forward and "
+                                           "one backward pass.")));
         else if (m == QLatin1String("chefer"))
             m_pages->addWidget(notePage(tr("Gradient-weighted attention relevancy (Chefer et al. 2021): one "
                                            "forward and one backward pass.")));
