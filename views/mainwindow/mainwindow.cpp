@@ -3,6 +3,7 @@
 
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
+#include "views/explain/explainpanel.h"
 #include "views/mainwindow/aboutdialog.h"
 #include "views/mainwindow/annotationbinding.h"
 #include "views/mainwindow/projectcontroller.h"
@@ -111,6 +112,20 @@ void MainWindow::createDocks()
         makeDock(tr("Classify"), QStringLiteral("ClassifyDock"), classify, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_infoDock, modelsDock);
     tabifyDockWidget(modelsDock, classifyDock);
+    m_explain = new ExplainPanel(m_canvas, this);
+    m_explainDock = makeDock(tr("Explain"), QStringLiteral("ExplainDock"), m_explain, Qt::RightDockWidgetArea);
+    tabifyDockWidget(classifyDock, m_explainDock);
+    // Running the model on every image change is only worth it while someone looks at the dock.
+    m_explain->setActive(false);
+    connect(m_explainDock, &QDockWidget::visibilityChanged, m_explain, &ExplainPanel::setActive);
+    connect(models, &ModelsPanel::modelSelected, m_explain, &ExplainPanel::setModelFolder);
+    connect(m_controller, &ProjectController::currentAssetChanged, m_explain, &ExplainPanel::setAsset);
+    connect(m_explain, &ExplainPanel::statusMessage, this, [this](const QString& text) {
+        if (text.isEmpty())
+            statusBar()->clearMessage();
+        else
+            statusBar()->showMessage(text, 4000);
+    });
     m_infoDock->raise();
     connect(models, &ModelsPanel::modelSelected, classify, &ClassifyPanel::setModelFolder);
     connect(m_controller, &ProjectController::currentAssetChanged, classify, &ClassifyPanel::setAsset);
@@ -120,6 +135,8 @@ void MainWindow::createDocks()
         models->setProject(project);
         classify->setProject(project);
         classify->setAsset(m_controller->currentAsset());
+        m_explain->setProject(project);
+        m_explain->setAsset(m_controller->currentAsset());
     });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
     resizeDocks({m_jobsDock}, {120}, Qt::Vertical);
@@ -197,6 +214,11 @@ void MainWindow::createMenus()
             applyTheme(*qApp, t);
         });
     }
+    QAction* explain = view->addAction(tr("&Explain"), QKeySequence(tr("Ctrl+E")), this, [this] {
+        m_explainDock->show();
+        m_explainDock->raise();
+    });
+    explain->setObjectName(QStringLiteral("showExplain"));
     QMenu* panels = view->addMenu(tr("&Panels"));
     for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock})
         panels->addAction(d->toggleViewAction());

@@ -12,6 +12,7 @@ class QActionGroup;
 namespace loupe::views {
 
 class AnnotationBinding;
+class ExplainPanel;
 class ImageCanvas;
 class CanvasStatus;
 class RecentProjects;
@@ -35,6 +36,8 @@ public:
     QDockWidget* datasetDock() const { return m_datasetDock; }
     QDockWidget* jobsDock() const { return m_jobsDock; }
     QDockWidget* infoDock() const { return m_infoDock; }
+    QDockWidget* explainDock() const { return m_explainDock; }
+    ExplainPanel* explainPanel() const { return m_explain; }
     AnnotationBinding* annotation() const { return m_annotation; }
 
     // Opens a project; on failure shows the reason in a message box (unless quiet) and returns false.
@@ -68,6 +71,8 @@ private:
     QDockWidget* m_datasetDock = nullptr;
     QDockWidget* m_jobsDock = nullptr;
     QDockWidget* m_infoDock = nullptr;
+    QDockWidget* m_explainDock = nullptr;
+    ExplainPanel* m_explain = nullptr;
     QLabel* m_info = nullptr;
     AnnotationBinding* m_annotation = nullptr;
     QString m_lastError;
