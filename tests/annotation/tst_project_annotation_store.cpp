@@ -294,6 +294,35 @@ private slots:
         QCOMPARE(p->asset(m_image)->split, QStringLiteral("val"));
     }
 
+    void unreadableHistoryFallsBackToTheProjectLog()
+    {
+        QString file;
+        {
+            auto p = makeProject(&file);
+            QVERIFY(p);
+            ProjectAnnotations pa(*p);
+            pa.undoStack()->push(new AddShapes(*pa.document(), {rect(m_image, m_cat, QRectF(0, 0, 1, 1))}));
+            QVERIFY(p->setSplit({m_image}, QStringLiteral("val")));
+            QCOMPARE(pa.undoStack()->count(), 2);
+        }
+        QString error;
+        auto p = core::Project::open(file, &error);
+        QVERIFY2(p, qPrintable(error));
+        QVERIFY(p->db().exec(
+            QStringLiteral("UPDATE annotation_history SET record = x'7b6e6f74' WHERE position = 0")));
+        ProjectAnnotations pa(*p);
+        QVERIFY2(pa.openWarning().contains(QLatin1String("step 1")), qPrintable(pa.openWarning()));
+        QCOMPARE(pa.undoStack()->count(), 1); // the project's own step survives
+        QCOMPARE(pa.undoStack()->index(), 1);
+        pa.undoStack()->undo();
+        QCOMPARE(p->asset(m_image)->split, QString());
+        // The rebuilt history was saved: a second open is clean.
+        pa.undoStack()->redo();
+        ProjectAnnotations again(*p);
+        QVERIFY2(again.openWarning().isEmpty(), qPrintable(again.openWarning()));
+        QCOMPARE(again.undoStack()->count(), 1);
+    }
+
     void failingTransactionChangesNothing()
     {
         QString file;
