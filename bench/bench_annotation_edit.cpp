@@ -3,7 +3,8 @@
 // BEGIN IMMEDIATE ... COMMIT on the annotations table, and the undo history record), printed as JSON.
 // Target: < 5 ms per committed edit. The image already holds --shapes shapes and the history grows
 // through the run, as in a long session.
-// Usage: loupe_bench_bench_annotation_edit [--edits N] [--shapes N] [--dir D]
+// Usage: loupe_bench_annotation_edit [--edits N] [--shapes N] [--dir D] [--wal-autocheckpoint PAGES]
+// (--wal-autocheckpoint 0 shows how much of the worst case is SQLite's checkpoint inside a commit.)
 #include "annotation/bridge/projectannotations.h"
 #include "annotation/commands/addshapes.h"
 #include "annotation/commands/changelabel.h"
@@ -64,7 +65,7 @@ Shape polygon(qint64 image, qint64 label, int i)
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
-    int edits = 500, shapes = 1000;
+    int edits = 500, shapes = 1000, autocheckpoint = -1;
     QString base;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -72,6 +73,8 @@ int main(int argc, char** argv)
             edits = std::max(1, args[++i].toInt());
         else if (args[i] == QLatin1String("--shapes"))
             shapes = std::max(1, args[++i].toInt());
+        else if (args[i] == QLatin1String("--wal-autocheckpoint"))
+            autocheckpoint = args[++i].toInt();
         else if (args[i] == QLatin1String("--dir"))
             base = args[++i];
     }
@@ -96,6 +99,8 @@ int main(int argc, char** argv)
     const qint64 cat = project->addLabel({0, QStringLiteral("cat"), Qt::red, {}, 0}).value_or(0);
     const qint64 dog = project->addLabel({0, QStringLiteral("dog"), Qt::blue, {}, 1}).value_or(0);
 
+    if (autocheckpoint >= 0)
+        project->db().exec(QStringLiteral("PRAGMA wal_autocheckpoint = %1").arg(autocheckpoint));
     ProjectAnnotations pa(*project);
     AnnotationDocument& doc = *pa.document();
     QUndoStack* stack = pa.undoStack();
@@ -112,6 +117,8 @@ int main(int argc, char** argv)
     nlohmann::json out;
     out["benchmark"] = "annotation_edit";
     out["shapes_on_image"] = shapes;
+    out["wal_autocheckpoint"] =
+        autocheckpoint < 0 ? nlohmann::json("default") : nlohmann::json(autocheckpoint);
     out["add_shape"] =
         timeEach(edits, [&](int i) { stack->push(new AddShapes(doc, {polygon(image, dog, i)})); });
     out["move_shape"] = timeEach(edits, [&](int i) {
