@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// loupe explain-quality --model DIR [--random-model DIR] [--images DIR (--masks DIR | --coco FILE)]
+// loupe explain-quality [--model DIR] [--random-model DIR] [--images DIR (--masks DIR | --coco FILE)]
 // Explanation quality against known truth: per attribution method the pointing-game accuracy, the share of
 // positive relevance inside the mask, deletion/insertion AUC and (with --random-model) the
 // model-randomisation rank correlation. Without --images it generates shapes-world images, whose target
@@ -10,6 +10,7 @@
 #include "compute/error.h"
 #include "core/explain/quality_export.h"
 #include "core/explain/quality_folder.h"
+#include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
 
 #include <QCommandLineParser>
@@ -40,8 +41,11 @@ int explainQuality(const QStringList& args)
     auto opt = [&](const char* name, const char* help, const char* value, const QString& def = {}) {
         p.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value), def});
     };
-    opt("model", "Checkpoint folder of the classifier to explain (e.g. resources/models/shapes-vit).", "DIR");
-    opt("random-model", "The same architecture with re-initialised weights (randomisation check).", "DIR");
+    opt("model", "Checkpoint folder of the classifier to explain (default: the shipped shapes-vit).", "DIR");
+    opt("random-model",
+        "The same architecture with re-initialised weights (randomisation check; default with the shipped "
+        "model: the shipped shapes-vit-random).",
+        "DIR");
     opt("images", "Folder of images (recursive) instead of generated shapes.", "DIR");
     opt("masks", "Folder of mask PNGs laid out like --images.", "DIR");
     opt("coco", "COCO instances JSON whose polygons/RLE are the masks (instead of --masks).", "FILE");
@@ -62,7 +66,7 @@ int explainQuality(const QStringList& args)
     QTextStream out(stdout), err(stderr);
     auto usage = [&](const QString& why) {
         err << "loupe explain-quality: " << why << "\n"
-            << "usage: loupe explain-quality --model DIR [--random-model DIR] [--images DIR (--masks DIR | "
+            << "usage: loupe explain-quality [--model DIR] [--random-model DIR] [--images DIR (--masks DIR | "
                "--coco FILE) [--targets FILE]] [--count N] [--seed S] [--methods LIST] [--json|--table] "
                "[--csv FILE]\n";
         return int(ExitUsage);
@@ -72,7 +76,14 @@ int explainQuality(const QStringList& args)
         out << p.helpText();
         return ExitOk;
     }
-    if (!p.isSet(QStringLiteral("model"))) return usage(QStringLiteral("--model is required"));
+    // Without --model: the shipped demo classifier and its twin, found next to the executable
+    // (../share/loupe/models when installed) or in the source tree.
+    QString modelDir = p.value(QStringLiteral("model")), randomDir = p.value(QStringLiteral("random-model"));
+    if (modelDir.isEmpty()) {
+        modelDir = core::findShippedModel();
+        if (modelDir.isEmpty()) return usage(QStringLiteral("--model is required (no shipped model found)"));
+        if (randomDir.isEmpty()) randomDir = core::findShippedModel(QStringLiteral("shapes-vit-random"));
+    }
     const bool folder = p.isSet(QStringLiteral("images"));
     if (folder && p.isSet(QStringLiteral("masks")) == p.isSet(QStringLiteral("coco")))
         return usage(QStringLiteral("--images needs exactly one of --masks and --coco"));
@@ -124,12 +135,11 @@ int explainQuality(const QStringList& args)
         source = core::shapesQualitySource(*world, count > 0 ? count : 500, first);
     }
     try {
-        const core::VitSession s = core::VitSession::open(p.value(QStringLiteral("model")));
+        const core::VitSession s = core::VitSession::open(modelDir);
         std::optional<core::VitSession> random;
-        if (p.isSet(QStringLiteral("random-model")))
-            random.emplace(core::VitSession::open(p.value(QStringLiteral("random-model"))));
+        if (!randomDir.isEmpty()) random.emplace(core::VitSession::open(randomDir));
         if (!folder && s.model.config().numLabels() < core::kShapeClassCount)
-            throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
+            throw compute::Error(modelDir.toStdString(),
                                  "has fewer labels than the shapes world's six classes");
         core::QualityCallbacks callbacks;
         if (p.isSet(QStringLiteral("progress")))
@@ -152,8 +162,8 @@ int explainQuality(const QStringList& args)
             return ExitOk;
         }
         QJsonObject j = core::qualityJson(report, options);
-        j[QStringLiteral("model")] = p.value(QStringLiteral("model"));
-        if (random) j[QStringLiteral("random_model")] = p.value(QStringLiteral("random-model"));
+        j[QStringLiteral("model")] = modelDir;
+        if (random) j[QStringLiteral("random_model")] = randomDir;
         j[QStringLiteral("source")] = source.description;
         if (world) j[QStringLiteral("seed")] = qint64(seed);
         out << QJsonDocument(j).toJson(QJsonDocument::Indented);

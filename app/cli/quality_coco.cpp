@@ -35,6 +35,16 @@ std::vector<uint8_t> unionMask(const annotation::DatasetImage& image)
     return out;
 }
 
+// COCO file_name is relative to the image folder, but some tools write it relative to the dataset root
+// (images/x.png): fall back to the file name alone.
+QString imagePath(const QString& imagesDir, const QString& fileName)
+{
+    const QString direct = QDir(imagesDir).filePath(fileName);
+    if (QFileInfo::exists(direct)) return direct;
+    const QString flat = QDir(imagesDir).filePath(QFileInfo(fileName).fileName());
+    return QFileInfo::exists(flat) ? flat : direct;
+}
+
 } // namespace
 
 core::QualitySource cocoQualitySource(const QString& imagesDir, const QString& cocoFile,
@@ -51,7 +61,7 @@ core::QualitySource cocoQualitySource(const QString& imagesDir, const QString& c
     }
     auto images = std::make_shared<std::vector<annotation::DatasetImage>>();
     for (const annotation::DatasetImage& img : data->images) {
-        const QString path = QDir(imagesDir).filePath(img.path);
+        const QString path = imagePath(imagesDir, img.path);
         QImageReader reader(path);
         reader.setAutoTransform(true);
         QSize size = reader.size();
@@ -88,7 +98,7 @@ core::QualitySource cocoQualitySource(const QString& imagesDir, const QString& c
         const annotation::DatasetImage& img = (*images)[size_t(i)];
         core::QualityItem item;
         item.name = img.path;
-        const QString path = QDir(imagesDir).filePath(img.path);
+        const QString path = imagePath(imagesDir, img.path);
         QImageReader reader(path);
         reader.setAutoTransform(true);
         item.image = reader.read();
