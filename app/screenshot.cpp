@@ -3,12 +3,16 @@
 
 #include "views/canvas/imagecanvas.h"
 #include "views/canvas/imagelayer.h"
+#include "views/explain/explainpanel.h"
+#include "views/explain/heatmaplayer.h"
 #include "views/mainwindow/mainwindow.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QPixmap>
 #include <QTextStream>
 #include <QTimer>
+#include <algorithm>
 
 namespace loupe {
 
@@ -38,7 +42,33 @@ void ScreenshotOnFirstImage::scheduleCapture()
         });
         return;
     }
+    if (qEnvironmentVariableIsSet("LOUPE_SCREENSHOT_EXPLAIN")) {
+        showExplanation();
+        return;
+    }
     QTimer::singleShot(700, this, [this] { capture(0); });
+}
+
+void ScreenshotOnFirstImage::showExplanation()
+{
+    // The Explain dock in front runs the model once; the grab waits for the map on the canvas.
+    views::ExplainPanel* panel = m_window->explainPanel();
+    auto ready = [this, panel] {
+        if (!panel->hasShown() || !panel->layer()->hasMap()) return false;
+        QTextStream(stderr) << "loupe: screenshot with explanation " << panel->shown().title() << " ("
+                            << panel->shown().rows << "x" << panel->shown().cols << ")\n";
+        QTimer::singleShot(700, this, [this] { capture(0); });
+        return true;
+    };
+    // Taller than the default window, so the head grid under the controls is in the picture too.
+    m_window->resize(m_window->width(), std::max(m_window->height(), 1000));
+    m_window->explainDock()->show();
+    m_window->explainDock()->raise();
+    if (ready()) return;
+    auto* once = new QObject(this);
+    connect(panel, &views::ExplainPanel::shownChanged, once, [once, ready] {
+        if (ready()) once->deleteLater();
+    });
 }
 
 void ScreenshotOnFirstImage::capture(int exitCode)

@@ -30,6 +30,7 @@ void HeadGrid::setForward(std::shared_ptr<const core::CachedForward> forward, Co
             }
     }
     updateGeometry();
+    adjustSize(); // it sits in a scroll area that does not resize it
     update();
 }
 

@@ -209,7 +209,12 @@ QWidget* MethodForm::notePage(const QString& text)
 
 void MethodForm::syncPage()
 {
+    // A stack is as tall as its tallest page; let only the shown page claim room.
+    for (int i = 0; i < m_pages->count(); ++i)
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                          i == m_method->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
     m_pages->setCurrentIndex(m_method->currentIndex());
+    m_pages->adjustSize();
     m_tokenRow->setVisible(core::isAttentionMethod(method()));
 }
 
