@@ -160,6 +160,24 @@ private slots:
         m_pa->undoStack()->undo();
     }
 
+    void followsTheDocument()
+    {
+        DatasetModel model(projectAssetSourceFactory(m_project->path()));
+        QVERIFY(waitCounted(model));
+        model.followDocument(m_pa->document());
+        const int fetched = model.requestedPageCount();
+        const qint64 shape = m_pa->document()->shapes(m_images[3]).at(0).id; // the rejected one
+        // Three changes in a row (a burst, like a drag) cost one page fetch.
+        for (ReviewState s : {ReviewState::New, ReviewState::Accepted, ReviewState::NeedsFix})
+            m_pa->undoStack()->push(new annotation::ChangeReviewState(*m_pa->document(), {shape}, s));
+        QTRY_COMPARE_WITH_TIMEOUT(counts(model, 3), (QList<int>{2, 0, 0, 1}), 5000);
+        QCOMPARE(model.requestedPageCount(), fetched + 1);
+        for (int i = 0; i < 3; ++i)
+            m_pa->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(counts(model, 3), (QList<int>{2, 0, 1, 0}), 5000);
+        model.followDocument(nullptr);
+    }
+
     void badgeIsDrawn()
     {
         DatasetModel model(projectAssetSourceFactory(m_project->path()));

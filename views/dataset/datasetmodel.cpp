@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "views/dataset/datasetmodel.h"
 
+#include "annotation/document/annotationdocument.h"
 #include "views/dataset/pagefetcher.h"
 
 #include <QApplication>
 #include <QFileInfo>
 #include <QPainter>
 #include <QPalette>
+#include <QTimer>
 
 namespace loupe::views {
 
@@ -75,6 +77,30 @@ void DatasetModel::reloadAssets(const QList<qint64>& assetIds)
         ++m_pagesRequested;
         m_fetcher->requestPage(m_generation, m_filter, page, kPageSize);
     }
+}
+
+void DatasetModel::followDocument(annotation::AnnotationDocument* document)
+{
+    if (m_document) disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    m_toReload.clear();
+    if (!document) return;
+    if (!m_reloadTimer) {
+        m_reloadTimer = new QTimer(this);
+        m_reloadTimer->setSingleShot(true);
+        m_reloadTimer->setInterval(150);
+        connect(m_reloadTimer, &QTimer::timeout, this, [this] {
+            const QList<qint64> ids = std::exchange(m_toReload, {});
+            reloadAssets(ids);
+        });
+    }
+    connect(document, &annotation::AnnotationDocument::changed, this,
+            [this](const annotation::ChangeEvent& e) {
+                for (qint64 id : e.imageIds)
+                    if (!m_toReload.contains(id)) m_toReload << id;
+                m_reloadTimer->start();
+            });
+    connect(document, &annotation::AnnotationDocument::shapesReloaded, this, &DatasetModel::refresh);
 }
 
 void DatasetModel::requestPage(int page) const

@@ -7,8 +7,15 @@
 #include <QCache>
 #include <QHash>
 #include <QPixmap>
+#include <QPointer>
 #include <QSet>
 #include <functional>
+
+class QTimer;
+
+namespace loupe::annotation {
+class AnnotationDocument;
+} // namespace loupe::annotation
 
 namespace loupe::views {
 
@@ -48,6 +55,10 @@ public:
     // them are fetched again in the background and keep showing until the new rows arrive. Under a
     // filter those changes can affect (review, done, needs fix) the whole list is refreshed instead.
     void reloadAssets(const QList<qint64>& assetIds);
+    // Keeps review counts current while shapes are edited: the document's changes are gathered for a
+    // moment (a drag is many changes) and then reloaded; a reload of everything (an import undone)
+    // refreshes the list. nullptr stops following.
+    void followDocument(annotation::AnnotationDocument* document);
 
     // Thumbnails: `request(assetId, absolutePath)` is called once per asset shown; the answer comes
     // back through setThumbnail() whenever it is ready (from a cache, at once or later).
@@ -94,6 +105,9 @@ private:
     QSet<qint64> m_thumbsArrived;
     int m_thumbSide = 112;
     mutable QPixmap m_placeholder;
+    QPointer<annotation::AnnotationDocument> m_document;
+    QTimer* m_reloadTimer = nullptr;
+    QList<qint64> m_toReload;
 };
 
 } // namespace loupe::views
