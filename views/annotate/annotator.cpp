@@ -26,6 +26,7 @@ Annotator::Annotator(ImageCanvas* canvas, QWidget* window) : QObject(window), m_
 {
     m_scene = new ShapeScene(this);
     m_layer = new ShapeLayer(m_scene, this);
+    m_layer->setViewport(canvas);
     canvas->addLayer(m_layer);
     m_palette = new LabelPalette(m_scene, window);
     connect(m_scene, &ShapeScene::message, this, &Annotator::message);

@@ -7,7 +7,9 @@
 #include "views/annotate/shapescene.h"
 
 #include <QPainter>
+#include <QWidget>
 #include <cmath>
+#include <cstring>
 
 namespace loupe::views {
 
@@ -40,7 +42,7 @@ QPolygonF decimated(const QPolygonF& points, const ViewTransform& view)
 
 QPen outlinePen(const QColor& color, const Shape& s, bool selected, bool hovered)
 {
-    QPen pen(color, selected ? 2.5 : hovered ? 2.5 : 1.5);
+    QPen pen(color, selected || hovered ? 2.5 : 1.0); // 1 px is the raster engine's fast path
     pen.setCosmetic(true);
     pen.setJoinStyle(Qt::MiterJoin);
     // Proposals nobody has looked at yet are dashed; rejected ones dotted.
@@ -51,29 +53,80 @@ QPen outlinePen(const QColor& color, const Shape& s, bool selected, bool hovered
     return pen;
 }
 
+// Moves the pixels of img by d (device pixels) without a second buffer; what comes into view is cleared.
+void scrollInPlace(QImage& img, QPoint d)
+{
+    const int w = img.width(), h = img.height();
+    if (std::abs(d.x()) >= w || std::abs(d.y()) >= h) {
+        img.fill(Qt::transparent);
+        return;
+    }
+    const int bpp = 4;
+    const int span = (w - std::abs(d.x())) * bpp;
+    const int dstX = std::max(d.x(), 0) * bpp, srcX = std::max(-d.x(), 0) * bpp;
+    auto move = [&](int y) { std::memmove(img.scanLine(y) + dstX, img.constScanLine(y - d.y()) + srcX, size_t(span)); };
+    if (d.y() > 0)
+        for (int y = h - 1; y >= d.y(); --y)
+            move(y);
+    else
+        for (int y = 0; y < h + d.y(); ++y)
+            move(y);
+    const int clearTop = d.y() > 0 ? 0 : h + d.y(), clearBottom = d.y() > 0 ? d.y() : h;
+    for (int y = clearTop; y < clearBottom; ++y)
+        std::memset(img.scanLine(y), 0, size_t(w) * bpp);
+    const int cx0 = d.x() > 0 ? 0 : w + d.x(), cx1 = d.x() > 0 ? d.x() : w;
+    if (cx1 > cx0)
+        for (int y = 0; y < h; ++y)
+            std::memset(img.scanLine(y) + cx0 * bpp, 0, size_t(cx1 - cx0) * bpp);
+}
+
 } // namespace
 
 ShapeLayer::ShapeLayer(ShapeScene* scene, QObject* parent)
     : CanvasLayer(QStringLiteral("Shapes"), parent), m_scene(scene)
 {
     connect(scene, &ShapeScene::changed, this, &ShapeLayer::onSceneChanged);
-    connect(scene, &ShapeScene::overlayChanged, this, &ShapeLayer::onSceneChanged);
+    connect(scene, &ShapeScene::overlayChanged, this, &ShapeLayer::onOverlayChanged);
+    connect(scene, &ShapeScene::labelsChanged, this, [this] { onSceneChanged({}); });
     connect(scene, &ShapeScene::imageReset, this, [this] {
         m_masks.clear();
-        emit changed();
+        onSceneChanged({});
     });
+}
+
+void ShapeLayer::setViewport(QWidget* widget)
+{
+    m_viewport = widget;
+    m_cacheValid = false;
+    m_cache = QImage();
+}
+
+QRectF ShapeLayer::withMargin(const QRectF& imageRect, const ViewTransform& view) const
+{
+    // Outlines, handles, the rotate handle and label text reach past the shape's bounds by a fixed
+    // number of screen pixels.
+    const double m = view.widgetToImageLength(AnnotateTool::kRotatePixels + 16);
+    return imageRect.adjusted(-m, -m, m, m);
 }
 
 void ShapeLayer::onSceneChanged(const QRectF& imageRect)
 {
     if (imageRect.isNull()) {
+        m_cacheValid = false;
         emit changed();
         return;
     }
-    // Outlines, handles, the rotate handle and label text reach past the shape's bounds by a fixed
-    // number of screen pixels.
-    const double m = m_lastView.widgetToImageLength(AnnotateTool::kRotatePixels + 16);
-    emit changed(imageRect.adjusted(-m, -m, m, m));
+    if (m_cacheValid) m_dirty += m_cacheView.imageToWidget(withMargin(imageRect, m_cacheView)).toAlignedRect();
+    emit changed(withMargin(imageRect, m_lastView));
+}
+
+void ShapeLayer::onOverlayChanged(const QRectF& imageRect)
+{
+    // Tool previews are drawn over the cache on every paint: nothing cached to redo.
+    if (imageRect.isNull())
+        emit changed();
+    else
+        emit changed(withMargin(imageRect, m_lastView));
 }
 
 void ShapeLayer::paint(QPainter& painter, const ViewTransform& view, const QRectF& exposedImageRect)
@@ -81,13 +134,73 @@ void ShapeLayer::paint(QPainter& painter, const ViewTransform& view, const QRect
     m_lastView = view;
     m_lastPainted = 0;
     if (!m_scene) return;
-    const double m = view.widgetToImageLength(AnnotateTool::kRotatePixels + 16);
-    const std::vector<qint64> ids = m_scene->visibleIn(exposedImageRect.adjusted(-m, -m, m, m));
-    painter.setRenderHint(QPainter::Antialiasing, ids.size() <= size_t(kAntialiasLimit));
-    for (qint64 id : ids)
-        if (const Shape* s = m_scene->shape(id)) drawShape(painter, view, *s);
-    m_lastPainted = int(ids.size());
+    if (m_viewport) {
+        paintCached(painter, view);
+    } else {
+        const QRectF widgetRect = view.imageToWidget(exposedImageRect);
+        m_antialias = m_scene->visibleIn(exposedImageRect).size() <= size_t(kAntialiasLimit);
+        drawShapes(painter, view, widgetRect);
+    }
+    drawDecorations(painter, view);
+}
 
+void ShapeLayer::drawShapes(QPainter& p, const ViewTransform& view, const QRectF& widgetRect)
+{
+    const std::vector<qint64> ids = m_scene->visibleIn(withMargin(view.widgetToImage(widgetRect), view));
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, m_antialias);
+    // Half a pixel over, a 1 px antialiased outline covers one pixel column instead of blurring two.
+    p.translate(0.5, 0.5);
+    for (qint64 id : ids)
+        if (const Shape* s = m_scene->shape(id)) drawShape(p, view, *s);
+    p.restore();
+    m_lastPainted += int(ids.size());
+}
+
+void ShapeLayer::paintCached(QPainter& painter, const ViewTransform& view)
+{
+    const QSize size = m_viewport->size();
+    const double dpr = m_viewport->devicePixelRatioF();
+    const QRect all(QPoint(), size);
+    const QSize pixels = (QSizeF(size) * dpr).toSize();
+    if (!m_cacheValid || m_cache.size() != pixels || m_cacheView.scale() != view.scale() ||
+        m_cache.devicePixelRatio() != dpr) {
+        m_cache = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
+        m_cache.setDevicePixelRatio(dpr);
+        m_cacheView = view;
+        m_cacheValid = true;
+        // Level of detail is chosen per view, not per strip, so a pan never mixes two looks.
+        m_antialias = m_scene->visibleIn(view.widgetToImage(QRectF(all))).size() <= size_t(kAntialiasLimit);
+        m_dirty = QRegion(all);
+    } else {
+        // A pan: move what is cached by whole device pixels; the sub-pixel rest is drawn as an offset
+        // below, so no error builds up over many moves.
+        const QPointF d = view.offset() - m_cacheView.offset();
+        const QPoint shift(int(std::lround(d.x() * dpr)), int(std::lround(d.y() * dpr)));
+        if (!shift.isNull()) {
+            scrollInPlace(m_cache, shift);
+            const QPointF logical = QPointF(shift) / dpr;
+            m_cacheView = ViewTransform(m_cacheView.scale(), m_cacheView.offset() + logical, dpr);
+            m_dirty.translate(logical.toPoint());
+            m_dirty += QRegion(all) - QRegion(all.translated(logical.toPoint()));
+        }
+    }
+    if (!m_dirty.isEmpty()) {
+        QPainter q(&m_cache);
+        for (const QRect& r : m_dirty & QRegion(all)) {
+            q.setClipRect(r);
+            q.setCompositionMode(QPainter::CompositionMode_Source);
+            q.fillRect(r, Qt::transparent);
+            q.setCompositionMode(QPainter::CompositionMode_SourceOver);
+            drawShapes(q, m_cacheView, r);
+        }
+        m_dirty = QRegion();
+    }
+    painter.drawImage(view.offset() - m_cacheView.offset(), m_cache);
+}
+
+void ShapeLayer::drawDecorations(QPainter& painter, const ViewTransform& view)
+{
     painter.setRenderHint(QPainter::Antialiasing, true);
     for (qint64 id : m_scene->selection()) {
         const Shape* s = m_scene->shape(id);
@@ -130,7 +243,7 @@ void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& 
         // Level of detail: a shape smaller than two screen pixels is a dot of its colour.
         // Whole pixels: an antialiased 2x2 dot at a fractional spot would smear into a faint blur.
         const QPointF c = screenBox.center();
-        p.fillRect(QRectF(std::floor(c.x()) - 1, std::floor(c.y()) - 1, 2, 2), color);
+        p.fillRect(QRectF(std::floor(c.x()) - 1.5, std::floor(c.y()) - 1.5, 2, 2), color); // -0.5: drawShapes shifted
         return;
     }
     p.setPen(outlinePen(color, s, selected, hovered));

@@ -5,7 +5,9 @@
 #include "views/canvas/viewtransform.h"
 
 #include <QImage>
+#include <QWidget>
 #include <QPointer>
+#include <QRegion>
 #include <unordered_map>
 
 namespace loupe::annotation {
@@ -29,16 +31,28 @@ public:
 
     void paint(QPainter& painter, const ViewTransform& view, const QRectF& exposedImageRect) override;
 
-    // Shapes painted by the last paint() call (after culling), for tests and the benchmark.
+    // The widget the layer is shown in. With it the layer keeps its drawing in a viewport-sized cache:
+    // a pan moves the cache and draws only the strip that came into view, an edit redraws only the
+    // region it touched. Without it, every paint draws every visible shape.
+    void setViewport(QWidget* widget);
+
+    // Shapes drawn by the last paint() call (after culling), for tests and the benchmark.
     int lastPaintedCount() const { return m_lastPainted; }
+    // Whether the shapes in view are drawn antialiased (see kAntialiasLimit).
+    bool isAntialiased() const { return m_antialias; }
     // Above this many shapes in view, antialiasing is turned off (a level-of-detail step).
     static constexpr int kAntialiasLimit = 1500;
 
 private:
+    void drawShapes(QPainter& p, const ViewTransform& view, const QRectF& widgetRect);
+    void paintCached(QPainter& painter, const ViewTransform& view);
+    void drawDecorations(QPainter& painter, const ViewTransform& view);
     void drawShape(QPainter& p, const ViewTransform& view, const annotation::Shape& s);
     void drawMask(QPainter& p, const ViewTransform& view, const annotation::Shape& s, const QColor& color);
     void drawHandles(QPainter& p, const ViewTransform& view, const annotation::Shape& s);
     void onSceneChanged(const QRectF& imageRect);
+    void onOverlayChanged(const QRectF& imageRect);
+    QRectF withMargin(const QRectF& imageRect, const ViewTransform& view) const;
 
     struct MaskImage
     {
@@ -51,6 +65,12 @@ private:
     QPointer<ShapeScene> m_scene;
     ViewTransform m_lastView;
     int m_lastPainted = 0;
+    bool m_antialias = true;
+    QPointer<QWidget> m_viewport;
+    QImage m_cache;           // the shapes as drawn for m_cacheView, viewport-sized, transparent elsewhere
+    ViewTransform m_cacheView;
+    bool m_cacheValid = false;
+    QRegion m_dirty;          // parts of the cache to draw again (widget pixels of m_cacheView)
     std::unordered_map<qint64, MaskImage> m_masks;
 };
 
