@@ -15,27 +15,23 @@ namespace loupe::core {
 
 using namespace compute::attribution;
 
-bool needsGradients(const QString& m)
-{
-    return m == QLatin1String("gradcam");
-}
-
 QStringList forwardMethods()
 {
     return {QStringLiteral("attention"),       QStringLiteral("rollout"),
             QStringLiteral("occlusion"),       QStringLiteral("rise"),
             QStringLiteral("head-importance"), QStringLiteral("chefer"),
-            QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients")};
+            QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients"),
+            QStringLiteral("gradcam")};
 }
 
 QStringList mapMethods()
 {
-    return forwardMethods() << QStringLiteral("gradcam");
+    return forwardMethods();
 }
 
 bool isKnownMethod(const QString& m)
 {
-    return needsGradients(m) || forwardMethods().contains(m);
+    return forwardMethods().contains(m);
 }
 
 PlanarImage toPlanar(const compute::Tensor& px)
@@ -156,8 +152,8 @@ ScoreFn probabilityScore(const VitSession& s, int target)
     };
 }
 
-std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target, const ExplainParams& p,
-                              const ExplainControl* control)
+std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target,
+                              const ExplainParams& p, const ExplainControl* control)
 {
     const PatchGrid grid = patchGrid(s, image.height, image.width);
     const int P = int(s.model.config().patchSize);
@@ -185,6 +181,11 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
         o.seed = p.seed;
         o.batchSize = p.batchSize;
         Progress progress(control, o.masks);
+        if (control && control->partial)
+            o.progress = [&](int, int, const std::vector<float>& map) {
+                control->partial(poolToGrid(map, image.height, image.width, grid.rows, grid.cols));
+                return true; // cancelling is the score wrapper's job
+            };
         return poolToGrid(riseMap(image, progress.wrap(probabilityScore(s, target)), o), image.height,
                           image.width, grid.rows, grid.cols);
     }

@@ -19,9 +19,9 @@ namespace loupe::core {
 // preprocessed image for one target and scoring perturbed copies with the model.
 struct ExplainParams
 {
-    QString method;          // attention | rollout | occlusion | rise | head-importance | chefer | ...
-    int layer = -1;          // attention: -1 = last
-    int head = -1;           // attention: -1 = mean over heads
+    QString method; // attention | rollout | occlusion | rise | head-importance | chefer | ...
+    int layer = -1; // attention: -1 = last
+    int head = -1;  // attention: -1 = mean over heads
     // attention and rollout: which token's row (what it attends to) or column (what attends to it);
     // token 0 is CLS, the patch at grid (r, c) is firstPatchToken + r·cols + c.
     int token = 0;
@@ -29,8 +29,8 @@ struct ExplainParams
     compute::attribution::HeadFusion fusion = compute::attribution::HeadFusion::Mean; // rollout
     float discardRatio = 0.0f;                                                        // rollout
     int startLayer = 0;                                                               // rollout
-    int occlusionWindow = 0; // 0 = one patch
-    int occlusionStride = 0; // 0 = half a patch
+    int occlusionWindow = 0;                                                          // 0 = one patch
+    int occlusionStride = 0;                                                          // 0 = half a patch
     int riseMasks = 1000;
     int riseCells = 8;
     float riseP = 0.5f;
@@ -50,14 +50,14 @@ struct ExplainCancelled : std::runtime_error
 struct ExplainControl
 {
     std::function<bool(int done, int total)> progress;
+    // RISE: the running patch-grid map after each batch (scaled as if complete), to show it growing.
+    std::function<void(const std::vector<float>& grid)> partial;
 };
 
-// Methods the command line does not run yet (gradcam: explainMap computes it, but `loupe explain` and
-// its tests still refuse it until the command's owner enables it); everything in forwardMethods() runs.
-bool needsGradients(const QString& method);
+// Every method explainMap/explainHeads compute, by their command-line names.
 bool isKnownMethod(const QString& method);
 QStringList forwardMethods();
-// Every method explainMap/explainHeads compute: forwardMethods() plus gradcam.
+// The same list (kept for the Explain view, which asks for "methods that give a map").
 QStringList mapMethods();
 
 compute::attribution::PlanarImage toPlanar(const compute::Tensor& pixelValues); // [1, C, H, W]

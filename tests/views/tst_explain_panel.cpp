@@ -13,6 +13,8 @@
 #include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
 #include "views/canvas/imagecanvas.h"
+#include "views/canvas/canvaslayer.h"
+#include "views/explain/compareview.h"
 #include "views/explain/explaincharts.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/headgrid.h"
@@ -135,6 +137,12 @@ private slots:
         QCOMPARE(panel.shown().params.startLayer, 2);
         QVERIFY(panel.shown().grid != discarded);
 
+        // Side by side: A pinned (rollout), B follows what is shown next.
+        panel.pinComparison();
+        QVERIFY2(panel.compareView()->caption(0).contains(QStringLiteral("rollout (max")),
+                 qPrintable(panel.compareView()->caption(0)));
+        QCOMPARE(panel.compareView()->image(0).size(), QImage(m_imagePath).size());
+
         // The head grid: layers × heads; clicking a cell shows that head's raw attention.
         QCOMPARE(panel.headGrid()->layers(), 6);
         QCOMPARE(panel.headGrid()->heads(), 4);
@@ -143,6 +151,10 @@ private slots:
         QCOMPARE(panel.shown().params.layer, 2);
         QCOMPARE(panel.shown().params.head, 1);
         QCOMPARE(panel.shown().grid, compute::attribution::patchMap(compute::attribution::rawAttention(set, 2, 1, 0), ref.grid));
+        QVERIFY(panel.compareView()->caption(0).contains(QStringLiteral("rollout")));
+        QVERIFY2(panel.compareView()->caption(1).contains(QStringLiteral("attention (layer 2, head 1")),
+                 qPrintable(panel.compareView()->caption(1)));
+        QVERIFY(panel.compareView()->image(0) != panel.compareView()->image(1));
 
         // A click on the image: that patch's attention row, then its column.
         const QSize size = canvas.imageSize();
@@ -247,6 +259,39 @@ private slots:
         QVERIFY(std::all_of(cam.begin(), cam.end(), [](float v) { return v >= 0; })); // ReLU
     }
 
+    void riseShowsItsEstimateWhileItRuns()
+    {
+        auto project = open();
+        QVERIFY(project);
+        ExplainPanel panel(nullptr);
+        panel.setProject(project.get());
+        panel.setAsset(m_asset);
+        QVERIFY(waitReady(panel));
+        core::ExplainParams p;
+        p.method = QStringLiteral("rise");
+        p.riseMasks = 480;
+        p.riseCells = 6;
+        p.seed = 7;
+        panel.methodForm()->setParams(p);
+        panel.setCurvesEnabled(false);
+        QList<std::vector<float>> partial;
+        connect(panel.layer(), &CanvasLayer::changed, this, [&] {
+            if (panel.isRunning() && panel.layer()->hasMap()) partial << panel.layer()->grid();
+        });
+        QSignalSpy finished(&panel, &ExplainPanel::finished);
+        QVERIFY(panel.explain());
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(panel.lastError()));
+        QVERIFY2(partial.size() >= 2, qPrintable(QString::number(partial.size()))); // 30 batches of 16
+        QVERIFY(partial.first() != panel.shown().grid); // an early estimate, not the final map
+        const core::VitSession s = core::VitSession::open(m_model);
+        const std::vector<float> rise =
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), panel.shown().target, p);
+        for (size_t i = 0; i < rise.size(); ++i)
+            QVERIFY(std::abs(panel.shown().grid[i] - rise[i]) <= 1e-4f * (std::abs(rise[i]) + 1e-3f));
+        QCOMPARE(panel.layer()->grid(), panel.shown().grid);
+    }
+
     void storedWithProvenanceAndShownAfterReopen()
     {
         std::vector<float> grid;
@@ -319,7 +364,7 @@ private slots:
         QVERIFY(afterReady <= passes + 1);
         panel.storedList()->setCurrentRow(1);
         QCOMPARE(panel.shown().runId, panel.stored()[1].runId);
-        QCOMPARE(panel.shown().params.method, QStringLiteral("gradcam")); // stored by the test before
+        QCOMPARE(panel.shown().params.method, QStringLiteral("rise")); // stored by the test before
         QCOMPARE(panel.shown().grid, panel.stored()[1].grid);
         QVERIFY(panel.layer()->grid() == panel.stored()[1].grid);
         QCOMPARE(core::VitSession::passCount(), afterReady);

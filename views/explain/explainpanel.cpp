@@ -214,6 +214,20 @@ void ExplainPanel::startJob(ExplainRequest request)
             Qt::QueuedConnection);
         return !cancel->load();
     };
+    if (request.kind == ExplainRequest::Kind::Explain && request.params.method == QLatin1String("rise")) {
+        const QString key = cacheKey();
+        const int rows = request.forward ? request.forward->grid.rows : 0;
+        const int cols = request.forward ? request.forward->grid.cols : 0;
+        control.partial = [this, key, rows, cols](const std::vector<float>& grid) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, key, rows, cols, grid] {
+                    // The estimate so far, on the canvas only (it is neither scored nor stored).
+                    if (key == cacheKey() && m_watcher.isRunning() && rows > 0) m_layer->setMap(grid, rows, cols);
+                },
+                Qt::QueuedConnection);
+        };
+    }
     m_jobAsset = m_assetId;
     setBusy(true, request.kind == ExplainRequest::Kind::Prepare ? tr("Running the model…")
                                                                 : tr("Explaining with %1…").arg(request.params.method));
