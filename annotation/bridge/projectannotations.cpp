@@ -41,23 +41,32 @@ void ProjectAnnotations::warn(const QString& message)
 // stack's index says. Actions recorded while the project was open elsewhere (the command line) are
 // appended. Anything else means the two diverged; then the history is rebuilt from the project's
 // actions alone, since only those can still be undone faithfully. True when records changed.
+void ProjectAnnotations::historyFromProject(const QVector<core::Project::UndoAction>& actions,
+                                            std::vector<QByteArray>* records, int* index)
+{
+    records->clear();
+    *index = 0;
+    for (const auto& a : actions) {
+        records->push_back(editRecordToJson(EditRecord{a.name, {}, a.id}));
+        if (!a.undone) *index = int(records->size());
+    }
+}
+
 bool ProjectAnnotations::reconcile(std::vector<QByteArray>* records, int* index)
 {
     const QVector<core::Project::UndoAction> actions = m_project.undoActions();
     auto rebuild = [&](const QString& why) {
         if (!records->empty())
             warn(QStringLiteral("%1: annotation undo history reset: %2").arg(m_project.path(), why));
-        records->clear();
-        *index = 0;
-        for (const auto& a : actions) {
-            records->push_back(editRecordToJson(EditRecord{a.name, {}, a.id}));
-            if (!a.undone) *index = int(records->size());
-        }
+        historyFromProject(actions, records, index);
         return true;
     };
     *index = std::clamp(*index, 0, int(records->size()));
     std::vector<std::pair<int, qint64>> steps; // (position, project action)
     for (size_t i = 0; i < records->size(); ++i) {
+        // Only project steps matter here; shape steps are read once, by restore() (a long history
+        // would otherwise be parsed twice at every open).
+        if (!(*records)[i].contains("\"project_action\"")) continue;
         QString error;
         const auto r = editRecordFromJson((*records)[i], &error);
         if (!r) return rebuild(QStringLiteral("step %1 is unreadable (%2)").arg(i + 1).arg(error));
@@ -109,10 +118,16 @@ void ProjectAnnotations::load()
     });
     QString error;
     if (!m_history->restore(&error)) {
-        // reconcile() read every record already, so this is a store failure; start empty rather than
-        // show a stack that does not match the file.
-        warn(QStringLiteral("%1: cannot restore the undo history: %2").arg(m_project.path(), error));
+        // A shape step cannot be read: keep what can still be undone faithfully, the project's steps.
         m_doc->undoStack()->clear();
+        std::vector<QByteArray> projectOnly;
+        int projectIndex = 0;
+        historyFromProject(m_project.undoActions(), &projectOnly, &projectIndex);
+        warn(QStringLiteral("%1: annotation undo history reset: %2").arg(m_project.path(), error));
+        if (!m_historyStore.replace(projectOnly, projectIndex, &error) || !m_history->restore(&error)) {
+            warn(QStringLiteral("%1: cannot restore the undo history: %2").arg(m_project.path(), error));
+            m_doc->undoStack()->clear();
+        }
     }
     qCDebug(lcProjectAnnotations) << "history" << m_doc->undoStack()->count() << "steps at"
                                   << m_doc->undoStack()->index();

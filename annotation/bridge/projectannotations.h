@@ -4,13 +4,10 @@
 #include "annotation/bridge/projectannotationstore.h"
 #include "annotation/bridge/projecthistorystore.h"
 #include "annotation/document/annotationdocument.h"
+#include "core/store/project.h"
 
 #include <QObject>
 #include <memory>
-
-namespace loupe::core {
-class Project;
-} // namespace loupe::core
 
 namespace loupe::annotation {
 
@@ -48,6 +45,8 @@ signals:
 private:
     void load();
     bool reconcile(std::vector<QByteArray>* records, int* index);
+    static void historyFromProject(const QVector<core::Project::UndoAction>& actions,
+                                   std::vector<QByteArray>* records, int* index);
     void onProjectHistoryChanged();
     void onIndexChanged();
     std::optional<qint64> expectedUndoAction() const;
