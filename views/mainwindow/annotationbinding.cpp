@@ -92,6 +92,8 @@ void AnnotationBinding::openProject()
     m_reviewDock = new ReviewDock(*m_annotations, m_window);
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
     connect(m_reviewDock, &ReviewDock::shapeSelected, this, [this](qint64 assetId, qint64 shapeId) {
+        // The review may pick a shape before the image is decoded: it is selected once it is shown.
+        m_reviewPick = {assetId, shapeId};
         if (assetId == m_annotator->scene()->imageId() && shapeId) m_annotator->scene()->setSelection({shapeId});
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
@@ -113,6 +115,8 @@ void AnnotationBinding::showCurrentImage()
     const QSize size = m_canvas ? m_canvas->imageSize() : QSize();
     const qint64 asset = m_controller ? m_controller->currentAsset() : 0;
     m_annotator->setImage(m_annotations && !size.isEmpty() && asset > 0 ? asset : 0, size);
+    if (m_reviewPick.first == m_annotator->scene()->imageId() && m_reviewPick.second)
+        m_annotator->scene()->setSelection({m_reviewPick.second});
 }
 
 void AnnotationBinding::nextUnlabeled()

@@ -57,6 +57,7 @@ private:
     QDockWidget* m_labelsDock = nullptr;
     QPointer<ReviewDock> m_reviewDock;
     std::unique_ptr<annotation::ProjectAnnotations> m_annotations;
+    std::pair<qint64, qint64> m_reviewPick{0, 0}; // asset, shape the Review dock points at
 };
 
 } // namespace loupe::views
