@@ -27,7 +27,6 @@ using core::ExplainParams;
 using core::forwardMethods;
 using core::isKnownMethod;
 using core::logitsOf;
-using core::needsGradients;
 using core::overlay;
 using core::patchGrid;
 using core::toPlanar;
@@ -76,7 +75,7 @@ int explain(const QStringList& args)
     opt("model", "Hugging Face checkpoint folder.", "DIR");
     opt("method",
         "attention | rollout | occlusion | rise | head-importance | chefer | input-x-grad | "
-        "integrated-gradients (gradcam is not implemented yet).",
+        "integrated-gradients | gradcam.",
         "METHOD");
     opt("target", "Class index or name (default: the top class).", "CLASS");
     opt("layer", "attention: layer (default: last).", "L", "-1");
@@ -116,11 +115,7 @@ int explain(const QStringList& args)
     }
     if (!isKnownMethod(method)) {
         err << "loupe explain: unknown method '" << method << "'; one of " << forwardMethods().join(", ")
-            << ", gradcam\n";
-        return ExitUsage;
-    }
-    if (needsGradients(method)) {
-        err << "loupe explain: method '" << method << "' is not implemented yet\n";
+            << "\n";
         return ExitUsage;
     }
     ExplainParams params;

@@ -163,14 +163,30 @@ private slots:
         }
     }
 
-    void unimplementedMethodsAreRefused()
+    void gradcamMap()
     {
         QTemporaryDir tmp;
         const LoupeRun r =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("gradcam"), dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const NpyArray a = readNpyF32(tmp.filePath(QStringLiteral("input.gradcam.npy")).toStdString());
+        QCOMPARE(a.shape, (std::vector<int64_t>{4, 4}));
+        // Grad-CAM ends in a ReLU: nothing negative, and this model's top class has some positive evidence.
+        QVERIFY(std::all_of(a.data.begin(), a.data.end(), [](float v) { return v >= 0.0f; }));
+        QVERIFY(std::any_of(a.data.begin(), a.data.end(), [](float v) { return v > 0.0f; }));
+        QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("input.gradcam.png"))));
+    }
+
+    void badRequestsAreRefused()
+    {
+        QTemporaryDir tmp;
+        const LoupeRun r = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                     QStringLiteral("--method"), QStringLiteral("no-such-method"),
+                                     dir_ + "/input.png", QStringLiteral("-o"), tmp.path()});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QLatin1String("not implemented")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("unknown method")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("gradcam")), qPrintable(r.err)); // the list names every method
         const LoupeRun bad =
             runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_, QStringLiteral("--method"),
                       QStringLiteral("rollout"), QStringLiteral("--target"), QStringLiteral("no-such-class"),
@@ -207,11 +223,12 @@ private slots:
             const double rho = o.value(QLatin1String("randomisation_spearman")).toDouble(2);
             QVERIFY(rho >= -1 && rho <= 1);
         }
-        // A method it cannot run is refused rather than silently skipped.
-        QCOMPARE(runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"),
-                           models + "shapes-vit", QStringLiteral("--methods"), QStringLiteral("gradcam")})
-                     .code,
-                 2);
+        // A method it does not know is refused rather than silently skipped.
+        QCOMPARE(
+            runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--model"), models + "shapes-vit",
+                      QStringLiteral("--methods"), QStringLiteral("no-such-method")})
+                .code,
+            2);
     }
 };
 
