@@ -99,9 +99,11 @@ QString Explanation::title() const
                << QStringLiteral("p %1").arg(double(p.riseP));
     }
     if ((m == QLatin1String("attention") || m == QLatin1String("rollout")) && (p.token != 0 || p.column))
-        detail << QStringLiteral("token %1 %2").arg(p.token).arg(p.column ? QStringLiteral("column")
-                                                                         : QStringLiteral("row"));
-    const QString head = detail.isEmpty() ? m : QStringLiteral("%1 (%2)").arg(m, detail.join(QStringLiteral(", ")));
+        detail << QStringLiteral("token %1 %2")
+                      .arg(p.token)
+                      .arg(p.column ? QStringLiteral("column") : QStringLiteral("row"));
+    const QString head =
+        detail.isEmpty() ? m : QStringLiteral("%1 (%2)").arg(m, detail.join(QStringLiteral(", ")));
     return targetLabel.isEmpty() ? head : QStringLiteral("%1 → %2").arg(head, targetLabel);
 }
 
@@ -150,7 +152,9 @@ std::optional<ExplainParams> paramsFromJson(const QJsonObject& o, QString* error
     if (o.contains(QStringLiteral("fusion"))) {
         const auto f = fusionFromName(o.value(QStringLiteral("fusion")).toString());
         if (!f) {
-            fail(error, QStringLiteral("unknown head fusion '%1'").arg(o.value(QStringLiteral("fusion")).toString()));
+            fail(
+                error,
+                QStringLiteral("unknown head fusion '%1'").arg(o.value(QStringLiteral("fusion")).toString()));
             return std::nullopt;
         }
         p.fusion = *f;
@@ -227,8 +231,10 @@ std::optional<Explanation> fromRun(const RunRecord& run, QString* error)
     if (e.hasMetrics) {
         e.deletion = curveFromJson(metrics.value(QStringLiteral("deletion")).toObject());
         e.insertion = curveFromJson(metrics.value(QStringLiteral("insertion")).toObject());
-        e.deletion.auc = float(metrics.value(QStringLiteral("deletion_auc")).toDouble(double(e.deletion.auc)));
-        e.insertion.auc = float(metrics.value(QStringLiteral("insertion_auc")).toDouble(double(e.insertion.auc)));
+        e.deletion.auc =
+            float(metrics.value(QStringLiteral("deletion_auc")).toDouble(double(e.deletion.auc)));
+        e.insertion.auc =
+            float(metrics.value(QStringLiteral("insertion_auc")).toDouble(double(e.insertion.auc)));
     }
     e.runId = run.id;
     e.modelPath = run.modelPath;

@@ -19,8 +19,8 @@ struct Explanation
     ExplainParams params;
     int target = -1;
     QString targetLabel;
-    int rows = 0, cols = 0;   // head-importance: layers × heads
-    std::vector<float> grid;  // rows × cols, raw values
+    int rows = 0, cols = 0;        // head-importance: layers × heads
+    std::vector<float> grid;       // rows × cols, raw values
     std::vector<float> layerDelta; // head-importance only: whole-layer ablations
     bool hasMetrics = false;
     compute::attribution::Curve deletion, insertion;

@@ -59,7 +59,8 @@ CachedForward forwardWithAttentions(const VitSession& s, const PlanarImage& imag
     const compute::Tensor px =
         compute::Tensor::fromF32({1, image.channels, image.height, image.width}, image.data);
     const compute::VitOutput out = s.forward(px, o);
-    if (out.attentions.empty()) throw compute::Error("explain", "the model returned no attention probabilities");
+    if (out.attentions.empty())
+        throw compute::Error("explain", "the model returned no attention probabilities");
     CachedForward f;
     f.image = image;
     f.grid = patchGrid(s, image.height, image.width);
@@ -103,10 +104,10 @@ std::vector<float> attentionMap(const CachedForward& f, const ExplainParams& p)
     // head -1 is the mean over heads; every other index must name something that exists.
     const auto range = [&](const char* what, int v, int limit, int lowest = 0) {
         if (v < lowest || v >= limit)
-            throw compute::Error("explain", std::string(what) + " " + std::to_string(v) +
-                                                " is out of range (the model has " + std::to_string(f.layers) +
-                                                " layers of " + std::to_string(f.heads) + " heads, " +
-                                                std::to_string(f.tokens) + " tokens)");
+            throw compute::Error(
+                "explain", std::string(what) + " " + std::to_string(v) + " is out of range (the model has " +
+                               std::to_string(f.layers) + " layers of " + std::to_string(f.heads) +
+                               " heads, " + std::to_string(f.tokens) + " tokens)");
     };
     range("token", p.token, f.tokens);
     if (p.method == QLatin1String("rollout")) {
@@ -125,7 +126,8 @@ std::vector<float> attentionMap(const CachedForward& f, const ExplainParams& p)
                                  : rawAttention(set, layer, p.head, p.token),
                         f.grid);
     }
-    throw compute::Error("explain", "method '" + p.method.toStdString() + "' is not computed from attentions");
+    throw compute::Error("explain",
+                         "method '" + p.method.toStdString() + "' is not computed from attentions");
 }
 
 } // namespace loupe::core

@@ -54,7 +54,7 @@ std::string VitSession::label(int64_t index) const
 }
 
 compute::VitOutput VitSession::forward(const compute::Tensor& pixelValues,
-                                      const compute::VitRunOptions& options) const
+                                       const compute::VitRunOptions& options) const
 {
     g_passes.fetch_add(1, std::memory_order_relaxed);
     return model.forward(pixelValues, options);
@@ -66,7 +66,8 @@ compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, 
     return compute::vitGradients(model, pixelValues, targetClass);
 }
 
-compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, const std::vector<int64_t>& targets,
+compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues,
+                                            const std::vector<int64_t>& targets,
                                             const compute::VitGradientRequest& request) const
 {
     g_passes.fetch_add(1, std::memory_order_relaxed);

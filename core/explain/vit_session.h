@@ -28,7 +28,8 @@ struct VitSession
 
     // The model's forward pass and gradients as every explanation runs them. Each call is counted, so
     // a view can prove that a slider recomputes from cached attentions instead of re-running the model.
-    compute::VitOutput forward(const compute::Tensor& pixelValues, const compute::VitRunOptions& options = {}) const;
+    compute::VitOutput forward(const compute::Tensor& pixelValues,
+                               const compute::VitRunOptions& options = {}) const;
     compute::VitGradients gradients(const compute::Tensor& pixelValues, int64_t targetClass) const;
     compute::VitGradients gradients(const compute::Tensor& pixelValues, const std::vector<int64_t>& targets,
                                     const compute::VitGradientRequest& request) const;

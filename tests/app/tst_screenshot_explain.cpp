@@ -84,8 +84,9 @@ private slots:
         QVERIFY2(err.contains(QLatin1String("(12x12)")), qPrintable(err));
         // The overlay tints the canvas: many more viridis-over-image pixels than the same window without.
         const int samples = (shot.width() / 3 + 1) * (shot.height() / 3 + 1);
-        QVERIFY2(tinted(shot) > tinted(plain) + samples / 20,
-                 qPrintable(QStringLiteral("%1 vs %2 of %3").arg(tinted(shot)).arg(tinted(plain)).arg(samples)));
+        QVERIFY2(
+            tinted(shot) > tinted(plain) + samples / 20,
+            qPrintable(QStringLiteral("%1 vs %2 of %3").arg(tinted(shot)).arg(tinted(plain)).arg(samples)));
     }
 };
 

@@ -94,7 +94,8 @@ private slots:
         layer.setOpacity(0.5);
         const QImage shot = canvas.grab().toImage();
         // Bottom-right cell is the maximum: white at 50 % over black ≈ 128 grey.
-        QVERIFY2(std::abs(qRed(shot.pixel(55, 35)) - 128) <= 2, qPrintable(QString::number(qRed(shot.pixel(55, 35)))));
+        QVERIFY2(std::abs(qRed(shot.pixel(55, 35)) - 128) <= 2,
+                 qPrintable(QString::number(qRed(shot.pixel(55, 35)))));
         QVERIFY(qRed(shot.pixel(2, 2)) <= 2); // the minimum stays black
 
         QSignalSpy hovered(&layer, &HeatMapLayer::hovered);
@@ -105,8 +106,8 @@ private slots:
         QCOMPARE(hovered.first().at(0).toBool(), true);
         QCOMPARE(hovered.first().at(1).toPoint(), QPoint(55, 35));
         QCOMPARE(hovered.first().at(2).toFloat(), 5.0f);
-        QMouseEvent off(QEvent::MouseMove, QPointF(150, 150), canvas.mapToGlobal(QPointF(150, 150)), Qt::NoButton,
-                        Qt::NoButton, Qt::NoModifier);
+        QMouseEvent off(QEvent::MouseMove, QPointF(150, 150), canvas.mapToGlobal(QPointF(150, 150)),
+                        Qt::NoButton, Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(&canvas, &off);
         QCOMPARE(hovered.last().at(0).toBool(), false);
     }

@@ -81,8 +81,8 @@ private slots:
         w.canvas()->fitToWindow();
         const QPointF centre = w.canvas()->view().imageToWidget(
             QPointF(w.canvas()->imageSize().width() / 2.0, w.canvas()->imageSize().height() / 2.0));
-        QMouseEvent move(QEvent::MouseMove, centre, w.canvas()->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
-                         Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, centre, w.canvas()->mapToGlobal(centre), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(w.canvas(), &move);
         QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("rollout = ")),
                  qPrintable(w.statusBar()->currentMessage()));

@@ -12,8 +12,8 @@
 #include "core/models/checkpoint_hash.h"
 #include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
-#include "views/canvas/imagecanvas.h"
 #include "views/canvas/canvaslayer.h"
+#include "views/canvas/imagecanvas.h"
 #include "views/explain/compareview.h"
 #include "views/explain/explaincharts.h"
 #include "views/explain/explainpanel.h"
@@ -150,7 +150,8 @@ private slots:
         QCOMPARE(panel.shown().params.method, QStringLiteral("attention"));
         QCOMPARE(panel.shown().params.layer, 2);
         QCOMPARE(panel.shown().params.head, 1);
-        QCOMPARE(panel.shown().grid, compute::attribution::patchMap(compute::attribution::rawAttention(set, 2, 1, 0), ref.grid));
+        QCOMPARE(panel.shown().grid,
+                 compute::attribution::patchMap(compute::attribution::rawAttention(set, 2, 1, 0), ref.grid));
         QVERIFY(panel.compareView()->caption(0).contains(QStringLiteral("rollout")));
         QVERIFY2(panel.compareView()->caption(1).contains(QStringLiteral("attention (layer 2, head 1")),
                  qPrintable(panel.compareView()->caption(1)));
@@ -174,8 +175,8 @@ private slots:
         kept.fusion = compute::attribution::HeadFusion::Max;
         kept.discardRatio = 0.9f;
         kept.startLayer = 2;
-        QCOMPARE(panel.shown().grid,
-                 compute::attribution::patchMap(compute::attribution::rolloutColumn(set, 41, kept), ref.grid));
+        QCOMPARE(panel.shown().grid, compute::attribution::patchMap(
+                                         compute::attribution::rolloutColumn(set, 41, kept), ref.grid));
         QCOMPARE(core::VitSession::passCount(), passes); // not one model pass for all of that
         QVERIFY(!panel.isRunning());
     }
@@ -199,7 +200,7 @@ private slots:
         QSignalSpy progress(&panel, &ExplainPanel::progressChanged);
         QVERIFY2(panel.explain(), qPrintable(panel.lastError()));
         QVERIFY(panel.isRunning());
-        QVERIFY(!panel.explain()); // one job at a time
+        QVERIFY(!panel.explain());     // one job at a time
         QVERIFY(progress.wait(30000)); // the GUI thread is free while the job reports progress
         panel.cancel();
         QVERIFY(finished.count() == 1 || finished.wait(60000));
@@ -310,8 +311,13 @@ private slots:
             panel.methodForm()->setParams(p);
             // A class other than the top one, picked by name.
             const int second = panel.targetPicker()->list()->item(1)->data(Qt::UserRole).toInt();
-            QVERIFY(panel.targetPicker()->setTargetByName(QStringLiteral("  %1 ").arg(
-                panel.targetPicker()->list()->item(1)->text().section(QStringLiteral(" — "), 0, 0).toUpper())));
+            QVERIFY(panel.targetPicker()->setTargetByName(
+                QStringLiteral("  %1 ").arg(panel.targetPicker()
+                                                ->list()
+                                                ->item(1)
+                                                ->text()
+                                                .section(QStringLiteral(" — "), 0, 0)
+                                                .toUpper())));
             QCOMPARE(panel.targetPicker()->target(), second);
             QSignalSpy finished(&panel, &ExplainPanel::finished);
             QVERIFY(panel.explain());

@@ -128,7 +128,8 @@ const std::array<QRgb, 256> kGray = grayTable();
 
 QStringList colormapNames()
 {
-    return {QStringLiteral("viridis"), QStringLiteral("inferno"), QStringLiteral("jet"), QStringLiteral("gray")};
+    return {QStringLiteral("viridis"), QStringLiteral("inferno"), QStringLiteral("jet"),
+            QStringLiteral("gray")};
 }
 
 QString colormapName(Colormap map)

@@ -37,7 +37,8 @@ void CompareView::setSide(int side, const QImage& overlay, const QString& captio
 {
     side &= 1;
     m_images[side] = overlay;
-    m_captions[side]->setText(QStringLiteral("%1: %2").arg(side == 0 ? QStringLiteral("A") : QStringLiteral("B"), caption));
+    m_captions[side]->setText(
+        QStringLiteral("%1: %2").arg(side == 0 ? QStringLiteral("A") : QStringLiteral("B"), caption));
     refresh();
 }
 
@@ -58,8 +59,8 @@ void CompareView::refresh()
         const QSize box = m_pictures[side]->size();
         m_pictures[side]->setPixmap(m_images[side].isNull()
                                         ? QPixmap()
-                                        : QPixmap::fromImage(m_images[side].scaled(box, Qt::KeepAspectRatio,
-                                                                                  Qt::SmoothTransformation)));
+                                        : QPixmap::fromImage(m_images[side].scaled(
+                                              box, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     }
 }
 

@@ -48,7 +48,8 @@ void HeadImportanceChart::showHeads(const core::Explanation& e)
     }
     std::vector<int> order(e.grid.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return e.grid[size_t(a)] > e.grid[size_t(b)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return e.grid[size_t(a)] > e.grid[size_t(b)]; });
     order.resize(std::min<size_t>(order.size(), kMaxBars));
     // Horizontal bars are drawn bottom-up: add the largest last so it sits on top.
     auto* set = new QBarSet(tr("logit drop"));
@@ -128,7 +129,8 @@ void FaithfulnessChart::showCurves(const core::Explanation& e)
     y->setLabelFormat(QStringLiteral("%.1f"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    for (const auto& [curve, name] : {std::pair{&e.deletion, tr("deletion")}, std::pair{&e.insertion, tr("insertion")}}) {
+    for (const auto& [curve, name] :
+         {std::pair{&e.deletion, tr("deletion")}, std::pair{&e.insertion, tr("insertion")}}) {
         auto* s = new QLineSeries;
         s->setName(name);
         for (size_t i = 0; i < curve->fractions.size() && i < curve->scores.size(); ++i)

@@ -11,7 +11,8 @@ namespace loupe::views {
 
 namespace {
 
-core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o, const core::ExplainControl& control)
+core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
+                          const core::ExplainControl& control)
 {
     const core::VitSession& s = *o.session;
     const core::CachedForward& f = *o.forward;
@@ -43,8 +44,9 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o, cons
         e.grid = *r.givenMap;
         e.durationMs = r.givenMapMs;
     } else {
-        e.grid = core::isAttentionMethod(r.params.method) ? core::attentionMap(f, r.params)
-                                                          : core::explainMap(s, f.image, e.target, r.params, &control);
+        e.grid = core::isAttentionMethod(r.params.method)
+                     ? core::attentionMap(f, r.params)
+                     : core::explainMap(s, f.image, e.target, r.params, &control);
         e.durationMs = double(timer.nsecsElapsed()) / 1e6;
     }
     if (r.metrics) {
@@ -76,8 +78,10 @@ ExplainOutcome runExplainJob(const ExplainRequest& r, const core::ExplainControl
             if (o.checkpointHash.isEmpty()) return o;
         }
         if (!o.forward) {
-            const compute::attribution::PlanarImage image = core::toPlanar(o.session->pixelValues(r.imagePath));
-            o.forward = std::make_shared<const core::CachedForward>(core::forwardWithAttentions(*o.session, image));
+            const compute::attribution::PlanarImage image =
+                core::toPlanar(o.session->pixelValues(r.imagePath));
+            o.forward =
+                std::make_shared<const core::CachedForward>(core::forwardWithAttentions(*o.session, image));
         }
         if (r.kind == ExplainRequest::Kind::Prepare) {
             QImageReader reader(r.imagePath);
@@ -85,7 +89,8 @@ ExplainOutcome runExplainJob(const ExplainRequest& r, const core::ExplainControl
             const QImage image = reader.read();
             if (!image.isNull())
                 o.preview = image.width() > kPreviewSide || image.height() > kPreviewSide
-                                ? image.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                                ? image.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio,
+                                               Qt::SmoothTransformation)
                                 : image;
         }
         if (r.kind == ExplainRequest::Kind::Explain) o.explanation = explain(r, o, control);

@@ -14,8 +14,8 @@
 #include "views/explain/patchprobetool.h"
 #include "views/explain/targetpicker.h"
 
-#include <QComboBox>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImageReader>
@@ -150,7 +150,8 @@ void ExplainPanel::refreshStored()
 {
     m_stored.clear();
     if (m_project && m_assetId >= 0)
-        for (const core::RunRecord& run : m_project->runs(m_assetId, QString::fromLatin1(core::kExplainRunKind))) {
+        for (const core::RunRecord& run :
+             m_project->runs(m_assetId, QString::fromLatin1(core::kExplainRunKind))) {
             QString why;
             if (std::optional<core::Explanation> e = core::fromRun(run, &why))
                 m_stored << *e;
@@ -160,10 +161,11 @@ void ExplainPanel::refreshStored()
     const QSignalBlocker block(m_storedList);
     m_storedList->clear();
     for (const core::Explanation& e : std::as_const(m_stored)) {
-        auto* item = new QListWidgetItem(
-            QStringLiteral("%1\n%2 · %3").arg(e.title(), QFileInfo(e.modelPath).fileName(),
-                                             QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat)),
-            m_storedList);
+        auto* item =
+            new QListWidgetItem(QStringLiteral("%1\n%2 · %3")
+                                    .arg(e.title(), QFileInfo(e.modelPath).fileName(),
+                                         QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat)),
+                                m_storedList);
         item->setData(Qt::UserRole, e.runId);
         if (m_hasShown && e.runId == m_shown.runId) m_storedList->setCurrentItem(item);
     }
@@ -223,15 +225,18 @@ void ExplainPanel::startJob(ExplainRequest request)
                 this,
                 [this, key, rows, cols, grid] {
                     // The estimate so far, on the canvas only (it is neither scored nor stored).
-                    if (key == cacheKey() && m_watcher.isRunning() && rows > 0) m_layer->setMap(grid, rows, cols);
+                    if (key == cacheKey() && m_watcher.isRunning() && rows > 0)
+                        m_layer->setMap(grid, rows, cols);
                 },
                 Qt::QueuedConnection);
         };
     }
     m_jobAsset = m_assetId;
-    setBusy(true, request.kind == ExplainRequest::Kind::Prepare ? tr("Running the model…")
-                                                                : tr("Explaining with %1…").arg(request.params.method));
-    m_watcher.setFuture(QtConcurrent::run([request = std::move(request), control] { return runExplainJob(request, control); }));
+    setBusy(true, request.kind == ExplainRequest::Kind::Prepare
+                      ? tr("Running the model…")
+                      : tr("Explaining with %1…").arg(request.params.method));
+    m_watcher.setFuture(QtConcurrent::run(
+        [request = std::move(request), control] { return runExplainJob(request, control); }));
 }
 
 void ExplainPanel::cancel()
@@ -322,14 +327,16 @@ void ExplainPanel::onForwardReady()
 void ExplainPanel::onFormChanged()
 {
     const core::ExplainParams p = m_form->params();
-    m_heads->setSelected(p.method == QLatin1String("attention") ? (p.layer < 0 ? m_heads->layers() - 1 : p.layer) : -1,
-                         p.method == QLatin1String("attention") ? p.head : -1);
+    m_heads->setSelected(
+        p.method == QLatin1String("attention") ? (p.layer < 0 ? m_heads->layers() - 1 : p.layer) : -1,
+        p.method == QLatin1String("attention") ? p.head : -1);
     if (core::isAttentionMethod(p.method) && m_forward)
         recomputeLive();
     else if (m_forward)
-        setCaption(tr("Press Explain to run %1 for %2.").arg(p.method, m_targets->list()->currentItem()
-                                                                             ? m_targets->list()->currentItem()->text()
-                                                                             : tr("the top class")));
+        setCaption(tr("Press Explain to run %1 for %2.")
+                       .arg(p.method, m_targets->list()->currentItem()
+                                          ? m_targets->list()->currentItem()->text()
+                                          : tr("the top class")));
 }
 
 void ExplainPanel::recomputeLive()
@@ -372,7 +379,8 @@ void ExplainPanel::show(const core::Explanation& e)
         m_layer->setMap(e.grid, e.rows, e.cols);
         m_curves->showCurves(e);
         if (!e.hasMetrics)
-            m_curves->clear(e.runId > 0 ? tr("Stored without curves.") : tr("Press Explain to score this map."));
+            m_curves->clear(e.runId > 0 ? tr("Stored without curves.")
+                                        : tr("Press Explain to score this map."));
         m_compare->setSide(1, overlayPreview(e), e.title());
     }
     QString text = e.title();
@@ -382,7 +390,9 @@ void ExplainPanel::show(const core::Explanation& e)
                               .arg(e.durationMs, 0, 'f', 1)
                         : tr("\nLive from the cached forward · %1 ms").arg(e.durationMs, 0, 'f', 2);
     if (e.hasMetrics)
-        text += tr("\nDeletion AUC %1 · insertion AUC %2").arg(double(e.deletion.auc), 0, 'f', 3).arg(double(e.insertion.auc), 0, 'f', 3);
+        text += tr("\nDeletion AUC %1 · insertion AUC %2")
+                    .arg(double(e.deletion.auc), 0, 'f', 3)
+                    .arg(double(e.insertion.auc), 0, 'f', 3);
     setCaption(text);
     if (e.runId > 0)
         for (int row = 0; row < m_storedList->count(); ++row)
@@ -408,7 +418,8 @@ QImage ExplainPanel::overlayPreview(const core::Explanation& e) const
 {
     const QImage base = m_previews.value(m_imagePath);
     const QSize size = base.isNull() ? QSize(e.cols * 16, e.rows * 16) : base.size();
-    const QImage heat = renderHeatMap(e.grid, e.rows, e.cols, size, m_layer->colormap(), m_layer->threshold());
+    const QImage heat =
+        renderHeatMap(e.grid, e.rows, e.cols, size, m_layer->colormap(), m_layer->threshold());
     return base.isNull() ? heat : blendOver(base, heat, m_layer->opacity());
 }
 
@@ -422,7 +433,8 @@ void ExplainPanel::probeAt(QPointF imagePos)
 {
     if (!m_forward || !m_canvas || m_canvas->imageSize().isEmpty()) return;
     const QSize size = m_canvas->imageSize();
-    if (imagePos.x() < 0 || imagePos.y() < 0 || imagePos.x() >= size.width() || imagePos.y() >= size.height()) return;
+    if (imagePos.x() < 0 || imagePos.y() < 0 || imagePos.x() >= size.width() || imagePos.y() >= size.height())
+        return;
     const compute::attribution::PatchGrid& g = m_forward->grid;
     const int col = std::min(g.cols - 1, int(imagePos.x() * g.cols / size.width()));
     const int row = std::min(g.rows - 1, int(imagePos.y() * g.rows / size.height()));

@@ -73,7 +73,8 @@ QWidget* ExplainPanel::buildControls()
     m_cancelButton->setEnabled(false);
     m_probeButton = new QPushButton(tr("Probe patch"), box);
     m_probeButton->setCheckable(true);
-    m_probeButton->setToolTip(tr("Click a patch on the image to see what it attends to (or what attends to it)"));
+    m_probeButton->setToolTip(
+        tr("Click a patch on the image to see what it attends to (or what attends to it)"));
     m_exportButton = new QPushButton(tr("Export…"), box);
     m_exportButton->setToolTip(tr("Save the shown map: overlay PNG, grey PNG and the raw .npy"));
     auto* pin = new QPushButton(tr("Pin A"), box);
@@ -114,10 +115,11 @@ QWidget* ExplainPanel::buildControls()
     connect(pin, &QPushButton::clicked, this, &ExplainPanel::pinComparison);
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         if (!m_hasShown) return;
-        QString path = QFileDialog::getSaveFileName(this, tr("Export Explanation"),
-                                                    QFileInfo(m_imagePath).completeBaseName() + QLatin1Char('.') +
-                                                        m_shown.params.method + QStringLiteral(".png"),
-                                                    tr("PNG and NumPy (*.png)"));
+        QString path =
+            QFileDialog::getSaveFileName(this, tr("Export Explanation"),
+                                         QFileInfo(m_imagePath).completeBaseName() + QLatin1Char('.') +
+                                             m_shown.params.method + QStringLiteral(".png"),
+                                         tr("PNG and NumPy (*.png)"));
         if (path.isEmpty()) return;
         if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) path.chop(4);
         QString error;

@@ -11,7 +11,8 @@ namespace loupe::views {
 HeadGrid::HeadGrid(QWidget* parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("explainHeadGrid"));
-    setToolTip(tr("Attention of the class token, per layer (rows) and head (columns). Click one to show it."));
+    setToolTip(
+        tr("Attention of the class token, per layer (rows) and head (columns). Click one to show it."));
 }
 
 void HeadGrid::setForward(std::shared_ptr<const core::CachedForward> forward, Colormap map)
@@ -56,14 +57,17 @@ void HeadGrid::paintEvent(QPaintEvent*)
     QPainter p(this);
     if (!m_forward) {
         p.setPen(palette().color(QPalette::Disabled, QPalette::WindowText));
-        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, tr("The heads appear once the model has run."));
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("The heads appear once the model has run."));
         return;
     }
     p.setPen(palette().color(QPalette::WindowText));
     for (int h = 0; h < heads(); ++h)
-        p.drawText(QRect(cellRect(0, h).left(), 0, kCell, kLabel), Qt::AlignCenter, QStringLiteral("H%1").arg(h));
+        p.drawText(QRect(cellRect(0, h).left(), 0, kCell, kLabel), Qt::AlignCenter,
+                   QStringLiteral("H%1").arg(h));
     for (int l = 0; l < layers(); ++l) {
-        p.drawText(QRect(0, cellRect(l, 0).top(), kLabel, kCell), Qt::AlignCenter, QStringLiteral("L%1").arg(l));
+        p.drawText(QRect(0, cellRect(l, 0).top(), kLabel, kCell), Qt::AlignCenter,
+                   QStringLiteral("L%1").arg(l));
         for (int h = 0; h < heads(); ++h)
             p.drawImage(cellRect(l, h), m_cells.value(l * heads() + h));
     }

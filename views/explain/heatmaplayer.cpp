@@ -84,14 +84,16 @@ void HeatMapLayer::paint(QPainter& painter, const ViewTransform& view, const QRe
 {
     if (m_rendered.isNull()) return;
     // Smooth when the render is smaller than the image or the view shrinks it; crisp 1:1 otherwise.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_rendered.size() != m_imageSize || view.zoom() < 1);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform,
+                          m_rendered.size() != m_imageSize || view.zoom() < 1);
     painter.drawImage(view.imageToWidget(QRectF(QPointF(0, 0), QSizeF(m_imageSize))), m_rendered);
 }
 
 bool HeatMapLayer::mouseMoved(const CanvasMouseEvent& event)
 {
     const std::optional<float> v = valueAt(event.imagePos);
-    emit hovered(v.has_value(), QPoint(int(std::floor(event.imagePos.x())), int(std::floor(event.imagePos.y()))),
+    emit hovered(v.has_value(),
+                 QPoint(int(std::floor(event.imagePos.x())), int(std::floor(event.imagePos.y()))),
                  v.value_or(0.0f));
     return false; // hovering informs; the active tool keeps the event
 }

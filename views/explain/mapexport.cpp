@@ -47,7 +47,8 @@ QStringList exportExplanation(const QString& basePath, const QImage& image, cons
     const QString overlay = basePath + QStringLiteral(".png");
     const QImage heat = renderHeatMap(e.grid, e.rows, e.cols, size, style.colormap, style.threshold);
     const QImage base = image.isNull() ? QImage(size, QImage::Format_RGB888) : image;
-    QImage out = image.isNull() ? heat.convertToFormat(QImage::Format_RGB888) : blendOver(base, heat, style.opacity);
+    QImage out =
+        image.isNull() ? heat.convertToFormat(QImage::Format_RGB888) : blendOver(base, heat, style.opacity);
     if (!savePng(out, overlay, error)) return {};
     written << overlay;
     return written;

@@ -41,11 +41,10 @@ QFormLayout* form(QWidget* page)
 
 QStringList MethodForm::methods()
 {
-    const QStringList order{QStringLiteral("rollout"),      QStringLiteral("attention"),
-                            QStringLiteral("chefer"),       QStringLiteral("gradcam"),
-                            QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients"),
-                            QStringLiteral("occlusion"),    QStringLiteral("rise"),
-                            QStringLiteral("head-importance")};
+    const QStringList order{
+        QStringLiteral("rollout"),   QStringLiteral("attention"),    QStringLiteral("chefer"),
+        QStringLiteral("gradcam"),   QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients"),
+        QStringLiteral("occlusion"), QStringLiteral("rise"),         QStringLiteral("head-importance")};
     QStringList out;
     for (const QString& m : order)
         if (core::mapMethods().contains(m)) out << m;
@@ -211,8 +210,9 @@ void MethodForm::syncPage()
 {
     // A stack is as tall as its tallest page; let only the shown page claim room.
     for (int i = 0; i < m_pages->count(); ++i)
-        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
-                                          i == m_method->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == m_method->currentIndex()
+                                                                      ? QSizePolicy::Preferred
+                                                                      : QSizePolicy::Ignored);
     m_pages->setCurrentIndex(m_method->currentIndex());
     m_pages->adjustSize();
     m_tokenRow->setVisible(core::isAttentionMethod(method()));

@@ -63,15 +63,15 @@ void TargetPicker::setScores(const QStringList& names, const std::vector<float>&
     m_search->setCompleter(completer);
     // The class chosen for the previous image stays chosen when this model knows it.
     if (!setTarget(previous >= 0 && previous < int(names.size()) ? previous
-                                                                : (ranking.empty() ? -1 : ranking.front())))
+                                                                 : (ranking.empty() ? -1 : ranking.front())))
         m_target = -1;
 }
 
 void TargetPicker::addRow(int index)
 {
     const float p = index < int(m_probs.size()) ? m_probs[size_t(index)] : 0.0f;
-    auto* item = new QListWidgetItem(QStringLiteral("%1 — %2 %").arg(m_names.value(index)).arg(double(p) * 100, 0, 'f', 1),
-                                     m_list);
+    auto* item = new QListWidgetItem(
+        QStringLiteral("%1 — %2 %").arg(m_names.value(index)).arg(double(p) * 100, 0, 'f', 1), m_list);
     item->setData(Qt::UserRole, index);
     item->setToolTip(tr("class %1").arg(index));
 }
