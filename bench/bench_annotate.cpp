@@ -86,7 +86,8 @@ int main(int argc, char** argv)
     AnnotationDocument doc(store);
     std::vector<LabelDef> labels;
     for (int i = 1; i <= 6; ++i)
-        labels.push_back(LabelDef{i, QStringLiteral("label%1").arg(i), QColor::fromHsv((i * 60) % 360, 200, 230), {}, {}, {}});
+        labels.push_back(LabelDef{
+            i, QStringLiteral("label%1").arg(i), QColor::fromHsv((i * 60) % 360, 200, 230), {}, {}, {}});
 
     QWidget window;
     auto* canvas = new ImageCanvas(&window);
@@ -158,7 +159,8 @@ int main(int argc, char** argv)
         QPainter p(&target);
         for (int f = 0; f < 10; ++f) {
             t.restart();
-            direct.paint(p, canvas->view(), canvas->view().widgetToImage(QRectF(QPointF(), QSizeF(canvas->size()))));
+            direct.paint(p, canvas->view(),
+                         canvas->view().widgetToImage(QRectF(QPointF(), QSizeF(canvas->size()))));
             ms.push_back(double(t.nsecsElapsed()) / 1e6);
         }
         out["all_shapes_uncached_fit"] = stats(ms);
@@ -179,8 +181,9 @@ int main(int argc, char** argv)
     for (int f = 0; f < frames; ++f) {
         t.restart();
         doc.undoStack()->push(new MoveVertices(doc, selected, {0}, {start[0] + QPointF(f, f / 2.0)}, 1));
-        const QRect dirty =
-            canvas->view().imageToWidget(QRectF(start.boundingRect()).adjusted(-80, -80, 80, 80)).toAlignedRect();
+        const QRect dirty = canvas->view()
+                                .imageToWidget(QRectF(start.boundingRect()).adjusted(-80, -80, 80, 80))
+                                .toAlignedRect();
         canvas->render(&target, dirty.topLeft(), QRegion(dirty));
         drag.push_back(double(t.nsecsElapsed()) / 1e6);
     }

@@ -22,10 +22,14 @@ QPointF cornerLocal(int i, double w, double h)
 QPointF edgeLocal(int i, double w, double h)
 {
     switch (i) {
-    case 0: return {0, -h / 2};
-    case 1: return {w / 2, 0};
-    case 2: return {0, h / 2};
-    default: return {-w / 2, 0};
+    case 0:
+        return {0, -h / 2};
+    case 1:
+        return {w / 2, 0};
+    case 2:
+        return {0, h / 2};
+    default:
+        return {-w / 2, 0};
     }
 }
 
@@ -134,8 +138,8 @@ Geometry dragHandle(const Geometry& g, const Handle& h, QPointF p)
     if (const auto* r = std::get_if<RectangleGeom>(&g)) {
         if (h.kind != HandleKind::Corner && h.kind != HandleKind::Edge) return g;
         const RotatedRectGeom rr = resized(asRotated(r->rect), h, p);
-        return RectangleGeom{QRectF(rr.center.x() - rr.width / 2, rr.center.y() - rr.height / 2, rr.width,
-                                    rr.height)};
+        return RectangleGeom{
+            QRectF(rr.center.x() - rr.width / 2, rr.center.y() - rr.height / 2, rr.width, rr.height)};
     }
     if (const auto* rr = std::get_if<RotatedRectGeom>(&g)) {
         if (h.kind == HandleKind::Rotate) {

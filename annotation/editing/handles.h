@@ -11,10 +11,10 @@ namespace loupe::annotation {
 // The grips an editor shows on a selected shape, and what dragging one does to the geometry. Pure
 // geometry in image coordinates: the canvas turns its screen-pixel tolerances into image pixels first.
 enum class HandleKind {
-    Vertex,   // a polygon/polyline vertex, the point of a point shape, a keypoint
-    Corner,   // rectangle or rotated-rectangle corner: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left
-    Edge,     // middle of a side: 0 top, 1 right, 2 bottom, 3 left
-    Rotate,   // above the top side of a rotated rectangle
+    Vertex, // a polygon/polyline vertex, the point of a point shape, a keypoint
+    Corner, // rectangle or rotated-rectangle corner: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left
+    Edge,   // middle of a side: 0 top, 1 right, 2 bottom, 3 left
+    Rotate, // above the top side of a rotated rectangle
 };
 
 struct Handle

@@ -24,11 +24,13 @@ using namespace loupe;
 
 namespace {
 
-const QColor kColours[] = {QColor(235, 45, 45), QColor(45, 205, 60), QColor(50, 110, 245), QColor(240, 210, 40)};
+const QColor kColours[] = {QColor(235, 45, 45), QColor(45, 205, 60), QColor(50, 110, 245),
+                           QColor(240, 210, 40)};
 
 bool near(QRgb a, const QColor& b)
 {
-    return qAbs(qRed(a) - b.red()) <= 40 && qAbs(qGreen(a) - b.green()) <= 40 && qAbs(qBlue(a) - b.blue()) <= 40;
+    return qAbs(qRed(a) - b.red()) <= 40 && qAbs(qGreen(a) - b.green()) <= 40 &&
+           qAbs(qBlue(a) - b.blue()) <= 40;
 }
 
 // A project with two images and four labels; `shapes` shapes on the first image, added through the
@@ -54,7 +56,8 @@ bool makeProject(const QString& dir, int shapes, QString* error)
         const QByteArray bytes = file.readAll();
         core::AssetRecord r;
         r.absolutePath = f;
-        r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        r.sha256Hex =
+            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
         r.width = img.width();
         r.height = img.height();
         r.format = QStringLiteral("png");
@@ -99,9 +102,15 @@ bool makeProject(const QString& dir, int shapes, QString* error)
             s.geometry = annotation::PolygonGeom{poly};
             break;
         }
-        case 2: s.geometry = annotation::RectangleGeom{QRectF(c, QSizeF(2 * r, 1.4 * r))}; break;
-        case 3: s.geometry = annotation::RotatedRectGeom{c, 2.2 * r, r, double(rng.bounded(90))}; break;
-        default: s.geometry = annotation::PointGeom{c}; break;
+        case 2:
+            s.geometry = annotation::RectangleGeom{QRectF(c, QSizeF(2 * r, 1.4 * r))};
+            break;
+        case 3:
+            s.geometry = annotation::RotatedRectGeom{c, 2.2 * r, r, double(rng.bounded(90))};
+            break;
+        default:
+            s.geometry = annotation::PointGeom{c};
+            break;
         }
         if (i % 7 == 0) { // a model's proposal, not reviewed yet: dashed
             s.source = annotation::ShapeSource::Model;
@@ -143,7 +152,8 @@ private slots:
     {
         QString error;
         QVERIFY2(makeProject(m_dir.path(), 300, &error), qPrintable(error));
-        const QString png = QDir(test::artifactDir()).filePath(QStringLiteral("loupe_screenshot_annotate.png"));
+        const QString png =
+            QDir(test::artifactDir()).filePath(QStringLiteral("loupe_screenshot_annotate.png"));
         QFile::remove(png);
         QProcess app;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -2,9 +2,8 @@
 // The create tools on the offscreen canvas, driven by synthetic mouse and key events and checked against
 // the document and its undo stack: polygon / polyline (Enter, double-click, first vertex, Backspace, Esc,
 // snapping), rectangle, rotated rectangle, point, keypoint groups, mask brush and eraser.
-#include "tst_annotate_fixture.h"
-
 #include "annotation/geometry/measure.h"
+#include "tst_annotate_fixture.h"
 #include "views/annotate/brushtool.h"
 #include "views/annotate/keypointtool.h"
 #include "views/canvas/pantool.h"
@@ -63,7 +62,8 @@ private slots:
         f.click({260, 260});
         f.click({201.5, 201.5}); // 3 screen px from the first vertex at 2x
         QCOMPARE(f.scene()->shapeCount(), 2);
-        QCOMPARE(std::get<PolygonGeom>(f.doc->shape(f.scene()->selection().first())->geometry).points.size(), 3);
+        QCOMPARE(std::get<PolygonGeom>(f.doc->shape(f.scene()->selection().first())->geometry).points.size(),
+                 3);
 
         // Esc drops a half-drawn polygon; too few vertices are refused with a message.
         f.click({300, 10});

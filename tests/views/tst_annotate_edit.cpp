@@ -3,17 +3,16 @@
 // merge into one undo step, handles are hit with the same screen tolerance at 0.25x and 8x, rotate,
 // move, rubber band, vertex insert/delete, Delete, copy/paste across images, z-order, accept/reject and
 // label hotkeys, hidden and locked labels.
-#include "tst_annotate_fixture.h"
-
 #include "annotation/editing/zorder.h"
+#include "tst_annotate_fixture.h"
 #include "views/annotate/selecttool.h"
 #include "views/annotate/shapelayer.h"
 
 #include <QAction>
 #include <QLineEdit>
-#include <QTreeWidget>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTreeWidget>
 
 using namespace annotate_test;
 
@@ -137,7 +136,8 @@ private slots:
         f.drag({30, 30}, {{35, 32}, {40, 37}, {45, 45}});
         QCOMPARE(f.stack()->count(), before + 1);
         QCOMPARE(f.doc->shape(a)->geometry, Geometry(RectangleGeom{QRectF(35, 35, 30, 30)}));
-        QCOMPARE(f.doc->shape(b)->geometry, Geometry(PolygonGeom{QPolygonF({{75, 35}, {105, 35}, {90, 65}})}));
+        QCOMPARE(f.doc->shape(b)->geometry,
+                 Geometry(PolygonGeom{QPolygonF({{75, 35}, {105, 35}, {90, 65}})}));
         QCOMPARE(f.doc->shape(c)->geometry, Geometry(PointGeom{QPointF(300, 250)}));
         f.stack()->undo();
         QCOMPARE(f.doc->shape(a)->geometry, Geometry(RectangleGeom{QRectF(20, 20, 30, 30)}));

@@ -23,7 +23,10 @@ using namespace loupe::views;
 inline std::vector<LabelDef> testLabels()
 {
     LabelDef car{1, QStringLiteral("car"), QColor(230, 40, 40), {}, {}, {}};
-    LabelDef person{2, QStringLiteral("person"), QColor(40, 200, 40), {},
+    LabelDef person{2,
+                    QStringLiteral("person"),
+                    QColor(40, 200, 40),
+                    {},
                     {QStringLiteral("head"), QStringLiteral("left hand"), QStringLiteral("right hand")},
                     {{0, 1}, {0, 2}}};
     LabelDef tree{3, QStringLiteral("tree"), QColor(40, 80, 230), {}, {}, {}};
@@ -89,7 +92,8 @@ struct Fixture
     void hover(QPointF image)
     {
         const QPointF w = canvas->view().imageToWidget(image);
-        QMouseEvent e(QEvent::MouseMove, w, canvas->mapToGlobal(w), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QMouseEvent e(QEvent::MouseMove, w, canvas->mapToGlobal(w), Qt::NoButton, Qt::NoButton,
+                      Qt::NoModifier);
         QApplication::sendEvent(canvas, &e);
     }
     // Press at from, move through every point of via, release at the last.
@@ -108,7 +112,8 @@ struct Fixture
         s.labelId = label;
         s.geometry = std::move(g);
         scene()->addShapes({s}, false);
-        return scene()->order().empty() ? 0 : *std::max_element(scene()->order().begin(), scene()->order().end());
+        return scene()->order().empty() ? 0
+                                        : *std::max_element(scene()->order().begin(), scene()->order().end());
     }
     std::vector<Shape> shapes() const { return doc->shapes(kImage); }
     const Shape* only() const

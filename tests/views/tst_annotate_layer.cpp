@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The ShapeLayer as users see it: label colours on screen, handles of one on-screen size at any zoom,
 // culling to the visible part, repaints limited to what a change touched, hidden labels not drawn.
-#include "tst_annotate_fixture.h"
-
 #include "annotation/commands/moveshapes.h"
+#include "tst_annotate_fixture.h"
 #include "views/annotate/shapelayer.h"
 
 #include <QSignalSpy>
@@ -15,13 +14,16 @@ namespace {
 
 bool near(QRgb a, QColor b, int tol = 40)
 {
-    return qAbs(qRed(a) - b.red()) <= tol && qAbs(qGreen(a) - b.green()) <= tol && qAbs(qBlue(a) - b.blue()) <= tol;
+    return qAbs(qRed(a) - b.red()) <= tol && qAbs(qGreen(a) - b.green()) <= tol &&
+           qAbs(qBlue(a) - b.blue()) <= tol;
 }
 
 // Length of the run of pure-white pixels through (x, y) along the row.
 int whiteRun(const QImage& img, int x, int y)
 {
-    auto white = [&](int px) { return px >= 0 && px < img.width() && img.pixel(px, y) == qRgb(255, 255, 255); };
+    auto white = [&](int px) {
+        return px >= 0 && px < img.width() && img.pixel(px, y) == qRgb(255, 255, 255);
+    };
     if (!white(x)) return 0;
     int l = x, r = x;
     while (white(l - 1))
@@ -84,7 +86,8 @@ private slots:
             for (int x = 0; x < 20; ++x) {
                 Shape s;
                 s.labelId = 1 + (x + y) % 3;
-                s.geometry = PolygonGeom{QPolygonF({{x * 20.0 + 2, y * 15.0 + 2}, {x * 20.0 + 15, y * 15.0 + 2},
+                s.geometry = PolygonGeom{QPolygonF({{x * 20.0 + 2, y * 15.0 + 2},
+                                                    {x * 20.0 + 15, y * 15.0 + 2},
                                                     {x * 20.0 + 9, y * 15.0 + 12}})};
                 many.push_back(s);
             }
@@ -116,7 +119,8 @@ private slots:
     {
         Fixture f;
         for (int i = 0; i < 60; ++i)
-            f.add(PolygonGeom{QPolygonF({{i * 6.0 + 3, (i % 7) * 40.0 + 5}, {i * 6.0 + 30, (i % 7) * 40.0 + 8},
+            f.add(PolygonGeom{QPolygonF({{i * 6.0 + 3, (i % 7) * 40.0 + 5},
+                                         {i * 6.0 + 30, (i % 7) * 40.0 + 8},
                                          {i * 6.0 + 12, (i % 7) * 40.0 + 38}})},
                   1 + i % 3);
         const qint64 moved = f.scene()->order()[10];
@@ -153,7 +157,7 @@ private slots:
         QCOMPARE(spy.size(), 1);
         const QRectF dirty = spy.first().first().toRectF();
         QVERIFY(!dirty.isNull());
-        QVERIFY(dirty.contains(QRectF(20, 20, 40, 30))); // old and new place
+        QVERIFY(dirty.contains(QRectF(20, 20, 40, 30)));      // old and new place
         QVERIFY(dirty.width() < 120 && dirty.height() < 120); // not the whole 400x300 image
         // A change on another image does not repaint this one.
         spy.clear();

@@ -50,7 +50,8 @@ bool makeProject(const QString& path, const QString& folder, QString* error)
         const QByteArray bytes = file.readAll();
         core::AssetRecord r;
         r.absolutePath = f;
-        r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        r.sha256Hex =
+            QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
         r.width = img.width();
         r.height = img.height();
         r.format = QStringLiteral("png");
@@ -156,7 +157,19 @@ private slots:
             w.controller()->selectRow(0);
             QTRY_COMPARE(ann->scene()->imageId(), firstAsset);
             w.annotation()->nextUnlabeled();
-            QTRY_VERIFY(w.controller()->currentAsset() != firstAsset && w.controller()->currentAsset() != second);
+            QTRY_VERIFY(w.controller()->currentAsset() != firstAsset &&
+                        w.controller()->currentAsset() != second);
+
+            // In the Review dock, R and P are its reject / previous: the R and P tool keys step aside.
+            QAction* rectTool = ann->action(QStringLiteral("toolRectangle"));
+            QCOMPARE(rectTool->shortcut(), QKeySequence(QStringLiteral("R")));
+            QWidget* inDock = w.annotation()->reviewDock()->widget();
+            inDock->setFocusPolicy(Qt::StrongFocus);
+            QApplication::setActiveWindow(&w);
+            inDock->setFocus();
+            QTRY_VERIFY(rectTool->shortcut().isEmpty());
+            w.canvas()->setFocus();
+            QTRY_COMPARE(rectTool->shortcut(), QKeySequence(QStringLiteral("R")));
         }
         // Reopened: the shapes are in the project, and the history came back with them.
         MainWindow w(StoreBackend::opener());

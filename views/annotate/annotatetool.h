@@ -33,7 +33,11 @@ public:
 
     // Drops any gesture in progress (Esc, image change); committed edits stay.
     virtual void cancel() {}
-    virtual void paintOverlay(QPainter& painter, const ViewTransform& view) { Q_UNUSED(painter) Q_UNUSED(view) }
+    virtual void paintOverlay(QPainter& painter, const ViewTransform& view)
+    {
+        Q_UNUSED(painter)
+        Q_UNUSED(view)
+    }
     // The status-bar hint while the tool is active.
     virtual QString hint() const { return {}; }
 

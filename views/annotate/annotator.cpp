@@ -60,8 +60,8 @@ void Annotator::createTools()
     m_tools.insert(QStringLiteral("toolEraser"), new BrushTool(true, m_scene, this));
 }
 
-QAction* Annotator::addAction(QWidget* window, const QString& name, const QString& text, const QKeySequence& key,
-                              std::function<void()> slot)
+QAction* Annotator::addAction(QWidget* window, const QString& name, const QString& text,
+                              const QKeySequence& key, std::function<void()> slot)
 {
     auto* a = new QAction(text, this);
     a->setObjectName(name);
@@ -84,10 +84,14 @@ void Annotator::createActions(QWidget* window)
         QString text;
         const char* key;
     } tools[] = {
-        {"toolSelect", tr("&Select / Edit"), "V"},          {"toolRectangle", tr("&Rectangle"), "R"},
-        {"toolRotatedRectangle", tr("R&otated Rectangle"), "O"}, {"toolPolygon", tr("&Polygon"), "P"},
-        {"toolPolyline", tr("Poly&line"), "L"},             {"toolPoint", tr("Poi&nt"), "."},
-        {"toolKeypoints", tr("&Keypoints"), "K"},           {"toolBrush", tr("Mask &Brush"), "B"},
+        {"toolSelect", tr("&Select / Edit"), "V"},
+        {"toolRectangle", tr("&Rectangle"), "R"},
+        {"toolRotatedRectangle", tr("R&otated Rectangle"), "O"},
+        {"toolPolygon", tr("&Polygon"), "P"},
+        {"toolPolyline", tr("Poly&line"), "L"},
+        {"toolPoint", tr("Poi&nt"), "."},
+        {"toolKeypoints", tr("&Keypoints"), "K"},
+        {"toolBrush", tr("Mask &Brush"), "B"},
         {"toolEraser", tr("Mask &Eraser"), "E"},
     };
     for (const auto& t : tools) {
@@ -95,7 +99,8 @@ void Annotator::createActions(QWidget* window)
         QAction* a = addAction(window, name, t.text, QKeySequence(QString::fromLatin1(t.key)),
                                [this, name] { activateTool(name); });
         a->setCheckable(true);
-        a->setToolTip(QStringLiteral("%1 (%2)").arg(QString(t.text).remove(QLatin1Char('&')), QLatin1String(t.key)));
+        a->setToolTip(
+            QStringLiteral("%1 (%2)").arg(QString(t.text).remove(QLatin1Char('&')), QLatin1String(t.key)));
         m_toolGroup->addAction(a);
         m_menu->addAction(a);
         m_toolBar->addAction(a);
@@ -125,7 +130,8 @@ void Annotator::createActions(QWidget* window)
     };
     for (QAction* a : edits)
         m_menu->addAction(a);
-    for (QAction* a : {m_actions.value(QStringLiteral("acceptShapes")), m_actions.value(QStringLiteral("rejectShapes"))})
+    for (QAction* a :
+         {m_actions.value(QStringLiteral("acceptShapes")), m_actions.value(QStringLiteral("rejectShapes"))})
         m_toolBar->addAction(a);
     for (int digit = 1; digit <= 9; ++digit) {
         const QString key = QString::number(digit);
@@ -154,7 +160,8 @@ void Annotator::activateTool(const QString& name)
     if (QAction* a = m_actions.value(name)) a->setChecked(true);
 }
 
-void Annotator::setDocument(AnnotationDocument* doc, std::vector<LabelDef> labels, const QHash<qint64, QString>& hotkeys)
+void Annotator::setDocument(AnnotationDocument* doc, std::vector<LabelDef> labels,
+                            const QHash<qint64, QString>& hotkeys)
 {
     m_scene->setDocument(doc);
     m_palette->setHotkeys(hotkeys);
@@ -179,7 +186,8 @@ void Annotator::updateEnabled()
     for (QAction* a : std::as_const(m_actions))
         a->setEnabled(on);
     const bool selected = on && !m_scene->selection().isEmpty();
-    for (const char* name : {"copyShapes", "deleteShapes", "raiseShapes", "lowerShapes", "acceptShapes", "rejectShapes"})
+    for (const char* name :
+         {"copyShapes", "deleteShapes", "raiseShapes", "lowerShapes", "acceptShapes", "rejectShapes"})
         m_actions.value(QString::fromLatin1(name))->setEnabled(selected);
     if (!m_canvas) return;
     const bool annotating = qobject_cast<AnnotateTool*>(m_canvas->tool()) != nullptr;

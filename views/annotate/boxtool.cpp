@@ -15,7 +15,8 @@ constexpr double kMinSidePixels = 3; // smaller is a slip of the mouse, not a bo
 }
 
 BoxTool::BoxTool(Kind kind, ShapeScene* scene, QObject* parent)
-    : AnnotateTool(kind == Kind::Rectangle ? QStringLiteral("Rectangle") : QStringLiteral("Rotated rectangle"),
+    : AnnotateTool(kind == Kind::Rectangle ? QStringLiteral("Rectangle")
+                                           : QStringLiteral("Rotated rectangle"),
                    scene, parent),
       m_kind(kind)
 {

@@ -19,7 +19,8 @@ BrushTool::BrushTool(bool erase, ShapeScene* scene, QObject* parent)
 
 QString BrushTool::hint() const
 {
-    return (m_erase ? tr("Eraser (%1 px): drag over a mask; [ ] size") : tr("Brush (%1 px): paint a mask; [ ] size"))
+    return (m_erase ? tr("Eraser (%1 px): drag over a mask; [ ] size")
+                    : tr("Brush (%1 px): paint a mask; [ ] size"))
         .arg(m_radius * 2, 0, 'f', 1);
 }
 

@@ -37,8 +37,8 @@ private:
     bool m_erase;
     double m_radius = 8;
     bool m_down = false;
-    qint64 m_target = 0;          // mask shape being painted; 0 while a new one is drawn locally
-    annotation::RleMask m_new;    // the new mask of this stroke (when m_target is 0)
+    qint64 m_target = 0;       // mask shape being painted; 0 while a new one is drawn locally
+    annotation::RleMask m_new; // the new mask of this stroke (when m_target is 0)
     int m_stroke = 0;
     QPointF m_last;
     QPointF m_cursor;

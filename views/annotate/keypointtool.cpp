@@ -122,7 +122,8 @@ bool KeypointTool::keyPressed(const CanvasKeyEvent& e)
         if (m_placed.empty()) return false;
         cancel();
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 

@@ -61,10 +61,12 @@ LabelPalette::LabelPalette(ShapeScene* scene, QWidget* parent) : QWidget(parent)
         }
     });
     connect(m_tree, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* it, int column) {
-        if (column == NameColumn || column == KeyColumn) pick(it->data(NameColumn, kIdRole).toLongLong(), false);
+        if (column == NameColumn || column == KeyColumn)
+            pick(it->data(NameColumn, kIdRole).toLongLong(), false);
     });
     connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* it, int column) {
-        if (column == NameColumn || column == KeyColumn) pick(it->data(NameColumn, kIdRole).toLongLong(), true);
+        if (column == NameColumn || column == KeyColumn)
+            pick(it->data(NameColumn, kIdRole).toLongLong(), true);
     });
     connect(m_tree, &QTreeWidget::itemChanged, this, &LabelPalette::onItemChanged);
     connect(scene, &ShapeScene::labelsChanged, this, &LabelPalette::rebuild);
@@ -147,9 +149,11 @@ void LabelPalette::onItemChanged(QTreeWidgetItem* item, int column)
     const bool on = item->checkState(column) == Qt::Checked;
     // The scene re-announces its labels; rebuilding inside itemChanged would delete `item` under Qt.
     if (column == HideColumn)
-        QMetaObject::invokeMethod(this, [this, id, on] { m_scene->setLabelHidden(id, on); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, on] { m_scene->setLabelHidden(id, on); }, Qt::QueuedConnection);
     else if (column == LockColumn)
-        QMetaObject::invokeMethod(this, [this, id, on] { m_scene->setLabelLocked(id, on); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, on] { m_scene->setLabelLocked(id, on); }, Qt::QueuedConnection);
 }
 
 void LabelPalette::pick(qint64 labelId, bool relabelSelection)

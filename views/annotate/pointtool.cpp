@@ -5,7 +5,10 @@
 
 namespace loupe::views {
 
-PointTool::PointTool(ShapeScene* scene, QObject* parent) : AnnotateTool(QStringLiteral("Point"), scene, parent) {}
+PointTool::PointTool(ShapeScene* scene, QObject* parent)
+    : AnnotateTool(QStringLiteral("Point"), scene, parent)
+{
+}
 
 bool PointTool::mousePressed(const CanvasMouseEvent& e)
 {

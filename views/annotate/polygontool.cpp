@@ -58,7 +58,8 @@ bool PolygonTool::mousePressed(const CanvasMouseEvent& e)
         return true;
     }
     const QPointF p = clampedToImage(snapped(e.imagePos, e.view, e.modifiers));
-    if (m_closed && m_points.size() >= 3 && !apartOnScreen(m_points.first(), e.imagePos, e.view, kHandlePixels)) {
+    if (m_closed && m_points.size() >= 3 &&
+        !apartOnScreen(m_points.first(), e.imagePos, e.view, kHandlePixels)) {
         finish();
         return true;
     }
@@ -93,7 +94,8 @@ bool PolygonTool::keyPressed(const CanvasKeyEvent& e)
         m_points.removeLast();
         updateOverlay();
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 

@@ -34,7 +34,8 @@ bool encloses(const QRectF& band, const QRectF& box)
 
 } // namespace
 
-SelectTool::SelectTool(ShapeScene* scene, QObject* parent) : AnnotateTool(QStringLiteral("Select"), scene, parent)
+SelectTool::SelectTool(ShapeScene* scene, QObject* parent)
+    : AnnotateTool(QStringLiteral("Select"), scene, parent)
 {
 }
 
@@ -103,7 +104,8 @@ bool SelectTool::pressEdge(const CanvasMouseEvent& e)
     if (scene()->selection().size() != 1) return false;
     const Shape* s = scene()->shape(scene()->selection().first());
     if (!s || !scene()->isShapeEditable(*s) || !hasVertexList(s->geometry)) return false;
-    const std::optional<EdgeHit> hit = edgeAt(s->geometry, e.imagePos, e.view.widgetToImageLength(kHitPixels));
+    const std::optional<EdgeHit> hit =
+        edgeAt(s->geometry, e.imagePos, e.view.widgetToImageLength(kHitPixels));
     if (!hit) return false;
     // Inserting and dragging the new vertex are one gesture: one ChangeGeometry, one undo step.
     m_gesture = scene()->nextGesture();
@@ -222,7 +224,9 @@ bool SelectTool::mouseMoved(const CanvasMouseEvent& e)
         }
     }
     switch (m_mode) {
-    case Mode::Moving: moveSelection(e); break;
+    case Mode::Moving:
+        moveSelection(e);
+        break;
     case Mode::Handle:
         if (m_dragged) dragHandle(e);
         break;
@@ -232,7 +236,8 @@ bool SelectTool::mouseMoved(const CanvasMouseEvent& e)
         updateOverlay(old.united(m_band));
         break;
     }
-    default: break;
+    default:
+        break;
     }
     return true;
 }
@@ -288,12 +293,15 @@ bool SelectTool::keyPressed(const CanvasKeyEvent& e)
     if (!scene()) return false;
     switch (e.key) {
     case Qt::Key_Delete:
-    case Qt::Key_Backspace: deletePressed(); return true;
+    case Qt::Key_Backspace:
+        deletePressed();
+        return true;
     case Qt::Key_Escape:
         if (m_mode == Mode::None && !m_vertexShape) scene()->setSelection({});
         cancel();
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 

@@ -64,7 +64,9 @@ void scrollInPlace(QImage& img, QPoint d)
     const int bpp = 4;
     const int span = (w - std::abs(d.x())) * bpp;
     const int dstX = std::max(d.x(), 0) * bpp, srcX = std::max(-d.x(), 0) * bpp;
-    auto move = [&](int y) { std::memmove(img.scanLine(y) + dstX, img.constScanLine(y - d.y()) + srcX, size_t(span)); };
+    auto move = [&](int y) {
+        std::memmove(img.scanLine(y) + dstX, img.constScanLine(y - d.y()) + srcX, size_t(span));
+    };
     if (d.y() > 0)
         for (int y = h - 1; y >= d.y(); --y)
             move(y);
@@ -116,7 +118,8 @@ void ShapeLayer::onSceneChanged(const QRectF& imageRect)
         emit changed();
         return;
     }
-    if (m_cacheValid) m_dirty += m_cacheView.imageToWidget(withMargin(imageRect, m_cacheView)).toAlignedRect();
+    if (m_cacheValid)
+        m_dirty += m_cacheView.imageToWidget(withMargin(imageRect, m_cacheView)).toAlignedRect();
     emit changed(withMargin(imageRect, m_lastView));
 }
 
@@ -187,7 +190,7 @@ void ShapeLayer::paintCached(QPainter& painter, const ViewTransform& view)
     }
     if (!m_dirty.isEmpty()) {
         QPainter q(&m_cache);
-        for (const QRect& r : m_dirty & QRegion(all)) {
+        for (const QRect& r : m_dirty& QRegion(all)) {
             q.setClipRect(r);
             q.setCompositionMode(QPainter::CompositionMode_Source);
             q.fillRect(r, Qt::transparent);
@@ -243,7 +246,8 @@ void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& 
         // Level of detail: a shape smaller than two screen pixels is a dot of its colour.
         // Whole pixels: an antialiased 2x2 dot at a fractional spot would smear into a faint blur.
         const QPointF c = screenBox.center();
-        p.fillRect(QRectF(std::floor(c.x()) - 1.5, std::floor(c.y()) - 1.5, 2, 2), color); // -0.5: drawShapes shifted
+        p.fillRect(QRectF(std::floor(c.x()) - 1.5, std::floor(c.y()) - 1.5, 2, 2),
+                   color); // -0.5: drawShapes shifted
         return;
     }
     p.setPen(outlinePen(color, s, selected, hovered));
@@ -270,7 +274,8 @@ void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& 
                     for (const auto& [a, b] : l->skeleton) {
                         if (a < 0 || b < 0 || size_t(a) >= g.points.size() || size_t(b) >= g.points.size())
                             continue;
-                        if (g.points[size_t(a)].visibility == 0 || g.points[size_t(b)].visibility == 0) continue;
+                        if (g.points[size_t(a)].visibility == 0 || g.points[size_t(b)].visibility == 0)
+                            continue;
                         p.drawLine(view.imageToWidget(g.points[size_t(a)].pos),
                                    view.imageToWidget(g.points[size_t(b)].pos));
                     }

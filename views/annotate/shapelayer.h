@@ -5,9 +5,9 @@
 #include "views/canvas/viewtransform.h"
 
 #include <QImage>
-#include <QWidget>
 #include <QPointer>
 #include <QRegion>
+#include <QWidget>
 #include <unordered_map>
 
 namespace loupe::annotation {
@@ -67,10 +67,10 @@ private:
     int m_lastPainted = 0;
     bool m_antialias = true;
     QPointer<QWidget> m_viewport;
-    QImage m_cache;           // the shapes as drawn for m_cacheView, viewport-sized, transparent elsewhere
+    QImage m_cache; // the shapes as drawn for m_cacheView, viewport-sized, transparent elsewhere
     ViewTransform m_cacheView;
     bool m_cacheValid = false;
-    QRegion m_dirty;          // parts of the cache to draw again (widget pixels of m_cacheView)
+    QRegion m_dirty; // parts of the cache to draw again (widget pixels of m_cacheView)
     std::unordered_map<qint64, MaskImage> m_masks;
 };
 

@@ -90,7 +90,7 @@ QRectF ShapeScene::boundsOf(qint64 id) const
     const QRectF box = boundingBox(it->second.geometry);
     // Points and other zero-size boxes still occupy their spot on screen.
     return box.isNull() && it->second.kind() == ShapeKind::Point ? QRectF(box.topLeft(), QSizeF(0.001, 0.001))
-                                                                  : box;
+                                                                 : box;
 }
 
 void ShapeScene::onDocumentChanged(const ChangeEvent& e)
@@ -104,7 +104,8 @@ void ShapeScene::onDocumentChanged(const ChangeEvent& e)
     }
     QRectF dirty;
     auto unite = [&dirty](const QRectF& r) { dirty = dirty.united(r); };
-    bool orderChanged = e.type != ChangeEvent::Type::ShapesChanged || (e.properties & ChangeEvent::Attributes);
+    bool orderChanged =
+        e.type != ChangeEvent::Type::ShapesChanged || (e.properties & ChangeEvent::Attributes);
     bool selectionLost = false;
     for (qint64 id : e.shapeIds) {
         unite(boundsOf(id));

@@ -13,6 +13,7 @@
 #include "views/review/reviewdock.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDockWidget>
 #include <QMainWindow>
 #include <QMenu>
@@ -30,6 +31,7 @@ AnnotationBinding::AnnotationBinding(QMainWindow* window, ImageCanvas* canvas, P
     connect(controller, &ProjectController::projectChanged, this, &AnnotationBinding::openProject);
     // The edited image is the one on the canvas: its id from the controller, its size once decoded.
     connect(canvas, &ImageCanvas::imageChanged, this, &AnnotationBinding::showCurrentImage);
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) { onFocusChanged(now); });
     connect(controller, &ProjectController::currentAssetChanged, this, [this](qint64 assetId) {
         m_annotator->setImage(0, {}); // until the new image is decoded, nothing is editable
         if (m_reviewDock) m_reviewDock->setImage(assetId);
@@ -66,7 +68,8 @@ void AnnotationBinding::install()
 
 void AnnotationBinding::openProject()
 {
-    if (m_annotations || !m_controller) return; // projectChanged also follows a close; the close handler ran first
+    if (m_annotations || !m_controller)
+        return; // projectChanged also follows a close; the close handler ran first
     auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
     core::Project* project = store ? store->project() : nullptr;
     if (!project) {
@@ -75,7 +78,8 @@ void AnnotationBinding::openProject()
     }
     m_annotations = std::make_unique<annotation::ProjectAnnotations>(*project);
     if (!m_annotations->openWarning().isEmpty()) emit message(m_annotations->openWarning());
-    connect(m_annotations.get(), &annotation::ProjectAnnotations::historyWarning, this, &AnnotationBinding::message);
+    connect(m_annotations.get(), &annotation::ProjectAnnotations::historyWarning, this,
+            &AnnotationBinding::message);
     std::vector<annotation::LabelDef> labels;
     QHash<qint64, QString> hotkeys;
     for (const core::Label& l : project->labels()) {
@@ -94,10 +98,21 @@ void AnnotationBinding::openProject()
     connect(m_reviewDock, &ReviewDock::shapeSelected, this, [this](qint64 assetId, qint64 shapeId) {
         // The review may pick a shape before the image is decoded: it is selected once it is shown.
         m_reviewPick = {assetId, shapeId};
-        if (assetId == m_annotator->scene()->imageId() && shapeId) m_annotator->scene()->setSelection({shapeId});
+        if (assetId == m_annotator->scene()->imageId() && shapeId)
+            m_annotator->scene()->setSelection({shapeId});
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
     showCurrentImage();
+}
+
+void AnnotationBinding::onFocusChanged(QWidget* now)
+{
+    // The Review dock answers R (reject) and P (previous) while it has the focus; our window-wide R
+    // (rectangle) and P (polygon) would make those keys ambiguous there, and Qt then fires neither.
+    const bool inReview = m_reviewDock && now && m_reviewDock->isAncestorOf(now);
+    for (const auto& [name, key] : {std::pair{"toolRectangle", "R"}, std::pair{"toolPolygon", "P"}})
+        if (QAction* a = m_annotator->action(QString::fromLatin1(name)))
+            a->setShortcut(inReview ? QKeySequence() : QKeySequence(QString::fromLatin1(key)));
 }
 
 void AnnotationBinding::closeProject()

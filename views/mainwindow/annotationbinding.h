@@ -7,6 +7,7 @@
 
 class QDockWidget;
 class QMainWindow;
+class QWidget;
 
 namespace loupe::annotation {
 class ProjectAnnotations;
@@ -49,6 +50,7 @@ private:
     void openProject();
     void closeProject();
     void showCurrentImage();
+    void onFocusChanged(QWidget* now);
 
     QMainWindow* m_window;
     QPointer<ImageCanvas> m_canvas;
