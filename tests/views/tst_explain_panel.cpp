@@ -293,6 +293,46 @@ private slots:
         QCOMPARE(panel.layer()->grid(), panel.shown().grid);
     }
 
+    void headImportanceAsRankedBars()
+    {
+        auto project = open();
+        QVERIFY(project);
+        ExplainPanel panel(nullptr);
+        panel.setProject(project.get());
+        panel.setAsset(m_asset);
+        QVERIFY(waitReady(panel));
+        core::ExplainParams p;
+        p.method = QStringLiteral("head-importance");
+        panel.methodForm()->setParams(p);
+        QSignalSpy finished(&panel, &ExplainPanel::finished);
+        QVERIFY(panel.explain());
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(panel.lastError()));
+        const core::Explanation& e = panel.shown();
+        QCOMPARE(e.rows, 6); // layers
+        QCOMPARE(e.cols, 4); // heads
+        QCOMPARE(e.layerDelta.size(), size_t(6));
+        QVERIFY(!panel.layer()->hasMap()); // a layers × heads table is not drawn over the image
+        // The bars: the 16 largest logit drops, largest first, named by layer and head.
+        const QStringList bars = panel.headChart()->barLabels();
+        QCOMPARE(bars.size(), HeadImportanceChart::kMaxBars);
+        const int best = int(std::max_element(e.grid.begin(), e.grid.end()) - e.grid.begin());
+        QCOMPARE(bars.first(), QStringLiteral("L%1 H%2").arg(best / 4).arg(best % 4));
+        // The engine's numbers for the same target.
+        const core::VitSession s = core::VitSession::open(m_model);
+        const compute::attribution::HeadImportance ref =
+            core::explainHeads(s, core::toPlanar(s.pixelValues(m_imagePath)), e.target, p.batchSize);
+        for (size_t i = 0; i < ref.delta.size(); ++i)
+            QVERIFY(std::abs(e.grid[i] - ref.delta[i]) <= 1e-4f * (std::abs(ref.delta[i]) + 1e-2f));
+        // Stored like every run; the export is the raw table only.
+        const core::RunRecord run = project->runs(m_asset, QStringLiteral("explain")).first();
+        QCOMPARE(run.result.value(QStringLiteral("layer_delta")).toArray().size(), 6);
+        QString error;
+        const QStringList files = panel.exportShown(m_dir.filePath(QStringLiteral("heads")), &error);
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(compute::readNpyF32(files.first().toStdString()).shape, (std::vector<int64_t>{6, 4}));
+    }
+
     void storedWithProvenanceAndShownAfterReopen()
     {
         std::vector<float> grid;
@@ -362,7 +402,7 @@ private slots:
         QCOMPARE(panel.curvesChart()->seriesCount(), 2);
         QVERIFY(panel.layer()->hasMap());
         QCOMPARE(panel.storedList()->count(), int(project->runs(m_asset, QStringLiteral("explain")).size()));
-        QVERIFY(panel.stored().size() >= 2);
+        QVERIFY(panel.stored().size() >= 3);
         // Picking an older one shows it, also without a model pass.
         const long passes = core::VitSession::passCount();
         QVERIFY(waitReady(panel));
@@ -370,9 +410,13 @@ private slots:
         QVERIFY(afterReady <= passes + 1);
         panel.storedList()->setCurrentRow(1);
         QCOMPARE(panel.shown().runId, panel.stored()[1].runId);
-        QCOMPARE(panel.shown().params.method, QStringLiteral("rise")); // stored by the test before
+        QCOMPARE(panel.shown().params.method, QStringLiteral("head-importance")); // stored by the test before
         QCOMPARE(panel.shown().grid, panel.stored()[1].grid);
-        QVERIFY(panel.layer()->grid() == panel.stored()[1].grid);
+        QVERIFY(!panel.layer()->hasMap());
+        QCOMPARE(panel.headChart()->barLabels().size(), int(HeadImportanceChart::kMaxBars));
+        panel.storedList()->setCurrentRow(2);
+        QCOMPARE(panel.shown().params.method, QStringLiteral("rise"));
+        QVERIFY(panel.layer()->grid() == panel.stored()[2].grid);
         QCOMPARE(core::VitSession::passCount(), afterReady);
     }
 
