@@ -3,12 +3,16 @@
 // merge into one undo step, handles are hit with the same screen tolerance at 0.25x and 8x, rotate,
 // move, rubber band, vertex insert/delete, Delete, copy/paste across images, z-order, accept/reject and
 // label hotkeys, hidden and locked labels.
+#include "annotation/document/clipboard.h"
 #include "annotation/editing/zorder.h"
 #include "tst_annotate_fixture.h"
 #include "views/annotate/selecttool.h"
 #include "views/annotate/shapelayer.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QMimeData>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -223,6 +227,37 @@ private slots:
         QCOMPARE(f.scene()->shapeCount(), 4);
         QCOMPARE(f.doc->shape(f.scene()->selection().first())->geometry,
                  Geometry(RectangleGeom{QRectF(30, 30, 30, 30)}));
+    }
+
+    void pasteWithUnknownLabelsAndStoreFailures()
+    {
+        Fixture f;
+        Shape foreign;
+        foreign.labelId = 77; // not a label of this project
+        foreign.geometry = RectangleGeom{QRectF(5, 5, 10, 10)};
+        auto* mime = new QMimeData;
+        mime->setData(QString::fromLatin1(kShapesMimeType), shapesToClipboard({foreign}));
+        QGuiApplication::clipboard()->setMimeData(mime);
+        f.annotator->palette()->pick(3, false);
+        QSignalSpy messages(f.scene(), &ShapeScene::message);
+        f.annotator->action(QStringLiteral("pasteShapes"))->trigger();
+        QVERIFY(f.only());
+        QCOMPARE(f.only()->labelId, qint64(3));
+        QCOMPARE(messages.size(), 1);
+        // Garbage on the clipboard under our type: a message, nothing added.
+        auto* bad = new QMimeData;
+        bad->setData(QString::fromLatin1(kShapesMimeType), "{not json");
+        QGuiApplication::clipboard()->setMimeData(bad);
+        f.annotator->action(QStringLiteral("pasteShapes"))->trigger();
+        QCOMPARE(f.scene()->shapeCount(), 1);
+        QVERIFY(messages.last().first().toString().startsWith(QStringLiteral("Cannot paste")));
+        // A store that refuses an edit: nothing changes, the stack has no step for it, the user is told.
+        f.store.failNextApply();
+        f.use("toolPoint");
+        f.click({100, 100});
+        QCOMPARE(f.scene()->shapeCount(), 1);
+        QCOMPARE(f.stack()->count(), 1);
+        QVERIFY(messages.last().first().toString().contains(QStringLiteral("not saved")));
     }
 
     void zOrderRaiseLower()

@@ -30,6 +30,8 @@ void ShapeScene::setDocument(AnnotationDocument* doc)
     if (m_doc) {
         connect(m_doc, &AnnotationDocument::changed, this, &ShapeScene::onDocumentChanged);
         connect(m_doc, &AnnotationDocument::shapesReloaded, this, &ShapeScene::reload);
+        connect(m_doc, &AnnotationDocument::storeFailed, this,
+                [this](const QString& why) { emit message(tr("The edit was not saved: %1").arg(why)); });
         connect(m_doc, &QObject::destroyed, this, [this] {
             m_shapes.clear();
             reorder();
@@ -331,8 +333,18 @@ void ShapeScene::paste()
         emit message(tr("Cannot paste: %1").arg(error));
         return;
     }
-    for (Shape& s : *shapes)
+    // Shapes copied from another project may name labels this one lacks: they take the current label.
+    int relabelled = 0;
+    for (Shape& s : *shapes) {
         s.attributes.remove(kZOrderAttribute);
+        if (!label(s.labelId) && label(m_currentLabel)) {
+            s.labelId = m_currentLabel;
+            ++relabelled;
+        }
+    }
+    if (relabelled)
+        emit message(tr("%n pasted shape(s) had a label this project lacks and got the current one", nullptr,
+                        relabelled));
     if (!shapes->empty()) addShapes(std::move(*shapes));
 }
 
