@@ -2,6 +2,13 @@
 // The Explanation quality dialog: a background run on generated shapes with the shipped model and its
 // re-initialised twin fills the table, the metric bars and the mean curves and exports JSON/CSV; cancel
 // stops between images and keeps whole images only; a missing mask is reported before anything runs.
+#include "annotation/bridge/projectexchange.h"
+#include "annotation/bridge/projectstoreaccess.h"
+#include "core/samples/createsampleproject.h"
+#include "core/samples/sampleproject.h"
+#include "core/samples/shapesworld.h"
+#include "core/store/project.h"
+#include "views/quality/datasetqualitysource.h"
 #include "views/quality/qualitycharts.h"
 #include "views/quality/qualitydialog.h"
 
@@ -10,10 +17,12 @@
 #include <QChartView>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -143,6 +152,56 @@ private slots:
         QVERIFY(r.canceled);
         QVERIFY(r.images >= 2 && r.images < 200);
         QCOMPARE(r.methods[0].images, r.images);
+    }
+
+    // The sample project with its COCO annotations imported: every image offers the union of its shapes'
+    // masks, and the dialog measures them.
+    void measuresTheOpenProjectsMaskedImages()
+    {
+        QTemporaryDir tmp;
+        QString error;
+        const QString path = core::createSampleProject(tmp.path(), &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        std::unique_ptr<core::Project> project = core::Project::open(path, &error);
+        QVERIFY2(project, qPrintable(error));
+        {
+            // Before any annotation there is nothing to measure, and the dialog says so.
+            int skipped = -1;
+            QVERIFY(projectQualitySource(*project, &error, &skipped).count == 0);
+            QCOMPARE(skipped, 12);
+            std::unique_ptr<QualityDialog> d(QualityDialog::showForProject(nullptr, project.get()));
+            QVERIFY(d->findChild<QLabel*>() != nullptr);
+        }
+        annotation::ProjectStoreAccess access(*project);
+        annotation::FormatReport report;
+        QVERIFY(annotation::importIntoProject(access, annotation::Format::Coco,
+                                              tmp.filePath(QStringLiteral("annotations.json")), report));
+        int skipped = -1;
+        const core::QualitySource source = projectQualitySource(*project, &error, &skipped);
+        QVERIFY2(source.count == 12, qPrintable(error));
+        QCOMPARE(skipped, 0);
+        // The mask of an image is exactly the union of the objects the generator drew in it.
+        for (int k : {0, 11}) {
+            const core::QualityItem item = source.item(k);
+            const int index = QFileInfo(item.name).completeBaseName().section(QLatin1Char('_'), 1).toInt();
+            const core::ShapesSample sample = core::ShapesWorld(core::kSampleSeed).generate(index);
+            QCOMPARE(item.mask.width, sample.image.width());
+            std::vector<uint8_t> expected(size_t(sample.image.width()) * sample.image.height(), 0);
+            for (const core::ShapeObject& o : sample.objects)
+                for (int y = 0; y < o.mask.height(); ++y)
+                    for (int x = 0; x < o.mask.width(); ++x)
+                        if (o.mask.constScanLine(y)[x]) expected[size_t(y) * o.mask.width() + x] = 1;
+            QVERIFY2(item.mask.pixels == expected, qPrintable(item.name));
+        }
+
+        QualityDialog* dialog = QualityDialog::showForProject(nullptr, project.get());
+        std::unique_ptr<QualityDialog> owner(dialog);
+        dialog->setMethods({QStringLiteral("rollout")});
+        QSignalSpy finished(dialog, &QualityDialog::finished);
+        QVERIFY2(dialog->start(), qPrintable(dialog->lastError()));
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(finished.first().first().toBool(), true);
+        QCOMPARE(dialog->report().images, 12);
     }
 
     void missingMaskIsReportedBeforeRunning()

@@ -5,6 +5,7 @@
 #include "core/explain/quality_folder.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
+#include "views/quality/datasetqualitysource.h"
 #include "views/quality/qualitycharts.h"
 
 #include <QChartView>
@@ -77,6 +78,26 @@ QualityDialog* QualityDialog::show(QWidget* parent, const Setup& setup)
     auto* dialog = new QualityDialog(setup, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->QDialog::show();
+    return dialog;
+}
+
+QualityDialog* QualityDialog::showForProject(QWidget* parent, core::Project* project)
+{
+    Setup setup;
+    QString note;
+    if (project) {
+        QString error;
+        int skipped = 0;
+        setup.projectSource = projectQualitySource(*project, &error, &skipped);
+        setup.projectName = tr("Project images with masks");
+        if (setup.projectSource.count == 0)
+            note = tr("The project offers no images to measure: %1.").arg(error);
+        else if (skipped > 0)
+            note = tr("%n project image(s) without a polygon or mask are left out.", nullptr, skipped);
+    }
+    QualityDialog* dialog = show(parent, setup);
+    if (setup.projectSource.count > 0) dialog->setSource(SourceKind::Project);
+    dialog->m_status->setText(note);
     return dialog;
 }
 

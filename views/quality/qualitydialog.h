@@ -19,6 +19,10 @@ class QStackedWidget;
 class QTabWidget;
 class QTableWidget;
 
+namespace loupe::core {
+class Project;
+} // namespace loupe::core
+
 namespace loupe::views {
 
 // "Explanation quality": runs the quality harness (core/explain/quality_dataset.h) as a background job
@@ -44,6 +48,9 @@ public:
 
     // Opens a non-modal dialog (deleted on close) and returns it.
     static QualityDialog* show(QWidget* parent, const Setup& setup = {});
+    // The same, offering the project's images with polygon/mask annotations (union per image) as the
+    // first source when it has any; otherwise generated shapes, with a note why. Project may be null.
+    static QualityDialog* showForProject(QWidget* parent, core::Project* project);
 
     enum class SourceKind { Shapes = 0, Folder = 1, Project = 2 };
     void setModelFolders(const QString& model, const QString& randomModel);
