@@ -398,6 +398,9 @@ private slots:
         QVERIFY(panel.shownIsStored());
         QCOMPARE(panel.shown().runId, runId);
         QCOMPARE(panel.shown().grid, grid);
+        // The controls say how it was made.
+        QCOMPARE(panel.methodForm()->method(), QStringLiteral("rollout"));
+        QCOMPARE(panel.methodForm()->params().discardRatio, 0.5f);
         QVERIFY(panel.shown().hasMetrics);
         QCOMPARE(panel.curvesChart()->seriesCount(), 2);
         QVERIFY(panel.layer()->hasMap());
@@ -451,6 +454,24 @@ private slots:
                             (best / 12) * source.height() / 12 + source.height() / 24);
         QVERIFY2(qGray(grey.pixel(centre)) > 200, qPrintable(QString::number(qGray(grey.pixel(centre)))));
         QVERIFY(overlay != source);
+        // A live rollout exports what `loupe explain --method rollout` writes for this image: explainMap's
+        // map as float32 [rows, cols].
+        QVERIFY(waitReady(panel));
+        core::ExplainParams cli;
+        cli.method = QStringLiteral("rollout");
+        panel.methodForm()->setParams(cli);
+        QVERIFY(!panel.shownIsStored());
+        const QString live = m_dir.filePath(QStringLiteral("export/live"));
+        QCOMPARE(panel.exportShown(live, &error).size(), 3);
+        const compute::NpyArray liveNpy = compute::readNpyF32((live + QStringLiteral(".npy")).toStdString());
+        const core::VitSession s = core::VitSession::open(m_model);
+        const std::vector<float> ref =
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), 0, cli);
+        QCOMPARE(liveNpy.shape, (std::vector<int64_t>{12, 12}));
+        QCOMPARE(liveNpy.data.size(), ref.size());
+        for (size_t i = 0; i < ref.size(); ++i)
+            QVERIFY(std::abs(liveNpy.data[i] - ref[i]) <= 1e-5f * std::abs(ref[i]) + 1e-7f);
+
         // An unwritable place is named in the error.
         QVERIFY(panel.exportShown(m_dir.filePath(QStringLiteral("missing/dir/map")), &error).isEmpty());
         QVERIFY2(error.contains(QStringLiteral("missing/dir/map")), qPrintable(error));

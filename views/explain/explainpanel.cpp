@@ -370,6 +370,13 @@ void ExplainPanel::show(const core::Explanation& e)
 {
     m_shown = e;
     m_hasShown = true;
+    if (e.runId > 0) {
+        // The controls show how a stored map was made, without recomputing it.
+        const QSignalBlocker blockForm(m_form);
+        const QSignalBlocker blockTargets(m_targets);
+        m_form->setParams(e.params);
+        m_targets->setTarget(e.target);
+    }
     const bool heads = e.params.method == QLatin1String("head-importance");
     if (heads) {
         m_layer->clearMap();
