@@ -147,6 +147,39 @@ private slots:
         QCOMPARE(differing, 0);
     }
 
+    void zoomWithThousandsOfShapesSettles()
+    {
+        Fixture f;
+        std::vector<Shape> many;
+        for (int i = 0; i < ShapeLayer::kDeferAbove + 200; ++i) {
+            Shape s;
+            s.labelId = 1 + i % 3;
+            s.geometry = RectangleGeom{QRectF((i % 40) * 10.0, (i / 40) * 9.0, 6, 5)};
+            many.push_back(s);
+        }
+        f.scene()->addShapes(many, false);
+        ShapeLayer* layer = f.annotator->layer();
+        f.canvas->setView(ViewTransform(1.0, QPointF(10, 10)));
+        f.canvas->grab();
+        QCOMPARE(layer->lastPaintedCount(), int(many.size()));
+        QVERIFY(!layer->isSettling());
+        // A zoom step: the old drawing, scaled, at once; the shapes drawn anew once the zoom rests.
+        f.canvas->setView(ViewTransform(1.25, QPointF(10, 10)));
+        const QImage quick = f.canvas->grab().toImage();
+        QVERIFY(layer->isSettling());
+        QCOMPARE(layer->lastPaintedCount(), 0);
+        QSignalSpy redraw(layer, &CanvasLayer::changed);
+        QTRY_VERIFY(!layer->isSettling());
+        QCOMPARE(redraw.size(), 1);
+        QVERIFY(redraw.first().first().toRectF().isNull()); // the whole view
+        layer->setViewport(f.canvas); // the window may already have repainted: make grab() draw
+        const QImage settled = f.canvas->grab().toImage();
+        QVERIFY(layer->lastPaintedCount() > ShapeLayer::kDeferAbove);
+        // Both show the shapes where they are: the first rectangle's outline at (10,10) in both.
+        QVERIFY(near(quick.pixel(10, 12), QColor(230, 40, 40), 60));
+        QVERIFY(near(settled.pixel(10, 12), QColor(230, 40, 40), 60));
+    }
+
     void repaintsOnlyWhatChanged()
     {
         Fixture f;

@@ -94,6 +94,12 @@ ShapeLayer::ShapeLayer(ShapeScene* scene, QObject* parent)
         m_masks.clear();
         onSceneChanged({});
     });
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(kSettleMs);
+    connect(&m_settle, &QTimer::timeout, this, [this] {
+        m_cacheValid = false;
+        emit changed();
+    });
 }
 
 void ShapeLayer::setViewport(QWidget* widget)
@@ -166,6 +172,19 @@ void ShapeLayer::paintCached(QPainter& painter, const ViewTransform& view)
     const double dpr = m_viewport->devicePixelRatioF();
     const QRect all(QPoint(), size);
     const QSize pixels = (QSizeF(size) * dpr).toSize();
+    if (m_cacheValid && m_cache.size() == pixels && m_cache.devicePixelRatio() == dpr &&
+        view.scale() != m_cacheView.scale() &&
+        m_scene->visibleIn(view.widgetToImage(QRectF(all))).size() > size_t(kDeferAbove)) {
+        // Mid-zoom: the last drawing, scaled; the real one follows when the zoom rests.
+        const double k = view.scale() / m_cacheView.scale();
+        painter.save();
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        painter.drawImage(QRectF(view.offset() - m_cacheView.offset() * k, QSizeF(size) * k), m_cache);
+        painter.restore();
+        m_settle.start();
+        return;
+    }
+    m_settle.stop();
     if (!m_cacheValid || m_cache.size() != pixels || m_cacheView.scale() != view.scale() ||
         m_cache.devicePixelRatio() != dpr) {
         m_cache = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
