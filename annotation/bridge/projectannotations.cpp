@@ -151,6 +151,15 @@ bool ProjectAnnotations::replayProjectAction(qint64 actionId, bool undoing)
             QStringLiteral("%1: the project's undo log is out of step with Edit > Undo (expected step %2)")
                 .arg(m_project.path())
                 .arg(actionId);
+        // Changed through another connection (the command line) while open. The stack cannot be rebuilt
+        // from inside one of its own commands, so it is once this undo/redo has returned.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                load();
+                m_doc->notifyReloaded();
+            },
+            Qt::QueuedConnection);
     } else {
         m_replaying = true;
         ok = undoing ? m_project.undo(&error) : m_project.redo(&error);

@@ -294,6 +294,36 @@ private slots:
         QCOMPARE(p->asset(m_image)->split, QStringLiteral("val"));
     }
 
+    void aStepFromAnotherConnectionIsCaughtAtUndo()
+    {
+        QString file;
+        auto p = makeProject(&file);
+        QVERIFY(p);
+        ProjectAnnotations pa(*p);
+        QSignalSpy warned(&pa, &ProjectAnnotations::historyWarning);
+        QSignalSpy failed(pa.document(), &AnnotationDocument::storeFailed);
+        QVERIFY(p->setSplit({m_image}, QStringLiteral("val")));
+        QCOMPARE(pa.undoStack()->count(), 1);
+        {
+            QString error;
+            auto other = core::Project::open(file, &error); // the command line, say
+            QVERIFY2(other, qPrintable(error));
+            QVERIFY(other->setSplit({m_image2}, QStringLiteral("test")));
+        }
+        pa.undoStack()->undo(); // would undo the other connection's step: refused
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(p->asset(m_image)->split, QStringLiteral("val"));
+        QCOMPARE(p->asset(m_image2)->split, QStringLiteral("test"));
+        QTRY_COMPARE(warned.count(), 1);
+        // Rebuilt from the project's log: both steps, in order, undoable again.
+        QCOMPARE(pa.undoStack()->count(), 2);
+        QCOMPARE(pa.undoStack()->index(), 2);
+        pa.undoStack()->undo();
+        QCOMPARE(p->asset(m_image2)->split, QString());
+        pa.undoStack()->undo();
+        QCOMPARE(p->asset(m_image)->split, QString());
+    }
+
     void unreadableHistoryFallsBackToTheProjectLog()
     {
         QString file;
