@@ -118,7 +118,17 @@ private slots:
             Annotator* ann = w.annotation()->annotator();
             QVERIFY(w.annotation()->projectAnnotations());
             QVERIFY(w.annotation()->reviewDock());
-            QVERIFY(w.findChild<QDockWidget*>(QStringLiteral("LabelsDock")));
+            auto* labelsDock = w.findChild<QDockWidget*>(QStringLiteral("LabelsDock"));
+            QVERIFY(labelsDock);
+            QStringList panels;
+            for (QAction* top : w.menuBar()->actions())
+                if (top->text() == QLatin1String("&View"))
+                    for (QAction* a : top->menu()->actions())
+                        if (a->menu() && a->text() == QLatin1String("&Panels"))
+                            for (QAction* p : a->menu()->actions())
+                                panels << p->text();
+            QVERIFY2(panels.contains(QStringLiteral("Labels")) && panels.contains(QStringLiteral("Review")),
+                     qPrintable(panels.join(QLatin1Char(','))));
             QTRY_VERIFY(ann->scene()->isEditable());
             firstAsset = w.controller()->currentAsset();
             QCOMPARE(ann->scene()->imageId(), firstAsset);

@@ -64,6 +64,16 @@ void AnnotationBinding::install()
     m_labelsDock->setObjectName(QStringLiteral("LabelsDock"));
     m_labelsDock->setWidget(m_annotator->palette());
     m_window->addDockWidget(Qt::LeftDockWidgetArea, m_labelsDock);
+    if (QMenu* panels = panelsMenu()) panels->addAction(m_labelsDock->toggleViewAction());
+}
+
+QMenu* AnnotationBinding::panelsMenu() const
+{
+    for (QAction* top : m_window->menuBar()->actions())
+        if (top->menu())
+            for (QAction* a : top->menu()->actions())
+                if (a->menu() && a->text() == tr("&Panels")) return a->menu();
+    return nullptr;
 }
 
 void AnnotationBinding::openProject()
@@ -95,6 +105,8 @@ void AnnotationBinding::openProject()
 
     m_reviewDock = new ReviewDock(*m_annotations, m_window);
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
+    if (QMenu* panels = panelsMenu())
+        panels->addAction(m_reviewDock->toggleViewAction()); // goes with the dock
     connect(m_reviewDock, &ReviewDock::shapeSelected, this, [this](qint64 assetId, qint64 shapeId) {
         // The review may pick a shape before the image is decoded: it is selected once it is shown.
         m_reviewPick = {assetId, shapeId};

@@ -7,6 +7,7 @@
 
 class QDockWidget;
 class QMainWindow;
+class QMenu;
 class QWidget;
 
 namespace loupe::annotation {
@@ -51,6 +52,7 @@ private:
     void closeProject();
     void showCurrentImage();
     void onFocusChanged(QWidget* now);
+    QMenu* panelsMenu() const;
 
     QMainWindow* m_window;
     QPointer<ImageCanvas> m_canvas;
