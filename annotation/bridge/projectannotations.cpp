@@ -36,11 +36,7 @@ void ProjectAnnotations::warn(const QString& message)
     emit historyWarning(message);
 }
 
-// Brings the saved editor history in line with the project's own undo log before it is restored: the
-// project steps it lists must be exactly the project's actions, in order, undone exactly where the
-// stack's index says. Actions recorded while the project was open elsewhere (the command line) are
-// appended. Anything else means the two diverged; then the history is rebuilt from the project's
-// actions alone, since only those can still be undone faithfully. True when records changed.
+// The one history as the project alone knows it: its actions, the undone ones last.
 void ProjectAnnotations::historyFromProject(const QVector<core::Project::UndoAction>& actions,
                                             std::vector<QByteArray>* records, int* index)
 {
@@ -52,6 +48,11 @@ void ProjectAnnotations::historyFromProject(const QVector<core::Project::UndoAct
     }
 }
 
+// Brings the saved editor history in line with the project's own undo log before it is restored: the
+// project steps it lists must be exactly the project's actions, in order, undone exactly where the
+// stack's index says. Actions recorded while the project was open elsewhere (the command line) are
+// appended. Anything else means the two diverged; then the history is rebuilt from the project's
+// actions alone, since only those can still be undone faithfully. True when records changed.
 bool ProjectAnnotations::reconcile(std::vector<QByteArray>* records, int* index)
 {
     const QVector<core::Project::UndoAction> actions = m_project.undoActions();
