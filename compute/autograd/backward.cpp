@@ -2,10 +2,9 @@
 #include "compute/autograd/backward.h"
 
 #include "compute/autograd/backward_kernels.h"
+#include "compute/autograd/forward_node.h"
 #include "compute/autograd/plain_weights.h"
 #include "compute/autograd/scratch.h"
-#include "compute/backend/cpu/ops.h"
-#include "compute/backend/cpu/vmath.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
 #include "compute/threadpool.h"
@@ -78,73 +77,6 @@ std::string nodeLabel(const Graph& g, NodeId id)
 {
     const Node& n = g.node(id);
     return n.name.empty() ? std::string(opName(n.op)) + " node " + std::to_string(id) : "'" + n.name + "'";
-}
-
-// One forward node on the CPU kernels. A Linear with an activation whose gradient is needed writes its
-// pre-activation to `preAct` and applies the activation separately: the backward pass needs act'(z).
-void forwardNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& v,
-                 const Tensor& preAct)
-{
-    auto src = [&](int i) -> const Tensor& { return v[size_t(n.src[i])]; };
-    const PackedWeight* packed = n.src[1] >= 0 ? g.node(n.src[1]).packed.get() : nullptr;
-    switch (n.op) {
-    case Op::Input:
-    case Op::Weight:
-    case Op::View:
-        return;
-    case Op::Cont:
-        cpu::copy(out, src(0));
-        return;
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-        cpu::binary(n.op, out, src(0), src(1));
-        return;
-    case Op::Linear: {
-        const Tensor* bias = n.src[2] >= 0 ? &src(2) : nullptr;
-        const Tensor* res = n.src[3] >= 0 ? &src(3) : nullptr;
-        if (!preAct.defined()) {
-            cpu::linear(out, src(0), src(1), bias, n.act, res, packed);
-            return;
-        }
-        cpu::linear(preAct, src(0), src(1), bias, Activation::None, nullptr, packed);
-        const Tensor r = res ? res->contiguous() : Tensor();
-        const int64_t N = n.shape.back();
-        parallelFor(n.numel() / N, 16, [&](int64_t r0, int64_t r1) {
-            for (int64_t row = r0; row < r1; ++row) {
-                float* y = out.ptr<float>() + row * N;
-                applyActivation(n.act, preAct.ptr<float>() + row * N, y, N);
-                if (res) {
-                    const float* rr = r.ptr<float>() + row * N;
-                    for (int64_t j = 0; j < N; ++j)
-                        y[j] += rr[j];
-                }
-            }
-        });
-        return;
-    }
-    case Op::MatMul:
-        cpu::matmul(out, src(0), src(1));
-        return;
-    case Op::LayerNorm:
-        cpu::layerNorm(out, src(0), src(1), src(2), float(n.f0));
-        return;
-    case Op::Act:
-        cpu::activation(out, src(0), n.act);
-        return;
-    case Op::Softmax:
-        cpu::softmax(out, src(0), float(n.f0));
-        return;
-    case Op::PatchEmbed:
-        cpu::patchEmbed(out, src(0), src(1), n.src[2] >= 0 ? &src(2) : nullptr, n.i0, packed);
-        return;
-    case Op::Concat:
-        cpu::concat(out, src(0), src(1), n.i0);
-        return;
-    case Op::Bicubic:
-        cpu::bicubic(out, src(0), n.f0, n.f1);
-        return;
-    }
 }
 
 // The reverse sweep's state: gradient buffers per root, created on first write.
