@@ -14,6 +14,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSettings>
 #include <QSignalSpy>
@@ -62,6 +63,11 @@ private slots:
         QAction* show = w.findChild<QAction*>(QStringLiteral("showExplain"));
         QVERIFY(show);
         QCOMPARE(show->shortcut(), QKeySequence(QStringLiteral("Ctrl+E")));
+        bool listed = false; // View > Panels toggles it like the other docks
+        for (QMenu* m : w.findChildren<QMenu*>())
+            if (m->title() == QStringLiteral("&Panels"))
+                listed = listed || m->actions().contains(w.explainDock()->toggleViewAction());
+        QVERIFY(listed);
         show->trigger();
         QTRY_VERIFY(w.explainDock()->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(panel->isReady(), 30000);

@@ -220,7 +220,7 @@ void MainWindow::createMenus()
     });
     explain->setObjectName(QStringLiteral("showExplain"));
     QMenu* panels = view->addMenu(tr("&Panels"));
-    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock})
+    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock})
         panels->addAction(d->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
