@@ -3,11 +3,15 @@
 // the browser counts its assets through AssetQuery, selecting an asset puts it on the canvas, thumbnails
 // are made once and then read from the project, a split change undoes and redoes across reopening,
 // and a file the store refuses is reported and left untouched.
+#include "annotation/bridge/projectannotations.h"
+#include "annotation/commands/addshapes.h"
+#include "annotation/commands/changereviewstate.h"
 #include "common/testsupport.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
+#include "views/mainwindow/annotationbinding.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
@@ -149,6 +153,43 @@ private slots:
         QTRY_COMPARE(model->rowCount(), kImages);
         QCOMPARE(storeBackend(w)->labels().size(), 1);
         QCOMPARE(storeBackend(w)->labels().first().second, QStringLiteral("circle"));
+    }
+
+    // The window's browser reads review counts from the project and follows the editor's document:
+    // a verdict given in the editor shows in the row and in the needs-fix filter without reopening.
+    void browserRowsFollowReviewEdits()
+    {
+        MainWindow w(StoreBackend::opener());
+        w.show();
+        QVERIFY2(w.openProject(m_project, true), qPrintable(w.lastError()));
+        DatasetModel* model = w.controller()->datasetModel();
+        QTRY_COMPARE(model->rowCount(), kImages);
+        QTRY_VERIFY(model->rowAt(0) != nullptr);
+        const qint64 asset = model->rowAt(0)->id;
+        auto* binding = w.findChild<AnnotationBinding*>();
+        QVERIFY(binding && binding->projectAnnotations());
+        annotation::ProjectAnnotations* pa = binding->projectAnnotations();
+        annotation::Shape shape;
+        shape.imageId = asset;
+        shape.geometry = annotation::RectangleGeom{QRectF(1, 1, 10, 10)};
+        auto* add = new annotation::AddShapes(*pa->document(), {shape});
+        pa->undoStack()->push(add);
+        pa->undoStack()->push(new annotation::ChangeReviewState(*pa->document(), {add->shapes().front().id},
+                                                                annotation::ReviewState::NeedsFix));
+        const QModelIndex index = model->index(model->rowOfAsset(asset), 0);
+        QTRY_COMPARE(model->data(index, DatasetModel::ReviewCountsRole).toList(), (QVariantList{0, 0, 0, 1}));
+        DatasetFilter f;
+        f.hasNeedsFix = true;
+        model->setFilter(f);
+        QTRY_COMPARE(model->rowCount(), 1);
+        pa->undoStack()->undo(); // the verdict
+        pa->undoStack()->undo(); // the shape
+        model->setFilter(DatasetFilter());
+        QTRY_COMPARE(model->rowCount(), kImages);
+        QTRY_VERIFY(model->rowAt(0) != nullptr);
+        QTRY_COMPARE(
+            model->data(model->index(model->rowOfAsset(asset), 0), DatasetModel::ReviewCountsRole).toList(),
+            (QVariantList{0, 0, 0, 0}));
     }
 
     void thumbnailsAreMadeOnceThenReadFromTheProject()

@@ -102,6 +102,8 @@ void AnnotationBinding::openProject()
     }
     m_annotator->setDocument(m_annotations->document(), std::move(labels), hotkeys);
     m_controller->setUndoStack(m_annotations->undoStack());
+    // The browser's done ticks and review counts follow edits without a reload of the whole list.
+    if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(m_annotations->document());
 
     m_reviewDock = new ReviewDock(*m_annotations, m_window);
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
@@ -132,7 +134,10 @@ void AnnotationBinding::closeProject()
     // Everything that points into the project's annotations lets go before they do.
     if (m_canvas) m_annotator->setImage(0, {});
     m_annotator->setDocument(nullptr, {});
-    if (m_controller) m_controller->setUndoStack(nullptr);
+    if (m_controller) {
+        m_controller->setUndoStack(nullptr);
+        if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(nullptr);
+    }
     delete m_reviewDock;
     m_annotations.reset();
 }

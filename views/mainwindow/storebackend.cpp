@@ -6,6 +6,7 @@
 #include "core/store/database.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
+#include "views/dataset/projectassetsource.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -22,75 +23,6 @@
 namespace loupe::views {
 
 Q_LOGGING_CATEGORY(lcStoreBackend, "loupe.views.store")
-
-namespace {
-
-core::AssetFilter toCoreFilter(const DatasetFilter& f)
-{
-    core::AssetFilter c;
-    c.text = f.text;
-    if (f.labelId >= 0) c.labelId = f.labelId;
-    c.split = f.split;
-    const int state = StoreBackend::reviewStateFromName(f.reviewState);
-    if (state >= 0) c.reviewState = state;
-    return c;
-}
-
-// Runs on the browser's worker thread with its own read-only connection, opened on first use so
-// that the GUI thread never touches it.
-class StoreAssetSource : public AssetSource
-{
-public:
-    explicit StoreAssetSource(QString projectPath)
-        : m_projectPath(std::move(projectPath)), m_dir(QFileInfo(m_projectPath).absoluteDir())
-    {
-    }
-
-    int count(const DatasetFilter& filter, QString* error) override
-    {
-        if (!ensure(error)) return -1;
-        return int(m_query->count(toCoreFilter(filter)));
-    }
-
-    QList<AssetRow> page(const DatasetFilter& filter, int offset, int limit, QString* error) override
-    {
-        QList<AssetRow> rows;
-        if (!ensure(error)) return rows;
-        const QVector<core::AssetRow> page = m_query->page(toCoreFilter(filter), offset, limit);
-        rows.reserve(page.size());
-        for (const core::AssetRow& r : page) {
-            AssetRow row;
-            row.id = r.id;
-            row.relativePath = r.storedPath;
-            row.absolutePath = QDir::isAbsolutePath(r.storedPath)
-                                   ? r.storedPath
-                                   : QDir::cleanPath(m_dir.absoluteFilePath(r.storedPath));
-            row.width = r.width;
-            row.height = r.height;
-            row.split = r.split;
-            row.reviewState = StoreBackend::reviewStateName(r.reviewState);
-            row.annotationCount = r.annotationCount;
-            rows.append(row);
-        }
-        return rows;
-    }
-
-private:
-    bool ensure(QString* error)
-    {
-        if (m_query) return true;
-        QString why;
-        m_query = core::AssetQuery::open(m_projectPath, &why);
-        if (!m_query && error) *error = why;
-        return bool(m_query);
-    }
-
-    QString m_projectPath;
-    QDir m_dir;
-    std::unique_ptr<core::AssetQuery> m_query;
-};
-
-} // namespace
 
 // Lives on its own thread: answers thumbnail requests from the project's cache (its own read-only
 // connection) or by decoding the image at reduced size. Newly made thumbnails go back to the GUI
@@ -215,7 +147,7 @@ bool StoreBackend::saveAs(const QString& path, QString* error)
 
 AssetSourceFactory StoreBackend::assetSourceFactory() const
 {
-    return [path = m_project->path()] { return std::make_unique<StoreAssetSource>(path); };
+    return projectAssetSourceFactory(m_project->path());
 }
 
 QList<QPair<qint64, QString>> StoreBackend::labels() const
@@ -231,34 +163,11 @@ QStringList StoreBackend::splits() const
     return m_project->splits();
 }
 
-QString StoreBackend::reviewStateName(int state)
-{
-    switch (state) {
-    case core::ReviewNew:
-        return QStringLiteral("unreviewed");
-    case core::ReviewAccepted:
-        return QStringLiteral("accepted");
-    case core::ReviewRejected:
-        return QStringLiteral("rejected");
-    case core::ReviewNeedsFix:
-        return QStringLiteral("needs fix");
-    default:
-        return QStringLiteral("state %1").arg(state);
-    }
-}
-
-int StoreBackend::reviewStateFromName(const QString& name)
-{
-    for (int s : {core::ReviewNew, core::ReviewAccepted, core::ReviewRejected, core::ReviewNeedsFix})
-        if (reviewStateName(s) == name) return s;
-    return -1;
-}
-
 QStringList StoreBackend::reviewStates() const
 {
     QStringList out;
     for (int s : {core::ReviewNew, core::ReviewAccepted, core::ReviewRejected, core::ReviewNeedsFix})
-        out << reviewStateName(s);
+        out << assetReviewStateName(s);
     return out;
 }
 

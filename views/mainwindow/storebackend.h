@@ -55,10 +55,6 @@ public:
     // Imports still running.
     int runningImports() const { return m_runningImports; }
 
-    // The review-state names shown in the browser, indexed by core::ReviewState.
-    static QString reviewStateName(int state);
-    static int reviewStateFromName(const QString& name); // -1 when unknown
-
 signals:
     void importFinished(int added, int duplicates, int failed);
 
