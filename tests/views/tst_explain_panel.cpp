@@ -291,6 +291,21 @@ private slots:
         for (size_t i = 0; i < rise.size(); ++i)
             QVERIFY(std::abs(panel.shown().grid[i] - rise[i]) <= 1e-4f * (std::abs(rise[i]) + 1e-3f));
         QCOMPARE(panel.layer()->grid(), panel.shown().grid);
+
+        // Cancelled half-way, the estimate leaves the canvas and the last result is back.
+        const std::vector<float> last = panel.shown().grid;
+        p.riseMasks = 100000;
+        panel.methodForm()->setParams(p);
+        partial.clear();
+        finished.clear();
+        QVERIFY(panel.explain());
+        QTRY_VERIFY_WITH_TIMEOUT(partial.size() >= 1, 30000);
+        panel.cancel();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(partial.last() != last);
+        QCOMPARE(panel.layer()->grid(), last);
+        QCOMPARE(panel.shown().grid, last);
     }
 
     void headImportanceAsRankedBars()

@@ -270,10 +270,12 @@ void ExplainPanel::onJobFinished()
             emit ready(false);
         }
     } else if (out.cancelled) {
+        restoreLayer();
         m_lastError = tr("Cancelled.");
         setCaption(m_lastError);
         emit finished(false);
     } else if (!out.error.isEmpty() || !out.explanation) {
+        restoreLayer();
         m_lastError = out.error.isEmpty() ? tr("The run gave no result.") : out.error;
         qCWarning(lcExplain).noquote() << m_lastError;
         setCaption(m_lastError);
@@ -298,6 +300,15 @@ void ExplainPanel::onJobFinished()
     }
     // The selection may have moved while the job ran.
     if (!m_forward) syncForward();
+}
+
+void ExplainPanel::restoreLayer()
+{
+    // A RISE estimate drawn while the job ran is not a result: put back what the panel shows.
+    if (m_hasShown && m_shown.params.method != QLatin1String("head-importance"))
+        m_layer->setMap(m_shown.grid, m_shown.rows, m_shown.cols);
+    else
+        m_layer->clearMap();
 }
 
 void ExplainPanel::onForwardReady()

@@ -103,6 +103,7 @@ private:
     void startJob(ExplainRequest request);
     void onJobFinished();
     void onForwardReady();
+    void restoreLayer();
     void onFormChanged();
     void recomputeLive();
     void refreshModels();
