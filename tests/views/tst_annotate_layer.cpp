@@ -7,6 +7,7 @@
 
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <cmath>
 
 using namespace annotate_test;
 
@@ -16,6 +17,13 @@ bool near(QRgb a, QColor b, int tol = 40)
 {
     return qAbs(qRed(a) - b.red()) <= tol && qAbs(qGreen(a) - b.green()) <= tol &&
            qAbs(qBlue(a) - b.blue()) <= tol;
+}
+
+// The pixel at logical widget coordinates (grabs are in device pixels on HiDPI screens).
+QRgb at(const QImage& img, double x, double y)
+{
+    const double r = img.devicePixelRatio();
+    return img.pixel(int(x * r), int(y * r));
 }
 
 // Length of the run of pure-white pixels through (x, y) along the row.
@@ -48,16 +56,16 @@ private slots:
         f.add(RectangleGeom{QRectF(120, 20, 60, 40)}, 3); // tree: blue
         const QImage shot = f.canvas->grab().toImage();
         // Outlines in the label colour (left side at x = 20 image = 40 widget).
-        QVERIFY(near(shot.pixel(40, 80), QColor(230, 40, 40)));
-        QVERIFY(near(shot.pixel(240, 80), QColor(40, 80, 230)));
+        QVERIFY(near(at(shot, 40, 80), QColor(230, 40, 40)));
+        QVERIFY(near(at(shot, 240, 80), QColor(40, 80, 230)));
         // The inside is tinted (not the plain grey image) but still shows the image.
-        const QRgb inside = shot.pixel(100, 80);
+        const QRgb inside = at(shot, 100, 80);
         QVERIFY(inside != qRgb(128, 128, 128));
         QVERIFY(qRed(inside) > qGreen(inside));
         f.scene()->setLabelHidden(1, true);
         const QImage hidden = f.canvas->grab().toImage();
-        QCOMPARE(hidden.pixel(100, 80), qRgb(128, 128, 128));
-        QVERIFY(near(hidden.pixel(240, 80), QColor(40, 80, 230)));
+        QCOMPARE(at(hidden, 100, 80), qRgb(128, 128, 128));
+        QVERIFY(near(at(hidden, 240, 80), QColor(40, 80, 230)));
     }
 
     void handlesKeepTheirScreenSize()
@@ -71,7 +79,8 @@ private slots:
             // The top-left corner in the middle of the widget, whatever the zoom.
             f.canvas->setView(ViewTransform(scale, QPointF(300, 300) - box.topLeft() * scale));
             const QImage shot = f.canvas->grab().toImage();
-            sizes << whiteRun(shot, 300, 300);
+            const double r = shot.devicePixelRatio();
+            sizes << int(std::lround(whiteRun(shot, int(300 * r), int(300 * r)) / r));
         }
         QVERIFY2(sizes[0] >= 5 && sizes[0] <= 8, qPrintable(QString::number(sizes[0])));
         QCOMPARE(sizes[1], sizes[0]);
@@ -176,8 +185,8 @@ private slots:
         const QImage settled = f.canvas->grab().toImage();
         QVERIFY(layer->lastPaintedCount() > ShapeLayer::kDeferAbove);
         // Both show the shapes where they are: the first rectangle's outline at (10,10) in both.
-        QVERIFY(near(quick.pixel(10, 12), QColor(230, 40, 40), 60));
-        QVERIFY(near(settled.pixel(10, 12), QColor(230, 40, 40), 60));
+        QVERIFY(near(at(quick, 10, 12), QColor(230, 40, 40), 60));
+        QVERIFY(near(at(settled, 10, 12), QColor(230, 40, 40), 60));
     }
 
     void repaintsOnlyWhatChanged()

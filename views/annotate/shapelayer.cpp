@@ -159,7 +159,8 @@ void ShapeLayer::drawShapes(QPainter& p, const ViewTransform& view, const QRectF
     p.save();
     p.setRenderHint(QPainter::Antialiasing, m_antialias);
     // Half a pixel over, a 1 px antialiased outline covers one pixel column instead of blurring two.
-    p.translate(0.5, 0.5);
+    const double half = 0.5 / (p.device() ? p.device()->devicePixelRatioF() : 1.0);
+    p.translate(half, half);
     for (qint64 id : ids)
         if (const Shape* s = m_scene->shape(id)) drawShape(p, view, *s);
     p.restore();
@@ -265,8 +266,8 @@ void ShapeLayer::drawShape(QPainter& p, const ViewTransform& view, const Shape& 
         // Level of detail: a shape smaller than two screen pixels is a dot of its colour.
         // Whole pixels: an antialiased 2x2 dot at a fractional spot would smear into a faint blur.
         const QPointF c = screenBox.center();
-        p.fillRect(QRectF(std::floor(c.x()) - 1.5, std::floor(c.y()) - 1.5, 2, 2),
-                   color); // -0.5: drawShapes shifted
+        const double half = 0.5 / (p.device() ? p.device()->devicePixelRatioF() : 1.0); // drawShapes' shift
+        p.fillRect(QRectF(std::floor(c.x()) - 1 - half, std::floor(c.y()) - 1 - half, 2, 2), color);
         return;
     }
     p.setPen(outlinePen(color, s, selected, hovered));
