@@ -107,10 +107,6 @@ public:
     {
         emit thumbnailReady(id, QImage(path).scaled(side, side, Qt::KeepAspectRatio));
     }
-    QWidget* createJobsWidget(QWidget* parent) override
-    {
-        return new QLabel(QStringLiteral("fake jobs"), parent);
-    }
 
     QString savedAs;
     QStringList imported;

@@ -282,7 +282,7 @@ private slots:
         w.controller()->importPaths({m_dir.filePath(QStringLiteral("images"))});
         // The job shows in the Jobs dock with a progress bar and a cancel button.
         QWidget* jobs = w.jobsDock()->widget();
-        QVERIFY(jobs->findChild<QWidget*>(QStringLiteral("importJob")));
+        QVERIFY(jobs->findChild<QWidget*>(QStringLiteral("job")));
         QVERIFY(jobs->findChild<QProgressBar*>(QStringLiteral("jobProgress")));
         QVERIFY(jobs->findChild<QPushButton*>(QStringLiteral("jobCancel")));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
@@ -335,7 +335,7 @@ private slots:
         QCOMPARE(cancel->text(), QStringLiteral("Dismiss"));
         QVERIFY(cancel->isEnabled());
         cancel->click();
-        QTRY_VERIFY(!jobs->findChild<QWidget*>(QStringLiteral("importJob")));
+        QTRY_VERIFY(!jobs->findChild<QWidget*>(QStringLiteral("job")));
         QVERIFY(!jobs->findChild<QLabel*>(QStringLiteral("idleLabel"))->isHidden());
     }
 

@@ -9,6 +9,10 @@
 #include <functional>
 #include <memory>
 
+namespace loupe::core {
+class JobTracker;
+}
+
 namespace loupe::views {
 
 // One open project as the window needs it. StoreBackend implements it over core/store (the
@@ -40,8 +44,10 @@ public:
     virtual void importPaths(const QStringList& paths) = 0;
     // Asks for a thumbnail; thumbnailReady follows (at once when cached).
     virtual void requestThumbnail(qint64 assetId, const QString& absolutePath, int side) = 0;
-    // The Jobs dock content for this project (progress bars, cancel); owned by the caller.
-    virtual QWidget* createJobsWidget(QWidget* parent) = 0;
+    // Where background work (imports) reports progress and is cancelled: the window's Jobs dock.
+    // Set by the controller before any import starts; may stay null in tests.
+    void setJobTracker(core::JobTracker* jobs) { m_jobs = jobs; }
+    core::JobTracker* jobTracker() const { return m_jobs; }
 
 signals:
     void historyChanged();
@@ -49,6 +55,9 @@ signals:
     void thumbnailReady(qint64 assetId, const QImage& image);
     void errorOccurred(const QString& title, const QString& message);
     void statusMessage(const QString& text);
+
+private:
+    core::JobTracker* m_jobs = nullptr;
 };
 
 // Opens (create = false) or creates a project; nullptr and *error on failure.

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "views/mainwindow/projectcontroller.h"
 
+#include "core/jobs/jobtracker.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
 #include "views/dataset/datasetpanel.h"
+#include "views/jobs/jobspanel.h"
 
 #include <QLabel>
-#include <QStackedWidget>
 #include <QUndoStack>
 
 namespace loupe::views {
 
 ProjectController::ProjectController(ImageCanvas* canvas, ProjectOpener opener, QObject* parent)
-    : QObject(parent), m_canvas(canvas), m_opener(std::move(opener))
+    : QObject(parent), m_canvas(canvas), m_opener(std::move(opener)), m_jobs(new core::JobTracker(this))
 {
     connect(canvas, &ImageCanvas::nextImageRequested, this, &ProjectController::selectNext);
     connect(canvas, &ImageCanvas::previousImageRequested, this, &ProjectController::selectPrevious);
@@ -59,6 +60,7 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
     closeProject();
     m_backend = std::move(backend);
     ProjectBackend* b = m_backend.get();
+    b->setJobTracker(m_jobs);
     connect(b, &ProjectBackend::historyChanged, this, &ProjectController::historyChanged);
     connect(b, &ProjectBackend::errorOccurred, this, &ProjectController::errorOccurred);
     connect(b, &ProjectBackend::statusMessage, this, &ProjectController::statusMessage);
@@ -91,11 +93,6 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
         m_panel->setSplits(b->splits());
         m_panel->setReviewStates(b->reviewStates());
     }
-    if (m_jobsHost) {
-        while (m_jobsHost->count() > 1)
-            delete m_jobsHost->widget(1);
-        m_jobsHost->setCurrentIndex(m_jobsHost->addWidget(b->createJobsWidget(m_jobsHost)));
-    }
     if (m_canvas)
         m_canvas->setEmptyText(
             tr("No images yet.\nFile ▸ Import Images… (Ctrl+I) or Import Folder… (Ctrl+Shift+I)"));
@@ -109,10 +106,6 @@ void ProjectController::closeProject()
     if (!m_backend) return;
     emit aboutToCloseProject();
     if (m_panel) m_panel->setModel(nullptr);
-    if (m_jobsHost) {
-        while (m_jobsHost->count() > 1)
-            delete m_jobsHost->widget(1);
-    }
     delete m_model;
     m_model = nullptr;
     m_backend.reset();
@@ -197,11 +190,7 @@ QWidget* ProjectController::createDatasetPanel(QWidget* parent)
 
 QWidget* ProjectController::createJobsPanel(QWidget* parent)
 {
-    m_jobsHost = new QStackedWidget(parent);
-    auto* idle = new QLabel(tr("No jobs."), m_jobsHost);
-    idle->setAlignment(Qt::AlignCenter);
-    m_jobsHost->addWidget(idle);
-    return m_jobsHost;
+    return new JobsPanel(m_jobs, parent);
 }
 
 void ProjectController::selectRow(int row)

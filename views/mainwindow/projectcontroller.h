@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <memory>
 
-class QStackedWidget;
 class QUndoStack;
 
 namespace loupe::views {
@@ -49,6 +48,8 @@ public:
 
     QWidget* createDatasetPanel(QWidget* parent);
     QWidget* createJobsPanel(QWidget* parent);
+    // Where background work of the window reports (imports, explanations, quality runs).
+    core::JobTracker* jobTracker() const { return m_jobs; }
 
 public slots:
     void undo();
@@ -75,7 +76,7 @@ private:
     std::unique_ptr<ProjectBackend> m_backend;
     DatasetModel* m_model = nullptr;
     DatasetPanel* m_panel = nullptr;
-    QPointer<QStackedWidget> m_jobsHost;
+    core::JobTracker* m_jobs; // the session's jobs, across projects (the Jobs dock)
     QPointer<QUndoStack> m_undoStack;
     qint64 m_currentAsset = -1;
     bool m_selectFirst = false;

@@ -2,6 +2,7 @@
 #include "views/mainwindow/storebackend.h"
 
 #include "core/import/importjob.h"
+#include "core/jobs/jobtracker.h"
 #include "core/store/assetquery.h"
 #include "core/store/database.h"
 #include "core/store/project.h"
@@ -119,6 +120,10 @@ StoreBackend::~StoreBackend()
 {
     // Imports write through their own connections; they stop (cancelled) before the project closes.
     qDeleteAll(findChildren<core::ImportJob*>(Qt::FindDirectChildrenOnly));
+    // Their finished() never arrives now: close their rows in the Jobs dock here.
+    for (const QPointer<core::JobHandle>& h : std::as_const(m_importHandles))
+        if (h)
+            h->finish(core::JobHandle::State::Cancelled, tr("%1 — stopped: project closed").arg(h->title()));
     m_thumbThread->requestInterruption();
     m_thumbThread->quit();
     m_thumbThread->wait();
@@ -228,40 +233,28 @@ void StoreBackend::importPaths(const QStringList& paths)
     auto* job = new core::ImportJob(m_project->path(), this);
     const QString title = paths.size() == 1 ? tr("Importing %1").arg(QFileInfo(paths.first()).fileName())
                                             : tr("Importing %1 items").arg(paths.size());
-    QPointer<QWidget> row = addJobRow(title, [job] { job->cancel(); });
+    QPointer<core::JobHandle> handle;
+    if (core::JobTracker* jobs = jobTracker()) {
+        handle = jobs->start(title, [job] { job->cancel(); });
+        m_importHandles << handle;
+    }
     ++m_runningImports;
-    connect(job, &core::ImportJob::progress, this, [this, row](int done, int total) {
-        if (row) {
-            auto* bar = row->findChild<QProgressBar*>(QStringLiteral("jobProgress"));
-            bar->setRange(0, std::max(total, 1));
-            bar->setValue(done);
-            bar->setFormat(tr("%1 / %2").arg(done).arg(total));
-        }
+    connect(job, &core::ImportJob::progress, this, [this, handle](int done, int total) {
+        if (handle) handle->setProgress(done, total);
         emit assetsChanged(); // the browser fills in batch by batch
     });
-    connect(job, &core::ImportJob::finished, this, [this, job, row](const core::ImportReport& report) {
+    connect(job, &core::ImportJob::finished, this, [this, job, handle](const core::ImportReport& report) {
         --m_runningImports;
         QString text = report.canceled ? tr("Import cancelled: %1 added").arg(report.added)
                                        : tr("Imported %1 of %2 images").arg(report.added).arg(report.total);
         if (report.duplicates > 0) text += tr(", %1 duplicates skipped").arg(report.duplicates);
         if (!report.failed.isEmpty()) text += tr(", %1 failed").arg(report.failed.size());
-        if (row) {
-            auto* bar = row->findChild<QProgressBar*>(QStringLiteral("jobProgress"));
-            bar->setRange(0, 1);
-            bar->setValue(report.canceled ? 0 : 1);
-            bar->setFormat(report.canceled ? tr("cancelled") : tr("done"));
-            row->findChild<QLabel*>(QStringLiteral("jobLabel"))->setText(text);
-            auto* button = row->findChild<QPushButton*>(QStringLiteral("jobCancel"));
-            button->disconnect();
-            button->setEnabled(true);
-            button->setText(tr("Dismiss"));
-            connect(button, &QPushButton::clicked, row, [this, row] {
-                row->deleteLater();
-                if (m_jobsWidget && m_runningImports == 0 &&
-                    m_jobsWidget->findChildren<QWidget*>(QStringLiteral("importJob")).size() <= 1)
-                    if (auto* idle = m_jobsWidget->findChild<QWidget*>(QStringLiteral("idleLabel")))
-                        idle->show();
-            });
+        if (handle) {
+            const auto state = !report.error.isEmpty() ? core::JobHandle::State::Failed
+                               : report.canceled       ? core::JobHandle::State::Cancelled
+                                                       : core::JobHandle::State::Succeeded;
+            handle->finish(state, report.error.isEmpty() ? text : report.error);
+            m_importHandles.removeAll(handle);
         }
         emit statusMessage(text);
         emit assetsChanged();
@@ -276,7 +269,6 @@ void StoreBackend::importPaths(const QStringList& paths)
                                                  : tr("%1 files could not be imported:").arg(lines.size())) +
                               QStringLiteral("\n") + lines.mid(0, kShown).join(QLatin1Char('\n'));
             if (lines.size() > kShown) message += QStringLiteral("\n…");
-            if (row) row->setToolTip(lines.join(QLatin1Char('\n')));
             emit errorOccurred(tr("Some files were not imported"), message);
         }
         emit importFinished(report.added, report.duplicates, int(report.failed.size()));
@@ -325,48 +317,6 @@ void StoreBackend::storeThumbnail(qint64 assetId, const QImage& image, const QBy
     if (!encoded.isEmpty() && !m_project->storeThumbnail(assetId, encoded))
         qCDebug(lcStoreBackend) << "could not cache the thumbnail of asset" << assetId;
     emit thumbnailReady(assetId, image);
-}
-
-QWidget* StoreBackend::createJobsWidget(QWidget* parent)
-{
-    auto* widget = new QWidget(parent);
-    auto* layout = new QVBoxLayout(widget);
-    layout->setContentsMargins(6, 6, 6, 6);
-    auto* idle = new QLabel(tr("No jobs running."), widget);
-    idle->setObjectName(QStringLiteral("idleLabel"));
-    idle->setAlignment(Qt::AlignCenter);
-    layout->addWidget(idle);
-    layout->addStretch(1);
-    m_jobsWidget = widget;
-    m_jobsLayout = layout;
-    return widget;
-}
-
-QWidget* StoreBackend::addJobRow(const QString& title, std::function<void()> cancel)
-{
-    if (!m_jobsWidget || !m_jobsLayout) return nullptr;
-    auto* row = new QWidget(m_jobsWidget);
-    row->setObjectName(QStringLiteral("importJob"));
-    auto* h = new QHBoxLayout(row);
-    h->setContentsMargins(0, 0, 0, 0);
-    auto* label = new QLabel(title, row);
-    label->setObjectName(QStringLiteral("jobLabel"));
-    auto* bar = new QProgressBar(row);
-    bar->setObjectName(QStringLiteral("jobProgress"));
-    bar->setRange(0, 0); // busy until the first progress report
-    auto* button = new QPushButton(tr("Cancel"), row);
-    button->setObjectName(QStringLiteral("jobCancel"));
-    connect(button, &QPushButton::clicked, row, [button, cancel = std::move(cancel)] {
-        button->setEnabled(false);
-        button->setText(tr("Cancelling…"));
-        cancel();
-    });
-    h->addWidget(label);
-    h->addWidget(bar, 1);
-    h->addWidget(button);
-    if (QWidget* idle = m_jobsWidget->findChild<QWidget*>(QStringLiteral("idleLabel"))) idle->hide();
-    m_jobsLayout->insertWidget(m_jobsLayout->count() - 1, row);
-    return row;
 }
 
 } // namespace loupe::views

@@ -8,9 +8,9 @@
 #include <memory>
 
 class QThread;
-class QVBoxLayout;
 
 namespace loupe::core {
+class JobHandle;
 class Project;
 } // namespace loupe::core
 
@@ -47,7 +47,6 @@ public:
     void redo() override;
     void importPaths(const QStringList& paths) override;
     void requestThumbnail(qint64 assetId, const QString& absolutePath, int side) override;
-    QWidget* createJobsWidget(QWidget* parent) override;
 
     // Edits the window does not offer yet through the interface (and tests use).
     bool setSplit(const QList<qint64>& assetIds, const QString& split, QString* error = nullptr);
@@ -62,13 +61,11 @@ private:
     explicit StoreBackend(std::unique_ptr<core::Project> project);
     void prefetchThumbnails();
     void storeThumbnail(qint64 assetId, const QImage& image, const QByteArray& encoded);
-    QWidget* addJobRow(const QString& title, std::function<void()> cancel);
 
     std::unique_ptr<core::Project> m_project;
     QThread* m_thumbThread = nullptr;
     ThumbnailWorker* m_thumbWorker = nullptr;
-    QPointer<QWidget> m_jobsWidget;
-    QPointer<QVBoxLayout> m_jobsLayout;
+    QList<QPointer<core::JobHandle>> m_importHandles; // to close out when the project closes mid-import
     int m_runningImports = 0;
     int m_thumbnailSide = 112; // the browser's, once it has asked for one
 };
