@@ -12,8 +12,8 @@
 #include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
-#include <QMimeData>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTreeWidget>
@@ -182,6 +182,33 @@ private slots:
         QCOMPARE(f.scene()->shapeCount(), 0);
         f.stack()->undo();
         QVERIFY(f.scene()->shape(id));
+    }
+
+    void keypointVisibilityAndDelete()
+    {
+        Fixture f;
+        const qint64 id = f.add(KeypointsGeom{{{QStringLiteral("head"), {50, 20}, 2},
+                                               {QStringLiteral("left hand"), {30, 60}, 2},
+                                               {QStringLiteral("right hand"), {70, 60}, 2}},
+                                              {}},
+                                2);
+        f.use("toolSelect");
+        f.scene()->setSelection({id});
+        auto keypoints = [&] { return std::get<KeypointsGeom>(f.doc->shape(id)->geometry).points; };
+        f.drag({30, 60}, {{35, 62}, {40, 65}}); // a keypoint drag is one step
+        QCOMPARE(keypoints()[1].pos, QPointF(40, 65));
+        QCOMPARE(f.stack()->count(), 2);
+        f.click({40, 65});
+        f.key(Qt::Key_H);
+        QCOMPARE(keypoints()[1].visibility, 1);
+        f.key(Qt::Key_H);
+        QCOMPARE(keypoints()[1].visibility, 2);
+        f.key(Qt::Key_Delete);
+        QCOMPARE(keypoints().size(), size_t(3)); // kept in the group, as not labelled
+        QCOMPARE(keypoints()[1].visibility, 0);
+        QVERIFY(f.scene()->shape(id));
+        f.stack()->undo();
+        QCOMPARE(keypoints()[1], (Keypoint{QStringLiteral("left hand"), QPointF(40, 65), 2}));
     }
 
     void ctrlClickEscapeAndDeleteAction()

@@ -93,7 +93,8 @@ bool SelectTool::pressHandle(const CanvasMouseEvent& e)
         m_startGeometry = s->geometry;
         m_wholeGeometry = h->kind != HandleKind::Vertex;
         m_gesture = scene()->nextGesture();
-        setActiveVertex(hasVertexList(s->geometry) && h->kind == HandleKind::Vertex ? s->id : 0, h->index);
+        const bool pickable = hasVertexList(s->geometry) || s->kind() == ShapeKind::Keypoints;
+        setActiveVertex(pickable && h->kind == HandleKind::Vertex ? s->id : 0, h->index);
         return true;
     }
     return false;
@@ -273,7 +274,10 @@ void SelectTool::deletePressed()
     if (!scene() || !scene()->document()) return;
     if (m_vertexShape && scene()->isSelected(m_vertexShape)) {
         const Shape* s = scene()->shape(m_vertexShape);
-        if (s) {
+        if (const auto* k = s ? std::get_if<KeypointsGeom>(&s->geometry) : nullptr) {
+            // A keypoint keeps its place in the group: deleting it marks it "not labelled".
+            setKeypointVisibility(0);
+        } else if (s) {
             if (std::optional<Geometry> g = removeVertex(s->geometry, m_vertex)) {
                 scene()->push(new ChangeGeometry(*scene()->document(), s->id, *g));
             } else {
@@ -288,10 +292,30 @@ void SelectTool::deletePressed()
     scene()->deleteSelection();
 }
 
+void SelectTool::setKeypointVisibility(int visibility)
+{
+    const Shape* s = scene() ? scene()->shape(m_vertexShape) : nullptr;
+    const auto* k = s ? std::get_if<KeypointsGeom>(&s->geometry) : nullptr;
+    if (!k || m_vertex < 0 || m_vertex >= int(k->points.size())) return;
+    KeypointsGeom g = *k;
+    g.points[size_t(m_vertex)].visibility = visibility;
+    if (visibility == 0) g.points[size_t(m_vertex)].pos = QPointF();
+    scene()->push(new ChangeGeometry(*scene()->document(), s->id, g));
+    if (visibility == 0) setActiveVertex(0, -1);
+}
+
 bool SelectTool::keyPressed(const CanvasKeyEvent& e)
 {
     if (!scene()) return false;
     switch (e.key) {
+    case Qt::Key_H: {
+        // H on a picked keypoint: visible <-> labelled but hidden.
+        const Shape* s = scene()->shape(m_vertexShape);
+        const auto* k = s ? std::get_if<KeypointsGeom>(&s->geometry) : nullptr;
+        if (!k || m_vertex < 0 || m_vertex >= int(k->points.size())) return false;
+        setKeypointVisibility(k->points[size_t(m_vertex)].visibility == 2 ? 1 : 2);
+        return true;
+    }
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
         deletePressed();

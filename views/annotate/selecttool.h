@@ -10,8 +10,8 @@ namespace loupe::views {
 // or Shift adds), drag a selected shape to move the selection, drag a handle to resize a box, turn a
 // rotated box, or move a vertex or keypoint (snapping to other shapes' vertices; Shift: no snap, and
 // 15° steps when rotating). Click on a polygon's side inserts a vertex there and drags it; Shift+click
-// on a vertex, or Delete after clicking it, removes it. Delete removes the selection. One drag is one
-// undo step.
+// on a vertex, or Delete after clicking it, removes it; on a keypoint, H toggles visible / hidden and
+// Delete marks it not labelled. Delete removes the selection. One drag is one undo step.
 class SelectTool : public AnnotateTool
 {
     Q_OBJECT
@@ -42,6 +42,7 @@ private:
     void hover(const CanvasMouseEvent& e);
     void setCursorShape(Qt::CursorShape shape);
     void setActiveVertex(qint64 shapeId, int index);
+    void setKeypointVisibility(int visibility);
 
     Mode m_mode = Mode::None;
     QPointF m_pressImage;
