@@ -231,11 +231,37 @@ int main(int argc, char** argv)
         j["rise"] = {{"ms", msSince(t0)}, {"masks", riseMasks}, {"batch", rise.batchSize}};
     }
 
+    // Forward and forward+backward back to back, `runs` times: the median of the per-pair ratios holds up
+    // when other users' load changes between the blocks above.
+    {
+        std::vector<double> ratios, ratiosCpu;
+        for (int i = 0; i < std::max(runs, 5); ++i) {
+            auto t0 = Clock::now();
+            double c0 = cpuMs();
+            model.forward(pixels);
+            const double f = msSince(t0), fc = cpuMs() - c0;
+            t0 = Clock::now();
+            c0 = cpuMs();
+            const VitGradients g = vitGradients(model, pixels, {target}, chefer);
+            at::cheferRow(attentionSet(g.attentions), attentionSet(g.attnGrads), 0);
+            ratios.push_back(msSince(t0) / f);
+            ratiosCpu.push_back((cpuMs() - c0) / fc);
+        }
+        std::sort(ratios.begin(), ratios.end());
+        std::sort(ratiosCpu.begin(), ratiosCpu.end());
+        j["paired_ratio_chefer_to_forward"] = {{"median_wall", ratios[ratios.size() / 2]},
+                                               {"min_wall", ratios.front()},
+                                               {"median_cpu", ratiosCpu[ratiosCpu.size() / 2]},
+                                               {"pairs", ratios.size()}};
+    }
     const double fwd = j["forward"]["median_ms"], fb = j["forward_backward_chefer"]["median_ms"];
     const double rollout = j["rollout_from_cache"]["median_ms"];
     j["ratio_forward_backward_chefer_to_forward"] = fb / fwd;
     j["ratio_forward_backward_all_to_forward"] = double(j["forward_backward_all"]["median_ms"]) / fwd;
-    j["targets"] = {{"forward_backward_le_3x_forward", fb <= 3 * fwd}, {"rollout_from_cache_le_16ms", rollout <= 16}};
+    j["targets"] = {{"forward_backward_le_3x_forward", fb <= 3 * fwd},
+                    {"paired_forward_backward_le_3x_forward",
+                     double(j["paired_ratio_chefer_to_forward"]["median_wall"]) <= 3},
+                    {"rollout_from_cache_le_16ms", rollout <= 16}};
     j["load_average_end"] = loadAverage();
     std::cout << j.dump(2) << std::endl;
     return 0;
