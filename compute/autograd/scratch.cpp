@@ -36,13 +36,14 @@ Pool& pool()
 }
 
 constexpr size_t kMaxPooled = 2;
+constexpr size_t kMaxPooledBytes = size_t(256) << 20;
 
 void giveBack(void* p, size_t bytes)
 {
     static const bool disabled = std::getenv("LOUPE_GRAD_NO_POOL") != nullptr;
     Pool& pl = pool();
     std::lock_guard lock(pl.m);
-    if (disabled) {
+    if (disabled || bytes > kMaxPooledBytes) { // a big batch's arena is not held on to
         std::free(p);
         return;
     }
