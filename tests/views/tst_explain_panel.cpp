@@ -9,6 +9,7 @@
 #include "core/explain/explain_record.h"
 #include "core/explain/forward_cache.h"
 #include "core/explain/vit_session.h"
+#include "core/jobs/jobtracker.h"
 #include "core/models/checkpoint_hash.h"
 #include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
@@ -228,6 +229,48 @@ private slots:
         QCOMPARE(panel.shown().grid.size(), ig.size());
         for (size_t i = 0; i < ig.size(); ++i)
             QVERIFY(std::abs(panel.shown().grid[i] - ig[i]) <= 1e-4f * (std::abs(ig[i]) + 1e-3f));
+    }
+
+    // Explanations show in the window's Jobs dock: progress while running, cancel from the dock reaches
+    // the worker, and the outcome is kept; the quick first forward is not a job there.
+    void explanationsAreJobsInTheTracker()
+    {
+        auto project = open();
+        QVERIFY(project);
+        core::JobTracker jobs;
+        ExplainPanel panel(nullptr);
+        panel.setJobTracker(&jobs);
+        panel.setProject(project.get());
+        panel.setAsset(m_asset);
+        QVERIFY(waitReady(panel));
+        QCOMPARE(jobs.jobs().size(), 0);
+
+        core::ExplainParams p;
+        p.method = QStringLiteral("integrated-gradients");
+        p.igSteps = 1024;
+        panel.methodForm()->setParams(p);
+        QSignalSpy finished(&panel, &ExplainPanel::finished);
+        QVERIFY(panel.explain());
+        QCOMPARE(jobs.jobs().size(), 1);
+        core::JobHandle* job = jobs.jobs().first();
+        QVERIFY(job->title().contains(QStringLiteral("integrated-gradients")));
+        QTRY_VERIFY_WITH_TIMEOUT(job->done() > 0, 30000);
+        QCOMPARE(job->total(), 1024);
+        job->requestCancel(); // what the dock's Cancel button does
+        QVERIFY(finished.count() == 1 || finished.wait(60000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QCOMPARE(job->state(), core::JobHandle::State::Cancelled);
+        QVERIFY(job->done() < 1024);
+
+        p.method = QStringLiteral("gradcam");
+        panel.methodForm()->setParams(p);
+        panel.setCurvesEnabled(false);
+        finished.clear();
+        QVERIFY(panel.explain());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(jobs.jobs().size(), 2);
+        QCOMPARE(jobs.jobs().last()->state(), core::JobHandle::State::Succeeded);
+        QCOMPARE(jobs.runningCount(), 0);
     }
 
     void gradcamFromThePanel()

@@ -2,6 +2,7 @@
 #include "views/explain/explainpanel.h"
 
 #include "compute/error.h"
+#include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/compareview.h"
@@ -204,7 +205,15 @@ void ExplainPanel::startJob(ExplainRequest request)
 {
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     core::ExplainControl control;
-    control.progress = [this, cancel = m_cancel](int done, int total) {
+    if (m_jobs && request.kind == ExplainRequest::Kind::Explain) {
+        const QString image = QFileInfo(request.imagePath).fileName();
+        m_handle =
+            m_jobs->start(tr("Explaining %1 (%2)").arg(image, request.params.method), [this] { cancel(); });
+    } else {
+        m_handle = nullptr;
+    }
+    control.progress = [this, cancel = m_cancel, handle = m_handle](int done, int total) {
+        if (handle) handle->setProgress(done, total); // thread-safe; null once the job was cleared
         // Queued to the GUI thread; the panel outlives the job (its destructor waits).
         QMetaObject::invokeMethod(
             this,
@@ -250,6 +259,14 @@ void ExplainPanel::onJobFinished()
 {
     setBusy(false);
     const ExplainOutcome out = m_watcher.result();
+    if (m_handle) {
+        using State = core::JobHandle::State;
+        const State state = out.cancelled          ? State::Cancelled
+                            : !out.error.isEmpty() ? State::Failed
+                                                   : State::Succeeded;
+        m_handle->finish(state, out.error.isEmpty() ? QString() : out.error);
+        m_handle = nullptr;
+    }
     if (out.session) m_sessions.insert(out.modelFolder, out.session);
     if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.modelFolder, out.checkpointHash);
     const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;

@@ -21,6 +21,8 @@ class QSlider;
 class QTabWidget;
 
 namespace loupe::core {
+class JobHandle;
+class JobTracker;
 class Project;
 } // namespace loupe::core
 
@@ -51,6 +53,9 @@ public:
     ~ExplainPanel() override;
 
     void setProject(core::Project* project);
+    // Explanations (not the quick first forward) also show in the window's Jobs dock and can be
+    // cancelled there.
+    void setJobTracker(core::JobTracker* jobs) { m_jobs = jobs; }
     void setModelFolder(const QString& folder);
     void setAsset(qint64 assetId);
     // While inactive (its dock hidden) the panel still shows stored explanations but runs no model.
@@ -132,6 +137,8 @@ private:
 
     QFutureWatcher<ExplainOutcome> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    core::JobTracker* m_jobs = nullptr;
+    QPointer<core::JobHandle> m_handle;
     qint64 m_jobAsset = -1;
 
     core::Explanation m_shown;

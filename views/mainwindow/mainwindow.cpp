@@ -113,7 +113,9 @@ void MainWindow::createDocks()
     tabifyDockWidget(m_infoDock, modelsDock);
     tabifyDockWidget(modelsDock, classifyDock);
     m_explain = new ExplainPanel(m_canvas, this);
-    m_explainDock = makeDock(tr("Explain"), QStringLiteral("ExplainDock"), m_explain, Qt::RightDockWidgetArea);
+    m_explain->setJobTracker(m_controller->jobTracker());
+    m_explainDock =
+        makeDock(tr("Explain"), QStringLiteral("ExplainDock"), m_explain, Qt::RightDockWidgetArea);
     tabifyDockWidget(classifyDock, m_explainDock);
     // Running the model on every image change is only worth it while someone looks at the dock.
     m_explain->setActive(false);
