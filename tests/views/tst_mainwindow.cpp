@@ -10,6 +10,7 @@
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/recentprojects.h"
+#include "views/quality/qualitydialog.h"
 #include "views/theme.h"
 
 #include <QApplication>
@@ -329,6 +330,36 @@ private slots:
         for (QAction* a : window.menuBar()->actions())
             menus << a->text();
         QCOMPARE(menus, QStringList({"&File", "&Edit", "&View", "&Annotate", "&Help"}));
+    }
+
+    // Two window-wide actions on one key make Qt fire neither ("ambiguous shortcut"), silently.
+    void noTwoWindowActionsShareAShortcut()
+    {
+        MainWindow window(opener());
+        QHash<QString, QString> owner;
+        for (QAction* a : window.findChildren<QAction*>()) {
+            if (a->shortcutContext() != Qt::WindowShortcut && a->shortcutContext() != Qt::ApplicationShortcut)
+                continue;
+            for (const QKeySequence& k : a->shortcuts()) {
+                const QString key = k.toString();
+                QVERIFY2(!owner.contains(key) || owner.value(key) == a->text(),
+                         qPrintable(key + ": " + owner.value(key) + " and " + a->text()));
+                owner.insert(key, a->text());
+            }
+        }
+        QVERIFY(owner.size() > 10);
+    }
+
+    void explanationQualityOpensFromTheViewMenu()
+    {
+        MainWindow window(opener());
+        QAction* quality = window.findChild<QAction*>(QStringLiteral("showExplanationQuality"));
+        QVERIFY(quality);
+        QCOMPARE(quality->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+        quality->trigger();
+        QTRY_VERIFY(window.findChild<QualityDialog*>());
+        QVERIFY(window.findChild<QualityDialog*>()->isVisible());
+        window.findChild<QualityDialog*>()->close();
     }
 };
 

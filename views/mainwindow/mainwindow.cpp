@@ -11,6 +11,7 @@
 #include "views/mainwindow/storebackend.h"
 #include "views/models/classifypanel.h"
 #include "views/models/modelspanel.h"
+#include "views/quality/qualitydialog.h"
 #include "views/theme.h"
 
 #include <QActionGroup>
@@ -221,6 +222,14 @@ void MainWindow::createMenus()
         m_explainDock->raise();
     });
     explain->setObjectName(QStringLiteral("showExplain"));
+    // Measured, not assumed: pointing game, relevance inside the mask, deletion/insertion and the
+    // randomisation check on images with known masks (the project's own, a folder, or generated shapes).
+    QAction* quality =
+        view->addAction(tr("Explanation &Quality…"), QKeySequence(tr("Ctrl+Shift+E")), this, [this] {
+            auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
+            QualityDialog::showForProject(this, store ? store->project() : nullptr);
+        });
+    quality->setObjectName(QStringLiteral("showExplanationQuality"));
     QMenu* panels = view->addMenu(tr("&Panels"));
     for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock})
         panels->addAction(d->toggleViewAction());
