@@ -129,7 +129,7 @@ private slots:
                                 panels << p->text();
             QVERIFY2(panels.contains(QStringLiteral("Labels")) && panels.contains(QStringLiteral("Review")),
                      qPrintable(panels.join(QLatin1Char(','))));
-            QTRY_VERIFY(ann->scene()->isEditable());
+            QTRY_VERIFY_WITH_TIMEOUT(ann->scene()->isEditable(), 20000); // decoding on a loaded machine
             firstAsset = w.controller()->currentAsset();
             QCOMPARE(ann->scene()->imageId(), firstAsset);
             QCOMPARE(ann->scene()->imageSize(), QSize(320, 240));
