@@ -18,14 +18,15 @@ void checkImages(const PlanarImage& image, const std::vector<float>& relevance, 
     if (image.channels <= 0 || plane == 0 || image.data.size() != plane * image.channels)
         throw Error("faithfulness: malformed image");
     if (relevance.size() != plane)
-        throw Error("faithfulness: relevance map has " + std::to_string(relevance.size()) + " values, image has " +
-                    std::to_string(plane) + " pixels");
+        throw Error("faithfulness: relevance map has " + std::to_string(relevance.size()) +
+                    " values, image has " + std::to_string(plane) + " pixels");
     if (substrate.channels != image.channels || substrate.height != image.height ||
         substrate.width != image.width || substrate.data.size() != image.data.size())
         throw Error("faithfulness: substrate and image differ in shape");
 }
 
-void copyPixels(PlanarImage& dst, const PlanarImage& src, const std::vector<int>& order, size_t from, size_t to)
+void copyPixels(PlanarImage& dst, const PlanarImage& src, const std::vector<int>& order, size_t from,
+                size_t to)
 {
     const size_t plane = size_t(dst.height) * dst.width;
     for (int c = 0; c < dst.channels; ++c) {
@@ -36,7 +37,8 @@ void copyPixels(PlanarImage& dst, const PlanarImage& src, const std::vector<int>
     }
 }
 
-// Walks `counts` (ascending numbers of pixels taken from `source` into a copy of `start`), scoring in batches.
+// Walks `counts` (ascending numbers of pixels taken from `source` into a copy of `start`), scoring in
+// batches.
 Curve runCurve(const PlanarImage& start, const PlanarImage& source, const std::vector<int>& order,
                const std::vector<size_t>& counts, const ScoreFn& score, int batchSize)
 {
@@ -46,8 +48,7 @@ Curve runCurve(const PlanarImage& start, const PlanarImage& source, const std::v
     size_t done = 0;
     std::vector<PlanarImage> pending;
     auto flush = [&] {
-        if (pending.empty())
-            return;
+        if (pending.empty()) return;
         std::vector<const PlanarImage*> batch;
         for (const PlanarImage& p : pending)
             batch.push_back(&p);
@@ -63,8 +64,7 @@ Curve runCurve(const PlanarImage& start, const PlanarImage& source, const std::v
         done = count;
         pending.push_back(current);
         curve.fractions.push_back(float(double(count) / double(plane)));
-        if (int(pending.size()) >= std::max(1, batchSize))
-            flush();
+        if (int(pending.size()) >= std::max(1, batchSize)) flush();
     }
     flush();
     curve.auc = trapezoidArea(curve.fractions, curve.scores);
@@ -73,7 +73,8 @@ Curve runCurve(const PlanarImage& start, const PlanarImage& source, const std::v
 
 std::vector<size_t> evenCounts(size_t plane, int steps)
 {
-    steps = std::max(1, steps);
+    // More points than pixels repeat counts; the clamp also keeps a huge `steps` from allocating.
+    steps = int(std::min<size_t>(size_t(std::max(1, steps)), std::max<size_t>(plane, 1)));
     std::vector<size_t> counts;
     for (int i = 0; i <= steps; ++i)
         counts.push_back(size_t(std::llround(double(plane) * i / steps)));
@@ -109,20 +110,20 @@ std::vector<int> rankPixels(const std::vector<float>& relevance)
     return order;
 }
 
-Curve deletionCurve(const PlanarImage& image, const std::vector<float>& relevance, const PlanarImage& substrate,
-                    const ScoreFn& score, const CurveOptions& options)
+Curve deletionCurve(const PlanarImage& image, const std::vector<float>& relevance,
+                    const PlanarImage& substrate, const ScoreFn& score, const CurveOptions& options)
 {
     checkImages(image, relevance, substrate);
-    return runCurve(image, substrate, rankPixels(relevance), evenCounts(relevance.size(), options.steps), score,
-                    options.batchSize);
+    return runCurve(image, substrate, rankPixels(relevance), evenCounts(relevance.size(), options.steps),
+                    score, options.batchSize);
 }
 
-Curve insertionCurve(const PlanarImage& image, const std::vector<float>& relevance, const PlanarImage& substrate,
-                     const ScoreFn& score, const CurveOptions& options)
+Curve insertionCurve(const PlanarImage& image, const std::vector<float>& relevance,
+                     const PlanarImage& substrate, const ScoreFn& score, const CurveOptions& options)
 {
     checkImages(image, relevance, substrate);
-    return runCurve(substrate, image, rankPixels(relevance), evenCounts(relevance.size(), options.steps), score,
-                    options.batchSize);
+    return runCurve(substrate, image, rankPixels(relevance), evenCounts(relevance.size(), options.steps),
+                    score, options.batchSize);
 }
 
 Curve perturbationCurve(const PlanarImage& image, const std::vector<float>& relevance,
@@ -130,8 +131,7 @@ Curve perturbationCurve(const PlanarImage& image, const std::vector<float>& rele
 {
     checkImages(image, relevance, substrate);
     std::vector<int> order = rankPixels(relevance);
-    if (!positive)
-        std::reverse(order.begin(), order.end());
+    if (!positive) std::reverse(order.begin(), order.end());
     std::vector<size_t> counts;
     for (int i = 0; i <= 9; ++i)
         counts.push_back(size_t(std::llround(double(order.size()) * i / 10.0)));
@@ -182,29 +182,25 @@ bool pointingHit(const std::vector<float>& map, const std::vector<uint8_t>& mask
     const int by = int(best / size_t(width)), bx = int(best % size_t(width));
     for (int y = std::max(0, by - tolerance); y <= std::min(height - 1, by + tolerance); ++y)
         for (int x = std::max(0, bx - tolerance); x <= std::min(width - 1, bx + tolerance); ++x)
-            if (mask[size_t(y) * width + x])
-                return true;
+            if (mask[size_t(y) * width + x]) return true;
     return false;
 }
 
 float positiveRelevanceInside(const std::vector<float>& map, const std::vector<uint8_t>& mask)
 {
-    if (map.size() != mask.size())
-        throw Error("relevance inside mask: sizes differ");
+    if (map.size() != mask.size()) throw Error("relevance inside mask: sizes differ");
     double inside = 0.0, total = 0.0;
     for (size_t i = 0; i < map.size(); ++i) {
         const double v = std::max(0.0f, map[i]);
         total += v;
-        if (mask[i])
-            inside += v;
+        if (mask[i]) inside += v;
     }
     return total > 0.0 ? float(inside / total) : 0.0f;
 }
 
 float spearman(const std::vector<float>& a, const std::vector<float>& b)
 {
-    if (a.size() != b.size() || a.size() < 2)
-        throw Error("spearman: need two maps of the same size");
+    if (a.size() != b.size() || a.size() < 2) throw Error("spearman: need two maps of the same size");
     const std::vector<float> ra = averageRanks(a), rb = averageRanks(b);
     const double mean = (double(a.size()) - 1.0) / 2.0;
     double num = 0.0, da = 0.0, db = 0.0;
@@ -219,8 +215,7 @@ float spearman(const std::vector<float>& a, const std::vector<float>& b)
 
 float trapezoidArea(const std::vector<float>& fractions, const std::vector<float>& scores)
 {
-    if (fractions.size() != scores.size())
-        throw Error("trapezoid: sizes differ");
+    if (fractions.size() != scores.size()) throw Error("trapezoid: sizes differ");
     double area = 0.0;
     for (size_t i = 1; i < fractions.size(); ++i)
         area += double(fractions[i] - fractions[i - 1]) * (scores[i] + scores[i - 1]) / 2.0;

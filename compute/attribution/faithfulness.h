@@ -27,6 +27,9 @@ struct Curve
     float auc = 0.0f;             // trapezoid area over fractions in [0, 1]
 };
 
+// Curve resolution beyond this adds forward passes and nothing a plot or an AUC can show.
+inline constexpr int kMaxCurveSteps = 1000;
+
 struct CurveOptions
 {
     int steps = 20;    // deletion/insertion: fractions 0, 1/steps, ..., 1
@@ -37,11 +40,12 @@ struct CurveOptions
 std::vector<int> rankPixels(const std::vector<float>& relevance);
 
 // Deletion (RISE): replace pixels by the substrate in relevance order. Lower AUC = more faithful.
-Curve deletionCurve(const PlanarImage& image, const std::vector<float>& relevance, const PlanarImage& substrate,
-                    const ScoreFn& score, const CurveOptions& options = {});
-// Insertion (RISE): start from the substrate (usually blurred) and restore pixels. Higher AUC = more faithful.
-Curve insertionCurve(const PlanarImage& image, const std::vector<float>& relevance, const PlanarImage& substrate,
-                     const ScoreFn& score, const CurveOptions& options = {});
+Curve deletionCurve(const PlanarImage& image, const std::vector<float>& relevance,
+                    const PlanarImage& substrate, const ScoreFn& score, const CurveOptions& options = {});
+// Insertion (RISE): start from the substrate (usually blurred) and restore pixels. Higher AUC = more
+// faithful.
+Curve insertionCurve(const PlanarImage& image, const std::vector<float>& relevance,
+                     const PlanarImage& substrate, const ScoreFn& score, const CurveOptions& options = {});
 // Chefer et al. perturbation: remove 0 %, 10 %, ..., 90 % of the pixels, most relevant first (positive,
 // lower AUC is better) or least relevant first (negative, higher is better).
 Curve perturbationCurve(const PlanarImage& image, const std::vector<float>& relevance,

@@ -2,6 +2,7 @@
 #include "compute/attribution/occlusion.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 namespace loupe::compute::attribution {
@@ -9,11 +10,12 @@ namespace loupe::compute::attribution {
 namespace {
 
 // Window origins along one axis; the last one is clamped so the far edge is always covered.
+// 64-bit steps: a stride near INT_MAX must end the loop, not wrap to a negative origin.
 std::vector<int> origins(int size, int window, int stride)
 {
     std::vector<int> o;
-    for (int p = 0; p + window <= size; p += stride)
-        o.push_back(p);
+    for (int64_t p = 0; p + window <= size; p += stride)
+        o.push_back(int(p));
     if (o.empty() || o.back() + window < size) o.push_back(std::max(0, size - window));
     return o;
 }

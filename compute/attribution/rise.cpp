@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace loupe::compute::attribution {
 
@@ -29,6 +30,11 @@ struct SplitMix
 std::vector<float> riseMask(int height, int width, int index, const RiseOptions& o)
 {
     const int s = o.cells;
+    // A cell smaller than a pixel means nothing and the s² grid would be allocated before anything fails.
+    if (s < 1 || s > std::min(height, width))
+        throw std::invalid_argument("rise: " + std::to_string(s) + " cells per side on a " +
+                                    std::to_string(width) + "×" + std::to_string(height) +
+                                    " image (at most one cell per pixel)");
     // Each mask has its own stream so masks can be made in any order (and in parallel later).
     SplitMix rng{o.seed * 0x100000001B3ull + uint64_t(index) * 0x9E3779B97F4A7C15ull + 1};
     std::vector<float> grid(size_t(s) * s);
@@ -52,6 +58,14 @@ std::vector<float> riseMap(const PlanarImage& image, const ScoreFn& score, const
         throw std::invalid_argument("rise: masks, cells and batch size must be positive and p in (0, 1]");
     if (H < 1 || W < 1 || C < 1 || image.data.size() != size_t(C) * H * W)
         throw std::invalid_argument("rise: image data does not match its shape");
+    if (o.cells > std::min(H, W))
+        throw std::invalid_argument("rise: " + std::to_string(o.cells) + " cells per side on a " +
+                                    std::to_string(W) + "×" + std::to_string(H) +
+                                    " image (at most one cell per pixel)");
+    if (o.masks > kRiseMaxMasks)
+        throw std::invalid_argument("rise: " + std::to_string(o.masks) + " masks; at most " +
+                                    std::to_string(kRiseMaxMasks) +
+                                    " (the estimate settles within a few thousand)");
     const size_t plane = size_t(H) * W;
     std::vector<double> acc(plane, 0.0);
     std::vector<float> map(plane, 0.0f);

@@ -9,6 +9,10 @@
 
 namespace loupe::compute::attribution {
 
+// More masks than this only cost time: the Monte-Carlo estimate has settled long before (the paper uses
+// 6000).
+inline constexpr int kRiseMaxMasks = 100000;
+
 struct RiseOptions
 {
     int masks = 1000;  // N (the paper uses 6000)

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <limits>
 
 using namespace loupe::compute;
 using namespace loupe::compute::attribution;
@@ -89,6 +90,36 @@ private slots:
         // The far edge is covered even when the stride does not land on it (16 = 4 + 2·6).
         QVERIFY(map[size_t(kSize - 1) * kSize + kSize - 1] == 0.0f);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, occlusionMap(ones(), regionMean(), {0, 1, 0, 1}));
+    }
+
+    // A stride near INT_MAX once wrapped the origin to a negative offset (a write before the image). Now the
+    // axis gets the window at 0 and the clamped edge window; a window larger than the image is the image.
+    void occlusionHugeStrideAndWindowStayInside()
+    {
+        int calls = 0;
+        OcclusionOptions o;
+        o.window = 6;
+        o.stride = std::numeric_limits<int>::max();
+        o.batchSize = 8;
+        const std::vector<float> map = occlusionMap(ones(), regionMean(&calls), o);
+        QCOMPARE(int(map.size()), kSize * kSize);
+        QCOMPARE(calls, 2); // the unoccluded image, then the 2×2 windows in one batch
+        o.window = std::numeric_limits<int>::max();
+        const std::vector<float> whole = occlusionMap(ones(), regionMean(), o);
+        QVERIFY(std::abs(whole[0] - 1.0f) < 1e-6f); // the only window covers everything: the region is gone
+    }
+
+    void riseRefusesCellsFinerThanPixelsAndRunawayMaskCounts()
+    {
+        RiseOptions o;
+        o.cells = kSize + 1;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, riseMap(ones(), regionMean(), o));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, riseMask(kSize, kSize, 0, o));
+        o.cells = 1000000; // once allocated a 10^12-cell grid before failing
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, riseMask(kSize, kSize, 0, o));
+        o.cells = 4;
+        o.masks = kRiseMaxMasks + 1;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, riseMap(ones(), regionMean(), o));
     }
 
     void riseApproachesTheRegionAndIsSeeded()
