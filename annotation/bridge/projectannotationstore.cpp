@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/bridge/projectannotationstore.h"
 
+#include "annotation/shapes/labeldefjson.h"
 #include "annotation/store/shaperow.h"
 #include "core/store/project.h"
 
@@ -88,6 +89,15 @@ std::optional<Shape> ProjectAnnotationStore::shape(qint64 id) const
 
 bool ProjectAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* error)
 {
+    StoreEdit edit;
+    edit.shapes = std::move(changes);
+    const bool ok = applyEdit(edit, error);
+    changes = std::move(edit.shapes);
+    return ok;
+}
+
+bool ProjectAnnotationStore::applyEdit(StoreEdit& edit, QString* error)
+{
     core::Database& db = m_project.db();
     auto fail = [&](const QString& what) {
         if (error) *error = QStringLiteral("%1: %2 (%3)").arg(m_project.path(), what, db.lastError());
@@ -95,6 +105,29 @@ bool ProjectAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* e
     };
     core::Transaction t(db);
     if (!t.isActive()) return fail(QStringLiteral("cannot start a transaction"));
+    std::vector<qint64> labelIds(edit.labels.size(), 0);
+    for (size_t i = 0; i < edit.labels.size(); ++i)
+        if (edit.labels[i].op != LabelChange::Op::Remove && !writeLabel(edit.labels[i], &labelIds[i], fail))
+            return false;
+    std::vector<qint64> assigned(edit.shapes.size(), 0);
+    if (!writeShapes(edit.shapes, &assigned, fail)) return false;
+    for (const LabelChange& c : edit.labels)
+        if (c.op == LabelChange::Op::Remove && !removeLabel(c.label.id, fail)) return false;
+    for (const TagChange& tc : edit.tags)
+        if (!writeTags(tc, fail)) return false;
+    if (!t.commit()) return fail(QStringLiteral("cannot commit the annotation edit"));
+    for (size_t i = 0; i < edit.shapes.size(); ++i)
+        if (edit.shapes[i].op == ShapeChange::Op::Insert) edit.shapes[i].shape.id = assigned[i];
+    for (size_t i = 0; i < edit.labels.size(); ++i)
+        if (edit.labels[i].op == LabelChange::Op::Insert) edit.labels[i].label.id = labelIds[i];
+    return true;
+}
+
+bool ProjectAnnotationStore::writeShapes(const std::vector<ShapeChange>& changes,
+                                         std::vector<qint64>* assigned, const Fail& fail)
+{
+    core::Database& db = m_project.db();
+    if (changes.empty()) return true;
     core::Statement insertNew = db.prepare(QStringLiteral(
         "INSERT INTO annotations(asset_id, label_id, kind, geometry, attributes, source, run_id, "
         "score, review_state, created, updated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"));
@@ -107,7 +140,6 @@ bool ProjectAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* e
     core::Statement remove = db.prepare(QStringLiteral("DELETE FROM annotations WHERE id = ?1"));
     if (!insertNew.isValid() || !insertWithId.isValid() || !update.isValid() || !remove.isValid())
         return fail(QStringLiteral("cannot prepare the annotation statements"));
-    std::vector<qint64> assigned(changes.size(), 0);
     for (size_t i = 0; i < changes.size(); ++i) {
         const ShapeChange& c = changes[i];
         const qint64 id = c.shape.id;
@@ -120,7 +152,7 @@ bool ProjectAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* e
             if (!s.run())
                 return fail(id ? QStringLiteral("cannot restore annotation %1").arg(id)
                                : QStringLiteral("cannot add an annotation to image %1").arg(c.shape.imageId));
-            assigned[i] = id ? id : db.lastInsertId();
+            (*assigned)[i] = id ? id : db.lastInsertId();
             break;
         }
         case ShapeChange::Op::Update:
@@ -138,9 +170,6 @@ bool ProjectAnnotationStore::apply(std::vector<ShapeChange>& changes, QString* e
             break;
         }
     }
-    if (!t.commit()) return fail(QStringLiteral("cannot commit the annotation edit"));
-    for (size_t i = 0; i < changes.size(); ++i)
-        if (changes[i].op == ShapeChange::Op::Insert) changes[i].shape.id = assigned[i];
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "annotation/document/annotationstore.h"
 
 #include <QStringList>
+#include <functional>
 
 namespace loupe::core {
 class Project;
@@ -17,7 +18,8 @@ namespace loupe::annotation {
 class ProjectAnnotationStore : public AnnotationStore
 {
 public:
-    explicit ProjectAnnotationStore(core::Project& project) : m_project(project) {}
+    // Creates the label definition and image tag tables when the file has none yet.
+    explicit ProjectAnnotationStore(core::Project& project);
 
     // Rows that cannot be read faithfully are skipped and listed in readErrors().
     std::vector<Shape> shapesOf(qint64 imageId) const override;
@@ -25,10 +27,23 @@ public:
     // All or nothing; on failure the transaction is rolled back and error names the file, the shape and
     // SQLite's reason.
     bool apply(std::vector<ShapeChange>& changes, QString* error) override;
+    // Labels are the project's labels table plus their definitions (label_definitions); tags live in
+    // asset_tags. Written like shapes: one transaction, trigger recording off.
+    std::vector<LabelDef> labels() const override;
+    QStringList tags(qint64 imageId) const override;
+    std::vector<Shape> shapesWithLabel(qint64 labelId) const override;
+    bool applyEdit(StoreEdit& edit, QString* error) override;
 
     const QStringList& readErrors() const { return m_readErrors; }
 
 private:
+    using Fail = std::function<bool(const QString&)>;
+    bool writeShapes(const std::vector<ShapeChange>& changes, std::vector<qint64>* assigned,
+                     const Fail& fail);
+    bool writeLabel(const LabelChange& change, qint64* id, const Fail& fail);
+    bool removeLabel(qint64 id, const Fail& fail);
+    bool writeTags(const TagChange& change, const Fail& fail);
+
     core::Project& m_project;
     mutable QStringList m_readErrors;
 };

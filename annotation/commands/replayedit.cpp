@@ -18,18 +18,8 @@ void ReplayEdit::run(bool forward)
         m_skipUndo = false;
         return;
     }
-    std::vector<ShapeChange> changes;
-    for (const ShapeDiff& d : m_record.diffs) {
-        const auto& from = forward ? d.before : d.after;
-        const auto& to = forward ? d.after : d.before;
-        if (!from)
-            changes.push_back({ShapeChange::Op::Insert, *to});
-        else if (!to)
-            changes.push_back({ShapeChange::Op::Remove, *from});
-        else
-            changes.push_back({ShapeChange::Op::Update, *to});
-    }
-    m_doc.apply(changes, ChangeEvent::All);
+    StoreEdit edit = storeEditOf(m_record, forward);
+    m_doc.applyEdit(edit, ChangeEvent::All);
 }
 
 } // namespace loupe::annotation

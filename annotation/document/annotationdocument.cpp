@@ -13,11 +13,28 @@ AnnotationDocument::AnnotationDocument(AnnotationStore& store, QObject* parent)
     qRegisterMetaType<ChangeEvent>();
 }
 
+std::optional<LabelDef> AnnotationDocument::label(qint64 id) const
+{
+    for (LabelDef& l : m_store.labels())
+        if (l.id == id) return std::move(l);
+    return std::nullopt;
+}
+
 bool AnnotationDocument::apply(std::vector<ShapeChange>& changes, int properties)
 {
-    if (changes.empty()) return true;
+    StoreEdit edit;
+    edit.shapes = std::move(changes);
+    const bool ok = applyEdit(edit, properties);
+    changes = std::move(edit.shapes);
+    return ok;
+}
+
+bool AnnotationDocument::applyEdit(StoreEdit& edit, int properties)
+{
+    if (edit.empty()) return true;
+    const std::vector<ShapeChange>& changes = edit.shapes;
     QString error;
-    if (!m_store.apply(changes, &error)) {
+    if (!m_store.applyEdit(edit, &error)) {
         qCWarning(lcDocument) << "store refused an edit:" << error;
         emit storeFailed(error);
         return false;
@@ -36,6 +53,9 @@ bool AnnotationDocument::apply(std::vector<ShapeChange>& changes, int properties
         }
         if (!e.shapeIds.isEmpty()) emit changed(e);
     }
+    if (!edit.labels.empty()) emit labelsChanged();
+    for (const TagChange& t : edit.tags)
+        emit tagsChanged(t.imageId);
     return true;
 }
 

@@ -23,10 +23,15 @@ public:
     AnnotationStore& store() { return m_store; }
     std::vector<Shape> shapes(qint64 imageId) const { return m_store.shapesOf(imageId); }
     std::optional<Shape> shape(qint64 id) const { return m_store.shape(id); }
+    std::vector<LabelDef> labels() const { return m_store.labels(); }
+    std::optional<LabelDef> label(qint64 id) const;
+    QStringList tags(qint64 imageId) const { return m_store.tags(imageId); }
 
     // Applies changes in one store transaction and emits changed(). Used by the undo commands; on failure
     // nothing changed, storeFailed() is emitted and false returned.
     bool apply(std::vector<ShapeChange>& changes, int properties);
+    // The same for a step that also edits labels or image tags (labelsChanged / tagsChanged follow).
+    bool applyEdit(StoreEdit& edit, int properties);
 
     // The time stamped on created/updated; replaceable so tests get fixed times.
     QDateTime now() const { return m_clock ? m_clock() : QDateTime::currentDateTimeUtc(); }
@@ -38,6 +43,9 @@ public:
 signals:
     void changed(const loupe::annotation::ChangeEvent& event);
     void storeFailed(const QString& message);
+    // Labels were added, removed or redefined (name, colour, hotkey, attribute specs, keypoints).
+    void labelsChanged();
+    void tagsChanged(qint64 imageId);
     // Shapes may have changed in ways no ChangeEvent describes (an import was undone): reload what you show.
     void shapesReloaded();
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/document/editrecord.h"
 
+#include "annotation/shapes/labeldefjson.h"
 #include "annotation/store/shaperow.h"
 
 #include <QJsonArray>
@@ -56,7 +57,69 @@ bool shapeFromJson(const QJsonValue& v, std::optional<Shape>* out, QString* erro
     return true;
 }
 
+QJsonValue labelJson(const std::optional<LabelDef>& l)
+{
+    return l ? QJsonValue(labelToJson(*l)) : QJsonValue(QJsonValue::Null);
+}
+
+bool labelFromJsonValue(const QJsonValue& v, std::optional<LabelDef>* out, QString* error)
+{
+    if (v.isNull()) {
+        out->reset();
+        return true;
+    }
+    LabelDef l;
+    if (!labelFromJson(v.toObject(), &l, error)) return false;
+    *out = std::move(l);
+    return true;
+}
+
+QStringList stringList(const QJsonValue& v)
+{
+    QStringList out;
+    for (const QJsonValue& s : v.toArray())
+        out << s.toString();
+    return out;
+}
+
 } // namespace
+
+StoreEdit storeEditOf(const EditRecord& r, bool forward)
+{
+    StoreEdit e;
+    for (const ShapeDiff& d : r.diffs) {
+        const auto& from = forward ? d.before : d.after;
+        const auto& to = forward ? d.after : d.before;
+        if (!from)
+            e.shapes.push_back({ShapeChange::Op::Insert, *to});
+        else if (!to)
+            e.shapes.push_back({ShapeChange::Op::Remove, *from});
+        else
+            e.shapes.push_back({ShapeChange::Op::Update, *to});
+    }
+    for (const LabelDiff& d : r.labelDiffs) {
+        const auto& from = forward ? d.before : d.after;
+        const auto& to = forward ? d.after : d.before;
+        if (!from)
+            e.labels.push_back({LabelChange::Op::Insert, *to});
+        else if (!to)
+            e.labels.push_back({LabelChange::Op::Remove, *from});
+        else
+            e.labels.push_back({LabelChange::Op::Update, *to});
+    }
+    for (const TagDiff& d : r.tagDiffs)
+        e.tags.push_back({d.imageId, forward ? d.after : d.before});
+    return e;
+}
+
+void takeAssignedIds(EditRecord* r, const StoreEdit& applied)
+{
+    for (size_t i = 0; i < r->diffs.size() && i < applied.shapes.size(); ++i)
+        if (!r->diffs[i].before && r->diffs[i].after) r->diffs[i].after->id = applied.shapes[i].shape.id;
+    for (size_t i = 0; i < r->labelDiffs.size() && i < applied.labels.size(); ++i)
+        if (!r->labelDiffs[i].before && r->labelDiffs[i].after)
+            r->labelDiffs[i].after->id = applied.labels[i].label.id;
+}
 
 QByteArray editRecordToJson(const EditRecord& r)
 {
@@ -64,8 +127,20 @@ QByteArray editRecordToJson(const EditRecord& r)
     for (const ShapeDiff& d : r.diffs)
         diffs.append(QJsonObject{{QStringLiteral("before"), shapeToJson(d.before)},
                                  {QStringLiteral("after"), shapeToJson(d.after)}});
-    QJsonObject o{{QStringLiteral("v"), 1}, {QStringLiteral("text"), r.text}, {QStringLiteral("diffs"), diffs}};
+    QJsonObject o{
+        {QStringLiteral("v"), 1}, {QStringLiteral("text"), r.text}, {QStringLiteral("diffs"), diffs}};
     if (r.projectAction) o.insert(QStringLiteral("project_action"), double(r.projectAction));
+    QJsonArray labels;
+    for (const LabelDiff& d : r.labelDiffs)
+        labels.append(QJsonObject{{QStringLiteral("before"), labelJson(d.before)},
+                                  {QStringLiteral("after"), labelJson(d.after)}});
+    if (!labels.isEmpty()) o.insert(QStringLiteral("labels"), labels);
+    QJsonArray tags;
+    for (const TagDiff& d : r.tagDiffs)
+        tags.append(QJsonObject{{QStringLiteral("image"), double(d.imageId)},
+                                {QStringLiteral("before"), QJsonArray::fromStringList(d.before)},
+                                {QStringLiteral("after"), QJsonArray::fromStringList(d.after)}});
+    if (!tags.isEmpty()) o.insert(QStringLiteral("tags"), tags);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -91,6 +166,23 @@ std::optional<EditRecord> editRecordFromJson(const QByteArray& json, QString* er
             return std::nullopt;
         }
         r.diffs.push_back(std::move(d));
+    }
+    for (const QJsonValue& v : doc.object().value(QStringLiteral("labels")).toArray()) {
+        LabelDiff d;
+        if (!labelFromJsonValue(v.toObject().value(QStringLiteral("before")), &d.before, err) ||
+            !labelFromJsonValue(v.toObject().value(QStringLiteral("after")), &d.after, err))
+            return std::nullopt;
+        if (!d.before && !d.after) {
+            *err = QStringLiteral("undo record with a label diff that has neither before nor after");
+            return std::nullopt;
+        }
+        r.labelDiffs.push_back(std::move(d));
+    }
+    for (const QJsonValue& v : doc.object().value(QStringLiteral("tags")).toArray()) {
+        const QJsonObject o = v.toObject();
+        r.tagDiffs.push_back({qint64(o.value(QStringLiteral("image")).toDouble()),
+                              stringList(o.value(QStringLiteral("before"))),
+                              stringList(o.value(QStringLiteral("after")))});
     }
     return r;
 }

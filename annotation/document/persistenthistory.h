@@ -5,9 +5,8 @@
 #include "annotation/document/editrecord.h"
 #include "annotation/document/historystore.h"
 
-#include <functional>
-
 #include <QObject>
+#include <functional>
 #include <vector>
 
 namespace loupe::annotation {

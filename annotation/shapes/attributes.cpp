@@ -44,6 +44,11 @@ QString validateAttributes(const std::vector<AttributeSpec>& specs, const QJsonO
             break;
         case AttributeSpec::Type::Number:
             if (!v.isDouble()) return QStringLiteral("attribute \"%1\" must be a number").arg(spec.name);
+            if ((spec.minimum && v.toDouble() < *spec.minimum) ||
+                (spec.maximum && v.toDouble() > *spec.maximum))
+                return QStringLiteral("attribute \"%1\" must be between %2 and %3")
+                    .arg(spec.name, spec.minimum ? QString::number(*spec.minimum) : QStringLiteral("-inf"),
+                         spec.maximum ? QString::number(*spec.maximum) : QStringLiteral("inf"));
             break;
         case AttributeSpec::Type::Bool:
             if (!v.isBool()) return QStringLiteral("attribute \"%1\" must be true or false").arg(spec.name);
@@ -66,6 +71,8 @@ QJsonObject attributeSpecToJson(const AttributeSpec& spec)
         o.insert(QStringLiteral("choices"), QJsonArray::fromStringList(spec.choices));
     if (!spec.defaultValue.isNull() && !spec.defaultValue.isUndefined())
         o.insert(QStringLiteral("default"), spec.defaultValue);
+    if (spec.minimum) o.insert(QStringLiteral("min"), *spec.minimum);
+    if (spec.maximum) o.insert(QStringLiteral("max"), *spec.maximum);
     return o;
 }
 
@@ -85,6 +92,8 @@ bool attributeSpecFromJson(const QJsonObject& o, AttributeSpec* out, QString* er
         s.choices << c.toString();
     s.defaultValue = o.value(QStringLiteral("default"));
     if (s.defaultValue.isUndefined()) s.defaultValue = QJsonValue();
+    if (o.value(QStringLiteral("min")).isDouble()) s.minimum = o.value(QStringLiteral("min")).toDouble();
+    if (o.value(QStringLiteral("max")).isDouble()) s.maximum = o.value(QStringLiteral("max")).toDouble();
     *out = s;
     return true;
 }

@@ -5,6 +5,7 @@
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
+#include <optional>
 #include <vector>
 
 namespace loupe::annotation {
@@ -15,8 +16,9 @@ struct AttributeSpec
     enum class Type { Text, Number, Bool, Choice };
     QString name;
     Type type = Type::Text;
-    QStringList choices;     // Choice only
-    QJsonValue defaultValue; // null: no default
+    QStringList choices;                    // Choice only
+    QJsonValue defaultValue;                // null: no default
+    std::optional<double> minimum, maximum; // Number only: the allowed range, ends included
     bool operator==(const AttributeSpec&) const = default;
 };
 

@@ -40,6 +40,7 @@ struct LabelDef
     std::vector<AttributeSpec> attributes;
     QStringList keypointNames;                 // for keypoint groups of this label
     std::vector<std::pair<int, int>> skeleton; // 0-based pairs into keypointNames
+    QString hotkey;                            // "1".."9" or another single key; empty: none
     bool operator==(const LabelDef&) const = default;
 };
 
