@@ -23,10 +23,15 @@ struct ProbeResult
     QString error;                     // "FILE: reason" on failure
 };
 
-// Reads the file once: sha256 of its bytes, size after EXIF orientation and format from the header.
-// Files under kFullDecodeLimit bytes are also fully decoded, which is what catches truncated or
-// corrupt pixel data; larger files only get the header check so that import stays fast.
+// Checks the header first (a supported image of at most kMaxImagePixels, see core/imageio.h), then
+// streams the file once in kHashChunkBytes pieces: sha256 of its bytes and, for JPEG and PNG, that
+// the data reaches its end marker (a half-written file is refused as truncated). Files under
+// kFullDecodeLimit bytes are also fully decoded, which catches corrupt pixel data in any format;
+// larger files keep to the header and end checks so that import stays fast. Memory use does not
+// depend on the file's size. Non-regular files, unreadable files ("permission denied"), empty files
+// and oversized images fail with the reason.
 ProbeResult probeImage(const QString& path);
 inline constexpr qint64 kFullDecodeLimit = 4 * 1024 * 1024;
+inline constexpr qint64 kHashChunkBytes = 1024 * 1024;
 
 } // namespace loupe::core

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/thumbnails/thumbnailcache.h"
 
+#include "core/imageio.h"
 #include "core/store/project.h"
 
 #include <QBuffer>
@@ -45,17 +46,14 @@ QImage ThumbnailCache::request(qint64 assetId)
 QImage ThumbnailCache::makeThumbnail(const QString& path, int maxSide, QString* error)
 {
     QImageReader reader(path);
-    reader.setAutoTransform(true);
+    prepareImageReader(reader); // the same allocation limit as import, so what imports has a thumbnail
     // Let the decoder scale (JPEG does it for free while decoding); the scaled size is in the
     // stored orientation, which keeps the longest side the same after rotation.
     const QSize stored = reader.size();
     if (stored.isValid() && std::max(stored.width(), stored.height()) > maxSide)
         reader.setScaledSize(stored.scaled(maxSide, maxSide, Qt::KeepAspectRatio));
-    QImage image = reader.read();
-    if (image.isNull()) {
-        if (error) *error = QStringLiteral("%1: %2").arg(path, reader.errorString());
-        return {};
-    }
+    QImage image = readImage(reader, path, error);
+    if (image.isNull()) return {};
     if (std::max(image.width(), image.height()) > maxSide)
         image = image.scaled(maxSide, maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     // Thumbnails are for display: 8-bit is enough and keeps the cache small.
