@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// loupe explain --model DIR --method METHOD [--target CLASS] [--layer L --head H] [--metrics] IMAGE... -o OUT
-// Per image: NAME.METHOD.png (overlay) and NAME.METHOD.npy (raw patch-grid map, float32, rows first);
+// loupe explain --model DIR [--method METHOD] [--target CLASS] [--layer L --head H] [--metrics] IMAGE... -o
+// OUT Per image: NAME.METHOD.png (overlay) and NAME.METHOD.npy (raw patch-grid map, float32, rows first);
 // head-importance writes the [layers, heads] table as .npy and .json instead.
 #include "app/cli/command.h"
 #include "app/cli/threads.h"
 #include "compute/attribution/npy.h"
+#include "compute/attribution/rise.h"
 #include "compute/error.h"
 #include "core/explain/explainer.h"
 #include "core/explain/faithfulness_report.h"
@@ -16,8 +17,10 @@
 #include <QJsonDocument>
 #include <QTextStream>
 #include <algorithm>
+#include <climits>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace loupe::cli {
 
@@ -33,6 +36,9 @@ using core::toPlanar;
 using core::VitSession;
 
 namespace {
+
+// No input side the engine takes is larger; options measured in pixels are bounded by it.
+constexpr int kMaxSide = 65536;
 
 // --target as an index or a label name (case-insensitive); -1 when absent, throws when unknown.
 int resolveTarget(const VitSession& s, const QString& value)
@@ -73,23 +79,27 @@ int explain(const QStringList& args)
             p.addOption({QString::fromLatin1(name), QString::fromLatin1(help)});
     };
     opt("model", "Hugging Face checkpoint folder.", "DIR");
-    opt("method",
-        "attention | rollout | occlusion | rise | head-importance | chefer | input-x-grad | "
-        "integrated-gradients | gradcam.",
-        "METHOD");
+    const QString methodHelp =
+        QStringLiteral("One of: %1 (default: chefer).").arg(forwardMethods().join(", "));
+    p.addOption({QStringLiteral("method"), methodHelp, QStringLiteral("METHOD"), QStringLiteral("chefer")});
     opt("target", "Class index or name (default: the top class).", "CLASS");
     opt("layer", "attention: layer (default: last).", "L", "-1");
     opt("head", "attention: head (default: mean over heads).", "H", "-1");
-    opt("metrics", "Also write faithfulness scores and curves (deletion/insertion on zero and blur, "
-                   "positive/negative perturbation) as NAME.METHOD.metrics.json.");
+    opt("metrics",
+        "Also score the map's faithfulness (deletion/insertion on zero and blur, positive/negative "
+        "perturbation): scores and curves go to NAME.METHOD.metrics.json, a summary to stdout.");
     opt("window", "occlusion: window side in pixels (default: one patch).", "PX", "0");
     opt("stride", "occlusion: stride in pixels (default: half a patch).", "PX", "0");
-    opt("masks", "rise: number of masks.", "N", "1000");
-    opt("cells", "rise: grid cells per side.", "S", "8");
+    opt("masks", "rise: number of masks (at most 100000).", "N", "1000");
+    opt("cells", "rise: grid cells per side (at most the input side).", "S", "8");
     opt("p", "rise: probability a cell is kept.", "P", "0.5");
     opt("seed", "rise: seed.", "SEED", "0");
     opt("batch", "Images per forward pass.", "B", "16");
     opt("threads", "CPU threads (default: all cores).", "N");
+    opt("interpolate-pos-encoding",
+        "Accept images the processor resizes to a size other than the model's (interpolates the position "
+        "embeddings, as transformers' interpolate_pos_encoding).");
+    opt("progress", "Report the model passes of long methods on stderr (default when stderr is a terminal).");
     p.addOption({{QStringLiteral("o"), QStringLiteral("output")},
                  QStringLiteral("Output folder."),
                  QStringLiteral("OUTDIR")});
@@ -104,9 +114,9 @@ int explain(const QStringList& args)
         out << p.helpText();
         return ExitOk;
     }
-    const QString usage = QStringLiteral(
-        "usage: loupe explain --model DIR --method METHOD [--target CLASS] [--layer L --head H] [--metrics] "
-        "IMAGE... -o OUTDIR\n");
+    const QString usage = QStringLiteral("usage: loupe explain --model DIR [--method METHOD] [--target "
+                                         "CLASS] [--layer L --head H] [--metrics] "
+                                         "IMAGE... -o OUTDIR\n");
     const QString method = p.value(QStringLiteral("method"));
     if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) || method.isEmpty() ||
         p.positionalArguments().isEmpty()) {
@@ -120,21 +130,37 @@ int explain(const QStringList& args)
     }
     ExplainParams params;
     params.method = method;
-    bool ok[8];
-    params.layer = p.value(QStringLiteral("layer")).toInt(&ok[0]);
-    params.head = p.value(QStringLiteral("head")).toInt(&ok[1]);
-    params.occlusionWindow = p.value(QStringLiteral("window")).toInt(&ok[2]);
-    params.occlusionStride = p.value(QStringLiteral("stride")).toInt(&ok[3]);
-    params.riseMasks = p.value(QStringLiteral("masks")).toInt(&ok[4]);
-    params.riseCells = p.value(QStringLiteral("cells")).toInt(&ok[5]);
-    params.riseP = p.value(QStringLiteral("p")).toFloat(&ok[6]);
-    params.seed = p.value(QStringLiteral("seed")).toULongLong(&ok[7]);
-    bool okB = false;
-    params.batchSize = p.value(QStringLiteral("batch")).toInt(&okB);
-    if (!std::all_of(ok, ok + 8, [](bool b) { return b; }) || !okB || params.batchSize < 1 ||
-        params.riseMasks < 1 || params.riseCells < 1 || !(params.riseP > 0 && params.riseP <= 1) ||
-        params.occlusionWindow < 0 || params.occlusionStride < 0) {
-        err << "loupe explain: a numeric option has a bad value\n" << usage;
+    // Each numeric option is checked on its own so the message names the option, its value and the range.
+    QString bad;
+    auto intOption = [&](const char* name, int lo, int hi) {
+        const QString v = p.value(QString::fromLatin1(name));
+        bool ok = false;
+        const qlonglong n = v.toLongLong(&ok);
+        if (bad.isEmpty() && (!ok || n < lo || n > hi))
+            bad = QStringLiteral("--%1 takes a whole number from %2 to %3, got '%4'")
+                      .arg(QString::fromLatin1(name))
+                      .arg(lo)
+                      .arg(hi)
+                      .arg(v);
+        return ok ? int(std::clamp<qlonglong>(n, lo, hi)) : lo;
+    };
+    params.layer = intOption("layer", -1, 4096);
+    params.head = intOption("head", -1, 4096);
+    params.occlusionWindow = intOption("window", 0, INT_MAX); // both are clamped to the image
+    params.occlusionStride = intOption("stride", 0, INT_MAX);
+    params.riseMasks = intOption("masks", 1, compute::attribution::kRiseMaxMasks);
+    params.riseCells = intOption("cells", 1, kMaxSide);
+    params.batchSize = intOption("batch", 1, 1024);
+    bool okP = false, okSeed = false;
+    params.riseP = p.value(QStringLiteral("p")).toFloat(&okP);
+    params.seed = p.value(QStringLiteral("seed")).toULongLong(&okSeed);
+    if (bad.isEmpty() && !(okP && params.riseP > 0 && params.riseP <= 1))
+        bad = QStringLiteral("--p takes a probability in (0, 1], got '%1'").arg(p.value(QStringLiteral("p")));
+    if (bad.isEmpty() && !okSeed)
+        bad = QStringLiteral("--seed takes a non-negative whole number, got '%1'")
+                  .arg(p.value(QStringLiteral("seed")));
+    if (!bad.isEmpty()) {
+        err << "loupe explain: " << bad << "\n" << usage;
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
@@ -144,7 +170,9 @@ int explain(const QStringList& args)
         return ExitFailure;
     }
     try {
-        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        s.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
+        const bool showProgress = p.isSet(QStringLiteral("progress")) || isatty(STDERR_FILENO);
         if (s.model.arch() == compute::VitModel::Arch::ViTModel)
             throw compute::Error(p.value(QStringLiteral("model")).toStdString(),
                                  "a bare ViTModel has no classification head to explain");
@@ -153,6 +181,20 @@ int explain(const QStringList& args)
         for (const QString& imagePath : p.positionalArguments()) {
             try {
                 const compute::attribution::PlanarImage image = toPlanar(s.pixelValues(imagePath));
+                if (method == QLatin1String("rise") && params.riseCells > std::min(image.height, image.width))
+                    throw compute::Error(
+                        "--cells", std::to_string(params.riseCells) + " cells per side on the model's " +
+                                       std::to_string(image.width) + "×" + std::to_string(image.height) +
+                                       " input (at most one cell per pixel)");
+                core::ExplainControl control;
+                if (showProgress)
+                    control.progress = [&err, &imagePath, &method](int done, int total) {
+                        err << "explain " << method << " " << QFileInfo(imagePath).fileName() << ": " << done
+                            << "/" << total << " passes\r";
+                        if (done >= total) err << "\n";
+                        err.flush();
+                        return true;
+                    };
                 const std::vector<float> logits = logitsOf(s, image);
                 const int target = fixedTarget >= 0
                                        ? fixedTarget
@@ -165,7 +207,7 @@ int explain(const QStringList& args)
                                    {"label", s.label(target)},
                                    {"logit", logits[size_t(target)]}};
                 if (method == QLatin1String("head-importance")) {
-                    const auto hi = explainHeads(s, image, target, params.batchSize);
+                    const auto hi = explainHeads(s, image, target, params.batchSize, &control);
                     compute::writeNpyF32((stem + ".npy").toStdString(), {hi.layers, hi.heads}, hi.delta);
                     nlohmann::json table = row;
                     table["baseline_logit"] = hi.baseline;
@@ -189,7 +231,7 @@ int explain(const QStringList& args)
                     row["json"] = (stem + ".json").toStdString();
                 } else {
                     const auto grid = patchGrid(s, image.height, image.width);
-                    const std::vector<float> map = explainMap(s, image, target, params);
+                    const std::vector<float> map = explainMap(s, image, target, params, &control);
                     compute::writeNpyF32((stem + ".npy").toStdString(), {grid.rows, grid.cols}, map);
                     QImageReader reader(imagePath);
                     reader.setAutoTransform(true);
@@ -204,13 +246,21 @@ int explain(const QStringList& args)
                         const nlohmann::json m = nlohmann::json::parse(
                             QJsonDocument(f.toJson()).toJson(QJsonDocument::Compact).toStdString());
                         writeJson(stem + ".metrics.json", m);
-                        row["metrics"] = m;
+                        // The curves stay in the file; the line printed per image carries the headline
+                        // scores.
+                        nlohmann::json summary{{"file", (stem + ".metrics.json").toStdString()}};
+                        for (auto it = m.begin(); it != m.end(); ++it)
+                            if (it.value().is_number()) summary[it.key()] = it.value();
+                        row["metrics"] = summary;
                     }
                 }
                 out << QString::fromStdString(row.dump()) << "\n";
                 out.flush();
-            } catch (const compute::Error& e) {
-                err << "loupe explain: " << e.what() << "\n";
+            } catch (const std::bad_alloc&) {
+                err << "loupe explain: " << imagePath << ": out of memory\n";
+                ++failures;
+            } catch (const std::exception& e) {
+                err << "loupe explain: " << imagePath << ": " << e.what() << "\n";
                 ++failures;
             }
         }

@@ -7,6 +7,8 @@
 #include "app/cli/command.h"
 #include "app/cli/quality_coco.h"
 #include "app/cli/threads.h"
+#include "compute/attribution/faithfulness.h"
+#include "compute/attribution/rise.h"
 #include "compute/error.h"
 #include "core/explain/quality_export.h"
 #include "core/explain/quality_folder.h"
@@ -18,6 +20,7 @@
 #include <QSaveFile>
 #include <QTextStream>
 #include <optional>
+#include <unistd.h>
 
 namespace loupe::cli {
 
@@ -55,14 +58,17 @@ int explainQuality(const QStringList& args)
     opt("seed", "Shapes-world seed.", "S", QStringLiteral("2026"));
     opt("first", "Shapes world: start at image K (to split a long run into parts).", "K",
         QStringLiteral("0"));
-    opt("rise-masks", "RISE masks per image.", "N", QStringLiteral("300"));
+    opt("rise-masks", "RISE masks per image (at most 100000).", "N", QStringLiteral("300"));
     opt("methods", "Comma-separated methods.", "LIST", allMethods().join(QLatin1Char(',')));
-    opt("steps", "Deletion/insertion steps.", "K", QStringLiteral("16"));
+    opt("steps", "Deletion/insertion steps (at most 1000).", "K", QStringLiteral("16"));
     opt("threads", "CPU threads (default: all cores).", "N");
     opt("csv", "Also write one CSV row per image and method to FILE.", "FILE");
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (the default).")});
     p.addOption({QStringLiteral("table"), QStringLiteral("Print a Markdown table instead of JSON.")});
-    p.addOption({QStringLiteral("progress"), QStringLiteral("Report progress on stderr.")});
+    p.addOption({QStringLiteral("progress"),
+                 QStringLiteral("Report progress on stderr (default when stderr is a terminal).")});
+    p.addOption({QStringLiteral("interpolate-pos-encoding"),
+                 QStringLiteral("Accept images the processor resizes to a size other than the model's.")});
     QTextStream out(stdout), err(stderr);
     auto usage = [&](const QString& why) {
         err << "loupe explain-quality: " << why << "\n"
@@ -99,10 +105,16 @@ int explainQuality(const QStringList& args)
     options.steps = p.value(QStringLiteral("steps")).toInt(&okK);
     options.methods = p.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     options.keepPerImage = p.isSet(QStringLiteral("csv"));
-    if (!okN || (p.isSet(QStringLiteral("count")) && count < 1) || !okS || !okM || options.riseMasks < 1 ||
-        !okK || options.steps < 1 || !okF || first < 0)
-        return usage(
-            QStringLiteral("--count, --seed, --first, --rise-masks and --steps take positive numbers"));
+    if (!okN || (p.isSet(QStringLiteral("count")) && count < 1) || !okS || !okF || first < 0)
+        return usage(QStringLiteral("--count, --seed and --first take positive numbers"));
+    if (!okM || options.riseMasks < 1 || options.riseMasks > compute::attribution::kRiseMaxMasks)
+        return usage(QStringLiteral("--rise-masks takes a whole number from 1 to %1, got '%2'")
+                         .arg(compute::attribution::kRiseMaxMasks)
+                         .arg(p.value(QStringLiteral("rise-masks"))));
+    if (!okK || options.steps < 1 || options.steps > compute::attribution::kMaxCurveSteps)
+        return usage(QStringLiteral("--steps takes a whole number from 1 to %1, got '%2'")
+                         .arg(compute::attribution::kMaxCurveSteps)
+                         .arg(p.value(QStringLiteral("steps"))));
     if (folder && first > 0) return usage(QStringLiteral("--first goes with the generated shapes world"));
     const QString badMethod = core::checkQualityMethods(options.methods);
     if (!badMethod.isEmpty()) return usage(badMethod);
@@ -135,14 +147,18 @@ int explainQuality(const QStringList& args)
         source = core::shapesQualitySource(*world, count > 0 ? count : 500, first);
     }
     try {
-        const core::VitSession s = core::VitSession::open(modelDir);
+        core::VitSession s = core::VitSession::open(modelDir);
+        s.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
         std::optional<core::VitSession> random;
-        if (!randomDir.isEmpty()) random.emplace(core::VitSession::open(randomDir));
+        if (!randomDir.isEmpty()) {
+            random.emplace(core::VitSession::open(randomDir));
+            random->interpolatePosEncoding = s.interpolatePosEncoding;
+        }
         if (!folder && s.model.config().numLabels() < core::kShapeClassCount)
             throw compute::Error(modelDir.toStdString(),
                                  "has fewer labels than the shapes world's six classes");
         core::QualityCallbacks callbacks;
-        if (p.isSet(QStringLiteral("progress")))
+        if (p.isSet(QStringLiteral("progress")) || isatty(STDERR_FILENO))
             callbacks.progress = [&err](int done, int total) {
                 err << "explain-quality: " << done << "/" << total << "\n";
                 err.flush();

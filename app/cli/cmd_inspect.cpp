@@ -41,9 +41,12 @@ int inspect(const QStringList& args)
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("grads"),
                  QStringLiteral("Also save attn_grads.{i} and input_grad: gradients of the target logit.")});
-    p.addOption({QStringLiteral("target"),
-                 QStringLiteral("Class index or label whose logit --grads differentiates (default: top class)."),
-                 QStringLiteral("T")});
+    p.addOption(
+        {QStringLiteral("target"),
+         QStringLiteral("Class index or label whose logit --grads differentiates (default: top class)."),
+         QStringLiteral("T")});
+    p.addOption({QStringLiteral("interpolate-pos-encoding"),
+                 QStringLiteral("Accept images the processor resizes to a size other than the model's.")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe inspect")} + args)) {
@@ -74,9 +77,11 @@ int inspect(const QStringList& args)
         return false;
     };
     try {
-        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        s.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
         const compute::Tensor px = s.pixelValues(p.positionalArguments().front());
         compute::VitRunOptions o;
+        o.interpolatePosEncoding = s.interpolatePosEncoding;
         // Ask the engine only for what will be saved: attentions cost memory (kept to the end).
         const int64_t layers = s.model.config().numHiddenLayers;
         for (int64_t i = 0; i <= layers; ++i) {
@@ -91,8 +96,8 @@ int inspect(const QStringList& args)
             anyGrad = anyGrad || wanted("attn_grads." + std::to_string(i));
         if (grads && (anyGrad || wanted("input_grad"))) {
             if (!r.logits.defined()) {
-                err << "loupe inspect: --grads needs a classification model (" << p.value(QStringLiteral("model"))
-                    << " has no logits)\n";
+                err << "loupe inspect: --grads needs a classification model ("
+                    << p.value(QStringLiteral("model")) << " has no logits)\n";
                 return ExitFailure;
             }
             const int64_t classes = r.logits.size(1);
@@ -106,8 +111,8 @@ int inspect(const QStringList& args)
                         if (QString::fromStdString(label) == t) target = index;
                 }
                 if (target < 0 || target >= classes) {
-                    err << "loupe inspect: --target " << t << " is neither a class index in 0.." << classes - 1
-                        << " nor a label of " << p.value(QStringLiteral("model")) << "\n";
+                    err << "loupe inspect: --target " << t << " is neither a class index in 0.."
+                        << classes - 1 << " nor a label of " << p.value(QStringLiteral("model")) << "\n";
                     return ExitUsage;
                 }
             } else {

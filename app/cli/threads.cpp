@@ -12,8 +12,9 @@ bool applyThreads(const QString& value)
     if (value.isEmpty()) return true;
     bool ok = false;
     const int n = value.toInt(&ok);
-    if (!ok || n < 1 || n > 1024) {
-        QTextStream(stderr) << "loupe: --threads needs a positive number, got '" << value << "'\n";
+    if (!ok || n < 1 || n > kMaxThreads) {
+        QTextStream(stderr) << "loupe: --threads takes a whole number from 1 to " << kMaxThreads << ", got '"
+                            << value << "'\n";
         return false;
     }
     compute::setThreadCount(n);

@@ -54,13 +54,15 @@ QString findMask(const QString& masksDir, const QString& relativeImage)
 
 QStringList listQualityImages(const QString& imagesDir, QString* error)
 {
-    const QDir dir(imagesDir);
+    // Absolute on both sides: relativeFilePath() of a relative path returns it unchanged, which doubled the
+    // folder ("ex/ex/grey.png") when the user named a relative folder.
+    const QDir dir(QFileInfo(imagesDir).absoluteFilePath());
     if (!QFileInfo(imagesDir).isDir()) {
         *error = QStringLiteral("%1: not a folder").arg(imagesDir);
         return {};
     }
     QStringList out;
-    QDirIterator it(imagesDir, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(dir.path(), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         if (kImageSuffixes.contains(QFileInfo(path).suffix().toLower())) out << dir.relativeFilePath(path);

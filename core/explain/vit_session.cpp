@@ -57,13 +57,15 @@ compute::VitOutput VitSession::forward(const compute::Tensor& pixelValues,
                                        const compute::VitRunOptions& options) const
 {
     g_passes.fetch_add(1, std::memory_order_relaxed);
-    return model.forward(pixelValues, options);
+    compute::VitRunOptions o = options;
+    o.interpolatePosEncoding = o.interpolatePosEncoding || interpolatePosEncoding;
+    return model.forward(pixelValues, o);
 }
 
 compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues, int64_t targetClass) const
 {
-    g_passes.fetch_add(1, std::memory_order_relaxed);
-    return compute::vitGradients(model, pixelValues, targetClass);
+    const int64_t B = pixelValues.dim() > 0 ? pixelValues.size(0) : 0;
+    return gradients(pixelValues, std::vector<int64_t>(size_t(B), targetClass), {});
 }
 
 compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues,
@@ -71,7 +73,9 @@ compute::VitGradients VitSession::gradients(const compute::Tensor& pixelValues,
                                             const compute::VitGradientRequest& request) const
 {
     g_passes.fetch_add(1, std::memory_order_relaxed);
-    return compute::vitGradients(model, pixelValues, targets, request);
+    compute::VitGradientRequest r = request;
+    r.interpolatePosEncoding = r.interpolatePosEncoding || interpolatePosEncoding;
+    return compute::vitGradients(model, pixelValues, targets, r);
 }
 
 long VitSession::passCount()

@@ -18,6 +18,9 @@ struct VitSession
     compute::Checkpoint checkpoint;
     compute::VitModel model;
     compute::ImageProcessorConfig processor;
+    // Accept inputs whose size differs from the model's (transformers' interpolate_pos_encoding); every
+    // forward and gradient pass of this session applies it.
+    bool interpolatePosEncoding = false;
 
     // Throws compute::Error naming the folder/file and the problem.
     static VitSession open(const QString& folder);
