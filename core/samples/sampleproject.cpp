@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "core/samples/sampleproject.h"
 
+#include "core/samples/maskcoco.h"
 #include "core/samples/shapeswriter.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
 
 namespace loupe::core {
 
@@ -23,6 +26,18 @@ SampleContent writeSampleContent(const QString& folder)
         c.images << QDir(c.imagesDir).filePath(shapesFileName(i));
     c.annotationsPath = QFileInfo(r.annotationsPath).absoluteFilePath();
     c.labelsPath = QFileInfo(r.labelsPath).absoluteFilePath();
+
+    QStringList names;
+    for (int i = 0; i < r.images; ++i)
+        names << QStringLiteral("images/") + shapesFileName(i);
+    c.masksPath = QDir(folder).absoluteFilePath(QStringLiteral("masks.json"));
+    const QByteArray masks = QJsonDocument(shapesMaskCocoJson(world, r.images, names, ShapeClass::Ring))
+                                 .toJson(QJsonDocument::Compact);
+    QSaveFile f(c.masksPath);
+    if (!f.open(QIODevice::WriteOnly) || f.write(masks) != masks.size() || !f.commit()) {
+        c.error = QStringLiteral("%1: cannot write (%2)").arg(c.masksPath, f.errorString());
+        return c;
+    }
     c.labelNames = shapeClassNames();
     c.modelFolder = findShippedModel();
     return c;

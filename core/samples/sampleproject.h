@@ -7,14 +7,16 @@
 namespace loupe::core {
 
 // What the out-of-the-box sample project is made of: a dozen shapes-world images (fixed seed, so every
-// install gets the same ones) with their COCO annotations, the six shape labels, and the shipped demo
-// classifier. The project file itself is made by the project store from these parts.
+// install gets the same ones) with their COCO annotations (polygons, and exact masks for rings), the six
+// shape labels, and the shipped demo classifier. The project file itself is made by the project store from
+// these parts.
 struct SampleContent
 {
     QString error;           // empty on success; names the file or folder at fault
     QString imagesDir;       // FOLDER/images
     QStringList images;      // absolute paths, in order
-    QString annotationsPath; // FOLDER/annotations.json (COCO instances: masks, boxes, polygons)
+    QString annotationsPath; // FOLDER/annotations.json (COCO instances: boxes and polygons)
+    QString masksPath;       // FOLDER/masks.json (COCO instances: the rings' exact masks, see maskcoco.h)
     QString labelsPath;      // FOLDER/labels.csv (most prominent shape per image)
     QStringList labelNames;  // circle, square, triangle, star, cross, ring
     QString modelFolder;     // the shipped shapes-vit checkpoint; empty if not found (see findShippedModel)

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "core/models/model_registry.h"
+#include "core/samples/maskcoco.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -49,11 +53,63 @@ private slots:
         QTemporaryDir other;
         const SampleContent again = writeSampleContent(other.path());
         QVERIFY(again.ok());
-        const QByteArray h = hashFiles(c.images + QStringList{c.annotationsPath, c.labelsPath});
+        const QByteArray h = hashFiles(c.images + QStringList{c.annotationsPath, c.labelsPath, c.masksPath});
         QVERIFY(!h.isEmpty());
-        QCOMPARE(hashFiles(again.images + QStringList{again.annotationsPath, again.labelsPath}), h);
+        QCOMPARE(
+            hashFiles(again.images + QStringList{again.annotationsPath, again.labelsPath, again.masksPath}),
+            h);
         QVERIFY(writeSampleContent(dir.path()).ok());
-        QCOMPARE(hashFiles(c.images + QStringList{c.annotationsPath, c.labelsPath}), h);
+        QCOMPARE(hashFiles(c.images + QStringList{c.annotationsPath, c.labelsPath, c.masksPath}), h);
+    }
+
+    // masks.json holds every ring of the dozen as the generator's exact mask: decoding its RLE gives the
+    // generator's pixels back, hole included.
+    void ringMasksAreExact()
+    {
+        QTemporaryDir dir;
+        const SampleContent c = writeSampleContent(dir.path());
+        QVERIFY2(c.ok(), qPrintable(c.error));
+        QFile f(c.masksPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonArray anns = doc.value(QStringLiteral("annotations")).toArray();
+        const ShapesWorld world(kSampleSeed);
+        std::vector<ShapeObject> rings;
+        for (int i = 0; i < kSampleImageCount; ++i)
+            for (const ShapeObject& o : world.generate(i).objects)
+                if (o.cls == ShapeClass::Ring) rings.push_back(o);
+        QVERIFY(!rings.empty());
+        QCOMPARE(anns.size(), qsizetype(rings.size()));
+        for (size_t k = 0; k < rings.size(); ++k) {
+            const QJsonObject seg =
+                anns[qsizetype(k)].toObject().value(QStringLiteral("segmentation")).toObject();
+            const QJsonArray counts = seg.value(QStringLiteral("counts")).toArray();
+            QImage decoded(96, 96, QImage::Format_Grayscale8);
+            int pos = 0, set = 0;
+            for (qsizetype r = 0; r < counts.size(); ++r)
+                for (int n = 0; n < counts[r].toInt(); ++n, ++pos)
+                    decoded.scanLine(pos % 96)[pos / 96] = (r % 2) ? 255 : 0;
+            QCOMPARE(pos, 96 * 96);
+            for (int y = 0; y < 96; ++y)
+                for (int x = 0; x < 96; ++x) {
+                    const bool inside = rings[k].mask.constScanLine(y)[x] != 0;
+                    QCOMPARE(decoded.constScanLine(y)[x] != 0, inside);
+                    set += inside;
+                }
+            QCOMPARE(set, rings[k].area);
+            // The centre of a ring is its hole.
+            const QPoint centre = rings[k].center.toPoint();
+            QCOMPARE(int(decoded.constScanLine(centre.y())[centre.x()]), 0);
+        }
+    }
+
+    void rleStartsWithABackgroundRun()
+    {
+        QImage m(2, 2, QImage::Format_Grayscale8);
+        m.fill(255);
+        m.scanLine(1)[1] = 0; // column-major: set, set, set, clear
+        const QJsonArray counts = cocoRle(m).value(QStringLiteral("counts")).toArray();
+        QCOMPARE(counts, (QJsonArray{0, 3, 1}));
     }
 
     void shippedModelIsFoundAndRegisters()
