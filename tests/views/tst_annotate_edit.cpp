@@ -162,8 +162,8 @@ private slots:
         f.stack()->undo();
         QCOMPARE(points(f, id), square);
         f.stack()->redo();
-        // Shift+click on a vertex removes it.
-        f.click({150, 80}, Qt::ShiftModifier);
+        // Alt+click on a vertex removes it.
+        f.click({150, 80}, Qt::AltModifier);
         QCOMPARE(points(f, id), square);
         QCOMPARE(f.stack()->count(), 3);
         // Click a vertex, then Delete: that vertex goes, not the shape.
@@ -173,7 +173,7 @@ private slots:
         QCOMPARE(points(f, id), QPolygonF({{100, 100}, {200, 100}, {100, 200}}));
         // A triangle keeps its three vertices and says why.
         QSignalSpy messages(f.scene(), &ShapeScene::message);
-        f.click({200, 100}, Qt::ShiftModifier);
+        f.click({200, 100}, Qt::AltModifier);
         QCOMPARE(points(f, id).size(), 3);
         QCOMPARE(messages.size(), 1);
         // Delete with no vertex picked removes the shape; undo brings it back under its id.
@@ -320,8 +320,11 @@ private slots:
         f.click({30, 30});
         QTest::keyClick(f.canvas, Qt::Key_Y);
         QCOMPARE(f.doc->shape(a)->review, ReviewState::Accepted);
-        QTest::keyClick(f.canvas, Qt::Key_N, Qt::ShiftModifier);
+        QTest::keyClick(f.canvas, Qt::Key_X);
         QCOMPARE(f.doc->shape(a)->review, ReviewState::Rejected);
+        QTest::keyClick(f.canvas, Qt::Key_F);
+        QCOMPARE(f.doc->shape(a)->review, ReviewState::NeedsFix);
+        f.stack()->undo();
         // Hotkey 3: "tree" for new shapes and for the selection.
         QTest::keyClick(f.canvas, Qt::Key_3);
         QCOMPARE(f.scene()->currentLabel(), qint64(3));

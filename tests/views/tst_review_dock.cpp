@@ -7,6 +7,7 @@
 #include "views/review/reviewdock.h"
 #include "views/review/reviewsession.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
@@ -54,9 +55,15 @@ class TestReviewDock : public QObject
     int m_base = 0;            // undo steps before the review (label setup, the shapes)
     std::vector<qint64> m_ids; // scores 0.9, 0.2, 0.5, hand-drawn; created 1, 2, 3, 4
 
-    void press(QWidget* w, Qt::Key key)
+    void press(QWidget* w, Qt::Key key, Qt::KeyboardModifiers mods = {})
     {
-        QTest::keyClick(w, key);
+        QTest::keyClick(w, key, mods);
+        QCoreApplication::processEvents();
+    }
+    // Verdicts come from the window's Y / X / F (tst_annotate_mainwindow) or the dock's buttons.
+    void click(ReviewDock& dock, const char* action)
+    {
+        dock.findChild<QAction*>(QString::fromLatin1(action))->trigger();
         QCoreApplication::processEvents();
     }
 
@@ -106,10 +113,10 @@ private slots:
         QCOMPARE(dock.findChild<QLabel*>(QStringLiteral("reviewPosition"))->text(), QStringLiteral("1 of 4"));
 
         dock.setFocus();
-        press(&dock, Qt::Key_A);
+        click(dock, "reviewAccept");
         QCOMPARE(reviewColumn(*m_project, m_ids[1]), int(ReviewState::Accepted));
         QCOMPARE(selected.last().at(1).toLongLong(), m_ids[2]); // 0.5 is next
-        press(&dock, Qt::Key_R);
+        click(dock, "reviewReject");
         QCOMPARE(reviewColumn(*m_project, m_ids[2]), int(ReviewState::Rejected));
         QCOMPARE(selected.last().at(1).toLongLong(), m_ids[0]);
 
@@ -120,7 +127,7 @@ private slots:
         QCOMPARE(comment->text(), QStringLiteral("fix edge"));
         QCOMPARE(reviewColumn(*m_project, m_ids[0]), int(ReviewState::New));
         dock.setFocus();
-        press(&dock, Qt::Key_F);
+        click(dock, "reviewNeedsFix");
         QCOMPARE(reviewColumn(*m_project, m_ids[0]), int(ReviewState::NeedsFix));
         QCOMPARE(
             m_pa->document()->shape(m_ids[0])->attributes.value(QStringLiteral("review_comment")).toString(),
@@ -138,10 +145,10 @@ private slots:
                  QStringLiteral("New 2 · Accepted 1 · Rejected 1 · Needs fix 0"));
         QCOMPARE(dock.session()->queue().size(), size_t(2));
 
-        // D marks the image done as a project step on the same stack.
+        // Ctrl+D marks the image done as a project step on the same stack.
         auto* done = dock.findChild<QLabel*>(QStringLiteral("reviewDone"));
         QCOMPARE(done->text(), QStringLiteral("Image not done"));
-        press(&dock, Qt::Key_D);
+        press(&dock, Qt::Key_D, Qt::ControlModifier);
         QVERIFY(m_project->asset(m_image)->done);
         QCOMPARE(done->text(), QStringLiteral("Image done ✓"));
         QCOMPARE(m_pa->undoStack()->count(), m_base + 2 + 1);
@@ -167,7 +174,7 @@ private slots:
         press(&dock, Qt::Key_N);
         QCOMPARE(selected.last().at(1).toLongLong(), m_ids[2]);
         press(&dock, Qt::Key_N);
-        press(&dock, Qt::Key_P);
+        press(&dock, Qt::Key_N, Qt::ShiftModifier);
         QCOMPARE(selected.last().at(1).toLongLong(), m_ids[2]);
         order->setCurrentIndex(2); // by label (cat first), lowest score first within a label
         QCOMPARE(dock.session()->queue(), (std::vector<qint64>{m_ids[1], m_ids[3], m_ids[2], m_ids[0]}));
@@ -175,7 +182,7 @@ private slots:
         // "All shapes": a verdict keeps the shape listed and steps past it.
         dock.findChild<QComboBox*>(QStringLiteral("reviewShow"))->setCurrentIndex(2);
         dock.session()->select(m_ids[1]);
-        press(&dock, Qt::Key_A);
+        click(dock, "reviewAccept");
         QCOMPARE(dock.session()->queue().size(), size_t(4));
         QCOMPARE(selected.last().at(1).toLongLong(), m_ids[3]);
         // "Needs fix" only: empty until something is flagged; then that shape is selected.
@@ -184,7 +191,8 @@ private slots:
         QCOMPARE(selected.last().at(1).toLongLong(), 0);
         QCOMPARE(dock.findChild<QLabel*>(QStringLiteral("reviewPosition"))->text(),
                  QStringLiteral("Nothing to review"));
-        press(&dock, Qt::Key_A); // nothing selected: no verdict, no undo step
+        QVERIFY(!dock.review(ReviewState::Accepted)); // nothing selected: no verdict, no undo step
+        click(dock, "reviewAccept");
         QCOMPARE(m_pa->undoStack()->count(), m_base + 1);
     }
 };

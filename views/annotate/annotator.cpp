@@ -124,20 +124,31 @@ void Annotator::createActions(QWidget* window)
         addAction(window, QStringLiteral("lowerShapes"), tr("Send to Bac&k"), QKeySequence(tr("Ctrl+[")),
                   [this] { m_scene->lowerSelection(); }),
         addAction(window, QStringLiteral("acceptShapes"), tr("&Accept"), QKeySequence(tr("Y")),
-                  [this] { m_scene->setSelectionReview(ReviewState::Accepted); }),
-        addAction(window, QStringLiteral("rejectShapes"), tr("Re&ject"), QKeySequence(tr("Shift+N")),
-                  [this] { m_scene->setSelectionReview(ReviewState::Rejected); }),
+                  [this] { verdict(ReviewState::Accepted); }),
+        addAction(window, QStringLiteral("rejectShapes"), tr("Re&ject"), QKeySequence(tr("X")),
+                  [this] { verdict(ReviewState::Rejected); }),
+        addAction(window, QStringLiteral("needsFixShapes"), tr("Needs &Fix"), QKeySequence(tr("F")),
+                  [this] { verdict(ReviewState::NeedsFix); }),
     };
     for (QAction* a : edits)
         m_menu->addAction(a);
-    for (QAction* a :
-         {m_actions.value(QStringLiteral("acceptShapes")), m_actions.value(QStringLiteral("rejectShapes"))})
+    for (const char* name : {"acceptShapes", "rejectShapes", "needsFixShapes"}) {
+        QAction* a = m_actions.value(QString::fromLatin1(name));
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(a->text().remove(QLatin1Char('&')),
+                                                    a->shortcut().toString(QKeySequence::NativeText)));
         m_toolBar->addAction(a);
+    }
     for (int digit = 1; digit <= 9; ++digit) {
         const QString key = QString::number(digit);
         addAction(window, QStringLiteral("label%1").arg(digit), tr("Label %1").arg(digit), QKeySequence(key),
                   [this, key] { m_palette->pickByHotkey(key); });
     }
+}
+
+void Annotator::verdict(ReviewState state)
+{
+    if (m_verdictHandler && m_verdictHandler(state)) return;
+    m_scene->setSelectionReview(state);
 }
 
 AnnotateTool* Annotator::tool(const QString& name) const
@@ -186,8 +197,8 @@ void Annotator::updateEnabled()
     for (QAction* a : std::as_const(m_actions))
         a->setEnabled(on);
     const bool selected = on && !m_scene->selection().isEmpty();
-    for (const char* name :
-         {"copyShapes", "deleteShapes", "raiseShapes", "lowerShapes", "acceptShapes", "rejectShapes"})
+    for (const char* name : {"copyShapes", "deleteShapes", "raiseShapes", "lowerShapes", "acceptShapes",
+                             "rejectShapes", "needsFixShapes"})
         m_actions.value(QString::fromLatin1(name))->setEnabled(selected);
     if (!m_canvas) return;
     const bool annotating = qobject_cast<AnnotateTool*>(m_canvas->tool()) != nullptr;

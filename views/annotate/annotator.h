@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <functional>
 
 class QAction;
 class QActionGroup;
@@ -29,7 +30,8 @@ class ShapeScene;
 
 // Everything the window needs to annotate on the canvas: the scene and its layer, one instance of each
 // tool, the Annotate menu and toolbar (tool shortcuts V R O P L . K B E), the shape edits (copy,
-// paste, delete, raise/lower, accept/reject) and the label palette with hotkeys 1-9. The window adds
+// paste, delete, raise/lower), verdicts (Y accept, X reject, F needs fix) and the label palette with
+// hotkeys 1-9. The window adds
 // the menu, toolbar, palette and actions, and feeds it the document and the image shown.
 class Annotator : public QObject
 {
@@ -56,6 +58,12 @@ public:
     annotation::AnnotationDocument* document() const;
     void setImage(qint64 imageId, QSize size);
     void activateTool(const QString& name);
+    // Y / X / F: the handler gets the verdict first (the Review dock gives it to its current shape and
+    // moves on) and returns false to leave it to the selected shapes.
+    void setVerdictHandler(std::function<bool(annotation::ReviewState)> handler)
+    {
+        m_verdictHandler = std::move(handler);
+    }
 
 signals:
     void message(const QString& text);
@@ -64,6 +72,7 @@ private:
     void createTools();
     void createActions(QWidget* window);
     void updateEnabled();
+    void verdict(annotation::ReviewState state);
     QAction* addAction(QWidget* window, const QString& name, const QString& text, const QKeySequence& key,
                        std::function<void()> slot);
 
@@ -78,6 +87,7 @@ private:
     QHash<QString, AnnotateTool*> m_tools; // by action object name
     QHash<QString, QAction*> m_actions;
     QString m_lastTool = QStringLiteral("toolSelect");
+    std::function<bool(annotation::ReviewState)> m_verdictHandler;
 };
 
 } // namespace loupe::views

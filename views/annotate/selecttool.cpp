@@ -25,6 +25,20 @@ bool hasVertexList(const Geometry& g)
     return std::holds_alternative<PolygonGeom>(g) || std::holds_alternative<PolylineGeom>(g);
 }
 
+// The positions a vertex drag moves: polygon / polyline vertices, or keypoint positions.
+QList<QPointF> vertexList(const Geometry& g)
+{
+    QList<QPointF> out;
+    if (const auto* p = std::get_if<PolygonGeom>(&g))
+        out = QList<QPointF>(p->points.begin(), p->points.end());
+    if (const auto* p = std::get_if<PolylineGeom>(&g))
+        out = QList<QPointF>(p->points.begin(), p->points.end());
+    if (const auto* k = std::get_if<KeypointsGeom>(&g))
+        for (const auto& kp : k->points)
+            out << kp.pos;
+    return out;
+}
+
 // QRectF::contains() is false for zero-size boxes (points), so compare edges.
 bool encloses(const QRectF& band, const QRectF& box)
 {
@@ -41,8 +55,9 @@ SelectTool::SelectTool(ShapeScene* scene, QObject* parent)
 
 QString SelectTool::hint() const
 {
-    return tr("Select: click or drag a box to select, drag to move, drag handles to edit; click a side "
-              "to add a vertex, Shift+click a vertex to remove it");
+    return tr("Select: click or drag a box to select, drag to move, drag handles to edit, arrows nudge; "
+              "click a side to add a vertex, Shift+click or Shift+drag to pick vertices, Alt+click a vertex "
+              "to remove it");
 }
 
 void SelectTool::cancel()
@@ -63,9 +78,23 @@ void SelectTool::setCursorShape(Qt::CursorShape shape)
 
 void SelectTool::setActiveVertex(qint64 shapeId, int index)
 {
-    if (shapeId == m_vertexShape && index == m_vertex) return;
+    const QList<int> picked = shapeId && index >= 0 ? QList<int>{index} : QList<int>();
+    if (shapeId == m_vertexShape && index == m_vertex && picked == m_picked) return;
     m_vertexShape = shapeId;
     m_vertex = index;
+    m_picked = picked;
+    updateOverlay();
+}
+
+void SelectTool::togglePicked(qint64 shapeId, int index)
+{
+    if (shapeId != m_vertexShape) {
+        setActiveVertex(shapeId, index);
+        return;
+    }
+    if (!m_picked.removeOne(index)) m_picked << index;
+    m_vertex = m_picked.isEmpty() ? -1 : m_picked.last();
+    if (m_picked.isEmpty()) m_vertexShape = 0;
     updateOverlay();
 }
 
@@ -80,10 +109,15 @@ bool SelectTool::pressHandle(const CanvasMouseEvent& e)
         if (!s) continue;
         const std::optional<Handle> h = handleAt(s->geometry, e.imagePos, tol, rot);
         if (!h) continue;
-        if (h->kind == HandleKind::Vertex && hasVertexList(s->geometry) &&
-            (e.modifiers & Qt::ShiftModifier)) {
+        if (h->kind == HandleKind::Vertex && hasVertexList(s->geometry) && (e.modifiers & Qt::AltModifier)) {
             setActiveVertex(s->id, h->index);
             deletePressed();
+            m_mode = Mode::None;
+            return true;
+        }
+        const bool pickable = hasVertexList(s->geometry) || s->kind() == ShapeKind::Keypoints;
+        if (h->kind == HandleKind::Vertex && pickable && (e.modifiers & Qt::ShiftModifier)) {
+            togglePicked(s->id, h->index);
             m_mode = Mode::None;
             return true;
         }
@@ -93,8 +127,13 @@ bool SelectTool::pressHandle(const CanvasMouseEvent& e)
         m_startGeometry = s->geometry;
         m_wholeGeometry = h->kind != HandleKind::Vertex;
         m_gesture = scene()->nextGesture();
-        const bool pickable = hasVertexList(s->geometry) || s->kind() == ShapeKind::Keypoints;
-        setActiveVertex(pickable && h->kind == HandleKind::Vertex ? s->id : 0, h->index);
+        // Dragging one of several picked vertices drags them all; any other handle starts afresh.
+        const bool inGroup =
+            h->kind == HandleKind::Vertex && m_vertexShape == s->id && m_picked.contains(h->index);
+        if (inGroup)
+            m_vertex = h->index;
+        else
+            setActiveVertex(pickable && h->kind == HandleKind::Vertex ? s->id : 0, h->index);
         return true;
     }
     return false;
@@ -143,6 +182,11 @@ bool SelectTool::mousePressed(const CanvasMouseEvent& e)
         m_mode = scene()->isSelected(hit) ? Mode::Pending : Mode::None;
         return true;
     }
+    // Shift+drag with one polygon, polyline or keypoint group selected picks its vertices in the band.
+    const Shape* only =
+        scene()->selection().size() == 1 ? scene()->shape(scene()->selection().first()) : nullptr;
+    m_vertexBand = (e.modifiers & Qt::ShiftModifier) && only && scene()->isShapeEditable(*only) &&
+                   (hasVertexList(only->geometry) || only->kind() == ShapeKind::Keypoints);
     m_bandBase = adding ? scene()->selection() : QList<qint64>();
     if (!adding) scene()->setSelection({});
     m_mode = Mode::RubberBand;
@@ -187,9 +231,57 @@ void SelectTool::dragHandle(const CanvasMouseEvent& e)
                                          m_gesture));
     } else if (const auto* pt = std::get_if<PointGeom>(&s->geometry)) {
         if (p != pt->point) scene()->push(new MoveShapes(doc, {m_target}, p - pt->point, m_gesture));
+    } else if (m_vertexShape == m_target && m_picked.size() > 1) {
+        const QList<QPointF> start = vertexList(m_startGeometry);
+        if (m_handle.index < 0 || m_handle.index >= start.size()) return;
+        QList<QPointF> to;
+        for (int i : std::as_const(m_picked))
+            to << start.value(i) + (p - start[m_handle.index]);
+        scene()->push(new MoveVertices(doc, m_target, m_picked, to, m_gesture));
     } else {
         scene()->push(new MoveVertices(doc, m_target, {m_handle.index}, {p}, m_gesture));
     }
+}
+
+void SelectTool::moveVertexGroup(const QPointF& delta)
+{
+    const Shape* s = scene()->shape(m_vertexShape);
+    if (!s) return;
+    const QList<QPointF> now = vertexList(s->geometry);
+    QList<QPointF> to;
+    for (int i : std::as_const(m_picked))
+        to << now.value(i) + delta;
+    scene()->push(new MoveVertices(*scene()->document(), m_vertexShape, m_picked, to, m_nudgeGesture));
+}
+
+bool SelectTool::nudge(const CanvasKeyEvent& e)
+{
+    const double step = (e.modifiers & Qt::ShiftModifier) ? 10 : 1;
+    QPointF delta;
+    switch (e.key) {
+    case Qt::Key_Left:
+        delta = {-step, 0};
+        break;
+    case Qt::Key_Right:
+        delta = {step, 0};
+        break;
+    case Qt::Key_Up:
+        delta = {0, -step};
+        break;
+    case Qt::Key_Down:
+        delta = {0, step};
+        break;
+    default:
+        return false;
+    }
+    const QList<qint64> ids = scene()->editableSelection();
+    if (ids.isEmpty()) return false; // the canvas may use the arrows
+    if (!e.autoRepeat || !m_nudgeGesture) m_nudgeGesture = scene()->nextGesture();
+    if (m_vertexShape && ids.contains(m_vertexShape) && !m_picked.isEmpty())
+        moveVertexGroup(delta);
+    else
+        scene()->push(new MoveShapes(*scene()->document(), ids, delta, m_nudgeGesture));
+    return true;
 }
 
 void SelectTool::hover(const CanvasMouseEvent& e)
@@ -249,6 +341,17 @@ bool SelectTool::mouseReleased(const CanvasMouseEvent& e)
     const Mode mode = std::exchange(m_mode, Mode::None);
     if (mode == Mode::Pending && !(e.modifiers & Qt::ControlModifier)) {
         scene()->setSelection({m_target}); // a plain click in a multi-selection picks that one shape
+    } else if (mode == Mode::RubberBand && m_vertexBand && m_dragged) {
+        const qint64 id = m_bandBase.value(0);
+        scene()->setSelection(m_bandBase);
+        const Shape* s = scene()->shape(id);
+        const QList<QPointF> vs = s ? vertexList(s->geometry) : QList<QPointF>();
+        setActiveVertex(0, -1);
+        for (int i = 0; i < vs.size(); ++i)
+            if (m_band.contains(vs[i])) togglePicked(id, i);
+        const QRectF old = m_band;
+        m_band = QRectF();
+        updateOverlay(old);
     } else if (mode == Mode::RubberBand) {
         QList<qint64> sel = m_bandBase;
         if (m_dragged) {
@@ -263,8 +366,8 @@ bool SelectTool::mouseReleased(const CanvasMouseEvent& e)
         const QRectF old = m_band;
         m_band = QRectF();
         updateOverlay(old);
-    } else if (mode == Mode::Handle && m_dragged) {
-        setActiveVertex(0, -1); // a vertex that was dragged is not also picked for deletion
+    } else if (mode == Mode::Handle && m_dragged && m_picked.size() <= 1) {
+        setActiveVertex(0, -1); // a vertex that was dragged is not also picked for deletion; a group stays
     }
     return mode != Mode::None;
 }
@@ -320,6 +423,11 @@ bool SelectTool::keyPressed(const CanvasKeyEvent& e)
     case Qt::Key_Backspace:
         deletePressed();
         return true;
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        return nudge(e);
     case Qt::Key_Escape:
         if (m_mode == Mode::None && !m_vertexShape) scene()->setSelection({});
         cancel();
@@ -341,7 +449,7 @@ void SelectTool::paintOverlay(QPainter& painter, const ViewTransform& view)
     }
     if (const Shape* s = scene() ? scene()->shape(m_vertexShape) : nullptr) {
         for (const Handle& h : handlesOf(s->geometry, 0)) {
-            if (h.kind != HandleKind::Vertex || h.index != m_vertex) continue;
+            if (h.kind != HandleKind::Vertex || !m_picked.contains(h.index)) continue;
             const QPointF c = view.imageToWidget(h.pos);
             painter.setPen(QPen(Qt::black, 1));
             painter.setBrush(QColor(255, 60, 60));

@@ -11,6 +11,7 @@
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
 #include "views/review/reviewdock.h"
+#include "views/review/reviewsession.h"
 
 #include <QAction>
 #include <QApplication>
@@ -31,7 +32,6 @@ AnnotationBinding::AnnotationBinding(QMainWindow* window, ImageCanvas* canvas, P
     connect(controller, &ProjectController::projectChanged, this, &AnnotationBinding::openProject);
     // The edited image is the one on the canvas: its id from the controller, its size once decoded.
     connect(canvas, &ImageCanvas::imageChanged, this, &AnnotationBinding::showCurrentImage);
-    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) { onFocusChanged(now); });
     connect(controller, &ProjectController::currentAssetChanged, this, [this](qint64 assetId) {
         m_annotator->setImage(0, {}); // until the new image is decoded, nothing is editable
         if (m_reviewDock) m_reviewDock->setImage(assetId);
@@ -116,17 +116,16 @@ void AnnotationBinding::openProject()
             m_annotator->scene()->setSelection({shapeId});
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
+    // Y / X / F review the dock's current shape while it is shown and that shape is the one selected
+    // (or nothing is); with other shapes selected they give their verdict to the selection.
+    m_annotator->setVerdictHandler([this](annotation::ReviewState state) {
+        if (!m_reviewDock || !m_reviewDock->isVisible()) return false;
+        const qint64 current = m_reviewDock->session()->currentShape();
+        const QList<qint64> selection = m_annotator->scene()->selection();
+        if (!current || (!selection.isEmpty() && selection != QList<qint64>{current})) return false;
+        return m_reviewDock->review(state);
+    });
     showCurrentImage();
-}
-
-void AnnotationBinding::onFocusChanged(QWidget* now)
-{
-    // The Review dock answers R (reject) and P (previous) while it has the focus; our window-wide R
-    // (rectangle) and P (polygon) would make those keys ambiguous there, and Qt then fires neither.
-    const bool inReview = m_reviewDock && now && m_reviewDock->isAncestorOf(now);
-    for (const auto& [name, key] : {std::pair{"toolRectangle", "R"}, std::pair{"toolPolygon", "P"}})
-        if (QAction* a = m_annotator->action(QString::fromLatin1(name)))
-            a->setShortcut(inReview ? QKeySequence() : QKeySequence(QString::fromLatin1(key)));
 }
 
 void AnnotationBinding::closeProject()
@@ -134,6 +133,7 @@ void AnnotationBinding::closeProject()
     // Everything that points into the project's annotations lets go before they do.
     if (m_canvas) m_annotator->setImage(0, {});
     m_annotator->setDocument(nullptr, {});
+    m_annotator->setVerdictHandler({});
     if (m_controller) {
         m_controller->setUndoStack(nullptr);
         if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(nullptr);

@@ -51,7 +51,6 @@ private:
     void openProject();
     void closeProject();
     void showCurrentImage();
-    void onFocusChanged(QWidget* now);
     QMenu* panelsMenu() const;
 
     QMainWindow* m_window;

@@ -173,6 +173,11 @@ void MainWindow::createMenus()
     QAction* undo = edit->addAction(tr("&Undo"), QKeySequence::Undo, m_controller, &ProjectController::undo);
     QAction* redo = edit->addAction(tr("&Redo"), standardKey(QKeySequence::Redo, "Ctrl+Shift+Z"),
                                     m_controller, &ProjectController::redo);
+    // Ctrl+Y as well, as labelme, CVAT and Windows programs have it, whatever the platform's standard.
+    QList<QKeySequence> redoKeys = redo->shortcuts();
+    for (const QKeySequence& k : {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))})
+        if (!redoKeys.contains(k)) redoKeys << k;
+    redo->setShortcuts(redoKeys);
     auto syncHistory = [this, undo, redo] {
         undo->setEnabled(m_controller->canUndo());
         redo->setEnabled(m_controller->canRedo());

@@ -48,12 +48,18 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
     m_error->setWordWrap(true);
     m_error->hide();
 
-    QAction* accept = addReviewAction(tr("Accept"), Qt::Key_A, QStringLiteral("reviewAccept"));
-    QAction* reject = addReviewAction(tr("Reject"), Qt::Key_R, QStringLiteral("reviewReject"));
-    QAction* fix = addReviewAction(tr("Needs fix"), Qt::Key_F, QStringLiteral("reviewNeedsFix"));
-    QAction* prev = addReviewAction(tr("Previous"), Qt::Key_P, QStringLiteral("reviewPrevious"));
-    QAction* next = addReviewAction(tr("Next"), Qt::Key_N, QStringLiteral("reviewNext"));
-    QAction* done = addReviewAction(tr("Image done"), Qt::Key_D, QStringLiteral("reviewDoneToggle"));
+    // Verdict keys belong to the window's Accept / Reject / Needs Fix actions (Y, X, F), which hand the
+    // verdict to this dock while it has a current shape; the buttons here only click. Next, previous
+    // and done are window-wide too, on keys no tool uses, so they work from the canvas and the dock.
+    QAction* accept = addReviewAction(tr("Accept"), {}, QStringLiteral("reviewAccept"), QStringLiteral("Y"));
+    QAction* reject = addReviewAction(tr("Reject"), {}, QStringLiteral("reviewReject"), QStringLiteral("X"));
+    QAction* fix =
+        addReviewAction(tr("Needs fix"), {}, QStringLiteral("reviewNeedsFix"), QStringLiteral("F"));
+    QAction* prev =
+        addReviewAction(tr("Previous"), QKeySequence(tr("Shift+N")), QStringLiteral("reviewPrevious"));
+    QAction* next = addReviewAction(tr("Next"), QKeySequence(tr("N")), QStringLiteral("reviewNext"));
+    QAction* done =
+        addReviewAction(tr("Image done"), QKeySequence(tr("Ctrl+D")), QStringLiteral("reviewDoneToggle"));
     connect(accept, &QAction::triggered, this, [this] { verdict(int(ReviewState::Accepted)); });
     connect(reject, &QAction::triggered, this, [this] { verdict(int(ReviewState::Rejected)); });
     connect(fix, &QAction::triggered, this, [this] { verdict(int(ReviewState::NeedsFix)); });
@@ -101,13 +107,15 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
     refresh();
 }
 
-QAction* ReviewDock::addReviewAction(const QString& text, const QKeySequence& key, const QString& name)
+QAction* ReviewDock::addReviewAction(const QString& text, const QKeySequence& key, const QString& name,
+                                     const QString& windowKey)
 {
     auto* a = new QAction(text, this);
     a->setObjectName(name);
     a->setShortcut(key);
-    a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    a->setToolTip(QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+    a->setShortcutContext(Qt::WindowShortcut);
+    a->setToolTip(QStringLiteral("%1 (%2)").arg(
+        text, key.isEmpty() ? windowKey : key.toString(QKeySequence::NativeText)));
     addAction(a);
     m_actions << a;
     return a;
@@ -122,6 +130,13 @@ void ReviewDock::setImage(qint64 assetId)
 {
     m_error->hide();
     m_session->setImage(assetId);
+}
+
+bool ReviewDock::review(annotation::ReviewState state)
+{
+    if (!m_session->currentShape()) return false;
+    verdict(int(state));
+    return true;
 }
 
 void ReviewDock::verdict(int state)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "annotation/shapes/shape.h"
+
 #include <QDockWidget>
 
 class QAction;
@@ -17,10 +19,11 @@ namespace loupe::views {
 class ReviewSession;
 
 // The Review dock: walks the current image's shapes in review order (lowest score first, newest
-// first, or by label), highlights the current one through shapeSelected, and takes verdicts from the
-// keyboard: A accept, R reject, F needs fix (with the comment typed in the field), N / P next and
-// previous, D toggle "image done". Counts per review state and the done state are shown live; every
-// verdict and done toggle is one step of the project's undo stack.
+// first, or by label), highlights the current one through shapeSelected, and takes verdicts: the
+// window's Y accept, X reject, F needs fix (with the comment typed in the field) come here through
+// review(); N / Shift+N next and previous, Ctrl+D toggle "image done" are window-wide. Counts per review
+// state and the done state are shown live; every verdict and done toggle is one step of the project's undo
+// stack.
 class ReviewDock : public QDockWidget
 {
     Q_OBJECT
@@ -28,9 +31,11 @@ public:
     explicit ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* parent = nullptr);
 
     ReviewSession* session() const { return m_session; }
-    // accept, reject, needs fix, previous, next, done: for menus. Their shortcuts work while the dock
-    // has focus; set Qt::WindowShortcut on them to review from the canvas.
+    // accept, reject, needs fix, previous, next, done: for menus.
     QList<QAction*> reviewActions() const;
+    // Gives the current shape this verdict (with the typed comment) and moves on; false when there is
+    // no current shape.
+    bool review(annotation::ReviewState state);
 
 public slots:
     void setImage(qint64 assetId);
@@ -39,7 +44,8 @@ signals:
     void shapeSelected(qint64 assetId, qint64 shapeId);
 
 private:
-    QAction* addReviewAction(const QString& text, const QKeySequence& key, const QString& name);
+    QAction* addReviewAction(const QString& text, const QKeySequence& key, const QString& name,
+                             const QString& windowKey = {});
     void verdict(int state);
     void refresh();
 
