@@ -9,7 +9,8 @@ namespace loupe::core {
 // a project file FOLDER/sample.loupe holding them (9 in "train", 3 in "val"), the six shape labels
 // with colours and hotkeys 1-6, and the shipped shapes-vit checkpoint registered when one is found.
 // Returns the project's path, or an empty string and *error naming the file and the problem.
-// An existing FOLDER/sample.loupe is refused, never overwritten.
+// An existing FOLDER/sample.loupe is refused, never overwritten. The project holds no shapes yet: the
+// formats that read annotations.json live above core, so annotation::prepareSampleProject adds them.
 QString createSampleProject(const QString& folder, QString* error);
 
 } // namespace loupe::core
