@@ -15,8 +15,9 @@ QByteArray instancesJson(const Dataset& data, FormatReport& report);
 QByteArray captionsJson(const Dataset& data); // empty when there are no captions
 
 // Import reads one JSON file, or every *.json under <path>/annotations (or <path>) when given a folder.
-std::optional<Dataset> read(const QString& path, FormatReport& report);
+std::optional<Dataset> read(const QString& path, FormatReport& report, const ImportOptions& options = {});
 // Parses one COCO JSON document into data (merging images by file_name); false on any error.
-bool parse(const QByteArray& json, const QString& fileName, Dataset& data, FormatReport& report);
+bool parse(const QByteArray& json, const QString& fileName, Dataset& data, FormatReport& report,
+           const ImportOptions& options = {});
 
 } // namespace loupe::annotation::coco

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/coco.h"
 #include "annotation/formats/fileio.h"
+#include "annotation/formats/sizelimits.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -56,7 +57,8 @@ bool inRange(double x, double y, const DatasetImage& im)
 
 } // namespace
 
-bool parse(const QByteArray& json, const QString& fileName, Dataset& data, FormatReport& report)
+bool parse(const QByteArray& json, const QString& fileName, Dataset& data, FormatReport& report,
+           const ImportOptions& options)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
@@ -104,9 +106,12 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             r.fail(ptr + QStringLiteral("/file_name"), QStringLiteral("image without a file_name"));
             continue;
         }
-        if (!isInteger(w) || !isInteger(h) || w.toInteger() <= 0 || h.toInteger() <= 0 ||
-            w.toInteger() > 1000000 || h.toInteger() > 1000000) {
+        if (!isInteger(w) || !isInteger(h) || w.toInteger() <= 0 || h.toInteger() <= 0) {
             r.fail(ptr, QStringLiteral("image width and height must be positive integers"));
+            continue;
+        }
+        if (!checkImageSize(w.toInteger(), h.toInteger(), fileName, ptr + QStringLiteral("/width"), report)) {
+            r.ok = false;
             continue;
         }
         auto existing = byPath.constFind(name);
@@ -203,7 +208,7 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
         Shape base;
         if (o.contains(QStringLiteral("score"))) {
             const QJsonValue sc = o.value(QStringLiteral("score"));
-            if (!sc.isDouble()) {
+            if (!sc.isDouble() || !std::isfinite(sc.toDouble())) {
                 r.fail(ptr + QStringLiteral("/score"), QStringLiteral("score must be a number"));
                 continue;
             }
@@ -259,13 +264,20 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
             const QJsonObject rle = seg.toObject();
             std::vector<double> size;
             if (!numberArray(rle.value(QStringLiteral("size")), &size) || size.size() != 2 ||
-                int(size[0]) != im.height || int(size[1]) != im.width) {
+                size[0] != im.height || size[1] != im.width) {
                 r.fail(ptr + QStringLiteral("/segmentation/size"),
                        QStringLiteral("RLE size must be [height, width] of its image (%1, %2)")
                            .arg(im.height)
                            .arg(im.width));
                 continue;
             }
+            const MaskGate gate = maskGate(options.target, im.path, im.width, im.height, fileName,
+                                           ptr + QStringLiteral("/segmentation"), report);
+            if (gate == MaskGate::Refuse) {
+                r.ok = false;
+                continue;
+            }
+            if (gate == MaskGate::Skip) continue;
             QString err;
             std::optional<RleMask> m;
             const QJsonValue counts = rle.value(QStringLiteral("counts"));
@@ -383,8 +395,9 @@ bool parse(const QByteArray& json, const QString& fileName, Dataset& data, Forma
     return r.ok;
 }
 
-std::optional<Dataset> read(const QString& path, FormatReport& report)
+std::optional<Dataset> read(const QString& pathIn, FormatReport& report, const ImportOptions& options)
 {
+    const QString path = QFileInfo(pathIn).absoluteFilePath();
     QStringList files;
     const QFileInfo info(path);
     if (info.isDir()) {
@@ -406,7 +419,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
     bool ok = true;
     for (const QString& f : files) {
         const auto bytes = readWholeFile(f, report);
-        ok = bytes && parse(*bytes, f, data, report) && ok;
+        ok = bytes && parse(*bytes, f, data, report, options) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
     if (!ok) return std::nullopt;

@@ -13,7 +13,8 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
 QByteArray annotationsXml(const Dataset& data, FormatReport& report);
 
 // Import annotations.xml (or a folder holding it).
-std::optional<Dataset> read(const QString& path, FormatReport& report);
-bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, FormatReport& report);
+std::optional<Dataset> read(const QString& path, FormatReport& report, const ImportOptions& options = {});
+bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, FormatReport& report,
+           const ImportOptions& options = {});
 
 } // namespace loupe::annotation::cvat

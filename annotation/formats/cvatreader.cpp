@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/cvat.h"
 #include "annotation/formats/fileio.h"
+#include "annotation/formats/sizelimits.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -53,7 +54,8 @@ AttributeSpec::Type typeFromInput(const QString& t)
 
 } // namespace
 
-bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, FormatReport& report)
+bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, FormatReport& report,
+           const ImportOptions& options)
 {
     QXmlStreamReader x(xml);
     bool ok = true;
@@ -76,8 +78,12 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
     };
     auto labelOf = [&](const QString& name, const QString& where) -> int {
         if (name.isEmpty()) {
-            fail(where, QStringLiteral("shape without a label"));
-            return -1;
+            // CVAT keeps shapes whose label was deleted with label="": keep them under the chosen name.
+            const QString as =
+                options.emptyLabel.isEmpty() ? QString::fromLatin1(kUnlabeled) : options.emptyLabel;
+            report.converted(QStringLiteral("shape without a label"), QStringLiteral("label \"%1\"").arg(as),
+                             QStringLiteral("the file gives the shape an empty label"));
+            return data.ensureLabel(as);
         }
         const int i = data.findLabel(name);
         if (i >= 0) return i;
@@ -90,6 +96,11 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
 
     while (!x.atEnd() && ok) {
         const auto token = x.readNext();
+        if (token == QXmlStreamReader::DTD) {
+            // Entities are never resolved: a DTD can only smuggle in text from elsewhere.
+            fail(at(x), QStringLiteral("external entities/DTD are not supported (<!DOCTYPE> or <!ENTITY>)"));
+            break;
+        }
         if (token == QXmlStreamReader::EndElement) {
             const QString name = x.name().toString();
             if (!stack.isEmpty()) stack.removeLast();
@@ -170,8 +181,8 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             const QString id = attrs.value(QStringLiteral("id")).toString();
             const QString file = attrs.value(QStringLiteral("name")).toString();
             bool wOk = false, hOk = false;
-            const int w = attrs.value(QStringLiteral("width")).toInt(&wOk),
-                      h = attrs.value(QStringLiteral("height")).toInt(&hOk);
+            const qint64 w = attrs.value(QStringLiteral("width")).toLongLong(&wOk),
+                         h = attrs.value(QStringLiteral("height")).toLongLong(&hOk);
             if (imageIds.contains(id)) {
                 fail(where, QStringLiteral("duplicate image id \"%1\"").arg(id));
                 break;
@@ -181,6 +192,10 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 fail(where, QStringLiteral("<image> needs a name and positive width and height"));
                 break;
             }
+            if (!checkImageSize(w, h, fileName, where + QStringLiteral(" <image> width/height"), report)) {
+                ok = false;
+                break;
+            }
             bool twice = false;
             for (const DatasetImage& other : images)
                 twice = twice || other.path == file;
@@ -188,7 +203,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 fail(where, QStringLiteral("image \"%1\" appears twice").arg(file));
                 break;
             }
-            images.push_back({QDir::fromNativeSeparators(file), w, h, {}});
+            images.push_back({QDir::fromNativeSeparators(file), int(w), int(h), {}});
             im = &images.back();
             continue;
         }
@@ -246,8 +261,8 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             const double xbr = attrs.value(QStringLiteral("xbr")).toDouble(&c),
                          ybr = attrs.value(QStringLiteral("ybr")).toDouble(&d);
             const double rot = attrs.value(QStringLiteral("rotation")).toDouble();
-            if (!a || !b || !c || !d || xbr < xtl || ybr < ytl || !inImage(QPointF(xtl, ytl)) ||
-                !inImage(QPointF(xbr, ybr))) {
+            if (!a || !b || !c || !d || !std::isfinite(xtl + ytl + xbr + ybr) || xbr < xtl || ybr < ytl ||
+                !inImage(QPointF(xtl, ytl)) || !inImage(QPointF(xbr, ybr))) {
                 fail(where, QStringLiteral("<box> needs xtl <= xbr and ytl <= ybr inside the %1 x %2 image")
                                 .arg(im->width)
                                 .arg(im->height));
@@ -277,19 +292,27 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             s.geometry = KeypointsGeom{};
         } else if (name == QLatin1String("mask")) {
             bool a, b, c, d;
-            const int left = attrs.value(QStringLiteral("left")).toInt(&a),
-                      top = attrs.value(QStringLiteral("top")).toInt(&b);
-            const int mw = attrs.value(QStringLiteral("width")).toInt(&c),
-                      mh = attrs.value(QStringLiteral("height")).toInt(&d);
-            if (!a || !b || !c || !d || left < 0 || top < 0 || mw <= 0 || mh <= 0 || left + mw > im->width ||
-                top + mh > im->height) {
+            // 64-bit: left + width near INT_MAX must not wrap past the image check.
+            const qint64 left = attrs.value(QStringLiteral("left")).toLongLong(&a),
+                         top = attrs.value(QStringLiteral("top")).toLongLong(&b);
+            const qint64 mw = attrs.value(QStringLiteral("width")).toLongLong(&c),
+                         mh = attrs.value(QStringLiteral("height")).toLongLong(&d);
+            if (!a || !b || !c || !d || left < 0 || top < 0 || mw <= 0 || mh <= 0 || left > im->width ||
+                top > im->height || left + mw > im->width || top + mh > im->height) {
                 fail(where,
                      QStringLiteral("<mask> box (left, top, width, height) must lie inside the %1 x %2 image")
                          .arg(im->width)
                          .arg(im->height));
                 break;
             }
-            std::vector<uint8_t> px(size_t(im->width) * im->height, 0);
+            const MaskGate gate =
+                maskGate(options.target, im->path, im->width, im->height, fileName, where, report);
+            if (gate == MaskGate::Refuse) {
+                ok = false;
+                break;
+            }
+            // Row spans, not a bitmap of the whole image: memory follows the runs, not the image size.
+            std::vector<RowSpan> spans;
             qint64 pos = 0;
             bool runsOk = true;
             const QStringList runs =
@@ -297,18 +320,27 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             for (qsizetype k = 0; k < runs.size() && runsOk; ++k) {
                 bool isNum = false;
                 const qint64 len = runs[k].trimmed().toLongLong(&isNum);
-                runsOk = isNum && len >= 0 && pos + len <= qint64(mw) * mh;
-                if (runsOk && k % 2 == 1)
-                    for (qint64 p = pos; p < pos + len; ++p)
-                        px[size_t(top + p / mw) * im->width + left + p % mw] = 1;
-                pos += len;
+                runsOk = isNum && len >= 0 && len <= mw * mh && pos + len <= mw * mh;
+                for (qint64 p = pos; runsOk && k % 2 == 1 && p < pos + len;) {
+                    const qint64 row = p / mw, col = p % mw;
+                    const qint64 end = std::min(pos + len, (row + 1) * mw);
+                    spans.push_back({int(top + row), int(left + col), int(left + col + (end - p))});
+                    p = end;
+                }
+                if (runsOk) pos += len;
             }
             if (!runsOk || pos != qint64(mw) * mh) {
                 fail(where, QStringLiteral("<mask> rle must be runs adding up to width x height = %1")
                                 .arg(qint64(mw) * mh));
                 break;
             }
-            s.geometry = MaskGeom{RleMask::fromBitmap(px.data(), im->width, im->height)};
+            if (gate == MaskGate::Skip) {
+                shape.reset();
+                x.skipCurrentElement();
+                stack.removeLast();
+                continue;
+            }
+            s.geometry = MaskGeom{RleMask::fromRowSpans(im->width, im->height, spans)};
         } else {
             fail(where, QStringLiteral("unknown or incomplete shape <%1>").arg(name));
             break;
@@ -326,14 +358,15 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
     return true;
 }
 
-std::optional<Dataset> read(const QString& path, FormatReport& report)
+std::optional<Dataset> read(const QString& pathIn, FormatReport& report, const ImportOptions& options)
 {
+    const QString path = QFileInfo(pathIn).absoluteFilePath();
     const QString file =
         QFileInfo(path).isDir() ? QDir(path).filePath(QStringLiteral("annotations.xml")) : path;
     const auto bytes = readWholeFile(file, report);
     if (!bytes) return std::nullopt;
     Dataset data;
-    const bool ok = parse(*bytes, file, data, report);
+    const bool ok = parse(*bytes, file, data, report, options);
     report.setImages(qsizetype(data.images.size()));
     if (!ok) return std::nullopt;
     return data;

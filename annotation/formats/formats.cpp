@@ -74,19 +74,20 @@ bool exportDataset(Format f, const Dataset& data, const QString& outDir, const E
     return false;
 }
 
-std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report)
+std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report,
+                                     const ImportOptions& options)
 {
     switch (f) {
     case Format::Coco:
-        return coco::read(path, report);
+        return coco::read(path, report, options);
     case Format::Yolo:
-        return yolo::read(path, report);
+        return yolo::read(path, report, options);
     case Format::Voc:
-        return voc::read(path, report);
+        return voc::read(path, report, options);
     case Format::Labelme:
-        return labelme::read(path, report);
+        return labelme::read(path, report, options);
     case Format::Cvat:
-        return cvat::read(path, report);
+        return cvat::read(path, report, options);
     }
     return std::nullopt;
 }

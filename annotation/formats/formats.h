@@ -3,6 +3,7 @@
 
 #include "annotation/dataset/dataset.h"
 #include "annotation/formats/report.h"
+#include "annotation/formats/sizelimits.h"
 
 #include <QStringList>
 #include <optional>
@@ -30,8 +31,20 @@ struct ExportOptions
 // false (with errors in the report) when something could not be written.
 bool exportDataset(Format f, const Dataset& data, const QString& outDir, const ExportOptions& options,
                    FormatReport& report);
-// Reads a dataset from path (a file or folder, per format). Returns nullopt when the input has any
-// error, so a caller applies all of it or none of it.
-std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report);
+// Name given to shapes a file leaves unlabeled (CVAT writes label="" for them) unless the caller picks one.
+inline constexpr char kUnlabeled[] = "unlabeled";
+
+struct ImportOptions
+{
+    // When set, masks are rasterised only for images the target has, and refused when the file
+    // declares a bigger image than the real one (see sizelimits.h).
+    const ImportTarget* target = nullptr;
+    QString emptyLabel = QString::fromLatin1(kUnlabeled); // label for shapes whose label is empty
+};
+
+// Reads a dataset from path (a file or folder, per format; a relative path is taken from the current
+// directory). Returns nullopt when the input has any error, so a caller applies all of it or none of it.
+std::optional<Dataset> importDataset(Format f, const QString& path, FormatReport& report,
+                                     const ImportOptions& options = {});
 
 } // namespace loupe::annotation

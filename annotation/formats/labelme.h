@@ -14,9 +14,9 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
 QByteArray imageJson(const Dataset& data, const DatasetImage& image, FormatReport& report);
 
 // Import every .json under a folder, or one file.
-std::optional<Dataset> read(const QString& path, FormatReport& report);
+std::optional<Dataset> read(const QString& path, FormatReport& report, const ImportOptions& options = {});
 // Parses one labelme JSON; relDir is its folder relative to the import root.
 bool parse(const QByteArray& json, const QString& fileName, const QString& relDir, Dataset& data,
-           FormatReport& report);
+           FormatReport& report, const ImportOptions& options = {});
 
 } // namespace loupe::annotation::labelme

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/fileio.h"
 #include "annotation/formats/labelme.h"
+#include "annotation/formats/sizelimits.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -31,7 +32,7 @@ bool readPoints(const QJsonValue& v, QPolygonF* out)
 } // namespace
 
 bool parse(const QByteArray& json, const QString& fileName, const QString& relDir, Dataset& data,
-           FormatReport& report)
+           FormatReport& report, const ImportOptions& options)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
@@ -59,11 +60,15 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
     const QJsonValue wv = root.value(QStringLiteral("imageWidth")),
                      hv = root.value(QStringLiteral("imageHeight"));
     const double wd = wv.toDouble(-1), hd = hv.toDouble(-1);
-    if (wd <= 0 || hd <= 0 || wd != std::floor(wd) || hd != std::floor(hd) || wd > 1e6 || hd > 1e6) {
+    if (!std::isfinite(wd) || !std::isfinite(hd) || wd <= 0 || hd <= 0 || wd != std::floor(wd) ||
+        hd != std::floor(hd)) {
         fail(QStringLiteral("/imageWidth"),
              QStringLiteral("imageWidth and imageHeight must be positive whole numbers"));
         return false;
     }
+    if (!checkImageSize(qint64(std::min(wd, 1e12)), qint64(std::min(hd, 1e12)), fileName,
+                        QStringLiteral("/imageWidth, /imageHeight"), report))
+        return false;
     DatasetImage im;
     const QString joined = relDir.isEmpty() || relDir == QLatin1String(".")
                                ? QDir::fromNativeSeparators(imagePath)
@@ -127,7 +132,8 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
         const QJsonObject shapeFlags = o.value(QStringLiteral("flags")).toObject();
         for (auto it = shapeFlags.begin(); it != shapeFlags.end(); ++it)
             s.attributes.insert(it.key(), it.value());
-        if (o.value(QStringLiteral("score")).isDouble()) {
+        if (o.value(QStringLiteral("score")).isDouble() &&
+            std::isfinite(o.value(QStringLiteral("score")).toDouble())) {
             s.score = o.value(QStringLiteral("score")).toDouble();
             s.source = ShapeSource::Model;
         }
@@ -191,24 +197,41 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
                              QStringLiteral("Loupe has no circles"));
         } else if (type == QLatin1String("mask")) {
             if (!need(2, true)) continue;
+            const MaskGate gate = maskGate(options.target, im.path, im.width, im.height, fileName,
+                                           ptr + QStringLiteral("/mask"), report);
+            if (gate == MaskGate::Refuse) {
+                ok = false;
+                continue;
+            }
+            if (gate == MaskGate::Skip) continue;
             const QImage png =
                 QImage::fromData(
                     QByteArray::fromBase64(o.value(QStringLiteral("mask")).toString().toLatin1()), "PNG")
                     .convertToFormat(QImage::Format_Grayscale8);
-            const int x0 = int(std::floor(pts[0].x())), y0 = int(std::floor(pts[0].y()));
+            // The points were checked against the image above, so these fit an int; the sums are 64-bit.
+            const qint64 x0 = qint64(std::floor(pts[0].x())), y0 = qint64(std::floor(pts[0].y()));
             if (png.isNull() || x0 < 0 || y0 < 0 || x0 + png.width() > im.width ||
                 y0 + png.height() > im.height) {
                 fail(ptr + QStringLiteral("/mask"),
                      QStringLiteral("mask is not a PNG that fits the image at its first point"));
                 continue;
             }
-            std::vector<uint8_t> px(size_t(im.width) * im.height, 0);
+            // Row spans of the PNG placed in the image: memory follows the PNG, not the image.
+            std::vector<RowSpan> spans;
             for (int y = 0; y < png.height(); ++y) {
                 const uchar* row = png.constScanLine(y);
-                for (int x = 0; x < png.width(); ++x)
-                    px[size_t(y0 + y) * im.width + x0 + x] = row[x] ? 1 : 0;
+                for (int x = 0; x < png.width();) {
+                    if (!row[x]) {
+                        ++x;
+                        continue;
+                    }
+                    const int start = x;
+                    while (x < png.width() && row[x])
+                        ++x;
+                    spans.push_back({int(y0 + y), int(x0 + start), int(x0 + x)});
+                }
             }
-            s.geometry = MaskGeom{RleMask::fromBitmap(px.data(), im.width, im.height)};
+            s.geometry = MaskGeom{RleMask::fromRowSpans(im.width, im.height, spans)};
         } else {
             fail(ptr + QStringLiteral("/shape_type"), QStringLiteral("unknown shape_type \"%1\"").arg(type));
             continue;
@@ -225,8 +248,9 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
     return true;
 }
 
-std::optional<Dataset> read(const QString& path, FormatReport& report)
+std::optional<Dataset> read(const QString& pathIn, FormatReport& report, const ImportOptions& options)
 {
+    const QString path = QFileInfo(pathIn).absoluteFilePath();
     QStringList files;
     QString root = path;
     if (QFileInfo(path).isDir()) {
@@ -246,7 +270,8 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
     bool ok = true;
     for (const QString& f : files) {
         const auto bytes = readWholeFile(f, report);
-        ok = bytes && parse(*bytes, f, relativeTo(root, QFileInfo(f).absolutePath()), data, report) && ok;
+        ok = bytes &&
+             parse(*bytes, f, relativeTo(root, QFileInfo(f).absolutePath()), data, report, options) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
     if (!ok) return std::nullopt;

@@ -14,9 +14,9 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
 QByteArray annotationXml(const Dataset& data, const DatasetImage& image, FormatReport& report);
 
 // Import a folder (every .xml under it, Annotations/ preferred) or one .xml file.
-std::optional<Dataset> read(const QString& path, FormatReport& report);
+std::optional<Dataset> read(const QString& path, FormatReport& report, const ImportOptions& options = {});
 // Parses one VOC XML into data; relDir is the file's folder relative to the import root.
 bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data,
-           FormatReport& report);
+           FormatReport& report, const ImportOptions& options = {});
 
 } // namespace loupe::annotation::voc

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/fileio.h"
+#include "annotation/formats/sizelimits.h"
 #include "annotation/formats/voc.h"
 
 #include <QDir>
@@ -29,7 +30,7 @@ struct VocObject
 } // namespace
 
 bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir, Dataset& data,
-           FormatReport& report)
+           FormatReport& report, const ImportOptions&)
 {
     QXmlStreamReader x(xml);
     QString filename, path;
@@ -44,6 +45,11 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
     };
     while (!x.atEnd()) {
         const auto token = x.readNext();
+        if (token == QXmlStreamReader::DTD) {
+            // Entities are never resolved: a DTD can only smuggle in text from elsewhere.
+            fail(at(x), QStringLiteral("external entities/DTD are not supported (<!DOCTYPE> or <!ENTITY>)"));
+            return false;
+        }
         if (token == QXmlStreamReader::StartElement) {
             const QString name = x.name().toString();
             if (stack.isEmpty() && name != QLatin1String("annotation")) {
@@ -81,9 +87,13 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
                 if (parent == QLatin1String("annotation")) {
                     (name == QLatin1String("filename") ? filename : path) = text;
                 } else if (parent == QLatin1String("size")) {
-                    if (!num || v <= 0 || v != std::floor(v) || v > 1e6)
+                    if (!num || !std::isfinite(v) || v <= 0 || v != std::floor(v))
                         fail(where, QStringLiteral("<%1> must be a positive whole number").arg(name));
-                    else
+                    else if (v > kMaxImageSide) {
+                        checkImageSize(qint64(std::min(v, 1e12)), 1, fileName,
+                                       where + QStringLiteral(" <size>/<%1>").arg(name), report);
+                        ok = false;
+                    } else
                         (name == QLatin1String("width") ? width : height) = int(v);
                 } else if (parent == QLatin1String("object")) {
                     if (name == QLatin1String("name"))
@@ -119,9 +129,12 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
     }
     if (filename.isEmpty() && path.isEmpty())
         fail(QStringLiteral("<annotation>"), QStringLiteral("no <filename>"));
+    if (!ok) return false;
     if (width <= 0 || height <= 0)
         fail(QStringLiteral("<size>"),
              QStringLiteral("missing or invalid <size> (width and height are needed to check coordinates)"));
+    else if (!checkImageSize(width, height, fileName, QStringLiteral("<size>"), report))
+        ok = false;
     if (!ok) return false;
 
     DatasetImage im;
@@ -181,8 +194,9 @@ bool parse(const QByteArray& xml, const QString& fileName, const QString& relDir
     return true;
 }
 
-std::optional<Dataset> read(const QString& path, FormatReport& report)
+std::optional<Dataset> read(const QString& pathIn, FormatReport& report, const ImportOptions& options)
 {
+    const QString path = QFileInfo(pathIn).absoluteFilePath();
     QStringList files;
     QString root = path;
     if (QFileInfo(path).isDir()) {
@@ -205,7 +219,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
     for (const QString& f : files) {
         const auto bytes = readWholeFile(f, report);
         const QString relDir = relativeTo(root, QFileInfo(f).absolutePath());
-        ok = bytes && parse(*bytes, f, relDir, data, report) && ok;
+        ok = bytes && parse(*bytes, f, relDir, data, report, options) && ok;
     }
     report.setImages(qsizetype(data.images.size()));
     if (!ok) return std::nullopt;

@@ -18,7 +18,7 @@ QByteArray labelFile(const Dataset& data, const DatasetImage& image, YoloTask ta
 
 // Import a folder holding data.yaml, labels/ and images/ (or the data.yaml itself). Image sizes are
 // read from the image files, EXIF orientation applied.
-std::optional<Dataset> read(const QString& path, FormatReport& report);
+std::optional<Dataset> read(const QString& path, FormatReport& report, const ImportOptions& options = {});
 
 // The subset of YAML data.yaml uses: scalars, names as a list, a flow list or an index map.
 struct DataYaml
@@ -29,6 +29,9 @@ struct DataYaml
     int kptDims = 3;
     QStringList splitDirs; // train / val / test values
 };
+// The lines of one labels file into im's shapes (im's size must be set); false on any bad line.
+bool parseLabels(const QByteArray& text, const QString& fileName, const DataYaml& yaml, const Dataset& data,
+                 DatasetImage& im, FormatReport& report);
 std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fileName, FormatReport& report);
 
 } // namespace loupe::annotation::yolo

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/fileio.h"
+#include "annotation/formats/sizelimits.h"
 #include "annotation/formats/yolo.h"
 
 #include <QDir>
@@ -135,8 +136,132 @@ std::optional<DataYaml> parseDataYaml(const QByteArray& text, const QString& fil
     return y;
 }
 
-std::optional<Dataset> read(const QString& path, FormatReport& report)
+bool parseLabels(const QByteArray& text, const QString& txt, const DataYaml& yaml, const Dataset& data,
+                 DatasetImage& im, FormatReport& report)
 {
+    const int nc = int(data.labels.size());
+    const bool obb = yaml.task == QLatin1String("obb");
+    const bool pose = yaml.kptCount > 0;
+    bool ok = true;
+    const QList<QByteArray> lines = text.split('\n');
+    const double sx = im.width, sy = im.height;
+    const double slackX = kCoordinateSlack / sx, slackY = kCoordinateSlack / sy;
+    for (qsizetype ln = 0; ln < lines.size(); ++ln) {
+        const QList<QByteArray> tok = lines[ln].simplified().split(' ');
+        if (lines[ln].trimmed().isEmpty()) continue;
+        const QString where = QStringLiteral("line %1").arg(ln + 1);
+        bool isInt = false;
+        const int cls = tok[0].toInt(&isInt);
+        if (!isInt || cls < 0 || cls >= nc) {
+            report.error(txt, where,
+                         QStringLiteral("class \"%1\" is not an index into the %2 names of data.yaml")
+                             .arg(QString::fromUtf8(tok[0]))
+                             .arg(nc));
+            ok = false;
+            continue;
+        }
+        std::vector<double> v;
+        bool numbers = true;
+        for (qsizetype k = 1; k < tok.size(); ++k) {
+            bool good = false;
+            v.push_back(tok[k].toDouble(&good));
+            numbers = numbers && good && std::isfinite(v.back());
+        }
+        if (!numbers) {
+            report.error(txt, where, QStringLiteral("values must be numbers"));
+            ok = false;
+            continue;
+        }
+        auto coordsOk = [&](size_t from, size_t to, size_t step) {
+            for (size_t k = from; k + 1 < to; k += step)
+                if (v[k] < -slackX || v[k] > 1 + slackX || v[k + 1] < -slackY || v[k + 1] > 1 + slackY)
+                    return false;
+            return true;
+        };
+        // Also bounds what a hostile 1e300 becomes once scaled: it never reaches the project or an export.
+        const auto boxOk = [&] {
+            return v[2] >= 0 && v[3] >= 0 && coordsOk(0, 2, 2) && v[0] - v[2] / 2 >= -slackX &&
+                   v[0] + v[2] / 2 <= 1 + slackX && v[1] - v[3] / 2 >= -slackY &&
+                   v[1] + v[3] / 2 <= 1 + slackY;
+        };
+        Shape s;
+        s.labelId = cls;
+        const size_t n = v.size();
+        const auto boxAt = [&] {
+            return QRectF((v[0] - v[2] / 2) * sx, (v[1] - v[3] / 2) * sy, v[2] * sx, v[3] * sy);
+        };
+        bool shapeOk = true;
+        if (pose) {
+            const size_t want = 4 + size_t(yaml.kptCount) * size_t(yaml.kptDims);
+            if (n != want) {
+                report.error(
+                    txt, where,
+                    QStringLiteral("a pose line has %1 values after the class, found %2").arg(want).arg(n));
+                ok = false;
+                continue;
+            }
+            KeypointsGeom g;
+            g.box = boxAt();
+            const QStringList& names = data.labels[size_t(cls)].keypointNames;
+            for (int k = 0; k < yaml.kptCount; ++k) {
+                const size_t o = 4 + size_t(k) * size_t(yaml.kptDims);
+                const int vis = yaml.kptDims == 3 ? int(v[o + 2]) : 2;
+                if (vis < 0 || vis > 2 || (yaml.kptDims == 3 && v[o + 2] != vis) ||
+                    (vis > 0 && !coordsOk(o, o + 2, 2))) {
+                    shapeOk = false;
+                    break;
+                }
+                const QString name = k < names.size() ? names[k] : QStringLiteral("kp%1").arg(k);
+                g.points.push_back({name, vis > 0 ? QPointF(v[o] * sx, v[o + 1] * sy) : QPointF(), vis});
+            }
+            shapeOk = shapeOk && boxOk();
+            s.geometry = g;
+        } else if (n == 4) {
+            shapeOk = boxOk();
+            s.geometry = RectangleGeom{boxAt()};
+        } else if (obb && n == 8) {
+            QPolygonF p;
+            for (size_t k = 0; k < 8; k += 2)
+                p << QPointF(v[k] * sx, v[k + 1] * sy);
+            shapeOk = coordsOk(0, 8, 2);
+            // Corners in order: the first edge gives the angle, the edges the size.
+            const QPointF e1 = p[1] - p[0], e2 = p[2] - p[1];
+            RotatedRectGeom r;
+            r.center = (p[0] + p[2]) / 2;
+            r.width = std::hypot(e1.x(), e1.y());
+            r.height = std::hypot(e2.x(), e2.y());
+            r.angle = std::atan2(e1.y(), e1.x()) * 180.0 / M_PI;
+            s.geometry = r;
+        } else if (n >= 6 && n % 2 == 0) {
+            QPolygonF p;
+            for (size_t k = 0; k < n; k += 2)
+                p << QPointF(v[k] * sx, v[k + 1] * sy);
+            shapeOk = coordsOk(0, n, 2);
+            s.geometry = PolygonGeom{p};
+        } else {
+            report.error(txt, where,
+                         QStringLiteral(
+                             "%1 values after the class fit no YOLO line (4 box, 8 obb, or 6+ even polygon)")
+                             .arg(n));
+            ok = false;
+            continue;
+        }
+        if (!shapeOk) {
+            report.error(txt, where,
+                         QStringLiteral("coordinates must be normalised to [0, 1] (visibility 0, 1 or 2)"));
+            ok = false;
+            continue;
+        }
+        report.count(shapeKindName(s.kind()));
+        im.shapes.push_back(std::move(s));
+    }
+    return ok;
+}
+
+std::optional<Dataset> read(const QString& pathIn, FormatReport& report, const ImportOptions&)
+{
+    // Absolute first: relativeTo() of two relative paths resolves the file against the folder twice.
+    const QString path = QFileInfo(pathIn).absoluteFilePath();
     QString root = path, yamlPath = QDir(path).filePath(QStringLiteral("data.yaml"));
     if (QFileInfo(path).isFile()) {
         yamlPath = path;
@@ -182,9 +307,6 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
     }
     if (report.hasErrors()) return std::nullopt;
 
-    const int nc = int(data.labels.size());
-    const bool obb = yaml->task == QLatin1String("obb");
-    const bool pose = yaml->kptCount > 0;
     QStringList stems = imageByStem.keys();
     stems.sort();
     bool ok = true;
@@ -198,6 +320,11 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
             ok = false;
             continue;
         }
+        if (!checkImageSize(size.width(), size.height(), QDir(imagesDir).filePath(im.path),
+                            QStringLiteral("image size"), report)) {
+            ok = false;
+            continue;
+        }
         im.width = size.width();
         im.height = size.height();
         const QString txt = QDir(labelsDir).filePath(stem + QStringLiteral(".txt"));
@@ -207,118 +334,7 @@ std::optional<Dataset> read(const QString& path, FormatReport& report)
                 ok = false;
                 continue;
             }
-            const QList<QByteArray> lines = bytes->split('\n');
-            const double sx = im.width, sy = im.height;
-            const double slackX = kCoordinateSlack / sx, slackY = kCoordinateSlack / sy;
-            for (qsizetype ln = 0; ln < lines.size(); ++ln) {
-                const QList<QByteArray> tok = lines[ln].simplified().split(' ');
-                if (lines[ln].trimmed().isEmpty()) continue;
-                const QString where = QStringLiteral("line %1").arg(ln + 1);
-                bool isInt = false;
-                const int cls = tok[0].toInt(&isInt);
-                if (!isInt || cls < 0 || cls >= nc) {
-                    report.error(txt, where,
-                                 QStringLiteral("class \"%1\" is not an index into the %2 names of data.yaml")
-                                     .arg(QString::fromUtf8(tok[0]))
-                                     .arg(nc));
-                    ok = false;
-                    continue;
-                }
-                std::vector<double> v;
-                bool numbers = true;
-                for (qsizetype k = 1; k < tok.size(); ++k) {
-                    bool good = false;
-                    v.push_back(tok[k].toDouble(&good));
-                    numbers = numbers && good && std::isfinite(v.back());
-                }
-                if (!numbers) {
-                    report.error(txt, where, QStringLiteral("values must be numbers"));
-                    ok = false;
-                    continue;
-                }
-                auto coordsOk = [&](size_t from, size_t to, size_t step) {
-                    for (size_t k = from; k + 1 < to; k += step)
-                        if (v[k] < -slackX || v[k] > 1 + slackX || v[k + 1] < -slackY ||
-                            v[k + 1] > 1 + slackY)
-                            return false;
-                    return true;
-                };
-                Shape s;
-                s.labelId = cls;
-                const size_t n = v.size();
-                const auto boxAt = [&] {
-                    return QRectF((v[0] - v[2] / 2) * sx, (v[1] - v[3] / 2) * sy, v[2] * sx, v[3] * sy);
-                };
-                bool shapeOk = true;
-                if (pose) {
-                    const size_t want = 4 + size_t(yaml->kptCount) * size_t(yaml->kptDims);
-                    if (n != want) {
-                        report.error(txt, where,
-                                     QStringLiteral("a pose line has %1 values after the class, found %2")
-                                         .arg(want)
-                                         .arg(n));
-                        ok = false;
-                        continue;
-                    }
-                    KeypointsGeom g;
-                    g.box = boxAt();
-                    const QStringList& names = data.labels[size_t(cls)].keypointNames;
-                    for (int k = 0; k < yaml->kptCount; ++k) {
-                        const size_t o = 4 + size_t(k) * size_t(yaml->kptDims);
-                        const int vis = yaml->kptDims == 3 ? int(v[o + 2]) : 2;
-                        if (vis < 0 || vis > 2 || (yaml->kptDims == 3 && v[o + 2] != vis)) {
-                            shapeOk = false;
-                            break;
-                        }
-                        const QString name = k < names.size() ? names[k] : QStringLiteral("kp%1").arg(k);
-                        g.points.push_back(
-                            {name, vis > 0 ? QPointF(v[o] * sx, v[o + 1] * sy) : QPointF(), vis});
-                    }
-                    shapeOk = shapeOk && coordsOk(0, 2, 2);
-                    s.geometry = g;
-                } else if (n == 4) {
-                    shapeOk = v[2] >= 0 && v[3] >= 0 && coordsOk(0, 2, 2) && v[0] - v[2] / 2 >= -slackX &&
-                              v[0] + v[2] / 2 <= 1 + slackX && v[1] - v[3] / 2 >= -slackY &&
-                              v[1] + v[3] / 2 <= 1 + slackY;
-                    s.geometry = RectangleGeom{boxAt()};
-                } else if (obb && n == 8) {
-                    QPolygonF p;
-                    for (size_t k = 0; k < 8; k += 2)
-                        p << QPointF(v[k] * sx, v[k + 1] * sy);
-                    shapeOk = coordsOk(0, 8, 2);
-                    // Corners in order: the first edge gives the angle, the edges the size.
-                    const QPointF e1 = p[1] - p[0], e2 = p[2] - p[1];
-                    RotatedRectGeom r;
-                    r.center = (p[0] + p[2]) / 2;
-                    r.width = std::hypot(e1.x(), e1.y());
-                    r.height = std::hypot(e2.x(), e2.y());
-                    r.angle = std::atan2(e1.y(), e1.x()) * 180.0 / M_PI;
-                    s.geometry = r;
-                } else if (n >= 6 && n % 2 == 0) {
-                    QPolygonF p;
-                    for (size_t k = 0; k < n; k += 2)
-                        p << QPointF(v[k] * sx, v[k + 1] * sy);
-                    shapeOk = coordsOk(0, n, 2);
-                    s.geometry = PolygonGeom{p};
-                } else {
-                    report.error(
-                        txt, where,
-                        QStringLiteral(
-                            "%1 values after the class fit no YOLO line (4 box, 8 obb, or 6+ even polygon)")
-                            .arg(n));
-                    ok = false;
-                    continue;
-                }
-                if (!shapeOk) {
-                    report.error(
-                        txt, where,
-                        QStringLiteral("coordinates must be normalised to [0, 1] (visibility 0, 1 or 2)"));
-                    ok = false;
-                    continue;
-                }
-                report.count(shapeKindName(s.kind()));
-                im.shapes.push_back(std::move(s));
-            }
+            ok = parseLabels(*bytes, txt, *yaml, data, im, report) && ok;
         }
         data.images.push_back(std::move(im));
     }

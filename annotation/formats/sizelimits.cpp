@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#include "annotation/formats/sizelimits.h"
+
+#include <QDir>
+
+namespace loupe::annotation {
+
+bool checkImageSize(qint64 width, qint64 height, const QString& file, const QString& field,
+                    FormatReport& report)
+{
+    if (width <= 0 || height <= 0) {
+        report.error(file, field,
+                     QStringLiteral("image size %1 x %2 must be positive").arg(width).arg(height));
+        return false;
+    }
+    if (width > kMaxImageSide || height > kMaxImageSide || width * height > kMaxImagePixels) {
+        report.error(file, field,
+                     QStringLiteral("image size %1 x %2 is beyond the limit of %3 pixels per side and %4 "
+                                    "pixels in all")
+                         .arg(width)
+                         .arg(height)
+                         .arg(kMaxImageSide)
+                         .arg(kMaxImagePixels));
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+QString normalised(const QString& p)
+{
+    QString s = QDir::cleanPath(QDir::fromNativeSeparators(p));
+    while (s.startsWith(QLatin1String("./")))
+        s = s.mid(2);
+    return s;
+}
+
+QString fileNameOf(const QString& p)
+{
+    return p.mid(p.lastIndexOf(QLatin1Char('/')) + 1);
+}
+
+} // namespace
+
+ImportTarget::ImportTarget(const QStringList& paths, const std::vector<QSize>& sizes) : m_sizes(sizes)
+{
+    for (const QString& p : paths)
+        m_paths << normalised(p);
+}
+
+std::optional<QSize> ImportTarget::sizeOf(const QString& path) const
+{
+    const QString p = normalised(path);
+    const qsizetype exact = m_paths.indexOf(p);
+    if (exact >= 0) return m_sizes[size_t(exact)];
+    const QString name = fileNameOf(p);
+    qsizetype found = -1;
+    for (qsizetype i = 0; i < m_paths.size(); ++i) {
+        if (fileNameOf(m_paths[i]) != name) continue;
+        if (found >= 0) return std::nullopt; // ambiguous: the import leaves it out
+        found = i;
+    }
+    if (found < 0) return std::nullopt;
+    return m_sizes[size_t(found)];
+}
+
+MaskGate maskGate(const ImportTarget* target, const QString& imagePath, int width, int height,
+                  const QString& file, const QString& place, FormatReport& report)
+{
+    if (!target) return MaskGate::Rasterise;
+    const std::optional<QSize> real = target->sizeOf(imagePath);
+    if (!real) {
+        report.dropped(QStringLiteral("mask"),
+                       QStringLiteral("its image is not in the project, so it was not rasterised"));
+        return MaskGate::Skip;
+    }
+    if (qint64(width) * height > qint64(real->width()) * real->height() || width > real->width() ||
+        height > real->height()) {
+        report.error(
+            file, place,
+            QStringLiteral("mask declared on a %1 x %2 image but the project's image \"%3\" is %4 x %5")
+                .arg(width)
+                .arg(height)
+                .arg(imagePath)
+                .arg(real->width())
+                .arg(real->height()));
+        return MaskGate::Refuse;
+    }
+    return MaskGate::Rasterise;
+}
+
+} // namespace loupe::annotation
