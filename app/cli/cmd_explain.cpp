@@ -9,6 +9,7 @@
 #include "compute/error.h"
 #include "core/explain/explainer.h"
 #include "core/explain/faithfulness_report.h"
+#include "core/imageio.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -233,9 +234,7 @@ int explain(const QStringList& args)
                     const auto grid = patchGrid(s, image.height, image.width);
                     const std::vector<float> map = explainMap(s, image, target, params, &control);
                     compute::writeNpyF32((stem + ".npy").toStdString(), {grid.rows, grid.cols}, map);
-                    QImageReader reader(imagePath);
-                    reader.setAutoTransform(true);
-                    const QImage original = reader.read();
+                    const QImage original = core::readImage(imagePath, nullptr);
                     if (!overlay(original, map, grid.rows, grid.cols).save(stem + ".png"))
                         throw compute::Error((stem + ".png").toStdString(), "cannot write");
                     row["npy"] = (stem + ".npy").toStdString();

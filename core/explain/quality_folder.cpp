@@ -2,6 +2,7 @@
 #include "core/explain/quality_folder.h"
 
 #include "compute/error.h"
+#include "core/imageio.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -157,10 +158,11 @@ void applyTarget(QualityItem& item, const QString& value)
 
 QualityMask readQualityMask(const QString& path)
 {
-    QImageReader reader(path);
-    const QImage image = reader.read();
+    QString error;
+    const QImage image = readImage(path, &error);
     if (image.isNull())
-        throw compute::Error(path.toStdString(), "cannot read mask: " + reader.errorString().toStdString());
+        throw compute::Error(path.toStdString(),
+                             "cannot read mask: " + error.mid(path.size() + 2).toStdString());
     QualityMask mask;
     mask.width = image.width();
     mask.height = image.height();
@@ -217,12 +219,10 @@ QualitySource folderQualitySource(const QString& imagesDir, const QString& masks
         QualityItem item;
         item.name = images[i];
         const QString path = QDir(imagesDir).filePath(images[i]);
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        item.image = reader.read();
+        QString error;
+        item.image = readImage(path, &error);
         if (item.image.isNull())
-            throw compute::Error(path.toStdString(),
-                                 "cannot read image: " + reader.errorString().toStdString());
+            throw compute::Error(path.toStdString(), error.mid(path.size() + 2).toStdString());
         item.mask = readQualityMask((*masks)[i]);
         if (item.mask.empty())
             throw compute::Error((*masks)[i].toStdString(), "mask has no object pixels (non-zero values)");

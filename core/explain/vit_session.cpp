@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "compute/preprocess/image_processor.h"
+#include "core/imageio.h"
 
 #include <QFileInfo>
 #include <QImage>
@@ -32,12 +33,12 @@ compute::Tensor VitSession::pixelValues(const QString& imagePath) const
 {
     // libpng's chatter about colour profiles is not the user's problem in a batch run.
     QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio.warning=false"));
-    QImageReader reader(imagePath);
-    reader.setAutoTransform(true); // EXIF orientation, as a viewer shows the image
-    QImage image = reader.read();
+    // The same reader as import (EXIF orientation, the pixel limit, truncation): an image the project
+    // accepted is never refused here for Qt's own 128 MB default.
+    QString error;
+    QImage image = core::readImage(imagePath, &error);
     if (image.isNull())
-        throw compute::Error(imagePath.toStdString(),
-                             "cannot read image: " + reader.errorString().toStdString());
+        throw compute::Error(imagePath.toStdString(), error.mid(imagePath.size() + 2).toStdString());
     // Grey and RGBA are converted as Pillow's convert("RGB") does: grey replicated, alpha dropped.
     image = image.convertToFormat(QImage::Format_RGB888);
     const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()),

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QImageReader>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -162,6 +163,26 @@ private slots:
         QVERIFY2(!r.err.contains(QStringLiteral("ex/ex/")), qPrintable(r.err));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("rollout")), qPrintable(r.out));
+    }
+
+    // 36 megapixels decode to 144 MB as ARGB32, above Qt's default 128 MB allocation limit: import accepted
+    // such images while explain failed with "Unable to read image data". Both now use one reader.
+    void imagesAboveQtsDefaultDecodeLimitAreExplained()
+    {
+        QTemporaryDir tmp;
+        QImage big(6000, 6000, QImage::Format_RGB888);
+        big.fill(QColor(90, 140, 200));
+        const QString path = tmp.filePath(QStringLiteral("big.png"));
+        QVERIFY(big.save(path));
+        big = QImage();
+        const LoupeRun r = explain({QStringLiteral("--method"), QStringLiteral("rollout")}, tmp.path());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const LoupeRun b = runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), dir_,
+                                     QStringLiteral("--method"), QStringLiteral("rollout"), path,
+                                     QStringLiteral("-o"), tmp.filePath(QStringLiteral("maps"))});
+        QVERIFY2(b.code == 0, qPrintable(b.err));
+        QCOMPARE(QImageReader(tmp.filePath(QStringLiteral("maps/big.rollout.png"))).size(),
+                 QSize(6000, 6000));
     }
 
     // A model whose processor resizes to a size other than config.json's image_size: refused with the
