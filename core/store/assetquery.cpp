@@ -94,8 +94,7 @@ std::unique_ptr<AssetQuery> AssetQuery::open(const QString& projectPath, QString
         if (error) *error = QStringLiteral("%1: %2").arg(projectPath, q->m_db.lastError());
         return nullptr;
     }
-    q->m_db.exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
-    return q;
+    return q; // Database::open installed the wait for other writers' locks
 }
 
 qint64 AssetQuery::count(const AssetFilter& filter)

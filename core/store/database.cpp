@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/store/database.h"
 
+#include <QUrl>
 #include <sqlite3.h>
 
 namespace loupe::core {
@@ -18,6 +19,8 @@ bool Database::open(const QString& path, int flags)
         return false; // keep m_db so lastError() can describe the failure; close() frees it
     }
     sqlite3_extended_result_codes(m_db, 1);
+    m_busy.file = path.startsWith(QLatin1String("file:")) ? QUrl(path).toLocalFile() : path;
+    sqlite3_busy_handler(m_db, &BusyWait::onBusy, &m_busy);
     return true;
 }
 
@@ -45,6 +48,11 @@ Statement Database::prepare(const QString& sql)
 QString Database::lastError() const
 {
     return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("database not open");
+}
+
+int Database::lastErrorCode() const
+{
+    return m_db ? sqlite3_extended_errcode(m_db) : SQLITE_MISUSE;
 }
 
 qint64 Database::lastInsertId() const

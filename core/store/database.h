@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/store/busywait.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -20,19 +22,25 @@ public:
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // flags are sqlite3_open_v2 flags; path may be a file: URI.
+    // flags are sqlite3_open_v2 flags; path may be a file: URI. Every connection waits for another
+    // process's lock (see busywait.h) instead of failing at once.
     bool open(const QString& path, int flags);
     void close();
     bool isOpen() const { return m_db != nullptr; }
     bool exec(const QString& sql);
     Statement prepare(const QString& sql);
     QString lastError() const;
+    // The extended result code of the last failure.
+    int lastErrorCode() const;
+    // The last failure was another process's lock (SQLITE_BUSY/SQLITE_LOCKED), not a problem with the file.
+    bool lastErrorIsBusy() const { return isBusyCode(lastErrorCode()); }
     qint64 lastInsertId() const;
     int changes() const;
     sqlite3* handle() const { return m_db; }
 
 private:
     sqlite3* m_db = nullptr;
+    BusyWait m_busy; // its address is the busy handler's context: Database is neither copied nor moved
 };
 
 class Statement

@@ -2,6 +2,7 @@
 #include "core/store/project.h"
 
 #include "core/store/assetquery.h"
+#include "core/store/filecheck.h"
 #include "core/store/schema.h"
 
 #include <QDir>
@@ -9,8 +10,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QUrl>
-
 #include <sqlite3.h>
 
 Q_LOGGING_CATEGORY(lcStore, "loupe.store")
@@ -40,63 +39,8 @@ void setError(QString* error, const QString& message)
         *error = message;
 }
 
-quint32 be(const QByteArray& b, int offset, int bytes)
-{
-    quint32 v = 0;
-    for (int i = 0; i < bytes; ++i)
-        v = (v << 8) | quint8(b[offset + i]);
-    return v;
-}
-
-// Checks the header without letting SQLite touch the file: a truncated or foreign file is reported, and
-// nothing (no journal, no WAL) is created next to it.
-bool checkHeader(const QString& path, QString* error)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        setError(error, QStringLiteral("%1: cannot read (%2)").arg(path, f.errorString()));
-        return false;
-    }
-    const QByteArray h = f.read(100);
-    const qint64 size = f.size();
-    if (!h.startsWith(QByteArrayLiteral("SQLite format 3\0"))) {
-        setError(error, QStringLiteral("%1: not a Loupe project (not an SQLite database)").arg(path));
-        return false;
-    }
-    if (h.size() < 100) {
-        setError(error, QStringLiteral("%1: truncated (%2 bytes, shorter than the SQLite header)").arg(path).arg(size));
-        return false;
-    }
-    quint32 pageSize = be(h, 16, 2);
-    if (pageSize == 1)
-        pageSize = 65536;
-    const quint32 pages = be(h, 28, 4);
-    const bool pagesValid = be(h, 24, 4) == be(h, 92, 4);
-    if (pageSize < 512 || size % pageSize != 0 || (pagesValid && qint64(pages) * pageSize > size)) {
-        setError(error, QStringLiteral("%1: truncated or damaged (%2 bytes; the header expects %3 pages of %4 bytes)")
-                            .arg(path)
-                            .arg(size)
-                            .arg(pages)
-                            .arg(pageSize));
-        return false;
-    }
-    return true;
-}
-
-// With no WAL beside it the main file holds everything, and `immutable` guarantees the check creates no
-// -wal/-shm next to a file we may refuse. With a WAL (the project is open elsewhere, or a crash left it)
-// the check must read through it, or it would see an older schema than the one committed.
-QString readOnlyUri(const QString& path)
-{
-    const QString abs = QFileInfo(path).absoluteFilePath();
-    const bool wal = QFileInfo(abs + QStringLiteral("-wal")).size() > 0;
-    return QUrl::fromLocalFile(abs).toString(QUrl::FullyEncoded) +
-           (wal ? QStringLiteral("?mode=ro") : QStringLiteral("?mode=ro&immutable=1"));
-}
-
 void configure(Database& db)
 {
-    db.exec(QStringLiteral("PRAGMA busy_timeout = 5000"));
     db.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
     db.exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
     db.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
@@ -150,36 +94,9 @@ std::unique_ptr<Project> Project::open(const QString& path, QString* error)
         setError(error, QStringLiteral("%1: no such file").arg(path));
         return nullptr;
     }
-    if (!checkHeader(path, error))
-        return nullptr;
-    int version = 0;
-    {
-        Database probe;
-        if (!probe.open(readOnlyUri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX)) {
-            setError(error, QStringLiteral("%1: cannot open (%2)").arg(path, probe.lastError()));
-            return nullptr;
-        }
-        Statement check = probe.prepare(QStringLiteral("PRAGMA quick_check"));
-        const QString result = check.step() ? check.columnText(0) : probe.lastError();
-        if (result != QLatin1String("ok")) {
-            setError(error, QStringLiteral("%1: failed the integrity check (%2); the file was left untouched")
-                                .arg(path, result));
-            return nullptr;
-        }
-        version = pragmaInt(probe, QStringLiteral("user_version"));
-        if (version > kSchemaVersion) {
-            setError(error, QStringLiteral("%1: made by a newer Loupe (schema %2, this build understands up to %3); "
-                                           "the file was left untouched")
-                                .arg(path)
-                                .arg(version)
-                                .arg(kSchemaVersion));
-            return nullptr;
-        }
-        if (version < 1 && scalar(probe, QStringLiteral("SELECT COUNT(*) FROM sqlite_master")) > 0) {
-            setError(error, QStringLiteral("%1: an SQLite database, but not a Loupe project").arg(path));
-            return nullptr;
-        }
-    }
+    const std::optional<int> checked = checkProjectFile(path, kSchemaVersion, error);
+    if (!checked) return nullptr;
+    const int version = *checked;
     std::unique_ptr<Project> p(new Project(path));
     if (!p->m_db.open(p->m_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)) {
         setError(error, QStringLiteral("%1: cannot open for writing (%2)").arg(path, p->m_db.lastError()));
@@ -220,7 +137,12 @@ ProjectInfo Project::info() const
     i.captions = scalar(db, QStringLiteral("SELECT COUNT(*) FROM captions"));
     i.qaTurns = scalar(db, QStringLiteral("SELECT COUNT(*) FROM qa_turns"));
     Statement s = db.prepare(QStringLiteral("PRAGMA quick_check"));
-    i.integrity = s.step() ? s.columnText(0) : db.lastError();
+    if (s.step())
+        i.integrity = s.columnText(0);
+    else if (db.lastErrorIsBusy())
+        i.integrity = QStringLiteral("not checked: busy (another process is writing)");
+    else
+        i.integrity = db.lastError();
     return i;
 }
 

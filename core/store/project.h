@@ -27,7 +27,9 @@ public:
     static constexpr int kSchemaVersion = 3;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
-    // quick_check failure, newer schema. A refused file is never modified.
+    // quick_check failure, newer schema, or busy (another process held its lock longer than
+    // busyTimeoutMs(); never reported as damage). A refused file is never modified. See filecheck.h for
+    // how a WAL left by a crash is recovered before the checks.
     static std::unique_ptr<Project> create(const QString& path, QString* error);
     static std::unique_ptr<Project> open(const QString& path, QString* error);
     ~Project() override;
