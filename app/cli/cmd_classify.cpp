@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]
+// loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N] [--interpolate-pos-encoding]
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
+#include "compute/models/finite_outputs.h"
+#include "compute/preprocess/processor_fit.h"
 #include "core/explain/vit_session.h"
+#include "core/inference/pixel_values.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -30,6 +34,11 @@ int classify(const QStringList& args)
     p.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per image, one per line.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
+    p.addOption(
+        {QStringLiteral("interpolate-pos-encoding"),
+         QStringLiteral("Run the model at the size preprocessor_config.json gives even when it differs "
+                        "from config.json's image_size, interpolating the position embeddings "
+                        "(transformers' interpolate_pos_encoding).")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to classify."),
                             QStringLiteral("IMAGE..."));
     QTextStream out(stdout), err(stderr);
@@ -38,35 +47,45 @@ int classify(const QStringList& args)
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("classify"));
         return ExitOk;
     }
     const QStringList images = p.positionalArguments();
     bool okK = false;
     const int topk = p.value(QStringLiteral("topk")).toInt(&okK);
     if (!p.isSet(QStringLiteral("model")) || images.isEmpty() || !okK || topk < 1) {
-        err << "usage: loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N]\n";
+        err << "usage: loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N] "
+               "[--interpolate-pos-encoding]\n";
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));
+    compute::VitRunOptions run;
+    run.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
     try {
-        const VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        const QString folder = p.value(QStringLiteral("model"));
+        const VitSession s = VitSession::open(folder);
         if (s.model.arch() == compute::VitModel::Arch::ViTModel)
             throw compute::Error(
-                p.value(QStringLiteral("model")).toStdString(),
+                folder.toStdString(),
                 "a bare ViTModel has no classification head; use `loupe inspect` for its hidden states");
+        // Before any image is read: a processor size the model cannot take is the folder's problem.
+        compute::checkProcessorFitsModel(s.processor, s.model.config(),
+                                         (folder + QStringLiteral("/preprocessor_config.json")).toStdString(),
+                                         run.interpolatePosEncoding);
         int failures = 0;
         for (const QString& image : images) {
-            compute::Tensor px;
+            std::vector<float> logits;
             try {
-                px = s.pixelValues(image);
+                // Decoded through core::readImage, which accepts and refuses images as import does.
+                const compute::Tensor px = core::loadPixelValues(image, s.processor);
+                logits = s.model.forward(px, run).logits.toF32Vector();
+                compute::requireFiniteOutputs(logits.data(), logits.size(), image.toStdString());
             } catch (const compute::Error& e) {
                 err << "loupe classify: " << e.what() << "\n";
                 ++failures;
                 continue;
             }
-            const std::vector<float> logits = s.model.forward(px).logits.toF32Vector();
             // Softmax in double so tiny probabilities print sensibly.
             const double mx = *std::max_element(logits.begin(), logits.end());
             double sum = 0;

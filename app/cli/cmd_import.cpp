@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// loupe import PROJECT PATHS... [--json]
+// loupe import PROJECT PATH... [--json]
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
+#include "core/imageio.h"
 #include "core/import/importjob.h"
 #include "core/store/project.h"
 
@@ -29,28 +31,32 @@ void drawProgress(int done, int total)
 int importCommand(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "Add images (files or folders, recursive: jpg, png, bmp, tiff, webp) to a project. Content "
-        "already in the project is skipped; unreadable files are listed and the rest still imported.\n"
-        "Exit status: 0 all files imported or skipped as duplicates, 1 some files failed (the others "
-        "were imported) or the project could not be opened, 2 usage error."));
+    p.setApplicationDescription(
+        QStringLiteral(
+            "Add images (files or folders, recursive: jpg, png, bmp, tiff, webp) to a project. Content "
+            "already in the project is skipped. Files that cannot be imported are listed as failed with the "
+            "reason (not an image, truncated, permission denied, above the limit of %1 megapixels) and "
+            "the rest are still imported.\n"
+            "Exit status: 0 all files imported or skipped as duplicates, 1 some files failed (the others "
+            "were imported) or the project could not be opened, 2 usage error.")
+            .arg(double(core::kMaxImagePixels) / 1e6, 0, 'f', 1));
     p.addHelpOption();
     p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary instead of text.")});
     p.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The .loupe project file."));
-    p.addPositionalArgument(QStringLiteral("PATHS"), QStringLiteral("Image files or folders."),
-                            QStringLiteral("PATHS..."));
+    p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Image files or folders."),
+                            QStringLiteral("PATH..."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe import")} + args)) {
         err << "loupe import: " << p.errorText() << "\n";
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("import"));
         return ExitOk;
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        err << "usage: loupe import PROJECT PATHS... [--json]\n";
+        err << "usage: loupe import [--json] PROJECT PATH...\n";
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("json"));

@@ -3,9 +3,13 @@
 #include "app/cli/command.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/models/finite_outputs.h"
 #include "compute/models/vit.h"
+#include "compute/preprocess/processor_fit.h"
 
 #include <QTextStream>
+#include <cmath>
+#include <filesystem>
 #include <map>
 
 namespace loupe::cli {
@@ -18,6 +22,34 @@ QString withSeparators(uint64_t n)
     for (int i = s.size() - 3; i > 0; i -= 3)
         s.insert(i, QLatin1Char(','));
     return s;
+}
+
+// preprocessor_config.json as VitSession::open reads it, then checked against the model.
+void checkProcessor(const std::filesystem::path& folder, const compute::ViTConfig& model)
+{
+    const std::filesystem::path pp = folder / "preprocessor_config.json";
+    if (!std::filesystem::exists(pp))
+        throw compute::Error(pp.string(),
+                             "missing: the image processor settings are needed to prepare images");
+    compute::checkProcessorFitsModel(compute::ImageProcessorConfig::fromFile(pp), model, pp.string(), false);
+}
+
+// NaN or inf in the weights makes every output NaN; say which tensor instead of "supported".
+void checkWeightsFinite(const compute::Checkpoint& ckpt)
+{
+    for (const std::string& name : ckpt.names()) {
+        const compute::TensorView& t = ckpt.tensor(name);
+        if (!compute::isFloating(t.dtype)) continue;
+        const std::vector<float> v = compute::toF32(t);
+        if (compute::allFinite(v.data(), v.size())) continue;
+        size_t bad = 0;
+        for (float x : v)
+            bad += std::isfinite(x) ? 0 : 1;
+        throw compute::Error(ckpt.files().size() == 1 ? ckpt.files().front().string()
+                                                      : ckpt.folder().string(),
+                             "tensor '" + name + "' has " + std::to_string(bad) +
+                                 " NaN/inf values: the model would produce non-finite outputs");
+    }
 }
 
 int modelInfo(const QString& folder)
@@ -56,8 +88,11 @@ int modelInfo(const QString& folder)
         }
         out << "\n";
         try {
+            // Everything loading for classify/explain checks, so "supported" means it will run.
             const compute::VitModel m = compute::VitModel::fromCheckpoint(ckpt);
             const auto& c = m.config();
+            checkProcessor(ckpt.folder(), c);
+            checkWeightsFinite(ckpt);
             out << "engine:        supported as " << compute::VitModel::archName(m.arch()) << "\n";
             out << "shape:         hidden " << c.hiddenSize << ", layers " << c.numHiddenLayers << ", heads "
                 << c.numAttentionHeads << ", mlp " << c.intermediateSize << ", "
@@ -65,6 +100,9 @@ int modelInfo(const QString& folder)
                 << c.patchSize << ", labels " << c.numLabels() << "\n";
         } catch (const compute::Error& e) {
             out << "engine:        not runnable: " << e.what() << "\n";
+            out.flush();
+            err << "loupe model info: " << e.what() << "\n";
+            return ExitFailure;
         }
         return ExitOk;
     } catch (const compute::Error& e) {
@@ -76,7 +114,13 @@ int modelInfo(const QString& folder)
 int model(const QStringList& args)
 {
     if (args.size() == 2 && args[0] == QLatin1String("info")) return modelInfo(args[1]);
-    QTextStream(args.contains(QStringLiteral("--help")) ? stdout : stderr) << "usage: loupe model info DIR\n";
+    QTextStream(args.contains(QStringLiteral("--help")) ? stdout : stderr)
+        << "usage: loupe model info DIR\n\n"
+           "Describes a checkpoint folder and checks everything classify and explain would check when\n"
+           "loading it (config.json, weights and their shapes, preprocessor_config.json against the model,\n"
+           "NaN/inf weights). Exit status: 0 runnable, 1 not runnable or unreadable (the reason is "
+           "printed),\n"
+           "2 usage error.\n";
     return args.contains(QStringLiteral("--help")) ? ExitOk : ExitUsage;
 }
 

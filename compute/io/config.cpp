@@ -130,6 +130,9 @@ ViTConfig ViTConfig::fromJson(const json& j, const std::string& source)
 
     if (const json* m = r.get("id2label")) {
         if (!m->is_object()) r.bad("id2label", "must be an object of index -> label");
+        if (int64_t(m->size()) > kMaxNumLabels)
+            r.bad("id2label", "has " + std::to_string(m->size()) + " classes, above the limit of " +
+                                  std::to_string(kMaxNumLabels));
         for (auto it = m->begin(); it != m->end(); ++it) {
             int64_t idx = -1;
             const std::string& k = it.key();
@@ -148,11 +151,16 @@ ViTConfig ViTConfig::fromJson(const json& j, const std::string& source)
     if (const json* n = r.get("num_labels")) {
         int64_t nl = 0;
         r.integer("num_labels", nl);
+        // Checked before the LABEL_i names are made: 2^40 would take gigabytes before the classifier
+        // weight's shape could disagree.
+        if (nl > kMaxNumLabels)
+            r.bad("num_labels", std::string("(") + std::to_string(nl) + ") is above the limit of " +
+                                    std::to_string(kMaxNumLabels) + " classes");
         if (!c.id2label.empty() && nl != c.numLabels())
             r.bad("num_labels", std::string("(") + std::to_string(nl) + ") disagrees with id2label (" +
                                     std::to_string(c.numLabels()) + " classes)");
         if (c.id2label.empty())
-            for (int64_t i = 0; i < nl && i < (int64_t(1) << 24); ++i)
+            for (int64_t i = 0; i < nl; ++i)
                 c.id2label[i] = "LABEL_" + std::to_string(i);
         (void)n;
     }

@@ -9,6 +9,10 @@
 
 namespace loupe::compute {
 
+// Most classes a config.json may declare (num_labels or id2label): ImageNet-21k has 21843, the largest
+// published classification heads stay under 100k.
+inline constexpr int64_t kMaxNumLabels = int64_t(1) << 20;
+
 // transformers' ViTConfig (also used by DeiT and by the ViT encoder of VisionEncoderDecoder), with the
 // library's defaults for absent fields. fromJson() checks that the values make sense and throws Error
 // naming the source (e.g. ".../config.json") and the field otherwise.

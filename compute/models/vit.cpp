@@ -154,7 +154,8 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
         const int64_t labels = it->second.size(0);
         if (!cfg.id2label.empty() && labels != cfg.numLabels())
             throw Error(source, "'" + stem + ".weight' has " + std::to_string(labels) +
-                                    " classes but id2label has " + std::to_string(cfg.numLabels()));
+                                    " classes but config.json (num_labels / id2label) declares " +
+                                    std::to_string(cfg.numLabels()));
         w = linearW(take(stem + ".weight", {labels, D}));
         b = take(stem + ".bias", {labels});
         d->numLabels = labels;
@@ -311,7 +312,9 @@ Graph VitModel::Impl::build(const Shape& px, const VitRunOptions& o) const
     if (!o.interpolatePosEncoding && (H != cfg.imageSize || W != cfg.imageSize))
         throw Error("vit", "input image size (" + std::to_string(H) + "*" + std::to_string(W) +
                                ") doesn't match model (" + std::to_string(cfg.imageSize) + "*" +
-                               std::to_string(cfg.imageSize) + "); enable interpolatePosEncoding");
+                               std::to_string(cfg.imageSize) +
+                               "); pass --interpolate-pos-encoding to interpolate the position embeddings, "
+                               "or fix the size in preprocessor_config.json");
     if (H < P || W < P) throw Error("vit", "input " + shapeString(px) + " is smaller than one patch");
     const int64_t gh = H / P, gw = W / P, D = cfg.hiddenSize, heads = cfg.numAttentionHeads, hd = D / heads;
     const int64_t special = specialTokens(arch), N = gh * gw + special;

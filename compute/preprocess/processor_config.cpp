@@ -4,6 +4,7 @@
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace loupe::compute {
@@ -35,8 +36,11 @@ struct Reader
     }
     int dim(const json& v, const std::string& field) const
     {
-        if (!v.is_number_integer() || v.get<int64_t>() <= 0 || v.get<int64_t>() > 65536)
-            bad(field, "must be a positive integer up to 65536, got " + v.dump());
+        if (!v.is_number_integer() || v.get<int64_t>() <= 0)
+            bad(field, "must be a positive integer, got " + v.dump());
+        if (v.get<int64_t>() > kMaxProcessorSide)
+            bad(field, "(" + v.dump() + ") is above the limit of " + std::to_string(kMaxProcessorSide) +
+                           " pixels per side");
         return int(v.get<int64_t>());
     }
     // {height, width} (or an int: a square), for crop_size and pad_size.
@@ -59,6 +63,7 @@ struct Reader
         if (!v) return;
         if (v->is_number()) {
             out.fill(v->get<float>());
+            if (!std::isfinite(out[0])) bad(field, "must be finite, got " + v->dump());
             return;
         }
         if (!v->is_array() || v->size() != 3)
@@ -67,7 +72,7 @@ struct Reader
             if (!(*v)[i].is_number()) bad(field, "must be a list of 3 numbers, got " + v->dump());
             // transformers casts mean/std to the image's float32 before normalising.
             out[i] = (*v)[i].get<float>();
-            if (!std::isfinite(out[i])) bad(field, "must be finite");
+            if (!std::isfinite(out[i])) bad(field, "must be finite, got " + v->dump());
         }
     }
 };
@@ -138,6 +143,11 @@ ImageProcessorConfig ImageProcessorConfig::fromJson(const json& j, const std::st
         if (!v->is_number() || !std::isfinite(v->get<double>()))
             r.bad("rescale_factor", "must be a finite number, got " + v->dump());
         c.rescaleFactor = v->get<double>();
+        // Rescaling maps 0..255 into a small range (1/255, 1/127.5); anything else is a broken file
+        // whose pixels would overflow to inf (1e308) or all become 0.
+        if (!(c.rescaleFactor > 0 && c.rescaleFactor <= kMaxRescaleFactor))
+            r.bad("rescale_factor",
+                  "must be in (0, " + std::to_string(int(kMaxRescaleFactor)) + "], got " + v->dump());
     }
     if (isClip) {
         c.mean = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -148,9 +158,22 @@ ImageProcessorConfig ImageProcessorConfig::fromJson(const json& j, const std::st
     }
     r.triple("image_mean", c.mean);
     r.triple("image_std", c.std);
-    if (c.doNormalize)
+    if (c.doNormalize) {
         for (float s : c.std)
             if (s == 0.0f) r.bad("image_std", "has a zero entry (division by zero when normalising)");
+        // The largest value normalisation can produce: a tiny std (1e-30) makes every pixel huge and the
+        // model's outputs NaN, which is a broken file rather than a choice.
+        const double top = c.doRescale ? 255.0 * c.rescaleFactor : 255.0;
+        for (size_t i = 0; i < 3; ++i) {
+            const double worst = std::max(std::fabs(top - c.mean[i]), std::fabs(double(c.mean[i]))) /
+                                 std::fabs(double(c.std[i]));
+            if (!(worst <= kMaxNormalizedValue))
+                r.bad("image_std", "(" + std::to_string(c.std[i]) + " with image_mean " +
+                                       std::to_string(c.mean[i]) + ") normalises pixels to |" +
+                                       std::to_string(worst) + "|, above the limit of " +
+                                       std::to_string(int(kMaxNormalizedValue)));
+        }
+    }
     return c;
 }
 

@@ -10,6 +10,15 @@
 
 namespace loupe::compute {
 
+// Limits on what preprocessor_config.json may ask for. Published processors resize to at most ~1024 per
+// side (SAM); 4096 leaves room and keeps a hostile file (65536 x 65536: 48 GB of floats) from running
+// for minutes before the model refuses the size.
+inline constexpr int kMaxProcessorSide = 4096;
+// rescale_factor is 1/255 or 1/127.5 in practice; 1 keeps raw 0..255 values.
+inline constexpr double kMaxRescaleFactor = 1.0;
+// |(pixel - mean) / std| for any pixel; ImageNet statistics give about 2.6.
+inline constexpr double kMaxNormalizedValue = 1e4;
+
 // What preprocessor_config.json asks of a Hugging Face image processor (ViTImageProcessor,
 // CLIPImageProcessor, BlipImageProcessor, SamImageProcessor and look-alikes such as DeiT's).
 struct ImageProcessorConfig
@@ -36,8 +45,10 @@ struct ImageProcessorConfig
     bool doPad = false; // SAM: zero-pad bottom/right after normalisation
     int padHeight = 1024, padWidth = 1024;
 
-    // Throws Error naming `source` and the field for values that make no sense (sizes <= 0, std == 0,
-    // unknown resample, a size dict of no known form).
+    // Throws Error naming `source` and the field for values that make no sense: sizes <= 0 or above
+    // kMaxProcessorSide, rescale_factor not in (0, kMaxRescaleFactor], mean/std not finite, std == 0 or
+    // so small that normalised pixels pass kMaxNormalizedValue, unknown resample, a size dict of no
+    // known form.
     static ImageProcessorConfig fromJson(const nlohmann::json& j, const std::string& source);
     static ImageProcessorConfig fromFile(const std::filesystem::path& path);
 };

@@ -3,9 +3,12 @@
 
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/models/finite_outputs.h"
 #include "compute/models/vit.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_config.h"
+#include "compute/preprocess/processor_fit.h"
+#include "core/inference/pixel_values.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -44,8 +47,10 @@ std::shared_ptr<const ImageClassifier> ImageClassifier::open(const QString& fold
         if (!std::filesystem::exists(pp))
             throw compute::Error(pp.string(),
                                  "missing: the image processor settings are needed to prepare images");
-        auto impl = std::unique_ptr<Impl>(
-            new Impl{folder, std::move(ckpt), std::move(model), compute::ImageProcessorConfig::fromFile(pp)});
+        compute::ImageProcessorConfig processor = compute::ImageProcessorConfig::fromFile(pp);
+        compute::checkProcessorFitsModel(processor, model.config(), pp.string(), false);
+        auto impl =
+            std::unique_ptr<Impl>(new Impl{folder, std::move(ckpt), std::move(model), std::move(processor)});
         return std::shared_ptr<const ImageClassifier>(new ImageClassifier(std::move(impl)));
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
@@ -53,7 +58,8 @@ std::shared_ptr<const ImageClassifier> ImageClassifier::open(const QString& fold
     }
 }
 
-Classification ImageClassifier::classify(const QImage& source, int topk, QString* error) const
+Classification ImageClassifier::classify(const QImage& source, int topk, QString* error,
+                                         const QString& name) const
 {
     Classification out;
     if (source.isNull()) {
@@ -63,13 +69,11 @@ Classification ImageClassifier::classify(const QImage& source, int topk, QString
     QElapsedTimer timer;
     timer.start();
     try {
-        const QImage image = source.convertToFormat(QImage::Format_RGB888);
-        const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()),
-                                    image.constBits()};
-        const compute::PreprocessedImage pre = compute::preprocess(view, d->processor);
-        const compute::Tensor px = compute::Tensor::fromF32(pre.shape(), pre.pixels);
+        const compute::Tensor px = pixelValuesFromImage(source, d->processor);
         const std::vector<float> logits = d->model.forward(px).logits.toF32Vector();
         if (logits.empty()) throw compute::Error(d->folder.toStdString(), "the model returned no logits");
+        const std::string what = name.isEmpty() ? std::string("the image") : name.toStdString();
+        compute::requireFiniteOutputs(logits.data(), logits.size(), what);
         // Softmax in double so tiny probabilities stay meaningful.
         const double mx = *std::max_element(logits.begin(), logits.end());
         double sum = 0;

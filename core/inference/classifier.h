@@ -33,14 +33,16 @@ struct Classification
 class ImageClassifier
 {
 public:
-    // nullptr and *error (naming the folder or file and the problem) when it cannot be opened.
+    // nullptr and *error (naming the folder or file and the problem) when it cannot be opened, including
+    // a preprocessor_config.json whose output size the model cannot take.
     static std::shared_ptr<const ImageClassifier> open(const QString& folder, QString* error);
     ~ImageClassifier();
 
     QString folder() const;
     // Converts the image to RGB as Pillow's convert("RGB") does, preprocesses it with the checkpoint's
-    // processor settings and runs the model. Empty `top` and *error set on failure.
-    Classification classify(const QImage& image, int topk, QString* error) const;
+    // processor settings and runs the model. Empty `top` and *error set on failure, including NaN or
+    // infinite logits (broken weights), named by `name` (the image's path) when given.
+    Classification classify(const QImage& image, int topk, QString* error, const QString& name = {}) const;
 
 private:
     struct Impl;

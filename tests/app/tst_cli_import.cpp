@@ -94,11 +94,38 @@ private slots:
         const LoupeRun help = runLoupe({QStringLiteral("import"), QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
         QVERIFY(help.out.contains("PROJECT"));
+        // The usage line names the command (QCommandLineParser alone printed "loupe [options]").
+        QVERIFY2(help.out.startsWith(QStringLiteral("Usage: loupe import [options] PROJECT PATH...\n")),
+                 qPrintable(help.out.section(QLatin1Char('\n'), 0, 0)));
         const QString missing = QDir(d.path()).filePath(QStringLiteral("missing.loupe"));
         const LoupeRun r = runLoupe({QStringLiteral("import"), missing, d.path()});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("missing.loupe"), qPrintable(r.err));
         QVERIFY(!QFile::exists(missing));
+    }
+
+    // A 40 GB file named .tif among good images used to abort the whole import (every file was read
+    // whole into memory): now it is one failed file with a reason and the others are imported.
+    void hugeFileAmongImagesIsOneFailure()
+    {
+        QTemporaryDir d;
+        const QString project = createProject(d);
+        QVERIFY(!project.isEmpty());
+        const QString in = QDir(d.path()).filePath(QStringLiteral("in"));
+        writeImages(in, 3);
+        QFile huge(QDir(in).filePath(QStringLiteral("scan.tif")));
+        QVERIFY(huge.open(QIODevice::WriteOnly));
+        QVERIFY(huge.resize(qint64(8) << 30)); // sparse: no disk used
+        huge.close();
+        const LoupeRun r = runLoupe({QStringLiteral("import"), QStringLiteral("--json"), project, in});
+        QCOMPARE(r.code, 1); // some files failed, the others were imported
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QLatin1String("added")).toInt(), 3);
+        const QJsonArray failed = o.value(QLatin1String("failed")).toArray();
+        QCOMPARE(failed.size(), 1);
+        const QString reason = failed[0].toObject().value(QLatin1String("reason")).toString();
+        QVERIFY2(reason.startsWith(huge.fileName() + QStringLiteral(": not a supported image")),
+                 qPrintable(reason));
     }
 
     // A child killed with SIGKILL mid-import leaves a project that opens, passes quick_check, and holds
