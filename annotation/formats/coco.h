@@ -8,7 +8,8 @@ namespace loupe::annotation::coco {
 
 // COCO object detection / keypoints / captions JSON.
 // Export writes <out>/annotations/instances_<split>.json and, when there are captions,
-// captions_<split>.json; categories and annotation ids start at 1 (pycocotools treats 0 as "none"),
+// captions_<split>.json (and copies the images to <out>/images/<file_name> when ExportOptions::imageRoot
+// is set); categories and annotation ids start at 1 (pycocotools treats 0 as "none"),
 // bbox is [x, y, w, h], area is the shoelace area or mask pixel count, masks are column-major RLE.
 bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report);
 QByteArray instancesJson(const Dataset& data, FormatReport& report);

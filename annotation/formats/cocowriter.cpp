@@ -271,8 +271,15 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
                 reportLostFields(s, {false, false, false}, QStringLiteral("COCO captions"), report);
             }
     report.setImages(qsizetype(data.images.size()));
-    bool ok = writeWholeFile(dir.filePath(QStringLiteral("annotations/instances_%1.json").arg(options.split)),
-                             instances, report);
+    // file_name is relative to the image root; images/ beside annotations/ is that root.
+    bool ok = true;
+    if (!options.imageRoot.isEmpty())
+        for (const DatasetImage& im : data.images)
+            ok = copyImage(options.imageRoot, im.path, dir.filePath(QStringLiteral("images/") + im.path),
+                           report) &&
+                 ok;
+    ok = writeWholeFile(dir.filePath(QStringLiteral("annotations/instances_%1.json").arg(options.split)),
+                        instances, report);
     if (!captions.isEmpty())
         ok = writeWholeFile(dir.filePath(QStringLiteral("annotations/captions_%1.json").arg(options.split)),
                             captions, report) &&

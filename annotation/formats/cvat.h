@@ -6,7 +6,8 @@
 
 namespace loupe::annotation::cvat {
 
-// "CVAT for images 1.1" XML, written to <out>/annotations.xml. Rotated rectangles are boxes with a
+// "CVAT for images 1.1" XML, written to <out>/annotations.xml (images copied to <out>/images/<name>
+// when ExportOptions::imageRoot is set, the layout CVAT's import takes). Rotated rectangles are boxes with a
 // rotation attribute; masks use CVAT's own RLE (row-major runs inside the mask's box, not COCO's
 // column-major image-wide runs); keypoint groups are skeletons; model shapes have source="auto".
 bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report);

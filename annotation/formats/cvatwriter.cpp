@@ -245,11 +245,19 @@ QByteArray annotationsXml(const Dataset& data, FormatReport& report)
     return out;
 }
 
-bool write(const Dataset& data, const QString& outDir, const ExportOptions&, FormatReport& report)
+bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report)
 {
     report.setImages(qsizetype(data.images.size()));
+    bool ok = true;
+    // CVAT's "CVAT for images" import takes annotations.xml with the images under images/.
+    if (!options.imageRoot.isEmpty())
+        for (const DatasetImage& im : data.images)
+            ok = copyImage(options.imageRoot, im.path,
+                           QDir(outDir).filePath(QStringLiteral("images/") + im.path), report) &&
+                 ok;
     return writeWholeFile(QDir(outDir).filePath(QStringLiteral("annotations.xml")),
-                          annotationsXml(data, report), report);
+                          annotationsXml(data, report), report) &&
+           ok;
 }
 
 } // namespace loupe::annotation::cvat

@@ -1,7 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/exportcommon.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
 namespace loupe::annotation {
+
+bool copyImage(const QString& imageRoot, const QString& relPath, const QString& dst, FormatReport& report)
+{
+    const QString src = QDir(imageRoot).filePath(relPath);
+    QDir().mkpath(QFileInfo(dst).absolutePath());
+    QFile::remove(dst);
+    if (!QFile::copy(src, dst)) {
+        report.error(src, QString(), QStringLiteral("cannot copy the image into %1").arg(dst));
+        return false;
+    }
+    return true;
+}
 
 void reportLostFields(const Shape& s, const FormatKeeps& keeps, const QString& format, FormatReport& report)
 {

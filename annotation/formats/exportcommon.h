@@ -17,6 +17,10 @@ struct FormatKeeps
 // Reports the properties of s the format cannot keep (score, attributes, review state, source).
 void reportLostFields(const Shape& s, const FormatKeeps& keeps, const QString& format, FormatReport& report);
 
+// Copies imageRoot/relPath to dst (replacing an older copy) so an export opens in the tool it is for
+// with its images in place; false (reported) when it cannot.
+bool copyImage(const QString& imageRoot, const QString& relPath, const QString& dst, FormatReport& report);
+
 // Counts for the report use the shape kind's name.
 inline QString kindKey(const Shape& s)
 {

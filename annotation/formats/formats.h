@@ -24,7 +24,7 @@ struct ExportOptions
 {
     QString split = QStringLiteral("default"); // names the output files / YOLO split folder
     YoloTask yoloTask = YoloTask::Auto;
-    QString imageRoot; // when set, exporters that lay out image folders (YOLO) copy images from here
+    QString imageRoot; // when set, every exporter copies the images from here into its layout
 };
 
 // Writes the dataset to outDir. Everything the format cannot express is listed in the report. Returns

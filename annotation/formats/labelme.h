@@ -7,9 +7,10 @@
 namespace loupe::annotation::labelme {
 
 // labelme JSON (not CVAT's "LabelMe 3.0", which is MIT LabelMe XML): one <image path without
-// suffix>.json per image under <out>, imagePath relative to the JSON. Tags become image "flags", masks
-// "mask" shapes (a PNG of the mask's box), keypoint groups "point" shapes sharing a group_id with the
-// keypoint's name as description (read back as a group; hidden keypoints come back visible).
+// suffix>.json per image under <out>, imagePath the image's file name: the image is copied beside the
+// JSON when ExportOptions::imageRoot is set (labelme opens nothing else). Tags become image "flags",
+// masks "mask" shapes (a PNG of the mask's box), keypoint groups "point" shapes sharing a group_id with
+// the keypoint's name as description (read back as a group; hidden keypoints come back visible).
 bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report);
 QByteArray imageJson(const Dataset& data, const DatasetImage& image, FormatReport& report);
 

@@ -172,13 +172,21 @@ QByteArray imageJson(const Dataset& data, const DatasetImage& im, FormatReport& 
     return out;
 }
 
-bool write(const Dataset& data, const QString& outDir, const ExportOptions&, FormatReport& report)
+bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report)
 {
     bool ok = true;
-    for (const DatasetImage& im : data.images)
+    for (const DatasetImage& im : data.images) {
         ok = writeWholeFile(QDir(outDir).filePath(withoutSuffix(im.path) + QStringLiteral(".json")),
                             imageJson(data, im, report), report, WriteMode::Plain) &&
              ok;
+        // imagePath names the file beside the JSON: labelme opens nothing else.
+        if (!options.imageRoot.isEmpty())
+            ok = copyImage(options.imageRoot, im.path, QDir(outDir).filePath(im.path), report) && ok;
+    }
+    if (options.imageRoot.isEmpty() && !data.images.empty())
+        report.warning(
+            outDir, QString(),
+            QStringLiteral("images were not copied: labelme opens a file only with its image beside it"));
     report.setImages(qsizetype(data.images.size()));
     return ok;
 }

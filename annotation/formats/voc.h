@@ -7,7 +7,8 @@
 namespace loupe::annotation::voc {
 
 // Pascal VOC detection XML: <out>/Annotations/<image path without suffix>.xml per image and
-// <out>/ImageSets/Main/<split>.txt. Boxes use VOC's 1-based inclusive pixel coordinates: the pixel
+// <out>/ImageSets/Main/<split>.txt (images copied to <out>/JPEGImages/<path> when
+// ExportOptions::imageRoot is set). Boxes use VOC's 1-based inclusive pixel coordinates: the pixel
 // span [x0, x1) in Loupe's coordinates is xmin = x0 + 1, xmax = x1. "pose", "truncated", "difficult"
 // and "occluded" attributes map to the elements of the same name.
 bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report);

@@ -102,6 +102,10 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
                             annotationXml(data, im, report), report, WriteMode::Plain) &&
              ok;
         list += stem.toUtf8() + '\n';
+        if (!options.imageRoot.isEmpty())
+            ok = copyImage(options.imageRoot, im.path, dir.filePath(QStringLiteral("JPEGImages/") + im.path),
+                           report) &&
+                 ok;
     }
     report.setImages(qsizetype(data.images.size()));
     return writeWholeFile(dir.filePath(QStringLiteral("ImageSets/Main/%1.txt").arg(options.split)), list,

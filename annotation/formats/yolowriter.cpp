@@ -242,12 +242,7 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
         ok = writeWholeFile(txt, labelFile(data, im, task, kpts, report), report, WriteMode::Plain) && ok;
         if (!options.imageRoot.isEmpty()) {
             const QString dst = dir.filePath(QStringLiteral("images/%1/%2").arg(options.split, im.path));
-            QDir().mkpath(QFileInfo(dst).absolutePath());
-            QFile::remove(dst);
-            if (!QFile::copy(QDir(options.imageRoot).filePath(im.path), dst)) {
-                report.error(im.path, QString(), QStringLiteral("cannot copy the image into %1").arg(dst));
-                ok = false;
-            }
+            ok = copyImage(options.imageRoot, im.path, dst, report) && ok;
         }
     }
     return writeWholeFile(dir.filePath(QStringLiteral("data.yaml")), dataYaml(data, task, options.split),

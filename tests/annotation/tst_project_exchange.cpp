@@ -35,6 +35,7 @@ private slots:
     {
         QTemporaryDir dir;
         MemoryProject p = sampleProject(dir.path());
+        test::writeSampleImages(test::sampleDataset(), dir.path());
         ProjectExportOptions o;
         o.format = Format::Coco;
         o.outDir = dir.filePath(QStringLiteral("out"));
@@ -43,6 +44,9 @@ private slots:
         FormatReport r;
         QVERIFY2(exportProject(p, o, r), qPrintable(r.toText()));
         const QJsonObject coco = readJson(o.outDir + QStringLiteral("/annotations/instances_train.json"));
+        // The images of the split are copied under images/, where file_name points.
+        QVERIFY(QFile::exists(o.outDir + QStringLiteral("/images/imgs/a.png")));
+        QVERIFY(!QFile::exists(o.outDir + QStringLiteral("/images/b.png")));
         QCOMPARE(coco.value(QStringLiteral("images")).toArray().size(),
                  1); // the val image is not in the split
         const QJsonArray cats = coco.value(QStringLiteral("categories")).toArray();
