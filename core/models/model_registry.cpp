@@ -3,10 +3,13 @@
 
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/io/config.h"
+#include "compute/preprocess/processor_fit.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <filesystem>
 
 namespace loupe::core {
 
@@ -26,7 +29,15 @@ DetectedArchitecture check(const QString& folder)
     DetectedArchitecture d = detectArchitecture(folder);
     if (!d.ok()) return d;
     try {
-        compute::Checkpoint::open(folder.toStdString());
+        const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+        // The settings loading will check, without loading the model: a processor that asks for 65536 x
+        // 65536 or turns pixels into inf is refused here, with the file and field, not at the first run.
+        const compute::ViTConfig cfg =
+            compute::ViTConfig::fromJson(ckpt.config(), (ckpt.folder() / "config.json").string());
+        const std::filesystem::path pp = ckpt.folder() / "preprocessor_config.json";
+        if (std::filesystem::exists(pp))
+            compute::checkProcessorFitsModel(compute::ImageProcessorConfig::fromFile(pp), cfg, pp.string(),
+                                             false);
     } catch (const compute::Error& e) {
         d.error = QString::fromStdString(e.what());
     }
