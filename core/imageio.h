@@ -21,7 +21,9 @@ namespace loupe::core {
 inline constexpr qint64 kMaxImagePixels = 128LL * 1024 * 1024;
 inline constexpr int kImageAllocationLimitMb = int(kMaxImagePixels * 8 / (1024 * 1024));
 
-// Sets the allocation limit and EXIF auto-rotation on a reader before it touches the data.
+// Sets the allocation limit and EXIF auto-rotation on a reader before it touches the data. Qt's
+// allocation limit is process-wide (QImageReader::setAllocationLimit is static), so every decoder in the
+// process should come through here rather than set its own.
 void prepareImageReader(QImageReader& reader);
 
 // Empty when an image of this (stored) size may be decoded, else the reason, naming the size and
