@@ -3,7 +3,9 @@
 // image shown, shapes land in the project, Edit > Undo/Redo follow the document's one undo stack,
 // Next Unlabeled Image skips images with shapes, and the shapes are there after reopening.
 #include "annotation/bridge/projectannotations.h"
+#include "annotation/commands/addshapes.h"
 #include "core/store/project.h"
+#include "views/annotate/annotatetool.h"
 #include "views/annotate/annotator.h"
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
@@ -13,6 +15,7 @@
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
 #include "views/review/reviewdock.h"
+#include "views/review/reviewsession.h"
 
 #include <QAction>
 #include <QApplication>
@@ -25,6 +28,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace loupe;
 using namespace loupe::views;
@@ -169,17 +173,6 @@ private slots:
             w.annotation()->nextUnlabeled();
             QTRY_VERIFY(w.controller()->currentAsset() != firstAsset &&
                         w.controller()->currentAsset() != second);
-
-            // In the Review dock, R and P are its reject / previous: the R and P tool keys step aside.
-            QAction* rectTool = ann->action(QStringLiteral("toolRectangle"));
-            QCOMPARE(rectTool->shortcut(), QKeySequence(QStringLiteral("R")));
-            QWidget* inDock = w.annotation()->reviewDock()->widget();
-            inDock->setFocusPolicy(Qt::StrongFocus);
-            QApplication::setActiveWindow(&w);
-            inDock->setFocus();
-            QTRY_VERIFY(rectTool->shortcut().isEmpty());
-            w.canvas()->setFocus();
-            QTRY_COMPARE(rectTool->shortcut(), QKeySequence(QStringLiteral("R")));
         }
         // Reopened: the shapes are in the project, and the history came back with them.
         MainWindow w(StoreBackend::opener());
@@ -189,6 +182,81 @@ private slots:
         QCOMPARE(doc->shapes(firstAsset).size(), size_t(1));
         QVERIFY(editAction(w, 0)->isEnabled());
         QTRY_COMPARE(w.annotation()->annotator()->scene()->shapeCount(), 1);
+    }
+
+    // Review keys are window-wide and unique: Y / X / F give the Review dock's current shape its
+    // verdict with the canvas or the dock focused, N / Shift+N walk the queue, and none of them picks a
+    // tool (R is the rectangle tool everywhere). Ctrl+Y redoes.
+    void reviewKeysFromCanvasAndDockAndCtrlY()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("review.loupe"));
+        QString error;
+        QVERIFY2(makeProject(file, m_dir.filePath(QStringLiteral("review-images")), &error),
+                 qPrintable(error));
+        MainWindow w(StoreBackend::opener());
+        w.resize(1200, 800);
+        w.show();
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QVERIFY2(w.openProject(file, true), qPrintable(w.lastError()));
+        Annotator* ann = w.annotation()->annotator();
+        QTRY_VERIFY_WITH_TIMEOUT(ann->scene()->isEditable(), 20000);
+        const qint64 asset = w.controller()->currentAsset();
+        annotation::AnnotationDocument* doc = w.annotation()->projectAnnotations()->document();
+        std::vector<annotation::Shape> proposals;
+        for (double score : {0.9, 0.2, 0.5}) {
+            annotation::Shape s;
+            s.imageId = asset;
+            s.labelId = ann->scene()->labels().front().id;
+            s.geometry = annotation::RectangleGeom{QRectF(10 + 50 * score, 10, 20, 20)};
+            s.score = score;
+            s.source = annotation::ShapeSource::Model;
+            proposals.push_back(s);
+        }
+        auto* add = new annotation::AddShapes(*doc, proposals);
+        w.annotation()->projectAnnotations()->undoStack()->push(add);
+        const qint64 high = add->shapes()[0].id, low = add->shapes()[1].id, mid = add->shapes()[2].id;
+        ReviewDock* dock = w.annotation()->reviewDock();
+        QTRY_COMPARE(dock->session()->currentShape(), low); // lowest score first
+        QTRY_COMPARE(ann->scene()->selection(), QList<qint64>{low});
+        ann->action(QStringLiteral("toolSelect"))->trigger();
+        AnnotateTool* select = ann->tool(QStringLiteral("toolSelect"));
+
+        // Canvas focused: Y accepts the current shape and moves on.
+        w.canvas()->setFocus();
+        QTest::keyClick(w.canvas(), Qt::Key_Y);
+        QCOMPARE(doc->shape(low)->review, annotation::ReviewState::Accepted);
+        QCOMPARE(dock->session()->currentShape(), mid);
+        QCOMPARE(w.canvas()->tool(), select);
+
+        // The dock focused (after clicking one of its buttons): X rejects, N / Shift+N walk.
+        auto* button = dock->findChild<QToolButton*>();
+        QVERIFY(button);
+        button->setFocusPolicy(Qt::StrongFocus);
+        button->setFocus();
+        QTRY_VERIFY(button->hasFocus());
+        QTest::keyClick(button, Qt::Key_N);
+        QCOMPARE(dock->session()->currentShape(), high);
+        QTest::keyClick(button, Qt::Key_N, Qt::ShiftModifier);
+        QCOMPARE(dock->session()->currentShape(), mid);
+        QTest::keyClick(button, Qt::Key_X);
+        QCOMPARE(doc->shape(mid)->review, annotation::ReviewState::Rejected);
+        QCOMPARE(dock->session()->currentShape(), high);
+        QTest::keyClick(button, Qt::Key_F);
+        QCOMPARE(doc->shape(high)->review, annotation::ReviewState::NeedsFix);
+        QCOMPARE(w.canvas()->tool(), select); // no verdict key picked a tool
+
+        // R is still the rectangle tool, from the canvas and from the dock.
+        QTest::keyClick(button, Qt::Key_R);
+        QCOMPARE(w.canvas()->tool(), ann->tool(QStringLiteral("toolRectangle")));
+        QTest::keyClick(w.canvas(), Qt::Key_V);
+        QCOMPARE(w.canvas()->tool(), select);
+
+        // Ctrl+Y redoes what Ctrl+Z undid.
+        QTest::keyClick(w.canvas(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(doc->shape(high)->review, annotation::ReviewState::New);
+        QTest::keyClick(w.canvas(), Qt::Key_Y, Qt::ControlModifier);
+        QCOMPARE(doc->shape(high)->review, annotation::ReviewState::NeedsFix);
     }
 };
 

@@ -174,10 +174,29 @@ void Annotator::activateTool(const QString& name)
 void Annotator::setDocument(AnnotationDocument* doc, std::vector<LabelDef> labels,
                             const QHash<qint64, QString>& hotkeys)
 {
+    if (m_document) disconnect(m_document, nullptr, this, nullptr);
+    m_document = doc;
     m_scene->setDocument(doc);
     m_palette->setHotkeys(hotkeys);
     m_scene->setLabels(std::move(labels));
+    // Label edits (the label editor, undo of one) reach the scene, the palette and the hotkeys.
+    // A project step (an import and its undo) may add or remove labels too.
+    if (doc) {
+        connect(doc, &AnnotationDocument::labelsChanged, this, &Annotator::reloadLabels);
+        connect(doc, &AnnotationDocument::shapesReloaded, this, &Annotator::reloadLabels);
+    }
     updateEnabled();
+}
+
+void Annotator::reloadLabels()
+{
+    if (!m_document) return;
+    std::vector<LabelDef> labels = m_document->labels();
+    QHash<qint64, QString> hotkeys;
+    for (const LabelDef& l : labels)
+        if (!l.hotkey.isEmpty()) hotkeys.insert(l.id, l.hotkey);
+    m_palette->setHotkeys(hotkeys);
+    m_scene->setLabels(std::move(labels));
 }
 
 AnnotationDocument* Annotator::document() const

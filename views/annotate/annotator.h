@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "annotation/document/annotationdocument.h"
 #include "annotation/shapes/shape.h"
 
 #include <QHash>
@@ -14,10 +15,6 @@ class QActionGroup;
 class QMenu;
 class QToolBar;
 class QWidget;
-
-namespace loupe::annotation {
-class AnnotationDocument;
-} // namespace loupe::annotation
 
 namespace loupe::views {
 
@@ -56,6 +53,8 @@ public:
     void setDocument(annotation::AnnotationDocument* doc, std::vector<annotation::LabelDef> labels,
                      const QHash<qint64, QString>& hotkeys = {});
     annotation::AnnotationDocument* document() const;
+    // Takes the labels (and their hotkeys) from the document again; done on every labelsChanged.
+    void reloadLabels();
     void setImage(qint64 imageId, QSize size);
     void activateTool(const QString& name);
     // Y / X / F: the handler gets the verdict first (the Review dock gives it to its current shape and
@@ -77,6 +76,7 @@ private:
                        std::function<void()> slot);
 
     QPointer<ImageCanvas> m_canvas;
+    QPointer<annotation::AnnotationDocument> m_document;
     ShapeScene* m_scene = nullptr;
     ShapeLayer* m_layer = nullptr;
     LabelPalette* m_palette = nullptr;

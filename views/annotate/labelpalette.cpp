@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPainter>
+#include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -48,6 +49,10 @@ LabelPalette::LabelPalette(ShapeScene* scene, QWidget* parent) : QWidget(parent)
     for (int c : {KeyColumn, HideColumn, LockColumn})
         m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     layout->addWidget(m_tree);
+    auto* edit = new QPushButton(tr("Edit Labels…"), this);
+    edit->setObjectName(QStringLiteral("editLabels"));
+    connect(edit, &QPushButton::clicked, this, &LabelPalette::editLabelsRequested);
+    layout->addWidget(edit);
 
     connect(m_filter, &QLineEdit::textChanged, this, &LabelPalette::applyFilter);
     // Enter in the filter picks the first label still shown: type "ca", Enter, and cars are drawn.

@@ -31,6 +31,12 @@ public:
     void pick(qint64 labelId, bool relabelSelection);
 
     QLineEdit* filterEdit() const { return m_filter; }
+
+signals:
+    // The "Edit Labels…" button: the window opens the label editor.
+    void editLabelsRequested();
+
+public:
     QTreeWidget* tree() const { return m_tree; }
 
 private:

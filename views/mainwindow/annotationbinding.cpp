@@ -8,8 +8,10 @@
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
+#include "views/labels/labeleditor.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
+#include "views/properties/propertiesdock.h"
 #include "views/review/reviewdock.h"
 #include "views/review/reviewsession.h"
 
@@ -58,13 +60,21 @@ void AnnotationBinding::install()
     next->setObjectName(QStringLiteral("nextUnlabeled"));
     next->setShortcut(QKeySequence(tr("Shift+D")));
     m_window->addAction(next);
+    QAction* editLabels = menu->addAction(tr("Edit &Labels…"), this, &AnnotationBinding::editLabels);
+    editLabels->setObjectName(QStringLiteral("editLabels"));
+    connect(m_annotator->palette(), &LabelPalette::editLabelsRequested, this, &AnnotationBinding::editLabels);
     bar->insertMenu(before, menu);
     m_window->addToolBar(Qt::TopToolBarArea, m_annotator->toolBar());
     m_labelsDock = new QDockWidget(tr("Labels"), m_window);
     m_labelsDock->setObjectName(QStringLiteral("LabelsDock"));
     m_labelsDock->setWidget(m_annotator->palette());
     m_window->addDockWidget(Qt::LeftDockWidgetArea, m_labelsDock);
-    if (QMenu* panels = panelsMenu()) panels->addAction(m_labelsDock->toggleViewAction());
+    m_propertiesDock = new PropertiesDock(m_annotator->scene(), m_window);
+    m_window->addDockWidget(Qt::RightDockWidgetArea, m_propertiesDock);
+    if (QMenu* panels = panelsMenu()) {
+        panels->addAction(m_labelsDock->toggleViewAction());
+        panels->addAction(m_propertiesDock->toggleViewAction());
+    }
 }
 
 QMenu* AnnotationBinding::panelsMenu() const
@@ -90,17 +100,8 @@ void AnnotationBinding::openProject()
     if (!m_annotations->openWarning().isEmpty()) emit message(m_annotations->openWarning());
     connect(m_annotations.get(), &annotation::ProjectAnnotations::historyWarning, this,
             &AnnotationBinding::message);
-    std::vector<annotation::LabelDef> labels;
-    QHash<qint64, QString> hotkeys;
-    for (const core::Label& l : project->labels()) {
-        annotation::LabelDef d;
-        d.id = l.id;
-        d.name = l.name;
-        d.color = l.color;
-        labels.push_back(std::move(d));
-        if (!l.hotkey.isEmpty()) hotkeys.insert(l.id, l.hotkey);
-    }
-    m_annotator->setDocument(m_annotations->document(), std::move(labels), hotkeys);
+    m_annotator->setDocument(m_annotations->document(), {});
+    m_annotator->reloadLabels(); // with their definitions and hotkeys
     m_controller->setUndoStack(m_annotations->undoStack());
     // The browser's done ticks and review counts follow edits without a reload of the whole list.
     if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(m_annotations->document());
@@ -139,6 +140,7 @@ void AnnotationBinding::closeProject()
         if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(nullptr);
     }
     delete m_reviewDock;
+    delete m_labelEditor; // it edits the document that goes next
     m_annotations.reset();
 }
 
@@ -149,6 +151,26 @@ void AnnotationBinding::showCurrentImage()
     m_annotator->setImage(m_annotations && !size.isEmpty() && asset > 0 ? asset : 0, size);
     if (m_reviewPick.first == m_annotator->scene()->imageId() && m_reviewPick.second)
         m_annotator->scene()->setSelection({m_reviewPick.second});
+}
+
+LabelEditor* AnnotationBinding::labelEditor() const
+{
+    return m_labelEditor.data();
+}
+
+void AnnotationBinding::editLabels()
+{
+    if (!m_annotations) {
+        emit message(tr("Open a project to edit its labels"));
+        return;
+    }
+    if (!m_labelEditor) {
+        m_labelEditor = new LabelEditor(m_annotations->document(), m_window);
+        m_labelEditor->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_labelEditor->setCurrentLabel(m_annotator->scene()->currentLabel());
+    m_labelEditor->show();
+    m_labelEditor->raise();
 }
 
 void AnnotationBinding::nextUnlabeled()
