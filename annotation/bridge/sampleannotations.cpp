@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/bridge/sampleannotations.h"
 
+#include "annotation/bridge/collectingaccess.h"
 #include "annotation/bridge/projectexchange.h"
 #include "annotation/bridge/projectstoreaccess.h"
 #include "core/samples/createsampleproject.h"
@@ -17,27 +18,6 @@
 namespace loupe::annotation {
 
 namespace {
-
-// Reads through to the project but keeps what an import would write, so the sample's two files are
-// combined, adjusted and written as one step.
-class CollectingAccess : public ProjectAccess
-{
-public:
-    explicit CollectingAccess(const ProjectAccess& project) : m_project(project) {}
-    QString imageRoot() const override { return m_project.imageRoot(); }
-    std::vector<ProjectImage> images() const override { return m_project.images(); }
-    std::vector<LabelDef> labels() const override { return m_project.labels(); }
-    std::vector<Shape> shapesOf(qint64 imageId) const override { return m_project.shapesOf(imageId); }
-    bool importShapes(const std::vector<ImportItem>& items, QString*) override
-    {
-        collected.insert(collected.end(), items.begin(), items.end());
-        return true;
-    }
-    std::vector<ImportItem> collected;
-
-private:
-    const ProjectAccess& m_project;
-};
 
 QString firstProblem(const FormatReport& report, const QString& path)
 {
