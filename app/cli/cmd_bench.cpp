@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // loupe bench vit [--runs N] [--batch8-runs N] [--threads N]: the engine benchmark, as JSON.
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "compute/models/vit_benchmark.h"
 
 #include <QCommandLineParser>
@@ -29,7 +30,7 @@ int bench(const QStringList& args)
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("bench"));
         return ExitOk;
     }
     if (p.positionalArguments() != QStringList{QStringLiteral("vit")}) {

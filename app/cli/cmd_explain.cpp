@@ -3,10 +3,12 @@
 // OUT Per image: NAME.METHOD.png (overlay) and NAME.METHOD.npy (raw patch-grid map, float32, rows first);
 // head-importance writes the [layers, heads] table as .npy and .json instead.
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/attribution/npy.h"
 #include "compute/attribution/rise.h"
 #include "compute/error.h"
+#include "compute/models/finite_outputs.h"
 #include "core/explain/explainer.h"
 #include "core/explain/faithfulness_report.h"
 #include "core/imageio.h"
@@ -112,7 +114,7 @@ int explain(const QStringList& args)
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("explain"));
         return ExitOk;
     }
     const QString usage = QStringLiteral("usage: loupe explain --model DIR [--method METHOD] [--target "
@@ -197,6 +199,7 @@ int explain(const QStringList& args)
                         return true;
                     };
                 const std::vector<float> logits = logitsOf(s, image);
+                compute::requireFiniteOutputs(logits.data(), logits.size(), imagePath.toStdString());
                 const int target = fixedTarget >= 0
                                        ? fixedTarget
                                        : int(std::max_element(logits.begin(), logits.end()) - logits.begin());
@@ -233,6 +236,7 @@ int explain(const QStringList& args)
                 } else {
                     const auto grid = patchGrid(s, image.height, image.width);
                     const std::vector<float> map = explainMap(s, image, target, params, &control);
+                    compute::requireFiniteOutputs(map.data(), map.size(), imagePath.toStdString());
                     compute::writeNpyF32((stem + ".npy").toStdString(), {grid.rows, grid.cols}, map);
                     const QImage original = core::readImage(imagePath, nullptr);
                     if (!overlay(original, map, grid.rows, grid.cols).save(stem + ".png"))

@@ -5,6 +5,7 @@
 // model-randomisation rank correlation. Without --images it generates shapes-world images, whose target
 // object's mask is exact. The scoring lives in core/explain/quality*; this file only parses and prints.
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "app/cli/quality_coco.h"
 #include "app/cli/threads.h"
 #include "compute/attribution/faithfulness.h"
@@ -79,7 +80,7 @@ int explainQuality(const QStringList& args)
     };
     if (!p.parse(QStringList{QStringLiteral("loupe explain-quality")} + args)) return usage(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("explain-quality"));
         return ExitOk;
     }
     // Without --model: the shipped demo classifier and its twin, found next to the executable

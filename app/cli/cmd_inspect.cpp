@@ -5,10 +5,12 @@
 // attn_grads.{i} = d logit[target] / d attentions.{i} and input_grad = d logit[target] / d pixel_values
 // (the target defaults to the top class), as the golden cases name them.
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
 #include "compute/graph/graph.h"
 #include "compute/io/safetensors_writer.h"
+#include "compute/models/finite_outputs.h"
 #include "core/explain/vit_session.h"
 
 #include <QCommandLineParser>
@@ -54,7 +56,7 @@ int inspect(const QStringList& args)
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("inspect"));
         return ExitOk;
     }
     if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) ||
@@ -89,6 +91,8 @@ int inspect(const QStringList& args)
             o.attentions = o.attentions || (i < layers && wanted("attentions." + std::to_string(i)));
         }
         const compute::VitOutput r = s.model.forward(px, o);
+        if (r.logits.defined())
+            compute::requireFiniteOutputs(r.logits, p.positionalArguments().front().toStdString());
         int64_t target = -1;
         compute::VitGradients g;
         bool anyGrad = false;

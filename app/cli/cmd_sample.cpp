@@ -2,6 +2,7 @@
 // loupe sample shapes OUT --count N --seed S [--size PX] [--objects MIN-MAX] [--clutter] [--noise A]
 //                         [--blur] [--texture] [--varied] [--json]
 #include "app/cli/command.h"
+#include "app/cli/help_text.h"
 #include "core/samples/shapeswriter.h"
 
 #include <QCommandLineParser>
@@ -49,7 +50,7 @@ int sampleShapes(const QStringList& args)
         return ExitUsage;
     }
     if (p.isSet(QStringLiteral("help"))) {
-        out << p.helpText();
+        out << commandHelpText(p, QStringLiteral("sample shapes"));
         return ExitOk;
     }
     const QStringList pos = p.positionalArguments();

@@ -3,7 +3,8 @@
 
 #include "compute/error.h"
 #include "compute/preprocess/image_processor.h"
-#include "core/imageio.h"
+#include "compute/preprocess/processor_fit.h"
+#include "core/inference/pixel_values.h"
 
 #include <QFileInfo>
 #include <QImage>
@@ -26,25 +27,19 @@ VitSession VitSession::open(const QString& folder)
     if (!std::filesystem::exists(pp))
         throw compute::Error(pp.string(),
                              "missing: the image processor settings are needed to prepare images");
-    return VitSession{std::move(ckpt), std::move(model), compute::ImageProcessorConfig::fromFile(pp)};
+    VitSession s{std::move(ckpt), std::move(model), compute::ImageProcessorConfig::fromFile(pp)};
+    s.processorSource = pp.string();
+    return s;
 }
 
 compute::Tensor VitSession::pixelValues(const QString& imagePath) const
 {
-    // libpng's chatter about colour profiles is not the user's problem in a batch run.
-    QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio.warning=false"));
-    // The same reader as import (EXIF orientation, the pixel limit, truncation): an image the project
-    // accepted is never refused here for Qt's own 128 MB default.
-    QString error;
-    QImage image = core::readImage(imagePath, &error);
-    if (image.isNull())
-        throw compute::Error(imagePath.toStdString(), error.mid(imagePath.size() + 2).toStdString());
-    // Grey and RGBA are converted as Pillow's convert("RGB") does: grey replicated, alpha dropped.
-    image = image.convertToFormat(QImage::Format_RGB888);
-    const compute::ImageU8 view{image.width(), image.height(), 3, size_t(image.bytesPerLine()),
-                                image.constBits()};
-    compute::PreprocessedImage pre = compute::preprocess(view, processor);
-    return compute::Tensor::fromF32(pre.shape(), pre.pixels);
+    // A processor that resizes to a size the model cannot take is refused here, naming the file and the
+    // field, before any pixel is decoded (with interpolation the sizes only need to be reachable).
+    compute::checkProcessorFitsModel(processor, model.config(), processorSource, interpolatePosEncoding);
+    // The same decoding as import and classify (EXIF orientation, the pixel limit, truncation): an image the
+    // project accepted is never refused here for Qt's own 128 MB default.
+    return core::loadPixelValues(imagePath, processor);
 }
 
 std::string VitSession::label(int64_t index) const

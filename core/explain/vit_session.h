@@ -21,6 +21,7 @@ struct VitSession
     // Accept inputs whose size differs from the model's (transformers' interpolate_pos_encoding); every
     // forward and gradient pass of this session applies it.
     bool interpolatePosEncoding = false;
+    std::string processorSource; // the preprocessor_config.json it was read from, for messages
 
     // Throws compute::Error naming the folder/file and the problem.
     static VitSession open(const QString& folder);

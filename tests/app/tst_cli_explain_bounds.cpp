@@ -8,10 +8,13 @@
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstring>
+#include <limits>
 
 using loupe::test::LoupeRun;
 using loupe::test::runLoupe;
@@ -101,6 +104,12 @@ private slots:
                               "input-x-grad", "integrated-gradients", "gradcam"})
             QVERIFY2(help.out.contains(QLatin1String(m)), m);
         QVERIFY(help.out.contains(QLatin1String("--interpolate-pos-encoding")));
+        for (const QString& command : {QStringLiteral("explain"), QStringLiteral("explain-quality"),
+                                       QStringLiteral("inspect"), QStringLiteral("bench")}) {
+            const LoupeRun h = runLoupe({command, QStringLiteral("--help")});
+            QVERIFY2(h.out.contains(QStringLiteral("loupe ") + command + QStringLiteral(" [options]")),
+                     qPrintable(command + ": " + h.out.left(200)));
+        }
     }
 
     // The per-image line carries the headline scores and the file name; the curves stay in the file.
@@ -183,6 +192,40 @@ private slots:
         QVERIFY2(b.code == 0, qPrintable(b.err));
         QCOMPARE(QImageReader(tmp.filePath(QStringLiteral("maps/big.rollout.png"))).size(),
                  QSize(6000, 6000));
+    }
+
+    // NaN weights once printed NaN maps with exit 0: explain now says the outputs are not finite.
+    void nonFiniteOutputsAreAnError()
+    {
+        QTemporaryDir tmp;
+        const QString model = tmp.filePath(QStringLiteral("model"));
+        QVERIFY(QDir().mkpath(model));
+        for (const char* f : {"config.json", "preprocessor_config.json"})
+            QVERIFY(QFile::copy(dir_ + "/" + f, model + "/" + f));
+        QFile in(dir_ + "/model.safetensors");
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray bytes = in.readAll();
+        quint64 headerSize = 0;
+        memcpy(&headerSize, bytes.constData(), 8);
+        const QJsonObject header = QJsonDocument::fromJson(bytes.mid(8, int(headerSize))).object();
+        const QJsonArray offsets = header.value(QLatin1String("classifier.bias"))
+                                       .toObject()
+                                       .value(QLatin1String("data_offsets"))
+                                       .toArray();
+        QCOMPARE(offsets.size(), 2);
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        for (qint64 o = offsets[0].toInteger(); o < offsets[1].toInteger(); o += 4)
+            memcpy(bytes.data() + 8 + headerSize + o, &nan, 4);
+        QFile out(model + "/model.safetensors");
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes);
+        out.close();
+        const LoupeRun r =
+            runLoupe({QStringLiteral("explain"), QStringLiteral("--model"), model, QStringLiteral("--method"),
+                      QStringLiteral("rollout"), dir_ + "/input.png", QStringLiteral("-o"),
+                      tmp.filePath(QStringLiteral("maps"))});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("non-finite outputs")), qPrintable(r.err));
     }
 
     // A model whose processor resizes to a size other than config.json's image_size: refused with the
