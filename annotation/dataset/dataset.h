@@ -15,6 +15,7 @@ struct DatasetImage
     QString path;
     int width = 0;
     int height = 0;
+    QString split; // "train", "val", ... from the project; empty when it has none (exports use theirs)
     std::vector<Shape> shapes; // Shape::labelId indexes Dataset::labels (-1 for captions)
 };
 

@@ -203,7 +203,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 fail(where, QStringLiteral("image \"%1\" appears twice").arg(file));
                 break;
             }
-            images.push_back({QDir::fromNativeSeparators(file), int(w), int(h), {}});
+            images.push_back({QDir::fromNativeSeparators(file), int(w), int(h), {}, {}});
             im = &images.back();
             continue;
         }

@@ -7,6 +7,9 @@
 #include "annotation/formats/voc.h"
 #include "annotation/formats/yolo.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 namespace loupe::annotation {
 
 QString formatName(Format f)
@@ -37,6 +40,51 @@ QStringList formatNames()
 {
     return {QStringLiteral("coco"), QStringLiteral("yolo"), QStringLiteral("voc"), QStringLiteral("labelme"),
             QStringLiteral("cvat")};
+}
+
+std::vector<FormatInfo> formatInfos()
+{
+    return {
+        {Format::Coco, QStringLiteral("coco"), QStringLiteral("COCO JSON"),
+         QStringLiteral("a .json file, or a folder with annotations/*.json"), false},
+        {Format::Yolo, QStringLiteral("yolo"), QStringLiteral("Ultralytics YOLO"),
+         QStringLiteral("a folder with data.yaml, images/ and labels/"), true},
+        {Format::Voc, QStringLiteral("voc"), QStringLiteral("Pascal VOC XML"),
+         QStringLiteral("a .xml file, or a folder (Annotations/ preferred)"), false},
+        {Format::Labelme, QStringLiteral("labelme"), QStringLiteral("labelme JSON"),
+         QStringLiteral("a .json file, or a folder of them"), false},
+        {Format::Cvat, QStringLiteral("cvat"), QStringLiteral("CVAT for images 1.1"),
+         QStringLiteral("annotations.xml, or the folder holding it"), false},
+    };
+}
+
+std::optional<YoloTask> yoloTaskFromName(const QString& name)
+{
+    for (YoloTask t : {YoloTask::Auto, YoloTask::Detect, YoloTask::Segment, YoloTask::Pose, YoloTask::Obb})
+        if (yoloTaskName(t) == name.trimmed().toLower()) return t;
+    return std::nullopt;
+}
+
+QStringList yoloTaskNames()
+{
+    QStringList names;
+    for (YoloTask t : {YoloTask::Auto, YoloTask::Detect, YoloTask::Segment, YoloTask::Pose, YoloTask::Obb})
+        names << yoloTaskName(t);
+    return names;
+}
+
+bool exportFolderUsable(const QString& outDir, bool force, QString* error)
+{
+    const QFileInfo info(outDir);
+    if (info.exists() && !info.isDir()) {
+        *error = QStringLiteral("%1 is a file, not a folder").arg(outDir);
+        return false;
+    }
+    if (force || !info.exists() ||
+        QDir(outDir).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+        return true;
+    *error = QStringLiteral("%1 is not empty; choose an empty folder or force writing into it").arg(outDir);
+    return false;
 }
 
 QString yoloTaskName(YoloTask t)

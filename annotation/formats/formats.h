@@ -16,13 +16,31 @@ QString formatName(Format f);
 std::optional<Format> formatFromName(const QString& name);
 QStringList formatNames();
 
+// What an import/export dialog or the CLI shows for a format.
+struct FormatInfo
+{
+    Format format;
+    QString name;        // as --format takes it
+    QString title;       // for people
+    QString importsFrom; // what to point an import at
+    bool hasYoloTasks = false;
+};
+std::vector<FormatInfo> formatInfos();
+
 // What YOLO dataset to write; a YOLO folder holds one task. Auto picks the task most shapes fit.
 enum class YoloTask { Auto, Detect, Segment, Pose, Obb };
 QString yoloTaskName(YoloTask t);
+std::optional<YoloTask> yoloTaskFromName(const QString& name);
+QStringList yoloTaskNames(); // auto, detect, segment, pose, obb
+
+// An export goes into a folder that does not exist or is empty, unless the caller forces it (files of
+// an earlier export would otherwise mix with the new ones). False with *error naming the folder.
+bool exportFolderUsable(const QString& outDir, bool force, QString* error);
 
 struct ExportOptions
 {
-    QString split = QStringLiteral("default"); // names the output files / YOLO split folder
+    // Names the output files and the YOLO split folder of images whose DatasetImage::split is empty.
+    QString split = QStringLiteral("default");
     YoloTask yoloTask = YoloTask::Auto;
     QString imageRoot; // when set, every exporter copies the images from here into its layout
 };

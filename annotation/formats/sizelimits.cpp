@@ -49,8 +49,14 @@ ImportTarget::ImportTarget(const QStringList& paths, const std::vector<QSize>& s
         m_paths << normalised(p);
 }
 
+ImportTarget::ImportTarget(std::function<std::optional<QSize>(const QString& path)> lookup)
+    : m_lookup(std::move(lookup))
+{
+}
+
 std::optional<QSize> ImportTarget::sizeOf(const QString& path) const
 {
+    if (m_lookup) return m_lookup(path);
     const QString p = normalised(path);
     const qsizetype exact = m_paths.indexOf(p);
     if (exact >= 0) return m_sizes[size_t(exact)];

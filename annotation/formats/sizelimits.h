@@ -6,6 +6,7 @@
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,12 +32,15 @@ class ImportTarget
 public:
     ImportTarget() = default;
     ImportTarget(const QStringList& paths, const std::vector<QSize>& sizes);
+    // Images found by a lookup instead (e.g. the files of a folder): nullopt when there is none.
+    explicit ImportTarget(std::function<std::optional<QSize>(const QString& path)> lookup);
     // The size of the project image path lands on; nullopt when it lands on none.
     std::optional<QSize> sizeOf(const QString& path) const;
 
 private:
     QStringList m_paths;
     std::vector<QSize> m_sizes;
+    std::function<std::optional<QSize>(const QString&)> m_lookup;
 };
 
 // What a reader does with a mask on an image declared width x height.

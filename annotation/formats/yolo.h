@@ -7,11 +7,15 @@
 namespace loupe::annotation::yolo {
 
 // Ultralytics YOLO: <out>/data.yaml, <out>/labels/<split>/<image path without suffix>.txt (one per
-// image, empty when it has no objects), class ids from 0, coordinates normalised by the image size as
+// image, empty when it has no objects; <split> is the image's own split when it has one, so a project's
+// train/val become Ultralytics' train/val), class ids from 0, coordinates normalised by the image size as
 // displayed (after EXIF orientation). One task per folder: detect, segment, pose or obb.
 bool write(const Dataset& data, const QString& outDir, const ExportOptions& options, FormatReport& report);
 YoloTask chooseTask(const Dataset& data);
 QByteArray dataYaml(const Dataset& data, YoloTask task, const QString& split);
+// With the split folders written (DatasetImage::split, else ExportOptions::split): train is "train" or
+// the first folder, val is "val"/"valid"/"validation" when there is one and the train folder otherwise.
+QByteArray dataYaml(const Dataset& data, YoloTask task, const QStringList& splits);
 // The label lines for one image (empty when nothing in it is expressible in the task).
 QByteArray labelFile(const Dataset& data, const DatasetImage& image, YoloTask task, int kptCount,
                      FormatReport& report);

@@ -84,9 +84,27 @@ YoloTask chooseTask(const Dataset& data)
 
 QByteArray dataYaml(const Dataset& data, YoloTask task, const QString& split)
 {
+    return dataYaml(data, task, QStringList{split});
+}
+
+QByteArray dataYaml(const Dataset& data, YoloTask task, const QStringList& splits)
+{
+    // train: the "train" folder, else the first; val: "val" (or "valid"), else the train folder again,
+    // since Ultralytics needs a val entry; test only when there is one.
+    const auto pick = [&](std::initializer_list<const char*> names) {
+        for (const char* n : names)
+            if (splits.contains(QLatin1String(n))) return QString::fromLatin1(n);
+        return QString();
+    };
+    QString train = pick({"train"});
+    if (train.isEmpty()) train = splits.value(0, QStringLiteral("default"));
+    QString val = pick({"val", "valid", "validation"});
+    if (val.isEmpty()) val = train;
+    const QString test = pick({"test"});
     QByteArray y = "# Exported by Loupe. Ultralytics resolves these folders against this file's folder.\n";
-    y += "train: images/" + split.toUtf8() + "\n";
-    y += "val: images/" + split.toUtf8() + "\n";
+    y += "train: images/" + train.toUtf8() + "\n";
+    y += "val: images/" + val.toUtf8() + "\n";
+    if (!test.isEmpty()) y += "test: images/" + test.toUtf8() + "\n";
     y += "task: " + yoloTaskName(task).toUtf8() + "\n";
     y += "nc: " + QByteArray::number(qsizetype(data.labels.size())) + "\n";
     y += "names:\n";
@@ -229,6 +247,7 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
     const int kpts = keypointCount(data);
     const QDir dir(outDir);
     bool ok = true;
+    QStringList splits;
     report.setImages(qsizetype(data.images.size()));
     for (const DatasetImage& im : data.images) {
         if (im.width <= 0 || im.height <= 0) {
@@ -237,16 +256,17 @@ bool write(const Dataset& data, const QString& outDir, const ExportOptions& opti
             ok = false;
             continue;
         }
+        const QString split = im.split.isEmpty() ? options.split : im.split;
+        if (!splits.contains(split)) splits << split;
         const QString txt =
-            dir.filePath(QStringLiteral("labels/%1/%2.txt").arg(options.split, withoutSuffix(im.path)));
+            dir.filePath(QStringLiteral("labels/%1/%2.txt").arg(split, withoutSuffix(im.path)));
         ok = writeWholeFile(txt, labelFile(data, im, task, kpts, report), report, WriteMode::Plain) && ok;
         if (!options.imageRoot.isEmpty()) {
-            const QString dst = dir.filePath(QStringLiteral("images/%1/%2").arg(options.split, im.path));
+            const QString dst = dir.filePath(QStringLiteral("images/%1/%2").arg(split, im.path));
             ok = copyImage(options.imageRoot, im.path, dst, report) && ok;
         }
     }
-    return writeWholeFile(dir.filePath(QStringLiteral("data.yaml")), dataYaml(data, task, options.split),
-                          report) &&
+    return writeWholeFile(dir.filePath(QStringLiteral("data.yaml")), dataYaml(data, task, splits), report) &&
            ok;
 }
 

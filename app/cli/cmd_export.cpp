@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b] [--json]
+// loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b]
+//   [--yolo-task T] [--no-copy-images] [--force] [--json]
 #include "annotation/bridge/projectexchange.h"
 #include "annotation/bridge/projectstoreaccess.h"
 #include "app/cli/command.h"
@@ -13,9 +14,13 @@ namespace loupe::cli {
 namespace {
 
 const char* kUsage =
-    "Usage: loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b] "
-    "[--json]\n"
-    "  Writes the project's annotations to the folder OUT and reports what the format could not hold.\n";
+    "Usage: loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b]\n"
+    "                    [--yolo-task auto|detect|segment|pose|obb] [--no-copy-images] [--force] [--json]\n"
+    "  Writes the project's annotations to the folder OUT and reports what the format could not hold.\n"
+    "  The images are copied into the format's layout (YOLO images/<split>/, COCO images/, VOC\n"
+    "  JPEGImages/, CVAT images/, labelme beside each JSON) unless --no-copy-images. OUT must be empty\n"
+    "  or new unless --force. YOLO writes each image under its project split, and data.yaml's val is\n"
+    "  the project's val split when it has one (else the train folder again).\n";
 
 int run(const QStringList& args)
 {
@@ -25,17 +30,30 @@ int run(const QStringList& args)
     const QCommandLineOption labels(QStringLiteral("labels"), QStringLiteral("only these labels"),
                                     QStringLiteral("a,b"));
     p.addOptions({split, labels});
+    addExportOptions(p);
     ExchangeArgs a;
     if (const int code =
             parseExchangeArgs(QStringLiteral("export"), kUsage, QStringLiteral("OUT"), p, args, a);
         code >= 0)
         return code;
+    ExportArgs ea;
+    QString error;
+    if (!readExportOptions(p, ea, &error)) {
+        QTextStream(stderr) << "loupe export: " << error << "\n" << kUsage;
+        return ExitUsage;
+    }
+    if (!annotation::exportFolderUsable(a.path, ea.force, &error)) {
+        QTextStream(stderr) << "loupe export: " << error << " (--force writes into it anyway)\n";
+        return ExitFailure;
+    }
     core::Project* project = a.project.get();
     annotation::ProjectStoreAccess access(*project);
     annotation::ProjectExportOptions options;
     options.format = a.format;
     options.outDir = a.path;
     options.split = p.value(split);
+    options.yoloTask = ea.yoloTask;
+    options.copyImages = ea.copyImages;
     if (p.isSet(labels))
         for (const QString& l : p.value(labels).split(QLatin1Char(','), Qt::SkipEmptyParts))
             options.labels << l.trimmed();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// loupe import-annotations PROJECT --format coco|yolo|voc|labelme|cvat PATH [--json]
-#include "annotation/bridge/projectexchange.h"
+// loupe import-annotations PROJECT --format coco|yolo|voc|labelme|cvat PATH [--keep-duplicates]
+//   [--empty-label NAME] [--json]
+#include "annotation/bridge/projectimport.h"
 #include "annotation/bridge/projectstoreaccess.h"
 #include "app/cli/command.h"
 #include "app/cli/exchange_args.h"
@@ -13,22 +14,33 @@ namespace loupe::cli {
 namespace {
 
 const char* kUsage =
-    "Usage: loupe import-annotations PROJECT --format coco|yolo|voc|labelme|cvat PATH [--json]\n"
+    "Usage: loupe import-annotations PROJECT --format coco|yolo|voc|labelme|cvat PATH [--keep-duplicates]\n"
+    "                                [--empty-label NAME] [--json]\n"
     "  Adds the annotations at PATH to the project's images (matched by relative path, else by unique\n"
-    "  file name) as one undoable step; on malformed input nothing is changed.\n";
+    "  file name) as one undoable step; on malformed input nothing is changed. Shapes an image already\n"
+    "  has (same label, same geometry) are skipped and counted unless --keep-duplicates. Shapes the file\n"
+    "  leaves unlabeled (CVAT) get the label NAME (default \"unlabeled\").\n";
 
 int run(const QStringList& args)
 {
     QCommandLineParser p;
     ExchangeArgs a;
+    ImportArgs ia;
+    addImportOptions(p);
     if (const int code = parseExchangeArgs(QStringLiteral("import-annotations"), kUsage,
                                            QStringLiteral("PATH"), p, args, a);
         code >= 0)
         return code;
+    readImportOptions(p, ia);
     core::Project* project = a.project.get();
     annotation::ProjectStoreAccess access(*project);
     annotation::FormatReport report;
-    const bool ok = annotation::importIntoProject(access, a.format, a.path, report);
+    annotation::ProjectImportOptions options;
+    options.format = a.format;
+    options.path = a.path;
+    options.keepDuplicates = ia.keepDuplicates;
+    options.emptyLabel = ia.emptyLabel;
+    const bool ok = annotation::importIntoProject(access, options, report);
     printReport(report, a.json);
     if (!ok || report.hasErrors()) {
         // The report names file and place; repeat the file on stderr so scripts see it without parsing.

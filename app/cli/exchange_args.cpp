@@ -4,6 +4,7 @@
 #include "annotation/formats/report.h"
 #include "app/cli/command.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -47,9 +48,50 @@ int parseExchangeArgs(const QString& command, const char* usage, const QString& 
         return ExitFailure;
     }
     out.format = *fmt;
-    out.path = pos[1];
+    // Absolute before anything else: readers pair folders with relative file names.
+    out.path = QFileInfo(pos[1]).absoluteFilePath();
     out.json = p.isSet(json);
     return -1;
+}
+
+void addImportOptions(QCommandLineParser& p)
+{
+    p.addOption({QStringLiteral("keep-duplicates"),
+                 QStringLiteral("add shapes even when the image already has the same one")});
+    p.addOption({QStringLiteral("empty-label"), QStringLiteral("label for shapes the file leaves unlabeled"),
+                 QStringLiteral("NAME")});
+}
+
+void readImportOptions(const QCommandLineParser& p, ImportArgs& out)
+{
+    out.keepDuplicates = p.isSet(QStringLiteral("keep-duplicates"));
+    out.emptyLabel = p.value(QStringLiteral("empty-label")).trimmed();
+}
+
+void addExportOptions(QCommandLineParser& p)
+{
+    p.addOption({QStringLiteral("yolo-task"),
+                 QStringLiteral("YOLO task: %1").arg(annotation::yoloTaskNames().join(QStringLiteral(", "))),
+                 QStringLiteral("T")});
+    p.addOption({QStringLiteral("no-copy-images"), QStringLiteral("write annotations only")});
+    p.addOption({QStringLiteral("force"), QStringLiteral("write into a folder that is not empty")});
+}
+
+bool readExportOptions(const QCommandLineParser& p, ExportArgs& out, QString* error)
+{
+    if (p.isSet(QStringLiteral("yolo-task"))) {
+        const auto t = annotation::yoloTaskFromName(p.value(QStringLiteral("yolo-task")));
+        if (!t) {
+            *error = QStringLiteral("unknown --yolo-task '%1' (one of %2)")
+                         .arg(p.value(QStringLiteral("yolo-task")),
+                              annotation::yoloTaskNames().join(QStringLiteral(", ")));
+            return false;
+        }
+        out.yoloTask = *t;
+    }
+    out.copyImages = !p.isSet(QStringLiteral("no-copy-images"));
+    out.force = p.isSet(QStringLiteral("force"));
+    return true;
 }
 
 void printReport(const annotation::FormatReport& report, bool json)

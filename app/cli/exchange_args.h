@@ -19,9 +19,29 @@ struct ExchangeArgs
 {
     std::unique_ptr<core::Project> project;
     annotation::Format format = annotation::Format::Coco;
-    QString path; // OUT for export, PATH for import
+    QString path; // OUT for export, PATH for import; absolute (resolved against the current directory)
     bool json = false;
 };
+
+// `loupe import-annotations` options beyond ExchangeArgs.
+struct ImportArgs
+{
+    bool keepDuplicates = false; // --keep-duplicates
+    QString emptyLabel;          // --empty-label NAME
+};
+void addImportOptions(QCommandLineParser& parser);
+void readImportOptions(const QCommandLineParser& parser, ImportArgs& out);
+
+// `loupe export` options beyond ExchangeArgs (--split and --labels are the command's own).
+struct ExportArgs
+{
+    annotation::YoloTask yoloTask = annotation::YoloTask::Auto; // --yolo-task
+    bool copyImages = true;                                     // --no-copy-images clears it
+    bool force = false;                                         // --force: write into a non-empty OUT
+};
+void addExportOptions(QCommandLineParser& parser);
+// False with *error for a value that is not one of the choices.
+bool readExportOptions(const QCommandLineParser& parser, ExportArgs& out, QString* error);
 
 // Parses `args` for `command` (extra options already added to `parser`). Returns the exit code to
 // stop with (usage, help or an unopenable project; messages printed), or -1 with `out` filled.

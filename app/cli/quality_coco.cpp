@@ -2,7 +2,10 @@
 #include "app/cli/quality_coco.h"
 
 #include "annotation/formats/coco.h"
+#include "annotation/formats/fileio.h"
 #include "views/quality/datasetqualitysource.h"
+
+#include <QDir>
 
 namespace loupe::cli {
 
@@ -10,7 +13,15 @@ core::QualitySource cocoQualitySource(const QString& imagesDir, const QString& c
                                       const core::QualityTargets& targets, QString* error)
 {
     annotation::FormatReport report;
-    const std::optional<annotation::Dataset> data = annotation::coco::read(cocoFile, report);
+    // Masks are rasterised at the size of the image really there, and not at all for a missing one: a
+    // file declaring a 50000 x 50000 image must not cost gigabytes before the size check below.
+    const annotation::ImportTarget images([&](const QString& path) -> std::optional<QSize> {
+        const QSize s = annotation::orientedImageSize(QDir(imagesDir).filePath(path));
+        return s.isValid() ? std::optional<QSize>(s) : std::nullopt;
+    });
+    annotation::ImportOptions options;
+    options.target = &images;
+    const std::optional<annotation::Dataset> data = annotation::coco::read(cocoFile, report, options);
     if (!data || report.hasErrors()) {
         const auto& e = report.errors();
         *error = e.empty()
