@@ -3,6 +3,7 @@
 
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
+#include "views/exchange/exchangeactions.h"
 #include "views/explain/explainpanel.h"
 #include "views/mainwindow/aboutdialog.h"
 #include "views/mainwindow/annotationbinding.h"
@@ -159,6 +160,10 @@ void MainWindow::createMenus()
         file->addAction(tr("&Import Images…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importImages);
     QAction* importDir = file->addAction(tr("Import &Folder…"), QKeySequence(tr("Ctrl+Shift+I")), this,
                                          &MainWindow::importFolder);
+    addExchangeActions(file, this, [this]() -> core::Project* {
+        auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
+        return store ? store->project() : nullptr;
+    });
     file->addSeparator();
     QAction* quit =
         file->addAction(tr("&Quit"), standardKey(QKeySequence::Quit, "Ctrl+Q"), this, &QWidget::close);
