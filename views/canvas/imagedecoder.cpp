@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "views/canvas/imagedecoder.h"
 
+#include "core/imageio.h"
+
 #include <QImageReader>
 #include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentRun>
@@ -8,12 +10,6 @@
 namespace loupe::views {
 
 Q_LOGGING_CATEGORY(lcDecode, "loupe.canvas.decode")
-
-namespace {
-// Qt refuses images above 128 MB by default; an 8000×8000 RGBA image is 256 MB. 4 GB still stops
-// a hostile header from asking for absurd allocations.
-constexpr int kAllocationLimitMB = 4096;
-} // namespace
 
 ImageDecoder::ImageDecoder(QObject* parent) : QObject(parent)
 {
@@ -54,11 +50,12 @@ DecodedImage ImageDecoder::decode(const QString& path)
 {
     DecodedImage out;
     out.path = path;
-    QImageReader::setAllocationLimit(kAllocationLimitMB);
-    QImageReader reader(path);
-    reader.setAutoTransform(true); // EXIF orientation, as the store measures sizes
-    if (!reader.read(&out.source)) {
-        out.error = QStringLiteral("Cannot read %1: %2").arg(path, reader.errorString());
+    // The project's one reader (EXIF orientation, the documented pixel limit, truncation): the canvas shows
+    // exactly the images import accepted and the engine explains.
+    QString error;
+    out.source = core::readImage(path, &error);
+    if (out.source.isNull()) {
+        out.error = QStringLiteral("Cannot read %1").arg(error);
         qCWarning(lcDecode) << out.error;
         return out;
     }
