@@ -8,9 +8,14 @@
 #include "core/store/project.h"
 #include "views/exchange/importannotationsdialog.h"
 #include "views/exchange/reportview.h"
+#include "views/mainwindow/mainwindow.h"
+#include "views/mainwindow/projectcontroller.h"
+#include "views/mainwindow/storebackend.h"
 
+#include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QMenu>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -136,6 +141,39 @@ private slots:
         QCOMPARE(checked.count(), 0);
         QVERIFY(!dialog.importButton()->isEnabled());
         QCOMPARE(dialog.reportView()->heading(), QStringLiteral("Cancelled"));
+    }
+
+    void fileMenuOpensTheDialogOnTheOpenProject()
+    {
+        qputenv("LOUPE_NO_DIALOGS", "1");
+        MainWindow w(StoreBackend::opener());
+        w.show();
+        QAction* action = w.findChild<QAction*>(QStringLiteral("importAnnotationsAction"));
+        QVERIFY(action);
+        QVERIFY(w.findChild<QAction*>(QStringLiteral("exportAnnotationsAction")));
+        QMenu* file = nullptr;
+        for (QMenu* m : w.findChildren<QMenu*>())
+            if (m->actions().contains(action)) file = m;
+        QVERIFY(file);
+        emit file->aboutToShow();
+        QVERIFY(!action->isEnabled()); // no project yet
+        QVERIFY2(w.openProject(m_project->path(), true), qPrintable(w.lastError()));
+        emit file->aboutToShow();
+        QVERIFY(action->isEnabled());
+        action->trigger();
+        ImportAnnotationsDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = w.findChild<ImportAnnotationsDialog*>()) && dialog->isVisible());
+        dialog->setPath(m_coco);
+        QSignalSpy checked(dialog, &ImportAnnotationsDialog::checkFinished);
+        dialog->check();
+        QVERIFY(checked.wait(20000));
+        dialog->importChecked();
+        auto* controller = w.findChild<ProjectController*>();
+        QVERIFY(controller);
+        auto* store = qobject_cast<StoreBackend*>(controller->backend());
+        QVERIFY(store && store->project());
+        QVERIFY(shapeCount(*store->project()) > 0);
+        dialog->close();
     }
 
 private:
