@@ -31,6 +31,19 @@ std::vector<qint64> reviewOrder(const std::vector<Shape>& shapes, ReviewOrder or
             return a->id > b->id;
         });
         break;
+    case ReviewOrder::ByState:
+        std::sort(picked.begin(), picked.end(), [&](const Shape* a, const Shape* b) {
+            // NeedsFix, New, Rejected, Accepted.
+            auto rank = [](ReviewState r) {
+                return r == ReviewState::NeedsFix   ? 0
+                       : r == ReviewState::New      ? 1
+                       : r == ReviewState::Rejected ? 2
+                                                    : 3;
+            };
+            if (a->review != b->review) return rank(a->review) < rank(b->review);
+            return byScore(a, b);
+        });
+        break;
     case ReviewOrder::ByLabel:
         std::sort(picked.begin(), picked.end(), [&](const Shape* a, const Shape* b) {
             if (a->labelId != b->labelId) return a->labelId < b->labelId;

@@ -10,8 +10,9 @@
 namespace loupe::annotation {
 
 // The order review mode walks shapes in. Lowest score first puts the model's least certain proposals
-// in front of the reviewer (shapes without a score, i.e. drawn by hand, come last).
-enum class ReviewOrder { LowestScoreFirst, NewestFirst, ByLabel };
+// in front of the reviewer (shapes without a score, i.e. drawn by hand, come last). By state puts what
+// still needs a look first: needs fix, new, rejected, accepted (lowest score first within a state).
+enum class ReviewOrder { LowestScoreFirst, NewestFirst, ByLabel, ByState };
 
 struct ReviewFilter
 {

@@ -115,6 +115,10 @@ void AnnotationBinding::openProject()
         m_reviewPick = {assetId, shapeId};
         if (assetId == m_annotator->scene()->imageId() && shapeId)
             m_annotator->scene()->setSelection({shapeId});
+        // A project-wide queue moves on to a shape on another image: show that image.
+        else if (shapeId && m_controller && assetId != m_controller->currentAsset())
+            if (DatasetModel* model = m_controller->datasetModel(); model && model->rowOfAsset(assetId) >= 0)
+                m_controller->selectRow(model->rowOfAsset(assetId));
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
     // Y / X / F review the dock's current shape while it is shown and that shape is the one selected

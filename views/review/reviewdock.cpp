@@ -27,6 +27,11 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
     m_order->addItem(tr("Lowest score first"), int(annotation::ReviewOrder::LowestScoreFirst));
     m_order->addItem(tr("Newest first"), int(annotation::ReviewOrder::NewestFirst));
     m_order->addItem(tr("By label"), int(annotation::ReviewOrder::ByLabel));
+    m_order->addItem(tr("By state"), int(annotation::ReviewOrder::ByState));
+    m_scope = new QComboBox(body);
+    m_scope->setObjectName(QStringLiteral("reviewScope"));
+    m_scope->addItem(tr("This image"), int(ReviewSession::Scope::Image));
+    m_scope->addItem(tr("Whole project"), int(ReviewSession::Scope::Project));
     m_show = new QComboBox(body);
     m_show->setObjectName(QStringLiteral("reviewShow"));
     m_show->addItem(tr("Not reviewed"), int(ReviewState::New));
@@ -69,8 +74,9 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
 
     auto* layout = new QGridLayout(body);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_order, 0, 0, 1, 3);
-    layout->addWidget(m_show, 0, 3, 1, 3);
+    layout->addWidget(m_order, 0, 0, 1, 2);
+    layout->addWidget(m_show, 0, 2, 1, 2);
+    layout->addWidget(m_scope, 0, 4, 1, 2);
     layout->addWidget(m_position, 1, 0, 1, 2);
     layout->addWidget(m_shape, 1, 2, 1, 4);
     layout->addWidget(m_comment, 2, 0, 1, 6);
@@ -89,6 +95,8 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
 
     connect(m_order, &QComboBox::currentIndexChanged, this,
             [this] { m_session->setOrder(annotation::ReviewOrder(m_order->currentData().toInt())); });
+    connect(m_scope, &QComboBox::currentIndexChanged, this,
+            [this] { m_session->setScope(ReviewSession::Scope(m_scope->currentData().toInt())); });
     connect(m_show, &QComboBox::currentIndexChanged, this, [this] {
         const int s = m_show->currentData().toInt();
         m_session->setStateFilter(s < 0 ? std::nullopt : std::optional<ReviewState>(ReviewState(s)));
@@ -148,7 +156,7 @@ void ReviewDock::verdict(int state)
 void ReviewDock::refresh()
 {
     const auto& queue = m_session->queue();
-    const bool hasImage = m_session->image() != 0;
+    const bool hasImage = m_session->image() != 0 || m_session->scope() == ReviewSession::Scope::Project;
     m_position->setText(!hasImage       ? tr("No image")
                         : queue.empty() ? tr("Nothing to review")
                                         : tr("%1 of %2").arg(m_session->position() + 1).arg(queue.size()));
@@ -173,7 +181,7 @@ void ReviewDock::refresh()
         m_actions[i]->setEnabled(hasShape);
     m_actions[3]->setEnabled(m_session->position() > 0);
     m_actions[4]->setEnabled(hasShape && m_session->position() + 1 < int(queue.size()));
-    m_actions[5]->setEnabled(hasImage);
+    m_actions[5]->setEnabled(m_session->image() != 0);
 }
 
 } // namespace loupe::views

@@ -53,6 +53,7 @@ private:
     ReviewSession* m_session;
     QComboBox* m_order;
     QComboBox* m_show;
+    QComboBox* m_scope;
     QLabel* m_position;
     QLabel* m_shape;
     QLineEdit* m_comment;

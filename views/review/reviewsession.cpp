@@ -2,6 +2,7 @@
 #include "views/review/reviewsession.h"
 
 #include "annotation/bridge/projectannotations.h"
+#include "annotation/bridge/projectreviewqueue.h"
 #include "annotation/commands/changereviewstate.h"
 #include "core/store/project.h"
 
@@ -23,14 +24,32 @@ ReviewSession::ReviewSession(annotation::ProjectAnnotations& annotations, QObjec
 
 void ReviewSession::onDocumentChanged(const annotation::ChangeEvent& e)
 {
-    if (m_image && e.imageIds.contains(m_image)) rebuild(currentShape());
+    if (m_scope == Scope::Project || (m_image && e.imageIds.contains(m_image))) rebuild(currentShape());
+}
+
+void ReviewSession::setScope(Scope scope)
+{
+    if (scope == m_scope) return;
+    m_scope = scope;
+    m_pos = -1;
+    rebuild(0);
 }
 
 void ReviewSession::setImage(qint64 assetId)
 {
     m_image = assetId;
+    if (m_scope == Scope::Project) {
+        // The queue spans images: going to the current shape's image keeps the place in it.
+        emit stateChanged();
+        return;
+    }
     m_pos = -1;
     rebuild(0);
+}
+
+qint64 ReviewSession::currentImage() const
+{
+    return m_pos >= 0 ? m_queueImages[size_t(m_pos)] : 0;
 }
 
 void ReviewSession::setOrder(annotation::ReviewOrder order)
@@ -48,10 +67,21 @@ void ReviewSession::setStateFilter(std::optional<ReviewState> state)
 void ReviewSession::rebuild(qint64 keep)
 {
     const int oldPos = m_pos;
-    std::vector<annotation::Shape> shapes;
-    if (m_image) shapes = m_annotations.document()->shapes(m_image);
-    m_queue = annotation::reviewOrder(shapes, m_order, m_filter);
-    m_counts = annotation::countByReviewState(shapes);
+    if (m_scope == Scope::Project) {
+        m_queue.clear();
+        m_queueImages.clear();
+        for (const annotation::ReviewItem& item :
+             annotation::projectReviewQueue(m_annotations.project(), m_order, m_filter, &m_counts)) {
+            m_queue.push_back(item.shapeId);
+            m_queueImages.push_back(item.imageId);
+        }
+    } else {
+        std::vector<annotation::Shape> shapes;
+        if (m_image) shapes = m_annotations.document()->shapes(m_image);
+        m_queue = annotation::reviewOrder(shapes, m_order, m_filter);
+        m_queueImages.assign(m_queue.size(), m_image);
+        m_counts = annotation::countByReviewState(shapes);
+    }
     const auto it = std::find(m_queue.begin(), m_queue.end(), keep);
     if (keep && it != m_queue.end())
         m_pos = int(it - m_queue.begin());
@@ -64,10 +94,11 @@ void ReviewSession::rebuild(qint64 keep)
 void ReviewSession::setPosition(int pos)
 {
     m_pos = pos;
-    const std::pair<qint64, qint64> shown{m_image, currentShape()};
+    const std::pair<qint64, qint64> shown{m_scope == Scope::Project && m_pos >= 0 ? currentImage() : m_image,
+                                          currentShape()};
     if (shown != m_shown) {
         m_shown = shown;
-        emit shapeSelected(m_image, currentShape());
+        emit shapeSelected(shown.first, shown.second);
     }
 }
 

@@ -14,18 +14,27 @@ struct ChangeEvent;
 
 namespace loupe::views {
 
-// Review of one image's shapes, without widgets: the queue in review order (annotation/review), the
-// current shape, and the verdicts. Every verdict is a ChangeReviewState command and "done" a project
-// edit, so both are on the one undo stack. The queue follows the document: undo, redo and edits made
-// elsewhere rebuild it, keeping the current shape where it still qualifies.
+// Review of one image's shapes, or of the whole project's (scope), without widgets: the queue in review order
+// (annotation/review), the current shape, and the verdicts. Every verdict is a ChangeReviewState command and
+// "done" a project edit, so both are on the one undo stack. The queue follows the document: undo, redo and
+// edits made elsewhere rebuild it, keeping the current shape where it still qualifies.
 class ReviewSession : public QObject
 {
     Q_OBJECT
 public:
     explicit ReviewSession(annotation::ProjectAnnotations& annotations, QObject* parent = nullptr);
 
+    // Image: the queue holds the shown image's shapes. Project: every image's, in one order (lowest
+    // score first across the project, ...); the current shape may then be on another image, which
+    // shapeSelected names so the window can go there.
+    enum class Scope { Image, Project };
+    void setScope(Scope scope);
+    Scope scope() const { return m_scope; }
+
     void setImage(qint64 assetId); // 0: none
     qint64 image() const { return m_image; }
+    // The image the current shape is on (the shown image in image scope; 0 when nothing is current).
+    qint64 currentImage() const;
     void setOrder(annotation::ReviewOrder order);
     annotation::ReviewOrder order() const { return m_order; }
     // Which shapes the queue holds: nullopt = every state. Default: new (not yet reviewed) shapes.
@@ -61,7 +70,9 @@ private:
     qint64 m_image = 0;
     annotation::ReviewOrder m_order = annotation::ReviewOrder::LowestScoreFirst;
     annotation::ReviewFilter m_filter;
+    Scope m_scope = Scope::Image;
     std::vector<qint64> m_queue;
+    std::vector<qint64> m_queueImages; // the image of each queued shape
     int m_pos = -1;
     annotation::ReviewCounts m_counts{};
     std::pair<qint64, qint64> m_shown{-1, -1};
