@@ -106,7 +106,8 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
             if (!stack.isEmpty()) stack.removeLast();
             if (name == QLatin1String("image") && im) {
                 im = nullptr;
-            } else if (shape && stack.size() == 2 && name != QLatin1String("attribute")) {
+                shape.reset(); // a shape left open by broken nesting must not outlive its image
+            } else if (shape && im && stack.size() == 2 && name != QLatin1String("attribute")) {
                 if (shape->kind() == ShapeKind::Keypoints) shape->geometry = skeleton;
                 report.count(shapeKindName(shape->kind()));
                 im->shapes.push_back(*shape);

@@ -311,6 +311,24 @@ private slots:
         }
         QDir::setCurrent(before);
     }
+    void fuzzerFindsStayFixed_data()
+    {
+        QTest::addColumn<QString>("seed");
+        // A shape left open when its <image> closed was pushed onto no image (null dereference).
+        QTest::newRow("cvat open shape") << QStringLiteral("cvat/crash_shape_open_past_image.xml");
+    }
+    void fuzzerFindsStayFixed()
+    {
+        QFETCH(QString, seed);
+        QFile f(QStringLiteral(LOUPE_TEST_DATA "/fuzz/") + seed);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray file = f.readAll().mid(3); // the fuzzers' 3-byte header picks the project image
+        Dataset d;
+        FormatReport r;
+        cvat::parse(file, seed, d, r); // must return, whatever it decides
+        for (const DatasetImage& im : d.images)
+            QVERIFY(im.width > 0);
+    }
     void cvatEmptyLabelIsImported()
     {
         const QByteArray xml = kCvatHead +

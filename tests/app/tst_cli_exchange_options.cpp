@@ -266,7 +266,10 @@ print('annotations', n)
         if (!QFileInfo::exists(out)) QSKIP("runs after exportsCarryTheirImages(labelme)");
         const QString script = QStringLiteral(R"(
 import glob, os
-from labelme.label_file import LabelFile
+try:
+    from labelme.label_file import LabelFile  # labelme 5
+except ImportError:
+    from labelme import LabelFile  # labelme 6
 files = glob.glob(os.path.join(%1, '**', '*.json'), recursive=True)
 for f in files:
     lf = LabelFile(f)

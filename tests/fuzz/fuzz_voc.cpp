@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
-// The voc reader on arbitrary bytes: it must report or accept, never crash, hang or read out of bounds.
-// Accepted input is exported again, which walks every shape the reader produced.
-#include "annotation/formats/coco.h"
+// The voc reader on arbitrary bytes: it must report or accept, never crash, hang or read out of bounds,
+// including the mask and image-size paths (see annotation_fuzz.h for the input layout).
 #include "annotation/formats/voc.h"
-
-#include <QByteArray>
-#include <cstddef>
-#include <cstdint>
+#include "annotation_fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data_, size_t size)
 {
-    const QByteArray bytes = QByteArray::fromRawData(reinterpret_cast<const char*>(data_), qsizetype(size));
-    loupe::annotation::Dataset data;
-    loupe::annotation::FormatReport report;
-    const bool ok = loupe::annotation::voc::parse(bytes, QStringLiteral("fuzz.xml"), QString(), data, report);
-    if (ok && !report.hasErrors()) {
-        loupe::annotation::FormatReport out;
-        volatile qsizetype sink = loupe::annotation::coco::instancesJson(data, out).size();
+    using namespace loupe::annotation;
+    fuzz::Input in;
+    if (!fuzz::split(data_, size, in)) return 0;
+    Dataset data;
+    FormatReport report;
+    if (voc::parse(in.file, QStringLiteral("fuzz.file"), QString(), data, report, in.options) &&
+        !report.hasErrors()) {
+        fuzz::exportAgain(data);
+        FormatReport out;
+        volatile qsizetype sink =
+            data.images.empty() ? 0 : voc::annotationXml(data, data.images.front(), out).size();
         (void)sink;
     }
     return 0;
