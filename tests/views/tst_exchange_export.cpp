@@ -182,6 +182,49 @@ private slots:
         QVERIFY(folderHasEntries(out));
     }
 
+    void yoloSegmentCopiesImagesOfTheChosenLabels()
+    {
+        QTemporaryDir out;
+        ExportDialog dialog(m_project.get());
+        dialog.show();
+        dialog.setFormat(annotation::Format::Yolo);
+        dialog.setYoloTask(annotation::YoloTask::Segment);
+        dialog.setLabels({QStringLiteral("ring")});
+        dialog.setCopyImages(true);
+        dialog.setOutputFolder(out.path());
+        QCOMPARE(dialog.options().labels, QStringList{QStringLiteral("ring")});
+        QSignalSpy checked(&dialog, &ExportDialog::checkFinished);
+        dialog.check();
+        QVERIFY(checked.wait(20000));
+        QCOMPARE(checked.first().first().toBool(), true);
+        // Only the rings are kept, as masks; the dry run says their holes cannot go into YOLO polygons.
+        const QString dry = dialog.reportView()->text();
+        QVERIFY2(dry.contains(QStringLiteral("mask: 6")), qPrintable(dry));
+        QVERIFY2(dry.contains(QStringLiteral("dropped 6 mask hole")), qPrintable(dry));
+        QSignalSpy exported(&dialog, &ExportDialog::exportFinished);
+        dialog.exportChecked();
+        QVERIFY(exported.wait(20000));
+        QCOMPARE(exported.first().first().toBool(), true);
+        int images = 0, labels = 0;
+        for (const QString& f : filesUnder(out.path())) {
+            images += f.endsWith(QStringLiteral(".png"));
+            labels += f.endsWith(QStringLiteral(".txt"));
+        }
+        QCOMPARE(images, 12);
+        QVERIFY(labels > 0);
+    }
+
+    void noLabelChosenIsRefused()
+    {
+        ExportDialog dialog(m_project.get());
+        dialog.setLabels({});
+        QSignalSpy checked(&dialog, &ExportDialog::checkFinished);
+        dialog.check();
+        QCOMPARE(checked.count(), 1);
+        QCOMPARE(checked.first().first().toBool(), false);
+        QVERIFY(!dialog.exportButton()->isEnabled());
+    }
+
     void cleanupTestCase() { m_project.reset(); }
 
 private:
