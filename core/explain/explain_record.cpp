@@ -89,6 +89,8 @@ QString Explanation::title() const
         detail << fusionName(p.fusion);
         if (p.discardRatio > 0) detail << QStringLiteral("discard %1").arg(double(p.discardRatio));
         if (p.startLayer > 0) detail << QStringLiteral("from layer %1").arg(p.startLayer);
+    } else if (m == QLatin1String("gradcam") || m == QLatin1String("gradcam-attn")) {
+        detail << (p.layer < 0 ? QStringLiteral("last block") : QStringLiteral("block %1").arg(p.layer));
     } else if (m == QLatin1String("integrated-gradients")) {
         detail << QStringLiteral("%1 steps").arg(p.igSteps);
     } else if (m == QLatin1String("occlusion")) {
@@ -118,6 +120,8 @@ QJsonObject paramsToJson(const ExplainParams& p)
     if (m == QLatin1String("attention")) {
         o.insert(QStringLiteral("layer"), p.layer);
         o.insert(QStringLiteral("head"), p.head);
+    } else if (m == QLatin1String("gradcam") || m == QLatin1String("gradcam-attn")) {
+        o.insert(QStringLiteral("layer"), p.layer); // the block the map reads, -1 = last
     } else if (m == QLatin1String("rollout")) {
         o.insert(QStringLiteral("fusion"), fusionName(p.fusion));
         o.insert(QStringLiteral("discard_ratio"), double(p.discardRatio));

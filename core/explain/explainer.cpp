@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/explain/explainer.h"
 
-#include "compute/attribution/gradcam.h"
+#include "compute/attribution/gradcam_vit.h"
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
 #include "compute/error.h"
@@ -21,7 +21,7 @@ QStringList forwardMethods()
             QStringLiteral("occlusion"),       QStringLiteral("rise"),
             QStringLiteral("head-importance"), QStringLiteral("chefer"),
             QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients"),
-            QStringLiteral("gradcam")};
+            QStringLiteral("gradcam"),         QStringLiteral("gradcam-attn")};
 }
 
 QStringList mapMethods()
@@ -207,18 +207,17 @@ std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int
         a.tokens = d.tokens = int(g.attentions.front().shape()[2]);
         return patchMap(cheferRow(a, d, 0), grid);
     }
-    if (p.method == QLatin1String("gradcam")) {
+    if (p.method == QLatin1String("gradcam") || p.method == QLatin1String("gradcam-attn")) {
         Progress progress(control, 1);
         progress.check();
-        compute::VitGradientRequest request;
-        request.attentions = false;
-        request.inputGrad = false;
-        const std::string node = compute::vitGradCamNode(s.model);
-        request.nodes = {node};
-        const compute::VitGradients g = s.gradients(stack({&image}), {int64_t(target)}, request);
+        VitGradCamOptions o;
+        o.convention = p.method == QLatin1String("gradcam") ? GradCamConvention::LayerNormOutput
+                                                            : GradCamConvention::AttentionChefer;
+        o.block = p.layer;
+        const compute::VitGradients g =
+            s.gradients(stack({&image}), {int64_t(target)}, vitGradCamRequest(s.model, o));
         progress.advance(1);
-        const compute::Tensor f = g.nodeValues.at(node).contiguous(), d = g.nodeGrads.at(node).contiguous();
-        return gradCam(f.ptr<float>(), d.ptr<float>(), int(f.shape()[1]), int(f.shape()[2]), grid);
+        return vitGradCamMap(s.model, g, grid, o);
     }
     if (p.method == QLatin1String("input-x-grad") || p.method == QLatin1String("integrated-gradients")) {
         // Input × gradient is integrated gradients with one step at the input itself. IG uses the midpoint

@@ -19,8 +19,10 @@ namespace loupe::core {
 // preprocessed image for one target and scoring perturbed copies with the model.
 struct ExplainParams
 {
-    QString method; // attention | rollout | occlusion | rise | head-importance | chefer | ...
-    int layer = -1; // attention: -1 = last
+    // attention | rollout | occlusion | rise | head-importance | chefer | input-x-grad | integrated-gradients
+    // | gradcam (LayerNorm output, pytorch-grad-cam's ViT recipe) | gradcam-attn (attention, Chefer et al.)
+    QString method;
+    int layer = -1; // attention, gradcam, gradcam-attn: the block, -1 = last
     int head = -1;  // attention: -1 = mean over heads
     // attention and rollout: which token's row (what it attends to) or column (what attends to it);
     // token 0 is CLS, the patch at grid (r, c) is firstPatchToken + r·cols + c.
