@@ -126,9 +126,27 @@ void TestClassifyPanel::classifiesAndStoresProvenance()
     QVERIFY(!panel.isRunning());
     QCOMPARE(panel.shown().top.size(), 5);
     QCOMPARE(panel.shown().top.first().index, 4);
-    // Running without a model says why instead of starting.
-    QVERIFY(!panel.run());
-    QVERIFY(!panel.lastError().isEmpty());
+    // The only registered model is the one in use, without a trip to the Models dock, and the dock shows
+    // it selected (Classify used to say "No model is selected" while Explain used it).
+    QCOMPARE(QDir(panel.modelFolder()).canonicalPath(), modelDir);
+    ModelsPanel models;
+    models.setProject(reopened.get());
+    models.refresh(tmp.filePath(QStringLiteral("empty-hf-cache")));
+    QCOMPARE(QDir(models.selectedFolder()).canonicalPath(), modelDir);
+    QSignalSpy done(&panel, &ClassifyPanel::finished);
+    QVERIFY2(panel.run(), qPrintable(panel.lastError()));
+    QVERIFY(done.wait(25000));
+    QVERIFY2(done.first().first().toBool(), qPrintable(panel.lastError()));
+
+    // A project without models: running says why instead of starting.
+    std::unique_ptr<core::Project> empty =
+        core::Project::create(tmp.filePath(QStringLiteral("e.loupe")), &error);
+    QVERIFY2(empty, qPrintable(error));
+    ClassifyPanel bare;
+    bare.setProject(empty.get());
+    bare.setAsset(addImage(*empty, modelDir + QStringLiteral("/input.png")));
+    QVERIFY(!bare.run());
+    QVERIFY(bare.lastError().contains(QStringLiteral("No model")));
 }
 
 void TestClassifyPanel::unreadableImageIsReportedNotStored()

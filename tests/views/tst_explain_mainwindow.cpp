@@ -3,6 +3,7 @@
 // it up, it runs the registered shapes ViT only once visible, draws its map as a canvas layer, follows
 // the current image, and reports the value under the cursor in the status bar.
 #include "core/samples/createsampleproject.h"
+#include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
 #include "views/explain/explainpanel.h"
@@ -90,8 +91,10 @@ private slots:
         QMouseEvent move(QEvent::MouseMove, centre, w.canvas()->mapToGlobal(centre), Qt::NoButton,
                          Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(w.canvas(), &move);
-        QVERIFY2(w.statusBar()->currentMessage().startsWith(QStringLiteral("rollout = ")),
-                 qPrintable(w.statusBar()->currentMessage()));
+        auto* status = w.findChild<CanvasStatus*>();
+        QVERIFY(status);
+        QVERIFY2(status->hintText().startsWith(QStringLiteral("Attention rollout = ")),
+                 qPrintable(status->hintText()));
     }
 };
 

@@ -253,7 +253,7 @@ private slots:
         QVERIFY(panel.explain());
         QCOMPARE(jobs.jobs().size(), 1);
         core::JobHandle* job = jobs.jobs().first();
-        QVERIFY(job->title().contains(QStringLiteral("integrated-gradients")));
+        QVERIFY2(job->title().contains(QStringLiteral("Integrated gradients")), qPrintable(job->title()));
         QTRY_VERIFY_WITH_TIMEOUT(job->done() > 0, 30000);
         QCOMPARE(job->total(), 1024);
         job->requestCancel(); // what the dock's Cancel button does

@@ -4,28 +4,41 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/canvas/zoomable.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTimer>
 
 namespace loupe::views {
 
 CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
-    : QWidget(parent), m_canvas(canvas), m_size(new QLabel(this)), m_position(new QLabel(this)),
-      m_value(new QLabel(this)), m_zoom(new QLabel(this))
+    : QWidget(parent), m_canvas(canvas), m_hint(new QLabel(this)), m_hintTimer(new QTimer(this)),
+      m_size(new QLabel(this)), m_position(new QLabel(this)), m_value(new QLabel(this)),
+      m_zoom(new QLabel(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(16);
+    m_hint->setObjectName(QStringLiteral("statusHint"));
+    // The hint takes what room is left and elides; the readouts keep their own widths.
+    m_hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_hint->setMinimumWidth(0);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_hint->installEventFilter(this);
+    m_hintTimer->setSingleShot(true);
+    connect(m_hintTimer, &QTimer::timeout, this, [this] { showHint({}); });
     m_size->setObjectName(QStringLiteral("statusImageSize"));
     m_position->setObjectName(QStringLiteral("statusPosition"));
     m_value->setObjectName(QStringLiteral("statusValue"));
     m_zoom->setObjectName(QStringLiteral("statusZoom"));
     // Fixed minimum widths so the labels do not jitter as the cursor moves.
     const QFontMetrics fm(font());
+    m_size->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("00000 × 00000")));
     m_position->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("x 00000  y 00000")));
     m_value->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("RGBA16 65535 65535 65535 65535")));
     m_zoom->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("12800%")));
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    layout->addWidget(m_hint, 1);
     for (QLabel* l : {m_size, m_position, m_value, m_zoom})
         layout->addWidget(l);
     connect(canvas, &ImageCanvas::imageChanged, this, &CanvasStatus::refreshImage);
@@ -52,6 +65,28 @@ void CanvasStatus::refreshCursor(const CursorInfo& info)
 void CanvasStatus::refreshZoom()
 {
     m_zoom->setText(m_canvas->imageSize().isEmpty() ? QString() : Zoomable::toText(m_canvas->zoom()));
+}
+
+void CanvasStatus::showHint(const QString& text, int timeoutMs)
+{
+    m_hintFull = text;
+    m_hint->setToolTip(text);
+    elideHint();
+    if (timeoutMs > 0 && !text.isEmpty())
+        m_hintTimer->start(timeoutMs);
+    else
+        m_hintTimer->stop();
+}
+
+void CanvasStatus::elideHint()
+{
+    m_hint->setText(m_hint->fontMetrics().elidedText(m_hintFull, Qt::ElideRight, m_hint->width()));
+}
+
+bool CanvasStatus::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_hint && event->type() == QEvent::Resize) elideHint();
+    return QWidget::eventFilter(watched, event);
 }
 
 QString CanvasStatus::sizeText() const

@@ -4,13 +4,16 @@
 #include <QWidget>
 
 class QLabel;
+class QTimer;
 
 namespace loupe::views {
 
 class ImageCanvas;
 struct CursorInfo;
 
-// The canvas part of the status bar: image size, cursor position in image pixels, pixel value, zoom.
+// The canvas part of the status bar: a hint (tool hints, messages), then image size, cursor position in
+// image pixels, pixel value, zoom. The hint is its own label, elided to the room it has, so a long hint
+// never runs into the readouts.
 class CanvasStatus : public QWidget
 {
     Q_OBJECT
@@ -22,12 +25,23 @@ public:
     QString valueText() const;
     QString zoomText() const;
 
+    // Shows a hint for timeoutMs (0 = until replaced); an empty text clears it. The full text is the tooltip.
+    void showHint(const QString& text, int timeoutMs = 0);
+    QString hintText() const { return m_hintFull; }
+    QLabel* hintLabel() const { return m_hint; }
+    QLabel* sizeLabel() const { return m_size; }
+
 private:
     void refreshImage();
     void refreshCursor(const CursorInfo& info);
     void refreshZoom();
+    void elideHint();
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
     ImageCanvas* m_canvas;
+    QLabel* m_hint;
+    QString m_hintFull;
+    QTimer* m_hintTimer;
     QLabel* m_size;
     QLabel* m_position;
     QLabel* m_value;

@@ -89,8 +89,24 @@ void DatasetPanel::setModel(DatasetModel* model)
         connect(model, &DatasetModel::countChanged, this, &DatasetPanel::updateCount);
         connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
                 [this](const QModelIndex& current) {
+                    if (m_restoring) return;
+                    m_keepAsset = -1; // a choice of the user's wins over a pending restore
                     if (current.isValid()) emit assetActivated(current.row());
                 });
+        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+            const QModelIndex current = m_view->currentIndex();
+            if (current.isValid() && m_model->rowAt(current.row())) {
+                m_keepAsset = m_model->rowAt(current.row())->id;
+                m_keepRow = current.row();
+            }
+        });
+        connect(model, &DatasetModel::countChanged, this, [this] {
+            // Ask for the page the image was on (the view only asks for what it shows).
+            if (m_keepAsset >= 0 && m_keepRow < m_model->rowCount())
+                m_model->data(m_model->index(m_keepRow), DatasetModel::AssetIdRole);
+            restoreCurrent(-1);
+        });
+        connect(model, &DatasetModel::pageLoaded, this, &DatasetPanel::restoreCurrent);
         setGridMode(m_grid);
     }
     updateCount();
@@ -173,6 +189,23 @@ void DatasetPanel::updateCount()
         m_count->setText(tr("Counting…"));
     else
         m_count->setText(tr("%n image(s)", nullptr, m_model->rowCount()));
+}
+
+void DatasetPanel::restoreCurrent(int loadedPage)
+{
+    if (m_keepAsset < 0 || !m_model) return;
+    const int row = m_model->rowOfAsset(m_keepAsset);
+    if (row < 0) {
+        // Not where it was either (the list changed under it): leave the selection to the user.
+        if (loadedPage >= 0 && loadedPage == m_keepRow / DatasetModel::kPageSize) m_keepAsset = -1;
+        return;
+    }
+    m_keepAsset = -1;
+    const QModelIndex idx = m_model->index(row);
+    m_restoring = true;
+    m_view->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect);
+    m_restoring = false;
+    m_view->scrollTo(idx);
 }
 
 int DatasetPanel::currentRow() const

@@ -19,7 +19,8 @@ class ThumbnailDelegate;
 
 // The Dataset dock: filter bar (text, label, split, review state, done / needs fix), a virtualised
 // thumbnail grid or list over a DatasetModel with per-image review badges, and a count. Selecting a row emits
-// assetActivated.
+// assetActivated. A reload of the list (a refresh after a run is stored, an import) keeps the current image
+// selected and scrolled into view, without activating it again.
 class DatasetPanel : public QWidget
 {
     Q_OBJECT
@@ -47,6 +48,7 @@ signals:
 private:
     void applyFilter();
     void updateCount();
+    void restoreCurrent(int loadedPage);
 
     DatasetModel* m_model = nullptr;
     QLineEdit* m_search;
@@ -60,6 +62,9 @@ private:
     QTimer* m_filterDelay;
     ThumbnailDelegate* m_delegate;
     bool m_grid = true;
+    qint64 m_keepAsset = -1; // the asset to select again once its row is back after a reset
+    int m_keepRow = -1;      // where it was: its page is asked for first
+    bool m_restoring = false;
 };
 
 } // namespace loupe::views

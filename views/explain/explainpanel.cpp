@@ -12,6 +12,7 @@
 #include "views/explain/heatmaprender.h"
 #include "views/explain/mapexport.h"
 #include "views/explain/methodform.h"
+#include "views/explain/methodnames.h"
 #include "views/explain/patchprobetool.h"
 #include "views/explain/targetpicker.h"
 
@@ -57,6 +58,7 @@ ExplainPanel::ExplainPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     outer->addWidget(scroll);
 
     connect(&m_watcher, &QFutureWatcher<ExplainOutcome>::finished, this, &ExplainPanel::onJobFinished);
+    connect(&m_prepare, &QFutureWatcher<ExplainOutcome>::finished, this, &ExplainPanel::onPrepareFinished);
     connect(m_probe, &PatchProbeTool::probed, this, &ExplainPanel::probeAt);
     connect(m_probe, &PatchProbeTool::deactivated, this, [this] {
         const QSignalBlocker block(m_probeButton);
@@ -71,7 +73,7 @@ ExplainPanel::ExplainPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     });
     connect(m_layer, &HeatMapLayer::hovered, this, [this](bool over, QPoint pixel, float value) {
         emit statusMessage(over ? tr("%1 = %2 at (%3, %4)")
-                                      .arg(m_shown.params.method)
+                                      .arg(methodDisplayName(m_shown.params.method))
                                       .arg(double(value), 0, 'g', 4)
                                       .arg(pixel.x())
                                       .arg(pixel.y())
@@ -83,6 +85,7 @@ ExplainPanel::~ExplainPanel()
 {
     if (m_cancel) *m_cancel = true; // a closing window does not wait for RISE to finish
     m_watcher.waitForFinished();
+    m_prepare.waitForFinished();
     if (m_canvas && m_canvas->tool() == m_probe) m_canvas->setTool(nullptr);
 }
 
@@ -104,7 +107,8 @@ void ExplainPanel::refreshModels()
     m_models->clear();
     if (m_project)
         for (const core::ModelRecord& m : m_project->models())
-            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name, m.path);
+            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name,
+                              m_project->absolutePath(m.path)); // as the Models dock names it
     // A project's first registered model is the natural default (the sample ships one).
     if (m_folder.isEmpty() && m_models->count() > 0) m_folder = m_models->itemData(0).toString();
     if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
@@ -131,6 +135,10 @@ void ExplainPanel::setAsset(qint64 assetId)
     m_imagePath.clear();
     m_forward.reset();
     m_failedKey.clear();
+    // Nothing of the previous image may look current: its classes, heads and probe go at once.
+    m_targets->clear();
+    m_heads->setForward(nullptr, Colormap(m_colormap->currentIndex()));
+    m_layer->setProbe({});
     if (m_project && assetId >= 0)
         if (const std::optional<core::AssetRow> row = m_project->asset(assetId))
             m_imagePath = m_project->absolutePath(row->storedPath);
@@ -189,16 +197,24 @@ void ExplainPanel::syncForward()
         onForwardReady();
         return;
     }
-    if (!m_active || m_folder.isEmpty() || m_imagePath.isEmpty() || m_watcher.isRunning() ||
+    if (!m_active || m_folder.isEmpty() || m_imagePath.isEmpty() || m_prepare.isRunning() ||
         cacheKey() == m_failedKey)
-        return; // retried after the running job
+        return; // retried after the running forward
     ExplainRequest r;
     r.kind = ExplainRequest::Kind::Prepare;
     r.modelFolder = m_folder;
     r.imagePath = m_imagePath;
     r.session = m_sessions.value(m_folder);
     r.checkpointHash = m_hashes.value(m_folder);
-    startJob(std::move(r));
+    if (!m_watcher.isRunning())
+        setCaption(tr("Running the model on %1…").arg(QFileInfo(m_imagePath).fileName()));
+    startPrepare(std::move(r));
+}
+
+void ExplainPanel::startPrepare(ExplainRequest request)
+{
+    m_prepare.setFuture(QtConcurrent::run(
+        [request = std::move(request)] { return runExplainJob(request, core::ExplainControl{}); }));
 }
 
 void ExplainPanel::startJob(ExplainRequest request)
@@ -208,7 +224,8 @@ void ExplainPanel::startJob(ExplainRequest request)
     if (m_jobs && request.kind == ExplainRequest::Kind::Explain) {
         const QString image = QFileInfo(request.imagePath).fileName();
         m_handle =
-            m_jobs->start(tr("Explaining %1 (%2)").arg(image, request.params.method), [this] { cancel(); });
+            m_jobs->start(tr("Explaining %1 (%2)").arg(image, methodDisplayName(request.params.method)),
+                          [this] { cancel(); });
     } else {
         m_handle = nullptr;
     }
@@ -229,21 +246,24 @@ void ExplainPanel::startJob(ExplainRequest request)
         const QString key = cacheKey();
         const int rows = request.forward ? request.forward->grid.rows : 0;
         const int cols = request.forward ? request.forward->grid.cols : 0;
-        control.partial = [this, key, rows, cols](const std::vector<float>& grid) {
+        core::Explanation what;
+        what.params = request.params;
+        what.target = request.target;
+        what.targetLabel = targetName(request.target);
+        const QString caption = tr("%1 · estimate").arg(overlayCaption(what));
+        control.partial = [this, key, rows, cols, caption](const std::vector<float>& grid) {
             QMetaObject::invokeMethod(
                 this,
-                [this, key, rows, cols, grid] {
+                [this, key, rows, cols, caption, grid] {
                     // The estimate so far, on the canvas only (it is neither scored nor stored).
                     if (key == cacheKey() && m_watcher.isRunning() && rows > 0)
-                        m_layer->setMap(grid, rows, cols);
+                        m_layer->setMap(grid, rows, cols, caption);
                 },
                 Qt::QueuedConnection);
         };
     }
     m_jobAsset = m_assetId;
-    setBusy(true, request.kind == ExplainRequest::Kind::Prepare
-                      ? tr("Running the model…")
-                      : tr("Explaining with %1…").arg(request.params.method));
+    setBusy(true, tr("Explaining with %1…").arg(methodDisplayName(request.params.method)));
     m_watcher.setFuture(QtConcurrent::run(
         [request = std::move(request), control] { return runExplainJob(request, control); }));
 }
@@ -253,6 +273,36 @@ void ExplainPanel::cancel()
     if (!m_watcher.isRunning() || !m_cancel) return;
     *m_cancel = true;
     setCaption(tr("Cancelling…"));
+}
+
+void ExplainPanel::keepOutcome(const ExplainOutcome& out)
+{
+    if (out.session) m_sessions.insert(out.modelFolder, out.session);
+    if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.modelFolder, out.checkpointHash);
+    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    if (out.forward && !m_forwards.contains(key)) {
+        m_forwards.insert(key, out.forward);
+        m_forwardOrder << key;
+        while (m_forwardOrder.size() > kCachedForwards)
+            m_forwards.remove(m_forwardOrder.takeFirst());
+    }
+    if (!out.preview.isNull()) m_previews.insert(out.imagePath, out.preview);
+}
+
+void ExplainPanel::onPrepareFinished()
+{
+    const ExplainOutcome out = m_prepare.result();
+    keepOutcome(out);
+    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    if (key == cacheKey() && !out.error.isEmpty()) {
+        m_failedKey = key;
+        m_lastError = out.error;
+        qCWarning(lcExplain).noquote() << m_lastError;
+        setCaption(m_lastError);
+        emit ready(false);
+    }
+    // The selection may have moved while the forward ran.
+    if (!m_forward) syncForward();
 }
 
 void ExplainPanel::onJobFinished()
@@ -267,35 +317,19 @@ void ExplainPanel::onJobFinished()
         m_handle->finish(state, out.error.isEmpty() ? QString() : out.error);
         m_handle = nullptr;
     }
-    if (out.session) m_sessions.insert(out.modelFolder, out.session);
-    if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.modelFolder, out.checkpointHash);
+    keepOutcome(out);
     const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
-    if (out.forward && !m_forwards.contains(key)) {
-        m_forwards.insert(key, out.forward);
-        m_forwardOrder << key;
-        while (m_forwardOrder.size() > kCachedForwards)
-            m_forwards.remove(m_forwardOrder.takeFirst());
-    }
-    if (!out.preview.isNull()) m_previews.insert(out.imagePath, out.preview);
-    const bool current = key == cacheKey();
-    if (out.kind == ExplainRequest::Kind::Prepare) {
-        if (current && !out.error.isEmpty()) {
-            m_failedKey = key;
-            m_lastError = out.error;
-            qCWarning(lcExplain).noquote() << m_lastError;
-            setCaption(m_lastError);
-            emit ready(false);
-        }
-    } else if (out.cancelled) {
+    const bool current = key == cacheKey() && m_jobAsset == m_assetId;
+    if (out.cancelled) {
         restoreLayer();
         m_lastError = tr("Cancelled.");
-        setCaption(m_lastError);
+        if (current) setCaption(m_lastError);
         emit finished(false);
     } else if (!out.error.isEmpty() || !out.explanation) {
         restoreLayer();
         m_lastError = out.error.isEmpty() ? tr("The run gave no result.") : out.error;
         qCWarning(lcExplain).noquote() << m_lastError;
-        setCaption(m_lastError);
+        if (current) setCaption(m_lastError);
         emit finished(false);
     } else {
         core::Explanation e = *out.explanation;
@@ -308,14 +342,15 @@ void ExplainPanel::onJobFinished()
             else
                 m_lastError = tr("The explanation could not be stored: %1").arg(error);
         }
-        if (m_jobAsset == m_assetId && current) {
+        if (current) {
             show(e);
             refreshStored();
+        } else {
+            restoreLayer(); // a partial map of the image left behind must not stay
         }
         if (!m_lastError.isEmpty()) setCaption(m_lastError);
         emit finished(m_lastError.isEmpty());
     }
-    // The selection may have moved while the job ran.
     if (!m_forward) syncForward();
 }
 
@@ -323,7 +358,7 @@ void ExplainPanel::restoreLayer()
 {
     // A RISE estimate drawn while the job ran is not a result: put back what the panel shows.
     if (m_hasShown && m_shown.params.method != QLatin1String("head-importance"))
-        m_layer->setMap(m_shown.grid, m_shown.rows, m_shown.cols);
+        m_layer->setMap(m_shown.grid, m_shown.rows, m_shown.cols, overlayCaption(m_shown));
     else
         m_layer->clearMap();
 }
@@ -347,7 +382,7 @@ void ExplainPanel::onForwardReady()
         if (core::isAttentionMethod(m_form->method()))
             recomputeLive();
         else
-            setCaption(tr("Ready: press Explain to run %1.").arg(m_form->method()));
+            setCaption(tr("Ready: press Explain to run %1.").arg(methodDisplayName(m_form->method())));
     }
     emit ready(true);
 }
@@ -358,13 +393,24 @@ void ExplainPanel::onFormChanged()
     m_heads->setSelected(
         p.method == QLatin1String("attention") ? (p.layer < 0 ? m_heads->layers() - 1 : p.layer) : -1,
         p.method == QLatin1String("attention") ? p.head : -1);
-    if (core::isAttentionMethod(p.method) && m_forward)
+    if (!core::isAttentionMethod(p.method) || p.token == 0) m_layer->setProbe({});
+    if (core::isAttentionMethod(p.method) && m_forward) {
         recomputeLive();
+        return;
+    }
+    const QString prompt =
+        tr("Press Explain to run %1 for %2.")
+            .arg(methodDisplayName(p.method), m_targets->list()->currentItem()
+                                                  ? m_targets->list()->currentItem()->text()
+                                                  : tr("the top class"));
+    // A map of another method or target is not the answer to what the form now asks: it goes. One of the
+    // same method with other settings stays, its caption on the canvas saying which settings made it.
+    const bool stale =
+        m_hasShown && (m_shown.params.method != p.method || m_shown.target != m_targets->target());
+    if (stale && !m_watcher.isRunning())
+        clearShown(m_forward ? prompt : QString());
     else if (m_forward)
-        setCaption(tr("Press Explain to run %1 for %2.")
-                       .arg(p.method, m_targets->list()->currentItem()
-                                          ? m_targets->list()->currentItem()->text()
-                                          : tr("the top class")));
+        setCaption(prompt);
 }
 
 void ExplainPanel::recomputeLive()
@@ -386,8 +432,7 @@ void ExplainPanel::recomputeLive()
     e.rows = m_forward->grid.rows;
     e.cols = m_forward->grid.cols;
     e.target = m_targets->target();
-    if (const core::VitSession* s = m_sessions.value(m_folder).get(); s && e.target >= 0)
-        e.targetLabel = QString::fromStdString(s->label(e.target));
+    e.targetLabel = targetName(e.target);
     e.modelPath = m_folder;
     e.checkpointHash = m_hashes.value(m_folder);
     e.backend = QStringLiteral("cpu");
@@ -411,7 +456,7 @@ void ExplainPanel::show(const core::Explanation& e)
         m_headChart->showHeads(e);
         m_tabs->setCurrentWidget(m_headChart);
     } else {
-        m_layer->setMap(e.grid, e.rows, e.cols);
+        m_layer->setMap(e.grid, e.rows, e.cols, overlayCaption(e));
         m_curves->showCurves(e);
         if (!e.hasMetrics)
             m_curves->clear(e.runId > 0 ? tr("Stored without curves.")
@@ -449,6 +494,23 @@ void ExplainPanel::clearShown(const QString& caption)
     emit shownChanged();
 }
 
+QString ExplainPanel::targetName(int target) const
+{
+    if (target < 0) return {};
+    if (const core::VitSession* s = m_sessions.value(m_folder).get())
+        return QString::fromStdString(s->label(target));
+    return tr("class %1").arg(target);
+}
+
+QString ExplainPanel::overlayCaption(const core::Explanation& e) const
+{
+    const QString target = !e.targetLabel.isEmpty() ? e.targetLabel
+                           : e.target >= 0          ? tr("class %1").arg(e.target)
+                                                    : QString();
+    return target.isEmpty() ? methodSummary(e.params)
+                            : tr("%1 · target %2").arg(methodSummary(e.params), target);
+}
+
 QImage ExplainPanel::overlayPreview(const core::Explanation& e) const
 {
     const QImage base = m_previews.value(m_imagePath);
@@ -478,6 +540,8 @@ void ExplainPanel::probeAt(QPointF imagePos)
     if (!core::isAttentionMethod(p.method)) p.method = QStringLiteral("rollout");
     m_form->setParams(p); // recomputes through changed()
     m_form->setToken(p.token, tr("patch row %1, column %2").arg(row).arg(col));
+    m_layer->setProbe(QRectF(double(col) * size.width() / g.cols, double(row) * size.height() / g.rows,
+                             double(size.width()) / g.cols, double(size.height()) / g.rows));
 }
 
 QStringList ExplainPanel::exportShown(const QString& basePath, QString* error)

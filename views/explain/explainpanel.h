@@ -63,7 +63,9 @@ public:
 
     // The forward pass of the current (image, model) is cached: targets and attention maps are ready.
     bool isReady() const { return bool(m_forward); }
-    bool isRunning() const { return m_watcher.isRunning(); }
+    // An explanation or the forward pass of the current image is running.
+    bool isRunning() const { return m_watcher.isRunning() || m_prepare.isRunning(); }
+    bool isExplaining() const { return m_watcher.isRunning(); }
     // Starts a run of the selected method for the selected target; false (with lastError()) when
     // there is no project, image or model, or a job is running.
     bool explain();
@@ -106,7 +108,12 @@ private:
     QString cacheKey() const { return m_folder + QLatin1Char('\n') + m_imagePath; }
     void syncForward();
     void startJob(ExplainRequest request);
+    void startPrepare(ExplainRequest request);
+    void keepOutcome(const ExplainOutcome& out);
     void onJobFinished();
+    void onPrepareFinished();
+    QString overlayCaption(const core::Explanation& e) const;
+    QString targetName(int target) const;
     void onForwardReady();
     void restoreLayer();
     void onFormChanged();
@@ -135,7 +142,10 @@ private:
     QString m_failedKey;        // a Prepare that failed is not retried until the selection is made again
     std::shared_ptr<const core::CachedForward> m_forward;
 
-    QFutureWatcher<ExplainOutcome> m_watcher;
+    QFutureWatcher<ExplainOutcome> m_watcher; // explanations
+    // The forward pass of the selected image runs beside an explanation, so the targets follow the image
+    // at once instead of after a long run.
+    QFutureWatcher<ExplainOutcome> m_prepare;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     core::JobTracker* m_jobs = nullptr;
     QPointer<core::JobHandle> m_handle;

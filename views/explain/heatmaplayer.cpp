@@ -3,6 +3,7 @@
 
 #include "views/explain/heatmaprender.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
@@ -14,12 +15,13 @@ HeatMapLayer::HeatMapLayer(QObject* parent) : CanvasLayer(QStringLiteral("Explan
     setOpacity(0.5);
 }
 
-void HeatMapLayer::setMap(std::vector<float> grid, int rows, int cols)
+void HeatMapLayer::setMap(std::vector<float> grid, int rows, int cols, const QString& caption)
 {
     if (rows <= 0 || cols <= 0 || grid.size() != size_t(rows) * size_t(cols)) {
         clearMap();
         return;
     }
+    m_caption = caption;
     m_grid = std::move(grid);
     m_rows = rows;
     m_cols = cols;
@@ -30,7 +32,15 @@ void HeatMapLayer::clearMap()
 {
     m_grid.clear();
     m_rows = m_cols = 0;
+    m_caption.clear();
     render();
+}
+
+void HeatMapLayer::setProbe(const QRectF& imageRect)
+{
+    if (imageRect == m_probe) return;
+    m_probe = imageRect;
+    emit changed();
 }
 
 void HeatMapLayer::setColormap(Colormap map)
@@ -82,11 +92,39 @@ std::optional<QPoint> HeatMapLayer::cellAt(QPointF imagePos) const
 
 void HeatMapLayer::paint(QPainter& painter, const ViewTransform& view, const QRectF&)
 {
-    if (m_rendered.isNull()) return;
-    // Smooth when the render is smaller than the image or the view shrinks it; crisp 1:1 otherwise.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform,
-                          m_rendered.size() != m_imageSize || view.zoom() < 1);
-    painter.drawImage(view.imageToWidget(QRectF(QPointF(0, 0), QSizeF(m_imageSize))), m_rendered);
+    const QRectF imageRect = view.imageToWidget(QRectF(QPointF(0, 0), QSizeF(m_imageSize)));
+    if (!m_rendered.isNull()) {
+        // Smooth when the render is smaller than the image or the view shrinks it; crisp 1:1 otherwise.
+        painter.setRenderHint(QPainter::SmoothPixmapTransform,
+                              m_rendered.size() != m_imageSize || view.zoom() < 1);
+        painter.drawImage(imageRect, m_rendered);
+    }
+    if (!m_probe.isEmpty()) {
+        // Opaque whatever the layer's opacity: the marker must stay findable over any map.
+        painter.save();
+        painter.setOpacity(1.0);
+        painter.setBrush(Qt::NoBrush);
+        const QRectF r = view.imageToWidget(m_probe).adjusted(0.5, 0.5, -0.5, -0.5);
+        painter.setPen(QPen(Qt::black, 3));
+        painter.drawRect(r);
+        painter.setPen(QPen(Qt::white, 1.5));
+        painter.drawRect(r);
+        painter.restore();
+    }
+    if (!m_rendered.isNull() && !m_caption.isEmpty()) {
+        painter.save();
+        painter.setOpacity(1.0);
+        // In the visible part of the image, so a zoomed-in view still shows what the map is.
+        const QRectF visible = imageRect.intersected(QRectF(painter.viewport()));
+        const QFontMetricsF fm(painter.font());
+        const QString text = fm.elidedText(m_caption, Qt::ElideRight, std::max(40.0, visible.width() - 12));
+        const QRectF box(visible.topLeft() + QPointF(4, 4),
+                         QSizeF(fm.horizontalAdvance(text) + 8, fm.height() + 4));
+        painter.fillRect(box, QColor(0, 0, 0, 170));
+        painter.setPen(Qt::white);
+        painter.drawText(box, Qt::AlignCenter, text);
+        painter.restore();
+    }
 }
 
 bool HeatMapLayer::mouseMoved(const CanvasMouseEvent& event)

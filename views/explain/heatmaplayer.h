@@ -5,7 +5,9 @@
 #include "views/explain/colormap.h"
 
 #include <QImage>
+#include <QRectF>
 #include <QSize>
+#include <QString>
 #include <optional>
 #include <vector>
 
@@ -14,7 +16,9 @@ namespace loupe::views {
 // The explanation on the canvas: a patch-grid map stretched over the whole image, upsampled bilinearly,
 // min–max normalised and coloured, drawn with the layer's opacity; values under the threshold
 // (normalised, 0..1) are left clear so the image shows through. Hovering reports the raw value under
-// the cursor. Images larger than kMaxRenderSide are rendered smaller and scaled when painted.
+// the cursor. Images larger than kMaxRenderSide are rendered smaller and scaled when painted. A map carries
+// a caption (method, target, settings) drawn in the top-left corner, so what is on the image always says
+// what it is; a probed patch is outlined.
 class HeatMapLayer : public CanvasLayer
 {
     Q_OBJECT
@@ -22,8 +26,12 @@ public:
     static constexpr int kMaxRenderSide = 1600;
     explicit HeatMapLayer(QObject* parent = nullptr);
 
-    void setMap(std::vector<float> grid, int rows, int cols);
-    void clearMap();
+    void setMap(std::vector<float> grid, int rows, int cols, const QString& caption = {});
+    void clearMap(); // the caption too
+    QString caption() const { return m_caption; }
+    // The probed patch (image coordinates), outlined whether or not a map is shown; empty = none.
+    void setProbe(const QRectF& imageRect);
+    QRectF probe() const { return m_probe; }
     bool hasMap() const { return !m_grid.empty(); }
     const std::vector<float>& grid() const { return m_grid; }
     int rows() const { return m_rows; }
@@ -58,6 +66,8 @@ private:
     Colormap m_colormap = Colormap::Viridis;
     double m_threshold = 0.0;
     QImage m_rendered;
+    QString m_caption;
+    QRectF m_probe;
 };
 
 } // namespace loupe::views

@@ -3,6 +3,7 @@
 
 #include "core/explain/explain_record.h"
 #include "core/explain/forward_cache.h"
+#include "views/explain/methodnames.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -41,10 +42,16 @@ QFormLayout* form(QWidget* page)
 
 QStringList MethodForm::methods()
 {
-    const QStringList order{
-        QStringLiteral("rollout"),   QStringLiteral("attention"),    QStringLiteral("chefer"),
-        QStringLiteral("gradcam"),   QStringLiteral("input-x-grad"), QStringLiteral("integrated-gradients"),
-        QStringLiteral("occlusion"), QStringLiteral("rise"),         QStringLiteral("head-importance")};
+    const QStringList order{QStringLiteral("rollout"),
+                            QStringLiteral("attention"),
+                            QStringLiteral("chefer"),
+                            QStringLiteral("gradcam"),
+                            QStringLiteral("gradcam-attn"),
+                            QStringLiteral("input-x-grad"),
+                            QStringLiteral("integrated-gradients"),
+                            QStringLiteral("occlusion"),
+                            QStringLiteral("rise"),
+                            QStringLiteral("head-importance")};
     QStringList out;
     for (const QString& m : order)
         if (core::mapMethods().contains(m)) out << m;
@@ -57,7 +64,8 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("explainMethod"));
-    m_method->addItems(methods());
+    for (const QString& m : methods())
+        m_method->addItem(methodDisplayName(m), m);
     m_pages = new QStackedWidget(this);
     for (const QString& m : methods()) {
         if (m == QLatin1String("attention"))
@@ -74,8 +82,13 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
             m_pages->addWidget(notePage(tr("Removes each head in turn (one forward per head) and ranks the "
                                            "heads by how much the target logit drops.")));
         else if (m == QLatin1String("gradcam"))
-            m_pages->addWidget(notePage(tr("Grad-CAM on the tokens entering the last block: one forward and "
-                                           "one backward pass.")));
+            m_pages->addWidget(
+                gradCamPage(0, tr("pytorch-grad-cam's ViT recipe: the output of the block's first "
+                                  "LayerNorm, channels weighted by their mean gradient.")));
+        else if (m == QLatin1String("gradcam-attn"))
+            m_pages->addWidget(
+                gradCamPage(1, tr("Chefer et al.'s attention Grad-CAM: the block's CLS attention "
+                                  "row, each head weighted by its mean gradient.")));
         else if (m == QLatin1String("chefer"))
             m_pages->addWidget(notePage(tr("Gradient-weighted attention relevancy (Chefer et al. 2021): one "
                                            "forward and one backward pass.")));
@@ -199,6 +212,20 @@ QWidget* MethodForm::risePage()
     return page;
 }
 
+QWidget* MethodForm::gradCamPage(int which, const QString& note)
+{
+    auto* page = new QWidget(this);
+    QFormLayout* f = form(page);
+    auto* label = new QLabel(note, page);
+    label->setWordWrap(true);
+    m_camBlock[which] = spin(page, -1, 11, -1, tr("last"));
+    m_camBlock[which]->setObjectName(QStringLiteral("gradCamBlock"));
+    f->addRow(label);
+    f->addRow(tr("Block"), m_camBlock[which]);
+    connect(m_camBlock[which], &QSpinBox::valueChanged, this, &MethodForm::emitChanged);
+    return page;
+}
+
 QWidget* MethodForm::notePage(const QString& text)
 {
     auto* label = new QLabel(text, this);
@@ -230,17 +257,19 @@ void MethodForm::setModelShape(int layers, int heads)
     m_layer->setMaximum(std::max(0, layers - 1));
     m_head->setMaximum(std::max(0, heads - 1));
     m_startLayer->setMaximum(std::max(0, layers - 1));
+    for (QSpinBox* b : m_camBlock)
+        b->setMaximum(std::max(0, layers - 1));
     m_quiet = was;
 }
 
 QString MethodForm::method() const
 {
-    return m_method->currentText();
+    return m_method->currentData().toString();
 }
 
 void MethodForm::setMethod(const QString& method)
 {
-    const int i = m_method->findText(method);
+    const int i = m_method->findData(method);
     if (i >= 0) m_method->setCurrentIndex(i);
 }
 
@@ -258,6 +287,8 @@ core::ExplainParams MethodForm::params() const
     p.column = m_direction->currentIndex() == 1;
     p.layer = m_layer->value();
     p.head = m_head->value();
+    if (p.method == QLatin1String("gradcam")) p.layer = m_camBlock[0]->value();
+    if (p.method == QLatin1String("gradcam-attn")) p.layer = m_camBlock[1]->value();
     p.fusion = core::fusionFromName(m_fusion->currentText()).value_or(compute::attribution::HeadFusion::Mean);
     p.discardRatio = float(m_discard->value()) / 100.0f;
     p.startLayer = m_startLayer->value();
@@ -280,6 +311,8 @@ void MethodForm::setParams(const core::ExplainParams& p)
     m_direction->setCurrentIndex(p.column ? 1 : 0);
     m_layer->setValue(p.layer);
     m_head->setValue(p.head);
+    for (QSpinBox* b : m_camBlock)
+        b->setValue(p.layer);
     m_fusion->setCurrentText(core::fusionName(p.fusion));
     m_discard->setValue(int(std::lround(p.discardRatio * 100.0f)));
     m_startLayer->setValue(p.startLayer);

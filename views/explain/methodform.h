@@ -22,7 +22,8 @@ class MethodForm : public QWidget
 public:
     explicit MethodForm(QWidget* parent = nullptr);
 
-    // The methods offered, in menu order (only those the engine implements).
+    // The methods offered (their ids), in menu order (only those the engine implements); the menu shows
+    // methodDisplayName() of each.
     static QStringList methods();
 
     void setModelShape(int layers, int heads);
@@ -47,6 +48,7 @@ private:
     QWidget* igPage();
     QWidget* occlusionPage();
     QWidget* risePage();
+    QWidget* gradCamPage(int which, const QString& note);
     QWidget* notePage(const QString& text);
     void syncPage();
     void emitChanged();
@@ -71,6 +73,7 @@ private:
     QSpinBox* m_cells = nullptr;
     QDoubleSpinBox* m_riseP = nullptr;
     QSpinBox* m_seed = nullptr;
+    QSpinBox* m_camBlock[2] = {nullptr, nullptr}; // Grad-CAM: LayerNorm output, attention
 };
 
 } // namespace loupe::views

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "views/explain/targetpicker.h"
 
+#include <QCheckBox>
 #include <QCompleter>
+#include <QHBoxLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalBlocker>
@@ -19,13 +21,22 @@ TargetPicker::TargetPicker(QWidget* parent) : QWidget(parent)
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Any class by name…"));
     m_search->setClearButtonEnabled(true);
+    m_pin = new QCheckBox(tr("Pin"), this);
+    m_pin->setObjectName(QStringLiteral("explainTargetPin"));
+    m_pin->setToolTip(
+        tr("Keep this class as the target for other images (otherwise each image's top class)"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_search, 1);
+    row->addWidget(m_pin);
     layout->addWidget(m_list);
-    layout->addWidget(m_search);
+    layout->addLayout(row);
+    connect(m_pin, &QCheckBox::toggled, this, [this](bool on) { m_pinned = on ? m_target : -1; });
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (!item) return;
         const int index = item->data(Qt::UserRole).toInt();
         if (index == m_target) return;
         m_target = index;
+        if (m_pin->isChecked()) m_pinned = index;
         emit targetChanged(index);
     });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
@@ -46,7 +57,7 @@ void TargetPicker::clear()
 void TargetPicker::setScores(const QStringList& names, const std::vector<float>& probs,
                              const std::vector<int>& ranking, int topK)
 {
-    const int previous = m_target;
+    const int previous = m_pinned;
     clear();
     m_names = names;
     m_probs = probs;
@@ -61,7 +72,7 @@ void TargetPicker::setScores(const QStringList& names, const std::vector<float>&
     connect(completer, qOverload<const QString&>(&QCompleter::activated), this,
             [this](const QString& name) { setTargetByName(name); });
     m_search->setCompleter(completer);
-    // The class chosen for the previous image stays chosen when this model knows it.
+    // A pinned class stays chosen when this model knows it; otherwise the image's top class.
     if (!setTarget(previous >= 0 && previous < int(names.size()) ? previous
                                                                  : (ranking.empty() ? -1 : ranking.front())))
         m_target = -1;
@@ -87,6 +98,17 @@ bool TargetPicker::setTarget(int index)
     addRow(index);
     m_list->setCurrentRow(m_list->count() - 1);
     return true;
+}
+
+bool TargetPicker::isPinned() const
+{
+    return m_pin->isChecked();
+}
+
+void TargetPicker::setPinned(bool pinned)
+{
+    m_pin->setChecked(pinned);
+    m_pinned = pinned ? m_target : -1;
 }
 
 bool TargetPicker::setTargetByName(const QString& name)

@@ -53,7 +53,7 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     m_canvas = new ImageCanvas(this);
     setCentralWidget(m_canvas);
     m_canvasStatus = new CanvasStatus(m_canvas, this);
-    statusBar()->addPermanentWidget(m_canvasStatus);
+    statusBar()->addPermanentWidget(m_canvasStatus, 1); // its hint label takes the room messages had
     m_recent = new RecentProjects(this);
     m_controller = new ProjectController(m_canvas, std::move(opener), this);
     connect(m_recent, &RecentProjects::openRequested, this, [this](const QString& p) { openProject(p); });
@@ -61,13 +61,13 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     connect(m_controller, &ProjectController::errorOccurred, this,
             [this](const QString& title, const QString& message) { showError(title, message); });
     connect(m_controller, &ProjectController::statusMessage, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+            [this](const QString& text) { m_canvasStatus->showHint(text, 5000); });
     connect(m_canvas, &ImageCanvas::loadFailed, this,
-            [this](const QString&, const QString& error) { statusBar()->showMessage(error, 10000); });
+            [this](const QString&, const QString& error) { m_canvasStatus->showHint(error, 10000); });
     connect(m_canvas, &ImageCanvas::imageChanged, this, &MainWindow::updateInfo);
     m_annotation = new AnnotationBinding(this, m_canvas, m_controller);
     connect(m_annotation, &AnnotationBinding::message, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+            [this](const QString& text) { m_canvasStatus->showHint(text, 8000); });
     createDocks();
     createMenus();
     m_annotation->install(); // Annotate menu, toolbar and Labels dock, before the saved layout is restored
@@ -126,9 +126,9 @@ void MainWindow::createDocks()
     connect(m_controller, &ProjectController::currentAssetChanged, m_explain, &ExplainPanel::setAsset);
     connect(m_explain, &ExplainPanel::statusMessage, this, [this](const QString& text) {
         if (text.isEmpty())
-            statusBar()->clearMessage();
+            m_canvasStatus->showHint({});
         else
-            statusBar()->showMessage(text, 4000);
+            m_canvasStatus->showHint(text, 4000);
     });
     m_infoDock->raise();
     connect(models, &ModelsPanel::modelSelected, classify, &ClassifyPanel::setModelFolder);

@@ -49,6 +49,14 @@ void ClassifyPanel::setProject(core::Project* project)
 {
     m_project = project;
     m_assetId = -1;
+    // The project's first registered model is the default, as in the Explain panel (the sample ships one),
+    // so a project with one model classifies without a trip to the Models dock.
+    if (project && !project->models().isEmpty()) {
+        bool known = false;
+        for (const core::ModelRecord& m : project->models())
+            known = known || project->absolutePath(m.path) == m_folder;
+        if (!known) m_folder = project->absolutePath(project->models().first().path);
+    }
     show({}, project ? tr("Select a model and an image.") : tr("No project open."));
 }
 

@@ -32,7 +32,9 @@ public:
     ~ClassifyPanel() override;
 
     void setProject(core::Project* project);
+    // The project's first registered model until another is chosen.
     void setModelFolder(const QString& folder);
+    QString modelFolder() const { return m_folder; }
     // Shows the asset's last stored classification, if any.
     void setAsset(qint64 assetId);
     void setTopK(int k) { m_topk = k; }

@@ -12,6 +12,7 @@
 #include <QListWidget>
 #include <QLoggingCategory>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 Q_LOGGING_CATEGORY(lcModelsPanel, "loupe.views.models")
@@ -67,7 +68,14 @@ void ModelsPanel::refresh(const QString& cacheDir)
         item->setData(kFolderRole, c.path);
         item->setToolTip(c.path);
     }
-    if (!previous.isEmpty()) selectFolder(previous);
+    if (!previous.isEmpty()) {
+        selectFolder(previous);
+    } else if (m_project && !m_project->models().isEmpty() && m_list->count() > 0) {
+        // Show the default the Classify and Explain panels use (the project's first model) as selected,
+        // without announcing it: they chose it themselves.
+        const QSignalBlocker block(m_list);
+        m_list->setCurrentRow(0);
+    }
 }
 
 QString ModelsPanel::registerFolder(const QString& folder)
