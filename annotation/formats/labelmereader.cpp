@@ -3,10 +3,12 @@
 #include "annotation/formats/labelme.h"
 #include "annotation/formats/sizelimits.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QImage>
+#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -204,10 +206,21 @@ bool parse(const QByteArray& json, const QString& fileName, const QString& relDi
                 continue;
             }
             if (gate == MaskGate::Skip) continue;
-            const QImage png =
-                QImage::fromData(
-                    QByteArray::fromBase64(o.value(QStringLiteral("mask")).toString().toLatin1()), "PNG")
-                    .convertToFormat(QImage::Format_Grayscale8);
+            // The PNG header's size is checked against the image before anything is decoded: a few
+            // bytes can claim a 30000 x 30000 mask.
+            QByteArray pngBytes =
+                QByteArray::fromBase64(o.value(QStringLiteral("mask")).toString().toLatin1());
+            QBuffer pngBuffer(&pngBytes);
+            QImageReader pngReader(&pngBuffer, "PNG");
+            const QSize pngSize = pngReader.size();
+            if (!pngSize.isValid() || pngSize.width() > im.width || pngSize.height() > im.height) {
+                fail(ptr + QStringLiteral("/mask"),
+                     QStringLiteral("mask is not a PNG that fits the %1 x %2 image")
+                         .arg(im.width)
+                         .arg(im.height));
+                continue;
+            }
+            const QImage png = pngReader.read().convertToFormat(QImage::Format_Grayscale8);
             // The points were checked against the image above, so these fit an int; the sums are 64-bit.
             const qint64 x0 = qint64(std::floor(pts[0].x())), y0 = qint64(std::floor(pts[0].y()));
             if (png.isNull() || x0 < 0 || y0 < 0 || x0 + png.width() > im.width ||

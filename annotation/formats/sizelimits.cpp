@@ -85,7 +85,7 @@ MaskGate maskGate(const ImportTarget* target, const QString& imagePath, int widt
         height > real->height()) {
         report.error(
             file, place,
-            QStringLiteral("mask declared on a %1 x %2 image but the project's image \"%3\" is %4 x %5")
+            QStringLiteral("mask declared on a %1 x %2 image but the image \"%3\" it belongs to is %4 x %5")
                 .arg(width)
                 .arg(height)
                 .arg(imagePath)

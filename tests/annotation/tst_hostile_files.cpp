@@ -63,9 +63,9 @@ QByteArray cocoRle(int w, int h, const QByteArray& counts)
         .toUtf8();
 }
 
-QByteArray labelmeMask(int w, int h)
+QByteArray labelmeMask(int w, int h, int maskSide = 2)
 {
-    QImage m(2, 2, QImage::Format_Grayscale8);
+    QImage m(maskSide, maskSide, QImage::Format_Grayscale8);
     m.fill(255);
     QByteArray png;
     QBuffer buf(&png);
@@ -161,6 +161,15 @@ private slots:
                      qPrintable(r.toText()));
         }
     }
+    void labelmeMaskPngBiggerThanTheImage()
+    {
+        Dataset d;
+        FormatReport r;
+        QVERIFY(!labelme::parse(labelmeMask(10, 10, 64), QStringLiteral("l.json"), QString(), d, r));
+        QVERIFY2(hasError(r, QStringLiteral("l.json"), QStringLiteral("/shapes/0/mask"),
+                          QStringLiteral("fits the 10 x 10 image")),
+                 qPrintable(r.toText()));
+    }
     void masksFollowTheProjectImage()
     {
         // 20000 x 10000 is within the limits, but the project's a.png is 100 x 100: refused before any
@@ -173,7 +182,7 @@ private slots:
             FormatReport r;
             QVERIFY(!coco::parse(cocoRle(20000, 10000, "[200000000]"), QStringLiteral("c.json"), d, r, o));
             QVERIFY2(hasError(r, QStringLiteral("c.json"), QStringLiteral("/annotations/0/segmentation"),
-                              QStringLiteral("the project's image \"a.png\" is 100 x 100")),
+                              QStringLiteral("the image \"a.png\" it belongs to is 100 x 100")),
                      qPrintable(r.toText()));
         }
         {

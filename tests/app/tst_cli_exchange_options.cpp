@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -231,6 +232,45 @@ private slots:
                 QVERIFY2(QFileInfo::exists(QFileInfo(json).dir().filePath(imagePath)), qPrintable(json));
             }
         }
+    }
+
+    void explainQualityRefusesAbsurdCocoSizes_data()
+    {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("10^6 x 10^6")
+            << 1000000 << 1000000
+            << QStringLiteral("/images/0/width image size 1000000 x 1000000 is beyond the limit");
+        // Within the limits, but not the size of the image really there: refused before rasterising.
+        QTest::newRow("bigger than the image")
+            << 20000 << 10000 << QStringLiteral("it belongs to is 10 x 10");
+    }
+    void explainQualityRefusesAbsurdCocoSizes()
+    {
+        QFETCH(int, width);
+        QFETCH(int, height);
+        QFETCH(QString, message);
+        const QString images = m_dir.filePath(QStringLiteral("eq"));
+        QDir().mkpath(images);
+        QImage img(10, 10, QImage::Format_RGB32);
+        img.fill(Qt::gray);
+        QVERIFY(img.save(QDir(images).filePath(QStringLiteral("a.png"))));
+        const QString coco = m_dir.filePath(QStringLiteral("eq.json"));
+        QFile f(coco);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"images": [{"id": 1, "file_name": "a.png", "width": %1, "height": %2}],
+ "categories": [{"id": 1, "name": "c"}],
+ "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": {"size": [%2, %1], "counts": [%3]}}]})")
+                    .arg(width)
+                    .arg(height)
+                    .arg(qint64(width) * height)
+                    .toUtf8());
+        f.close();
+        const LoupeRun r = runLoupe({QStringLiteral("explain-quality"), QStringLiteral("--images"), images,
+                                     QStringLiteral("--coco"), coco});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("eq.json")) && r.err.contains(message), qPrintable(r.err));
     }
 
     void pycocotoolsOpensCocoExport()
