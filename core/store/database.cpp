@@ -178,12 +178,17 @@ bool Statement::columnIsNull(int i) const
 
 Transaction::Transaction(Database& db) : m_db(db)
 {
-    m_active = m_db.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    m_nested = m_db.handle() && !sqlite3_get_autocommit(m_db.handle());
+    m_active =
+        m_db.exec(m_nested ? QStringLiteral("SAVEPOINT loupe_nested") : QStringLiteral("BEGIN IMMEDIATE"));
 }
 
 Transaction::~Transaction()
 {
-    if (m_active)
+    if (!m_active) return;
+    if (m_nested)
+        m_db.exec(QStringLiteral("ROLLBACK TO loupe_nested; RELEASE loupe_nested"));
+    else
         m_db.exec(QStringLiteral("ROLLBACK"));
 }
 
@@ -191,7 +196,7 @@ bool Transaction::commit()
 {
     if (!m_active)
         return false;
-    if (!m_db.exec(QStringLiteral("COMMIT")))
+    if (!m_db.exec(m_nested ? QStringLiteral("RELEASE loupe_nested") : QStringLiteral("COMMIT")))
         return false;
     m_active = false;
     return true;

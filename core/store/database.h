@@ -76,18 +76,23 @@ private:
     bool m_failed = false;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless commit() succeeded.
+// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless commit() succeeded. Inside another
+// transaction it is a savepoint of that one: its writes are committed by the outer transaction, or
+// rolled back alone. So a caller can make several steps that each use a Transaction (an edit and its
+// undo record) one commit, and a crash keeps all of them or none.
 class Transaction
 {
 public:
     explicit Transaction(Database& db);
     ~Transaction();
     bool isActive() const { return m_active; }
+    bool isNested() const { return m_nested; }
     bool commit();
 
 private:
     Database& m_db;
     bool m_active = false;
+    bool m_nested = false;
 };
 
 } // namespace loupe::core
