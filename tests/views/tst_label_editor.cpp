@@ -3,8 +3,11 @@
 // attribute specs from the table, merge and delete (shapes deleted or moved); refusals say why; every
 // edit is one step on the project's undo stack, and the labels are as edited after reopening.
 #include "annotation/bridge/projectannotations.h"
+#include "annotation/commands/addlabel.h"
 #include "annotation/commands/addshapes.h"
 #include "core/store/project.h"
+#include "tst_annotate_fixture.h"
+#include "views/annotate/annotatetool.h"
 #include "views/labels/attributespectable.h"
 #include "views/labels/labeleditor.h"
 
@@ -70,13 +73,18 @@ private slots:
 
             QVERIFY(editor.renameLabel(truck, QStringLiteral("lorry")));
             QVERIFY(editor.recolorLabel(truck, Qt::blue));
+            QVERIFY(!editor.setHotkey(truck, QStringLiteral("q"))); // no window to ask: digits only
+            editor.setKeyCheck([](const QKeySequence& k) { return k == QKeySequence(QStringLiteral("R")); });
             QVERIFY(!editor.setHotkey(truck, QStringLiteral("r"))); // R is a tool
+            QVERIFY(editor.error().contains(QStringLiteral("R")));
+            QVERIFY(editor.setHotkey(truck, QStringLiteral("q")));
+            QCOMPARE(pa.document()->label(truck)->hotkey, QStringLiteral("Q"));
             QVERIFY(editor.setHotkey(truck, QStringLiteral("4")));
             QCOMPARE(pa.document()->label(truck)->name, QStringLiteral("lorry"));
             QCOMPARE(pa.document()->label(truck)->hotkey, QStringLiteral("4"));
             QCOMPARE(p->labels().size(), 3);
             stack->undo();
-            QVERIFY(pa.document()->label(truck)->hotkey.isEmpty());
+            QCOMPARE(pa.document()->label(truck)->hotkey, QStringLiteral("Q"));
             stack->redo();
 
             // Keypoints with a skeleton by names, then the attribute table.
@@ -143,6 +151,33 @@ private slots:
         QCOMPARE(editor.list()->count(), 3);
         QCOMPARE(pa.document()->label(truck)->name, QStringLiteral("lorry"));
         QCOMPARE(pa.document()->shape(s1)->labelId, truck);
+    }
+
+    // A label's own key (not 1-9) picks it and relabels the selection from the canvas; a key a tool
+    // has is not taken over (R stays the rectangle tool).
+    void letterHotkeysInTheWindow()
+    {
+        annotate_test::Fixture f;
+        LabelDef bus, rover;
+        bus.name = QStringLiteral("bus");
+        bus.hotkey = QStringLiteral("Q");
+        rover.name = QStringLiteral("rover");
+        rover.hotkey = QStringLiteral("R");
+        auto* addBus = new AddLabel(*f.doc, bus);
+        f.stack()->push(addBus);
+        f.stack()->push(new AddLabel(*f.doc, rover)); // labelsChanged: the annotator reloads
+        QCOMPARE(f.scene()->labels().size(), size_t(2));
+        QVERIFY(f.annotator->isKeyTaken(QKeySequence(QStringLiteral("R"))));
+        QVERIFY(!f.annotator->isKeyTaken(QKeySequence(QStringLiteral("Q"))));
+        QApplication::setActiveWindow(f.window.get());
+        QVERIFY(QTest::qWaitForWindowActive(f.window.get()));
+        const qint64 a = f.add(RectangleGeom{QRectF(20, 20, 30, 30)}, 99);
+        f.use("toolSelect");
+        f.click({30, 30});
+        QTest::keyClick(f.canvas, Qt::Key_Q);
+        QCOMPARE(f.doc->shape(a)->labelId, addBus->labelId());
+        QTest::keyClick(f.canvas, Qt::Key_R);
+        QCOMPARE(f.canvas->tool(), f.annotator->tool(QStringLiteral("toolRectangle")));
     }
 };
 

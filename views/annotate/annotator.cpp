@@ -22,7 +22,8 @@ namespace loupe::views {
 
 using namespace loupe::annotation;
 
-Annotator::Annotator(ImageCanvas* canvas, QWidget* window) : QObject(window), m_canvas(canvas)
+Annotator::Annotator(ImageCanvas* canvas, QWidget* window)
+    : QObject(window), m_canvas(canvas), m_window(window)
 {
     m_scene = new ShapeScene(this);
     m_layer = new ShapeLayer(m_scene, this);
@@ -145,6 +146,45 @@ void Annotator::createActions(QWidget* window)
     }
 }
 
+bool Annotator::isKeyTaken(const QKeySequence& key) const
+{
+    for (QAction* a : m_actions)
+        if (!a->objectName().startsWith(QLatin1String("labelKey:")) && a->shortcuts().contains(key))
+            return true;
+    if (m_window)
+        for (QAction* a : m_window->findChildren<QAction*>())
+            if (!a->objectName().startsWith(QLatin1String("labelKey:")) && a->shortcuts().contains(key) &&
+                a->shortcutContext() != Qt::WidgetShortcut)
+                return true;
+    return false;
+}
+
+void Annotator::updateLabelKeyActions()
+{
+    // Keys other than 1-9 (those have their fixed actions) get one window-wide action each; a key some
+    // other action already has is left out rather than made ambiguous.
+    for (auto it = m_actions.begin(); it != m_actions.end();) {
+        if (it.key().startsWith(QLatin1String("labelKey:"))) {
+            delete it.value();
+            it = m_actions.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!m_window) return;
+    const QHash<qint64, QString> keys = m_palette->hotkeys();
+    for (auto it = keys.begin(); it != keys.end(); ++it) {
+        const QString& key = it.value();
+        if (key.size() == 1 && key[0] >= QLatin1Char('1') && key[0] <= QLatin1Char('9')) continue;
+        const QKeySequence seq(key);
+        if (seq.isEmpty() || isKeyTaken(seq)) continue;
+        const qint64 id = it.key();
+        QAction* a = addAction(m_window, QStringLiteral("labelKey:%1").arg(key), tr("Label %1").arg(key), seq,
+                               [this, id] { m_palette->pick(id, true); });
+        a->setEnabled(m_scene->isEditable());
+    }
+}
+
 void Annotator::verdict(ReviewState state)
 {
     if (m_verdictHandler && m_verdictHandler(state)) return;
@@ -197,6 +237,7 @@ void Annotator::reloadLabels()
         if (!l.hotkey.isEmpty()) hotkeys.insert(l.id, l.hotkey);
     m_palette->setHotkeys(hotkeys);
     m_scene->setLabels(std::move(labels));
+    updateLabelKeyActions();
 }
 
 AnnotationDocument* Annotator::document() const

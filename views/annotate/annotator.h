@@ -55,6 +55,8 @@ public:
     annotation::AnnotationDocument* document() const;
     // Takes the labels (and their hotkeys) from the document again; done on every labelsChanged.
     void reloadLabels();
+    // Whether a window-wide action (a tool, a verdict, ...) already answers key: a label may not take it.
+    bool isKeyTaken(const QKeySequence& key) const;
     void setImage(qint64 imageId, QSize size);
     void activateTool(const QString& name);
     // Y / X / F: the handler gets the verdict first (the Review dock gives it to its current shape and
@@ -72,11 +74,13 @@ private:
     void createActions(QWidget* window);
     void updateEnabled();
     void verdict(annotation::ReviewState state);
+    void updateLabelKeyActions();
     QAction* addAction(QWidget* window, const QString& name, const QString& text, const QKeySequence& key,
                        std::function<void()> slot);
 
     QPointer<ImageCanvas> m_canvas;
     QPointer<annotation::AnnotationDocument> m_document;
+    QPointer<QWidget> m_window;
     ShapeScene* m_scene = nullptr;
     ShapeLayer* m_layer = nullptr;
     LabelPalette* m_palette = nullptr;

@@ -93,8 +93,9 @@ void LabelPalette::rebuild()
     m_effectiveKeys.clear();
     QSet<QString> used;
     for (const auto& l : m_scene->labels()) {
+        // 1-9, or another key the label editor let through (one no window action uses).
         const QString k = m_hotkeys.value(l.id);
-        if (k.size() == 1 && k[0] >= QLatin1Char('1') && k[0] <= QLatin1Char('9') && !used.contains(k)) {
+        if (!k.isEmpty() && !used.contains(k)) {
             m_effectiveKeys.insert(l.id, k);
             used.insert(k);
         }

@@ -22,9 +22,12 @@ class LabelPalette : public QWidget
 public:
     explicit LabelPalette(ShapeScene* scene, QWidget* parent = nullptr);
 
-    // Hotkeys by label id ("1".."9"); labels without one get the next free digit in list order.
+    // Hotkeys by label id ("1".."9" or another key); labels without one get the next free digit in
+    // list order.
     void setHotkeys(const QHash<qint64, QString>& hotkeys);
     QString hotkeyOf(qint64 labelId) const { return m_effectiveKeys.value(labelId); }
+    // Every label's key in effect, by label id.
+    const QHash<qint64, QString>& hotkeys() const { return m_effectiveKeys; }
     // Picks the label bound to key ("1".."9"); relabels the selection too. False when none is bound.
     bool pickByHotkey(const QString& key);
     // Makes labelId current and gives it to the selected shapes.

@@ -109,7 +109,7 @@ LabelEditor::LabelEditor(AnnotationDocument* doc, QWidget* parent) : QDialog(par
     m_hotkey = new QLineEdit(this);
     m_hotkey->setObjectName(QStringLiteral("labelHotkey"));
     m_hotkey->setMaxLength(1);
-    m_hotkey->setPlaceholderText(tr("1-9"));
+    m_hotkey->setPlaceholderText(tr("1-9 or a free letter"));
     m_keypoints = new QLineEdit(this);
     m_keypoints->setObjectName(QStringLiteral("labelKeypoints"));
     m_keypoints->setPlaceholderText(tr("Keypoint names in drawing order, comma-separated"));
@@ -272,10 +272,15 @@ bool LabelEditor::recolorLabel(qint64 labelId, const QColor& color)
 bool LabelEditor::setHotkey(qint64 labelId, const QString& key)
 {
     if (!m_doc) return false;
-    const QString k = key.trimmed();
-    // Digits only: other keys are tools and review verdicts, window-wide.
-    if (!k.isEmpty() && (k.size() != 1 || k[0] < QLatin1Char('1') || k[0] > QLatin1Char('9')))
-        return refuse(tr("A label hotkey is one of 1-9 (other keys pick tools)"));
+    const QString k = key.trimmed().toUpper();
+    const bool digit = k.size() == 1 && k[0] >= QLatin1Char('1') && k[0] <= QLatin1Char('9');
+    if (!k.isEmpty() && !digit) {
+        // Another key only when nothing else in the window answers it (tools, verdicts, navigation).
+        if (k.size() != 1 || !k[0].isLetterOrNumber() || !m_keyTaken)
+            return refuse(tr("A label hotkey is 1-9 or a letter no other action uses"));
+        if (m_keyTaken(QKeySequence(k)))
+            return refuse(tr("%1 is already a shortcut of the window (a tool or a review key)").arg(k));
+    }
     return push(new SetLabelHotkey(*m_doc, labelId, k));
 }
 

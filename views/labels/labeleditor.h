@@ -4,7 +4,9 @@
 #include "annotation/shapes/shape.h"
 
 #include <QDialog>
+#include <QKeySequence>
 #include <QPointer>
+#include <functional>
 
 class QLabel;
 class QLineEdit;
@@ -21,7 +23,8 @@ namespace loupe::views {
 class AttributeSpecTable;
 
 // The project's labels, editable: add, rename, recolour, merge (shapes go to the target) and delete
-// (asks: delete the shapes or move them to another label), the hotkey (1-9), keypoint names and
+// (asks: delete the shapes or move them to another label), the hotkey (1-9, or a key no
+// window action uses), keypoint names and
 // skeleton for keypoint labels, and attribute specs (checkbox, choice, text, number with range).
 // Every change is one command on the document's undo stack, so Edit > Undo takes it back and it
 // outlives closing the project. The public edit functions are what the buttons call after asking;
@@ -31,6 +34,9 @@ class LabelEditor : public QDialog
     Q_OBJECT
 public:
     explicit LabelEditor(annotation::AnnotationDocument* doc, QWidget* parent = nullptr);
+
+    // Says whether a window-wide action already has a key; without one, label keys are 1-9 only.
+    void setKeyCheck(std::function<bool(const QKeySequence&)> taken) { m_keyTaken = std::move(taken); }
 
     qint64 currentLabel() const;
     void setCurrentLabel(qint64 labelId);
@@ -74,6 +80,7 @@ private:
     QLabel* m_message;
     QString m_lastError;
     bool m_rebuilding = false;
+    std::function<bool(const QKeySequence&)> m_keyTaken;
 };
 
 } // namespace loupe::views

@@ -171,6 +171,7 @@ void AnnotationBinding::editLabels()
     if (!m_labelEditor) {
         m_labelEditor = new LabelEditor(m_annotations->document(), m_window);
         m_labelEditor->setAttribute(Qt::WA_DeleteOnClose);
+        m_labelEditor->setKeyCheck([this](const QKeySequence& k) { return m_annotator->isKeyTaken(k); });
     }
     m_labelEditor->setCurrentLabel(m_annotator->scene()->currentLabel());
     m_labelEditor->show();
