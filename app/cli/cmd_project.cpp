@@ -88,6 +88,10 @@ int run(const QStringList& args)
         QTextStream(stderr) << "loupe project " << sub << ": expected one PATH\n" << kUsage;
         return ExitUsage;
     }
+    // Another process writing the project makes this wait; say so in this command's own voice.
+    core::setBusyNotice([sub](const QString& message) {
+        QTextStream(stderr) << "loupe project " << sub << ": " << message << Qt::endl;
+    });
     if (sub == QLatin1String("new"))
         return projectNew(rest[0]);
     if (sub == QLatin1String("info"))

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sqlite3.h>
 
 namespace {
 
@@ -48,6 +49,37 @@ private slots:
             if (i < 2000) QVERIFY(img.save(root.filePath(QStringLiteral("a/") + name)));
             if (i >= 1000) QVERIFY(img.save(root.filePath(QStringLiteral("b/") + name)));
         }
+    }
+
+    // A writer that keeps the lock: `project info` says it is waiting, then that the file is busy; it
+    // never calls the project damaged.
+    void infoWhileLockedSaysBusy()
+    {
+        const QString project = m_tmp.filePath(QStringLiteral("locked.loupe"));
+        QString error;
+        QVERIFY2(loupe::core::Project::create(project, &error), qPrintable(error));
+        sqlite3* holder = nullptr;
+        QCOMPARE(sqlite3_open(project.toUtf8().constData(), &holder), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(holder,
+                              "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+                              "UPDATE undo_state SET recording = 0;",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        QProcess info;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("LOUPE_BUSY_TIMEOUT_MS"), QStringLiteral("1500"));
+        info.setProcessEnvironment(env);
+        info.start(QStringLiteral(LOUPE_EXE), {QStringLiteral("project"), QStringLiteral("info"), project});
+        QVERIFY(info.waitForFinished(60000));
+        sqlite3_close(holder);
+        const QString err = QString::fromUtf8(info.readAllStandardError());
+        QCOMPARE(info.exitCode(), 1);
+        QVERIFY2(err.contains(QStringLiteral(
+                                  "loupe project info: busy, waiting for %1 (another process is writing)...")
+                                  .arg(project)),
+                 qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("%1: busy (another process").arg(project)), qPrintable(err));
+        QVERIFY2(!soundsDamaged(err), qPrintable(err));
     }
 
     void twoImportsAndInfoLoop_data()
