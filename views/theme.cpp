@@ -3,9 +3,11 @@
 
 #include <QApplication>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOption>
 
 namespace loupe::views {
 
@@ -44,6 +46,35 @@ QPalette darkPalette()
     p.setColor(QPalette::Disabled, QPalette::Highlight, QColor(70, 71, 74));
     return p;
 }
+
+// Fusion fills check boxes with Base. In a dark palette Base is near black, which on a selected row's
+// highlight reads as a black square rather than an empty box: there the box takes a light tint of the
+// highlight and a light frame.
+class LoupeStyle : public QProxyStyle
+{
+public:
+    LoupeStyle() : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))) {}
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget) const override
+    {
+        if (g_dark && element == PE_IndicatorItemViewItemCheck && (option->state & State_Selected)) {
+            QStyleOptionViewItem o;
+            if (const auto* v = qstyleoption_cast<const QStyleOptionViewItem*>(option))
+                o = *v;
+            else
+                o.QStyleOption::operator=(*option);
+            const QColor highlight = option->palette.color(QPalette::Highlight);
+            o.palette.setColor(QPalette::Base, highlight.lighter(150));
+            o.palette.setColor(QPalette::Window, highlight.lighter(190)); // Fusion derives the frame from it
+            o.palette.setColor(QPalette::Text, Qt::white);
+            o.palette.setColor(QPalette::WindowText, Qt::white);
+            QProxyStyle::drawPrimitive(element, &o, painter, widget);
+            return;
+        }
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+    }
+};
 
 QPalette lightPalette()
 {
@@ -102,7 +133,7 @@ void applyTheme(QApplication& app)
 void applyTheme(QApplication& app, Theme theme)
 {
     const bool systemDark = systemPrefersDark(); // read before our palette replaces the platform one
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    app.setStyle(new LoupeStyle);
     g_dark = theme == Theme::Dark || (theme == Theme::System && systemDark);
     app.setPalette(g_dark ? darkPalette() : lightPalette());
 }
