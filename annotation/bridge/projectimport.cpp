@@ -95,8 +95,8 @@ bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& optio
     if (const qsizetype dup = duplicatesSkipped(report); dup > 0)
         report.warning(
             path, QString(),
-            QStringLiteral("%1 duplicates skipped (already in the project; --keep-duplicates adds them "
-                           "anyway)")
+            QStringLiteral("%1 duplicates skipped (the same label and geometry are already on the image; "
+                           "keep duplicates to add them anyway)")
                 .arg(dup));
     if (report.hasErrors()) return false;
     QString error;

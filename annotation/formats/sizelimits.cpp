@@ -43,10 +43,14 @@ QString fileNameOf(const QString& p)
 
 } // namespace
 
-ImportTarget::ImportTarget(const QStringList& paths, const std::vector<QSize>& sizes) : m_sizes(sizes)
+ImportTarget::ImportTarget(const QStringList& paths, const std::vector<QSize>& sizes)
 {
-    for (const QString& p : paths)
-        m_paths << normalised(p);
+    for (qsizetype i = 0; i < paths.size() && size_t(i) < sizes.size(); ++i) {
+        const QString p = normalised(paths[i]);
+        m_byPath.insert(p, sizes[size_t(i)]);
+        const QString name = fileNameOf(p);
+        m_byName.insert(name, m_byName.contains(name) ? QSize() : sizes[size_t(i)]);
+    }
 }
 
 ImportTarget::ImportTarget(std::function<std::optional<QSize>(const QString& path)> lookup)
@@ -58,17 +62,11 @@ std::optional<QSize> ImportTarget::sizeOf(const QString& path) const
 {
     if (m_lookup) return m_lookup(path);
     const QString p = normalised(path);
-    const qsizetype exact = m_paths.indexOf(p);
-    if (exact >= 0) return m_sizes[size_t(exact)];
-    const QString name = fileNameOf(p);
-    qsizetype found = -1;
-    for (qsizetype i = 0; i < m_paths.size(); ++i) {
-        if (fileNameOf(m_paths[i]) != name) continue;
-        if (found >= 0) return std::nullopt; // ambiguous: the import leaves it out
-        found = i;
-    }
-    if (found < 0) return std::nullopt;
-    return m_sizes[size_t(found)];
+    if (const auto exact = m_byPath.constFind(p); exact != m_byPath.constEnd()) return *exact;
+    const auto byName = m_byName.constFind(fileNameOf(p));
+    // No image of that name, or several (ambiguous: the import leaves it out).
+    if (byName == m_byName.constEnd() || !byName->isValid()) return std::nullopt;
+    return *byName;
 }
 
 MaskGate maskGate(const ImportTarget* target, const QString& imagePath, int width, int height,

@@ -3,6 +3,7 @@
 
 #include "annotation/formats/report.h"
 
+#include <QHash>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -38,8 +39,8 @@ public:
     std::optional<QSize> sizeOf(const QString& path) const;
 
 private:
-    QStringList m_paths;
-    std::vector<QSize> m_sizes;
+    QHash<QString, QSize> m_byPath;
+    QHash<QString, QSize> m_byName; // invalid size: several images share the name
     std::function<std::optional<QSize>(const QString&)> m_lookup;
 };
 

@@ -170,6 +170,15 @@ private slots:
                           QStringLiteral("fits the 10 x 10 image")),
                  qPrintable(r.toText()));
     }
+    void importTargetMatchesLikeTheImport()
+    {
+        const ImportTarget t({QStringLiteral("x/a.png"), QStringLiteral("y/a.png"), QStringLiteral("c.png")},
+                             {QSize(1, 2), QSize(3, 4), QSize(5, 6)});
+        QCOMPARE(t.sizeOf(QStringLiteral("./x/a.png")), std::optional<QSize>(QSize(1, 2)));
+        QCOMPARE(t.sizeOf(QStringLiteral("a.png")), std::nullopt); // two project images share the name
+        QCOMPARE(t.sizeOf(QStringLiteral("elsewhere/c.png")), std::optional<QSize>(QSize(5, 6)));
+        QCOMPARE(t.sizeOf(QStringLiteral("d.png")), std::nullopt);
+    }
     void masksFollowTheProjectImage()
     {
         // 20000 x 10000 is within the limits, but the project's a.png is 100 x 100: refused before any
