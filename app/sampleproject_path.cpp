@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/sampleproject_path.h"
 
-#include "core/samples/createsampleproject.h"
+#include "annotation/bridge/sampleannotations.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -17,11 +17,9 @@ QString sampleProjectPath()
 
 QString ensureSampleProject(QString* error)
 {
-    const QString path = sampleProjectPath();
-    if (QFileInfo::exists(path)) return path;
-    const QString created = core::createSampleProject(QFileInfo(path).absolutePath(), error);
-    if (created.isEmpty()) return {};
-    return created;
+    // Created with its shapes on first run; a sample made by an older version (label names only) gets them
+    // now.
+    return annotation::prepareSampleProject(QFileInfo(sampleProjectPath()).absolutePath(), error);
 }
 
 } // namespace loupe
