@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ProjectAnnotationStore's labels and tags: the labels table (name, colour, hotkey) plus two tables of
 // the editor's own, label_definitions (attribute specs, keypoints, skeleton as JSON) and asset_tags.
+#include "annotation/bridge/labeldefinitions.h"
 #include "annotation/bridge/projectannotationstore.h"
 #include "annotation/shapes/labeldefjson.h"
 #include "annotation/store/shaperow.h"
@@ -26,12 +27,18 @@ ProjectAnnotationStore::ProjectAnnotationStore(core::Project& project) : m_proje
                                   << m_project.db().lastError();
 }
 
-std::vector<LabelDef> ProjectAnnotationStore::labels() const
+std::vector<LabelDef> readProjectLabels(core::Project& project, QStringList* errors)
 {
+    core::Database& db = project.db();
+    core::Statement has = db.prepare(
+        QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'label_definitions'"));
+    const bool definitions = has.step();
     std::vector<LabelDef> out;
-    core::Statement s = m_project.db().prepare(
-        QStringLiteral("SELECT l.id, l.name, l.color, l.hotkey, d.definition FROM labels l "
-                       "LEFT JOIN label_definitions d ON d.label_id = l.id ORDER BY l.ord, l.id"));
+    core::Statement s = db.prepare(
+        definitions
+            ? QStringLiteral("SELECT l.id, l.name, l.color, l.hotkey, d.definition FROM labels l "
+                             "LEFT JOIN label_definitions d ON d.label_id = l.id ORDER BY l.ord, l.id")
+            : QStringLiteral("SELECT id, name, color, hotkey, NULL FROM labels ORDER BY ord, id"));
     while (s.step()) {
         LabelDef l;
         l.id = s.columnInt64(0);
@@ -42,7 +49,7 @@ std::vector<LabelDef> ProjectAnnotationStore::labels() const
             QString error;
             const QJsonObject o = QJsonDocument::fromJson(s.columnText(4).toUtf8()).object();
             if (!labelDefinitionFromJson(o, &l, &error)) {
-                m_readErrors << QStringLiteral("%1: %2").arg(m_project.path(), error);
+                if (errors) *errors << QStringLiteral("%1: %2").arg(project.path(), error);
                 l.attributes.clear();
                 l.keypointNames.clear();
                 l.skeleton.clear();
@@ -51,6 +58,11 @@ std::vector<LabelDef> ProjectAnnotationStore::labels() const
         out.push_back(std::move(l));
     }
     return out;
+}
+
+std::vector<LabelDef> ProjectAnnotationStore::labels() const
+{
+    return readProjectLabels(m_project, &m_readErrors);
 }
 
 QStringList ProjectAnnotationStore::tags(qint64 imageId) const

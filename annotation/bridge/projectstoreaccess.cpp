@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/bridge/projectstoreaccess.h"
 
+#include "annotation/bridge/labeldefinitions.h"
 #include "annotation/store/shaperow.h"
 #include "core/store/project.h"
 
@@ -87,15 +88,8 @@ std::vector<ProjectImage> ProjectStoreAccess::storedImages() const
 
 std::vector<LabelDef> ProjectStoreAccess::labels() const
 {
-    std::vector<LabelDef> out;
-    for (const core::Label& l : m_project.labels()) {
-        LabelDef d;
-        d.id = l.id;
-        d.name = l.name;
-        d.color = l.color;
-        out.push_back(std::move(d));
-    }
-    return out;
+    // With the editor's definitions, so exports carry keypoint names, skeletons and attribute specs.
+    return readProjectLabels(m_project);
 }
 
 std::vector<Shape> ProjectStoreAccess::shapesOf(qint64 imageId) const

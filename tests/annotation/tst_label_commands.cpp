@@ -2,7 +2,9 @@
 // Label and tag edits as undo steps: add, rename, recolour, hotkey, attribute specs, keypoints, merge,
 // delete (with or without moving shapes), image tags. Each is checked in memory and against the
 // SQLite rows, through undo and redo, and after closing and reopening the project.
+#include "annotation/bridge/labeldefinitions.h"
 #include "annotation/bridge/projectannotations.h"
+#include "annotation/bridge/projectstoreaccess.h"
 #include "annotation/commands/addlabel.h"
 #include "annotation/commands/addshapes.h"
 #include "annotation/commands/changeattributespecs.h"
@@ -244,6 +246,10 @@ private slots:
             stack.push(new MergeLabels(doc, dog, cat));
             QCOMPARE(rowLabel(*p, shape), cat);
             QCOMPARE(p->labels().size(), 1); // the project's own labels table follows
+            // Export reads the definitions too.
+            const std::vector<LabelDef> exported = ProjectStoreAccess(*p).labels();
+            QCOMPARE(exported.size(), size_t(1));
+            QCOMPARE(exported[0].attributes.size(), size_t(1));
             QCOMPARE(doc.tags(image), (QStringList{QStringLiteral("night"), QStringLiteral("rain")}));
         }
         {
@@ -270,6 +276,21 @@ private slots:
             QCOMPARE(rowLabel(*p, shape), cat);
             QVERIFY(!doc.label(dog));
         }
+    }
+
+    void labelsReadWithoutTheEditorTables()
+    {
+        qint64 image = 0;
+        auto p = makeProject(m_dir.filePath(QStringLiteral("plain.loupe")), &image);
+        QVERIFY(p);
+        QVERIFY(p->addLabel({0, QStringLiteral("cat"), Qt::red, QStringLiteral("2"), 0}));
+        const std::vector<LabelDef> labels = readProjectLabels(*p); // never opened by the editor
+        QCOMPARE(labels.size(), size_t(1));
+        QCOMPARE(labels[0].hotkey, QStringLiteral("2"));
+        core::Statement s = p->db().prepare(
+            QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'label_definitions'"));
+        QVERIFY(s.step());
+        QCOMPARE(s.columnInt64(0), 0); // reading wrote nothing
     }
 
     void recordRoundTripsThroughJson()
