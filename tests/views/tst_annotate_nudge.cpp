@@ -106,6 +106,27 @@ private slots:
         QCOMPARE(f.annotator->selectTool()->pickedVertices(), (QList<int>{2, 3}));
         f.key(Qt::Key_Down);
         QCOMPARE(points(f, id), QPolygonF({{100, 100}, {200, 100}, {200, 201}, {100, 201}}));
+        // Delete removes the picked vertices, but never below a polygon's three: refused, nothing lost.
+        f.key(Qt::Key_Delete);
+        QCOMPARE(points(f, id).size(), 4);
+        QVERIFY(f.scene()->shape(id));
+    }
+
+    void deleteRemovesEveryPickedVertex()
+    {
+        Fixture f;
+        const QPolygonF pentagon({{100, 100}, {150, 80}, {200, 100}, {200, 200}, {100, 200}});
+        const qint64 id = f.add(PolygonGeom{pentagon});
+        f.use("toolSelect");
+        f.click({150, 150});
+        f.click({150, 80});
+        f.click({100, 200}, Qt::ShiftModifier);
+        const int steps = f.stack()->count();
+        f.key(Qt::Key_Delete);
+        QCOMPARE(points(f, id), QPolygonF({{100, 100}, {200, 100}, {200, 200}}));
+        QCOMPARE(f.stack()->count(), steps + 1);
+        f.stack()->undo();
+        QCOMPARE(points(f, id), pentagon);
     }
 };
 

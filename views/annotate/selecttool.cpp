@@ -10,7 +10,9 @@
 
 #include <QLineF>
 #include <QPainter>
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace loupe::views {
 
@@ -381,7 +383,13 @@ void SelectTool::deletePressed()
             // A keypoint keeps its place in the group: deleting it marks it "not labelled".
             setKeypointVisibility(0);
         } else if (s) {
-            if (std::optional<Geometry> g = removeVertex(s->geometry, m_vertex)) {
+            // Every picked vertex goes, highest index first so the others keep their places; one step.
+            QList<int> picked = m_picked.isEmpty() ? QList<int>{m_vertex} : m_picked;
+            std::sort(picked.begin(), picked.end(), std::greater<int>());
+            std::optional<Geometry> g = s->geometry;
+            for (int i : std::as_const(picked))
+                if (g) g = removeVertex(*g, i);
+            if (g) {
                 scene()->push(new ChangeGeometry(*scene()->document(), s->id, *g));
             } else {
                 scene()->showMessage(s->kind() == ShapeKind::Polygon
