@@ -7,9 +7,12 @@
 #include <QDir>
 #include <QImage>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 #include <sqlite3.h>
+#include <thread>
 
 namespace {
 
@@ -85,7 +88,7 @@ private slots:
     void twoImportsAndInfoLoop_data()
     {
         QTest::addColumn<int>("round");
-        for (int round = 1; round <= 3; ++round)
+        for (int round = 1; round <= 8; ++round)
             QTest::addRow("round %d", round) << round;
     }
 
@@ -103,8 +106,23 @@ private slots:
                       {QStringLiteral("import"), project, m_tmp.filePath(QStringLiteral("b"))});
         QVERIFY(importA.waitForStarted() && importB.waitForStarted());
         // `loupe project info` runs back to back. Between its starts this process opens and checks the
-        // project the same way (Project::open, quick_check), many times a second, then checkpoints as
-        // the app does when it closes a project, so WAL copies happen while the others read.
+        // project the same way (Project::open, quick_check), many times a second, while a thread copies
+        // the WAL into the main file as often as it can (as the app does when it closes a project), so
+        // checkpoints run while the others read.
+        std::atomic<bool> importing{true};
+        std::atomic<int> checkpoints{0};
+        std::thread checkpointer([&] {
+            loupe::core::Database db;
+            db.open(project, SQLITE_OPEN_READWRITE);
+            while (importing.load()) {
+                if (db.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"))) ++checkpoints;
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+        });
+        auto stopCheckpointer = qScopeGuard([&] {
+            importing = false;
+            checkpointer.join();
+        });
         int infos = 0, opens = 0;
         QProcess info;
         bool infoStarted = false;
@@ -128,11 +146,13 @@ private slots:
             QVERIFY2(p, qPrintable(error));
             const QString integrity = p->info().integrity;
             QVERIFY2(integrity == QLatin1String("ok"), qPrintable(integrity));
-            p->db().exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
             ++opens;
             p.reset();
             QCoreApplication::processEvents(); // lets QProcess notice the exits
         }
+        stopCheckpointer.dismiss();
+        importing = false;
+        checkpointer.join();
         if (info.state() != QProcess::NotRunning) QVERIFY(info.waitForFinished(60000));
         const QString problem = infoProblem();
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -143,7 +163,8 @@ private slots:
                      qPrintable(text));
             QVERIFY2(text.contains(QLatin1String("failed 0")), qPrintable(text));
         }
-        qInfo("%d project info runs and %d opens during the imports", infos, opens);
+        qInfo("%d project info runs, %d opens and %d checkpoints during the imports", infos, opens,
+              checkpoints.load());
         auto p = loupe::core::Project::open(project, &error);
         QVERIFY2(p, qPrintable(error));
         QCOMPARE(p->countAssets({}), qint64(kImages));
