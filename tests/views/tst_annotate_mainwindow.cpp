@@ -217,6 +217,19 @@ private slots:
         w.annotation()->projectAnnotations()->undoStack()->push(add);
         const qint64 high = add->shapes()[0].id, low = add->shapes()[1].id, mid = add->shapes()[2].id;
         ReviewDock* dock = w.annotation()->reviewDock();
+        // With a project open (Review dock, label keys) no two window-wide actions share a key either.
+        QHash<QString, QString> owner;
+        for (QAction* a : w.findChildren<QAction*>()) {
+            if (a->shortcutContext() != Qt::WindowShortcut && a->shortcutContext() != Qt::ApplicationShortcut)
+                continue;
+            for (const QKeySequence& k : a->shortcuts()) {
+                QVERIFY2(!owner.contains(k.toString()) || owner.value(k.toString()) == a->text(),
+                         qPrintable(k.toString() + ": " + owner.value(k.toString()) + " and " + a->text()));
+                owner.insert(k.toString(), a->text());
+            }
+        }
+        for (const char* key : {"Y", "X", "F", "N", "Shift+N", "Ctrl+D", "Ctrl+Y", "R"})
+            QVERIFY2(owner.contains(QString::fromLatin1(key)), key);
         QTRY_COMPARE(dock->session()->currentShape(), low); // lowest score first
         QTRY_COMPARE(ann->scene()->selection(), QList<qint64>{low});
         ann->action(QStringLiteral("toolSelect"))->trigger();
