@@ -322,7 +322,7 @@ bool parse(const QByteArray& xml, const QString& fileName, Dataset& data, Format
                 bool isNum = false;
                 const qint64 len = runs[k].trimmed().toLongLong(&isNum);
                 runsOk = isNum && len >= 0 && len <= mw * mh && pos + len <= mw * mh;
-                for (qint64 p = pos; runsOk && k % 2 == 1 && p < pos + len;) {
+                for (qint64 p = pos; runsOk && gate == MaskGate::Rasterise && k % 2 == 1 && p < pos + len;) {
                     const qint64 row = p / mw, col = p % mw;
                     const qint64 end = std::min(pos + len, (row + 1) * mw);
                     spans.push_back({int(top + row), int(left + col), int(left + col + (end - p))});
