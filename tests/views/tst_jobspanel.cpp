@@ -51,6 +51,42 @@ private slots:
         QVERIFY(idle->isVisible());
     }
 
+    void rowsShowTheWholeTitleElapsedTimeAndEta()
+    {
+        JobTracker tracker;
+        JobsPanel panel(&tracker);
+        panel.resize(260, 300); // a narrow dock
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        const QString title =
+            QStringLiteral("Explanation quality: 500 images with Chefer relevancy and rollout");
+        JobHandle* job = tracker.start(title);
+        QWidget* row = panel.rowOf(job);
+        auto* label = row->findChild<QLabel*>(QStringLiteral("jobLabel"));
+        auto* time = row->findChild<QLabel*>(QStringLiteral("jobTime"));
+        auto* bar = row->findChild<QProgressBar*>(QStringLiteral("jobProgress"));
+        QVERIFY(time);
+        QTRY_VERIFY(label->width() > 0);
+        // The title wraps inside the dock instead of being clipped beside the bar.
+        QCOMPARE(label->text(), title);
+        QVERIFY(label->geometry().right() <= row->width());
+        QTRY_VERIFY(label->height() >= label->heightForWidth(label->width()));
+        QVERIFY(bar->geometry().top() >= label->geometry().bottom());
+        QVERIFY(time->text().startsWith(QStringLiteral("0:0")));
+        QVERIFY(!time->text().contains(QStringLiteral("left"))); // no rate yet
+
+        QTest::qWait(1100);
+        job->setProgress(1, 4); // about 1 s per step: 3 steps to go
+        QVERIFY2(time->text().contains(QStringLiteral("left")), qPrintable(time->text()));
+        QVERIFY2(time->text().contains(QStringLiteral("about 0:0")), qPrintable(time->text()));
+        QVERIFY(time->geometry().right() <= row->width());
+
+        job->finish(JobHandle::State::Succeeded);
+        QVERIFY2(time->text().startsWith(QStringLiteral("took 0:0")), qPrintable(time->text()));
+        QCOMPARE(JobsPanel::formatDuration(3725000), QStringLiteral("1:02:05"));
+        QCOMPARE(JobsPanel::formatDuration(65000), QStringLiteral("1:05"));
+    }
+
     void clearFinishedRemovesOnlyFinishedRows()
     {
         JobTracker tracker;

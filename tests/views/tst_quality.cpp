@@ -4,6 +4,7 @@
 // stops between images and keeps whole images only; a missing mask is reported before anything runs.
 #include "annotation/bridge/projectexchange.h"
 #include "annotation/bridge/projectstoreaccess.h"
+#include "core/jobs/jobtracker.h"
 #include "core/samples/createsampleproject.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
@@ -15,6 +16,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChartView>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -54,6 +56,44 @@ class TestQualityDialog : public QObject
 {
     Q_OBJECT
 private slots:
+    void runsAsAJobInTheTracker()
+    {
+        core::JobTracker jobs;
+        QualityDialog::Setup setup = shippedModels();
+        setup.jobs = &jobs;
+        QualityDialog dialog(setup);
+        dialog.setSource(QualityDialog::SourceKind::Shapes);
+        dialog.setShapes(2, 5);
+        dialog.setMethods({QStringLiteral("rollout")});
+        // The boxes show names, the run gets ids.
+        bool named = false;
+        for (const QCheckBox* box : dialog.findChildren<QCheckBox*>())
+            named = named || box->text() == QStringLiteral("Grad-CAM (attention, Chefer)");
+        QVERIFY(named);
+        QSignalSpy finished(&dialog, &QualityDialog::finished);
+        QVERIFY2(dialog.start(), qPrintable(dialog.lastError()));
+        QCOMPARE(jobs.jobs().size(), 1);
+        core::JobHandle* job = jobs.jobs().first();
+        QVERIFY(job->isRunning());
+        QVERIFY2(job->title().contains(QStringLiteral("2 image")), qPrintable(job->title()));
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(job->state(), core::JobHandle::State::Succeeded);
+        QCOMPARE(job->done(), 2);
+        QCOMPARE(job->total(), 2);
+
+        // Cancel from the Jobs dock reaches the run.
+        dialog.setShapes(500, 5);
+        finished.clear();
+        QVERIFY(dialog.start());
+        core::JobHandle* second = jobs.jobs().last();
+        QVERIFY(second != job);
+        second->requestCancel();
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(second->state(), core::JobHandle::State::Cancelled);
+        QVERIFY(dialog.report().canceled);
+        QVERIFY(dialog.report().images < 500);
+    }
+
     void measuresShapesAndDrawsCharts()
     {
         QualityDialog dialog(shippedModels());
@@ -77,7 +117,7 @@ private slots:
         const auto* table = dialog.findChild<QTableWidget*>();
         QVERIFY(table);
         QCOMPARE(table->rowCount(), 2);
-        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("rollout"));
+        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("Attention rollout")); // the method's name
         QCOMPARE(table->item(0, 1)->text(), QString::number(r.methods[0].pointing, 'f', 3));
 
         // The tabs: table, metric bars, deletion curves, insertion curves.

@@ -237,7 +237,8 @@ void MainWindow::createMenus()
     QAction* quality =
         view->addAction(tr("Explanation &Quality…"), QKeySequence(tr("Ctrl+Shift+E")), this, [this] {
             auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
-            QualityDialog::showForProject(this, store ? store->project() : nullptr);
+            QualityDialog::showForProject(this, store ? store->project() : nullptr,
+                                          m_controller->jobTracker());
         });
     quality->setObjectName(QStringLiteral("showExplanationQuality"));
     QMenu* panels = view->addMenu(tr("&Panels"));

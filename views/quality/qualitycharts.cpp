@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "views/quality/qualitycharts.h"
 
+#include "views/explain/methodnames.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -38,7 +40,7 @@ QChart* qualityMetricChart(const core::QualityReport& report)
     chart->addSeries(series);
     QStringList methods;
     for (const core::MethodQuality& m : report.methods)
-        methods << m.method;
+        methods << methodDisplayName(m.method);
     auto* x = new QBarCategoryAxis;
     x->append(methods);
     auto* y = new QValueAxis;
@@ -68,7 +70,7 @@ QChart* qualityCurveChart(const core::QualityReport& report, bool deletion)
     for (const core::MethodQuality& m : report.methods) {
         const std::vector<double>& curve = deletion ? m.meanDeletion : m.meanInsertion;
         auto* line = new QLineSeries;
-        line->setName(m.method);
+        line->setName(methodDisplayName(m.method));
         for (size_t i = 0; i < curve.size() && i < report.fractions.size(); ++i)
             line->append(double(report.fractions[i]), curve[i]);
         chart->addSeries(line);

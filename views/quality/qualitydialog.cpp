@@ -3,8 +3,10 @@
 
 #include "core/explain/quality_export.h"
 #include "core/explain/quality_folder.h"
+#include "core/jobs/jobtracker.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
+#include "views/explain/methodnames.h"
 #include "views/quality/datasetqualitysource.h"
 #include "views/quality/qualitycharts.h"
 
@@ -13,6 +15,7 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -58,7 +61,7 @@ bool writeFile(const QString& path, const QByteArray& bytes, QString* error)
 } // namespace
 
 QualityDialog::QualityDialog(const Setup& setup, QWidget* parent)
-    : QDialog(parent), m_projectSource(setup.projectSource)
+    : QDialog(parent), m_projectSource(setup.projectSource), m_jobs(setup.jobs)
 {
     setWindowTitle(tr("Explanation quality"));
     buildUi(setup);
@@ -71,6 +74,7 @@ QualityDialog::~QualityDialog()
     // on our behalf: stop it and wait.
     if (m_cancel) m_cancel->store(true);
     m_watcher.waitForFinished();
+    if (m_handle && m_handle->isRunning()) m_handle->finish(core::JobHandle::State::Cancelled);
 }
 
 QualityDialog* QualityDialog::show(QWidget* parent, const Setup& setup)
@@ -81,9 +85,10 @@ QualityDialog* QualityDialog::show(QWidget* parent, const Setup& setup)
     return dialog;
 }
 
-QualityDialog* QualityDialog::showForProject(QWidget* parent, core::Project* project)
+QualityDialog* QualityDialog::showForProject(QWidget* parent, core::Project* project, core::JobTracker* jobs)
 {
     Setup setup;
+    setup.jobs = jobs;
     QString note;
     if (project) {
         QString error;
@@ -153,19 +158,21 @@ void QualityDialog::buildUi(const Setup& setup)
     form->addRow(QString(), m_sourcePages);
     connect(m_source, &QComboBox::currentIndexChanged, m_sourcePages, &QStackedWidget::setCurrentIndex);
 
-    auto* methodsRow = new QHBoxLayout;
+    // A grid, not a row: ten method names side by side would make the dialog wider than a laptop screen.
+    auto* methodsGrid = new QGridLayout;
     QStringList methods = core::forwardMethods();
     methods.removeAll(QStringLiteral("head-importance"));
     for (const QString& m : methods) {
-        auto* box = new QCheckBox(m, this);
+        auto* box = new QCheckBox(methodDisplayName(m), this);
+        box->setProperty("method", m);
         // Occlusion, RISE and integrated gradients cost tens to hundreds of forwards per image.
         box->setChecked(m != QLatin1String("occlusion") && m != QLatin1String("rise") &&
                         m != QLatin1String("integrated-gradients"));
-        methodsRow->addWidget(box);
+        const int i = int(m_methodBoxes.size());
+        methodsGrid->addWidget(box, i / 3, i % 3);
         m_methodBoxes.push_back(box);
     }
-    methodsRow->addStretch();
-    form->addRow(tr("Methods:"), methodsRow);
+    form->addRow(tr("Methods:"), methodsGrid);
     layout->addLayout(form);
 
     auto* runRow = new QHBoxLayout;
@@ -225,14 +232,14 @@ void QualityDialog::setFolders(const QString& images, const QString& masks)
 void QualityDialog::setMethods(const QStringList& methods)
 {
     for (QCheckBox* box : m_methodBoxes)
-        box->setChecked(methods.contains(box->text()));
+        box->setChecked(methods.contains(box->property("method").toString()));
 }
 
 QStringList QualityDialog::methods() const
 {
     QStringList out;
     for (const QCheckBox* box : m_methodBoxes)
-        if (box->isChecked()) out << box->text();
+        if (box->isChecked()) out << box->property("method").toString();
     return out;
 }
 
@@ -278,10 +285,18 @@ bool QualityDialog::start()
     setBusy(true);
     m_progress->setRange(0, source.count);
     m_progress->setValue(0);
+    QStringList names;
+    for (const QString& m : options.methods)
+        names << methodDisplayName(m);
     m_status->setText(
-        tr("Measuring %1 on %n image(s)…", nullptr, source.count).arg(options.methods.join(", ")));
+        tr("Measuring %1 on %n image(s)…", nullptr, source.count).arg(names.join(QStringLiteral(", "))));
+    m_handle = m_jobs ? m_jobs->start(tr("Explanation quality: %n image(s)", nullptr, source.count),
+                                      [this] { cancel(); })
+                      : nullptr;
     QPointer<QualityDialog> self(this);
     auto cancel = m_cancel;
+    // Finished (and so kept by the tracker) only after the worker ends, on the GUI thread: safe to use there.
+    core::JobHandle* handle = m_handle.data();
     m_watcher.setFuture(QtConcurrent::run([=]() -> Outcome {
         Outcome out;
         try {
@@ -290,7 +305,8 @@ bool QualityDialog::start()
             if (!randomModel.isEmpty()) random.emplace(core::VitSession::open(randomModel));
             core::QualityCallbacks cb;
             cb.canceled = [cancel] { return cancel->load(); };
-            cb.progress = [self](int done, int total) {
+            cb.progress = [self, handle](int done, int total) {
+                if (handle) handle->setProgress(done, total); // thread-safe
                 QMetaObject::invokeMethod(
                     self.data(),
                     [self, done, total] {
@@ -320,6 +336,14 @@ void QualityDialog::onFinished()
 {
     setBusy(false);
     Outcome out = m_watcher.result();
+    if (m_handle) {
+        using State = core::JobHandle::State;
+        m_handle->finish(!out.error.isEmpty()  ? State::Failed
+                         : out.report.canceled ? State::Cancelled
+                                               : State::Succeeded,
+                         out.error);
+        m_handle = nullptr;
+    }
     if (!out.error.isEmpty()) {
         m_lastError = out.error;
         m_status->setText(tr("Failed: %1").arg(out.error));
@@ -357,7 +381,7 @@ void QualityDialog::showReport()
     m_table->setRowCount(int(m_report.methods.size()));
     for (int r = 0; r < int(m_report.methods.size()); ++r) {
         const core::MethodQuality& m = m_report.methods[size_t(r)];
-        const QStringList cells{m.method,
+        const QStringList cells{methodDisplayName(m.method),
                                 QString::number(m.pointing, 'f', 3),
                                 QString::number(m.inside, 'f', 3),
                                 QString::number(m.deletion, 'f', 3),

@@ -2,9 +2,11 @@
 #pragma once
 
 #include "core/explain/quality_dataset.h"
+#include "core/jobs/jobtracker.h"
 
 #include <QDialog>
 #include <QFutureWatcher>
+#include <QPointer>
 #include <atomic>
 #include <memory>
 
@@ -26,10 +28,11 @@ class Project;
 namespace loupe::views {
 
 // "Explanation quality": runs the quality harness (core/explain/quality_dataset.h) as a background job
-// with progress and cancel, then shows per-method bar charts (pointing, inside mask, deletion,
-// insertion, randomisation), the mean deletion/insertion curves and a table, and exports CSV/JSON.
-// Sources: generated shapes-world images, an image folder with a mask folder, or images a caller
-// provides (e.g. the open project's, with masks from its annotations).
+// with progress and cancel (also in the Jobs dock when given a tracker; the dialog never blocks the window),
+// then shows per-method bar charts (pointing, inside mask, deletion, insertion, randomisation), the mean
+// deletion/insertion curves and a table, and exports CSV/JSON. Sources: generated shapes-world images, an
+// image folder with a mask folder, or images a caller provides (e.g. the open project's, with masks from its
+// annotations).
 class QualityDialog : public QDialog
 {
     Q_OBJECT
@@ -41,16 +44,20 @@ public:
         // Extra source offered first when set (count > 0), e.g. the open project's masked images.
         core::QualitySource projectSource;
         QString projectName;
+        // Runs also show in this tracker (the window's Jobs dock: progress, elapsed time, cancel).
+        core::JobTracker* jobs = nullptr;
     };
 
     explicit QualityDialog(const Setup& setup, QWidget* parent = nullptr);
     ~QualityDialog() override;
 
     // Opens a non-modal dialog (deleted on close) and returns it.
-    static QualityDialog* show(QWidget* parent, const Setup& setup = {});
+    static QualityDialog* show(QWidget* parent, const Setup& setup);
+    static QualityDialog* show(QWidget* parent) { return show(parent, Setup()); }
     // The same, offering the project's images with polygon/mask annotations (union per image) as the
     // first source when it has any; otherwise generated shapes, with a note why. Project may be null.
-    static QualityDialog* showForProject(QWidget* parent, core::Project* project);
+    static QualityDialog* showForProject(QWidget* parent, core::Project* project,
+                                         core::JobTracker* jobs = nullptr);
 
     enum class SourceKind { Shapes = 0, Folder = 1, Project = 2 };
     void setModelFolders(const QString& model, const QString& randomModel);
@@ -58,7 +65,8 @@ public:
     void setShapes(int count, int seed);
     void setFolders(const QString& images, const QString& masks);
     void setMethods(const QStringList& methods);
-    QStringList methods() const;
+    QStringList methods() const; // method ids (the boxes show their names)
+    core::JobHandle* job() const { return m_handle; }
 
     // Starts a run; false (with lastError()) when the inputs are unusable or a run is going on.
     bool start();
@@ -95,6 +103,8 @@ private:
     QString m_lastError;
     QFutureWatcher<Outcome> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    core::JobTracker* m_jobs = nullptr;
+    QPointer<core::JobHandle> m_handle;
 
     QLineEdit* m_model = nullptr;
     QLineEdit* m_randomModel = nullptr;
