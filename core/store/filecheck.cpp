@@ -27,17 +27,57 @@ quint32 be(const QByteArray& b, int offset, int bytes)
 
 enum class Header { Ok, Refused, SizeMismatch };
 
-// Reads the header without letting SQLite touch the file: a truncated or foreign file is reported, and
-// nothing (no journal, no WAL) is created next to it.
+// Reads the first 100 bytes and the size of the file through SQLite's own VFS. A plain open() and
+// close() of the file would release every POSIX lock this process holds on it, those of its SQLite
+// connections included (the app's, while an import job opens its own): another process could then take
+// the file for its last connection and checkpoint and delete the WAL under them. SQLite's VFS keeps such
+// a descriptor open until this process's locks on the file are gone.
+bool readStart(const QString& path, QByteArray* head, qint64* size, QString* why)
+{
+    sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr);
+    const QByteArray local = QFile::encodeName(QFileInfo(path).absoluteFilePath());
+    // xOpen wants a filename as SQLite makes them (URI parameters are looked up around it).
+    std::unique_ptr<const char, void (*)(const char*)> name(
+        sqlite3_create_filename(local.constData(), "", "", 0, nullptr),
+        [](const char* n) { sqlite3_free_filename(n); });
+    std::vector<std::max_align_t> storage(size_t(vfs->szOsFile) / sizeof(std::max_align_t) + 1);
+    auto* file = reinterpret_cast<sqlite3_file*>(storage.data());
+    int flags = 0;
+    const int rc = name
+                       ? vfs->xOpen(vfs, name.get(), file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &flags)
+                       : SQLITE_NOMEM;
+    if (rc != SQLITE_OK) {
+        if (file->pMethods) file->pMethods->xClose(file);
+        *why = QFileInfo(path).isReadable() ? QStringLiteral("SQLite error %1").arg(rc)
+                                            : QStringLiteral("permission denied");
+        return false;
+    }
+    sqlite3_int64 bytes = 0;
+    bool ok = file->pMethods->xFileSize(file, &bytes) == SQLITE_OK;
+    head->fill('\0', 100);
+    const int read = ok ? file->pMethods->xRead(file, head->data(), 100, 0) : SQLITE_IOERR;
+    ok = read == SQLITE_OK || read == SQLITE_IOERR_SHORT_READ;
+    file->pMethods->xClose(file);
+    if (!ok) {
+        *why = QStringLiteral("read error");
+        return false;
+    }
+    head->truncate(int(std::min<sqlite3_int64>(bytes, 100)));
+    *size = bytes;
+    return true;
+}
+
+// Checks the header without letting SQLite open the file as a database: a truncated or foreign file is
+// reported, and nothing (no journal, no WAL) is created next to it.
 Header readHeader(const QString& path, QString* error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        setError(error, QStringLiteral("%1: cannot read (%2)").arg(path, f.errorString()));
+    QByteArray h;
+    qint64 size = 0;
+    QString why;
+    if (!readStart(path, &h, &size, &why)) {
+        setError(error, QStringLiteral("%1: cannot read (%2)").arg(path, why));
         return Header::Refused;
     }
-    const QByteArray h = f.read(100);
-    const qint64 size = f.size();
     if (!h.startsWith(QByteArrayLiteral("SQLite format 3\0"))) {
         setError(error, QStringLiteral("%1: not a Loupe project (not an SQLite database)").arg(path));
         return Header::Refused;

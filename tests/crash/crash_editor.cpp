@@ -11,6 +11,8 @@
 //   crash_editor checkpoint PROJECT SEED ROWS
 //     adds ROWS assets with checkpoints off (a large WAL), prints "checkpointing TOTAL" and copies the
 //     WAL into the main file (wal_checkpoint(TRUNCATE)), the moment the parent kills it in.
+//   crash_editor open PROJECT
+//     opens the project and closes it, printing "assets N".
 #include "annotation/bridge/projectannotations.h"
 #include "core/store/project.h"
 #include "editscript.h"
@@ -124,11 +126,23 @@ int checkpoint(const QStringList& args)
 
 } // namespace
 
+// What every short-lived command does (`loupe project info`): open the project, then close it. The last
+// connection to close copies the WAL into the main file and deletes it.
+int openAndClose(const QStringList& args)
+{
+    QString error;
+    auto project = core::Project::open(args.value(0), &error);
+    if (!project) return fail(error);
+    say(QStringLiteral("assets %1").arg(project->countAssets({})));
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments().mid(1);
     if (args.value(0) == QLatin1String("edits")) return edits(args.mid(1));
     if (args.value(0) == QLatin1String("checkpoint")) return checkpoint(args.mid(1));
-    return fail(QStringLiteral("usage: crash_editor edits|checkpoint ..."));
+    if (args.value(0) == QLatin1String("open")) return openAndClose(args.mid(1));
+    return fail(QStringLiteral("usage: crash_editor edits|checkpoint|open ..."));
 }
