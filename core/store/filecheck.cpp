@@ -71,6 +71,10 @@ bool readStart(const QString& path, QByteArray* head, qint64* size, QString* why
 // reported, and nothing (no journal, no WAL) is created next to it.
 Header readHeader(const QString& path, QString* error)
 {
+    if (QFileInfo(path).isDir()) {
+        setError(error, QStringLiteral("%1: a folder, not a Loupe project file").arg(path));
+        return Header::Refused;
+    }
     QByteArray h;
     qint64 size = 0;
     QString why;

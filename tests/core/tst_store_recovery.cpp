@@ -120,6 +120,13 @@ private slots:
         QCOMPARE(again->countAssets({}), qint64(rows));
     }
 
+    void aFolderIsRefusedByName()
+    {
+        QString error;
+        QVERIFY(!Project::open(m_tmp.path(), &error));
+        QCOMPARE(error, QStringLiteral("%1: a folder, not a Loupe project file").arg(m_tmp.path()));
+    }
+
     void truncationWithoutAWalIsStillRefused()
     {
         const QString file = path(QStringLiteral("cut.loupe"));
