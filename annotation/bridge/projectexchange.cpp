@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/bridge/projectexchange.h"
 
+#include "annotation/bridge/projectimport.h"
 #include "annotation/dataset/labelfilter.h"
 #include "annotation/formats/imagematch.h"
 
@@ -23,6 +24,7 @@ std::optional<Dataset> projectDataset(const ProjectAccess& project, const QStrin
         im.path = pi.path;
         im.width = pi.width;
         im.height = pi.height;
+        im.split = pi.split; // YOLO writes each image under its own split (data.yaml's val)
         for (Shape s : project.shapesOf(pi.id)) {
             if (s.kind() == ShapeKind::Caption) {
                 s.labelId = -1;
@@ -56,61 +58,11 @@ bool exportProject(const ProjectAccess& project, const ProjectExportOptions& opt
 
 bool importIntoProject(ProjectAccess& project, Format format, const QString& path, FormatReport& report)
 {
-    const auto data = importDataset(format, path, report);
-    if (!data) return false;
-    const std::vector<ProjectImage> images = project.images();
-    QStringList paths;
-    for (const ProjectImage& pi : images)
-        paths << pi.path;
-    const ImageMatch match = matchImages(paths, *data, path, report);
-    QHash<QString, LabelDef> projectLabels;
-    for (const LabelDef& l : project.labels())
-        projectLabels.insert(l.name, l);
-    std::vector<ImportItem> items;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (size_t k = 0; k < data->images.size(); ++k) {
-        const int idx = match.projectIndex[k];
-        if (idx < 0) continue;
-        const DatasetImage& im = data->images[k];
-        const ProjectImage& pi = images[size_t(idx)];
-        // Coordinates are only right on an image of the size they were drawn on.
-        if (im.width != pi.width || im.height != pi.height) {
-            report.error(path, im.path,
-                         QStringLiteral("annotated as %1 x %2 but the project's image \"%3\" is %4 x %5")
-                             .arg(im.width)
-                             .arg(im.height)
-                             .arg(pi.path)
-                             .arg(pi.width)
-                             .arg(pi.height));
-            continue;
-        }
-        for (const Shape& s : im.shapes) {
-            ImportItem item;
-            item.label = s.labelId >= 0 ? data->labels[size_t(s.labelId)].name : QString();
-            // Values the project's label does not allow are kept (nothing is lost) but reported.
-            const auto spec = projectLabels.constFind(item.label);
-            if (spec != projectLabels.constEnd()) {
-                const QString problem = validateAttributes(spec->attributes, s.attributes);
-                if (!problem.isEmpty())
-                    report.warning(
-                        path, im.path,
-                        QStringLiteral("%1 \"%2\": %3").arg(shapeKindName(s.kind()), item.label, problem));
-            }
-            item.shape = s;
-            item.shape.id = 0;
-            item.shape.imageId = pi.id;
-            if (!item.shape.created.isValid()) item.shape.created = item.shape.updated = now;
-            items.push_back(std::move(item));
-        }
-    }
-    if (report.hasErrors()) return false;
-    QString error;
-    if (!project.importShapes(items, &error)) {
-        report.error(path, QString(),
-                     QStringLiteral("the project refused the import, nothing was changed: %1").arg(error));
-        return false;
-    }
-    return true;
+    // One import path for the CLI, the dialog and the tests: size checks, duplicate skipping, empty labels.
+    ProjectImportOptions options;
+    options.format = format;
+    options.path = path;
+    return importIntoProject(project, options, report);
 }
 
 } // namespace loupe::annotation

@@ -218,10 +218,10 @@ void ExportDialog::invalidate()
 
 void ExportDialog::updateFormatOptions()
 {
-    // Only the YOLO layout has a task and holds images next to its labels.
+    // Only YOLO has a task; every format's layout can carry its images, so the export opens in its own tool.
     const bool yolo = m_format->currentData().toString() == formatName(Format::Yolo);
     m_yoloTask->setEnabled(yolo);
-    m_copyImages->setEnabled(yolo);
+    m_copyImages->setEnabled(true);
 }
 
 void ExportDialog::setBusy(bool busy)
