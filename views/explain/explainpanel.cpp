@@ -29,6 +29,7 @@
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QStyle>
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -49,13 +50,14 @@ ExplainPanel::ExplainPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     layout->addWidget(buildControls());
     layout->addWidget(buildTabs(), 1);
     // Many controls for a side dock: scroll rather than squeeze.
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
+    outer->addWidget(m_scroll);
 
     connect(&m_watcher, &QFutureWatcher<ExplainOutcome>::finished, this, &ExplainPanel::onJobFinished);
     connect(&m_prepare, &QFutureWatcher<ExplainOutcome>::finished, this, &ExplainPanel::onPrepareFinished);
@@ -601,6 +603,13 @@ bool ExplainPanel::explain()
     }
     startJob(std::move(r));
     return true;
+}
+
+QSize ExplainPanel::minimumSizeHint() const
+{
+    const QSize content = m_scroll->widget()->minimumSizeHint();
+    const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_scroll);
+    return {content.width() + bar, std::min(content.height(), kMinimumHeight)};
 }
 
 QString ExplainPanel::caption() const

@@ -17,6 +17,7 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSlider;
 class QTabWidget;
 
@@ -49,6 +50,7 @@ class ExplainPanel : public QWidget
     Q_OBJECT
 public:
     static constexpr int kCachedForwards = 8;
+    static constexpr int kMinimumHeight = 420; // below this the controls scroll
     explicit ExplainPanel(ImageCanvas* canvas, QWidget* parent = nullptr);
     ~ExplainPanel() override;
 
@@ -85,6 +87,9 @@ public:
 
     QString lastError() const { return m_lastError; }
     QString caption() const;
+    // As wide as the controls need (the dock never scrolls sideways and cuts a button), short enough for a
+    // laptop window: the controls scroll vertically below that, the tabs keeping their height.
+    QSize minimumSizeHint() const override;
     MethodForm* methodForm() const { return m_form; }
     TargetPicker* targetPicker() const { return m_targets; }
     HeatMapLayer* layer() const { return m_layer; }
@@ -178,6 +183,7 @@ private:
     FaithfulnessChart* m_curves = nullptr;
     CompareView* m_compare = nullptr;
     QListWidget* m_storedList = nullptr;
+    QScrollArea* m_scroll = nullptr;
 };
 
 } // namespace loupe::views

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -97,7 +98,9 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     }
     // Attention and rollout read a token's row or column; a click on the image picks the token.
     m_tokenRow = new QWidget(this);
-    auto* tokenLayout = new QHBoxLayout(m_tokenRow);
+    // Two lines: the token's name ("patch row 11, column 11") above its controls, so a side dock stays
+    // narrow.
+    auto* tokenLayout = new QGridLayout(m_tokenRow);
     tokenLayout->setContentsMargins(0, 0, 0, 0);
     m_tokenLabel = new QLabel(tr("CLS"), m_tokenRow);
     m_direction = new QComboBox(m_tokenRow);
@@ -106,12 +109,11 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     m_direction->setToolTip(tr("Row: what the token attends to. Column: what attends to the token."));
     auto* cls = new QPushButton(tr("CLS"), m_tokenRow);
     cls->setToolTip(tr("Back to the class token"));
-    tokenLayout->addWidget(new QLabel(tr("Token:"), m_tokenRow));
-    tokenLayout->addWidget(m_tokenLabel, 1);
-    tokenLayout->addWidget(m_direction);
-    tokenLayout->addWidget(cls);
-    layout->addWidget(m_method);
-    layout->addWidget(m_pages);
+    tokenLayout->addWidget(new QLabel(tr("Token:"), m_tokenRow), 0, 0);
+    tokenLayout->addWidget(m_tokenLabel, 0, 1, 1, 2);
+    tokenLayout->addWidget(m_direction, 1, 1);
+    tokenLayout->addWidget(cls, 1, 2);
+    tokenLayout->setColumnStretch(1, 1);
     layout->addWidget(m_tokenRow);
     connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
         syncPage();
