@@ -85,9 +85,10 @@ private slots:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() == 50 && model.rowAt(0), 5000);
-        auto* button = panel.findChild<QToolButton*>();
+        auto* button = panel.findChild<QToolButton*>(QStringLiteral("layoutButton"));
         QVERIFY(button);
         QVERIFY(panel.isGridMode());
+        QCOMPARE(button->text(), QStringLiteral("List")); // it names what a click gives
         QListView* view = panel.view();
         QTRY_VERIFY_WITH_TIMEOUT(view->visualRect(model.index(1)).isValid(), 2000);
         // A grid: the second thumbnail beside the first, not under it.
@@ -100,14 +101,16 @@ private slots:
 
         button->click(); // to the list
         QVERIFY(!panel.isGridMode());
+        QCOMPARE(button->text(), QStringLiteral("Grid"));
         QTRY_VERIFY_WITH_TIMEOUT(
             view->visualRect(model.index(1)).top() > view->visualRect(model.index(0)).top(), 2000);
         a = view->visualRect(model.index(0));
         b = view->visualRect(model.index(1));
         QCOMPARE(a.left(), b.left());
 
-        button->click(); // and back to the grid
+        button->click(); // "Grid" gives the grid
         QVERIFY(panel.isGridMode());
+        QCOMPARE(button->text(), QStringLiteral("List"));
         QTRY_VERIFY_WITH_TIMEOUT(
             view->visualRect(model.index(0)).top() == view->visualRect(model.index(1)).top(), 2000);
         QVERIFY(view->visualRect(model.index(1)).left() > view->visualRect(model.index(0)).left());

@@ -3,6 +3,7 @@
 // short enough, and laid out at that size no label or button text is cut ("Probe patc") and the
 // Heads/Curves tabs keep their room.
 #include "views/explain/explainpanel.h"
+#include "views/explain/methodform.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -55,6 +56,14 @@ private slots:
                                     .arg(button->sizeHint().width())));
             QVERIFY(button->geometry().right() < button->parentWidget()->width());
         }
+        // The method form's parts are stacked, not drawn over each other.
+        QList<QRect> parts;
+        for (QWidget* w : panel.methodForm()->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly))
+            if (w->isVisibleTo(panel.methodForm())) parts << w->geometry();
+        QVERIFY(parts.size() >= 3); // the method menu, its page, the token row (rollout)
+        for (int i = 0; i < parts.size(); ++i)
+            for (int j = i + 1; j < parts.size(); ++j)
+                QVERIFY2(!parts[i].intersects(parts[j]), "method form parts overlap");
         auto* tabs = panel.findChild<QTabWidget*>(QStringLiteral("explainTabs"));
         QVERIFY(tabs->height() >= 240);
     }

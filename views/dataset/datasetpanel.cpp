@@ -40,10 +40,9 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Filter by path…"));
     m_search->setClearButtonEnabled(true);
-    m_gridButton->setText(tr("Grid"));
-    m_gridButton->setCheckable(true);
-    m_gridButton->setChecked(true);
-    m_gridButton->setToolTip(tr("Thumbnail grid or list"));
+    // The button names the layout it switches to: a checkable "Grid" that was already down turned the
+    // grid into a list when clicked.
+    m_gridButton->setObjectName(QStringLiteral("layoutButton"));
     m_count->setObjectName(QStringLiteral("assetCount"));
     m_view->setObjectName(QStringLiteral("datasetView"));
     // Uniform sizes and batched layout keep QListView from measuring every row of a huge model.
@@ -75,7 +74,7 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
     for (QComboBox* c : {m_label, m_split, m_review, m_progress})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPanel::applyFilter);
-    connect(m_gridButton, &QToolButton::toggled, this, &DatasetPanel::setGridMode);
+    connect(m_gridButton, &QToolButton::clicked, this, [this] { setGridMode(!m_grid); });
     setGridMode(true);
     updateCount();
 }
@@ -132,7 +131,9 @@ void DatasetPanel::setGridMode(bool grid)
         m_view->setGridSize(QSize());
         m_view->setIconSize(QSize(48, 36));
     }
-    if (m_gridButton->isChecked() != grid) m_gridButton->setChecked(grid);
+    m_gridButton->setText(grid ? tr("List") : tr("Grid"));
+    m_gridButton->setToolTip(grid ? tr("Show the images as a list")
+                                  : tr("Show the images as a thumbnail grid"));
 }
 
 void DatasetPanel::setLabels(const QList<QPair<qint64, QString>>& labels)

@@ -114,6 +114,8 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     tokenLayout->addWidget(m_direction, 1, 1);
     tokenLayout->addWidget(cls, 1, 2);
     tokenLayout->setColumnStretch(1, 1);
+    layout->addWidget(m_method);
+    layout->addWidget(m_pages);
     layout->addWidget(m_tokenRow);
     connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
         syncPage();
