@@ -140,7 +140,7 @@ private slots:
 
         // Side by side: A pinned (rollout), B follows what is shown next.
         panel.pinComparison();
-        QVERIFY2(panel.compareView()->caption(0).contains(QStringLiteral("rollout (max")),
+        QVERIFY2(panel.compareView()->caption(0).contains(QStringLiteral("Attention rollout · max of heads")),
                  qPrintable(panel.compareView()->caption(0)));
         QCOMPARE(panel.compareView()->image(0).size(), QImage(m_imagePath).size());
 
@@ -153,8 +153,8 @@ private slots:
         QCOMPARE(panel.shown().params.head, 1);
         QCOMPARE(panel.shown().grid,
                  compute::attribution::patchMap(compute::attribution::rawAttention(set, 2, 1, 0), ref.grid));
-        QVERIFY(panel.compareView()->caption(0).contains(QStringLiteral("rollout")));
-        QVERIFY2(panel.compareView()->caption(1).contains(QStringLiteral("attention (layer 2, head 1")),
+        QVERIFY(panel.compareView()->caption(0).contains(QStringLiteral("Attention rollout")));
+        QVERIFY2(panel.compareView()->caption(1).contains(QStringLiteral("Raw attention · layer 2 · head 1")),
                  qPrintable(panel.compareView()->caption(1)));
         QVERIFY(panel.compareView()->image(0) != panel.compareView()->image(1));
 

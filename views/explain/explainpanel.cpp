@@ -174,7 +174,7 @@ void ExplainPanel::refreshStored()
     for (const core::Explanation& e : std::as_const(m_stored)) {
         auto* item =
             new QListWidgetItem(QStringLiteral("%1\n%2 · %3")
-                                    .arg(e.title(), QFileInfo(e.modelPath).fileName(),
+                                    .arg(overlayCaption(e), QFileInfo(e.modelPath).fileName(),
                                          QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat)),
                                 m_storedList);
         item->setData(Qt::UserRole, e.runId);
@@ -463,9 +463,9 @@ void ExplainPanel::show(const core::Explanation& e)
         if (!e.hasMetrics)
             m_curves->clear(e.runId > 0 ? tr("Stored without curves.")
                                         : tr("Press Explain to score this map."));
-        m_compare->setSide(1, overlayPreview(e), e.title());
+        m_compare->setSide(1, overlayPreview(e), overlayCaption(e));
     }
-    QString text = e.title();
+    QString text = overlayCaption(e);
     text += e.runId > 0 ? tr("\nStored %1 · %2 · %3 ms")
                               .arg(QLocale().toString(e.when.toLocalTime(), QLocale::ShortFormat),
                                    QFileInfo(e.modelPath).fileName())
@@ -524,7 +524,8 @@ QImage ExplainPanel::overlayPreview(const core::Explanation& e) const
 
 void ExplainPanel::pinComparison()
 {
-    if (m_hasShown && !m_shown.grid.empty()) m_compare->setSide(0, overlayPreview(m_shown), m_shown.title());
+    if (m_hasShown && !m_shown.grid.empty())
+        m_compare->setSide(0, overlayPreview(m_shown), overlayCaption(m_shown));
     m_tabs->setCurrentWidget(m_compare);
 }
 

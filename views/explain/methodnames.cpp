@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/explain/methodnames.h"
 
+#include "core/explain/explain_record.h"
 #include "core/explain/explainer.h"
 
 #include <QCoreApplication>
@@ -48,7 +49,8 @@ QString methodSummary(const core::ExplainParams& p)
         parts << layer(tr("layer"));
         parts << (p.head < 0 ? tr("mean of heads") : tr("head %1").arg(p.head));
     } else if (m == QLatin1String("rollout")) {
-        parts << tr("from layer %1").arg(p.startLayer);
+        parts << tr("%1 of heads").arg(core::fusionName(p.fusion));
+        if (p.startLayer > 0) parts << tr("from layer %1").arg(p.startLayer);
         if (p.discardRatio > 0) parts << tr("discard %1 %").arg(qRound(p.discardRatio * 100.0f));
     } else if (m == QLatin1String("integrated-gradients")) {
         parts << tr("%1 steps").arg(p.igSteps);
