@@ -6,6 +6,7 @@
 //   loupe_bench_explain [--runs N] [--threads N] [--rise-masks N] [--skip-perturbation]
 #include "compute/attribution/attention_maps.h"
 #include "compute/attribution/gradcam.h"
+#include "compute/attribution/gradcam_vit.h"
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
 #include "compute/autograd/vit_gradients.h"
@@ -59,7 +60,9 @@ nlohmann::json timeIt(int runs, const std::function<void()>& fn)
     }
     std::sort(ms.begin(), ms.end());
     std::sort(cpu.begin(), cpu.end());
-    return {{"median_ms", ms[ms.size() / 2]}, {"min_ms", ms.front()}, {"cpu_median_ms", cpu[cpu.size() / 2]},
+    return {{"median_ms", ms[ms.size() / 2]},
+            {"min_ms", ms.front()},
+            {"cpu_median_ms", cpu[cpu.size() / 2]},
             {"runs", runs}};
 }
 
@@ -177,22 +180,27 @@ int main(int argc, char** argv)
         at::cheferRow(attentionSet(g.attentions), attentionSet(g.attnGrads), 0);
     });
     j["forward_backward_all"] = timeIt(runs, [&] { vitGradients(model, pixels, {target}); });
-    VitGradientRequest cam;
-    cam.attentions = false;
-    cam.inputGrad = false;
-    cam.nodes = {vitGradCamNode(model)};
-    j["gradcam"] = timeIt(runs, [&] {
-        const VitGradients g = vitGradients(model, pixels, {target}, cam);
-        const Tensor& f = g.nodeValues.at(cam.nodes[0]);
-        at::gradCam(f.ptr<float>(), g.nodeGrads.at(cam.nodes[0]).ptr<float>(), int(f.size(1)), int(f.size(2)), grid);
-    });
+    // Both Grad-CAM conventions the Explain view offers, at the last block.
+    for (const auto& [name, convention] :
+         {std::pair{"gradcam", at::GradCamConvention::LayerNormOutput},
+          std::pair{"gradcam_attention", at::GradCamConvention::AttentionChefer}}) {
+        at::VitGradCamOptions camOptions;
+        camOptions.convention = convention;
+        const VitGradientRequest cam = at::vitGradCamRequest(model, camOptions);
+        j[name] = timeIt(runs, [&] {
+            const VitGradients g = vitGradients(model, pixels, {target}, cam);
+            at::vitGradCamMap(model, g, grid, camOptions);
+        });
+    }
 
     VitRunOptions withAttn;
     withAttn.attentions = true;
     const VitOutput cached = model.forward(pixels, withAttn);
     const at::AttentionSet set = attentionSet(cached.attentions);
-    j["rollout_from_cache"] = timeIt(std::max(runs, 20), [&] { at::rolloutRow(set, 0, at::RolloutOptions{}); });
-    j["raw_attention_from_cache"] = timeIt(std::max(runs, 20), [&] { at::rawAttention(set, set.layers - 1, -1, 0); });
+    j["rollout_from_cache"] =
+        timeIt(std::max(runs, 20), [&] { at::rolloutRow(set, 0, at::RolloutOptions{}); });
+    j["raw_attention_from_cache"] =
+        timeIt(std::max(runs, 20), [&] { at::rawAttention(set, set.layers - 1, -1, 0); });
 
     if (perturbation) {
         at::PlanarImage image{3, int(S), int(S), pixels.toF32Vector()};
@@ -201,7 +209,8 @@ int main(int argc, char** argv)
             const int64_t B = int64_t(batch.size()), plane = 3 * S * S;
             Tensor x = Tensor::empty(DType::F32, {B, 3, S, S});
             for (int64_t b = 0; b < B; ++b)
-                std::copy(batch[size_t(b)]->data.begin(), batch[size_t(b)]->data.end(), x.ptr<float>() + b * plane);
+                std::copy(batch[size_t(b)]->data.begin(), batch[size_t(b)]->data.end(),
+                          x.ptr<float>() + b * plane);
             const Tensor logits = model.forward(x).logits;
             std::vector<float> out;
             for (int64_t b = 0; b < B; ++b) {

@@ -86,7 +86,7 @@ int explain(const QStringList& args)
         QStringLiteral("One of: %1 (default: chefer).").arg(forwardMethods().join(", "));
     p.addOption({QStringLiteral("method"), methodHelp, QStringLiteral("METHOD"), QStringLiteral("chefer")});
     opt("target", "Class index or name (default: the top class).", "CLASS");
-    opt("layer", "attention: layer (default: last).", "L", "-1");
+    opt("layer", "attention: layer; gradcam and gradcam-attn: block (default: last).", "L", "-1");
     opt("head", "attention: head (default: mean over heads).", "H", "-1");
     opt("metrics",
         "Also score the map's faithfulness (deletion/insertion on zero and blur, positive/negative "

@@ -4,6 +4,7 @@
 #include "app/cli/help_text.h"
 #include "core/imageio.h"
 #include "core/import/importjob.h"
+#include "core/store/busywait.h"
 #include "core/store/project.h"
 
 #include <QCommandLineParser>
@@ -61,6 +62,9 @@ int importCommand(const QStringList& args)
     }
     const bool json = p.isSet(QStringLiteral("json"));
     QString error;
+    // Another process writing the project makes this one wait; say so in the command's own name.
+    core::setBusyNotice(
+        [](const QString& message) { QTextStream(stderr) << "loupe import: " << message << "\n"; });
     auto project = core::Project::open(pos[0], &error);
     if (!project) {
         err << "loupe import: " << error << "\n";
