@@ -2,6 +2,7 @@
 #include "views/explain/explainjob.h"
 
 #include "compute/error.h"
+#include "core/imageio.h"
 #include "core/models/checkpoint_hash.h"
 
 #include <QElapsedTimer>
@@ -84,9 +85,7 @@ ExplainOutcome runExplainJob(const ExplainRequest& r, const core::ExplainControl
                 std::make_shared<const core::CachedForward>(core::forwardWithAttentions(*o.session, image));
         }
         if (r.kind == ExplainRequest::Kind::Prepare) {
-            QImageReader reader(r.imagePath);
-            reader.setAutoTransform(true); // as the canvas shows it
-            const QImage image = reader.read();
+            const QImage image = core::readImage(r.imagePath, nullptr); // as the canvas shows it
             if (!image.isNull())
                 o.preview = image.width() > kPreviewSide || image.height() > kPreviewSide
                                 ? image.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio,

@@ -2,6 +2,7 @@
 #include "views/explain/explainpanel.h"
 
 #include "compute/error.h"
+#include "core/imageio.h"
 #include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
 #include "views/canvas/imagecanvas.h"
@@ -553,9 +554,7 @@ QStringList ExplainPanel::exportShown(const QString& basePath, QString* error)
         if (error) *error = tr("No explanation is shown.");
         return {};
     }
-    QImageReader reader(m_imagePath);
-    reader.setAutoTransform(true);
-    const QImage image = reader.read(); // a missing image still exports the map alone
+    const QImage image = core::readImage(m_imagePath, nullptr); // a missing image still exports the map alone
     MapExportStyle style{m_layer->colormap(), m_layer->opacity(), m_layer->threshold()};
     return exportExplanation(basePath, image, m_shown, style, error);
 }

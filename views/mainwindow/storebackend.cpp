@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/mainwindow/storebackend.h"
 
+#include "core/imageio.h"
 #include "core/import/importjob.h"
 #include "core/jobs/jobtracker.h"
 #include "core/store/assetquery.h"
@@ -57,16 +58,16 @@ public:
             }
         }
         QImageReader reader(absolutePath);
-        reader.setAutoTransform(true); // EXIF orientation, as the canvas shows it
+        core::prepareImageReader(reader); // EXIF orientation and the pixel limit, as the canvas reads it
         const QSize full = reader.size();
         if (full.isValid() && std::max(full.width(), full.height()) > side) {
             // The reader rotates after scaling, so scale in the file's own orientation.
             reader.setScaledSize(full.scaled(side, side, Qt::KeepAspectRatio));
         }
-        QImage image = reader.read();
+        QString error;
+        QImage image = core::readImage(reader, absolutePath, &error);
         if (image.isNull()) {
-            qCDebug(lcStoreBackend).noquote()
-                << "no thumbnail for" << absolutePath << ":" << reader.errorString();
+            qCDebug(lcStoreBackend).noquote() << "no thumbnail:" << error;
             return;
         }
         if (std::max(image.width(), image.height()) > side)

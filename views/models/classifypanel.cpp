@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/models/classifypanel.h"
 
+#include "core/imageio.h"
 #include "core/models/checkpoint_hash.h"
 #include "core/store/project.h"
 
@@ -114,13 +115,9 @@ bool ClassifyPanel::run()
         Outcome out;
         out.assetId = assetId;
         out.folder = folder;
-        QImageReader reader(imagePath);
-        reader.setAutoTransform(true); // EXIF orientation, as the canvas shows it
-        const QImage image = reader.read();
-        if (image.isNull()) {
-            out.error = QStringLiteral("%1: cannot read image: %2").arg(imagePath, reader.errorString());
-            return out;
-        }
+        // The project's one reader: EXIF orientation, the pixel limit and truncation, as the canvas reads it.
+        const QImage image = core::readImage(imagePath, &out.error);
+        if (image.isNull()) return out;
         if (!classifier) classifier = core::ImageClassifier::open(folder, &out.error);
         if (!classifier) return out;
         if (hash.isEmpty()) hash = core::checkpointHash(folder, &out.error);

@@ -5,6 +5,7 @@
 #include "annotation/bridge/projectstoreaccess.h"
 #include "annotation/geometry/raster.h"
 #include "compute/error.h"
+#include "core/imageio.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -65,7 +66,7 @@ core::QualitySource datasetQualitySource(const annotation::Dataset& data, const 
         }
         const QString path = imagePath(imageRoot, img.path);
         QImageReader reader(path);
-        reader.setAutoTransform(true);
+        core::prepareImageReader(reader);
         QSize size = reader.size();
         if (!size.isValid()) {
             *error = QStringLiteral("%1: cannot read image: %2").arg(path, reader.errorString());
@@ -94,12 +95,10 @@ core::QualitySource datasetQualitySource(const annotation::Dataset& data, const 
         const annotation::DatasetImage& img = (*images)[size_t(i)];
         core::QualityItem item;
         item.name = img.path;
-        QImageReader reader((*paths)[i]);
-        reader.setAutoTransform(true);
-        item.image = reader.read();
+        QString error;
+        item.image = core::readImage((*paths)[i], &error);
         if (item.image.isNull())
-            throw compute::Error((*paths)[i].toStdString(),
-                                 "cannot read image: " + reader.errorString().toStdString());
+            throw compute::Error((*paths)[i].toStdString(), error.mid((*paths)[i].size() + 2).toStdString());
         item.mask.width = img.width;
         item.mask.height = img.height;
         item.mask.pixels = unionMask(img);
