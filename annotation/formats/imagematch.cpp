@@ -6,9 +6,7 @@
 
 namespace loupe::annotation {
 
-namespace {
-
-QString normalised(const QString& p)
+QString normalisedImagePath(const QString& p)
 {
     QString s = QDir::cleanPath(QDir::fromNativeSeparators(p));
     while (s.startsWith(QLatin1String("./")))
@@ -16,12 +14,10 @@ QString normalised(const QString& p)
     return s;
 }
 
-QString fileName(const QString& p)
+QString imageFileName(const QString& normalisedPath)
 {
-    return p.mid(p.lastIndexOf(QLatin1Char('/')) + 1);
+    return normalisedPath.mid(normalisedPath.lastIndexOf(QLatin1Char('/')) + 1);
 }
-
-} // namespace
 
 ImageMatch matchImages(const QStringList& projectPaths, const Dataset& data, const QString& sourceName,
                        FormatReport& report)
@@ -29,20 +25,20 @@ ImageMatch matchImages(const QStringList& projectPaths, const Dataset& data, con
     QHash<QString, int> byPath;
     QHash<QString, QList<int>> byName;
     for (int i = 0; i < projectPaths.size(); ++i) {
-        const QString p = normalised(projectPaths[i]);
+        const QString p = normalisedImagePath(projectPaths[i]);
         byPath.insert(p, i);
-        byName[fileName(p)] << i;
+        byName[imageFileName(p)] << i;
     }
     ImageMatch m;
     m.projectIndex.assign(data.images.size(), -1);
     QHash<int, QString> taken;
     for (size_t k = 0; k < data.images.size(); ++k) {
-        const QString p = normalised(data.images[k].path);
+        const QString p = normalisedImagePath(data.images[k].path);
         int idx = byPath.value(p, -1);
         if (idx >= 0) {
             ++m.byPath;
         } else {
-            const QList<int> same = byName.value(fileName(p));
+            const QList<int> same = byName.value(imageFileName(p));
             if (same.size() == 1) {
                 idx = same.front();
                 ++m.byName;
@@ -54,7 +50,7 @@ ImageMatch matchImages(const QStringList& projectPaths, const Dataset& data, con
                 report.warning(sourceName, p,
                                QStringLiteral("ambiguous: %1 project images are named %2")
                                    .arg(same.size())
-                                   .arg(fileName(p)));
+                                   .arg(imageFileName(p)));
                 continue;
             } else {
                 ++m.unmatched;

@@ -22,6 +22,10 @@ struct ImageMatch
     int ambiguous = 0;
 };
 
+// How image paths are compared: separators and ./ prefixes normalised; the file name of such a path.
+QString normalisedImagePath(const QString& path);
+QString imageFileName(const QString& normalisedPath);
+
 ImageMatch matchImages(const QStringList& projectPaths, const Dataset& data, const QString& sourceName,
                        FormatReport& report);
 

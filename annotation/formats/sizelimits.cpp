@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/sizelimits.h"
 
+#include "annotation/formats/imagematch.h"
+
 #include <QDir>
 
 namespace loupe::annotation {
@@ -26,29 +28,12 @@ bool checkImageSize(qint64 width, qint64 height, const QString& file, const QStr
     return true;
 }
 
-namespace {
-
-QString normalised(const QString& p)
-{
-    QString s = QDir::cleanPath(QDir::fromNativeSeparators(p));
-    while (s.startsWith(QLatin1String("./")))
-        s = s.mid(2);
-    return s;
-}
-
-QString fileNameOf(const QString& p)
-{
-    return p.mid(p.lastIndexOf(QLatin1Char('/')) + 1);
-}
-
-} // namespace
-
 ImportTarget::ImportTarget(const QStringList& paths, const std::vector<QSize>& sizes)
 {
     for (qsizetype i = 0; i < paths.size() && size_t(i) < sizes.size(); ++i) {
-        const QString p = normalised(paths[i]);
+        const QString p = normalisedImagePath(paths[i]);
         m_byPath.insert(p, sizes[size_t(i)]);
-        const QString name = fileNameOf(p);
+        const QString name = imageFileName(p);
         m_byName.insert(name, m_byName.contains(name) ? QSize() : sizes[size_t(i)]);
     }
 }
@@ -61,9 +46,9 @@ ImportTarget::ImportTarget(std::function<std::optional<QSize>(const QString& pat
 std::optional<QSize> ImportTarget::sizeOf(const QString& path) const
 {
     if (m_lookup) return m_lookup(path);
-    const QString p = normalised(path);
+    const QString p = normalisedImagePath(path);
     if (const auto exact = m_byPath.constFind(p); exact != m_byPath.constEnd()) return *exact;
-    const auto byName = m_byName.constFind(fileNameOf(p));
+    const auto byName = m_byName.constFind(imageFileName(p));
     // No image of that name, or several (ambiguous: the import leaves it out).
     if (byName == m_byName.constEnd() || !byName->isValid()) return std::nullopt;
     return *byName;
