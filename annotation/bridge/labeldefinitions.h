@@ -13,9 +13,8 @@ class Project;
 namespace loupe::annotation {
 
 // The project's labels with what the label editor defined for them (hotkey, attribute specs, keypoint
-// names, skeleton), without writing to the file: a project the editor never opened has no
-// label_definitions table and its labels come back with names and colours only. Definitions that
-// cannot be read are left out and named in errors.
+// names, skeleton), without writing to the file. Definitions that cannot be read are left out and
+// named in errors.
 std::vector<LabelDef> readProjectLabels(core::Project& project, QStringList* errors = nullptr);
 
 } // namespace loupe::annotation

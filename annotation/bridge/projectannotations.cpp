@@ -14,12 +14,16 @@ namespace loupe::annotation {
 Q_LOGGING_CATEGORY(lcProjectAnnotations, "loupe.annotation.project")
 
 ProjectAnnotations::ProjectAnnotations(core::Project& project, QObject* parent)
-    : QObject(parent), m_project(project), m_store(project), m_historyStore(project),
+    : QObject(parent), m_project(project), m_step(project.db()), m_store(project), m_historyStore(project),
       m_doc(std::make_unique<AnnotationDocument>(m_store))
 {
+    m_store.setStepTransaction(&m_step);
+    // A step that no indexChanged closes (a command dropped after it wrote) commits once control is
+    // back in the event loop, rather than holding the write lock.
+    m_step.setOnOpen(
+        [this] { QMetaObject::invokeMethod(this, &ProjectAnnotations::finishStep, Qt::QueuedConnection); });
     load();
     connect(&m_project, &core::Project::historyChanged, this, &ProjectAnnotations::onProjectHistoryChanged);
-    connect(m_doc->undoStack(), &QUndoStack::indexChanged, this, &ProjectAnnotations::onIndexChanged);
 }
 
 ProjectAnnotations::~ProjectAnnotations()
@@ -27,6 +31,24 @@ ProjectAnnotations::~ProjectAnnotations()
     // The stack's commands die with the document; the saved history must not see that as a change.
     m_history.reset();
     disconnect(m_doc->undoStack(), nullptr, this, nullptr);
+    finishStep();
+}
+
+void ProjectAnnotations::finishStep()
+{
+    QString error;
+    if (m_step.finish(&error)) return;
+    // Rows and record were rolled back together; the stack in memory no longer matches the file.
+    const QString message = QStringLiteral("%1: cannot save the edit (%2)").arg(m_project.path(), error);
+    warn(message);
+    emit m_doc->storeFailed(message);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            load();
+            m_doc->notifyReloaded();
+        },
+        Qt::QueuedConnection);
 }
 
 void ProjectAnnotations::warn(const QString& message)
@@ -113,6 +135,9 @@ void ProjectAnnotations::load()
             warn(QStringLiteral("cannot save the rebuilt undo history: %1").arg(error));
     }
     m_history = std::make_unique<PersistentHistory>(*m_doc, m_historyStore);
+    // After the history's own connection, so a step commits once its record is written.
+    disconnect(m_doc->undoStack(), &QUndoStack::indexChanged, this, &ProjectAnnotations::onIndexChanged);
+    connect(m_doc->undoStack(), &QUndoStack::indexChanged, this, &ProjectAnnotations::onIndexChanged);
     m_history->setReplayFactory([this](EditRecord r, bool undone) -> DocumentCommand* {
         if (r.projectAction) return new ProjectAction(*this, r.projectAction, r.text, undone);
         return new ReplayEdit(*m_doc, std::move(r), undone);
@@ -161,6 +186,8 @@ bool ProjectAnnotations::replayProjectAction(qint64 actionId, bool undoing)
                 m_doc->notifyReloaded();
             },
             Qt::QueuedConnection);
+    } else if (!m_step.join()) {
+        error = QStringLiteral("%1: %2").arg(m_project.path(), m_project.db().lastError());
     } else {
         m_replaying = true;
         ok = undoing ? m_project.undo(&error) : m_project.redo(&error);
@@ -190,16 +217,16 @@ void ProjectAnnotations::onProjectHistoryChanged()
 
 void ProjectAnnotations::onIndexChanged()
 {
-    if (m_replaying || !m_history) return;
     // A new step dropped the stack's redo branch; project actions in it must go from the project's log too,
     // or its next redo would replay one of them.
     const QUndoStack* stack = m_doc->undoStack();
-    if (stack->index() == stack->count() && m_project.canRedo()) {
+    if (!m_replaying && m_history && stack->index() == stack->count() && m_project.canRedo()) {
         m_replaying = true;
         QString error;
         if (!m_project.discardRedo(&error)) warn(error);
         m_replaying = false;
     }
+    finishStep();
 }
 
 } // namespace loupe::annotation

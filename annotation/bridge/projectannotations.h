@@ -3,6 +3,7 @@
 
 #include "annotation/bridge/projectannotationstore.h"
 #include "annotation/bridge/projecthistorystore.h"
+#include "annotation/bridge/undosteptransaction.h"
 #include "annotation/document/annotationdocument.h"
 #include "core/store/project.h"
 
@@ -19,6 +20,8 @@ class PersistentHistory;
 // (annotation imports, split and label edits) appear on the same stack as ProjectAction entries that
 // call Project::undo/redo. Wire Edit > Undo/Redo to undoStack() only; calling Project::undo directly
 // puts the two out of step (the stack is then rebuilt from the project's log, with a warning).
+// Every change of the stack (push, undo, redo, a jump of several) is one SQLite commit: the rows it
+// writes, the project's undo log when it replays a project step, and the history record.
 class ProjectAnnotations : public QObject
 {
     Q_OBJECT
@@ -49,10 +52,12 @@ private:
                                    std::vector<QByteArray>* records, int* index);
     void onProjectHistoryChanged();
     void onIndexChanged();
+    void finishStep();
     std::optional<qint64> expectedUndoAction() const;
     void warn(const QString& message);
 
     core::Project& m_project;
+    UndoStepTransaction m_step; // after the stores that write in it have gone, a leftover step commits
     ProjectAnnotationStore m_store;
     ProjectHistoryStore m_historyStore;
     std::unique_ptr<AnnotationDocument> m_doc;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/bridge/projectannotationstore.h"
 
+#include "annotation/bridge/undosteptransaction.h"
 #include "annotation/shapes/labeldefjson.h"
 #include "annotation/store/shaperow.h"
 #include "core/store/project.h"
@@ -67,6 +68,8 @@ void bindShape(core::Statement& s, const Shape& shape)
 
 } // namespace
 
+ProjectAnnotationStore::ProjectAnnotationStore(core::Project& project) : m_project(project) {}
+
 std::vector<Shape> ProjectAnnotationStore::shapesOf(qint64 imageId) const
 {
     std::vector<Shape> out;
@@ -103,6 +106,20 @@ bool ProjectAnnotationStore::applyEdit(StoreEdit& edit, QString* error)
         if (error) *error = QStringLiteral("%1: %2 (%3)").arg(m_project.path(), what, db.lastError());
         return false; // the transaction guard rolls everything back
     };
+    // A failed first write of a step leaves no step behind (a command whose redo fails is dropped
+    // without indexChanged, so nobody would finish it). Declared before t: t rolls back first.
+    struct DropOpenedStep
+    {
+        UndoStepTransaction* step = nullptr;
+        ~DropOpenedStep()
+        {
+            if (step) step->abandon();
+        }
+    } dropOnFailure;
+    if (m_step && !m_step->isOpen()) {
+        if (!m_step->join()) return fail(QStringLiteral("cannot start a transaction"));
+        dropOnFailure.step = m_step;
+    }
     core::Transaction t(db);
     if (!t.isActive()) return fail(QStringLiteral("cannot start a transaction"));
     std::vector<qint64> labelIds(edit.labels.size(), 0);
@@ -116,6 +133,7 @@ bool ProjectAnnotationStore::applyEdit(StoreEdit& edit, QString* error)
     for (const TagChange& tc : edit.tags)
         if (!writeTags(tc, fail)) return false;
     if (!t.commit()) return fail(QStringLiteral("cannot commit the annotation edit"));
+    dropOnFailure.step = nullptr;
     for (size_t i = 0; i < edit.shapes.size(); ++i)
         if (edit.shapes[i].op == ShapeChange::Op::Insert) edit.shapes[i].shape.id = assigned[i];
     for (size_t i = 0; i < edit.labels.size(); ++i)

@@ -12,14 +12,19 @@ class Project;
 
 namespace loupe::annotation {
 
+class UndoStepTransaction;
+
 // The project's annotations table as a document's AnnotationStore. Every apply() is one BEGIN IMMEDIATE
 // transaction written with the project's trigger recording off: the document's own history (see
 // ProjectAnnotations) is what undoes these writes, so they must not also land in Project's undo log.
+// With an undo step transaction set, apply() joins it instead (a savepoint of the step), so the rows
+// commit together with the step's undo record.
 class ProjectAnnotationStore : public AnnotationStore
 {
 public:
-    // Creates the label definition and image tag tables when the file has none yet.
     explicit ProjectAnnotationStore(core::Project& project);
+    // The step every apply() joins; nullptr (the default) gives each apply() a commit of its own.
+    void setStepTransaction(UndoStepTransaction* step) { m_step = step; }
 
     // Rows that cannot be read faithfully are skipped and listed in readErrors().
     std::vector<Shape> shapesOf(qint64 imageId) const override;
@@ -45,6 +50,7 @@ private:
     bool writeTags(const TagChange& change, const Fail& fail);
 
     core::Project& m_project;
+    UndoStepTransaction* m_step = nullptr;
     mutable QStringList m_readErrors;
 };
 

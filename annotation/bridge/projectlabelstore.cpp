@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ProjectAnnotationStore's labels and tags: the labels table (name, colour, hotkey) plus two tables of
-// the editor's own, label_definitions (attribute specs, keypoints, skeleton as JSON) and asset_tags.
+// the editor's own (schema 4), label_definitions (attribute specs, keypoints, skeleton as JSON) and
+// asset_tags.
 #include "annotation/bridge/labeldefinitions.h"
 #include "annotation/bridge/projectannotationstore.h"
 #include "annotation/shapes/labeldefjson.h"
@@ -15,30 +16,12 @@ namespace loupe::annotation {
 
 Q_DECLARE_LOGGING_CATEGORY(lcProjectStore)
 
-ProjectAnnotationStore::ProjectAnnotationStore(core::Project& project) : m_project(project)
-{
-    // Older files lack these tables; IF NOT EXISTS keeps opening idempotent and leaves the schema
-    // version alone (nothing else reads them, and older builds ignore them).
-    if (!m_project.db().exec(QStringLiteral(
-            "CREATE TABLE IF NOT EXISTS label_definitions(label_id INTEGER PRIMARY KEY, definition TEXT NOT "
-            "NULL);"
-            "CREATE TABLE IF NOT EXISTS asset_tags(asset_id INTEGER PRIMARY KEY, tags TEXT NOT NULL);")))
-        qCWarning(lcProjectStore) << "cannot create the label definition tables:"
-                                  << m_project.db().lastError();
-}
-
 std::vector<LabelDef> readProjectLabels(core::Project& project, QStringList* errors)
 {
-    core::Database& db = project.db();
-    core::Statement has = db.prepare(
-        QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'label_definitions'"));
-    const bool definitions = has.step();
     std::vector<LabelDef> out;
-    core::Statement s = db.prepare(
-        definitions
-            ? QStringLiteral("SELECT l.id, l.name, l.color, l.hotkey, d.definition FROM labels l "
-                             "LEFT JOIN label_definitions d ON d.label_id = l.id ORDER BY l.ord, l.id")
-            : QStringLiteral("SELECT id, name, color, hotkey, NULL FROM labels ORDER BY ord, id"));
+    core::Statement s = project.db().prepare(
+        QStringLiteral("SELECT l.id, l.name, l.color, l.hotkey, d.definition FROM labels l "
+                       "LEFT JOIN label_definitions d ON d.label_id = l.id ORDER BY l.ord, l.id"));
     while (s.step()) {
         LabelDef l;
         l.id = s.columnInt64(0);

@@ -23,8 +23,8 @@ class Project : public QObject
     Q_OBJECT
 public:
     // v1 by migration 0->1; 1->2 adds annotation z-order and done; 2->3 adds the annotation editor's
-    // undo history tables.
-    static constexpr int kSchemaVersion = 3;
+    // undo history tables; 3->4 label definitions and image tags with foreign keys.
+    static constexpr int kSchemaVersion = 4;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
     // quick_check failure, newer schema, or busy (another process held its lock longer than

@@ -12,7 +12,8 @@ namespace {
 // Inverse SQL for every edit of a user-editable table, written by triggers into undo_log while an action
 // is being recorded (the SQLite undo/redo technique). Replaying an action's log backwards undoes it and,
 // because the triggers fire again, records the redo.
-QString undoTriggers(const QString& table, const QStringList& columns, bool inserts, bool deletes)
+QString undoTriggers(const QString& table, const QStringList& columns, bool inserts, bool deletes,
+                     const QString& key = QStringLiteral("id"))
 {
     const QString guard = QStringLiteral("WHEN (SELECT recording FROM undo_state) = 1");
     const QString log =
@@ -23,14 +24,18 @@ QString undoTriggers(const QString& table, const QStringList& columns, bool inse
         valuesOld << QStringLiteral("'||quote(old.%1)||'").arg(c);
     }
     QString sql;
-    sql += QStringLiteral("CREATE TRIGGER %1_undo_update AFTER UPDATE ON %1 %2 BEGIN %3'UPDATE %1 SET %4 WHERE id='||old.id); END;\n")
-               .arg(table, guard, log, setOld.join(QLatin1Char(',')));
+    sql += QStringLiteral("CREATE TRIGGER %1_undo_update AFTER UPDATE ON %1 %2 BEGIN %3'UPDATE %1 SET %4 "
+                          "WHERE %5='||old.%5); END;\n")
+               .arg(table, guard, log, setOld.join(QLatin1Char(',')), key);
     if (inserts)
-        sql += QStringLiteral("CREATE TRIGGER %1_undo_insert AFTER INSERT ON %1 %2 BEGIN %3'DELETE FROM %1 WHERE id='||new.id); END;\n")
-                   .arg(table, guard, log);
+        sql += QStringLiteral("CREATE TRIGGER %1_undo_insert AFTER INSERT ON %1 %2 BEGIN %3'DELETE FROM %1 "
+                              "WHERE %4='||new.%4); END;\n")
+                   .arg(table, guard, log, key);
     if (deletes)
-        sql += QStringLiteral("CREATE TRIGGER %1_undo_delete BEFORE DELETE ON %1 %2 BEGIN %3'INSERT INTO %1(id,%4) VALUES('||old.id||',%5)'); END;\n")
-                   .arg(table, guard, log, columns.join(QLatin1Char(',')), valuesOld.join(QLatin1Char(',')));
+        sql += QStringLiteral("CREATE TRIGGER %1_undo_delete BEFORE DELETE ON %1 %2 BEGIN %3'INSERT INTO "
+                              "%1(%6,%4) VALUES('||old.%6||',%5)'); END;\n")
+                   .arg(table, guard, log, columns.join(QLatin1Char(',')), valuesOld.join(QLatin1Char(',')),
+                        key);
     return sql;
 }
 
@@ -39,8 +44,7 @@ bool runStep(Database& db, int to, const QString& sql, QString* error)
     Transaction t(db);
     if (!t.isActive() || !db.exec(sql) || !db.exec(QStringLiteral("PRAGMA user_version = %1").arg(to)) ||
         !t.commit()) {
-        if (error)
-            *error = QStringLiteral("migration to schema %1 failed: %2").arg(to).arg(db.lastError());
+        if (error) *error = QStringLiteral("migration to schema %1 failed: %2").arg(to).arg(db.lastError());
         return false;
     }
     return true;
@@ -48,12 +52,12 @@ bool runStep(Database& db, int to, const QString& sql, QString* error)
 
 QString schemaV2Sql()
 {
-    QString sql = QStringLiteral(
-        "ALTER TABLE annotations ADD COLUMN z INTEGER NOT NULL DEFAULT 0;\n"
-        "ALTER TABLE assets ADD COLUMN done INTEGER NOT NULL DEFAULT 0;\n"
-        "CREATE INDEX assets_done ON assets(done);\n"
-        "DROP TRIGGER annotations_undo_update; DROP TRIGGER annotations_undo_insert; DROP TRIGGER annotations_undo_delete;\n"
-        "DROP TRIGGER assets_undo_update;\n");
+    QString sql = QStringLiteral("ALTER TABLE annotations ADD COLUMN z INTEGER NOT NULL DEFAULT 0;\n"
+                                 "ALTER TABLE assets ADD COLUMN done INTEGER NOT NULL DEFAULT 0;\n"
+                                 "CREATE INDEX assets_done ON assets(done);\n"
+                                 "DROP TRIGGER annotations_undo_update; DROP TRIGGER "
+                                 "annotations_undo_insert; DROP TRIGGER annotations_undo_delete;\n"
+                                 "DROP TRIGGER assets_undo_update;\n");
     sql += undoTriggers(QStringLiteral("annotations"),
                         {QStringLiteral("asset_id"), QStringLiteral("label_id"), QStringLiteral("kind"),
                          QStringLiteral("geometry"), QStringLiteral("attributes"), QStringLiteral("source"),
@@ -61,8 +65,8 @@ QString schemaV2Sql()
                          QStringLiteral("created"), QStringLiteral("updated"), QStringLiteral("z")},
                         true, true);
     sql += undoTriggers(QStringLiteral("assets"),
-                        {QStringLiteral("split"), QStringLiteral("review_state"), QStringLiteral("done")}, false,
-                        false);
+                        {QStringLiteral("split"), QStringLiteral("review_state"), QStringLiteral("done")},
+                        false, false);
     return sql;
 }
 
@@ -76,6 +80,34 @@ QString schemaV3Sql()
         "CREATE TABLE annotation_history_state(id INTEGER PRIMARY KEY CHECK(id = 1), idx INTEGER NOT NULL);\n"
         "INSERT INTO annotation_history_state VALUES(1, 0);\n"
         "CREATE INDEX annotations_asset_review ON annotations(asset_id, review_state);\n");
+}
+
+// v4: the label editor's definitions (attribute specs, keypoints, skeleton as JSON) and image tags, which
+// earlier builds created on open without a schema version and without foreign keys. A file that already
+// has them keeps its rows, less those of labels or images no longer there; from now on they go with
+// their label or image. Project-level label edits (Project::edit) are undone with their definition.
+QString schemaV4Sql()
+{
+    QString sql = QStringLiteral(
+        "CREATE TABLE IF NOT EXISTS label_definitions(label_id INTEGER PRIMARY KEY, definition TEXT NOT "
+        "NULL);\n"
+        "CREATE TABLE IF NOT EXISTS asset_tags(asset_id INTEGER PRIMARY KEY, tags TEXT NOT NULL);\n"
+        "CREATE TABLE label_definitions_v4(label_id INTEGER PRIMARY KEY REFERENCES labels(id) ON DELETE "
+        "CASCADE, "
+        "definition TEXT NOT NULL);\n"
+        "INSERT INTO label_definitions_v4 SELECT label_id, definition FROM label_definitions "
+        "WHERE label_id IN (SELECT id FROM labels);\n"
+        "DROP TABLE label_definitions;\n"
+        "ALTER TABLE label_definitions_v4 RENAME TO label_definitions;\n"
+        "CREATE TABLE asset_tags_v4(asset_id INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE, "
+        "tags TEXT NOT NULL);\n"
+        "INSERT INTO asset_tags_v4 SELECT asset_id, tags FROM asset_tags WHERE asset_id IN (SELECT id FROM "
+        "assets);\n"
+        "DROP TABLE asset_tags;\n"
+        "ALTER TABLE asset_tags_v4 RENAME TO asset_tags;\n");
+    sql += undoTriggers(QStringLiteral("label_definitions"), {QStringLiteral("definition")}, true, true,
+                        QStringLiteral("label_id"));
+    return sql;
 }
 
 } // namespace
@@ -116,9 +148,10 @@ CREATE INDEX undo_log_action ON undo_log(action_id, seq);
 CREATE TABLE undo_state(recording INTEGER NOT NULL, action_id INTEGER);
 INSERT INTO undo_state VALUES(0, NULL);
 )SQL");
-    sql += undoTriggers(QStringLiteral("labels"),
-                        {QStringLiteral("name"), QStringLiteral("color"), QStringLiteral("hotkey"), QStringLiteral("ord")},
-                        true, true);
+    sql += undoTriggers(
+        QStringLiteral("labels"),
+        {QStringLiteral("name"), QStringLiteral("color"), QStringLiteral("hotkey"), QStringLiteral("ord")},
+        true, true);
     sql += undoTriggers(QStringLiteral("annotations"),
                         {QStringLiteral("asset_id"), QStringLiteral("label_id"), QStringLiteral("kind"),
                          QStringLiteral("geometry"), QStringLiteral("attributes"), QStringLiteral("source"),
@@ -129,8 +162,8 @@ INSERT INTO undo_state VALUES(0, NULL);
                         {QStringLiteral("asset_id"), QStringLiteral("text"), QStringLiteral("source"),
                          QStringLiteral("run_id"), QStringLiteral("created")},
                         true, true);
-    sql += undoTriggers(QStringLiteral("assets"), {QStringLiteral("split"), QStringLiteral("review_state")}, false,
-                        false);
+    sql += undoTriggers(QStringLiteral("assets"), {QStringLiteral("split"), QStringLiteral("review_state")},
+                        false, false);
     return sql;
 }
 
@@ -140,14 +173,13 @@ bool migrate(Database& db, int from, int target, QString* error)
         const QString sql = v == 0   ? schemaV1Sql()
                             : v == 1 ? schemaV2Sql()
                             : v == 2 ? schemaV3Sql()
+                            : v == 3 ? schemaV4Sql()
                                      : QString();
         if (sql.isEmpty()) {
-            if (error)
-                *error = QStringLiteral("no migration from schema %1").arg(v);
+            if (error) *error = QStringLiteral("no migration from schema %1").arg(v);
             return false;
         }
-        if (!runStep(db, v + 1, sql, error))
-            return false;
+        if (!runStep(db, v + 1, sql, error)) return false;
     }
     return true;
 }

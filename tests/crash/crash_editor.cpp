@@ -2,12 +2,11 @@
 // The process tst_crash kills. Every line it prints is flushed at once, so what the parent read before
 // the SIGKILL is exactly what had happened.
 //
-//   crash_editor edits PROJECT SEED FIRST LAST [KILL_AT_COMMIT] [--ungrouped]
+//   crash_editor edits PROJECT SEED FIRST LAST [KILL_AT_COMMIT]
 //     runs steps FIRST..LAST of the scripted edits (editscript.h): "next N KIND" before step N and
 //     "done N COUNT INDEX DIGEST" once it returned (undo stack count and index, annotationDigest).
-//     With KILL_AT_COMMIT it SIGKILLs itself right after its KILL_AT_COMMIT-th SQLite commit. With
-//     --ungrouped each step's writes are left to ProjectAnnotations (several commits) instead of
-//     being grouped into one transaction.
+//     With KILL_AT_COMMIT it SIGKILLs itself right after its KILL_AT_COMMIT-th SQLite commit. Each
+//     step's commits are ProjectAnnotations' own, exactly as in the app.
 //   crash_editor checkpoint PROJECT SEED ROWS
 //     adds ROWS assets with checkpoints off (a large WAL), prints "checkpointing TOTAL" and copies the
 //     WAL into the main file (wal_checkpoint(TRUNCATE)), the moment the parent kills it in.
@@ -21,7 +20,6 @@
 #include <QElapsedTimer>
 #include <csignal>
 #include <cstdio>
-#include <optional>
 #include <sqlite3.h>
 
 using namespace loupe;
@@ -54,9 +52,8 @@ struct CommitKiller
     }
 };
 
-int edits(QStringList args)
+int edits(const QStringList& args)
 {
-    const bool grouped = !args.removeOne(QStringLiteral("--ungrouped"));
     if (args.size() < 4) return fail(QStringLiteral("edits PROJECT SEED FIRST LAST [KILL_AT_COMMIT]"));
     QString error;
     auto project = core::Project::open(args[0], &error);
@@ -74,13 +71,7 @@ int edits(QStringList args)
     for (int step = first; step <= last; ++step) {
         const crashtest::StepKind kind = crashtest::chooseStep(pa, seed, step);
         say(QStringLiteral("next %1 %2").arg(step).arg(crashtest::stepKindName(kind)));
-        // One commit per step: the shape rows and the step's undo record together. (ProjectAnnotations
-        // alone writes them in two transactions; tst_kills' stepIsOneCommit shows what a kill between
-        // them leaves.)
-        std::optional<core::Transaction> commit;
-        if (grouped) commit.emplace(project->db());
         crashtest::performStep(pa, targets, seed, step, kind);
-        if (commit && !commit->commit()) return fail(project->db().lastError());
         say(QStringLiteral("done %1 %2 %3 %4")
                 .arg(step)
                 .arg(pa.undoStack()->count())

@@ -106,14 +106,13 @@ class TestKills : public QObject
 
     // Kills the editor right after the first commit of step 1 (adding a shape) and reports what the
     // project then holds: shape rows and undo steps.
-    QPair<qint64, int> afterFirstCommit(const QString& file, bool grouped)
+    QPair<qint64, int> afterFirstCommit(const QString& file)
     {
         QString error;
         if (!makeEditsProject(file, &error)) return {-1, -1};
-        QStringList args{QStringLiteral("edits"), file,
-                         QString::number(kSeed),  QStringLiteral("1"),
-                         QStringLiteral("1"),     QStringLiteral("1")};
-        if (!grouped) args << QStringLiteral("--ungrouped");
+        const QStringList args{QStringLiteral("edits"), file,
+                               QString::number(kSeed),  QStringLiteral("1"),
+                               QStringLiteral("1"),     QStringLiteral("1")};
         int code = 0;
         const QByteArray out = runAndKill(args, {}, -1, &code);
         if (code != -1 || !out.contains("next 1 push") || out.contains("done 1")) return {-2, -2};
@@ -131,13 +130,9 @@ private slots:
     // cannot take back.
     void stepIsOneCommit()
     {
-        const auto grouped = afterFirstCommit(m_tmp.filePath(QStringLiteral("grouped.loupe")), true);
-        QCOMPARE(grouped, qMakePair(qint64(1), 1));
-        const auto alone = afterFirstCommit(m_tmp.filePath(QStringLiteral("ungrouped.loupe")), false);
-        QVERIFY(alone.first >= 0);
-        QEXPECT_FAIL("", "ProjectAnnotations commits a step's shape rows and its undo record separately",
-                     Abort);
-        QCOMPARE(alone.second, int(alone.first)); // no shape without its undo step, and none the other way
+        // The first commit of step 1 (adding a shape) holds the shape and its undo step, nothing less.
+        const auto first = afterFirstCommit(m_tmp.filePath(QStringLiteral("first.loupe")));
+        QCOMPARE(first, qMakePair(qint64(1), 1));
     }
 
     void killedDuringCheckpoint()
