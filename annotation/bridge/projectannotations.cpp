@@ -8,6 +8,7 @@
 
 #include <QLoggingCategory>
 #include <QScopedValueRollback>
+#include <QSignalBlocker>
 
 namespace loupe::annotation {
 
@@ -37,7 +38,14 @@ ProjectAnnotations::~ProjectAnnotations()
 void ProjectAnnotations::finishStep()
 {
     QString error;
-    if (m_step.finish(&error)) return;
+    const bool committed = m_step.finish(&error);
+    if (std::exchange(m_projectChangedInStep, false)) {
+        const QScopedValueRollback<bool> ours(m_replaying, true); // our own replay, not an outside edit
+        emit m_project.changed();
+        emit m_project.historyChanged();
+    }
+    if (std::exchange(m_reloadAfterStep, false)) m_doc->notifyReloaded();
+    if (committed) return;
     // Rows and record were rolled back together; the stack in memory no longer matches the file.
     const QString message = QStringLiteral("%1: cannot save the edit (%2)").arg(m_project.path(), error);
     warn(message);
@@ -190,11 +198,20 @@ bool ProjectAnnotations::replayProjectAction(qint64 actionId, bool undoing)
         error = QStringLiteral("%1: %2").arg(m_project.path(), m_project.db().lastError());
     } else {
         m_replaying = true;
-        ok = undoing ? m_project.undo(&error) : m_project.redo(&error);
+        {
+            // Listeners that read through their own connection (the browser's worker) would look before
+            // the step commits; finishStep() tells them once it has.
+            const QSignalBlocker quiet(&m_project);
+            ok = undoing ? m_project.undo(&error) : m_project.redo(&error);
+        }
         m_replaying = false;
+        m_projectChangedInStep = m_projectChangedInStep || ok;
     }
     if (!ok) emit m_doc->storeFailed(error);
-    m_doc->notifyReloaded();
+    if (m_step.isOpen())
+        m_reloadAfterStep = true;
+    else
+        m_doc->notifyReloaded();
     return ok;
 }
 

@@ -64,6 +64,8 @@ private:
     std::unique_ptr<PersistentHistory> m_history; // destroyed before the document's stack
     QString m_warning;
     bool m_replaying = false;
+    bool m_projectChangedInStep = false; // the project's own signals wait for the step's commit
+    bool m_reloadAfterStep = false;
 };
 
 } // namespace loupe::annotation

@@ -138,7 +138,17 @@ private slots:
         QString error;
         QVERIFY2(m_project->setDone({m_image}, true, &error), qPrintable(error));
         QCOMPARE(pa.undoStack()->count(), 1);
+        // The browser reloads through a connection of its own when told, so it is told after the commit.
+        int toldInside = 0, told = 0;
+        auto listen = [&] {
+            ++told;
+            if (!sqlite3_get_autocommit(m_project->db().handle())) ++toldInside;
+        };
+        connect(m_project.get(), &core::Project::changed, this, listen);
+        connect(pa.document(), &AnnotationDocument::shapesReloaded, this, listen);
         QCOMPARE(commitsOf([&] { pa.undoStack()->undo(); }), 1);
+        QCOMPARE(told, 2);
+        QCOMPARE(toldInside, 0);
         QCOMPARE(scalar(*m_project, QStringLiteral("SELECT done FROM assets")), 0);
         QCOMPARE(savedHistory(), qMakePair(qint64(1), qint64(0)));
         QCOMPARE(commitsOf([&] { pa.undoStack()->redo(); }), 1);
