@@ -17,9 +17,11 @@ QString whereClause(const AssetFilter& f)
     if (!f.split.isEmpty()) parts << QStringLiteral("a.split = ?3");
     if (f.reviewState) parts << QStringLiteral("a.review_state = ?4");
     if (f.done) parts << QStringLiteral("a.done = ?7");
-    if (f.hasNeedsFix)
-        parts << QStringLiteral(
-            "EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 3)");
+    // Index lookups on annotations(asset_id, review_state), one per image.
+    const QString hasShapeIn = QStringLiteral(
+        "EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.review_state = %1)");
+    if (f.shapeReviewState) parts << hasShapeIn.arg(QStringLiteral("?8"));
+    if (f.hasNeedsFix) parts << hasShapeIn.arg(QStringLiteral("3"));
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }
 
@@ -36,6 +38,7 @@ void bindFilter(Statement& s, const AssetFilter& f)
     if (!f.split.isEmpty()) s.bind(3, f.split);
     if (f.reviewState) s.bind(4, *f.reviewState);
     if (f.done) s.bind(7, qint64(*f.done ? 1 : 0));
+    if (f.shapeReviewState) s.bind(8, *f.shapeReviewState);
 }
 
 } // namespace

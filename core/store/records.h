@@ -47,7 +47,11 @@ struct AssetFilter
     QString split;
     std::optional<int> reviewState;
     std::optional<bool> done;
-    bool hasNeedsFix = false; // only images with an annotation flagged "needs fix"
+    // Only images with at least one annotation in this review state (ReviewNew .. ReviewNeedsFix).
+    std::optional<int> shapeReviewState;
+    // Only images with an annotation flagged "needs fix": the browser's progress filter, which may be
+    // combined with shapeReviewState.
+    bool hasNeedsFix = false;
 };
 
 struct Label
