@@ -4,11 +4,13 @@
 // gradients of logits_per_image[0, 0] with respect to the vision attentions, within case.json's
 // tolerance groups. The model is fed the golden input ids, so no tokenizer is involved.
 #include "common/testsupport.h"
+#include "compute/cpu_options.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/clip.h"
 #include "compute/models/clip_gradients.h"
 #include "compute/preprocess/image_processor.h"
+#include "compute/threadpool.h"
 
 #include <QFile>
 #include <QImage>
@@ -92,6 +94,10 @@ class TestClipGolden : public QObject
         return b;
     }
 
+    // The loaded golden model; a kill switch read at load time (oneDNN off: weights kept plain) gets a
+    // model loaded under it.
+    ClipModel load() const { return ClipModel::fromCheckpoint(Checkpoint::open(dir_.toStdString())); }
+
 private slots:
     void initTestCase()
     {
@@ -103,7 +109,7 @@ private slots:
         QVERIFY(!tolerances_.isEmpty());
         expected_ = std::make_unique<SafetensorsFile>(
             SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
-        model_ = std::make_unique<ClipModel>(ClipModel::fromCheckpoint(Checkpoint::open(dir_.toStdString())));
+        model_ = std::make_unique<ClipModel>(load());
     }
 
     // CLIPImageProcessor: shortest edge 64 then a 64x64 center crop, bicubic.
@@ -138,7 +144,7 @@ private slots:
         QCOMPARE(model_->poolPositions(b), (std::vector<int64_t>{6, 6, 8}));
     }
 
-    void towersAndLogits()
+    void checkTowers()
     {
         ClipRunOptions o;
         o.hiddenStates = true;
@@ -169,7 +175,7 @@ private slots:
             QVERIFY2(std::fabs(probs[i] - want[i]) < 2e-6, qPrintable(QString::number(probs[i])));
     }
 
-    void visionAttentionGradients()
+    void checkGradients()
     {
         const Tensor px = expectedTensor(*expected_, "pixel_values");
         const ClipTextOutput txt = model_->encodeText(goldenBatch());
@@ -183,6 +189,37 @@ private slots:
             check(g.attentions[size_t(l)], "vision_attentions." + std::to_string(l), "attentions");
             check(g.attnGrads[size_t(l)], "vision_attn_grads." + std::to_string(l), "gradients");
         }
+    }
+
+    void towersAndLogits() { checkTowers(); }
+    void visionAttentionGradients() { checkGradients(); }
+
+    void everyKillSwitch_data()
+    {
+        QTest::addColumn<int>("variant");
+        QTest::newRow("blocked gemm, plain weights") << 0;
+        QTest::newRow("naive gemm") << 1;
+        QTest::newRow("no fusion") << 2;
+        QTest::newRow("scalar math") << 3;
+        QTest::newRow("one thread") << 4;
+    }
+    void everyKillSwitch()
+    {
+        QFETCH(int, variant);
+        const CpuOptions saved = cpuOptions();
+        CpuOptions& o = cpuOptions();
+        if (variant == 0) o.useOneDnn = false;
+        if (variant == 1) o.naiveGemm = true;
+        if (variant == 2) o.fusion = false;
+        if (variant == 3) o.fastMath = false;
+        if (variant == 4) setThreadCount(1);
+        auto shared = std::move(model_);
+        model_ = std::make_unique<ClipModel>(load());
+        checkTowers();
+        checkGradients();
+        model_ = std::move(shared);
+        cpuOptions() = saved;
+        setThreadCount(0);
     }
 
     // Several texts for one image in one batch: row b is exactly what a batch of one gives.
