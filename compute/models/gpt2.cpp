@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+#include "compute/models/gpt2.h"
+
+#include "compute/backend/backend.h"
+#include "compute/error.h"
+#include "compute/io/checkpoint.h"
+#include "compute/models/transformer/block.h"
+#include "compute/models/transformer/embedding.h"
+
+#include <set>
+
+namespace loupe::compute {
+
+using namespace transformer;
+
+struct Gpt2Model::Impl
+{
+    Gpt2Config cfg;
+    std::string source;
+    Tensor wte, wpe; // plain, for the host-side lookups
+    LinearWeight lmHead;
+    NormWeights lnf;
+    std::vector<BlockWeights> blocks;
+    int64_t paramCount = 0;
+    size_t weightBytes = 0;
+    mutable GraphCache cache{4};
+
+    Graph build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
+                const Gpt2RunOptions& o) const;
+    Gpt2Output run(KvCache* cache, const std::vector<std::vector<int64_t>>& ids,
+                   const Gpt2RunOptions& o) const;
+};
+
+std::vector<std::string> Gpt2Model::supportedArchitectures()
+{
+    return {"GPT2LMHeadModel"};
+}
+
+Gpt2Model Gpt2Model::fromTensors(const Gpt2Config& cfg, std::map<std::string, Tensor> weights,
+                                 const std::string& source)
+{
+    auto d = std::make_shared<Impl>();
+    d->cfg = cfg;
+    d->source = source;
+    const int64_t D = cfg.nEmbd, I = cfg.innerSize(), V = cfg.vocabSize;
+    auto take = [&](const std::string& name, const Shape& shape) -> Tensor {
+        auto it = weights.find(name);
+        if (it == weights.end())
+            throw Error(source, "missing tensor '" + name + "' required by GPT2LMHeadModel");
+        if (it->second.shape() != shape)
+            throw Error(source, "tensor '" + name + "' has shape " + shapeString(it->second.shape()) +
+                                    ", expected " + shapeString(shape) + " from config.json");
+        d->paramCount += it->second.numel();
+        Tensor t = it->second.dtype() == DType::F32 ? it->second : it->second.to(DType::F32);
+        d->weightBytes += t.nbytes();
+        weights.erase(it);
+        return t;
+    };
+    auto conv1d = [&](const std::string& name, int64_t in, int64_t out) {
+        LinearWeight w = makeLinearWeightFromConv1D(take(name, {in, out}));
+        d->weightBytes += w.bytes() - size_t(in * out) * sizeof(float);
+        return w;
+    };
+    auto norm = [&](const std::string& stem) {
+        return NormWeights{take(stem + ".weight", {D}), take(stem + ".bias", {D})};
+    };
+    const Activation act = activationFromName(cfg.activationFunction);
+    d->wte = take("transformer.wte.weight", {V, D}).contiguous();
+    d->wpe = take("transformer.wpe.weight", {cfg.nPositions, D}).contiguous();
+    for (int64_t i = 0; i < cfg.nLayer; ++i) {
+        const std::string l = "transformer.h." + std::to_string(i) + ".";
+        BlockWeights b;
+        b.ln1 = norm(l + "ln_1");
+        b.attn.qkv = conv1d(l + "attn.c_attn.weight", D, 3 * D);
+        b.attn.qkvBias = take(l + "attn.c_attn.bias", {3 * D});
+        b.attn.out = conv1d(l + "attn.c_proj.weight", D, D);
+        b.attn.outBias = take(l + "attn.c_proj.bias", {D});
+        if (cfg.addCrossAttention) {
+            b.lnCross = norm(l + "ln_cross_attn");
+            b.cross.q = conv1d(l + "crossattention.q_attn.weight", D, D);
+            b.cross.qBias = take(l + "crossattention.q_attn.bias", {D});
+            b.cross.kv = conv1d(l + "crossattention.c_attn.weight", D, 2 * D);
+            b.cross.kvBias = take(l + "crossattention.c_attn.bias", {2 * D});
+            b.cross.out = conv1d(l + "crossattention.c_proj.weight", D, D);
+            b.cross.outBias = take(l + "crossattention.c_proj.bias", {D});
+        }
+        b.ln2 = norm(l + "ln_2");
+        b.mlp.fc1 = conv1d(l + "mlp.c_fc.weight", D, I);
+        b.mlp.fc1Bias = take(l + "mlp.c_fc.bias", {I});
+        b.mlp.fc2 = conv1d(l + "mlp.c_proj.weight", I, D);
+        b.mlp.fc2Bias = take(l + "mlp.c_proj.bias", {D});
+        b.mlp.act = act;
+        d->blocks.push_back(std::move(b));
+    }
+    d->lnf = norm("transformer.ln_f");
+    // save_pretrained stores tied weights once; a separate lm_head.weight is used when present.
+    if (weights.count("lm_head.weight"))
+        d->lmHead = makeLinearWeight(take("lm_head.weight", {V, D}));
+    else
+        d->lmHead = makeLinearWeight(d->wte);
+    d->weightBytes += d->lmHead.bytes();
+    for (const auto& [name, t] : weights) {
+        // Older checkpoints carry the causal-mask buffers; the engine builds its own masks.
+        const bool buffer =
+            name.size() > 9 &&
+            (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias") ||
+             name.ends_with("crossattention.bias") || name.ends_with("crossattention.masked_bias"));
+        if (!buffer)
+            throw Error(source,
+                        "unexpected tensor '" + name + "' for GPT2LMHeadModel (is config.json right?)");
+    }
+    Gpt2Model m;
+    m.d_ = std::move(d);
+    return m;
+}
+
+Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
+{
+    const std::string source = (ckpt.folder() / "config.json").string();
+    const Gpt2Config cfg = Gpt2Config::fromJson(ckpt.config(), source);
+    const std::string first = cfg.architectures.empty() ? "" : cfg.architectures.front();
+    if (!(first == "GPT2LMHeadModel" || (first.empty() && cfg.modelType == "gpt2")))
+        throw Error(source, "architecture '" + (first.empty() ? cfg.modelType : first) +
+                                "' is not supported by the GPT-2 engine (supported: GPT2LMHeadModel)");
+    auto owner = std::make_shared<Checkpoint>(ckpt);
+    std::map<std::string, Tensor> weights;
+    for (const std::string& name : ckpt.names()) {
+        const TensorView& v = ckpt.tensor(name);
+        const bool aligned = reinterpret_cast<uintptr_t>(v.data) % alignof(float) == 0;
+        if (v.dtype == DType::F32 && aligned)
+            weights[name] = Tensor::wrap(const_cast<void*>(v.data), DType::F32, v.shape, owner);
+        else if (isFloating(v.dtype))
+            weights[name] = Tensor::fromF32(v.shape, ckpt.toF32(name));
+        else if (name.ends_with(".attn.bias") || name.ends_with(".masked_bias"))
+            continue; // bool/uint8 mask buffers of old checkpoints
+        else
+            throw Error(ckpt.files().empty() ? source : ckpt.files().front().string(),
+                        "tensor '" + name + "' has non-float dtype " + std::string(dtypeName(v.dtype)));
+    }
+    return fromTensors(cfg, std::move(weights), ckpt.folder().string());
+}
+
+const Gpt2Config& Gpt2Model::config() const
+{
+    return d_->cfg;
+}
+int64_t Gpt2Model::parameterCount() const
+{
+    return d_->paramCount;
+}
+size_t Gpt2Model::weightBytes() const
+{
+    return d_->weightBytes;
+}
+const GraphCache& Gpt2Model::graphCache() const
+{
+    return d_->cache;
+}
+
+Graph Gpt2Model::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
+                             const Gpt2RunOptions& o) const
+{
+    const int64_t D = cfg.nEmbd, H = cfg.nHead, hd = D / H;
+    Graph g;
+    NodeId h = tokenPositionEmbedding(g, B, n, D);
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        BlockSpec s;
+        s.norm = NormPlacement::Pre;
+        s.eps = cfg.layerNormEpsilon;
+        s.attn.heads = H;
+        s.attn.causal = true;
+        s.attn.exportKeyValues = capacity > 0;
+        if (past > 0) {
+            s.attn.past.k = g.input(p + "past_k", {B, H, capacity, hd});
+            s.attn.past.v = g.input(p + "past_v", {B, H, capacity, hd});
+            s.attn.past.length = past;
+        }
+        if (blocks[i].cross.defined()) {
+            s.cross.k = g.input(p + "cross_k", {B, H, encTokens, hd});
+            s.cross.v = g.input(p + "cross_v", {B, H, encTokens, hd});
+        }
+        h = transformerBlock(g, h, blocks[i], s, p);
+        if (capacity > 0) {
+            g.keep(g.find(p + "k_new"));
+            g.keep(g.find(p + "v_new"));
+        }
+    }
+    auto w = [&](const std::string& name, const Tensor& t) { return weightNode(g, name, t); };
+    NodeId last = (o.allLogits || o.hiddenStates || n == 1) ? h : g.cont(g.slice(h, 1, n - 1, n));
+    NodeId normed =
+        g.name(g.layerNorm(last, w("lnf.w", lnf.w), w("lnf.b", lnf.b), cfg.layerNormEpsilon), "final_norm");
+    if (!o.allLogits && n > 1 && last == h) normed = g.cont(g.slice(normed, 1, n - 1, n));
+    g.keep(g.name(g.linear(normed, linearNode(g, "lm_head.w", lmHead)), "logits"));
+    std::vector<std::string> patterns = o.observe;
+    if (o.hiddenStates) patterns.insert(patterns.end(), {"embed.out", "blk.*.out", "final_norm"});
+    if (o.attentions) patterns.push_back("blk.*.attn_probs");
+    if (o.crossAttentions) patterns.push_back("blk.*.cross_probs");
+    g.keepMatching([&](const std::string& name) {
+        for (const auto& pat : patterns)
+            if (globMatch(pat, name)) return true;
+        return false;
+    });
+    return g;
+}
+
+Gpt2Output Gpt2Model::Impl::run(KvCache* kv, const std::vector<std::vector<int64_t>>& ids,
+                                const Gpt2RunOptions& o) const
+{
+    const int64_t B = int64_t(ids.size());
+    if (B == 0 || ids.front().empty()) throw Error("gpt2", "no tokens to run");
+    const int64_t n = int64_t(ids.front().size());
+    for (const auto& row : ids)
+        if (int64_t(row.size()) != n) throw Error("gpt2", "every row of a batch must have the same length");
+    const int64_t past = kv ? kv->length() : 0, capacity = kv ? kv->capacity() : 0;
+    if (kv && kv->batch() != B)
+        throw Error("gpt2", "the cache holds " + std::to_string(kv->batch()) + " rows, the step has " +
+                                std::to_string(B));
+    if (past + n > cfg.nPositions)
+        throw Error("gpt2", std::to_string(past + n) + " positions exceed the model's n_positions (" +
+                                std::to_string(cfg.nPositions) + ")");
+    if (kv && past + n > capacity)
+        throw Error("gpt2", std::to_string(past + n) + " positions exceed the cache's capacity (" +
+                                std::to_string(capacity) + ")");
+    const bool cross = !blocks.empty() && blocks.front().cross.defined();
+    if (cross && (!kv || kv->crossKeys.empty()))
+        throw Error("gpt2", "this decoder has cross-attention: set the encoder states on the cache first");
+    const int64_t encTokens = cross ? kv->crossKeys.front().size(2) : 0;
+    std::string key = std::to_string(B) + "x" + std::to_string(n) + "@" + std::to_string(past) + "/" +
+                      std::to_string(capacity) + "e" + std::to_string(encTokens) +
+                      (o.hiddenStates ? "H" : "-") + (o.attentions ? "A" : "-") +
+                      (o.crossAttentions ? "C" : "-") + (o.allLogits ? "L" : "-");
+    for (const auto& s : o.observe)
+        key += "|" + s;
+    auto compiled = cache.get(
+        key, [&] { return build(B, n, past, capacity, encTokens, o); }, cpuDevice());
+
+    std::vector<int64_t> flat, positions;
+    for (const auto& row : ids)
+        for (int64_t i = 0; i < n; ++i) {
+            flat.push_back(row[size_t(i)]);
+            positions.push_back(past + i);
+        }
+    const int64_t D = cfg.nEmbd;
+    GraphRun run;
+    run.observe = o.onObserved;
+    run.inputs["token_embeds"] = gatherRows(wte, flat, source + ": token ids").reshape({B, n, D});
+    run.inputs["position_embeds"] = gatherRows(wpe, positions, source + ": positions").reshape({B, n, D});
+    for (size_t i = 0; kv && i < blocks.size(); ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        if (past > 0) {
+            run.inputs[p + "past_k"] = kv->keys(int64_t(i));
+            run.inputs[p + "past_v"] = kv->values(int64_t(i));
+        }
+        if (cross) {
+            run.inputs[p + "cross_k"] = kv->crossKeys[i];
+            run.inputs[p + "cross_v"] = kv->crossValues[i];
+        }
+    }
+    {
+        thread_local std::unique_ptr<Backend> backend;
+        if (!backend) backend = cpuDevice().createBackend();
+        std::lock_guard lock(compiled->runMutex);
+        backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
+    }
+    if (kv) {
+        for (size_t i = 0; i < blocks.size(); ++i) {
+            const std::string p = "blk." + std::to_string(i) + ".";
+            kv->write(int64_t(i), run.kept.at(p + "k_new"), run.kept.at(p + "v_new"));
+            run.kept.erase(p + "k_new");
+            run.kept.erase(p + "v_new");
+        }
+        kv->advance(n);
+    }
+    Gpt2Output out;
+    out.logits = run.kept.at("logits");
+    run.kept.erase("logits");
+    const size_t L = blocks.size();
+    if (o.hiddenStates) {
+        out.hiddenStates.push_back(run.kept.at("embed.out"));
+        for (size_t i = 0; i + 1 < L; ++i)
+            out.hiddenStates.push_back(run.kept.at("blk." + std::to_string(i) + ".out"));
+        out.hiddenStates.push_back(run.kept.at("final_norm"));
+    }
+    for (size_t i = 0; o.attentions && i < L; ++i)
+        out.attentions.push_back(run.kept.at("blk." + std::to_string(i) + ".attn_probs"));
+    for (size_t i = 0; o.crossAttentions && i < L; ++i)
+        out.crossAttentions.push_back(run.kept.at("blk." + std::to_string(i) + ".cross_probs"));
+    out.observed = std::move(run.kept);
+    return out;
+}
+
+Gpt2Output Gpt2Model::forward(const std::vector<std::vector<int64_t>>& ids, const Gpt2RunOptions& o) const
+{
+    return d_->run(nullptr, ids, o);
+}
+
+KvCache Gpt2Model::newCache(int64_t batch, int64_t capacity) const
+{
+    const Gpt2Config& c = d_->cfg;
+    if (capacity <= 0 || capacity > c.nPositions)
+        throw Error("gpt2", "a cache of " + std::to_string(capacity) + " positions (the model has " +
+                                std::to_string(c.nPositions) + ")");
+    return KvCache(c.nLayer, batch, c.nHead, capacity, c.headDim());
+}
+
+void Gpt2Model::setEncoderStates(KvCache& kv, const Tensor& enc) const
+{
+    const Gpt2Config& c = d_->cfg;
+    if (!c.addCrossAttention) throw Error("gpt2", "this model has no cross-attention (add_cross_attention)");
+    if (enc.dim() != 3 || enc.size(2) != c.nEmbd)
+        throw Error("gpt2", "encoder states must be [batch, tokens, " + std::to_string(c.nEmbd) + "], got " +
+                                shapeString(enc.shape()));
+    Graph g;
+    NodeId x = g.input("encoder_hidden_states", enc.shape());
+    for (size_t i = 0; i < d_->blocks.size(); ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        KeyValueNodes kvn = crossKeyValues(g, x, d_->blocks[i].cross, c.nHead, p);
+        g.keep(kvn.k);
+        g.keep(kvn.v);
+    }
+    const MemoryPlan plan = planMemory(g);
+    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
+    GraphRun run;
+    run.inputs["encoder_hidden_states"] = enc.dtype() == DType::F32 ? enc : enc.to(DType::F32);
+    cpuDevice().createBackend()->compute(g, plan, *arena, run);
+    kv.crossKeys.clear();
+    kv.crossValues.clear();
+    for (size_t i = 0; i < d_->blocks.size(); ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        kv.crossKeys.push_back(run.kept.at(p + "cross_k"));
+        kv.crossValues.push_back(run.kept.at(p + "cross_v"));
+    }
+}
+
+Gpt2Output Gpt2Model::step(KvCache& cache, const std::vector<std::vector<int64_t>>& ids,
+                           const Gpt2RunOptions& o) const
+{
+    return d_->run(&cache, ids, o);
+}
+
+} // namespace loupe::compute

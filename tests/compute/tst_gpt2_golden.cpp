@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// GPT-2 parity with Hugging Face transformers on the golden gpt2_generate case: logits, every hidden
+// state and attention of the prompt within case.json's tolerance groups; greedy and beam-search ids
+// identical and beam scores within tolerance, decoding through the key/value cache. The prompt ids come
+// from expected.safetensors, so no tokenizer is involved.
+#include "common/golden.h"
+#include "common/testsupport.h"
+#include "compute/error.h"
+#include "compute/generate/generate.h"
+#include "compute/io/checkpoint.h"
+#include "compute/io/safetensors.h"
+#include "compute/models/gpt2.h"
+#include "compute/models/gpt2_language_model.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace loupe::compute;
+using loupe::test::compareClose;
+using loupe::test::goldenTolerance;
+
+namespace {
+
+std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
+{
+    const TensorView& v = f.tensor(name);
+    const auto* p = static_cast<const int64_t*>(v.data);
+    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
+}
+
+} // namespace
+
+class TestGpt2Golden : public QObject
+{
+    Q_OBJECT
+
+    QString dir_;
+    QJsonObject inputs_;
+    std::unique_ptr<SafetensorsFile> expected_;
+    std::unique_ptr<Gpt2Model> model_;
+    std::vector<int64_t> prompt_;
+
+    void check(const Tensor& actual, const std::string& name)
+    {
+        const TensorView& e = expected_->tensor(name);
+        QVERIFY2(actual.shape() == e.shape,
+                 qPrintable(QString::fromStdString(name + ": shape " + shapeString(actual.shape()) +
+                                                   ", expected " + shapeString(e.shape))));
+        const QString n = QString::fromStdString(name);
+        const QString msg = compareClose(n, actual.toF32Vector(), e, goldenTolerance(dir_, n));
+        QVERIFY2(msg.isEmpty(), qPrintable(msg));
+    }
+
+    generate::GenerationConfig settings(const char* which)
+    {
+        generate::GenerationConfig c = generate::GenerationConfig::fromModelFolder(dir_.toStdString());
+        const QByteArray j = QJsonDocument(inputs_.value(QLatin1String(which)).toObject()).toJson();
+        c.merge(nlohmann::json::parse(j.toStdString()), "case.json");
+        return c;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        dir_ = loupe::test::goldenDir(QStringLiteral("gpt2_generate"));
+        QFile f(dir_ + "/case.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        inputs_ = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("inputs")).toObject();
+        QVERIFY(!inputs_.isEmpty());
+        expected_ = std::make_unique<SafetensorsFile>(
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
+        model_ = std::make_unique<Gpt2Model>(Gpt2Model::fromCheckpoint(Checkpoint::open(dir_.toStdString())));
+        prompt_ = ids(*expected_, "input_ids");
+        QCOMPARE(prompt_.size(), size_t(7));
+    }
+
+    void promptForward()
+    {
+        Gpt2RunOptions o;
+        o.hiddenStates = true;
+        o.attentions = true;
+        const Gpt2Output out = model_->forward({prompt_}, o);
+        check(out.logits, "logits");
+        QCOMPARE(out.hiddenStates.size(), size_t(3));
+        for (size_t i = 0; i < out.hiddenStates.size(); ++i)
+            check(out.hiddenStates[i], "hidden_states." + std::to_string(i));
+        QCOMPARE(out.attentions.size(), size_t(2));
+        for (size_t l = 0; l < out.attentions.size(); ++l)
+            check(out.attentions[l], "attentions." + std::to_string(l));
+    }
+
+    // The cache path (a 4-token prefill, then one token per step) gives the full forward's logits.
+    void cachedStepsMatchFullForward()
+    {
+        const Gpt2Output full = model_->forward({prompt_});
+        transformer::KvCache cache = model_->newCache(1, 16);
+        Gpt2RunOptions o;
+        o.attentions = true;
+        Gpt2Output step = model_->step(cache, {{prompt_.begin(), prompt_.begin() + 4}}, o);
+        QCOMPARE(cache.length(), int64_t(4));
+        const int64_t V = model_->config().vocabSize;
+        for (size_t t = 4; t < prompt_.size(); ++t) {
+            step = model_->step(cache, {{prompt_[t]}}, o);
+            QCOMPARE(step.attentions.front().shape(), (Shape{1, 4, 1, int64_t(t) + 1}));
+            const std::vector<float> got = step.logits.toF32Vector();
+            const std::vector<float> want = full.logits.slice(1, int64_t(t), int64_t(t) + 1).toF32Vector();
+            QCOMPARE(int64_t(got.size()), V);
+            for (int64_t v = 0; v < V; ++v)
+                QVERIFY2(std::fabs(got[size_t(v)] - want[size_t(v)]) < 1e-4f,
+                         qPrintable(QString("position %1 id %2").arg(t).arg(v)));
+        }
+        QCOMPARE(cache.length(), int64_t(prompt_.size()));
+    }
+
+    void greedy()
+    {
+        Gpt2LanguageModel lm(*model_);
+        std::vector<int64_t> streamed;
+        generate::GenerationCallbacks cb;
+        cb.onToken = [&](int64_t t) { streamed.push_back(t); };
+        const auto r = generate::generateSequences(lm, prompt_, settings("greedy"), cb);
+        QCOMPARE(r.sequences.size(), size_t(1));
+        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
+        QCOMPARE(r.sequences.front().tokens, want);
+        QCOMPARE(streamed, std::vector<int64_t>(want.begin() + 7, want.end()));
+    }
+
+    void beam()
+    {
+        Gpt2LanguageModel lm(*model_);
+        const auto r = generate::generateSequences(lm, prompt_, settings("beam"));
+        const std::vector<int64_t> want = ids(*expected_, "beam_ids");
+        const int64_t R = 3, width = int64_t(want.size()) / R;
+        QCOMPARE(r.sequences.size(), size_t(R));
+        std::vector<float> scores;
+        for (int64_t i = 0; i < R; ++i) {
+            QCOMPARE(r.sequences[size_t(i)].tokens,
+                     std::vector<int64_t>(want.begin() + i * width, want.begin() + (i + 1) * width));
+            scores.push_back(float(r.sequences[size_t(i)].score));
+        }
+        const QString msg = compareClose("beam_scores", scores, expected_->tensor("beam_scores"),
+                                         goldenTolerance(dir_, "beam_scores"));
+        QVERIFY2(msg.isEmpty(), qPrintable(msg));
+    }
+
+    void refusesBadCheckpoints()
+    {
+        std::map<std::string, Tensor> none;
+        try {
+            Gpt2Model::fromTensors(model_->config(), none, "nowhere");
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("missing tensor 'transformer.wte.weight'"), e.what());
+        }
+        try {
+            Gpt2LanguageModel lm(*model_);
+            generate::GenerationConfig c;
+            c.eosTokenIds = {556};
+            generate::generateSequences(lm, std::vector<int64_t>(64, 5), c);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("at most 64 positions"), e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGpt2Golden)
+#include "tst_gpt2_golden.moc"
