@@ -60,7 +60,8 @@ public:
     // encode() with truncation and padding (tokenizer_config.json's padding_side / truncation_side).
     Encoding encodeWith(std::string_view text, const EncodeOptions& options) const;
     // Several texts at once; Padding::Longest pads them to the same length (CLIP's padding=True).
-    std::vector<Encoding> encodeBatch(const std::vector<std::string>& texts, const EncodeOptions& options) const;
+    std::vector<Encoding> encodeBatch(const std::vector<std::string>& texts,
+                                      const EncodeOptions& options) const;
 
     bool isSpecial(int64_t id) const;
 
