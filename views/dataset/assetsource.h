@@ -28,12 +28,13 @@ struct AssetRow
 // The browser's filter. Empty / negative fields match everything.
 struct DatasetFilter
 {
-    QString text;             // substring of the path
-    qint64 labelId = -1;      // assets with at least one annotation of this label
-    QString split;            // "train", "val", "test", ...
-    QString reviewState;      // "unreviewed", "accepted", "rejected", ...
-    int done = -1;            // 1: only images marked done; 0: only those not done
-    bool hasNeedsFix = false; // only images with an annotation flagged "needs fix"
+    QString text;              // substring of the path
+    qint64 labelId = -1;       // assets with at least one annotation of this label
+    QString split;             // "train", "val", "test", ...
+    QString reviewState;       // "unreviewed", "accepted", "rejected", ...
+    int done = -1;             // 1: only images marked done; 0: only those not done
+    bool hasNeedsFix = false;  // only images with an annotation flagged "needs fix"
+    int shapeReviewState = -1; // images with an annotation in this state (0 new .. 3 needs fix)
     bool operator==(const DatasetFilter&) const = default;
 };
 

@@ -62,7 +62,8 @@ void DatasetModel::onCount(quint64 generation, int count, const QString& error)
 
 void DatasetModel::reloadAssets(const QList<qint64>& assetIds)
 {
-    if (m_filter.done >= 0 || m_filter.hasNeedsFix || !m_filter.reviewState.isEmpty()) {
+    if (m_filter.done >= 0 || m_filter.hasNeedsFix || m_filter.shapeReviewState >= 0 ||
+        !m_filter.reviewState.isEmpty()) {
         refresh();
         return;
     }

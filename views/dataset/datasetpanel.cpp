@@ -15,6 +15,9 @@
 namespace loupe::views {
 
 namespace {
+// The review combo's data for its "Shapes: ..." entries, followed by the state's number.
+constexpr const char* kShapeStatePrefix = "shapes:";
+
 QComboBox* makeCombo(QWidget* parent, const QString& anyText, const QString& name)
 {
     auto* c = new QComboBox(parent);
@@ -138,11 +141,18 @@ void DatasetPanel::setGridMode(bool grid)
 
 void DatasetPanel::setLabels(const QList<QPair<qint64, QString>>& labels)
 {
-    const QSignalBlocker block(m_label);
-    while (m_label->count() > 1)
-        m_label->removeItem(1);
-    for (const auto& [id, name] : labels)
-        m_label->addItem(name, id);
+    // Called again whenever labels are added, renamed or removed: the chosen label stays chosen under
+    // its new name, and a removed one gives way to "Any label" (refiltering the list).
+    const QVariant chosen = m_label->currentData();
+    {
+        const QSignalBlocker block(m_label);
+        while (m_label->count() > 1)
+            m_label->removeItem(1);
+        for (const auto& [id, name] : labels)
+            m_label->addItem(name, id);
+        m_label->setCurrentIndex(chosen.isValid() ? std::max(0, m_label->findData(chosen)) : 0);
+    }
+    if (chosen.isValid() && m_label->currentIndex() == 0) applyFilter();
 }
 
 void DatasetPanel::setSplits(const QStringList& splits)
@@ -161,6 +171,13 @@ void DatasetPanel::setReviewStates(const QStringList& states)
         m_review->removeItem(1);
     for (const QString& s : states)
         m_review->addItem(s, s);
+    // The same choice for the shapes of an image: images with at least one shape in that state.
+    m_review->insertSeparator(m_review->count());
+    const QStringList shapeStates{tr("Shapes: new"), tr("Shapes: accepted"), tr("Shapes: rejected"),
+                                  tr("Shapes: needs fix")};
+    for (int state = 0; state < int(shapeStates.size()); ++state)
+        m_review->addItem(shapeStates[state],
+                          QStringLiteral("%1%2").arg(QLatin1String(kShapeStatePrefix)).arg(state));
 }
 
 DatasetFilter DatasetPanel::currentFilter() const
@@ -169,7 +186,11 @@ DatasetFilter DatasetPanel::currentFilter() const
     f.text = m_search->text().trimmed();
     f.labelId = m_label->currentData().isValid() ? m_label->currentData().toLongLong() : -1;
     f.split = m_split->currentData().toString();
-    f.reviewState = m_review->currentData().toString();
+    const QString review = m_review->currentData().toString();
+    if (review.startsWith(QLatin1String(kShapeStatePrefix)))
+        f.shapeReviewState = review.mid(int(qstrlen(kShapeStatePrefix))).toInt();
+    else
+        f.reviewState = review;
     const QString progress = m_progress->currentData().toString();
     f.done = progress == QLatin1String("done") ? 1 : progress == QLatin1String("not-done") ? 0 : -1;
     f.hasNeedsFix = progress == QLatin1String("needs-fix");

@@ -20,6 +20,7 @@ core::AssetFilter toCoreFilter(const DatasetFilter& f)
     if (state >= 0) c.reviewState = state;
     if (f.done >= 0) c.done = f.done != 0;
     c.hasNeedsFix = f.hasNeedsFix;
+    if (f.shapeReviewState >= 0) c.shapeReviewState = f.shapeReviewState;
     return c;
 }
 

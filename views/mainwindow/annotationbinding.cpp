@@ -8,6 +8,7 @@
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
+#include "views/dataset/datasetpanel.h"
 #include "views/labels/labeleditor.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
@@ -105,6 +106,14 @@ void AnnotationBinding::openProject()
     m_controller->setUndoStack(m_annotations->undoStack());
     // The browser's done ticks and review counts follow edits without a reload of the whole list.
     if (DatasetModel* model = m_controller->datasetModel()) model->followDocument(m_annotations->document());
+    // The browser's label filter lists the labels as the editor adds, renames and removes them (and as
+    // project steps such as an import or its undo change them).
+    auto relistLabels = [this] {
+        if (m_controller && m_controller->datasetPanel() && m_controller->backend())
+            m_controller->datasetPanel()->setLabels(m_controller->backend()->labels());
+    };
+    connect(m_annotations->document(), &annotation::AnnotationDocument::labelsChanged, this, relistLabels);
+    connect(m_annotations->document(), &annotation::AnnotationDocument::shapesReloaded, this, relistLabels);
 
     m_reviewDock = new ReviewDock(*m_annotations, m_window);
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
