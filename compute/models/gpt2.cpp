@@ -7,11 +7,19 @@
 #include "compute/models/transformer/block.h"
 #include "compute/models/transformer/embedding.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 namespace loupe::compute {
 
 using namespace transformer;
+
+namespace {
+
+constexpr int64_t kPastBucket = 32;
+
+} // namespace
 
 struct Gpt2Model::Impl
 {
@@ -163,6 +171,7 @@ Graph Gpt2Model::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacit
     const int64_t D = cfg.nEmbd, H = cfg.nHead, hd = D / H;
     Graph g;
     NodeId h = tokenPositionEmbedding(g, B, n, D);
+    const NodeId pastMask = past > 0 ? g.input("past_mask", {1, 1, 1, past}) : -1;
     for (size_t i = 0; i < blocks.size(); ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
         BlockSpec s;
@@ -175,6 +184,7 @@ Graph Gpt2Model::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacit
             s.attn.past.k = g.input(p + "past_k", {B, H, capacity, hd});
             s.attn.past.v = g.input(p + "past_v", {B, H, capacity, hd});
             s.attn.past.length = past;
+            s.attn.past.mask = pastMask;
         }
         if (blocks[i].cross.defined()) {
             s.cross.k = g.input(p + "cross_k", {B, H, encTokens, hd});
@@ -212,15 +222,22 @@ Gpt2Output Gpt2Model::Impl::run(KvCache* kv, const std::vector<std::vector<int64
     const int64_t n = int64_t(ids.front().size());
     for (const auto& row : ids)
         if (int64_t(row.size()) != n) throw Error("gpt2", "every row of a batch must have the same length");
-    const int64_t past = kv ? kv->length() : 0, capacity = kv ? kv->capacity() : 0;
+    const int64_t filled = kv ? kv->length() : 0, capacity = kv ? kv->capacity() : 0;
+    // Decoding steps read the cache up to a length rounded up to kPastBucket (the unfilled slots masked),
+    // so one graph, plan and set of GEMM primitives serves kPastBucket steps instead of being rebuilt at
+    // every step. Observed attentions need their exact width, so observing turns this off.
+    const bool exact = o.attentions || !o.observe.empty();
+    const int64_t past = filled == 0 || exact
+                             ? filled
+                             : std::min(capacity, (filled + kPastBucket - 1) / kPastBucket * kPastBucket);
     if (kv && kv->batch() != B)
         throw Error("gpt2", "the cache holds " + std::to_string(kv->batch()) + " rows, the step has " +
                                 std::to_string(B));
-    if (past + n > cfg.nPositions)
-        throw Error("gpt2", std::to_string(past + n) + " positions exceed the model's n_positions (" +
+    if (filled + n > cfg.nPositions)
+        throw Error("gpt2", std::to_string(filled + n) + " positions exceed the model's n_positions (" +
                                 std::to_string(cfg.nPositions) + ")");
-    if (kv && past + n > capacity)
-        throw Error("gpt2", std::to_string(past + n) + " positions exceed the cache's capacity (" +
+    if (kv && filled + n > capacity)
+        throw Error("gpt2", std::to_string(filled + n) + " positions exceed the cache's capacity (" +
                                 std::to_string(capacity) + ")");
     const bool cross = !blocks.empty() && blocks.front().cross.defined();
     if (cross && (!kv || kv->crossKeys.empty()))
@@ -239,13 +256,19 @@ Gpt2Output Gpt2Model::Impl::run(KvCache* kv, const std::vector<std::vector<int64
     for (const auto& row : ids)
         for (int64_t i = 0; i < n; ++i) {
             flat.push_back(row[size_t(i)]);
-            positions.push_back(past + i);
+            positions.push_back(filled + i);
         }
     const int64_t D = cfg.nEmbd;
     GraphRun run;
     run.observe = o.onObserved;
     run.inputs["token_embeds"] = gatherRows(wte, flat, source + ": token ids").reshape({B, n, D});
     run.inputs["position_embeds"] = gatherRows(wpe, positions, source + ": positions").reshape({B, n, D});
+    if (past > 0) {
+        std::vector<float> mask(size_t(past), 0.f);
+        for (int64_t j = filled; j < past; ++j)
+            mask[size_t(j)] = std::numeric_limits<float>::lowest();
+        run.inputs["past_mask"] = Tensor::fromF32({1, 1, 1, past}, mask);
+    }
     for (size_t i = 0; kv && i < blocks.size(); ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
         if (past > 0) {

@@ -62,12 +62,14 @@ NodeId selfAttention(Graph& g, NodeId x, NodeId residual, const AttentionWeights
         if (s.past.k < 0 || s.past.v < 0) throw Error("attention", p + ": past length without past inputs");
         const Shape& cs = g.node(s.past.k).shape; // [B, H, capacity, hd]
         const int64_t cap = cs[2];
-        if (cs.size() != 4 || cs[0] != B || cs[1] != H || cs[3] != hd || cap < P + n)
-            throw Error("attention", p + ": key/value cache " + shapeString(cs) + " cannot hold " +
-                                         std::to_string(P + n) + " positions");
+        if (cs.size() != 4 || cs[0] != B || cs[1] != H || cs[3] != hd || cap < P)
+            throw Error("attention", p + ": key/value cache " + shapeString(cs) + " does not hold " +
+                                         std::to_string(P) + " positions");
         NodeId pastKt = g.asStrided(s.past.k, {B, H, hd, P}, {H * cap * hd, cap * hd, 1, hd}, 0);
         pastV = g.asStrided(s.past.v, {B, H, P, hd}, {H * cap * hd, cap * hd, hd, 1}, 0);
-        scores = g.concat(g.matmul(q, pastKt), scores, 3); // [B, H, n, P + n]
+        NodeId pastScores = g.matmul(q, pastKt);
+        if (s.past.mask >= 0) pastScores = g.add(pastScores, s.past.mask);
+        scores = g.concat(pastScores, scores, 3); // [B, H, n, P + n]
     }
     if (s.additiveMask >= 0) scores = g.add(scores, s.additiveMask);
     scores = g.name(scores, p + "attn_scores");

@@ -33,11 +33,14 @@ struct CrossAttentionWeights
 };
 
 // Keys and values of positions already processed, as graph inputs over a preallocated cache of
-// `capacity` positions ([B, H, capacity, head_dim] each); the first `length` are valid.
+// `capacity` positions ([B, H, capacity, head_dim] each); the first `length` slots are read. A decoder
+// may read more slots than are filled (a length rounded up, so one graph serves many steps) and drop
+// the unfilled ones with `mask`, additive and broadcastable to [B, H, n, length].
 struct PastKeyValues
 {
     NodeId k = -1, v = -1;
     int64_t length = 0;
+    NodeId mask = -1;
 };
 
 struct AttentionSpec

@@ -44,21 +44,27 @@ void KvCache::reorder(const std::vector<int64_t>& rows)
     bool identity = true;
     for (size_t i = 0; i < rows.size(); ++i)
         identity = identity && rows[i] == int64_t(i);
-    if (identity) return;
-    const int64_t rowFloats = heads_ * capacity_ * headDim_;
-    auto permute = [&](std::vector<Tensor>& ts) {
-        for (Tensor& t : ts) {
-            Tensor next = Tensor::empty(DType::F32, t.shape());
-            for (int64_t b = 0; b < batch_; ++b)
-                for (int64_t h = 0; h < heads_; ++h) // only the filled positions matter
-                    std::memcpy(next.ptr<float>() + b * rowFloats + h * capacity_ * headDim_,
-                                t.ptr<float>() + rows[size_t(b)] * rowFloats + h * capacity_ * headDim_,
-                                size_t(length_ * headDim_) * sizeof(float));
-            t = next;
-        }
+    if (identity || length_ == 0) return;
+    // Only the filled slots move (through a scratch copy); the others keep their finite old values, which
+    // a decoder reading rounded-up lengths masks out (never uninitialised memory: 0 x NaN is NaN).
+    const int64_t rowFloats = heads_ * capacity_ * headDim_, filled = length_ * headDim_;
+    std::vector<float> scratch(size_t(batch_ * heads_ * filled));
+    auto permute = [&](Tensor& t) {
+        float* base = t.ptr<float>();
+        for (int64_t b = 0; b < batch_; ++b)
+            for (int64_t h = 0; h < heads_; ++h)
+                std::memcpy(scratch.data() + (b * heads_ + h) * filled,
+                            base + b * rowFloats + h * capacity_ * headDim_, size_t(filled) * sizeof(float));
+        for (int64_t b = 0; b < batch_; ++b)
+            for (int64_t h = 0; h < heads_; ++h)
+                std::memcpy(base + b * rowFloats + h * capacity_ * headDim_,
+                            scratch.data() + (rows[size_t(b)] * heads_ + h) * filled,
+                            size_t(filled) * sizeof(float));
     };
-    permute(keys_);
-    permute(values_);
+    for (Tensor& t : keys_)
+        permute(t);
+    for (Tensor& t : values_)
+        permute(t);
 }
 
 size_t KvCache::bytes() const
