@@ -7,9 +7,16 @@ namespace loupe::compute::text {
 
 namespace {
 
-using unicode::isLetter;
-using unicode::isNumber;
 using unicode::isWhiteSpace;
+
+bool isLetter(char32_t c)
+{
+    return unicode::isRegexLetter(c);
+}
+bool isNumber(char32_t c)
+{
+    return unicode::isRegexNumber(c);
+}
 
 bool isOther(char32_t c)
 {

@@ -41,6 +41,19 @@ bool inRanges(const CodeRange* ranges, size_t count, char32_t c)
     return it != ranges && c <= (it - 1)->last;
 }
 
+// Bit 0: regex \p{L}, bit 1: regex \p{N}, for the BMP.
+const std::array<uint8_t, 0x10000>& bmpRegexClasses()
+{
+    static const std::array<uint8_t, 0x10000> table = [] {
+        std::array<uint8_t, 0x10000> t{};
+        for (char32_t c = 0; c < 0x10000; ++c)
+            t[c] = uint8_t((inRanges(kRegexLetter, kRegexLetterCount, c) ? 1 : 0) |
+                           (inRanges(kRegexNumber, kRegexNumberCount, c) ? 2 : 0));
+        return t;
+    }();
+    return table;
+}
+
 char32_t lowerSimple(char32_t c)
 {
     if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
@@ -114,6 +127,18 @@ Category category(char32_t c)
     if (c < 0x10000) return Category(bmpCategories()[c]);
     if (c > 0x10FFFF) return Category::Cn;
     return lookupCategory(c);
+}
+
+bool isRegexLetter(char32_t c)
+{
+    if (c < 0x10000) return bmpRegexClasses()[c] & 1;
+    return inRanges(kRegexLetter, kRegexLetterCount, c);
+}
+
+bool isRegexNumber(char32_t c)
+{
+    if (c < 0x10000) return bmpRegexClasses()[c] & 2;
+    return inRanges(kRegexNumber, kRegexNumberCount, c);
 }
 
 bool isWhiteSpace(char32_t c)

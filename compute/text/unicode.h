@@ -61,6 +61,10 @@ inline bool isOtherCategory(char32_t c)
 {
     return category(c) >= Category::Cc;
 } // C*
+// \p{L} and \p{N} as the regex module of the reference environment matches them (Unicode 15.0 there,
+// tables::kRegexVersion): the GPT-2 and CLIP patterns use these, the BERT clean-up uses category().
+bool isRegexLetter(char32_t c);
+bool isRegexNumber(char32_t c);
 // The regex module's \s: the Unicode White_Space property.
 bool isWhiteSpace(char32_t c);
 // Python's str.isspace(): White_Space plus U+001C..U+001F.

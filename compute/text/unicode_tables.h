@@ -52,5 +52,11 @@ extern const CodeRange kCased[];
 extern const size_t kCasedCount;
 extern const CodeRange kCaseIgnorable[];
 extern const size_t kCaseIgnorableCount;
+// \p{L} and \p{N} of the regex module (kRegexVersion) the reference tokenizers' patterns ran in.
+extern const char* const kRegexVersion;
+extern const CodeRange kRegexLetter[];
+extern const size_t kRegexLetterCount;
+extern const CodeRange kRegexNumber[];
+extern const size_t kRegexNumberCount;
 
 } // namespace loupe::compute::text::tables

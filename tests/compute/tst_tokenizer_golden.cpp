@@ -2,6 +2,8 @@
 // Parity of the three tokenizers with transformers' slow tokenizers on tests/data/golden/tokenizers: for
 // every string of case.json and every tokenizer, the ids (expected.safetensors ids.<t>.<k>), the token
 // strings, decode() with special tokens and clean-up, and decode() skipping special tokens without clean-up.
+// extra_cases.json (made by make_extra_cases.py with the same library) adds Unicode and added-token corner
+// cases and random mixes of scripts, checked the same way.
 #include "common/testsupport.h"
 #include "compute/io/safetensors.h"
 #include "compute/text/tokenizer.h"
@@ -49,6 +51,7 @@ class TestTokenizerGolden : public QObject
     QString dir_;
     QJsonObject case_;
     SafetensorsFile expected_;
+    QJsonArray extra_;
     std::map<QString, std::unique_ptr<Tokenizer>> tokenizers_;
 
 private slots:
@@ -110,6 +113,46 @@ private slots:
         for (size_t i = 0; i < enc.ids.size(); ++i)
             if (enc.ids[i] != tok.unkId || enc.tokens[i] == tok.idToToken(tok.unkId))
                 QCOMPARE(tok.tokenId(enc.tokens[i]), enc.ids[i]);
+    }
+
+    void extra_data()
+    {
+        QFile f(dir_ + "/extra_cases.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        extra_ = QJsonDocument::fromJson(f.readAll()).object()["results"].toArray();
+        QVERIFY(extra_.size() >= 400);
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("k");
+        for (const char* kind : {"gpt2", "clip", "bert"})
+            for (int k = 0; k < extra_.size(); ++k)
+                QTest::newRow((QByteArray(kind) + "." + QByteArray::number(k)).constData())
+                    << QString(kind) << k;
+    }
+    void extra()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, k);
+        const QJsonObject r = extra_[k].toObject();
+        const std::string text = r["text"].toString().toStdString();
+        const QJsonObject want = r[kind].toObject();
+        Tokenizer& tok = *tokenizers_.at(kind);
+        const Encoding enc = tok.encode(text);
+        std::vector<int64_t> wantIds;
+        for (const QJsonValue& v : want["ids"].toArray())
+            wantIds.push_back(v.toInteger());
+        std::vector<std::string> wantTokens;
+        for (const QJsonValue& t : want["tokens"].toArray())
+            wantTokens.push_back(t.toString().toStdString());
+        if (enc.ids != wantIds)
+            qWarning().noquote() << "text" << r["text"].toString() << "\ngot" << show(enc.tokens) << "\nwant"
+                                 << show(wantTokens);
+        QCOMPARE(enc.ids, wantIds);
+        QCOMPARE(enc.tokens, wantTokens);
+        QCOMPARE(QString::fromStdString(tok.decode(enc.ids, false)), want["decoded"].toString());
+        tok.cleanUpTokenizationSpaces = false;
+        const std::string plain = tok.decode(enc.ids, true);
+        tok.cleanUpTokenizationSpaces = true;
+        QCOMPARE(QString::fromStdString(plain), want["decoded_skip_special_no_cleanup"].toString());
     }
 
     void specialIds()

@@ -8,7 +8,12 @@ unicodedata so that the C++ port sees exactly what the reference (Python 3.11, U
 Tables: general category runs; simple lower-case mapping (str.lower of one character, one code point);
 canonical combining classes; full canonical decompositions (Hangul is algorithmic and left out); primary
 composites for NFC; the two properties str.lower's final-sigma rule reads (cased, case-ignorable), probed
-through str.lower itself."""
+through str.lower itself; and \\p{L} / \\p{N} as the `regex` module sees them (the GPT-2 and CLIP patterns run
+there, and its tables are a Unicode version ahead of unicodedata's). Run it with the regex module of the
+reference environment (regex 2022.10.31, __version__ 2.5.123, Unicode 15.0) to reproduce the committed file:
+
+    python3 -m venv /tmp/uenv && /tmp/uenv/bin/pip install regex==2022.10.31
+    /tmp/uenv/bin/python tools/unicode/make_tables.py > compute/text/unicode_tables.cpp"""
 import sys
 import unicodedata
 
@@ -117,6 +122,24 @@ def main():
         return ("A\u03a3" + chr(cp) + "A").lower()[1] == "\u03c3" and not cased(cp)
 
     for name, pred in (("kCased", cased), ("kCaseIgnorable", ignorable)):
+        r = runs(pred)
+        w("const CodeRange %s[] = {\n" % name)
+        for i in range(0, len(r), 6):
+            w("    " + " ".join("{0x%X, 0x%X}," % x for x in r[i:i + 6]) + "\n")
+        w("};\nconst size_t %sCount = %d;\n\n" % (name, len(r)))
+
+    try:
+        import regex
+        version = regex.__version__
+        letter, number = regex.compile(r"\p{L}"), regex.compile(r"\p{N}")
+        is_letter = lambda cp: letter.match(chr(cp)) is not None
+        is_number = lambda cp: number.match(chr(cp)) is not None
+    except ImportError:
+        version = "absent: unicodedata categories"
+        is_letter = lambda cp: unicodedata.category(chr(cp))[0] == "L"
+        is_number = lambda cp: unicodedata.category(chr(cp))[0] == "N"
+    w('const char* const kRegexVersion = "%s";\n\n' % version)
+    for name, pred in (("kRegexLetter", is_letter), ("kRegexNumber", is_number)):
         r = runs(pred)
         w("const CodeRange %s[] = {\n" % name)
         for i in range(0, len(r), 6):
