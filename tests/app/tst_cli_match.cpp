@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 
 using namespace loupe::compute;
@@ -119,17 +120,33 @@ private slots:
     }
 
     // CLIP sees the center crop of a wide image: the overlay covers that square, not the whole image.
+    // The image is black on its outer quarters and white in the middle half, so an overlay (a 50 % blend
+    // with the colormap) built from the right region has every channel >= 127, and one that included a
+    // black column would not.
     void heatmapOfWideImageCoversTheCrop()
     {
         QTemporaryDir tmp;
         const QString wide = tmp.filePath(QStringLiteral("wide.png"));
-        QImage src(dir_ + "/input.png");
-        QVERIFY(src.scaled(640, 320).save(wide));
+        QImage src(640, 320, QImage::Format_RGB888);
+        src.fill(Qt::black);
+        for (int y = 0; y < 320; ++y)
+            for (int x = 160; x < 480; ++x)
+                src.setPixelColor(x, y, Qt::white);
+        QVERIFY(src.save(wide));
         const LoupeRun r = runLoupe({QStringLiteral("match"), QStringLiteral("--model"), dir_, wide,
                                      texts_[0], QStringLiteral("--heatmap"), tmp.path()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         // Short side 320 -> 64, long side 128; the 64-wide crop starts at 32, i.e. x = 160 in the image.
-        QCOMPARE(QImage(tmp.filePath(QStringLiteral("wide.text0.png"))).size(), QSize(320, 320));
+        const QImage overlay =
+            QImage(tmp.filePath(QStringLiteral("wide.text0.png"))).convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(overlay.size(), QSize(320, 320));
+        int darkest = 255;
+        for (int y = 0; y < overlay.height(); ++y)
+            for (int x = 0; x < overlay.width(); ++x) {
+                const QColor c = overlay.pixelColor(x, y);
+                darkest = std::min({darkest, c.red(), c.green(), c.blue()});
+            }
+        QVERIFY2(darkest >= 127, qPrintable(QString::number(darkest)));
         QCOMPARE(readNpyF32(tmp.filePath(QStringLiteral("wide.text0.npy")).toStdString()).shape,
                  (std::vector<int64_t>{4, 4}));
     }
