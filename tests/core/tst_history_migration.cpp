@@ -37,7 +37,7 @@ private slots:
         QString error;
         auto p = Project::open(file, &error);
         QVERIFY2(p, qPrintable(error));
-        QCOMPARE(p->info().schemaVersion, 3);
+        QCOMPARE(p->info().schemaVersion, Project::kSchemaVersion); // migrated to the newest on open
         QCOMPARE(p->info().assets, 1);
         QCOMPARE(p->info().annotations, 1);
         QCOMPARE(p->undoText(), QStringLiteral("Old"));
