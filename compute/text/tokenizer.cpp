@@ -38,34 +38,33 @@ Encoding Tokenizer::pad(Encoding e, int64_t length) const
     return e;
 }
 
+int64_t Tokenizer::paddedLength(const EncodeOptions& options) const
+{
+    const int64_t length = options.maxLength >= 0 ? options.maxLength : modelMaxLength;
+    if (length < 0) throw Error("padding", "padding to the maximum length needs a max length");
+    return length;
+}
+
 Encoding Tokenizer::encodeWith(std::string_view text, const EncodeOptions& options) const
 {
     Encoding e = encode(text, false);
     const int64_t special = options.addSpecialTokens ? numSpecialTokens() : 0;
-    if (options.maxLength >= 0) {
-        if (options.maxLength < special)
-            throw Error("truncation", "max length " + std::to_string(options.maxLength) +
-                                          " leaves no room for the " + std::to_string(special) +
-                                          " special tokens");
-        const int64_t keep = options.maxLength - special;
-        if (int64_t(e.ids.size()) > keep) {
-            const auto cut = std::ptrdiff_t(int64_t(e.ids.size()) - keep);
-            if (truncationSide == Side::Right) {
-                e.ids.erase(e.ids.end() - cut, e.ids.end());
-                e.tokens.erase(e.tokens.end() - cut, e.tokens.end());
-            } else {
-                e.ids.erase(e.ids.begin(), e.ids.begin() + cut);
-                e.tokens.erase(e.tokens.begin(), e.tokens.begin() + cut);
-            }
+    // As the library: when max length leaves no room for the text after the special tokens, nothing is cut.
+    const int64_t keep = options.maxLength - special;
+    if (options.maxLength >= 0 && keep > 0 && int64_t(e.ids.size()) > keep) {
+        const auto cut = std::ptrdiff_t(int64_t(e.ids.size()) - keep);
+        if (truncationSide == Side::Right) {
+            e.ids.erase(e.ids.end() - cut, e.ids.end());
+            e.tokens.erase(e.tokens.end() - cut, e.tokens.end());
+        } else {
+            e.ids.erase(e.ids.begin(), e.ids.begin() + cut);
+            e.tokens.erase(e.tokens.begin(), e.tokens.begin() + cut);
         }
     }
     if (options.addSpecialTokens) addSpecialTokens(e);
     e.attentionMask.assign(e.ids.size(), 1);
-    if (options.padding == Padding::MaxLength) {
-        const int64_t length = options.maxLength >= 0 ? options.maxLength : modelMaxLength;
-        if (length < 0) throw Error("padding", "padding to the maximum length needs a max length");
-        e = pad(std::move(e), length);
-    }
+    // The library's pad() returns an empty single sequence as it is.
+    if (options.padding == Padding::MaxLength && !e.ids.empty()) e = pad(std::move(e), paddedLength(options));
     return e;
 }
 
@@ -73,7 +72,7 @@ std::vector<Encoding> Tokenizer::encodeBatch(const std::vector<std::string>& tex
                                              const EncodeOptions& options) const
 {
     EncodeOptions each = options;
-    if (options.padding == Padding::Longest) each.padding = Padding::None;
+    each.padding = Padding::None;
     std::vector<Encoding> out;
     out.reserve(texts.size());
     size_t longest = 0;
@@ -81,9 +80,12 @@ std::vector<Encoding> Tokenizer::encodeBatch(const std::vector<std::string>& tex
         out.push_back(encodeWith(t, each));
         longest = std::max(longest, out.back().ids.size());
     }
-    if (options.padding == Padding::Longest)
+    // A batch pads every row, empty ones included.
+    if (options.padding != Padding::None) {
+        const int64_t length = options.padding == Padding::Longest ? int64_t(longest) : paddedLength(options);
         for (Encoding& e : out)
-            e = pad(std::move(e), int64_t(longest));
+            e = pad(std::move(e), length);
+    }
     return out;
 }
 

@@ -32,7 +32,8 @@ struct EncodeOptions
 {
     bool addSpecialTokens = true;
     // Truncate to at most this many ids, special tokens included (-1: no truncation). The text's tokens are
-    // cut, never the special tokens, as the library's truncation=True does.
+    // cut, never the special tokens, as the library's truncation=True does; like the library, a max length
+    // that leaves no room for any text token after the special tokens cuts nothing.
     int64_t maxLength = -1;
     Padding padding = Padding::None;
 };
@@ -57,9 +58,11 @@ public:
     // "gpt2", "clip" or "bert".
     virtual std::string kind() const = 0;
 
-    // encode() with truncation and padding (tokenizer_config.json's padding_side / truncation_side).
+    // encode() with truncation and padding (tokenizer_config.json's padding_side / truncation_side). As the
+    // library's tokenizer(text, ...), an empty result is not padded.
     Encoding encodeWith(std::string_view text, const EncodeOptions& options) const;
-    // Several texts at once; Padding::Longest pads them to the same length (CLIP's padding=True).
+    // Several texts at once, as tokenizer(texts, ...): Padding::Longest pads them to the same length (CLIP's
+    // padding=True); every row is padded, empty ones included.
     std::vector<Encoding> encodeBatch(const std::vector<std::string>& texts,
                                       const EncodeOptions& options) const;
 
@@ -79,6 +82,7 @@ protected:
     virtual void addSpecialTokens(Encoding& encoding) const = 0;
     virtual int64_t numSpecialTokens() const = 0;
     Encoding pad(Encoding encoding, int64_t length) const;
+    int64_t paddedLength(const EncodeOptions& options) const;
 };
 
 // Reads the tokenizer in dir: GPT-2 byte-level BPE (vocab.json + merges.txt, or tokenizer.json), CLIP BPE

@@ -78,8 +78,26 @@ def main():
                        "decoded_skip_special_no_cleanup": t.decode(ids, skip_special_tokens=True,
                                                                    clean_up_tokenization_spaces=False)}
         results.append(r)
+    # Truncation and padding: tokenizer(texts, padding=True), and each text with truncation at max_length
+    # (with and without padding="max_length", with and without special tokens). GPT-2 has no pad token.
+    texts = ["a photo of a cat", "", "The quick brown fox jumps over the lazy dog.", "日本語 [MASK] <|endoftext|>"]
+    options = []
+    for name, t in TOKENIZERS.items():
+        if t.pad_token is not None:
+            batch = t(texts, padding=True)
+            options.append({"tokenizer": name, "texts": texts, "padding": "longest", "max_length": -1,
+                            "add_special_tokens": True, "input_ids": batch["input_ids"],
+                            "attention_mask": batch["attention_mask"]})
+        for max_length in (2, 5, 9):
+            for special in (True, False):
+                for padding in (("none", "max_length") if t.pad_token is not None else ("none",)):
+                    rows = [t(x, truncation=True, max_length=max_length, add_special_tokens=special,
+                              padding=padding if padding != "none" else False) for x in texts]
+                    options.append({"tokenizer": name, "texts": texts, "padding": padding, "max_length": max_length,
+                                    "add_special_tokens": special, "input_ids": [r["input_ids"] for r in rows],
+                                    "attention_mask": [r["attention_mask"] for r in rows]})
     json.dump({"generator": "make_extra_cases.py", "transformers": __import__("transformers").__version__,
-               "results": results}, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+               "results": results, "options": options}, sys.stdout, ensure_ascii=False, separators=(",", ":"))
     sys.stdout.write("\n")
 
 
