@@ -3,7 +3,9 @@
 #include "app/cli/command.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/models/clip.h"
 #include "compute/models/finite_outputs.h"
+#include "compute/models/gpt2.h"
 #include "compute/models/vit.h"
 #include "compute/preprocess/processor_fit.h"
 
@@ -88,16 +90,36 @@ int modelInfo(const QString& folder)
         }
         out << "\n";
         try {
-            // Everything loading for classify/explain checks, so "supported" means it will run.
-            const compute::VitModel m = compute::VitModel::fromCheckpoint(ckpt);
-            const auto& c = m.config();
-            checkProcessor(ckpt.folder(), c);
-            checkWeightsFinite(ckpt);
-            out << "engine:        supported as " << compute::VitModel::archName(m.arch()) << "\n";
-            out << "shape:         hidden " << c.hiddenSize << ", layers " << c.numHiddenLayers << ", heads "
-                << c.numAttentionHeads << ", mlp " << c.intermediateSize << ", "
-                << QString::fromStdString(c.hiddenAct) << ", image " << c.imageSize << ", patch "
-                << c.patchSize << ", labels " << c.numLabels() << "\n";
+            // Everything loading for the command that runs this architecture checks, so "supported" means
+            // it will run.
+            if (type == "clip") {
+                const compute::ClipModel m = compute::ClipModel::fromCheckpoint(ckpt);
+                checkWeightsFinite(ckpt);
+                const auto& c = m.config();
+                out << "engine:        supported as CLIPModel (loupe match)\n";
+                out << "shape:         vision " << c.vision.hiddenSize << " wide, "
+                    << c.vision.numHiddenLayers << " layers, image " << c.vision.imageSize << ", patch "
+                    << c.vision.patchSize << "; text " << c.text.hiddenSize << " wide, "
+                    << c.text.numHiddenLayers << " layers, " << c.text.maxPositionEmbeddings
+                    << " positions; projection " << c.projectionDim << "\n";
+            } else if (type == "gpt2") {
+                const compute::Gpt2Model m = compute::Gpt2Model::fromCheckpoint(ckpt);
+                checkWeightsFinite(ckpt);
+                const auto& c = m.config();
+                out << "engine:        supported as GPT2LMHeadModel (loupe generate)\n";
+                out << "shape:         " << c.nEmbd << " wide, " << c.nLayer << " layers, " << c.nHead
+                    << " heads, " << c.nPositions << " positions, vocabulary " << c.vocabSize << "\n";
+            } else {
+                const compute::VitModel m = compute::VitModel::fromCheckpoint(ckpt);
+                const auto& c = m.config();
+                checkProcessor(ckpt.folder(), c);
+                checkWeightsFinite(ckpt);
+                out << "engine:        supported as " << compute::VitModel::archName(m.arch()) << "\n";
+                out << "shape:         hidden " << c.hiddenSize << ", layers " << c.numHiddenLayers
+                    << ", heads " << c.numAttentionHeads << ", mlp " << c.intermediateSize << ", "
+                    << QString::fromStdString(c.hiddenAct) << ", image " << c.imageSize << ", patch "
+                    << c.patchSize << ", labels " << c.numLabels() << "\n";
+            }
         } catch (const compute::Error& e) {
             out << "engine:        not runnable: " << e.what() << "\n";
             out.flush();
