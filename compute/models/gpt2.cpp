@@ -122,6 +122,34 @@ Gpt2Model Gpt2Model::fromTensors(const Gpt2Config& cfg, std::map<std::string, Te
     return m;
 }
 
+namespace {
+
+// f32 tensors are used in place (the mapping stays alive through `owner`); others are converted.
+std::map<std::string, Tensor> readWeights(const Checkpoint& ckpt, const std::string& prefix,
+                                          const std::string& source)
+{
+    auto owner = std::make_shared<Checkpoint>(ckpt);
+    std::map<std::string, Tensor> weights;
+    for (const std::string& full : ckpt.names()) {
+        if (full.rfind(prefix, 0) != 0) continue;
+        const std::string name = full.substr(prefix.size());
+        const TensorView& v = ckpt.tensor(full);
+        const bool aligned = reinterpret_cast<uintptr_t>(v.data) % alignof(float) == 0;
+        if (v.dtype == DType::F32 && aligned)
+            weights[name] = Tensor::wrap(const_cast<void*>(v.data), DType::F32, v.shape, owner);
+        else if (isFloating(v.dtype))
+            weights[name] = Tensor::fromF32(v.shape, ckpt.toF32(full));
+        else if (name.ends_with(".attn.bias") || name.ends_with(".masked_bias"))
+            continue; // bool/uint8 mask buffers of old checkpoints
+        else
+            throw Error(ckpt.files().empty() ? source : ckpt.files().front().string(),
+                        "tensor '" + full + "' has non-float dtype " + std::string(dtypeName(v.dtype)));
+    }
+    return weights;
+}
+
+} // namespace
+
 Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
 {
     const std::string source = (ckpt.folder() / "config.json").string();
@@ -130,22 +158,15 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
     if (!(first == "GPT2LMHeadModel" || (first.empty() && cfg.modelType == "gpt2")))
         throw Error(source, "architecture '" + (first.empty() ? cfg.modelType : first) +
                                 "' is not supported by the GPT-2 engine (supported: GPT2LMHeadModel)");
-    auto owner = std::make_shared<Checkpoint>(ckpt);
-    std::map<std::string, Tensor> weights;
-    for (const std::string& name : ckpt.names()) {
-        const TensorView& v = ckpt.tensor(name);
-        const bool aligned = reinterpret_cast<uintptr_t>(v.data) % alignof(float) == 0;
-        if (v.dtype == DType::F32 && aligned)
-            weights[name] = Tensor::wrap(const_cast<void*>(v.data), DType::F32, v.shape, owner);
-        else if (isFloating(v.dtype))
-            weights[name] = Tensor::fromF32(v.shape, ckpt.toF32(name));
-        else if (name.ends_with(".attn.bias") || name.ends_with(".masked_bias"))
-            continue; // bool/uint8 mask buffers of old checkpoints
-        else
-            throw Error(ckpt.files().empty() ? source : ckpt.files().front().string(),
-                        "tensor '" + name + "' has non-float dtype " + std::string(dtypeName(v.dtype)));
-    }
-    return fromTensors(cfg, std::move(weights), ckpt.folder().string());
+    return fromTensors(cfg, readWeights(ckpt, "", source), ckpt.folder().string());
+}
+
+Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt, const std::string& prefix,
+                                    const nlohmann::json& config)
+{
+    const std::string source = (ckpt.folder() / "config.json").string();
+    const Gpt2Config cfg = Gpt2Config::fromJson(config, source + " (" + prefix + ")");
+    return fromTensors(cfg, readWeights(ckpt, prefix, source), ckpt.folder().string() + " (" + prefix + ")");
 }
 
 const Gpt2Config& Gpt2Model::config() const

@@ -43,6 +43,10 @@ public:
     // Reads config.json and the weights; throws Error for unsupported architectures, invalid configs,
     // missing or unexpected tensors and wrong shapes.
     static Gpt2Model fromCheckpoint(const Checkpoint& ckpt);
+    // The GPT-2 inside a composite checkpoint: tensors named `prefix` + GPT2LMHeadModel's names
+    // ("decoder." in a VisionEncoderDecoderModel), `config` its GPT2Config (config.json's "decoder").
+    static Gpt2Model fromCheckpoint(const Checkpoint& ckpt, const std::string& prefix,
+                                    const nlohmann::json& config);
     // Tensors named as in GPT2LMHeadModel ("transformer.h.0.attn.c_attn.weight", optional
     // "lm_head.weight"); any float dtype.
     static Gpt2Model fromTensors(const Gpt2Config& config, std::map<std::string, Tensor> weights,

@@ -81,13 +81,9 @@ private slots:
         expected_ = std::make_unique<SafetensorsFile>(
             SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
         const Checkpoint ckpt = Checkpoint::open(dir_.toStdString());
-        const Gpt2Config cfg = Gpt2Config::fromJson(ckpt.config().at("decoder"), "config.json decoder");
-        QVERIFY(cfg.addCrossAttention);
-        std::map<std::string, Tensor> w;
-        for (const std::string& name : ckpt.names())
-            if (name.rfind("decoder.", 0) == 0)
-                w[name.substr(8)] = Tensor::fromF32(ckpt.tensor(name).shape, ckpt.toF32(name));
-        decoder_ = std::make_unique<Gpt2Model>(Gpt2Model::fromTensors(cfg, std::move(w), dir_.toStdString()));
+        decoder_ = std::make_unique<Gpt2Model>(
+            Gpt2Model::fromCheckpoint(ckpt, "decoder.", ckpt.config().at("decoder")));
+        QVERIFY(decoder_->config().addCrossAttention);
         encoder_ = tensor(*expected_, "encoder_last_hidden_state");
         start_ = ckpt.config().at("decoder_start_token_id").get<int64_t>();
     }
