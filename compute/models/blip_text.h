@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/graph/graph_cache.h"
+#include "compute/models/blip_config.h"
+#include "compute/models/transformer/kv_cache.h"
+#include "compute/tensor.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loupe::compute {
+
+class BlipWeights;
+
+struct BlipTextRunOptions
+{
+    bool hiddenStates = false;    // hidden_states.0 (embeddings after their LayerNorm) .. L, [B, n, D]
+    bool attentions = false;      // self-attention probabilities [B, H, n, past + n] per layer
+    bool crossAttentions = false; // cross-attention probabilities [B, H, n, N_enc] per layer
+};
+
+struct BlipTextOutput
+{
+    Tensor lastHiddenState; // [B, n, D]
+    Tensor logits;          // [B, 1, V] of the newest position (decoders with an LM head)
+    std::vector<Tensor> hiddenStates, attentions, crossAttentions;
+};
+
+// BLIP's BERT-style text model (BlipTextModel, and BlipTextLMHeadModel with `lmHead`): word and position
+// embeddings with a LayerNorm, post-LayerNorm layers of self-attention, cross-attention to encoder states
+// (image or question embeddings) and MLP; the LM head is `cls.predictions` (dense, activation, LayerNorm,
+// decoder + bias). As an encoder the self-attention is bidirectional; as a decoder it is causal and reads
+// a preallocated key/value cache. Graph node names: "embed.out", "embed.norm", "blk.{i}." + the shared
+// block's names (transformer/block.h), "lm.transform", "logits".
+class BlipTextModel
+{
+public:
+    // Tensors under `prefix` ("text_decoder.bert." for the decoder, whose head is `headPrefix` +
+    // "predictions.*"; "text_encoder." for VQA's question encoder, headPrefix empty: no head).
+    static BlipTextModel load(const BlipTextConfig& config, BlipWeights& weights, const std::string& prefix,
+                              const std::string& headPrefix);
+
+    const BlipTextConfig& config() const;
+    bool hasLmHead() const;
+
+    // Cross-attention keys/values of every layer from encoder states [B, N_enc, encoder_hidden_size],
+    // computed once and reused at every step.
+    void setEncoderStates(transformer::KvCache& cache, const Tensor& encoderStates) const;
+    // A self-attention cache for `batch` rows and `capacity` positions (at most max_position_embeddings).
+    transformer::KvCache newCache(int64_t batch, int64_t capacity) const;
+
+    // Bidirectional pass over ids [B][n] (every row the same length, all tokens attended) cross-attending
+    // `encoderStates`: the question encoder of VQA.
+    BlipTextOutput encode(const std::vector<std::vector<int64_t>>& ids, const Tensor& encoderStates,
+                          const BlipTextRunOptions& options = {}) const;
+    // Causal decoding step: ids [B][n] at the positions after the cache's, their keys/values appended; the
+    // cache's cross-attention keys/values must be set. Logits of the newest position.
+    BlipTextOutput step(transformer::KvCache& cache, const std::vector<std::vector<int64_t>>& ids,
+                        const BlipTextRunOptions& options = {}) const;
+
+    struct Impl;
+
+private:
+    std::shared_ptr<Impl> d_;
+};
+
+} // namespace loupe::compute
