@@ -3,7 +3,8 @@
 // every string of case.json and every tokenizer, the ids (expected.safetensors ids.<t>.<k>), the token
 // strings, decode() with special tokens and clean-up, and decode() skipping special tokens without clean-up.
 // extra_cases.json (made by make_extra_cases.py with the same library) adds Unicode and added-token corner
-// cases and random mixes of scripts, checked the same way.
+// cases and random mixes of scripts, and variants/ (the same vocabularies with added tokens using lstrip,
+// rstrip, single_word and non-special added tokens, add_bos_token, add_prefix_space), checked the same way.
 #include "common/testsupport.h"
 #include "compute/io/safetensors.h"
 #include "compute/text/tokenizer.h"
@@ -52,6 +53,8 @@ class TestTokenizerGolden : public QObject
     QJsonObject case_;
     SafetensorsFile expected_;
     QJsonArray extra_;
+    QJsonObject variants_;
+    std::map<QString, std::unique_ptr<Tokenizer>> variantTokenizers_;
     std::map<QString, std::unique_ptr<Tokenizer>> tokenizers_;
 
 private slots:
@@ -148,6 +151,46 @@ private slots:
                                  << show(wantTokens);
         QCOMPARE(enc.ids, wantIds);
         QCOMPARE(enc.tokens, wantTokens);
+        QCOMPARE(QString::fromStdString(tok.decode(enc.ids, false)), want["decoded"].toString());
+        tok.cleanUpTokenizationSpaces = false;
+        const std::string plain = tok.decode(enc.ids, true);
+        tok.cleanUpTokenizationSpaces = true;
+        QCOMPARE(QString::fromStdString(plain), want["decoded_skip_special_no_cleanup"].toString());
+    }
+
+    void variants_data()
+    {
+        QFile f(dir_ + "/extra_cases.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        variants_ = QJsonDocument::fromJson(f.readAll()).object()["variants"].toObject();
+        QCOMPARE(variants_.size(), 3);
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<int>("k");
+        for (const QString& name : variants_.keys()) {
+            const QJsonObject v = variants_[name].toObject();
+            variantTokenizers_[name] = loadTokenizer((dir_ + "/" + v["folder"].toString()).toStdString());
+            QCOMPARE(QString::fromStdString(variantTokenizers_[name]->kind()), v["kind"].toString());
+            for (int k = 0; k < v["results"].toArray().size(); ++k)
+                QTest::newRow((name.toUtf8() + "." + QByteArray::number(k)).constData()) << name << k;
+        }
+    }
+    void variants()
+    {
+        QFETCH(QString, variant);
+        QFETCH(int, k);
+        const QJsonObject want = variants_[variant].toObject()["results"].toArray()[k].toObject();
+        Tokenizer& tok = *variantTokenizers_.at(variant);
+        const Encoding enc = tok.encode(want["text"].toString().toStdString());
+        std::vector<std::string> wantTokens;
+        for (const QJsonValue& t : want["tokens"].toArray())
+            wantTokens.push_back(t.toString().toStdString());
+        std::vector<int64_t> wantIds;
+        for (const QJsonValue& v : want["ids"].toArray())
+            wantIds.push_back(v.toInteger());
+        if (enc.tokens != wantTokens)
+            qWarning().noquote() << "got" << show(enc.tokens) << "\nwant" << show(wantTokens);
+        QCOMPARE(enc.tokens, wantTokens);
+        QCOMPARE(enc.ids, wantIds);
         QCOMPARE(QString::fromStdString(tok.decode(enc.ids, false)), want["decoded"].toString());
         tok.cleanUpTokenizationSpaces = false;
         const std::string plain = tok.decode(enc.ids, true);

@@ -66,6 +66,59 @@ def random_string(rng):
     return "".join(out)
 
 
+# Variants of the folders above that exercise what their configs leave unused: added tokens with lstrip /
+# rstrip / single_word, non-special added tokens (decoded apart from the byte-level text), add_bos_token and
+# add_prefix_space. Written to variants/<name>/ by this script.
+VARIANTS = {
+    "bert_strip": ("bert", {"tokenizer_config.json": lambda c: c["added_tokens_decoder"].update({
+        "4": dict(c["added_tokens_decoder"]["4"], lstrip=True, rstrip=True),
+        "422": {"content": "shapes", "lstrip": False, "normalized": True, "rstrip": False, "single_word": True,
+                "special": False},
+        "423": {"content": "Zorb", "lstrip": False, "normalized": False, "rstrip": True, "single_word": False,
+                "special": False}})}),
+    "gpt2_bos": ("gpt2", {"tokenizer_config.json": lambda c: (c.update({"add_bos_token": True,
+                                                                      "add_prefix_space": True}),
+                                                            c["added_tokens_decoder"].update({
+        "557": {"content": " foo", "lstrip": False, "normalized": True, "rstrip": False, "single_word": False,
+                "special": False},
+        "558": {"content": "<sep>", "lstrip": True, "normalized": False, "rstrip": False, "single_word": False,
+                "special": True}}))}),
+    "clip_added": ("clip", {"tokenizer_config.json": lambda c: c["added_tokens_decoder"].update({
+        "814": {"content": "<cat>", "lstrip": False, "normalized": False, "rstrip": True, "single_word": False,
+                "special": False}})}),
+}
+VARIANT_STRINGS = [
+    "a [MASK] b", "a   [MASK]   b", "[MASK]x", "shapes", "the shapes here", "theshapes", "shapesx", "x shapes.",
+    "Zorb  world", "zorb Zorb", "Hello foo bar", "foo", " foo foo", "a<sep>b", "a   <sep>  b", "<|endoftext|>x",
+    "a <cat>   dog", "<cat><cat>", "<CAT> cat", "", " ", "Hello world",
+]
+
+
+def write_variants():
+    import shutil
+    out = {}
+    for name, (base, patches) in VARIANTS.items():
+        dst = os.path.join(HERE, "variants", name)
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(os.path.join(HERE, base), dst)
+        for file, patch in patches.items():
+            path = os.path.join(dst, file)
+            config = json.load(open(path, encoding="utf-8"))
+            patch(config)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(config, f, indent=2, ensure_ascii=False)
+        cls = {"bert": BertTokenizer, "gpt2": GPT2Tokenizer, "clip": CLIPTokenizer}[base]
+        t = cls.from_pretrained(dst)
+        rows = []
+        for s in VARIANT_STRINGS + HAND_PICKED[:12]:
+            ids = t(s)["input_ids"]
+            rows.append({"text": s, "ids": ids, "tokens": t.convert_ids_to_tokens(ids), "decoded": t.decode(ids),
+                         "decoded_skip_special_no_cleanup": t.decode(ids, skip_special_tokens=True,
+                                                                     clean_up_tokenization_spaces=False)})
+        out[name] = {"folder": "variants/" + name, "kind": base, "results": rows}
+    return out
+
+
 def main():
     rng = random.Random(20261205)
     strings = HAND_PICKED + [random_string(rng) for _ in range(400)]
@@ -97,7 +150,7 @@ def main():
                                     "add_special_tokens": special, "input_ids": [r["input_ids"] for r in rows],
                                     "attention_mask": [r["attention_mask"] for r in rows]})
     json.dump({"generator": "make_extra_cases.py", "transformers": __import__("transformers").__version__,
-               "results": results, "options": options}, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+               "results": results, "options": options, "variants": write_variants()}, sys.stdout, ensure_ascii=False, separators=(",", ":"))
     sys.stdout.write("\n")
 
 
