@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/caption_trace.h"
+
+#include "compute/attribution/npy.h"
+#include "compute/error.h"
+#include "core/explain/explainer.h"
+#include "core/imageio.h"
+
+#include <QDir>
+
+namespace loupe::cli {
+
+nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
+                                 const compute::text::Tokenizer& tok, int grid, const QString& imagePath,
+                                 const QString& dir, const QString& stem)
+{
+    QString error;
+    // The ViT processor resizes the whole image to the model's square, so the grid covers all of it.
+    const QImage image = core::readImage(imagePath, &error);
+    if (image.isNull()) throw compute::Error(error.toStdString());
+    nlohmann::json tokens = nlohmann::json::array();
+    for (const compute::TokenTrace& t : traces) {
+        nlohmann::json maps;
+        const int layers = int(t.crossAttention.size());
+        for (const auto& [key, layer] :
+             {std::pair<const char*, int>{"last_layer", layers - 1}, {"all_layers", -1}}) {
+            const std::vector<float> map = t.patchMap(layer);
+            if (int64_t(map.size()) != int64_t(grid) * grid)
+                throw compute::Error(imagePath.toStdString(),
+                                     "the cross-attention covers " + std::to_string(map.size()) +
+                                         " patches, not the model's grid of " + std::to_string(grid) + " x " +
+                                         std::to_string(grid));
+            const QString base =
+                stem + QStringLiteral(".t%1.%2").arg(t.step).arg(layer < 0 ? "mean" : "last");
+            const QString npy = base + QStringLiteral(".npy"), png = base + QStringLiteral(".png");
+            compute::writeNpyF32(QDir(dir).filePath(npy).toStdString(), {grid, grid}, map);
+            if (!core::overlay(image, map, grid, grid).save(QDir(dir).filePath(png)))
+                throw compute::Error(QDir(dir).filePath(png).toStdString(), "cannot write the overlay PNG");
+            maps[key] = {{"npy", npy.toStdString()}, {"png", png.toStdString()}};
+        }
+        nlohmann::json top = nlohmann::json::array();
+        for (const auto& [id, prob] : t.top)
+            top.push_back({{"id", id}, {"text", tok.decode({id}, false)}, {"prob", prob}});
+        tokens.push_back({{"step", t.step},
+                          {"id", t.token},
+                          {"text", tok.decode({t.token}, false)},
+                          {"prob", t.probability},
+                          {"top", top},
+                          {"cross_attention", maps}});
+    }
+    return tokens;
+}
+
+} // namespace loupe::cli

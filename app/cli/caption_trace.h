@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/models/vision_encoder_decoder_trace.h"
+#include "compute/text/tokenizer.h"
+
+#include <QString>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace loupe::cli {
+
+// Writes, for every generated token of one image, its cross-attention over the patch grid (heads averaged;
+// the last layer, and every layer averaged) as DIR/STEM.tK.last.npy / .mean.npy (float32 g x g, rows first)
+// with PNG overlays on the image, and returns the image's entry of trace.json (tokens, their text, model
+// probabilities, top alternatives and the file names, relative to DIR). Throws compute::Error naming the
+// file that cannot be read or written.
+nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
+                                 const compute::text::Tokenizer& tok, int grid, const QString& imagePath,
+                                 const QString& dir, const QString& stem);
+
+} // namespace loupe::cli
