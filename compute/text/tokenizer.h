@@ -48,7 +48,9 @@ public:
     // The library's tokenizer(text)["input_ids"] and the matching token strings, no truncation.
     virtual Encoding encode(std::string_view text, bool addSpecialTokens = true) const = 0;
     // The library's decode(ids, skip_special_tokens=...), cleaning spaces before punctuation when
-    // cleanUpTokenizationSpaces is set. Throws Error for an id the vocabulary does not hold (byte-level BPE).
+    // cleanUpTokenizationSpaces is set. Throws Error for an id the vocabulary does not hold (byte-level BPE;
+    // BERT reads it as [UNK]). A byte-level token can end inside a UTF-8 character: to stream text, decode
+    // the sequence so far and print what is new.
     virtual std::string decode(const std::vector<int64_t>& ids, bool skipSpecialTokens = true) const = 0;
     virtual int64_t tokenId(std::string_view token) const = 0; // -1 if absent
     virtual std::string idToToken(int64_t id) const = 0;       // "" if absent
