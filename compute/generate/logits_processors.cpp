@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "compute/generate/logits_processors.h"
 
+#include "compute/backend/cpu/vmath.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -92,15 +94,14 @@ void logSoftmaxInPlace(std::vector<float>& scores)
 
 std::vector<float> softmax(const std::vector<float>& scores)
 {
+    // Vectorised: this runs over the whole vocabulary at every decoding step.
+    const int64_t n = int64_t(scores.size());
     std::vector<float> out(scores.size());
-    const float mx = *std::max_element(scores.begin(), scores.end());
-    double sum = 0;
-    for (size_t i = 0; i < scores.size(); ++i) {
-        out[i] = std::exp(scores[i] - mx);
-        sum += out[i];
-    }
-    for (float& v : out)
-        v = float(v / sum);
+    const float mx = vmax(scores.data(), n);
+    vexpShifted(scores.data(), out.data(), n, 1.f, mx);
+    for (size_t i = 0; i < scores.size(); ++i) // removed tokens are exactly impossible, not 1e-38
+        if (scores[i] == kRemoved) out[i] = 0.f;
+    vscale(out.data(), n, 1.f / vsum(out.data(), n));
     return out;
 }
 
