@@ -13,10 +13,12 @@
 #include "compute/preprocess/image_processor.h"
 #include "compute/text/tokenizer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
@@ -196,6 +198,65 @@ private slots:
             QFAIL("no error");
         } catch (const Error& e) {
             QVERIFY2(QString(e.what()).contains("index 422 is outside the table"), e.what());
+        }
+    }
+
+    // config.json values the engine cannot honour are refused with the field named.
+    void configRefusals_data()
+    {
+        QTest::addColumn<QString>("patch");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("heads") << R"({"text_config": {"num_attention_heads": 5}})"
+                               << "hidden_size 48 is not divisible into 5 attention heads";
+        QTest::newRow("patch") << R"({"vision_config": {"patch_size": 15}})"
+                               << "image_size 64 is not a multiple of patch_size 15";
+        QTest::newRow("positions") << R"({"text_config": {"position_embedding_type": "relative_key"}})"
+                                   << "position_embedding_type";
+        QTest::newRow("activation") << R"({"vision_config": {"hidden_act": "swish2"}})"
+                                    << "vision_config: field \"hidden_act\"";
+        QTest::newRow("bos") << R"({"text_config": {"bos_token_id": 422}})"
+                             << "special token id 422";
+        QTest::newRow("widths") << R"({"text_config": {"encoder_hidden_size": 32}})"
+                                << "encoder_hidden_size 32 differs from vision_config.hidden_size 48";
+        QTest::newRow("layers") << R"({"text_config": {"num_hidden_layers": 0}})"
+                                << "\"num_hidden_layers\" must be at least 1";
+    }
+    void configRefusals()
+    {
+        QFETCH(QString, patch);
+        QFETCH(QString, needle);
+        QFile f(dir_ + "/config.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        nlohmann::json j = nlohmann::json::parse(f.readAll().toStdString());
+        j.merge_patch(nlohmann::json::parse(patch.toStdString()));
+        try {
+            BlipConfig::fromJson(j, "config.json");
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains(needle), e.what());
+        }
+    }
+
+    // The question-answering weights under the captioning architecture: the text encoder is left over.
+    void unexpectedTensors()
+    {
+        const QString vqa = loupe::test::goldenDir(QStringLiteral("blip_vqa"));
+        QTemporaryDir tmp;
+        for (const QString& name : QDir(vqa).entryList(QDir::Files))
+            if (name != "config.json") QVERIFY(QFile::copy(vqa + "/" + name, tmp.path() + "/" + name));
+        QFile in(vqa + "/config.json");
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray config = in.readAll();
+        config.replace("BlipForQuestionAnswering", "BlipForConditionalGeneration");
+        QFile out(tmp.path() + "/config.json");
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(config);
+        out.close();
+        try {
+            BlipForConditionalGeneration::fromCheckpoint(Checkpoint::open(tmp.path().toStdString()));
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("unexpected tensor 'text_encoder."), e.what());
         }
     }
 };
