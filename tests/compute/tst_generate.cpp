@@ -9,6 +9,7 @@
 #include <QTest>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 
 using namespace loupe::compute;
 using namespace loupe::compute::generate;
@@ -213,6 +214,27 @@ private slots:
         QVERIFY(r.cancelled);
         QCOMPARE(r.sequences[0].tokens.size(), size_t(2)); // the first token, then no further step
         QCOMPARE(m.steps, 0);
+    }
+
+    void configFromJson()
+    {
+        GenerationConfig c;
+        c.merge(nlohmann::json::parse(R"({"eos_token_id": [5, 7], "early_stopping": "never", "num_beams": 4,
+                                          "max_new_tokens": 9, "pad_token_id": null})"),
+                "gen.json");
+        QCOMPARE(c.eosTokenIds, (std::vector<int64_t>{5, 7}));
+        QVERIFY(c.earlyStopping == GenerationConfig::EarlyStopping::Never);
+        QCOMPARE(c.numBeams, int64_t(4));
+        QCOMPARE(c.newTokenBudget(100), int64_t(9));
+        QCOMPARE(c.padToken(), int64_t(5)); // no pad: the first EOS, as the library does
+        GenerationConfig d;
+        QCOMPARE(d.newTokenBudget(15), int64_t(5)); // max_length 20 counts the prompt
+        try {
+            d.merge(nlohmann::json::parse(R"({"eos_token_id": "x"})"), "gen.json");
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).startsWith("gen.json: field \"eos_token_id\""), e.what());
+        }
     }
 
     void invalidSettingsAreRefused()

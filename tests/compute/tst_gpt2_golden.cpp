@@ -154,6 +154,40 @@ private slots:
         QVERIFY2(msg.isEmpty(), qPrintable(msg));
     }
 
+    // Sampling restricted to the single most probable token is greedy decoding.
+    void samplingTopOneIsGreedy()
+    {
+        generate::GenerationConfig c = settings("greedy");
+        c.doSample = true;
+        c.topK = 1;
+        c.seed = 5;
+        Gpt2LanguageModel lm(*model_);
+        QCOMPARE(generate::generateSequences(lm, prompt_, c).sequences.front().tokens,
+                 ids(*expected_, "greedy_ids"));
+    }
+
+    // Beam reordering: row i takes old row parents[i]'s filled slots; the rest of the capacity stays finite.
+    void cacheReorder()
+    {
+        transformer::KvCache cache(1, 3, 2, 4, 2);
+        Tensor k = Tensor::empty(DType::F32, {3, 2, 2, 2}), v = Tensor::empty(DType::F32, {3, 2, 2, 2});
+        for (int64_t i = 0; i < k.numel(); ++i) {
+            k.ptr<float>()[i] = float(i);
+            v.ptr<float>()[i] = float(-i);
+        }
+        cache.write(0, k, v);
+        cache.advance(2);
+        cache.reorder({2, 2, 0});
+        const Tensor& K = cache.keys(0);
+        QCOMPARE(K.itemF32({0, 1, 1, 1}), k.itemF32({2, 1, 1, 1}));
+        QCOMPARE(K.itemF32({1, 0, 0, 0}), k.itemF32({2, 0, 0, 0}));
+        QCOMPARE(K.itemF32({2, 1, 0, 1}), k.itemF32({0, 1, 0, 1}));
+        QCOMPARE(cache.values(0).itemF32({2, 1, 0, 1}), v.itemF32({0, 1, 0, 1}));
+        QCOMPARE(K.itemF32({0, 0, 3, 0}), 0.f); // an unfilled slot
+        Tensor one = Tensor::zeros(DType::F32, {3, 2, 3, 2});
+        QVERIFY_THROWS_EXCEPTION(Error, cache.write(0, one, one)); // 2 + 3 > capacity 4
+    }
+
     void refusesBadCheckpoints()
     {
         std::map<std::string, Tensor> none;
