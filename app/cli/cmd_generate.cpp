@@ -5,7 +5,9 @@
 // setting defaulting to the checkpoint's generation_config.json as transformers' generate() does.
 // Greedy and sampled text streams to a terminal as it is produced.
 #include "app/cli/command.h"
+#include "app/cli/decoding_args.h"
 #include "app/cli/help_text.h"
+#include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
 #include "compute/generate/generate.h"
@@ -33,21 +35,9 @@ struct Option
     const char* value; // nullptr: a flag
 };
 
+// The decoding options (app/cli/decoding_args.h) come on top of these.
 const Option kOptions[] = {
     {"model", "Hugging Face GPT-2 checkpoint folder (config.json, weights, vocab.json + merges.txt).", "DIR"},
-    {"beams", "Beam search with N beams (1: greedy or sampling).", "N"},
-    {"max-new-tokens", "At most N new tokens.", "N"},
-    {"min-new-tokens", "At least N new tokens before EOS may end a sequence.", "N"},
-    {"length-penalty", "Beam search: scores are sum_logprobs / length ** X.", "X"},
-    {"repetition-penalty", "Divide (multiply, when negative) the scores of tokens already present by X.",
-     "X"},
-    {"sample", "Sample instead of taking the most probable token.", nullptr},
-    {"temperature", "Sampling temperature.", "T"},
-    {"top-k", "Sampling: keep the K most probable tokens (0: all).", "K"},
-    {"top-p", "Sampling: keep the smallest set of tokens whose probability reaches P.", "P"},
-    {"seed", "Sampling seed (the engine's own generator: the library's torch draws differ).", "S"},
-    {"num-return-sequences", "Sequences to return (at most the beams; any number when sampling).", "N"},
-    {"early-stopping", "Beam search stops as soon as N finished hypotheses exist.", nullptr},
     {"json", "Print {\"sequences\": [{\"text\", \"token_ids\", \"score\"}]}.", nullptr},
     {"ids", "Start from these token ids (comma-separated) instead of tokenizing a prompt.", "LIST"},
     {"top-alternatives", "JSON: add each step's K most probable tokens with their probabilities.", "K"},
@@ -57,42 +47,6 @@ const Option kOptions[] = {
 [[noreturn]] void usage(const QString& why)
 {
     throw std::invalid_argument(why.toStdString());
-}
-
-int64_t intValue(const QCommandLineParser& p, const char* name, int64_t min)
-{
-    bool ok = false;
-    const int64_t v = p.value(QLatin1String(name)).toLongLong(&ok);
-    if (!ok || v < min) usage(QStringLiteral("--%1 needs an integer of at least %2").arg(name).arg(min));
-    return v;
-}
-
-double numberValue(const QCommandLineParser& p, const char* name)
-{
-    bool ok = false;
-    const double v = p.value(QLatin1String(name)).toDouble(&ok);
-    if (!ok) usage(QStringLiteral("--%1 needs a number").arg(name));
-    return v;
-}
-
-// The checkpoint's defaults, then what the command line sets.
-GenerationConfig settings(const QCommandLineParser& p, const std::string& folder)
-{
-    GenerationConfig c = GenerationConfig::fromModelFolder(folder);
-    auto set = [&](const char* n) { return p.isSet(QLatin1String(n)); };
-    if (set("beams")) c.numBeams = intValue(p, "beams", 1);
-    if (set("max-new-tokens")) c.maxNewTokens = intValue(p, "max-new-tokens", 0);
-    if (set("min-new-tokens")) c.minNewTokens = intValue(p, "min-new-tokens", 0);
-    if (set("length-penalty")) c.lengthPenalty = numberValue(p, "length-penalty");
-    if (set("repetition-penalty")) c.repetitionPenalty = numberValue(p, "repetition-penalty");
-    if (set("sample")) c.doSample = true;
-    if (set("temperature")) c.temperature = numberValue(p, "temperature");
-    if (set("top-k")) c.topK = intValue(p, "top-k", 0);
-    if (set("top-p")) c.topP = numberValue(p, "top-p");
-    if (set("seed")) c.seed = uint64_t(intValue(p, "seed", 0));
-    if (set("num-return-sequences")) c.numReturnSequences = intValue(p, "num-return-sequences", 1);
-    if (set("early-stopping")) c.earlyStopping = GenerationConfig::EarlyStopping::True;
-    return c;
 }
 
 std::vector<int64_t> parseIds(const QString& list)
@@ -108,36 +62,6 @@ std::vector<int64_t> parseIds(const QString& list)
     return ids;
 }
 
-// Prints the decoded continuation as it grows; holds back text ending in an incomplete UTF-8 character
-// (decoded as U+FFFD) until the next token completes it.
-class Streamer
-{
-public:
-    Streamer(const compute::text::Tokenizer& tok, const std::vector<int64_t>& prompt)
-        : tok_(tok), ids_(prompt)
-    {
-        printed_ = tok_.decode(ids_);
-        std::fputs(printed_.c_str(), stdout);
-        std::fflush(stdout);
-    }
-    void add(int64_t id)
-    {
-        ids_.push_back(id);
-        const std::string text = tok_.decode(ids_);
-        if (text.size() >= 3 && text.compare(text.size() - 3, 3, "\xEF\xBF\xBD") == 0) return;
-        if (text.compare(0, printed_.size(), printed_) == 0) {
-            std::fputs(text.c_str() + printed_.size(), stdout);
-            std::fflush(stdout);
-        }
-        printed_ = text;
-    }
-
-private:
-    const compute::text::Tokenizer& tok_;
-    std::vector<int64_t> ids_;
-    std::string printed_;
-};
-
 int generateCommand(const QStringList& args)
 {
     QCommandLineParser p;
@@ -150,6 +74,7 @@ int generateCommand(const QStringList& args)
         p.addOption(
             o.value ? QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help), QLatin1String(o.value))
                     : QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help)));
+    addDecodingOptions(p, true);
     p.addPositionalArgument(QStringLiteral("PROMPT"), QStringLiteral("The text to continue."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe generate")} + args)) {
@@ -173,9 +98,14 @@ int generateCommand(const QStringList& args)
     const bool json = p.isSet(QStringLiteral("json"));
     try {
         const std::string folder = p.value(QStringLiteral("model")).toStdString();
-        GenerationConfig cfg = settings(p, folder);
-        const int64_t topAlternatives =
-            p.isSet(QStringLiteral("top-alternatives")) ? intValue(p, "top-alternatives", 1) : 0;
+        GenerationConfig cfg = decodingSettings(p, folder, true);
+        int64_t topAlternatives = 0;
+        if (p.isSet(QStringLiteral("top-alternatives"))) {
+            bool ok = false;
+            topAlternatives = p.value(QStringLiteral("top-alternatives")).toLongLong(&ok);
+            if (!ok || topAlternatives < 1)
+                usage(QStringLiteral("--top-alternatives needs an integer of at least 1"));
+        }
         const compute::Checkpoint ckpt = compute::Checkpoint::open(folder);
         compute::Gpt2Model model = compute::Gpt2Model::fromCheckpoint(ckpt);
         if (model.config().addCrossAttention)
@@ -198,11 +128,11 @@ int generateCommand(const QStringList& args)
         compute::Gpt2LanguageModel lm(model);
         compute::generate::GenerationCallbacks cb;
         cb.topAlternatives = topAlternatives;
-        std::unique_ptr<Streamer> streamer;
+        std::unique_ptr<TextStreamer> streamer;
         const bool streaming =
             !json && isatty(STDOUT_FILENO) && cfg.numBeams == 1 && cfg.numReturnSequences == 1;
         if (streaming) {
-            streamer = std::make_unique<Streamer>(*tok, prompt);
+            streamer = std::make_unique<TextStreamer>(*tok, prompt);
             cb.onToken = [&](int64_t id) { streamer->add(id); };
         }
         const compute::generate::GenerationResult r =
