@@ -119,6 +119,10 @@ private slots:
         ExplainPanel* panel = w.explainPanel();
         QTRY_VERIFY_WITH_TIMEOUT(panel->isReady(), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(panel->layer()->hasMap(), 60000);
+        // Every dock open and the window still 1280×800 (docks' minimum sizes once forced 880 px), with the
+        // Explain dock given most of the right column.
+        QCOMPARE(w.size(), QSize(1280, 800));
+        QVERIFY2(w.explainDock()->height() >= 400, qPrintable(QString::number(w.explainDock()->height())));
         QVERIFY(!panel->caption().isEmpty());
         shoot(w, QStringLiteral("explain"));
 

@@ -50,7 +50,7 @@ class ExplainPanel : public QWidget
     Q_OBJECT
 public:
     static constexpr int kCachedForwards = 8;
-    static constexpr int kMinimumHeight = 420; // below this the controls scroll
+    static constexpr int kMinimumHeight = 300; // below this the controls scroll
     explicit ExplainPanel(ImageCanvas* canvas, QWidget* parent = nullptr);
     ~ExplainPanel() override;
 

@@ -116,7 +116,9 @@ void AnnotationBinding::openProject()
     connect(m_annotations->document(), &annotation::AnnotationDocument::shapesReloaded, this, relistLabels);
 
     m_reviewDock = new ReviewDock(*m_annotations, m_window);
-    m_window->addDockWidget(Qt::RightDockWidgetArea, m_reviewDock);
+    // Under the browser and the labels: the right column keeps its height for Explain and Properties, so the
+    // window fits 1280×800 with every dock open.
+    m_window->addDockWidget(Qt::LeftDockWidgetArea, m_reviewDock);
     if (QMenu* panels = panelsMenu())
         panels->addAction(m_reviewDock->toggleViewAction()); // goes with the dock
     connect(m_reviewDock, &ReviewDock::shapeSelected, this, [this](qint64 assetId, qint64 shapeId) {
