@@ -15,7 +15,7 @@ nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
                                  const QString& dir, const QString& stem)
 {
     QString error;
-    // The ViT processor resizes the whole image to the model's square, so the grid covers all of it.
+    // The ViT and BLIP processors resize the whole image to the model's square, so the grid covers all of it.
     const QImage image = core::readImage(imagePath, &error);
     if (image.isNull()) throw compute::Error(error.toStdString());
     nlohmann::json tokens = nlohmann::json::array();

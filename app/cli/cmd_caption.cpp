@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: MIT
 // loupe caption --model DIR [--prompt TEXT] [decoding options] [--json] [-o OUT] [--trace DIR]
 //               [--trace-top K] [--threads N] IMAGE...
-// Image captioning with a ViT-GPT2 checkpoint (VisionEncoderDecoderModel): each image is encoded once and
-// its caption decoded greedily, with beams or by sampling, each setting defaulting to the checkpoint's
-// generation_config.json. --trace writes, per generated token, where the decoder's cross-attention looked.
+// Image captioning with a ViT-GPT2 (VisionEncoderDecoderModel) or BLIP (BlipForConditionalGeneration)
+// checkpoint, told apart by config.json's architectures: each image is encoded once and its caption decoded
+// greedily, with beams or by sampling, each setting defaulting to the checkpoint's generation_config.json.
+// --trace writes, per generated token, where the decoder's cross-attention looked.
 #include "app/cli/caption_trace.h"
+#include "app/cli/captioner.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
 #include "app/cli/help_text.h"
-#include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
-#include "compute/generate/generate.h"
-#include "compute/io/checkpoint.h"
-#include "compute/models/finite_outputs.h"
-#include "compute/models/vision_encoder_decoder.h"
-#include "compute/models/vision_encoder_decoder_trace.h"
-#include "compute/preprocess/image_processor.h"
-#include "compute/preprocess/processor_fit.h"
-#include "compute/text/tokenizer.h"
-#include "core/inference/pixel_values.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -36,15 +28,6 @@ namespace loupe::cli {
 
 namespace {
 
-using compute::generate::GenerationConfig;
-
-struct Caption
-{
-    compute::generate::GeneratedSequence sequence;
-    std::string text;
-    std::vector<compute::TokenTrace> traces;
-};
-
 // One line of output: the caption, or its JSON object.
 std::string captionLine(const QString& image, const Caption& c, bool json, bool beams)
 {
@@ -59,95 +42,23 @@ std::string captionLine(const QString& image, const Caption& c, bool json, bool 
     return j.dump();
 }
 
-class Captioner
-{
-public:
-    Captioner(const QString& folder, const GenerationConfig& settings)
-        : folder_(folder.toStdString()), cfg_(settings),
-          model_(compute::VisionEncoderDecoderModel::fromCheckpoint(compute::Checkpoint::open(folder_)))
-    {
-        tok_ = compute::text::loadTokenizer(folder_);
-        if (tok_->kind() != "gpt2")
-            throw compute::Error(folder_,
-                                 "the tokenizer is " + tok_->kind() +
-                                     ", not the GPT-2 tokenizer (vocab.json + merges.txt) the decoder needs");
-        const std::string procPath =
-            (QDir(folder).filePath(QStringLiteral("preprocessor_config.json"))).toStdString();
-        if (!QFileInfo::exists(QString::fromStdString(procPath)))
-            throw compute::Error(procPath, "missing: a captioning folder needs its image processor settings");
-        proc_ = compute::ImageProcessorConfig::fromFile(procPath);
-        compute::checkProcessorFitsModel(proc_, model_.encoder().config(), procPath, false);
-        if (cfg_.eosTokenIds.empty()) cfg_.eosTokenIds.push_back(model_.decoder().config().eosTokenId);
-        cfg_.validate();
-    }
-
-    void setPrompt(const std::string& text)
-    {
-        const std::vector<int64_t> ids =
-            text.empty() ? std::vector<int64_t>{} : tok_->encode(text, false).ids;
-        try {
-            prompt_ = model_.decoderPrompt(ids);
-        } catch (const compute::Error& e) {
-            throw std::invalid_argument(e.what());
-        }
-        if (cfg_.newTokenBudget(int64_t(prompt_.size())) <= 0)
-            throw std::invalid_argument("--prompt: the prompt has " + std::to_string(ids.size()) +
-                                        " tokens, which leaves no new token within max_length " +
-                                        std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
-    }
-
-    Caption caption(const QString& image, bool stream, int64_t traceTop)
-    {
-        const compute::Tensor px = core::loadPixelValues(image, proc_);
-        const compute::Tensor states = model_.encode(px); // once per image, whatever the decoding
-        compute::requireFiniteOutputs(states, image.toStdString());
-        compute::Gpt2LanguageModel lm = model_.languageModel(states);
-        std::unique_ptr<compute::CrossAttentionRecorder> recorder;
-        if (traceTop > 0) recorder = std::make_unique<compute::CrossAttentionRecorder>(lm, traceTop);
-        compute::generate::GenerationCallbacks cb;
-        std::unique_ptr<TextStreamer> streamer;
-        if (stream) {
-            streamer = std::make_unique<TextStreamer>(*tok_, prompt_);
-            cb.onToken = [&](int64_t id) { streamer->add(id); };
-        }
-        compute::generate::LanguageModel& decoder =
-            recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-        const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
-        if (stream) std::fputs("\n", stdout);
-        Caption c;
-        c.sequence = r.sequences.front();
-        c.text = tok_->decode(c.sequence.tokens, true);
-        if (recorder) c.traces = recorder->traces(c.sequence.tokens, r.promptLength);
-        return c;
-    }
-
-    const compute::text::Tokenizer& tokenizer() const { return *tok_; }
-    int grid() const { return int(model_.gridSize()); }
-    const GenerationConfig& settings() const { return cfg_; }
-
-private:
-    std::string folder_;
-    GenerationConfig cfg_;
-    compute::VisionEncoderDecoderModel model_;
-    std::unique_ptr<compute::text::Tokenizer> tok_;
-    compute::ImageProcessorConfig proc_;
-    std::vector<int64_t> prompt_;
-};
-
 int captionCommand(const QStringList& args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Caption images with a ViT-GPT2 checkpoint (VisionEncoderDecoderModel: ViT encoder, GPT-2 decoder "
-        "with "
-        "cross-attention): greedy search, beam search or sampling as transformers' generate() does, each "
+        "with cross-attention) or a BLIP one (BlipForConditionalGeneration), told apart by config.json's "
+        "architectures: greedy search, beam search or sampling as transformers' generate() does, each "
         "setting defaulting to the checkpoint's generation_config.json."));
     p.addHelpOption();
     p.addOption({QStringLiteral("model"),
                  QStringLiteral("Hugging Face VisionEncoderDecoderModel folder (config.json, weights, "
-                                "preprocessor_config.json, vocab.json + merges.txt)."),
+                                "preprocessor_config.json, vocab.json + merges.txt) or "
+                                "BlipForConditionalGeneration folder (the same with vocab.txt)."),
                  QStringLiteral("DIR")});
-    p.addOption({QStringLiteral("prompt"), QStringLiteral("Start every caption with this text."),
+    p.addOption({QStringLiteral("prompt"),
+                 QStringLiteral("Start every caption with this text (BLIP: as its processor tokenises it, "
+                                "[CLS] becoming [DEC])."),
                  QStringLiteral("TEXT")});
     addDecodingOptions(p);
     p.addOption({QStringLiteral("json"),
@@ -199,7 +110,9 @@ int captionCommand(const QStringList& args)
             }
         }
         const QString folder = p.value(QStringLiteral("model"));
-        Captioner captioner(folder, decodingSettings(p, folder.toStdString()));
+        const std::unique_ptr<Captioner> model =
+            openCaptioner(folder, decodingSettings(p, folder.toStdString()));
+        Captioner& captioner = *model;
         captioner.setPrompt(p.value(QStringLiteral("prompt")).toStdString());
         const bool beams = captioner.settings().numBeams > 1;
         const bool stream = !json && isatty(STDOUT_FILENO) && !beams;
@@ -263,9 +176,10 @@ int captionCommand(const QStringList& args)
     }
 }
 
-const CommandRegistrar registrar(
-    {QStringLiteral("caption"),
-     QStringLiteral("Caption images with a ViT-GPT2 checkpoint (greedy, beams, sampling)"), captionCommand});
+const CommandRegistrar
+    registrar({QStringLiteral("caption"),
+               QStringLiteral("Caption images with a ViT-GPT2 or BLIP checkpoint (greedy, beams, sampling)"),
+               captionCommand});
 
 } // namespace
 

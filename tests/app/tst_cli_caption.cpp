@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// `loupe caption` end to end on the golden vit_gpt2_caption case: the checkpoint's own image processor,
-// tokenizer and generation settings with the engine must give transformers' greedy and beam-search ids;
-// -o writes one caption per image; --trace writes each token's cross-attention maps matching
-// transformers' cross-attentions; bad input gets a clear error and a non-zero exit.
+// `loupe caption` end to end on the golden vit_gpt2_caption and blip_caption cases: the checkpoint's own
+// image processor, tokenizer and generation settings with the engine must give transformers' greedy and
+// beam-search ids, for BLIP unconditional and prompted; -o writes one caption per image; --trace writes
+// each token's cross-attention maps matching transformers' cross-attentions; bad input gets a clear error
+// and a non-zero exit.
 #include "common/runloupe.h"
 #include "common/testsupport.h"
 #include "compute/attribution/npy.h"
@@ -40,13 +41,83 @@ std::vector<int64_t> idsOf(const QJsonArray& a)
     return out;
 }
 
+QJsonObject caseInputs(const QString& dir)
+{
+    QFile f(dir + "/case.json");
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("inputs")).toObject();
+}
+
+// A copy of the golden case `dir` without the file `skip`.
+QString copyWithout(const QString& dir, QTemporaryDir& tmp, const QString& skip)
+{
+    for (const QString& f : QDir(dir).entryList(QDir::Files))
+        if (f != skip) QFile::copy(dir + "/" + f, tmp.path() + "/" + f);
+    return tmp.path();
+}
+
+// Checks the trace folder of one image against transformers' greedy ids (`want`, start token first) and
+// its cross_attentions.s.l [1, H, 1, g*g + 1]: every token's last-layer and all-layer maps are the head
+// averages of that step's cross-attention, CLS dropped; the top alternative is the chosen token.
+void checkTrace(const QString& traceDir, const SafetensorsFile& expected, const std::vector<int64_t>& want,
+                int grid, int layers, int topK)
+{
+    QFile f(traceDir + "/trace.json");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject t = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(t.value(QLatin1String("grid")).toInt(), grid);
+    const QJsonArray images = t.value(QLatin1String("images")).toArray();
+    QCOMPARE(images.size(), 1);
+    QCOMPARE(idsOf(images[0].toObject().value(QLatin1String("token_ids")).toArray()), want);
+    const QJsonArray tokens = images[0].toObject().value(QLatin1String("tokens")).toArray();
+    QCOMPARE(size_t(tokens.size()), want.size() - 1);
+    const int patches = grid * grid, N = patches + 1;
+    for (qsizetype s = 0; s < tokens.size(); ++s) {
+        const QJsonObject tok = tokens[s].toObject();
+        QCOMPARE(tok.value(QLatin1String("id")).toInteger(), want[size_t(s) + 1]);
+        const QJsonArray top = tok.value(QLatin1String("top")).toArray();
+        QCOMPARE(top.size(), topK);
+        QCOMPARE(top[0].toObject().value(QLatin1String("id")).toInteger(), want[size_t(s) + 1]);
+        QCOMPARE(top[0].toObject().value(QLatin1String("prob")).toDouble(),
+                 tok.value(QLatin1String("prob")).toDouble());
+        const QJsonObject maps = tok.value(QLatin1String("cross_attention")).toObject();
+        for (const char* which : {"last_layer", "all_layers"}) {
+            const QJsonObject m = maps.value(QLatin1String(which)).toObject();
+            QVERIFY(!QImage(traceDir + "/" + m.value(QLatin1String("png")).toString()).isNull());
+            const NpyArray npy =
+                readNpyF32((traceDir + "/" + m.value(QLatin1String("npy")).toString()).toStdString());
+            QCOMPARE(npy.shape, (std::vector<int64_t>{grid, grid}));
+            std::vector<float> ref(size_t(patches), 0.0f);
+            const int firstLayer = std::string(which) == "last_layer" ? layers - 1 : 0;
+            for (int l = firstLayer; l < layers; ++l) {
+                const TensorView& v =
+                    expected.tensor("cross_attentions." + std::to_string(s) + "." + std::to_string(l));
+                QCOMPARE(v.shape.back(), int64_t(N));
+                const int heads = int(v.shape[1]);
+                const auto* a = static_cast<const float*>(v.data);
+                for (int h = 0; h < heads; ++h)
+                    for (int k = 1; k < N; ++k)
+                        ref[size_t(k - 1)] += a[h * N + k] / float(heads * (layers - firstLayer));
+            }
+            for (size_t k = 0; k < size_t(patches); ++k)
+                QVERIFY2(std::fabs(npy.data[k] - ref[k]) < 1e-5f,
+                         qPrintable(QString("step %1 %2 patch %3: %4 vs %5")
+                                        .arg(s)
+                                        .arg(which)
+                                        .arg(k)
+                                        .arg(npy.data[k])
+                                        .arg(ref[k])));
+        }
+    }
+}
+
 } // namespace
 
 class TestCliCaption : public QObject
 {
     Q_OBJECT
-    QString dir_, image_;
-    std::unique_ptr<SafetensorsFile> expected_;
+    QString dir_, image_, blipDir_, blipImage_;
+    std::unique_ptr<SafetensorsFile> expected_, blipExpected_;
 
     QStringList args(const QStringList& extra) const
     {
@@ -55,13 +126,14 @@ class TestCliCaption : public QObject
                extra;
     }
 
-    // A copy of the case without `skip` (and config.json edited by `edit`).
-    QString copyOfCase(QTemporaryDir& tmp, const QString& skip)
+    QStringList blipArgs(const QStringList& extra) const
     {
-        for (const QString& f : QDir(dir_).entryList(QDir::Files))
-            if (f != skip) QFile::copy(dir_ + "/" + f, tmp.path() + "/" + f);
-        return tmp.path();
+        return QStringList{QStringLiteral("caption"), QStringLiteral("--model"), blipDir_,
+                           QStringLiteral("--max-new-tokens"), QStringLiteral("12")} +
+               extra;
     }
+
+    QString copyOfCase(QTemporaryDir& tmp, const QString& skip) const { return copyWithout(dir_, tmp, skip); }
 
 private slots:
     void initTestCase()
@@ -70,6 +142,10 @@ private slots:
         image_ = dir_ + "/input.png";
         expected_ = std::make_unique<SafetensorsFile>(
             SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
+        blipDir_ = loupe::test::goldenDir(QStringLiteral("blip_caption"));
+        blipImage_ = blipDir_ + "/input.png";
+        blipExpected_ = std::make_unique<SafetensorsFile>(
+            SafetensorsFile::open((blipDir_ + "/expected.safetensors").toStdString()));
     }
 
     void greedyJsonMatchesTransformers()
@@ -146,56 +222,72 @@ private slots:
         const LoupeRun r = runLoupe(args({QStringLiteral("--trace"), tmp.path(),
                                           QStringLiteral("--trace-top"), QStringLiteral("3"), image_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QFile f(tmp.filePath(QStringLiteral("trace.json")));
+        checkTrace(tmp.path(), *expected_, ids(*expected_, "greedy_ids"), 4, 2, 3);
+    }
+
+    // BLIP, unconditional: from [DEC], greedy, stopping at [SEP]; the ids as BLIP's generate returns them.
+    // -o writes the same caption.
+    void blipGreedyMatchesTransformers()
+    {
+        QTemporaryDir tmp;
+        const QString outFile = tmp.filePath(QStringLiteral("captions.txt"));
+        const LoupeRun r =
+            runLoupe(blipArgs({QStringLiteral("--json"), QStringLiteral("-o"), outFile, blipImage_}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*blipExpected_, "uncond_ids"));
+        // case.json's uncond_text_skip_special
+        QCOMPARE(o.value(QLatin1String("text")).toString(),
+                 QStringLiteral("##eople overal watereople over overkeople niend und"));
+        QFile f(outFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject t = QJsonDocument::fromJson(f.readAll()).object();
-        QCOMPARE(t.value(QLatin1String("grid")).toInt(), 4);
-        const QJsonArray images = t.value(QLatin1String("images")).toArray();
-        QCOMPARE(images.size(), 1);
-        const QJsonArray tokens = images[0].toObject().value(QLatin1String("tokens")).toArray();
-        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
-        QCOMPARE(size_t(tokens.size()), want.size() - 1);
-        for (qsizetype s = 0; s < tokens.size(); ++s) {
-            const QJsonObject tok = tokens[s].toObject();
-            QCOMPARE(tok.value(QLatin1String("id")).toInteger(), want[size_t(s) + 1]);
-            const QJsonArray top = tok.value(QLatin1String("top")).toArray();
-            QCOMPARE(top.size(), 3);
-            QCOMPARE(top[0].toObject().value(QLatin1String("id")).toInteger(), want[size_t(s) + 1]);
-            QCOMPARE(top[0].toObject().value(QLatin1String("prob")).toDouble(),
-                     tok.value(QLatin1String("prob")).toDouble());
-            const QJsonObject maps = tok.value(QLatin1String("cross_attention")).toObject();
-            for (const char* which : {"last_layer", "all_layers"}) {
-                const QJsonObject m = maps.value(QLatin1String(which)).toObject();
-                QVERIFY(!QImage(tmp.filePath(m.value(QLatin1String("png")).toString())).isNull());
-                const NpyArray npy =
-                    readNpyF32(tmp.filePath(m.value(QLatin1String("npy")).toString()).toStdString());
-                QCOMPARE(npy.shape, (std::vector<int64_t>{4, 4}));
-                // transformers' cross_attentions.s.l, [1, 4 heads, 1, 17 tokens]
-                std::vector<float> ref(16, 0.0f);
-                const int firstLayer = std::string(which) == "last_layer" ? 1 : 0;
-                for (int l = firstLayer; l < 2; ++l) {
-                    const TensorView& v =
-                        expected_->tensor("cross_attentions." + std::to_string(s) + "." + std::to_string(l));
-                    const auto* a = static_cast<const float*>(v.data);
-                    for (int h = 0; h < 4; ++h)
-                        for (int k = 1; k < 17; ++k)
-                            ref[size_t(k - 1)] += a[h * 17 + k] / float(4 * (2 - firstLayer));
-                }
-                for (size_t k = 0; k < 16; ++k)
-                    QVERIFY2(std::fabs(npy.data[k] - ref[k]) < 1e-5f,
-                             qPrintable(QString("step %1 %2 patch %3: %4 vs %5")
-                                            .arg(s)
-                                            .arg(which)
-                                            .arg(k)
-                                            .arg(npy.data[k])
-                                            .arg(ref[k])));
-            }
-        }
+        QCOMPARE(QJsonDocument::fromJson(f.readAll()).object(), o);
+
+        const LoupeRun plain = runLoupe(blipArgs({blipImage_}));
+        QVERIFY2(plain.code == 0, qPrintable(plain.err));
+        QCOMPARE(plain.out, QStringLiteral("##eople overal watereople over overkeople niend und\n"));
+    }
+
+    // BLIP with case.json's cond_text: tokenised [CLS] ... [SEP] as the processor does, [CLS] becoming [DEC]
+    // and [SEP] dropped, then greedy.
+    void blipPromptMatchesTransformers()
+    {
+        const QString prompt = caseInputs(blipDir_).value(QLatin1String("cond_text")).toString();
+        QCOMPARE(prompt, QStringLiteral("a picture of"));
+        const LoupeRun r =
+            runLoupe(blipArgs({QStringLiteral("--json"), QStringLiteral("--prompt"), prompt, blipImage_}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*blipExpected_, "cond_ids"));
+        QCOMPARE(o.value(QLatin1String("text")).toString(),
+                 QStringLiteral("a picture ofabarskield undield niend und n overnd"));
+    }
+
+    // BLIP's trace: the unconditional run's cross-attention of every step and layer, heads averaged.
+    void blipTraceMapsMatchTransformers()
+    {
+        QTemporaryDir tmp;
+        const LoupeRun r = runLoupe(blipArgs({QStringLiteral("--trace"), tmp.path(), blipImage_}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        checkTrace(tmp.path(), *blipExpected_, ids(*blipExpected_, "uncond_ids"), 4, 2, 5);
+    }
+
+    // Beam search runs through the same captioner and reports the sequence's score.
+    void blipBeamsRun()
+    {
+        const LoupeRun r = runLoupe(
+            blipArgs({QStringLiteral("--json"), QStringLiteral("--beams"), QStringLiteral("2"), blipImage_}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const std::vector<int64_t> got = idsOf(o.value(QLatin1String("token_ids")).toArray());
+        QVERIFY(got.size() >= 2 && got.size() <= 13);
+        QCOMPARE(got.front(), ids(*blipExpected_, "uncond_ids").front());
+        QVERIFY(o.contains(QLatin1String("score")));
     }
 
     void clearErrors()
     {
-        QTemporaryDir noVocab, noProc;
+        QTemporaryDir noVocab, noProc, blipNoVocab, blipNoProc;
         struct Case
         {
             QStringList args;
@@ -222,6 +314,23 @@ private slots:
             {{QStringLiteral("caption"), QStringLiteral("--model"), dir_},
              2,
              QStringLiteral("usage: loupe caption")},
+            {{QStringLiteral("caption"), QStringLiteral("--model"),
+              loupe::test::goldenDir(QStringLiteral("blip_vqa")), image_},
+             1,
+             QStringLiteral("architecture 'BlipForQuestionAnswering' is not supported for captioning "
+                            "(supported: VisionEncoderDecoderModel with a ViT encoder and a GPT-2 decoder, "
+                            "BlipForConditionalGeneration); this checkpoint answers questions: loupe ask")},
+            {{QStringLiteral("caption"), QStringLiteral("--model"),
+              copyWithout(blipDir_, blipNoVocab, QStringLiteral("vocab.txt")), blipImage_},
+             1,
+             QStringLiteral("vocab.txt")},
+            {{QStringLiteral("caption"), QStringLiteral("--model"),
+              copyWithout(blipDir_, blipNoProc, QStringLiteral("preprocessor_config.json")), blipImage_},
+             1,
+             QStringLiteral("preprocessor_config.json: missing")},
+            {blipArgs({QStringLiteral("--prompt"), QString(QStringLiteral("a ")).repeated(70), blipImage_}),
+             2, QStringLiteral("--prompt: the prompt has 70 tokens; with [DEC] that leaves no room")},
+            {blipArgs({blipDir_ + QStringLiteral("/nothing.png")}), 1, QStringLiteral("nothing.png")},
         };
         for (const Case& c : cases) {
             const LoupeRun r = runLoupe(c.args);

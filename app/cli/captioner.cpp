@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/captioner.h"
+
+#include "compute/error.h"
+#include "compute/io/checkpoint.h"
+
+namespace loupe::cli {
+
+std::unique_ptr<Captioner> openCaptioner(const QString& folder,
+                                         const compute::generate::GenerationConfig& settings)
+{
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    const nlohmann::json& j = ckpt.config();
+    std::string architecture;
+    if (const auto a = j.find("architectures");
+        a != j.end() && a->is_array() && !a->empty() && a->front().is_string())
+        architecture = a->front().get<std::string>();
+    else if (const auto t = j.find("model_type"); t != j.end() && t->is_string())
+        architecture = t->get<std::string>();
+    if (architecture == "VisionEncoderDecoderModel" || architecture == "vision-encoder-decoder")
+        return openVitGpt2Captioner(ckpt, settings);
+    if (architecture == "BlipForConditionalGeneration") return openBlipCaptioner(ckpt, settings);
+    std::string why = "architecture '" + architecture +
+                      "' is not supported for captioning (supported: VisionEncoderDecoderModel with a ViT "
+                      "encoder and a GPT-2 decoder, BlipForConditionalGeneration)";
+    if (architecture == "BlipForQuestionAnswering") why += "; this checkpoint answers questions: loupe ask";
+    throw compute::Error((ckpt.folder() / "config.json").string(), why);
+}
+
+} // namespace loupe::cli

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// Captioning with a VisionEncoderDecoderModel checkpoint: ViT encoder, GPT-2 decoder with cross-attention.
+#include "app/cli/captioner.h"
+#include "app/cli/text_streamer.h"
+#include "compute/error.h"
+#include "compute/io/checkpoint.h"
+#include "compute/models/finite_outputs.h"
+#include "compute/models/vision_encoder_decoder.h"
+#include "compute/preprocess/image_processor.h"
+#include "compute/preprocess/processor_fit.h"
+#include "core/inference/pixel_values.h"
+
+#include <QFileInfo>
+#include <cstdio>
+#include <stdexcept>
+
+namespace loupe::cli {
+
+namespace {
+
+using compute::generate::GenerationConfig;
+
+class VitGpt2Captioner final : public Captioner
+{
+public:
+    VitGpt2Captioner(const compute::Checkpoint& ckpt, const GenerationConfig& settings)
+        : cfg_(settings), model_(compute::VisionEncoderDecoderModel::fromCheckpoint(ckpt))
+    {
+        const std::string folder = ckpt.folder().string();
+        tok_ = compute::text::loadTokenizer(folder);
+        if (tok_->kind() != "gpt2")
+            throw compute::Error(folder,
+                                 "the tokenizer is " + tok_->kind() +
+                                     ", not the GPT-2 tokenizer (vocab.json + merges.txt) the decoder needs");
+        const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
+        if (!QFileInfo::exists(QString::fromStdString(procPath)))
+            throw compute::Error(procPath, "missing: a captioning folder needs its image processor settings");
+        proc_ = compute::ImageProcessorConfig::fromFile(procPath);
+        compute::checkProcessorFitsModel(proc_, model_.encoder().config(), procPath, false);
+        if (cfg_.eosTokenIds.empty()) cfg_.eosTokenIds.push_back(model_.decoder().config().eosTokenId);
+        cfg_.validate();
+    }
+
+    void setPrompt(const std::string& text) override
+    {
+        const std::vector<int64_t> ids =
+            text.empty() ? std::vector<int64_t>{} : tok_->encode(text, false).ids;
+        try {
+            prompt_ = model_.decoderPrompt(ids);
+        } catch (const compute::Error& e) {
+            throw std::invalid_argument(e.what());
+        }
+        if (cfg_.newTokenBudget(int64_t(prompt_.size())) <= 0)
+            throw std::invalid_argument("--prompt: the prompt has " + std::to_string(ids.size()) +
+                                        " tokens, which leaves no new token within max_length " +
+                                        std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
+    }
+
+    Caption caption(const QString& image, bool stream, int64_t traceTop) override
+    {
+        const compute::Tensor px = core::loadPixelValues(image, proc_);
+        const compute::Tensor states = model_.encode(px); // once per image, whatever the decoding
+        compute::requireFiniteOutputs(states, image.toStdString());
+        compute::Gpt2LanguageModel lm = model_.languageModel(states);
+        std::unique_ptr<compute::CrossAttentionRecorder> recorder;
+        if (traceTop > 0) recorder = std::make_unique<compute::CrossAttentionRecorder>(lm, traceTop);
+        compute::generate::GenerationCallbacks cb;
+        std::unique_ptr<TextStreamer> streamer;
+        if (stream) {
+            streamer = std::make_unique<TextStreamer>(*tok_, prompt_);
+            cb.onToken = [&](int64_t id) { streamer->add(id); };
+        }
+        compute::generate::LanguageModel& decoder =
+            recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
+        const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
+        if (stream) std::fputs("\n", stdout);
+        Caption c;
+        c.sequence = r.sequences.front();
+        c.text = tok_->decode(c.sequence.tokens, true);
+        if (recorder) c.traces = recorder->traces(c.sequence.tokens, r.promptLength);
+        return c;
+    }
+
+    const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
+    int grid() const override { return int(model_.gridSize()); }
+    const GenerationConfig& settings() const override { return cfg_; }
+
+private:
+    GenerationConfig cfg_;
+    compute::VisionEncoderDecoderModel model_;
+    std::unique_ptr<compute::text::Tokenizer> tok_;
+    compute::ImageProcessorConfig proc_;
+    std::vector<int64_t> prompt_;
+};
+
+} // namespace
+
+std::unique_ptr<Captioner> openVitGpt2Captioner(const compute::Checkpoint& ckpt,
+                                                const GenerationConfig& settings)
+{
+    return std::make_unique<VitGpt2Captioner>(ckpt, settings);
+}
+
+} // namespace loupe::cli
