@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Decoding and captioning on Loupe's CPU engine, random weights of the real shapes, f32. Prints one JSON
-// object with:
-//   gpt2_decode: GPT-2 small tokens/s at batch 1 (greedy) and batch 8 (eight sampled rows of one prompt);
-//   vit_gpt2:    ViT-B/16 224 + GPT-2 small with cross-attention, time to first token (image encoding
-//                included) and decode tokens/s, plain and with CrossAttentionRecorder's step traces;
-//   blip_base:   BlipForConditionalGeneration base (vision 768 x 12 at 384, text 768 x 12, vocabulary
-//                30524) loaded from a checkpoint written to a temporary folder (BLIP loads from
-//                checkpoints only), the same figures, plain and with per-step cross-attentions copied out;
-//   tokenizer:   encode and decode MB/s of the golden GPT-2 and BERT tokenizers (loupe_bench_tokenizer
-//                has the full table).
-// EOS is suppressed so every run decodes the full count; run 0 of each model warms up (graph caches,
-// oneDNN primitives, page faults) with 4 tokens and is not reported. loupe_bench_generate details GPT-2
-// batch 1 (prefill, per-step times).
+// Decoding and captioning speed on the CPU engine, random weights of the real shapes, f32, one JSON object:
+// GPT-2 small decoding at batch 1 and 8; ViT-B/16 224 + GPT-2 small (ViT-GPT2) and BLIP base captions,
+// time to first token (image encoding included) and tokens/s, without and with step traces (cross-attention
+// recording); tokenizer MB/s. EOS is suppressed so every run decodes the full count; run 0 of each case
+// warms up (graph caches, oneDNN primitives, page faults) with 4 tokens. loupe_bench_generate details GPT-2
+// batch 1, loupe_bench_tokenizer the tokenizers.
 //   loupe_bench_caption [--threads N] [--new-tokens N] [--runs N] [--quick]
 #include "compute/generate/generate.h"
 #include "compute/io/checkpoint.h"
@@ -55,212 +48,193 @@ double median(std::vector<double> v)
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// Deterministic values with roughly the spread of trained weights (speed only), as loupe_bench_generate.
-struct Random
+// Tensors named as in a transformers checkpoint, deterministic values with roughly the spread of trained
+// weights (speed only), as loupe_bench_generate makes them.
+struct RandomWeights
 {
     uint64_t state = 0x9E3779B97F4A7C15ull;
-    std::vector<float> values(int64_t n, float scale)
+    std::map<std::string, Tensor> w;
+
+    Tensor make(Shape shape, float scale)
     {
-        std::vector<float> out(static_cast<size_t>(n));
-        for (float& v : out) {
+        Tensor t = Tensor::empty(DType::F32, shape);
+        float* p = t.ptr<float>();
+        for (int64_t i = 0; i < t.numel(); ++i) {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            v = scale * (float(state >> 40) / float(1 << 24) - 0.5f);
+            p[i] = scale * (float(state >> 40) / float(1 << 24) - 0.5f);
         }
-        return out;
+        return t;
     }
-    Tensor tensor(Shape shape, float scale)
+    void add(const std::string& name, Shape shape, float scale) { w[name] = make(std::move(shape), scale); }
+    // nn.Linear weights are [out, in]; GPT-2's Conv1D ones [in, out].
+    void linear(const std::string& stem, int64_t in, int64_t out, bool conv1d = false)
     {
-        return Tensor::fromF32(shape, values(shapeNumel(shape), scale));
+        add(stem + ".weight", conv1d ? Shape{in, out} : Shape{out, in}, 0.07f);
+        add(stem + ".bias", {out}, 0.02f);
+    }
+    void norm(const std::string& stem, int64_t d)
+    {
+        add(stem + ".weight", {d}, 0.2f);
+        add(stem + ".bias", {d}, 0.2f);
     }
 };
 
-// GPT2LMHeadModel tensors, with the cross-attention of a VisionEncoderDecoderModel's decoder if asked.
-Gpt2Model randomGpt2(const Gpt2Config& c, Random& r)
+// GPT2LMHeadModel, with the cross-attention of a VisionEncoderDecoderModel's decoder if the config has it.
+Gpt2Model randomGpt2(const Gpt2Config& c)
 {
     const int64_t D = c.nEmbd, I = c.innerSize();
-    std::map<std::string, Tensor> w;
-    w["transformer.wte.weight"] = r.tensor({c.vocabSize, D}, 0.1f);
-    w["transformer.wpe.weight"] = r.tensor({c.nPositions, D}, 0.02f);
-    auto linear = [&](const std::string& stem, int64_t in, int64_t out) { // Conv1D: [in, out]
-        w[stem + ".weight"] = r.tensor({in, out}, 0.07f);
-        w[stem + ".bias"] = r.tensor({out}, 0.02f);
-    };
-    auto norm = [&](const std::string& stem) {
-        w[stem + ".weight"] = r.tensor({D}, 0.2f);
-        w[stem + ".bias"] = r.tensor({D}, 0.2f);
-    };
+    RandomWeights r;
+    r.add("transformer.wte.weight", {c.vocabSize, D}, 0.1f);
+    r.add("transformer.wpe.weight", {c.nPositions, D}, 0.02f);
     for (int64_t i = 0; i < c.nLayer; ++i) {
         const std::string l = "transformer.h." + std::to_string(i) + ".";
-        norm(l + "ln_1");
-        norm(l + "ln_2");
-        linear(l + "attn.c_attn", D, 3 * D);
-        linear(l + "attn.c_proj", D, D);
-        linear(l + "mlp.c_fc", D, I);
-        linear(l + "mlp.c_proj", I, D);
-        if (c.addCrossAttention) {
-            norm(l + "ln_cross_attn");
-            linear(l + "crossattention.q_attn", D, D);
-            linear(l + "crossattention.c_attn", D, 2 * D);
-            linear(l + "crossattention.c_proj", D, D);
-        }
+        r.norm(l + "ln_1", D);
+        r.norm(l + "ln_2", D);
+        r.linear(l + "attn.c_attn", D, 3 * D, true);
+        r.linear(l + "attn.c_proj", D, D, true);
+        r.linear(l + "mlp.c_fc", D, I, true);
+        r.linear(l + "mlp.c_proj", I, D, true);
+        if (!c.addCrossAttention) continue;
+        r.norm(l + "ln_cross_attn", D);
+        r.linear(l + "crossattention.q_attn", D, D, true);
+        r.linear(l + "crossattention.c_attn", D, 2 * D, true);
+        r.linear(l + "crossattention.c_proj", D, D, true);
     }
-    norm("transformer.ln_f");
-    return Gpt2Model::fromTensors(c, std::move(w), "random GPT-2");
+    r.norm("transformer.ln_f", D);
+    return Gpt2Model::fromTensors(c, std::move(r.w), "random GPT-2");
 }
 
-VitModel randomVit(const ViTConfig& c, Random& r)
+VitModel randomVit(const ViTConfig& c)
 {
     const int64_t D = c.hiddenSize, I = c.intermediateSize, P = c.patchSize;
-    std::map<std::string, Tensor> w;
-    auto linear = [&](const std::string& stem, int64_t in, int64_t out) { // nn.Linear: [out, in]
-        w[stem + ".weight"] = r.tensor({out, in}, 0.07f);
-        w[stem + ".bias"] = r.tensor({out}, 0.02f);
-    };
-    auto norm = [&](const std::string& stem) {
-        w[stem + ".weight"] = r.tensor({D}, 0.2f);
-        w[stem + ".bias"] = r.tensor({D}, 0.2f);
-    };
-    w["embeddings.cls_token"] = r.tensor({1, 1, D}, 0.02f);
-    w["embeddings.position_embeddings"] = r.tensor({1, c.numPatches() + 1, D}, 0.02f);
-    w["embeddings.patch_embeddings.projection.weight"] = r.tensor({D, c.numChannels, P, P}, 0.05f);
-    w["embeddings.patch_embeddings.projection.bias"] = r.tensor({D}, 0.02f);
+    RandomWeights r;
+    r.add("embeddings.cls_token", {1, 1, D}, 0.02f);
+    r.add("embeddings.position_embeddings", {1, c.numPatches() + 1, D}, 0.02f);
+    r.add("embeddings.patch_embeddings.projection.weight", {D, c.numChannels, P, P}, 0.05f);
+    r.add("embeddings.patch_embeddings.projection.bias", {D}, 0.02f);
     for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
         const std::string l = "encoder.layer." + std::to_string(i) + ".";
-        norm(l + "layernorm_before");
-        norm(l + "layernorm_after");
+        r.norm(l + "layernorm_before", D);
+        r.norm(l + "layernorm_after", D);
         for (const char* n : {"query", "key", "value"})
-            linear(l + "attention.attention." + n, D, D);
-        linear(l + "attention.output.dense", D, D);
-        linear(l + "intermediate.dense", D, I);
-        linear(l + "output.dense", I, D);
+            r.linear(l + "attention.attention." + n, D, D);
+        r.linear(l + "attention.output.dense", D, D);
+        r.linear(l + "intermediate.dense", D, I);
+        r.linear(l + "output.dense", I, D);
     }
-    norm("layernorm");
-    return VitModel::fromTensors(c, VitModel::Arch::ViTModel, std::move(w), "random ViT");
+    r.norm("layernorm", D);
+    return VitModel::fromTensors(c, VitModel::Arch::ViTModel, std::move(r.w), "random ViT");
 }
 
-// A BlipForConditionalGeneration checkpoint folder (config.json + model.safetensors) with the
-// transformers tensor names the loader takes.
-void writeRandomBlip(const fs::path& dir, const BlipConfig& c, Random& r)
+// A BlipForConditionalGeneration folder (config.json, model.safetensors) with the names the loader takes.
+void writeRandomBlip(const fs::path& dir, const BlipConfig& c)
 {
-    SafetensorsWriter out;
-    auto add = [&](const std::string& name, const Shape& shape, float scale) {
-        out.addF32(name, shape, r.values(shapeNumel(shape), scale).data());
-    };
-    auto linear = [&](const std::string& stem, int64_t in, int64_t out) {
-        add(stem + ".weight", {out, in}, 0.07f);
-        add(stem + ".bias", {out}, 0.02f);
-    };
-    auto norm = [&](const std::string& stem, int64_t D) {
-        add(stem + ".weight", {D}, 0.2f);
-        add(stem + ".bias", {D}, 0.2f);
-    };
     const BlipVisionConfig& v = c.vision;
     const int64_t Dv = v.hiddenSize, Iv = v.intermediateSize, P = v.patchSize;
-    add("vision_model.embeddings.class_embedding", {1, 1, Dv}, 0.02f);
-    add("vision_model.embeddings.patch_embedding.weight", {Dv, 3, P, P}, 0.05f);
-    add("vision_model.embeddings.patch_embedding.bias", {Dv}, 0.02f);
-    add("vision_model.embeddings.position_embedding", {1, v.numPositions(), Dv}, 0.02f);
+    RandomWeights r;
+    r.add("vision_model.embeddings.class_embedding", {1, 1, Dv}, 0.02f);
+    r.add("vision_model.embeddings.patch_embedding.weight", {Dv, 3, P, P}, 0.05f);
+    r.add("vision_model.embeddings.patch_embedding.bias", {Dv}, 0.02f);
+    r.add("vision_model.embeddings.position_embedding", {1, v.numPositions(), Dv}, 0.02f);
     for (int64_t i = 0; i < v.numHiddenLayers; ++i) {
         const std::string l = "vision_model.encoder.layers." + std::to_string(i) + ".";
-        norm(l + "layer_norm1", Dv);
-        norm(l + "layer_norm2", Dv);
-        linear(l + "self_attn.qkv", Dv, 3 * Dv);
-        linear(l + "self_attn.projection", Dv, Dv);
-        linear(l + "mlp.fc1", Dv, Iv);
-        linear(l + "mlp.fc2", Iv, Dv);
+        r.norm(l + "layer_norm1", Dv);
+        r.norm(l + "layer_norm2", Dv);
+        r.linear(l + "self_attn.qkv", Dv, 3 * Dv);
+        r.linear(l + "self_attn.projection", Dv, Dv);
+        r.linear(l + "mlp.fc1", Dv, Iv);
+        r.linear(l + "mlp.fc2", Iv, Dv);
     }
-    norm("vision_model.post_layernorm", Dv);
+    r.norm("vision_model.post_layernorm", Dv);
     const BlipTextConfig& t = c.text;
     const int64_t D = t.hiddenSize, De = t.encoderHiddenSize, I = t.intermediateSize;
     const std::string b = "text_decoder.bert.";
-    add(b + "embeddings.word_embeddings.weight", {t.vocabSize, D}, 0.1f);
-    add(b + "embeddings.position_embeddings.weight", {t.maxPositionEmbeddings, D}, 0.02f);
-    norm(b + "embeddings.LayerNorm", D);
+    r.add(b + "embeddings.word_embeddings.weight", {t.vocabSize, D}, 0.1f);
+    r.add(b + "embeddings.position_embeddings.weight", {t.maxPositionEmbeddings, D}, 0.02f);
+    r.norm(b + "embeddings.LayerNorm", D);
     for (int64_t i = 0; i < t.numHiddenLayers; ++i) {
         const std::string l = b + "encoder.layer." + std::to_string(i) + ".";
         for (const char* n : {"self.query", "self.key", "self.value", "output.dense"})
-            linear(l + "attention." + n, D, D);
-        norm(l + "attention.output.LayerNorm", D);
-        linear(l + "crossattention.self.query", D, D);
-        linear(l + "crossattention.self.key", De, D);
-        linear(l + "crossattention.self.value", De, D);
-        linear(l + "crossattention.output.dense", D, D);
-        norm(l + "crossattention.output.LayerNorm", D);
-        linear(l + "intermediate.dense", D, I);
-        linear(l + "output.dense", I, D);
-        norm(l + "output.LayerNorm", D);
+            r.linear(l + "attention." + n, D, D);
+        r.norm(l + "attention.output.LayerNorm", D);
+        r.linear(l + "crossattention.self.query", D, D);
+        r.linear(l + "crossattention.self.key", De, D);
+        r.linear(l + "crossattention.self.value", De, D);
+        r.linear(l + "crossattention.output.dense", D, D);
+        r.norm(l + "crossattention.output.LayerNorm", D);
+        r.linear(l + "intermediate.dense", D, I);
+        r.linear(l + "output.dense", I, D);
+        r.norm(l + "output.LayerNorm", D);
     }
-    linear("text_decoder.cls.predictions.transform.dense", D, D);
-    norm("text_decoder.cls.predictions.transform.LayerNorm", D);
-    add("text_decoder.cls.predictions.bias", {t.vocabSize}, 0.02f); // decoder weight tied to the embeddings
+    r.linear("text_decoder.cls.predictions.transform.dense", D, D);
+    r.norm("text_decoder.cls.predictions.transform.LayerNorm", D);
+    r.add("text_decoder.cls.predictions.bias", {t.vocabSize}, 0.02f); // decoder weight tied to the embeddings
+    SafetensorsWriter out;
+    for (auto it = r.w.begin(); it != r.w.end(); it = r.w.erase(it)) // one copy at a time
+        out.addF32(it->first, it->second.shape(), it->second.ptr<float>());
     fs::create_directories(dir);
     out.write(dir / "model.safetensors");
-    json cfg{{"architectures", {"BlipForConditionalGeneration"}},
-             {"model_type", "blip"},
-             {"text_config",
-              {{"vocab_size", t.vocabSize},
-               {"hidden_size", D},
-               {"encoder_hidden_size", De},
-               {"intermediate_size", I},
-               {"num_hidden_layers", t.numHiddenLayers},
-               {"num_attention_heads", t.numAttentionHeads},
-               {"max_position_embeddings", t.maxPositionEmbeddings},
-               {"bos_token_id", t.bosTokenId},
-               {"sep_token_id", t.sepTokenId}}},
-             {"vision_config",
-              {{"hidden_size", Dv},
-               {"intermediate_size", Iv},
-               {"num_hidden_layers", v.numHiddenLayers},
-               {"num_attention_heads", v.numAttentionHeads},
-               {"image_size", v.imageSize},
-               {"patch_size", P}}}};
-    std::ofstream(dir / "config.json") << cfg.dump(2);
+    const json text{{"vocab_size", t.vocabSize},
+                    {"hidden_size", D},
+                    {"encoder_hidden_size", De},
+                    {"intermediate_size", I},
+                    {"num_hidden_layers", t.numHiddenLayers},
+                    {"num_attention_heads", t.numAttentionHeads},
+                    {"max_position_embeddings", t.maxPositionEmbeddings},
+                    {"bos_token_id", t.bosTokenId}};
+    const json vision{{"hidden_size", Dv},
+                      {"intermediate_size", Iv},
+                      {"num_hidden_layers", v.numHiddenLayers},
+                      {"num_attention_heads", v.numAttentionHeads},
+                      {"image_size", v.imageSize},
+                      {"patch_size", P}};
+    std::ofstream(dir / "config.json") << json{
+        {"architectures", {"BlipForConditionalGeneration"}},
+        {"model_type", "blip"},
+        {"text_config", text},
+        {"vision_config", vision}}.dump(2);
 }
 
-// One decoding run: `encode` (image encoding, or nothing) then `decode` (the decoding loop, its onToken
-// given). Time to first token covers both; tokens/s counts the steps after the first token.
-struct RunTimes
-{
-    double encodeMs = 0, firstTokenMs = 0, tokensPerS = 0;
-};
-using Decode = std::function<int64_t(const generate::GenerationCallbacks&)>; // returns tokens decoded
+// The decoding loop of one run, given the callbacks to pass on; returns the new tokens of its shortest row.
+using Decode = std::function<int64_t(const generate::GenerationCallbacks&)>;
 
-RunTimes timeRun(int64_t expected, const std::function<Decode()>& encode)
+int64_t shortestRow(const generate::GenerationResult& r, size_t rows)
 {
-    std::vector<Clock::time_point> stamps;
-    generate::GenerationCallbacks cb;
-    cb.onToken = [&](int64_t) { stamps.push_back(Clock::now()); };
-    const auto t0 = Clock::now();
-    const Decode decode = encode();
-    RunTimes t;
-    t.encodeMs = msSince(t0);
-    const int64_t got = decode(cb);
-    if (got != expected || stamps.size() != size_t(expected))
-        throw std::runtime_error("decoded " + std::to_string(got) + " tokens, expected " +
-                                 std::to_string(expected));
-    t.firstTokenMs = std::chrono::duration<double, std::milli>(stamps.front() - t0).count();
-    const double decodeS = std::chrono::duration<double>(stamps.back() - stamps.front()).count();
-    t.tokensPerS = expected > 1 ? double(expected - 1) / decodeS : 0;
-    return t;
+    if (r.sequences.size() != rows) return -1;
+    size_t shortest = r.sequences.front().tokens.size();
+    for (const auto& s : r.sequences)
+        shortest = std::min(shortest, s.tokens.size());
+    return int64_t(shortest) - r.promptLength;
 }
 
-// Warm-up with 4 tokens, then `runs` runs of `newTokens`; medians and the best tokens/s.
-json measure(int runs, int64_t newTokens, const std::function<RunTimes(int64_t)>& run)
+// prepare(n) encodes the image (timed: part of the time to first token) and returns the loop decoding n
+// tokens. Run 0 warms up with 4 tokens; then medians over `runs`, and the best tokens/s.
+json measure(int runs, int64_t newTokens, const std::function<Decode(int64_t)>& prepare, bool image = true)
 {
-    run(std::min<int64_t>(4, newTokens));
     std::vector<double> enc, first, tps;
-    for (int i = 0; i < runs; ++i) {
-        const RunTimes t = run(newTokens);
-        enc.push_back(t.encodeMs);
-        first.push_back(t.firstTokenMs);
-        tps.push_back(t.tokensPerS);
+    for (int i = 0; i <= runs; ++i) {
+        const int64_t n = i == 0 ? std::min<int64_t>(4, newTokens) : newTokens;
+        std::vector<Clock::time_point> stamps;
+        generate::GenerationCallbacks cb;
+        cb.onToken = [&](int64_t) { stamps.push_back(Clock::now()); };
+        const auto t0 = Clock::now();
+        const Decode decode = prepare(n);
+        const double encodeMs = msSince(t0);
+        if (const int64_t got = decode(cb); got != n || stamps.size() != size_t(n))
+            throw std::runtime_error("decoded " + std::to_string(got) + " tokens, expected " +
+                                     std::to_string(n));
+        if (i == 0) continue;
+        enc.push_back(encodeMs);
+        first.push_back(std::chrono::duration<double, std::milli>(stamps.front() - t0).count());
+        tps.push_back(double(n - 1) / std::chrono::duration<double>(stamps.back() - stamps.front()).count());
     }
-    return {{"encode_ms_median", median(enc)},
-            {"time_to_first_token_ms_median", median(first)},
-            {"decode_tokens_per_s_median", median(tps)},
-            {"decode_tokens_per_s_best", *std::max_element(tps.begin(), tps.end())}};
+    json j{{"time_to_first_token_ms_median", median(first)},
+           {"decode_tokens_per_s_median", median(tps)},
+           {"decode_tokens_per_s_best", *std::max_element(tps.begin(), tps.end())}};
+    if (image) j["encode_ms_median"] = median(enc);
+    return j;
 }
 
 generate::GenerationConfig fixedLength(int64_t newTokens, int64_t eos)
@@ -329,103 +303,87 @@ int main(int argc, char** argv)
         return 2;
     }
     setThreadCount(threads);
-    Random rnd;
+    // The library defaults are GPT-2 small, ViT-B/16 224 and BLIP base; --quick shrinks them to 2 layers
+    // 64 wide for a smoke test.
+    Gpt2Config gc;
+    ViTConfig vc;
+    BlipConfig bc;
+    if (quick) {
+        gc.vocabSize = 1000, gc.nPositions = 256, gc.nEmbd = 64, gc.nLayer = 2, gc.nHead = 4;
+        gc.bosTokenId = gc.eosTokenId = 999;
+        vc.hiddenSize = 64, vc.numHiddenLayers = 2, vc.numAttentionHeads = 4, vc.intermediateSize = 256;
+        vc.imageSize = 64;
+        BlipVisionConfig& bv = bc.vision;
+        bv.hiddenSize = 64, bv.intermediateSize = 256, bv.numHiddenLayers = 2, bv.numAttentionHeads = 4;
+        bv.imageSize = 64;
+        BlipTextConfig& bt = bc.text;
+        bt.vocabSize = 1000, bt.hiddenSize = bt.encoderHiddenSize = 64, bt.intermediateSize = 256;
+        bt.numHiddenLayers = 2, bt.numAttentionHeads = 4, bt.maxPositionEmbeddings = 160, bt.bosTokenId = 998;
+    }
     json j{{"benchmark", "caption"}, {"dtype", "f32"},          {"threads", threadCount()},
            {"quick", quick},         {"new_tokens", newTokens}, {"runs", runs}};
     const fs::path blipDir = fs::temp_directory_path() / ("loupe-bench-blip-" + std::to_string(getpid()));
     try {
-        // GPT-2 small, or a 2-layer 64-wide stand-in for a smoke test.
-        Gpt2Config gc;
-        ViTConfig vc;
-        BlipConfig bc;
-        if (quick) {
-            gc.vocabSize = 1000, gc.nPositions = 256, gc.nEmbd = 64, gc.nLayer = 2, gc.nHead = 4;
-            gc.bosTokenId = gc.eosTokenId = 999;
-            vc.hiddenSize = 64, vc.numHiddenLayers = 2, vc.numAttentionHeads = 4, vc.intermediateSize = 256;
-            vc.imageSize = 64;
-            bc.vision.hiddenSize = 64, bc.vision.intermediateSize = 256, bc.vision.numHiddenLayers = 2;
-            bc.vision.numAttentionHeads = 4, bc.vision.imageSize = 64;
-            bc.text.vocabSize = 1000, bc.text.hiddenSize = bc.text.encoderHiddenSize = 64;
-            bc.text.intermediateSize = 256, bc.text.numHiddenLayers = 2, bc.text.numAttentionHeads = 4;
-            bc.text.maxPositionEmbeddings = 128, bc.text.bosTokenId = 998;
-        }
-        const std::vector<int64_t> prompt{464, 2068, 7586, 21831, 18045, 625, 262, 16931};
-        std::vector<int64_t> gptPrompt;
-        for (int64_t id : prompt)
-            gptPrompt.push_back(id % gc.vocabSize);
-
         // --- GPT-2 decoding, batch 1 and 8 ---
+        std::vector<int64_t> prompt;
+        for (int64_t id : {464, 2068, 7586, 21831, 18045, 625, 262, 16931})
+            prompt.push_back(id % gc.vocabSize);
         auto t0 = Clock::now();
-        const Gpt2Model gpt2 = randomGpt2(gc, rnd);
+        const Gpt2Model gpt2 = randomGpt2(gc);
         json& g = j["gpt2_decode"] = {{"parameters", gpt2.parameterCount()}, {"build_ms", msSince(t0)}};
-        g["batch1"] = measure(runs, newTokens, [&](int64_t n) {
-            return timeRun(n, [&]() -> Decode {
-                return [&, n](const generate::GenerationCallbacks& cb) {
-                    Gpt2LanguageModel lm(gpt2);
-                    return int64_t(generateSequences(lm, gptPrompt, fixedLength(n, gc.eosTokenId), cb)
-                                       .sequences.front()
-                                       .tokens.size() -
-                                   gptPrompt.size());
-                };
-            });
-        });
-        // The loop decodes several rows only for beams or num_return_sequences: generateSequences takes a
-        // single prompt. Eight sampled rows of one prompt is the batch-8 step it can run.
-        g["batch8"] = measure(runs, newTokens, [&](int64_t n) {
-            return timeRun(n, [&]() -> Decode {
-                return [&, n](const generate::GenerationCallbacks& cb) {
+        auto decodeRows = [&](int64_t rows) {
+            return [&, rows](int64_t n) -> Decode {
+                return [&, rows, n](const generate::GenerationCallbacks& cb) {
                     Gpt2LanguageModel lm(gpt2);
                     generate::GenerationConfig c = fixedLength(n, gc.eosTokenId);
-                    c.doSample = true;
-                    c.numReturnSequences = 8;
-                    const auto r = generateSequences(lm, gptPrompt, c, cb);
-                    return r.sequences.size() == 8
-                               ? int64_t(r.sequences.back().tokens.size() - gptPrompt.size())
-                               : int64_t(-1);
+                    c.doSample = rows > 1;
+                    c.numReturnSequences = rows;
+                    return shortestRow(generateSequences(lm, prompt, c, cb), size_t(rows));
                 };
-            });
-        });
+            };
+        };
+        g["batch1"] = measure(runs, newTokens, decodeRows(1), false);
+        // The loop runs several rows only for beams or num_return_sequences: generateSequences takes one
+        // prompt. Eight sampled rows of one prompt is the batch-8 step it can run.
+        g["batch8"] = measure(runs, newTokens, decodeRows(8), false);
         g["batch8"]["rows"] = 8;
         g["batch8"]["note"] = "8 sampled rows (num_return_sequences=8, top_k 50) of one prompt; tokens/s "
-                              "counts steps, multiply by 8 for tokens of all rows. 8 different prompts in "
-                              "one batch: not supported (generateSequences takes a single prompt)";
+                              "counts steps, x8 for the tokens of all rows. 8 different prompts in one "
+                              "batch: not supported (generateSequences takes a single prompt)";
 
         // --- ViT-GPT2 captioning ---
         t0 = Clock::now();
         Gpt2Config dc = gc;
         dc.addCrossAttention = true;
         dc.nEmbd = vc.hiddenSize;
-        const VisionEncoderDecoderModel ved = VisionEncoderDecoderModel::fromModels(
-            randomVit(vc, rnd), randomGpt2(dc, rnd), dc.bosTokenId, "random");
+        const auto ved =
+            VisionEncoderDecoderModel::fromModels(randomVit(vc), randomGpt2(dc), dc.bosTokenId, "random");
         json& v =
             j["vit_gpt2"] = {{"parameters", ved.encoder().parameterCount() + ved.decoder().parameterCount()},
                              {"image_size", vc.imageSize},
                              {"build_ms", msSince(t0)}};
-        const Tensor vitPixels = rnd.tensor({1, 3, vc.imageSize, vc.imageSize}, 2.0f);
+        const Tensor vitPixels = RandomWeights{}.make({1, 3, vc.imageSize, vc.imageSize}, 2.0f);
         for (const bool traced : {false, true})
-            v[traced ? "traced" : "plain"] = measure(runs, newTokens, [&](int64_t n) {
-                return timeRun(n, [&]() -> Decode {
-                    const Tensor states = ved.encode(vitPixels);
-                    return [&, states, n, traced](const generate::GenerationCallbacks& cb) {
-                        Gpt2LanguageModel lm = ved.languageModel(states);
-                        // The recorder turns the step's cross-attention outputs on: build it for traced runs
-                        // only.
-                        std::optional<CrossAttentionRecorder> rec;
-                        if (traced) rec.emplace(lm, 5);
-                        generate::LanguageModel& m = rec ? static_cast<generate::LanguageModel&>(*rec) : lm;
-                        const auto r =
-                            generateSequences(m, ved.decoderPrompt({}), fixedLength(n, dc.eosTokenId), cb);
-                        const auto& seq = r.sequences.front().tokens;
-                        if (rec && int64_t(rec->traces(seq, r.promptLength).size()) != n) return int64_t(-1);
-                        return int64_t(seq.size()) - r.promptLength;
-                    };
-                });
+            v[traced ? "traced" : "plain"] = measure(runs, newTokens, [&](int64_t n) -> Decode {
+                const Tensor states = ved.encode(vitPixels);
+                return [&, states, n, traced](const generate::GenerationCallbacks& cb) {
+                    Gpt2LanguageModel lm = ved.languageModel(states);
+                    // The recorder turns the step's cross-attention outputs on: traced runs only.
+                    std::optional<CrossAttentionRecorder> rec;
+                    if (traced) rec.emplace(lm, 5);
+                    generate::LanguageModel& m = rec ? static_cast<generate::LanguageModel&>(*rec) : lm;
+                    const auto r =
+                        generateSequences(m, ved.decoderPrompt({}), fixedLength(n, dc.eosTokenId), cb);
+                    const auto& seq = r.sequences.front().tokens;
+                    if (rec && int64_t(rec->traces(seq, r.promptLength).size()) != n) return int64_t(-1);
+                    return shortestRow(r, 1);
+                };
             });
         v["traced"]["note"] = "CrossAttentionRecorder, top 5: every step's cross-attentions and distribution";
 
         // --- BLIP base captioning ---
         t0 = Clock::now();
-        writeRandomBlip(blipDir, bc, rnd);
+        writeRandomBlip(blipDir, bc);
         const double writeMs = msSince(t0);
         t0 = Clock::now();
         const auto blip = BlipForConditionalGeneration::fromCheckpoint(Checkpoint::open(blipDir));
@@ -433,30 +391,31 @@ int main(int argc, char** argv)
                                     {"image_size", bc.vision.imageSize},
                                     {"checkpoint_write_ms", writeMs},
                                     {"load_ms", msSince(t0)}};
-        const Tensor blipPixels = rnd.tensor({1, 3, bc.vision.imageSize, bc.vision.imageSize}, 2.0f);
+        const Tensor blipPixels =
+            RandomWeights{}.make({1, 3, bc.vision.imageSize, bc.vision.imageSize}, 2.0f);
+        const generate::GenerationConfig blipCfg = blipDecodingConfig(bc.text, {});
         for (const bool traced : {false, true})
-            b[traced ? "traced" : "plain"] = measure(runs, newTokens, [&](int64_t n) {
-                return timeRun(n, [&]() -> Decode {
-                    const Tensor embeds = blip.vision().forward(blipPixels).imageEmbeds;
-                    return [&, embeds, n, traced](const generate::GenerationCallbacks& inner) {
-                        BlipTextLanguageModel lm = blip.languageModel(embeds);
-                        lm.stepOptions.crossAttentions = traced;
-                        std::vector<std::vector<float>> kept; // what a trace keeps: each layer's maps
-                        generate::GenerationCallbacks cb = inner;
-                        cb.onToken = [&](int64_t id) {
-                            for (const Tensor& t : lm.lastOutput().crossAttentions) {
-                                const Tensor c = t.contiguous();
-                                kept.emplace_back(c.ptr<float>(), c.ptr<float>() + c.numel());
-                            }
-                            inner.onToken(id);
-                        };
-                        const auto r = generateSequences(
-                            lm, blip.decoderPrompt({}),
-                            blipDecodingConfig(bc.text, fixedLength(n, bc.text.sepTokenId)), cb);
-                        if (traced && int64_t(kept.size()) != n * bc.text.numHiddenLayers) return int64_t(-1);
-                        return int64_t(r.sequences.front().tokens.size()) - r.promptLength;
+            b[traced ? "traced" : "plain"] = measure(runs, newTokens, [&](int64_t n) -> Decode {
+                const Tensor embeds = blip.vision().forward(blipPixels).imageEmbeds;
+                return [&, embeds, n, traced](const generate::GenerationCallbacks& inner) {
+                    BlipTextLanguageModel lm = blip.languageModel(embeds);
+                    lm.stepOptions.crossAttentions = traced;
+                    int64_t kept = 0; // what a trace keeps: every layer's maps at every token
+                    std::vector<float> maps;
+                    generate::GenerationCallbacks cb = inner;
+                    cb.onToken = [&](int64_t id) {
+                        for (const Tensor& t : lm.lastOutput().crossAttentions) {
+                            const Tensor c = t.contiguous();
+                            maps.insert(maps.end(), c.ptr<float>(), c.ptr<float>() + c.numel());
+                            ++kept;
+                        }
+                        inner.onToken(id);
                     };
-                });
+                    const auto r = generateSequences(lm, blip.decoderPrompt({}),
+                                                     fixedLength(n, blipCfg.eosTokenIds.front()), cb);
+                    if (traced && kept != n * bc.text.numHiddenLayers) return int64_t(-1);
+                    return shortestRow(r, 1);
+                };
             });
         b["traced"]["note"] = "step cross-attentions on, copied out at every token (no BLIP recorder exists: "
                               "CrossAttentionRecorder wraps GPT-2 decoders only)";
