@@ -77,8 +77,8 @@ public:
         const compute::Tensor embeds = model_.vision().forward(px).imageEmbeds;
         compute::requireFiniteOutputs(embeds, image.toStdString());
         compute::BlipTextLanguageModel lm = model_.languageModel(embeds);
-        std::unique_ptr<compute::BlipCrossAttentionRecorder> recorder;
-        if (traceTop > 0) recorder = std::make_unique<compute::BlipCrossAttentionRecorder>(lm, traceTop);
+        std::unique_ptr<compute::CrossAttentionRecorder> recorder;
+        if (traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, traceTop);
         compute::generate::GenerationCallbacks cb;
         std::unique_ptr<TextStreamer> streamer;
         if (stream) {

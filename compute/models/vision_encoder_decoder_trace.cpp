@@ -29,15 +29,23 @@ std::vector<float> TokenTrace::patchMap(int layer) const
     return map;
 }
 
-CrossAttentionRecorder::CrossAttentionRecorder(Gpt2LanguageModel& model, int64_t topK)
-    : model_(model), topK_(topK)
+CrossAttentionRecorder::CrossAttentionRecorder(generate::LanguageModel& model, LastCrossAttentions last,
+                                               int64_t topK)
+    : model_(model), last_(std::move(last)), topK_(topK)
 {
-    model_.stepOptions.crossAttentions = true;
+}
+
+CrossAttentionRecorder::CrossAttentionRecorder(Gpt2LanguageModel& model, int64_t topK)
+    : CrossAttentionRecorder(
+          model, [&model]() -> const std::vector<Tensor>& { return model.lastOutput().crossAttentions; },
+          topK)
+{
+    model.stepOptions.crossAttentions = true;
 }
 
 void CrossAttentionRecorder::record(const std::vector<std::vector<float>>& logits)
 {
-    const auto& cross = model_.lastOutput().crossAttentions; // per layer [B, H, 1, N]
+    const std::vector<Tensor>& cross = last_(); // per layer [B, H, n, N]: n > 1 at a prompt's first step
     std::vector<Row> rows(logits.size());
     for (size_t r = 0; r < logits.size(); ++r) {
         Row& row = rows[r];

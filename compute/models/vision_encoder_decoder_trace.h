@@ -5,6 +5,7 @@
 #include "compute/models/gpt2_language_model.h"
 
 #include <cstdint>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -30,10 +31,15 @@ struct TokenTrace
 
 // Wraps the decoder of one image for the decoding loop and records, at every step and for every row, the
 // cross-attention of the newest position and the next-token distribution. Rows are told apart by their
-// history of tokens, so beam search's reordering needs no bookkeeping from the loop.
+// history of tokens, so beam search's reordering needs no bookkeeping from the loop. Any decoder that
+// exposes its last step's cross-attentions works (GPT-2 here, BLIP's text decoder in blip_caption_trace.h).
 class CrossAttentionRecorder final : public generate::LanguageModel
 {
 public:
+    // The last step's cross-attention probabilities per layer, [rows, heads, positions, encoder tokens].
+    using LastCrossAttentions = std::function<const std::vector<Tensor>&()>;
+    CrossAttentionRecorder(generate::LanguageModel& model, LastCrossAttentions last, int64_t topK = 5);
+    // A GPT-2 decoder with cross-attention; turns its cross-attention output on.
     explicit CrossAttentionRecorder(Gpt2LanguageModel& model, int64_t topK = 5);
 
     int64_t vocabSize() const override { return model_.vocabSize(); }
@@ -56,7 +62,8 @@ private:
     };
     void record(const std::vector<std::vector<float>>& logits);
 
-    Gpt2LanguageModel& model_;
+    generate::LanguageModel& model_;
+    LastCrossAttentions last_;
     int64_t topK_;
     std::vector<std::vector<int64_t>> histories_; // current rows
     std::vector<std::vector<Row>> steps_;
