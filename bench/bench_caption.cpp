@@ -45,7 +45,8 @@ double msSince(Clock::time_point t0)
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
+    const size_t h = v.size() / 2;
+    return v.empty() ? 0 : v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 // Tensors named as in a transformers checkpoint, deterministic values with roughly the spread of trained
@@ -279,7 +280,7 @@ json tokenizerSpeed(double megabytes)
 
 int main(int argc, char** argv)
 {
-    int threads = 2, runs = 2;
+    int threads = 2, runs = 3;
     int64_t newTokens = -1;
     bool quick = false;
     for (int i = 1; i < argc; ++i) {
