@@ -10,6 +10,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors_writer.h"
 #include "compute/models/blip.h"
+#include "compute/models/blip_caption_trace.h"
 #include "compute/models/gpt2.h"
 #include "compute/models/gpt2_language_model.h"
 #include "compute/models/vision_encoder_decoder.h"
@@ -398,28 +399,21 @@ int main(int argc, char** argv)
         for (const bool traced : {false, true})
             b[traced ? "traced" : "plain"] = measure(runs, newTokens, [&](int64_t n) -> Decode {
                 const Tensor embeds = blip.vision().forward(blipPixels).imageEmbeds;
-                return [&, embeds, n, traced](const generate::GenerationCallbacks& inner) {
+                return [&, embeds, n, traced](const generate::GenerationCallbacks& cb) {
                     BlipTextLanguageModel lm = blip.languageModel(embeds);
-                    lm.stepOptions.crossAttentions = traced;
-                    int64_t kept = 0; // what a trace keeps: every layer's maps at every token
-                    std::vector<float> maps;
-                    generate::GenerationCallbacks cb = inner;
-                    cb.onToken = [&](int64_t id) {
-                        for (const Tensor& t : lm.lastOutput().crossAttentions) {
-                            const Tensor c = t.contiguous();
-                            maps.insert(maps.end(), c.ptr<float>(), c.ptr<float>() + c.numel());
-                            ++kept;
-                        }
-                        inner.onToken(id);
-                    };
-                    const auto r = generateSequences(lm, blip.decoderPrompt({}),
+                    // The recorder turns the step's cross-attention outputs on: traced runs only.
+                    std::unique_ptr<CrossAttentionRecorder> rec;
+                    if (traced) rec = recordBlipCrossAttention(lm, 5);
+                    generate::LanguageModel& m = rec ? static_cast<generate::LanguageModel&>(*rec) : lm;
+                    const auto r = generateSequences(m, blip.decoderPrompt({}),
                                                      fixedLength(n, blipCfg.eosTokenIds.front()), cb);
-                    if (traced && kept != n * bc.text.numHiddenLayers) return int64_t(-1);
+                    const auto& seq = r.sequences.front().tokens;
+                    if (rec && int64_t(rec->traces(seq, r.promptLength).size()) != n) return int64_t(-1);
                     return shortestRow(r, 1);
                 };
             });
-        b["traced"]["note"] = "step cross-attentions on, copied out at every token (no BLIP recorder exists: "
-                              "CrossAttentionRecorder wraps GPT-2 decoders only)";
+        b["traced"]["note"] =
+            "recordBlipCrossAttention, top 5: every step's cross-attentions and distribution";
         fs::remove_all(blipDir);
 
         j["tokenizer"] = tokenizerSpeed(quick ? 0.05 : 1.0);
