@@ -25,7 +25,8 @@ namespace {
 std::filesystem::path goldenDir()
 {
     if (const char* env = std::getenv("LOUPE_TOKENIZER_DIR")) return env;
-    return std::filesystem::path(__FILE__).parent_path() / ".." / "data" / "golden" / "tokenizers";
+    // From CMake, absolute: __FILE__ is relative under ccache's base_dir, and CTest runs from another folder.
+    return std::filesystem::path(LOUPE_TEST_DATA) / "golden" / "tokenizers";
 }
 
 struct Tokenizers
