@@ -2,91 +2,19 @@
 #include "compute/models/blip_config.h"
 
 #include "compute/error.h"
-#include "compute/io/config.h"
-
-#include <cmath>
+#include "compute/io/config_fields.h"
 
 namespace loupe::compute {
 
-namespace {
-
 using json = nlohmann::json;
-
-// Far above published BLIPs (ViT-L: 1024 wide, 24 layers; 30524 tokens), small enough that products of
-// two sizes cannot overflow int64.
-constexpr int64_t kMaxBlipSize = int64_t(1) << 24;
-
-struct Fields
-{
-    const json& j;
-    std::string where; // "config.json: text_config"
-
-    [[noreturn]] void bad(const std::string& field, const std::string& why) const
-    {
-        throw Error(where, "field \"" + field + "\" " + why);
-    }
-    const json* get(const char* field) const
-    {
-        const auto it = j.find(field);
-        return it == j.end() || it->is_null() ? nullptr : &*it;
-    }
-    void integer(const char* field, int64_t& out, int64_t min = 1) const
-    {
-        if (const json* v = get(field)) {
-            if (!v->is_number() || v->get<double>() != std::floor(v->get<double>()))
-                bad(field, "must be an integer, got " + v->dump());
-            const double d = v->get<double>();
-            if (std::fabs(d) > double(kMaxBlipSize)) bad(field, "is out of range: " + v->dump());
-            out = int64_t(d);
-        }
-        if (out < min) bad(field, "must be at least " + std::to_string(min) + ", got " + std::to_string(out));
-    }
-    void number(const char* field, double& out) const
-    {
-        if (const json* v = get(field)) {
-            if (!v->is_number()) bad(field, "must be a number, got " + v->dump());
-            out = v->get<double>();
-        }
-        if (!std::isfinite(out) || out <= 0) bad(field, "must be a positive number");
-    }
-    void activation(const char* field, std::string& out) const
-    {
-        if (const json* v = get(field)) {
-            if (!v->is_string()) bad(field, "must be a string, got " + v->dump());
-            out = v->get<std::string>();
-        }
-        if (!isKnownActivation(out)) bad(field, "names an activation the engine does not have: " + out);
-    }
-    void heads(int64_t hidden, int64_t heads) const
-    {
-        if (hidden % heads != 0)
-            throw Error(where, "hidden_size " + std::to_string(hidden) + " is not divisible into " +
-                                   std::to_string(heads) + " attention heads");
-    }
-};
-
-const json& section(const json& j, const char* name, const std::string& source)
-{
-    static const json empty = json::object();
-    const auto it = j.find(name);
-    if (it == j.end() || it->is_null()) return empty;
-    if (!it->is_object()) throw Error(source, std::string("field \"") + name + "\" must be an object");
-    return *it;
-}
-
-} // namespace
 
 BlipConfig BlipConfig::fromJson(const json& j, const std::string& source)
 {
     if (!j.is_object()) throw Error(source, "config must be a JSON object");
     BlipConfig c;
-    if (const auto it = j.find("model_type"); it != j.end() && it->is_string())
-        c.modelType = it->get<std::string>();
-    if (const auto it = j.find("architectures"); it != j.end() && it->is_array())
-        for (const auto& a : *it)
-            if (a.is_string()) c.architectures.push_back(a.get<std::string>());
+    readModelIdentity(j, c.modelType, c.architectures);
 
-    const Fields t{section(j, "text_config", source), source + ": text_config"};
+    const ConfigFields t{configSection(j, "text_config", source), source + ": text_config"};
     BlipTextConfig& tc = c.text;
     t.integer("vocab_size", tc.vocabSize);
     t.integer("hidden_size", tc.hiddenSize);
@@ -109,7 +37,7 @@ BlipConfig BlipConfig::fromJson(const json& j, const std::string& source)
             throw Error(t.where, "special token id " + std::to_string(id) + " is outside the vocabulary of " +
                                      std::to_string(tc.vocabSize));
 
-    const Fields v{section(j, "vision_config", source), source + ": vision_config"};
+    const ConfigFields v{configSection(j, "vision_config", source), source + ": vision_config"};
     BlipVisionConfig& vc = c.vision;
     v.integer("hidden_size", vc.hiddenSize);
     v.integer("intermediate_size", vc.intermediateSize);

@@ -147,26 +147,7 @@ void BlipTextModel::setEncoderStates(KvCache& kv, const Tensor& enc) const
     if (enc.dim() != 3 || enc.size(2) != c.encoderHiddenSize)
         throw Error("blip", "encoder states must be [batch, tokens, " + std::to_string(c.encoderHiddenSize) +
                                 "], got " + shapeString(enc.shape()));
-    Graph g;
-    NodeId x = g.input("encoder_hidden_states", enc.shape());
-    for (size_t i = 0; i < d_->blocks.size(); ++i) {
-        const std::string p = "blk." + std::to_string(i) + ".";
-        KeyValueNodes kvn = crossKeyValues(g, x, d_->blocks[i].cross, c.numAttentionHeads, p);
-        g.keep(kvn.k);
-        g.keep(kvn.v);
-    }
-    const MemoryPlan plan = planMemory(g);
-    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
-    GraphRun run;
-    run.inputs["encoder_hidden_states"] = enc.dtype() == DType::F32 ? enc : enc.to(DType::F32);
-    cpuDevice().createBackend()->compute(g, plan, *arena, run);
-    kv.crossKeys.clear();
-    kv.crossValues.clear();
-    for (size_t i = 0; i < d_->blocks.size(); ++i) {
-        const std::string p = "blk." + std::to_string(i) + ".";
-        kv.crossKeys.push_back(run.kept.at(p + "cross_k"));
-        kv.crossValues.push_back(run.kept.at(p + "cross_v"));
-    }
+    computeCrossKeyValues(kv, enc, d_->blocks, c.numAttentionHeads);
 }
 
 Graph BlipTextModel::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,

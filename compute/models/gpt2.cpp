@@ -355,26 +355,7 @@ void Gpt2Model::setEncoderStates(KvCache& kv, const Tensor& enc) const
     if (enc.dim() != 3 || enc.size(2) != c.nEmbd)
         throw Error("gpt2", "encoder states must be [batch, tokens, " + std::to_string(c.nEmbd) + "], got " +
                                 shapeString(enc.shape()));
-    Graph g;
-    NodeId x = g.input("encoder_hidden_states", enc.shape());
-    for (size_t i = 0; i < d_->blocks.size(); ++i) {
-        const std::string p = "blk." + std::to_string(i) + ".";
-        KeyValueNodes kvn = crossKeyValues(g, x, d_->blocks[i].cross, c.nHead, p);
-        g.keep(kvn.k);
-        g.keep(kvn.v);
-    }
-    const MemoryPlan plan = planMemory(g);
-    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
-    GraphRun run;
-    run.inputs["encoder_hidden_states"] = enc.dtype() == DType::F32 ? enc : enc.to(DType::F32);
-    cpuDevice().createBackend()->compute(g, plan, *arena, run);
-    kv.crossKeys.clear();
-    kv.crossValues.clear();
-    for (size_t i = 0; i < d_->blocks.size(); ++i) {
-        const std::string p = "blk." + std::to_string(i) + ".";
-        kv.crossKeys.push_back(run.kept.at(p + "cross_k"));
-        kv.crossValues.push_back(run.kept.at(p + "cross_v"));
-    }
+    computeCrossKeyValues(kv, enc, d_->blocks, c.nHead);
 }
 
 Gpt2Output Gpt2Model::step(KvCache& cache, const std::vector<std::vector<int64_t>>& ids,

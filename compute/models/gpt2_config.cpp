@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
+#include "compute/io/config_fields.h"
 
 namespace loupe::compute {
 
@@ -42,10 +43,7 @@ Gpt2Config Gpt2Config::fromJson(const json& j, const std::string& source)
 {
     if (!j.is_object()) throw Error(source, "config must be a JSON object");
     Gpt2Config c;
-    if (const json* v = field(j, "model_type"); v && v->is_string()) c.modelType = v->get<std::string>();
-    if (const json* v = field(j, "architectures"); v && v->is_array())
-        for (const auto& a : *v)
-            if (a.is_string()) c.architectures.push_back(a.get<std::string>());
+    readModelIdentity(j, c.modelType, c.architectures);
     readInt(j, "vocab_size", c.vocabSize, source);
     readInt(j, "n_positions", c.nPositions, source);
     readInt(j, "n_embd", c.nEmbd, source);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/transformer/block.h"
 
+#include "compute/backend/backend.h"
 #include "compute/error.h"
+#include "compute/graph/planner.h"
 
 namespace loupe::compute::transformer {
 
@@ -39,6 +41,30 @@ NodeId transformerBlock(Graph& g, NodeId h, const BlockWeights& w, const BlockSp
         h = norm(mlp(g, h, h, w.mlp, p), w.ln2, "ln2");
     }
     return g.name(g.cont(h), p + "out");
+}
+
+void computeCrossKeyValues(KvCache& kv, const Tensor& enc, const std::vector<BlockWeights>& blocks,
+                           int64_t heads)
+{
+    Graph g;
+    NodeId x = g.input("encoder_hidden_states", enc.shape());
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        KeyValueNodes kvn = crossKeyValues(g, x, blocks[i].cross, heads, "blk." + std::to_string(i) + ".");
+        g.keep(kvn.k);
+        g.keep(kvn.v);
+    }
+    const MemoryPlan plan = planMemory(g);
+    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
+    GraphRun run;
+    run.inputs["encoder_hidden_states"] = enc.dtype() == DType::F32 ? enc : enc.to(DType::F32);
+    cpuDevice().createBackend()->compute(g, plan, *arena, run);
+    kv.crossKeys.clear();
+    kv.crossValues.clear();
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        kv.crossKeys.push_back(run.kept.at(p + "cross_k"));
+        kv.crossValues.push_back(run.kept.at(p + "cross_v"));
+    }
 }
 
 } // namespace loupe::compute::transformer

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "compute/models/transformer/attention.h"
+#include "compute/models/transformer/kv_cache.h"
 
 #include <string>
+#include <vector>
 
 namespace loupe::compute::transformer {
 
@@ -49,5 +51,10 @@ struct BlockSpec
 // (Post): a node has one name).
 NodeId transformerBlock(Graph& g, NodeId h, const BlockWeights& w, const BlockSpec& s,
                         const std::string& prefix);
+
+// Runs every block's cross-attention key/value projection of encoder states [B, N_enc, D_enc] once and
+// stores them in `kv` (crossKeys/crossValues, one per block), so decode steps reuse them.
+void computeCrossKeyValues(KvCache& kv, const Tensor& encoderStates, const std::vector<BlockWeights>& blocks,
+                           int64_t heads);
 
 } // namespace loupe::compute::transformer
