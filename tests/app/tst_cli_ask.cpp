@@ -3,6 +3,7 @@
 // generation settings with the engine must give transformers' answer ids and text; beams and seeded
 // sampling run and repeat; other architectures, missing tokenizer or processor files, questions past the
 // model's positions and unreadable images get a clear error and a non-zero exit.
+#include "common/golden.h"
 #include "common/runloupe.h"
 #include "common/testsupport.h"
 #include "compute/io/safetensors.h"
@@ -71,9 +72,7 @@ private slots:
         question_ = c.value(QLatin1String("inputs")).toObject().value(QLatin1String("question")).toString();
         QCOMPARE(question_, QStringLiteral("what is in the picture?"));
         const SafetensorsFile e = SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString());
-        const TensorView& v = e.tensor("answer_ids");
-        const auto* p = static_cast<const int64_t*>(v.data);
-        answerIds_.assign(p, p + shapeNumel(v.shape));
+        answerIds_ = loupe::test::goldenIds(e, "answer_ids");
         QCOMPARE(answerIds_.size(), size_t(9));
     }
 

@@ -4,6 +4,7 @@
 // beam-search ids, for BLIP unconditional and prompted; -o writes one caption per image; --trace writes
 // each token's cross-attention maps matching transformers' cross-attentions; bad input gets a clear error
 // and a non-zero exit.
+#include "common/golden.h"
 #include "common/runloupe.h"
 #include "common/testsupport.h"
 #include "compute/attribution/npy.h"
@@ -21,17 +22,11 @@
 #include <cmath>
 
 using namespace loupe::compute;
+using loupe::test::goldenIds;
 using loupe::test::LoupeRun;
 using loupe::test::runLoupe;
 
 namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
 
 std::vector<int64_t> idsOf(const QJsonArray& a)
 {
@@ -154,7 +149,7 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(o.value(QLatin1String("image")).toString(), image_);
-        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*expected_, "greedy_ids"));
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), goldenIds(*expected_, "greedy_ids"));
         // case.json's greedy_text with the start token (a special token) skipped.
         QCOMPARE(o.value(QLatin1String("text")).toString(), QStringLiteral("~~~ on on on on on on on on on"));
         QVERIFY(!o.contains(QLatin1String("score")));
@@ -166,7 +161,7 @@ private slots:
             args({QStringLiteral("--json"), QStringLiteral("--beams"), QStringLiteral("3"), image_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*expected_, "beam_ids"));
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), goldenIds(*expected_, "beam_ids"));
         const float want = *static_cast<const float*>(expected_->tensor("beam_scores").data);
         QVERIFY2(std::fabs(o.value(QLatin1String("score")).toDouble() - want) <=
                      1e-4 + 1e-4 * std::fabs(want),
@@ -222,7 +217,7 @@ private slots:
         const LoupeRun r = runLoupe(args({QStringLiteral("--trace"), tmp.path(),
                                           QStringLiteral("--trace-top"), QStringLiteral("3"), image_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        checkTrace(tmp.path(), *expected_, ids(*expected_, "greedy_ids"), 4, 2, 3);
+        checkTrace(tmp.path(), *expected_, goldenIds(*expected_, "greedy_ids"), 4, 2, 3);
     }
 
     // BLIP, unconditional: from [DEC], greedy, stopping at [SEP]; the ids as BLIP's generate returns them.
@@ -235,7 +230,8 @@ private slots:
             runLoupe(blipArgs({QStringLiteral("--json"), QStringLiteral("-o"), outFile, blipImage_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*blipExpected_, "uncond_ids"));
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()),
+                 goldenIds(*blipExpected_, "uncond_ids"));
         // case.json's uncond_text_skip_special
         QCOMPARE(o.value(QLatin1String("text")).toString(),
                  QStringLiteral("##eople overal watereople over overkeople niend und"));
@@ -258,7 +254,7 @@ private slots:
             runLoupe(blipArgs({QStringLiteral("--json"), QStringLiteral("--prompt"), prompt, blipImage_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), ids(*blipExpected_, "cond_ids"));
+        QCOMPARE(idsOf(o.value(QLatin1String("token_ids")).toArray()), goldenIds(*blipExpected_, "cond_ids"));
         QCOMPARE(o.value(QLatin1String("text")).toString(),
                  QStringLiteral("a picture ofabarskield undield niend und n overnd"));
     }
@@ -269,7 +265,7 @@ private slots:
         QTemporaryDir tmp;
         const LoupeRun r = runLoupe(blipArgs({QStringLiteral("--trace"), tmp.path(), blipImage_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        checkTrace(tmp.path(), *blipExpected_, ids(*blipExpected_, "uncond_ids"), 4, 2, 5);
+        checkTrace(tmp.path(), *blipExpected_, goldenIds(*blipExpected_, "uncond_ids"), 4, 2, 5);
     }
 
     // Beam search runs through the same captioner and reports the sequence's score.
@@ -281,7 +277,7 @@ private slots:
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         const std::vector<int64_t> got = idsOf(o.value(QLatin1String("token_ids")).toArray());
         QVERIFY(got.size() >= 2 && got.size() <= 13);
-        QCOMPARE(got.front(), ids(*blipExpected_, "uncond_ids").front());
+        QCOMPARE(got.front(), goldenIds(*blipExpected_, "uncond_ids").front());
         QVERIFY(o.contains(QLatin1String("score")));
     }
 

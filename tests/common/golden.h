@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/io/safetensors.h"
 #include "compute/io/tensor_view.h"
 
 #include <QString>
-
+#include <cstdint>
+#include <string>
 #include <vector>
 
 namespace loupe::test {
@@ -22,5 +24,8 @@ Tolerance goldenTolerance(const QString& caseDir, const QString& tensor);
 // tolerance; otherwise a message naming the tensor, the worst element and how far off it is.
 QString compareClose(const QString& name, const std::vector<float>& actual,
                      const compute::TensorView& expected, Tolerance tol);
+
+// An int64 tensor of a golden case (token ids), as a vector.
+std::vector<int64_t> goldenIds(const compute::SafetensorsFile& f, const std::string& name);
 
 } // namespace loupe::test

@@ -24,18 +24,8 @@
 
 using namespace loupe::compute;
 using loupe::test::compareClose;
+using loupe::test::goldenIds;
 using loupe::test::goldenTolerance;
-
-namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
-
-} // namespace
 
 class TestBlipGolden : public QObject
 {
@@ -111,7 +101,7 @@ private slots:
         cb.onToken = [&](int64_t) { cross.push_back(lm.lastOutput().crossAttentions); };
         const auto config = blipDecodingConfig(model_->config().text, settings("uncond"));
         const auto r = generate::generateSequences(lm, model_->decoderPrompt({}), config, cb);
-        QCOMPARE(r.sequences.front().tokens, ids(*expected_, "uncond_ids"));
+        QCOMPARE(r.sequences.front().tokens, goldenIds(*expected_, "uncond_ids"));
         QCOMPARE(cross.size(), size_t(12));
         for (size_t s = 0; s < cross.size(); ++s) {
             QCOMPARE(cross[s].size(), size_t(2));
@@ -126,17 +116,17 @@ private slots:
         const auto tok = text::loadTokenizer(dir_.toStdString());
         const std::string prompt = inputs_.value(QLatin1String("cond_text")).toString().toStdString();
         const std::vector<int64_t> promptIds = tok->encode(prompt).ids;
-        QCOMPARE(promptIds, ids(*expected_, "cond_input_ids"));
+        QCOMPARE(promptIds, goldenIds(*expected_, "cond_input_ids"));
         const std::vector<int64_t> start = model_->decoderPrompt(promptIds);
         QCOMPARE(start.front(), int64_t(420));
         QCOMPARE(start.size(), promptIds.size() - 1);
         BlipTextLanguageModel lm = model_->languageModel(imageEmbeds_);
         const auto config = blipDecodingConfig(model_->config().text, settings("cond"));
         const auto r = generate::generateSequences(lm, start, config);
-        QCOMPARE(r.sequences.front().tokens, ids(*expected_, "cond_ids"));
+        QCOMPARE(r.sequences.front().tokens, goldenIds(*expected_, "cond_ids"));
         // The one-call path (image encoded inside) agrees.
         const auto again = model_->caption(expectedTensor("pixel_values"), promptIds, settings("cond"));
-        QCOMPARE(again.sequences.front().tokens, ids(*expected_, "cond_ids"));
+        QCOMPARE(again.sequences.front().tokens, goldenIds(*expected_, "cond_ids"));
         QCOMPARE(QString::fromStdString(tok->decode(again.sequences.front().tokens)),
                  QStringLiteral("a picture ofabarskield undield niend und n overnd"));
     }
@@ -145,7 +135,7 @@ private slots:
     // next-token logits, with the cache read at its exact length or rounded up.
     void cachedStepsMatchPrefill()
     {
-        const std::vector<int64_t> prompt = model_->decoderPrompt(ids(*expected_, "cond_input_ids"));
+        const std::vector<int64_t> prompt = model_->decoderPrompt(goldenIds(*expected_, "cond_input_ids"));
         const BlipTextModel& dec = model_->textDecoder();
         transformer::KvCache whole = dec.newCache(1, 8), steps = dec.newCache(1, 8),
                              exact = dec.newCache(1, 8);

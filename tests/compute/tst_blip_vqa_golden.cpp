@@ -18,18 +18,8 @@
 
 using namespace loupe::compute;
 using loupe::test::compareClose;
+using loupe::test::goldenIds;
 using loupe::test::goldenTolerance;
-
-namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
-
-} // namespace
 
 class TestBlipVqaGolden : public QObject
 {
@@ -82,25 +72,25 @@ private slots:
         const auto tok = text::loadTokenizer(dir_.toStdString());
         const text::Encoding e =
             tok->encode(inputs_.value(QLatin1String("question")).toString().toStdString());
-        QCOMPARE(e.ids, ids(*expected_, "input_ids"));
-        QCOMPARE(e.attentionMask, ids(*expected_, "attention_mask"));
+        QCOMPARE(e.ids, goldenIds(*expected_, "input_ids"));
+        QCOMPARE(e.attentionMask, goldenIds(*expected_, "attention_mask"));
     }
 
     void imageEmbeds() { check(imageEmbeds_, "image_embeds"); }
 
     void questionEmbeds()
     {
-        check(model_->encodeQuestion(ids(*expected_, "input_ids"), imageEmbeds_).lastHiddenState,
+        check(model_->encodeQuestion(goldenIds(*expected_, "input_ids"), imageEmbeds_).lastHiddenState,
               "question_embeds");
     }
 
     void answer()
     {
-        const std::vector<int64_t> want = ids(*expected_, "answer_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "answer_ids");
         std::vector<int64_t> streamed;
         generate::GenerationCallbacks cb;
         cb.onToken = [&](int64_t t) { streamed.push_back(t); };
-        const auto r = model_->answer(pixels_, ids(*expected_, "input_ids"), settings(), cb);
+        const auto r = model_->answer(pixels_, goldenIds(*expected_, "input_ids"), settings(), cb);
         QCOMPARE(r.sequences.front().tokens, want);
         QCOMPARE(streamed, std::vector<int64_t>(want.begin() + 1, want.end()));
         const auto tok = text::loadTokenizer(dir_.toStdString());
@@ -112,7 +102,7 @@ private slots:
     // which a causal pass would not.
     void questionEncoderIsBidirectional()
     {
-        std::vector<int64_t> q = ids(*expected_, "input_ids");
+        std::vector<int64_t> q = goldenIds(*expected_, "input_ids");
         const std::vector<float> a = model_->encodeQuestion(q, imageEmbeds_).lastHiddenState.toF32Vector();
         q[q.size() - 2] = q[1];
         const std::vector<float> b = model_->encodeQuestion(q, imageEmbeds_).lastHiddenState.toF32Vector();

@@ -3,6 +3,7 @@
 // image and text embeddings, logits_per_image, every hidden state and attention of both towers, and the
 // gradients of logits_per_image[0, 0] with respect to the vision attentions, within case.json's
 // tolerance groups. The model is fed the golden input ids, so no tokenizer is involved.
+#include "common/golden.h"
 #include "common/testsupport.h"
 #include "compute/cpu_options.h"
 #include "compute/io/checkpoint.h"
@@ -20,6 +21,7 @@
 #include <cmath>
 
 using namespace loupe::compute;
+using loupe::test::goldenIds;
 
 namespace {
 
@@ -32,13 +34,6 @@ Tensor expectedTensor(const SafetensorsFile& f, const std::string& name)
 {
     const TensorView& v = f.tensor(name);
     return Tensor::fromF32(v.shape, toF32(v));
-}
-
-std::vector<int64_t> expectedIds(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
 }
 
 // numpy.allclose's rule; the worst |a - e| / (atol + rtol |e|) (above 1 fails).
@@ -89,8 +84,8 @@ class TestClipGolden : public QObject
         ClipTextBatch b;
         b.count = v.shape[0];
         b.length = v.shape[1];
-        b.ids = expectedIds(*expected_, "input_ids");
-        b.mask = expectedIds(*expected_, "attention_mask");
+        b.ids = goldenIds(*expected_, "input_ids");
+        b.mask = goldenIds(*expected_, "attention_mask");
         return b;
     }
 

@@ -20,16 +20,10 @@
 
 using namespace loupe::compute;
 using loupe::test::compareClose;
+using loupe::test::goldenIds;
 using loupe::test::goldenTolerance;
 
 namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
 
 Tensor tensor(const SafetensorsFile& f, const std::string& name)
 {
@@ -92,7 +86,7 @@ private slots:
     {
         Gpt2LanguageModel lm(*decoder_, encoder_);
         lm.stepOptions.crossAttentions = true;
-        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "greedy_ids");
         const Tensor stepLogits = tensor(*expected_, "step_logits");
         const int64_t V = decoder_->config().vocabSize;
         // Drive the steps by hand along the expected ids to compare each step's logits and attentions.
@@ -121,7 +115,7 @@ private slots:
     {
         Gpt2LanguageModel lm(*decoder_, encoder_);
         const auto r = generate::generateSequences(lm, {start_}, settings("beam"));
-        QCOMPARE(r.sequences.front().tokens, ids(*expected_, "beam_ids"));
+        QCOMPARE(r.sequences.front().tokens, goldenIds(*expected_, "beam_ids"));
         const QString msg =
             compareClose("beam_scores", {float(r.sequences.front().score)}, expected_->tensor("beam_scores"),
                          goldenTolerance(dir_, "beam_scores"));

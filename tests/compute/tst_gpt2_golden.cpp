@@ -19,18 +19,8 @@
 
 using namespace loupe::compute;
 using loupe::test::compareClose;
+using loupe::test::goldenIds;
 using loupe::test::goldenTolerance;
-
-namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
-
-} // namespace
 
 class TestGpt2Golden : public QObject
 {
@@ -72,7 +62,7 @@ private slots:
         expected_ = std::make_unique<SafetensorsFile>(
             SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
         model_ = std::make_unique<Gpt2Model>(Gpt2Model::fromCheckpoint(Checkpoint::open(dir_.toStdString())));
-        prompt_ = ids(*expected_, "input_ids");
+        prompt_ = goldenIds(*expected_, "input_ids");
         QCOMPARE(prompt_.size(), size_t(7));
     }
 
@@ -131,7 +121,7 @@ private slots:
         cb.onToken = [&](int64_t t) { streamed.push_back(t); };
         const auto r = generate::generateSequences(lm, prompt_, settings("greedy"), cb);
         QCOMPARE(r.sequences.size(), size_t(1));
-        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "greedy_ids");
         QCOMPARE(r.sequences.front().tokens, want);
         QCOMPARE(streamed, std::vector<int64_t>(want.begin() + 7, want.end()));
     }
@@ -140,7 +130,7 @@ private slots:
     {
         Gpt2LanguageModel lm(*model_);
         const auto r = generate::generateSequences(lm, prompt_, settings("beam"));
-        const std::vector<int64_t> want = ids(*expected_, "beam_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "beam_ids");
         const int64_t R = 3, width = int64_t(want.size()) / R;
         QCOMPARE(r.sequences.size(), size_t(R));
         std::vector<float> scores;
@@ -163,7 +153,7 @@ private slots:
         c.seed = 5;
         Gpt2LanguageModel lm(*model_);
         QCOMPARE(generate::generateSequences(lm, prompt_, c).sequences.front().tokens,
-                 ids(*expected_, "greedy_ids"));
+                 goldenIds(*expected_, "greedy_ids"));
     }
 
     // Beam reordering: row i takes old row parents[i]'s filled slots; the rest of the capacity stays finite.

@@ -24,16 +24,10 @@
 
 using namespace loupe::compute;
 using loupe::test::compareClose;
+using loupe::test::goldenIds;
 using loupe::test::goldenTolerance;
 
 namespace {
-
-std::vector<int64_t> ids(const SafetensorsFile& f, const std::string& name)
-{
-    const TensorView& v = f.tensor(name);
-    const auto* p = static_cast<const int64_t*>(v.data);
-    return std::vector<int64_t>(p, p + shapeNumel(v.shape));
-}
 
 Tensor tensorOf(const TensorView& v)
 {
@@ -111,7 +105,7 @@ private slots:
     {
         Gpt2LanguageModel lm = model_->languageModel(encoded_);
         lm.stepOptions.crossAttentions = true;
-        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "greedy_ids");
         const int64_t steps = int64_t(want.size()) - 1;
         const int64_t V = model_->decoder().config().vocabSize;
         const std::vector<float> allLogits = [&] {
@@ -151,7 +145,7 @@ private slots:
         generate::GenerationCallbacks cb;
         cb.onToken = [&](int64_t t) { streamed.push_back(t); };
         const auto r = generate::generateSequences(rec, model_->decoderPrompt({}), settings("greedy"), cb);
-        const std::vector<int64_t> want = ids(*expected_, "greedy_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "greedy_ids");
         QCOMPARE(r.sequences.size(), size_t(1));
         QCOMPARE(r.sequences.front().tokens, want);
         QCOMPARE(streamed, std::vector<int64_t>(want.begin() + 1, want.end()));
@@ -191,7 +185,7 @@ private slots:
         Gpt2LanguageModel lm = model_->languageModel(encoded_);
         CrossAttentionRecorder rec(lm);
         const auto r = generate::generateSequences(rec, model_->decoderPrompt({}), settings("beam"));
-        const std::vector<int64_t> want = ids(*expected_, "beam_ids");
+        const std::vector<int64_t> want = goldenIds(*expected_, "beam_ids");
         QVERIFY(!r.sequences.empty());
         QCOMPARE(r.sequences.front().tokens, want);
         const QString msg = checkValues({float(r.sequences.front().score)}, "beam_scores");
