@@ -6,12 +6,13 @@
 // greedily, with beams or by sampling, each setting defaulting to the checkpoint's generation_config.json.
 // --trace writes, per generated token, where the decoder's cross-attention looked.
 #include "app/cli/caption_trace.h"
-#include "app/cli/captioner.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
 #include "app/cli/help_text.h"
+#include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
+#include "core/inference/captioner.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -29,7 +30,7 @@ namespace loupe::cli {
 namespace {
 
 // One line of output: the caption, or its JSON object.
-std::string captionLine(const QString& image, const Caption& c, bool json, bool beams)
+std::string captionLine(const QString& image, const core::Caption& c, bool json, bool beams)
 {
     if (!json) {
         std::string t = c.text;
@@ -110,9 +111,9 @@ int captionCommand(const QStringList& args)
             }
         }
         const QString folder = p.value(QStringLiteral("model"));
-        const std::unique_ptr<Captioner> model =
-            openCaptioner(folder, decodingSettings(p, folder.toStdString()));
-        Captioner& captioner = *model;
+        const std::unique_ptr<core::Captioner> model =
+            core::openCaptioner(folder, decodingSettings(p, folder.toStdString()));
+        core::Captioner& captioner = *model;
         captioner.setPrompt(p.value(QStringLiteral("prompt")).toStdString());
         const bool beams = captioner.settings().numBeams > 1;
         const bool stream = !json && isatty(STDOUT_FILENO) && !beams;
@@ -133,7 +134,15 @@ int captionCommand(const QStringList& args)
                 if (images.size() > 1)
                     std::fputs((image + QStringLiteral(": ")).toLocal8Bit().constData(), stdout);
             }
-            const Caption c = captioner.caption(image, stream, traceTop);
+            core::CaptionRequest request;
+            request.traceTop = traceTop;
+            std::unique_ptr<TextStreamer> streamer;
+            if (stream) {
+                streamer = std::make_unique<TextStreamer>(captioner.tokenizer(), captioner.promptIds());
+                request.onToken = [&](int64_t id) { streamer->add(id); };
+            }
+            const core::Caption c = captioner.caption(image, request);
+            if (stream) std::fputs("\n", stdout);
             const std::string line = captionLine(image, c, json, beams);
             if (!stream) {
                 if (!json && images.size() > 1) out << image << ": ";

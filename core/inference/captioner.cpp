@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-#include "app/cli/captioner.h"
+#include "core/inference/captioner.h"
 
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 
-namespace loupe::cli {
+namespace loupe::core {
 
 std::unique_ptr<Captioner> openCaptioner(const QString& folder,
                                          const compute::generate::GenerationConfig& settings)
@@ -27,4 +27,4 @@ std::unique_ptr<Captioner> openCaptioner(const QString& folder,
     throw compute::Error((ckpt.folder() / "config.json").string(), why);
 }
 
-} // namespace loupe::cli
+} // namespace loupe::core

@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Captioning with a VisionEncoderDecoderModel checkpoint: ViT encoder, GPT-2 decoder with cross-attention.
-#include "app/cli/captioner.h"
-#include "app/cli/text_streamer.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/models/vision_encoder_decoder.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_fit.h"
+#include "core/inference/captioner.h"
 #include "core/inference/pixel_values.h"
 
 #include <QFileInfo>
-#include <cstdio>
 #include <stdexcept>
 
-namespace loupe::cli {
+namespace loupe::core {
 
 namespace {
 
@@ -56,24 +54,21 @@ public:
                                         std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
     }
 
-    Caption caption(const QString& image, bool stream, int64_t traceTop) override
+    Caption caption(const QString& image, const CaptionRequest& request) override
     {
-        const compute::Tensor px = core::loadPixelValues(image, proc_);
+        const compute::Tensor px = loadPixelValues(image, proc_);
         const compute::Tensor states = model_.encode(px); // once per image, whatever the decoding
         compute::requireFiniteOutputs(states, image.toStdString());
         compute::Gpt2LanguageModel lm = model_.languageModel(states);
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
-        if (traceTop > 0) recorder = std::make_unique<compute::CrossAttentionRecorder>(lm, traceTop);
+        if (request.traceTop > 0)
+            recorder = std::make_unique<compute::CrossAttentionRecorder>(lm, request.traceTop);
         compute::generate::GenerationCallbacks cb;
-        std::unique_ptr<TextStreamer> streamer;
-        if (stream) {
-            streamer = std::make_unique<TextStreamer>(*tok_, prompt_);
-            cb.onToken = [&](int64_t id) { streamer->add(id); };
-        }
+        cb.onToken = request.onToken;
+        cb.cancelled = request.cancelled;
         compute::generate::LanguageModel& decoder =
             recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
         const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
-        if (stream) std::fputs("\n", stdout);
         Caption c;
         c.sequence = r.sequences.front();
         c.text = tok_->decode(c.sequence.tokens, true);
@@ -84,6 +79,7 @@ public:
     const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
     int grid() const override { return int(model_.gridSize()); }
     const GenerationConfig& settings() const override { return cfg_; }
+    const std::vector<int64_t>& promptIds() const override { return prompt_; }
 
 private:
     GenerationConfig cfg_;
@@ -101,4 +97,4 @@ std::unique_ptr<Captioner> openVitGpt2Captioner(const compute::Checkpoint& ckpt,
     return std::make_unique<VitGpt2Captioner>(ckpt, settings);
 }
 
-} // namespace loupe::cli
+} // namespace loupe::core

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Captioning with a BlipForConditionalGeneration checkpoint: BLIP's vision model, then its BERT-style text
 // decoder cross-attending the image embeddings, stopping at [SEP] as BLIP's generate does.
-#include "app/cli/captioner.h"
-#include "app/cli/text_streamer.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/blip.h"
@@ -10,13 +8,13 @@
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_fit.h"
+#include "core/inference/captioner.h"
 #include "core/inference/pixel_values.h"
 
 #include <QFileInfo>
-#include <cstdio>
 #include <stdexcept>
 
-namespace loupe::cli {
+namespace loupe::core {
 
 namespace {
 
@@ -70,25 +68,21 @@ public:
                                         std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
     }
 
-    Caption caption(const QString& image, bool stream, int64_t traceTop) override
+    Caption caption(const QString& image, const CaptionRequest& request) override
     {
-        const compute::Tensor px = core::loadPixelValues(image, proc_);
+        const compute::Tensor px = loadPixelValues(image, proc_);
         // Once per image, whatever the decoding.
         const compute::Tensor embeds = model_.vision().forward(px).imageEmbeds;
         compute::requireFiniteOutputs(embeds, image.toStdString());
         compute::BlipTextLanguageModel lm = model_.languageModel(embeds);
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
-        if (traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, traceTop);
+        if (request.traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, request.traceTop);
         compute::generate::GenerationCallbacks cb;
-        std::unique_ptr<TextStreamer> streamer;
-        if (stream) {
-            streamer = std::make_unique<TextStreamer>(*tok_, prompt_);
-            cb.onToken = [&](int64_t id) { streamer->add(id); };
-        }
+        cb.onToken = request.onToken;
+        cb.cancelled = request.cancelled;
         compute::generate::LanguageModel& decoder =
             recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
         const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
-        if (stream) std::fputs("\n", stdout);
         Caption c;
         c.sequence = r.sequences.front();
         c.text = tok_->decode(c.sequence.tokens, true);
@@ -99,6 +93,7 @@ public:
     const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
     int grid() const override { return int(model_.config().vision.gridSize()); }
     const GenerationConfig& settings() const override { return cfg_; }
+    const std::vector<int64_t>& promptIds() const override { return prompt_; }
 
 private:
     compute::BlipForConditionalGeneration model_;
@@ -116,4 +111,4 @@ std::unique_ptr<Captioner> openBlipCaptioner(const compute::Checkpoint& ckpt,
     return std::make_unique<BlipCaptioner>(ckpt, settings);
 }
 
-} // namespace loupe::cli
+} // namespace loupe::core

@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace loupe::compute {
 class Checkpoint;
 }
 
-namespace loupe::cli {
+namespace loupe::core {
 
 // One image's caption: the sequence as the library's generate returns it (start token and prompt
 // included), its text with special tokens skipped, and per generated token the trace when asked for.
@@ -24,6 +25,14 @@ struct Caption
     compute::generate::GeneratedSequence sequence;
     std::string text;
     std::vector<compute::TokenTrace> traces;
+};
+
+// How one caption is produced: callbacks run on the calling thread between decoding steps.
+struct CaptionRequest
+{
+    std::function<void(int64_t token)> onToken; // each new token as chosen (greedy, sampling; not beams)
+    std::function<bool()> cancelled;            // true stops decoding; the caption holds what was made
+    int64_t traceTop = 0; // > 0: record each token's cross-attention and that many alternatives
 };
 
 // A captioning checkpoint with its tokenizer and image processor, checked before any image is read: what
@@ -36,9 +45,10 @@ public:
     // Every caption starts with `text` (empty: the start token alone). Throws std::invalid_argument for a
     // prompt that leaves no new token within max_length.
     virtual void setPrompt(const std::string& text) = 0;
-    // Encodes the image once and decodes. `stream` prints the text to stdout as it grows; traceTop > 0
-    // records each token's cross-attention and that many alternatives.
-    virtual Caption caption(const QString& image, bool stream, int64_t traceTop) = 0;
+    // Encodes the image once and decodes.
+    virtual Caption caption(const QString& image, const CaptionRequest& request) = 0;
+    // The prompt's token ids as decoding starts from them (start token included).
+    virtual const std::vector<int64_t>& promptIds() const = 0;
 
     virtual const compute::text::Tokenizer& tokenizer() const = 0;
     // Side of the patch grid the cross-attention covers (image tokens after CLS).
@@ -58,4 +68,4 @@ std::unique_ptr<Captioner> openVitGpt2Captioner(const compute::Checkpoint& ckpt,
 std::unique_ptr<Captioner> openBlipCaptioner(const compute::Checkpoint& ckpt,
                                              const compute::generate::GenerationConfig& settings);
 
-} // namespace loupe::cli
+} // namespace loupe::core
