@@ -210,8 +210,9 @@ def rasterize_polygon(points, width, height):
     return mask
 
 
-def load_loupe(folder):
-    """Scenes from `loupe sample shapes FOLDER --json` output (annotations.json + images/)."""
+def load_loupe(folder, masks=True):
+    """Scenes from `loupe sample shapes FOLDER --json` output (annotations.json + images/). With
+    masks=False the masks are left empty (all False), which is much faster when only labels are needed."""
     path = os.path.join(folder, "annotations.json")
     try:
         with open(path) as f:
@@ -232,7 +233,7 @@ def load_loupe(folder):
         objects = []
         for a in sorted(per_image.get(im["id"], []), key=lambda a: a["id"]):
             mask = np.zeros((h, w), dtype=bool)
-            for poly in a["segmentation"]:
+            for poly in (a["segmentation"] if masks else []):
                 mask |= rasterize_polygon(poly, w, h)
             color = a.get("attributes", {}).get("color")
             if names.get(a["category_id"]) not in CLASSES or color not in COLORS:

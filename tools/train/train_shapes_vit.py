@@ -3,8 +3,12 @@
 """Train Loupe's demo classifier: a small ViT (Hugging Face ViTForImageClassification layout) that names
 the most prominent shape of a shapes-world image.
 
-Data comes from Loupe's own generator (`loupe sample shapes`), so the trainer and the app share the
-rules of the world. Uses only Debian packages (python3-torch, python3-numpy, python3-pil); transformers
+Data comes from two renderers of the same world: Loupe's own generator (`loupe sample shapes`), so the
+trainer and the app share the rules of the world, mixed with tools/train/shapes_render.py's independent PIL
+drawing (antialiased edges, jittered colours, other proportions and backgrounds, `--pil-fraction`), so
+the model also names shapes that other programs draw. Every epoch reports top-1 on fresh Loupe-world
+images and on fresh PIL single shapes. `--init` fine-tunes a shipped checkpoint instead of starting
+afresh. Uses only Debian packages (python3-torch, python3-numpy, python3-pil); transformers
 is not needed: the model is written here in plain torch.nn with transformers' tensor names, and the
 safetensors file is written by hand.
 
@@ -26,6 +30,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shapes_render  # noqa: E402
 
 CLASSES = ["circle", "square", "triangle", "star", "cross", "ring"]
 
@@ -100,8 +107,8 @@ class ShapesViT(nn.Module):
             x = blk(x)
         return self.classifier(self.norm(x)[:, 0])
 
-    def hf_state(self):
-        """The weights under the names ViTForImageClassification uses."""
+    def hf_params(self):
+        """The live parameters under the names ViTForImageClassification uses."""
         s = {
             "vit.embeddings.cls_token": self.cls_token,
             "vit.embeddings.position_embeddings": self.pos,
@@ -123,7 +130,24 @@ class ShapesViT(nn.Module):
             for name, mod in parts.items():
                 s[pre + name + ".weight"] = mod.weight
                 s[pre + name + ".bias"] = mod.bias
-        return {k: v.detach().float().contiguous().cpu() for k, v in s.items()}
+        return s
+
+    def hf_state(self):
+        return {k: v.detach().float().contiguous().cpu() for k, v in self.hf_params().items()}
+
+    def load_hf(self, path):
+        """Start from the weights of a checkpoint this script wrote (fine-tuning)."""
+        loaded = read_safetensors(path)
+        params = self.hf_params()
+        missing = sorted(set(params) - set(loaded))
+        if missing:
+            raise ValueError("%s: tensors missing: %s" % (path, ", ".join(missing[:5])))
+        with torch.no_grad():
+            for name, p in params.items():
+                if tuple(loaded[name].shape) != tuple(p.shape):
+                    raise ValueError("%s: %s has shape %s, the model needs %s" % (
+                        path, name, list(loaded[name].shape), list(p.shape)))
+                p.copy_(loaded[name])
 
 
 def write_safetensors(path, tensors):
@@ -142,6 +166,23 @@ def write_safetensors(path, tensors):
         f.write(h)
         for b in blobs:
             f.write(b)
+
+
+def read_safetensors(path):
+    """The F32 tensors of a safetensors file (the only dtype write_safetensors produces)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] != "F32":
+            raise ValueError("%s: %s is %s, only F32 is read" % (path, name, info["dtype"]))
+        a, b = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype="<f4").reshape(info["shape"]).copy())
+    return out
 
 
 def save_checkpoint(folder, model, cfg):
@@ -218,6 +259,12 @@ def main():
     ap.add_argument("--seed", type=int, default=7, help="torch seed (init and batch order)")
     ap.add_argument("--varied-fraction", type=float, default=0.0,
                     help="fraction of training images drawn with --varied (clutter/noise/blur/texture)")
+    ap.add_argument("--pil-fraction", type=float, default=0.5,
+                    help="fraction of training images drawn by shapes_render.py (PIL) instead of loupe")
+    ap.add_argument("--pil-test-count", type=int, default=1000, help="PIL single-shape test images")
+    ap.add_argument("--pil-test-seed", type=int, default=4242)
+    ap.add_argument("--init", default=None,
+                    help="checkpoint folder to fine-tune (its config.json sets the architecture)")
     ap.add_argument("--size", type=int, default=96)
     ap.add_argument("--patch", type=int, default=12)
     ap.add_argument("--hidden", type=int, default=96)
@@ -239,38 +286,63 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     cfg = make_config(args)
+    if args.init:
+        with open(os.path.join(args.init, "config.json")) as f:
+            cfg = json.load(f)
+        if [cfg["id2label"][str(i)] for i in range(len(cfg["id2label"]))] != CLASSES:
+            ap.error("%s/config.json: id2label is not %s" % (args.init, CLASSES))
+        args.size = cfg["image_size"]
     t0 = time.time()
     if args.dataset:
         d = np.load(args.dataset)
-        xtr, ytr, xte, yte = d["xtr"], d["ytr"], d["xte"], d["yte"]
+        data = {k: d[k] for k in d.files}
     else:
         if not args.loupe:
             ap.error("--loupe is needed to generate the data (or pass --dataset)")
-        xtr, ytr, xte, yte = generate_all(args)
+        data = generate_all(args)
     if args.pack:
-        np.savez_compressed(args.pack, xtr=xtr, ytr=ytr, xte=xte, yte=yte)
-        print("packed %d train and %d test images into %s" % (len(ytr), len(yte), args.pack))
+        np.savez_compressed(args.pack, **data)
+        print("packed %d train and %d test images into %s" % (len(data["ytr"]), len(data["yte"]), args.pack))
         return 0
-    print("data: %d train, %d test images in %.0f s" % (len(ytr), len(yte), time.time() - t0), flush=True)
-    train(args, cfg, xtr, ytr, xte, yte, t0)
+    print("data: %d train, %d test, %d PIL test images in %.0f s" % (
+        len(data["ytr"]), len(data["yte"]), len(data.get("ypil", [])), time.time() - t0), flush=True)
+    train(args, cfg, data, t0)
 
 
 def generate_all(args):
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or tmp
+        n_pil = int(args.train_count * args.pil_fraction)
         n_varied = int(args.train_count * args.varied_fraction)
-        xtr, ytr = generate(args.loupe, os.path.join(work, "train"), args.train_count - n_varied,
+        xtr, ytr = generate(args.loupe, os.path.join(work, "train"), args.train_count - n_varied - n_pil,
                             args.train_seed, args.size, [])
         if n_varied:
             xv, yv = generate(args.loupe, os.path.join(work, "train-varied"), n_varied, args.train_seed + 1,
                               args.size, ["--varied"])
             xtr, ytr = np.concatenate([xtr, xv]), np.concatenate([ytr, yv])
+        if n_pil:
+            xp, yp = render_pil(n_pil, args.train_seed, args.size, 4)
+            xtr, ytr = np.concatenate([xtr, xp]), np.concatenate([ytr, yp])
         xte, yte = generate(args.loupe, os.path.join(work, "test"), args.test_count, args.test_seed,
                             args.size, [])
-    return xtr, ytr, xte, yte
+    xpil, ypil = render_pil(args.pil_test_count, args.pil_test_seed, args.size, 1)
+    return {"xtr": xtr, "ytr": ytr, "xte": xte, "yte": yte, "xpil": xpil, "ypil": ypil}
 
 
-def train(args, cfg, xtr, ytr, xte, yte, t0):
+def render_pil(count, seed, size, max_objects):
+    """`count` scenes from the PIL renderer, labelled by their most prominent shape."""
+    rng = np.random.default_rng(seed)
+    xs, ys = [], []
+    for _ in range(count):
+        s = shapes_render.render_scene(rng, size, 1, max_objects)
+        xs.append(np.asarray(s.image, dtype=np.uint8))
+        ys.append(CLASSES.index(s.label))
+    return np.stack(xs), np.asarray(ys, dtype=np.int64)
+
+
+def train(args, cfg, data, t0):
+    xtr, ytr, xte, yte = data["xtr"], data["ytr"], data["xte"], data["yte"]
+    xpil, ypil = data.get("xpil"), data.get("ypil")
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # Deterministic kernels, so a seed gives the same weights on the same GPU and software.
@@ -278,7 +350,10 @@ def train(args, cfg, xtr, ytr, xte, yte, t0):
         torch.use_deterministic_algorithms(True)
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
-    model = ShapesViT(cfg).to(dev)
+    model = ShapesViT(cfg)
+    if args.init:
+        model.load_hf(os.path.join(args.init, "model.safetensors"))
+    model = model.to(dev)
     params = sum(p.numel() for p in model.parameters())
     print("model: %d parameters (%.2f MB f32)" % (params, params * 4 / 1e6), flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n and "cls" not in n]
@@ -296,6 +371,12 @@ def train(args, cfg, xtr, ytr, xte, yte, t0):
     gen = torch.Generator().manual_seed(args.seed)
     log = {"config": vars(args), "device": str(dev), "torch": torch.__version__,
            "train_images": int(len(ytr)), "test_images": int(len(yte)), "epochs": []}
+    if args.init:
+        log["init_test_top1"] = float(evaluate(model, xte, yte, dev))
+        if xpil is not None:
+            log["init_pil_single_top1"] = float(evaluate(model, xpil, ypil, dev))
+        print("before fine-tuning: test top-1 %.4f, PIL single top-1 %s" % (
+            log["init_test_top1"], log.get("init_pil_single_top1")), flush=True)
     step = 0
     for epoch in range(args.epochs):
         order = torch.randperm(len(ytr), generator=gen).numpy()
@@ -324,12 +405,16 @@ def train(args, cfg, xtr, ytr, xte, yte, t0):
         acc = evaluate(model, xte, yte, dev)
         entry = {"epoch": epoch + 1, "loss": loss_sum / steps_per_epoch, "test_top1": float(acc),
                  "seconds": time.time() - t_epoch}
+        if xpil is not None:
+            entry["pil_single_top1"] = float(evaluate(model, xpil, ypil, dev))
         log["epochs"].append(entry)
-        print("epoch %d: loss %.4f, test top-1 %.4f (%.0f s)" % (
-            epoch + 1, entry["loss"], acc, entry["seconds"]), flush=True)
+        print("epoch %d: loss %.4f, test top-1 %.4f, PIL single top-1 %s (%.0f s)" % (
+            epoch + 1, entry["loss"], acc, entry.get("pil_single_top1"), entry["seconds"]), flush=True)
         save_checkpoint(args.out, model, cfg)  # keep the latest so an interrupted run leaves a model
 
     log["test_top1"] = float(evaluate(model, xte, yte, dev))
+    if xpil is not None:
+        log["pil_single_top1"] = float(evaluate(model, xpil, ypil, dev))
     log["seconds"] = time.time() - t0
     save_checkpoint(args.out, model, cfg)
     # The sanity-check twin: same architecture and config, weights drawn afresh (different seed).
