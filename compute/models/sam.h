@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/models/sam_config.h"
+#include "compute/models/sam_mask_decoder.h"
+#include "compute/models/sam_prompt_encoder.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace loupe::compute {
+
+class Checkpoint;
+
+// SamModel of transformers (facebook/sam-vit-base, -large, -huge and the same architecture at any size).
+// The image embedding is computed once per image (`embed`, the expensive part); each click-set is then
+// decoded on it (`decode`, prompt encoder + mask decoder).
+class SamModel
+{
+public:
+    // Reads config.json and the weights; throws Error for other architectures, invalid configs, missing,
+    // misshapen or unexpected tensors.
+    static SamModel fromCheckpoint(const Checkpoint& ckpt);
+    static SamModel fromTensors(const SamConfig& config, std::map<std::string, Tensor> weights,
+                                const std::string& source = "weights");
+
+    // pixel_values [1, 3, S, S] (S = vision image_size; the processor pads to it) -> the image embedding
+    // [g, g, C], channels last (g = S / patch_size).
+    Tensor embed(const Tensor& pixelValues) const;
+    // Masks and IoU predictions for one prompt (coordinates in the model's input pixels) on an embedding.
+    sam::MaskPrediction decode(const Tensor& embedding, const sam::Prompt& prompt, bool multimask) const;
+
+    const SamConfig& config() const;
+    int64_t parameterCount() const;
+
+    // [g, g, C] -> [1, C, g, g] (transformers' image_embeddings layout).
+    static Tensor channelsFirst(const Tensor& embedding);
+
+    struct Impl;
+
+private:
+    std::shared_ptr<const Impl> d_;
+};
+
+} // namespace loupe::compute
