@@ -53,8 +53,10 @@ struct BlipTextModel::Impl
     Activation act = Activation::GeluErf;
     mutable GraphCache cache{4};
 
+    // encoderInput: cross-attention keys/values computed in the graph from the input "encoder_states"
+    // [B, encTokens, encoder width] (gradients reach the encoder states) instead of bound per layer.
     Graph build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens, bool causal,
-                const BlipTextRunOptions& o) const;
+                const BlipTextRunOptions& o, bool encoderInput = false) const;
     BlipTextOutput run(KvCache& kv, bool causal, const std::vector<std::vector<int64_t>>& ids,
                        const BlipTextRunOptions& o) const;
 };
@@ -151,7 +153,7 @@ void BlipTextModel::setEncoderStates(KvCache& kv, const Tensor& enc) const
 }
 
 Graph BlipTextModel::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
-                                 bool causal, const BlipTextRunOptions& o) const
+                                 bool causal, const BlipTextRunOptions& o, bool encoderInput) const
 {
     const int64_t D = cfg.hiddenSize, H = cfg.numAttentionHeads, hd = D / H;
     Graph g;
@@ -161,6 +163,8 @@ Graph BlipTextModel::Impl::build(int64_t B, int64_t n, int64_t past, int64_t cap
         g.layerNorm(h, w("embed.norm.w", embedNorm.w), w("embed.norm.b", embedNorm.b), cfg.layerNormEps),
         "embed.norm");
     const NodeId pastMask = past > 0 ? g.input("past_mask", {1, 1, 1, past}) : -1;
+    const NodeId encoder =
+        encoderInput ? g.input("encoder_states", {B, encTokens, cfg.encoderHiddenSize}) : -1;
     for (size_t i = 0; i < blocks.size(); ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
         BlockSpec s;
@@ -175,8 +179,12 @@ Graph BlipTextModel::Impl::build(int64_t B, int64_t n, int64_t past, int64_t cap
             s.attn.past.length = past;
             s.attn.past.mask = pastMask;
         }
-        s.cross.k = g.input(p + "cross_k", {B, H, encTokens, hd});
-        s.cross.v = g.input(p + "cross_v", {B, H, encTokens, hd});
+        if (encoder >= 0) {
+            s.cross = crossKeyValues(g, encoder, blocks[i].cross, H, p);
+        } else {
+            s.cross.k = g.input(p + "cross_k", {B, H, encTokens, hd});
+            s.cross.v = g.input(p + "cross_v", {B, H, encTokens, hd});
+        }
         h = transformerBlock(g, h, blocks[i], s, p);
         if (capacity > 0) {
             g.keep(g.find(p + "k_new"));
@@ -299,6 +307,32 @@ BlipTextOutput BlipTextModel::encode(const std::vector<std::vector<int64_t>>& id
     KvCache kv; // no self-attention cache: one bidirectional pass
     setEncoderStates(kv, enc);
     return d_->run(kv, false, ids, o);
+}
+
+DecoderTokenGradients BlipTextModel::tokenGradients(const std::vector<int64_t>& ids,
+                                                    const Tensor& encoderStates, int64_t target) const
+{
+    const BlipTextConfig& c = d_->cfg;
+    if (!d_->lmHead) throw Error("blip", "token gradients need the text decoder (a model with an LM head)");
+    const int64_t n = int64_t(ids.size());
+    if (n == 0 || n > c.maxPositionEmbeddings)
+        throw Error("blip", "token gradients need 1.." + std::to_string(c.maxPositionEmbeddings) +
+                                " forced tokens, got " + std::to_string(n));
+    if (encoderStates.dim() != 3 || encoderStates.size(0) != 1 ||
+        encoderStates.size(2) != c.encoderHiddenSize)
+        throw Error("blip", "encoder states must be [1, tokens, " + std::to_string(c.encoderHiddenSize) +
+                                "], got " + shapeString(encoderStates.shape()));
+    const Graph g = d_->build(1, n, 0, 0, encoderStates.size(1), true, {}, true);
+    std::vector<int64_t> positions(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        positions[size_t(i)] = i;
+    std::map<std::string, Tensor> inputs;
+    const int64_t D = c.hiddenSize;
+    inputs["token_embeds"] = gatherRows(d_->wordEmbed, ids, d_->source + ": token ids").reshape({1, n, D});
+    inputs["position_embeds"] =
+        gatherRows(d_->posEmbed, positions, d_->source + ": positions").reshape({1, n, D});
+    inputs["encoder_states"] = encoderStates.contiguous();
+    return decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip");
 }
 
 BlipTextOutput BlipTextModel::step(KvCache& kv, const std::vector<std::vector<int64_t>>& ids,

@@ -3,6 +3,7 @@
 
 #include "compute/graph/graph_cache.h"
 #include "compute/models/blip_config.h"
+#include "compute/models/decoder_token_gradients.h"
 #include "compute/models/transformer/kv_cache.h"
 #include "compute/tensor.h"
 
@@ -59,6 +60,12 @@ public:
     // cache's cross-attention keys/values must be set. Logits of the newest position.
     BlipTextOutput step(transformer::KvCache& cache, const std::vector<std::vector<int64_t>>& ids,
                         const BlipTextRunOptions& options = {}) const;
+
+    // Gradients of y = logit of `target` at the last of `ids` (the causal decoder over the forced prefix,
+    // positions 0..n-1, no cache) with respect to every layer's self- and cross-attention probabilities
+    // and to the encoder states [1, N_enc, encoder_hidden_size]. Decoders (with an LM head) only.
+    DecoderTokenGradients tokenGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,
+                                         int64_t target) const;
 
     struct Impl;
 

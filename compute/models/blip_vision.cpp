@@ -91,6 +91,11 @@ Graph BlipVisionModel::Impl::build(const Shape& px, const BlipVisionRunOptions& 
     return g;
 }
 
+Graph BlipVisionModel::buildGraph(const Shape& pixelShape, const BlipVisionRunOptions& options) const
+{
+    return d_->build(pixelShape, options);
+}
+
 BlipVisionOutput BlipVisionModel::forward(const Tensor& pixelValues, const BlipVisionRunOptions& o) const
 {
     const BlipVisionConfig& c = d_->cfg;

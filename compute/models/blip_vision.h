@@ -37,6 +37,9 @@ public:
     // pixelValues: f32 [B, 3, image_size, image_size]; throws Error for another shape.
     BlipVisionOutput forward(const Tensor& pixelValues, const BlipVisionRunOptions& options = {}) const;
 
+    // The forward graph for pixel_values of this shape, uncompiled (for autograd).
+    Graph buildGraph(const Shape& pixelShape, const BlipVisionRunOptions& options = {}) const;
+
     struct Impl;
 
 private:

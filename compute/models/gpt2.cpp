@@ -4,6 +4,7 @@
 #include "compute/backend/backend.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/models/transformer/attention.h"
 #include "compute/models/transformer/block.h"
 #include "compute/models/transformer/embedding.h"
 
@@ -33,8 +34,10 @@ struct Gpt2Model::Impl
     size_t weightBytes = 0;
     mutable GraphCache cache{4};
 
+    // encoderInput: cross-attention keys/values are computed in the graph from an input named
+    // "encoder_states" [B, encTokens, D] (so gradients reach the encoder states), not bound per layer.
     Graph build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
-                const Gpt2RunOptions& o) const;
+                const Gpt2RunOptions& o, bool encoderInput = false) const;
     Gpt2Output run(KvCache* cache, const std::vector<std::vector<int64_t>>& ids,
                    const Gpt2RunOptions& o) const;
 };
@@ -187,11 +190,12 @@ const GraphCache& Gpt2Model::graphCache() const
 }
 
 Graph Gpt2Model::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
-                             const Gpt2RunOptions& o) const
+                             const Gpt2RunOptions& o, bool encoderInput) const
 {
     const int64_t D = cfg.nEmbd, H = cfg.nHead, hd = D / H;
     Graph g;
     NodeId h = tokenPositionEmbedding(g, B, n, D);
+    const NodeId encoder = encoderInput ? g.input("encoder_states", {B, encTokens, D}) : -1;
     const NodeId pastMask = past > 0 ? g.input("past_mask", {1, 1, 1, past}) : -1;
     for (size_t i = 0; i < blocks.size(); ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
@@ -207,7 +211,9 @@ Graph Gpt2Model::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacit
             s.attn.past.length = past;
             s.attn.past.mask = pastMask;
         }
-        if (blocks[i].cross.defined()) {
+        if (blocks[i].cross.defined() && encoder >= 0) {
+            s.cross = crossKeyValues(g, encoder, blocks[i].cross, H, p);
+        } else if (blocks[i].cross.defined()) {
             s.cross.k = g.input(p + "cross_k", {B, H, encTokens, hd});
             s.cross.v = g.input(p + "cross_v", {B, H, encTokens, hd});
         }
@@ -356,6 +362,32 @@ void Gpt2Model::setEncoderStates(KvCache& kv, const Tensor& enc) const
         throw Error("gpt2", "encoder states must be [batch, tokens, " + std::to_string(c.nEmbd) + "], got " +
                                 shapeString(enc.shape()));
     computeCrossKeyValues(kv, enc, d_->blocks, c.nHead);
+}
+
+DecoderTokenGradients Gpt2Model::tokenGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,
+                                                int64_t target) const
+{
+    const Gpt2Config& c = d_->cfg;
+    if (!c.addCrossAttention) throw Error("gpt2", "token gradients need a decoder with cross-attention");
+    const int64_t n = int64_t(ids.size());
+    if (n == 0 || n > c.nPositions)
+        throw Error("gpt2", "token gradients need 1.." + std::to_string(c.nPositions) +
+                                " forced tokens, got " + std::to_string(n));
+    if (encoderStates.dim() != 3 || encoderStates.size(0) != 1 || encoderStates.size(2) != c.nEmbd)
+        throw Error("gpt2", "encoder states must be [1, tokens, " + std::to_string(c.nEmbd) + "], got " +
+                                shapeString(encoderStates.shape()));
+    Gpt2RunOptions o;
+    o.allLogits = false;
+    const Graph g = d_->build(1, n, 0, 0, encoderStates.size(1), o, true);
+    std::vector<int64_t> positions(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        positions[size_t(i)] = i;
+    std::map<std::string, Tensor> inputs;
+    inputs["token_embeds"] = gatherRows(d_->wte, ids, d_->source + ": token ids").reshape({1, n, c.nEmbd});
+    inputs["position_embeds"] =
+        gatherRows(d_->wpe, positions, d_->source + ": positions").reshape({1, n, c.nEmbd});
+    inputs["encoder_states"] = encoderStates.contiguous();
+    return decoderTokenGradients(g, inputs, c.nLayer, target, "gpt2");
 }
 
 Gpt2Output Gpt2Model::step(KvCache& cache, const std::vector<std::vector<int64_t>>& ids,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/graph/graph_cache.h"
+#include "compute/models/decoder_token_gradients.h"
 #include "compute/models/gpt2_config.h"
 #include "compute/models/transformer/kv_cache.h"
 #include "compute/tensor.h"
@@ -63,6 +64,12 @@ public:
     // Runs ids [B][n] as the positions after the cache's, appends their keys/values to the cache.
     Gpt2Output step(transformer::KvCache& cache, const std::vector<std::vector<int64_t>>& ids,
                     const Gpt2RunOptions& options = {}) const;
+
+    // Gradients of y = logit of `target` at the last of `ids` (the prefix forced, positions 0..n-1, no
+    // cache) with respect to every layer's self- and cross-attention probabilities and to the encoder
+    // states [1, N_enc, D] the cross-attention reads. Decoders with cross-attention only.
+    DecoderTokenGradients tokenGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,
+                                         int64_t target) const;
 
     const Gpt2Config& config() const;
     int64_t parameterCount() const;
