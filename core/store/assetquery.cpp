@@ -22,18 +22,25 @@ QString whereClause(const AssetFilter& f)
         "EXISTS (SELECT 1 FROM annotations n WHERE n.asset_id = a.id AND n.review_state = %1)");
     if (f.shapeReviewState) parts << hasShapeIn.arg(QStringLiteral("?8"));
     if (f.hasNeedsFix) parts << hasShapeIn.arg(QStringLiteral("3"));
+    if (!f.captionText.isEmpty())
+        parts << QStringLiteral("EXISTS (SELECT 1 FROM captions c WHERE c.asset_id = a.id AND c.text LIKE ?9 "
+                                "ESCAPE '\\')");
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
+}
+
+// A LIKE pattern matching `text` anywhere, its own wildcards escaped.
+QString containsPattern(QString t)
+{
+    t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + t + QLatin1Char('%');
 }
 
 void bindFilter(Statement& s, const AssetFilter& f)
 {
-    if (!f.text.isEmpty()) {
-        QString t = f.text;
-        t.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
-            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
-        s.bind(1, QLatin1Char('%') + t + QLatin1Char('%'));
-    }
+    if (!f.text.isEmpty()) s.bind(1, containsPattern(f.text));
+    if (!f.captionText.isEmpty()) s.bind(9, containsPattern(f.captionText));
     if (f.labelId) s.bind(2, *f.labelId);
     if (!f.split.isEmpty()) s.bind(3, f.split);
     if (f.reviewState) s.bind(4, *f.reviewState);

@@ -23,8 +23,9 @@ class Project : public QObject
     Q_OBJECT
 public:
     // v1 by migration 0->1; 1->2 adds annotation z-order and done; 2->3 adds the annotation editor's
-    // undo history tables; 3->4 label definitions and image tags with foreign keys.
-    static constexpr int kSchemaVersion = 4;
+    // undo history tables; 3->4 label definitions and image tags with foreign keys; 4->5 undoable chat
+    // turns and tags, per-image caption and chat indexes.
+    static constexpr int kSchemaVersion = 5;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
     // quick_check failure, newer schema, or busy (another process held its lock longer than

@@ -110,6 +110,22 @@ QString schemaV4Sql()
     return sql;
 }
 
+// v5: chats and tags become undoable edits (Project::edit) like captions already were: undo triggers on
+// qa_turns and asset_tags; and the per-image lookups the Ask and Caption panels, the caption search
+// and the batch jobs' resume make, indexed.
+QString schemaV5Sql()
+{
+    QString sql = QStringLiteral("CREATE INDEX captions_asset ON captions(asset_id);\n"
+                                 "CREATE INDEX qa_turns_asset ON qa_turns(asset_id);\n");
+    sql += undoTriggers(QStringLiteral("qa_turns"),
+                        {QStringLiteral("asset_id"), QStringLiteral("question"), QStringLiteral("answer"),
+                         QStringLiteral("source"), QStringLiteral("run_id"), QStringLiteral("created")},
+                        true, true);
+    sql += undoTriggers(QStringLiteral("asset_tags"), {QStringLiteral("tags")}, true, true,
+                        QStringLiteral("asset_id"));
+    return sql;
+}
+
 } // namespace
 
 QString schemaV1Sql()
@@ -174,6 +190,7 @@ bool migrate(Database& db, int from, int target, QString* error)
                             : v == 1 ? schemaV2Sql()
                             : v == 2 ? schemaV3Sql()
                             : v == 3 ? schemaV4Sql()
+                            : v == 4 ? schemaV5Sql()
                                      : QString();
         if (sql.isEmpty()) {
             if (error) *error = QStringLiteral("no migration from schema %1").arg(v);
