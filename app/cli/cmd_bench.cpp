@@ -1,30 +1,210 @@
 // SPDX-License-Identifier: MIT
-// loupe bench vit [--runs N] [--batch8-runs N] [--threads N]: the engine benchmark, as JSON.
+// loupe bench vit|generate|caption|tokenizer [options]: the engine benchmarks, each printing one JSON
+// object. The measuring code is shared with the bench/ binaries (compute/bench/,
+// compute/models/vit_benchmark).
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
+#include "compute/bench/caption_benchmark.h"
+#include "compute/bench/decode_benchmark.h"
+#include "compute/bench/tokenizer_benchmark.h"
 #include "compute/models/vit_benchmark.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <optional>
 
 namespace loupe::cli {
 
 namespace {
 
+const QString kUsage = QStringLiteral(
+    "usage: loupe bench vit|generate|caption|tokenizer [options] (loupe bench BENCHMARK --help for each)\n");
+
+// An integer option checked against its lower bound; nullopt (after printing why) when it fails.
+std::optional<long long> intOption(const QCommandLineParser& p, const QString& name, long long min,
+                                   QTextStream& err)
+{
+    bool ok = false;
+    const long long v = p.value(name).toLongLong(&ok);
+    if (!ok || v < min) {
+        err << "loupe bench: --" << name << " must be an integer of at least " << min << ", got \""
+            << p.value(name) << "\"\n";
+        return std::nullopt;
+    }
+    return v;
+}
+
+QCommandLineOption option(const char* name, const char* help, const char* fallback)
+{
+    return {QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
+            QString::fromLatin1(fallback)};
+}
+
+int runVit(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+{
+    const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
+    const auto batch8 = intOption(p, QStringLiteral("batch8-runs"), 1, err);
+    const auto threads = intOption(p, QStringLiteral("threads"), 0, err);
+    if (!runs || !batch8 || !threads) return ExitUsage;
+    compute::VitBenchOptions o;
+    o.runs = int(*runs);
+    o.batch8Runs = int(*batch8);
+    o.threads = int(*threads);
+    out << QString::fromStdString(compute::vitBenchmarkJson(o)) << "\n";
+    return ExitOk;
+}
+
+int runGenerate(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+{
+    compute::bench::DecodeBenchOptions o;
+    const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
+    const auto newTokens = intOption(p, QStringLiteral("new-tokens"), 2, err);
+    const auto promptTokens = intOption(p, QStringLiteral("prompt-tokens"), 1, err);
+    const auto rows = intOption(p, QStringLiteral("rows"), 1, err);
+    const auto threads = intOption(p, QStringLiteral("threads"), 0, err);
+    const auto topK = intOption(p, QStringLiteral("trace-top-k"), 0, err);
+    if (!runs || !newTokens || !promptTokens || !rows || !threads || !topK) return ExitUsage;
+    o.runs = int(*runs);
+    o.newTokens = *newTokens;
+    o.promptTokens = *promptTokens;
+    o.rows = *rows;
+    o.threads = int(*threads);
+    o.traceTopK = *topK;
+    o.model = p.value(QStringLiteral("model")).toStdString();
+    o.save = p.value(QStringLiteral("save")).toStdString();
+    out << QString::fromStdString(compute::bench::decodeBenchmark(o).dump(2)) << "\n";
+    return ExitOk;
+}
+
+int runCaption(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+{
+    compute::bench::CaptionBenchOptions o;
+    const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
+    const auto threads = intOption(p, QStringLiteral("threads"), 0, err);
+    std::optional<long long> newTokens = -1;
+    if (p.isSet(QStringLiteral("new-tokens"))) newTokens = intOption(p, QStringLiteral("new-tokens"), 2, err);
+    if (!runs || !threads || !newTokens) return ExitUsage;
+    o.runs = int(*runs);
+    o.threads = int(*threads);
+    o.newTokens = *newTokens;
+    o.quick = p.isSet(QStringLiteral("quick"));
+    o.tokenizers = p.value(QStringLiteral("tokenizers")).toStdString();
+    out << QString::fromStdString(compute::bench::captionBenchmark(o).dump(2)) << "\n";
+    return ExitOk;
+}
+
+int runTokenizer(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+{
+    if (p.positionalArguments().size() != 2) {
+        err << "usage: loupe bench tokenizer [--megabytes MB] FOLDER (holding gpt2/, clip/ and bert/ "
+               "tokenizers)\n";
+        return ExitUsage;
+    }
+    bool ok = false;
+    const double mb = p.value(QStringLiteral("megabytes")).toDouble(&ok);
+    if (!ok || !(mb > 0) || mb > 1024) {
+        err << "loupe bench: --megabytes must be a number above 0 and at most 1024, got \""
+            << p.value(QStringLiteral("megabytes")) << "\"\n";
+        return ExitUsage;
+    }
+    out << QString::fromStdString(
+               compute::bench::tokenizerBenchmark(p.positionalArguments()[1].toStdString(), mb).dump(2))
+        << "\n";
+    return ExitOk;
+}
+
+struct Benchmark
+{
+    QString name, description;
+    std::function<void(QCommandLineParser&)> addOptions;
+    std::function<int(QCommandLineParser&, QTextStream&, QTextStream&)> run;
+};
+
+std::vector<Benchmark> benchmarks()
+{
+    const auto threads = option("threads", "CPU threads (0: all cores).", "0");
+    return {
+        {QStringLiteral("vit"), QStringLiteral("Benchmark ViT-B/16 (224, random weights) on the CPU engine."),
+         [=](QCommandLineParser& p) {
+             p.addOption(option("runs", "Timed batch-1 runs.", "20"));
+             p.addOption(option("batch8-runs", "Timed batch-8 runs.", "4"));
+             p.addOption(threads);
+         },
+         runVit},
+        {QStringLiteral("generate"),
+         QStringLiteral(
+             "Benchmark GPT-2 decoding on the CPU engine (f32; random weights of GPT-2 small's "
+             "shapes unless --model): prefill time, decode tokens/s, per-step times, load average."),
+         [](QCommandLineParser& p) {
+             p.addOption(option("runs", "Timed runs after a warm-up run.", "3"));
+             p.addOption(option("new-tokens", "Tokens decoded per run (EOS suppressed).", "128"));
+             p.addOption(option("prompt-tokens", "Prompt length.", "8"));
+             p.addOption(option("rows", "Batch rows: 1 decodes greedily, more sample that many rows.", "1"));
+             p.addOption(option("threads", "CPU threads (0: all cores).", "2"));
+             p.addOption(
+                 option("trace-top-k", "Step traces: top-K alternatives of every step (0: off).", "0"));
+             p.addOption({QStringLiteral("model"),
+                          QStringLiteral("A GPT2LMHeadModel folder to time instead."),
+                          QStringLiteral("DIR")});
+             p.addOption({QStringLiteral("save"),
+                          QStringLiteral("Write the random weights there first as a GPT2LMHeadModel folder "
+                                         "(config.json, model.safetensors) and time that folder."),
+                          QStringLiteral("DIR")});
+         },
+         runGenerate},
+        {QStringLiteral("caption"),
+         QStringLiteral("Benchmark GPT-2 small decoding (batch 1 and 8), ViT-GPT2 and BLIP base captioning "
+                        "(time to first token, tokens/s, with and without step traces) on random weights."),
+         [](QCommandLineParser& p) {
+             p.addOption(option("runs", "Timed runs per case.", "3"));
+             p.addOption(
+                 option("new-tokens", "Tokens decoded per run (default 128, 16 with --quick).", "-1"));
+             p.addOption(option("threads", "CPU threads (0: all cores).", "2"));
+             p.addOption({QStringLiteral("quick"), QStringLiteral("2-layer, 64-wide models: a smoke test.")});
+             p.addOption({QStringLiteral("tokenizers"),
+                          QStringLiteral("Also time the tokenizers under DIR (gpt2/, clip/, bert/)."),
+                          QStringLiteral("DIR")});
+         },
+         runCaption},
+        {QStringLiteral("tokenizer"),
+         QStringLiteral("Benchmark the GPT-2, CLIP and BERT tokenizers under FOLDER (gpt2/, clip/, bert/): "
+                        "encode and decode MB/s on prose and on unique words."),
+         [](QCommandLineParser& p) {
+             p.addOption({QStringLiteral("megabytes"), QStringLiteral("Size of each text (default 2)."),
+                          QStringLiteral("MB"), QStringLiteral("2")});
+             p.addPositionalArgument(QStringLiteral("FOLDER"),
+                                     QStringLiteral("Parent of the tokenizer folders."));
+         },
+         runTokenizer},
+    };
+}
+
 int bench(const QStringList& args)
 {
-    QCommandLineParser p;
-    p.setApplicationDescription(
-        QStringLiteral("Benchmark ViT-B/16 (224, random weights) on the CPU engine."));
-    p.addHelpOption();
-    p.addOption({QStringLiteral("runs"), QStringLiteral("Timed batch-1 runs."), QStringLiteral("N"),
-                 QStringLiteral("20")});
-    p.addOption({QStringLiteral("batch8-runs"), QStringLiteral("Timed batch-8 runs."), QStringLiteral("N"),
-                 QStringLiteral("4")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
-                 QStringLiteral("N"), QStringLiteral("0")});
-    p.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("Only 'vit' for now."));
     QTextStream out(stdout), err(stderr);
+    const std::vector<Benchmark> all = benchmarks();
+    const QString which = args.value(0);
+    const auto it = std::find_if(all.begin(), all.end(), [&](const Benchmark& b) { return b.name == which; });
+    if (it == all.end()) {
+        if (which == QStringLiteral("--help") || which == QStringLiteral("-h")) {
+            out << "Usage: loupe bench BENCHMARK [options]\n\nBenchmarks of the inference engine, each "
+                   "printing one JSON object:\n";
+            for (const Benchmark& b : all)
+                out << "  " << b.name.leftJustified(10) << b.description << "\n";
+            return ExitOk;
+        }
+        if (!which.isEmpty()) err << "loupe bench: unknown benchmark \"" << which << "\"\n";
+        err << kUsage;
+        return ExitUsage;
+    }
+    QCommandLineParser p;
+    p.setApplicationDescription(it->description);
+    p.addHelpOption();
+    p.addPositionalArgument(it->name, QStringLiteral("The benchmark."));
+    it->addOptions(p);
     if (!p.parse(QStringList{QStringLiteral("loupe bench")} + args)) {
         err << "loupe bench: " << p.errorText() << "\n";
         return ExitUsage;
@@ -33,24 +213,21 @@ int bench(const QStringList& args)
         out << commandHelpText(p, QStringLiteral("bench"));
         return ExitOk;
     }
-    if (p.positionalArguments() != QStringList{QStringLiteral("vit")}) {
-        err << "usage: loupe bench vit [--runs N] [--batch8-runs N] [--threads N]\n";
+    if (it->name != QStringLiteral("tokenizer") && p.positionalArguments().size() != 1) {
+        err << "loupe bench: unexpected argument \"" << p.positionalArguments().value(1) << "\"\n";
         return ExitUsage;
     }
-    compute::VitBenchOptions o;
-    o.runs = p.value(QStringLiteral("runs")).toInt();
-    o.batch8Runs = p.value(QStringLiteral("batch8-runs")).toInt();
-    o.threads = p.value(QStringLiteral("threads")).toInt();
-    if (o.runs < 1 || o.batch8Runs < 1 || o.threads < 0) {
-        err << "loupe bench: --runs and --batch8-runs need positive numbers\n";
-        return ExitUsage;
+    try {
+        return it->run(p, out, err);
+    } catch (const std::exception& e) {
+        err << "loupe bench " << it->name << ": " << e.what() << "\n";
+        return ExitFailure;
     }
-    out << QString::fromStdString(compute::vitBenchmarkJson(o)) << "\n";
-    return ExitOk;
 }
 
 const CommandRegistrar registrar{
-    {QStringLiteral("bench"), QStringLiteral("Benchmark the inference engine (bench vit)"), bench}};
+    {QStringLiteral("bench"),
+     QStringLiteral("Benchmark the inference engine (bench vit|generate|caption|tokenizer)"), bench}};
 
 } // namespace
 
