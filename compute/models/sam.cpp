@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
+#include "compute/io/config_fields.h"
 #include "compute/models/sam_vision.h"
 
 namespace loupe::compute {
@@ -33,11 +34,15 @@ SamModel SamModel::fromTensors(const SamConfig& cfg, std::map<std::string, Tenso
 SamModel SamModel::fromCheckpoint(const Checkpoint& ckpt)
 {
     const std::string source = (ckpt.folder() / "config.json").string();
-    const SamConfig cfg = SamConfig::fromJson(ckpt.config(), source);
-    const std::string first = cfg.architectures.empty() ? "" : cfg.architectures.front();
-    if (first != "SamModel" && !(first.empty() && cfg.modelType == "sam"))
-        throw Error(source, "architecture '" + (first.empty() ? cfg.modelType : first) +
+    // The architecture first: another model's sub-configs would otherwise fail SAM's checks confusingly.
+    std::string modelType;
+    std::vector<std::string> architectures;
+    readModelIdentity(ckpt.config(), modelType, architectures);
+    const std::string first = architectures.empty() ? "" : architectures.front();
+    if (first != "SamModel" && !(first.empty() && modelType == "sam"))
+        throw Error(source, "architecture '" + (first.empty() ? modelType : first) +
                                 "' is not a Segment Anything model (supported: SamModel)");
+    const SamConfig cfg = SamConfig::fromJson(ckpt.config(), source);
     auto owner = std::make_shared<Checkpoint>(ckpt);
     std::map<std::string, Tensor> weights;
     for (const std::string& name : ckpt.names()) {
