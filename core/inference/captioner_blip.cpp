@@ -4,6 +4,7 @@
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/blip.h"
+#include "compute/models/blip_caption_relevancy.h"
 #include "compute/models/blip_caption_trace.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
@@ -68,12 +69,24 @@ public:
                                         std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
     }
 
-    Caption caption(const QString& image, const CaptionRequest& request) override
+    const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
+    int grid() const override { return int(model_.config().vision.gridSize()); }
+    const GenerationConfig& settings() const override { return cfg_; }
+    const std::vector<int64_t>& promptIds() const override { return prompt_; }
+
+protected:
+    compute::Tensor pixelValues(const QString& image) const override { return loadPixelValues(image, proc_); }
+
+    compute::Tensor encode(const compute::Tensor& px, const QString& image) const override
     {
-        const compute::Tensor px = loadPixelValues(image, proc_);
-        // Once per image, whatever the decoding.
         const compute::Tensor embeds = model_.vision().forward(px).imageEmbeds;
         compute::requireFiniteOutputs(embeds, image.toStdString());
+        return embeds;
+    }
+
+    Caption decode(const compute::Tensor& embeds, const std::vector<int64_t>& prompt,
+                   const CaptionRequest& request) const override
+    {
         compute::BlipTextLanguageModel lm = model_.languageModel(embeds);
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
         if (request.traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, request.traceTop);
@@ -82,7 +95,7 @@ public:
         cb.cancelled = request.cancelled;
         compute::generate::LanguageModel& decoder =
             recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-        const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
+        const auto r = compute::generate::generateSequences(decoder, prompt, cfg_, cb);
         Caption c;
         c.sequence = r.sequences.front();
         c.text = tok_->decode(c.sequence.tokens, true);
@@ -90,10 +103,15 @@ public:
         return c;
     }
 
-    const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
-    int grid() const override { return int(model_.config().vision.gridSize()); }
-    const GenerationConfig& settings() const override { return cfg_; }
-    const std::vector<int64_t>& promptIds() const override { return prompt_; }
+    compute::attribution::TokenRelevancy tokenRelevancy(const compute::Tensor& px,
+                                                        const compute::Tensor& embeds,
+                                                        const std::vector<int64_t>& prefix,
+                                                        int64_t token) const override
+    {
+        return compute::captionTokenRelevancy(model_, px, embeds, prefix, token);
+    }
+
+    int64_t vocabSize() const override { return model_.config().text.vocabSize; }
 
 private:
     compute::BlipForConditionalGeneration model_;

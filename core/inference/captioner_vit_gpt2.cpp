@@ -4,6 +4,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/models/vision_encoder_decoder.h"
+#include "compute/models/vision_encoder_decoder_relevancy.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_fit.h"
 #include "core/inference/captioner.h"
@@ -54,11 +55,24 @@ public:
                                         std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
     }
 
-    Caption caption(const QString& image, const CaptionRequest& request) override
+    const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
+    int grid() const override { return int(model_.gridSize()); }
+    const GenerationConfig& settings() const override { return cfg_; }
+    const std::vector<int64_t>& promptIds() const override { return prompt_; }
+
+protected:
+    compute::Tensor pixelValues(const QString& image) const override { return loadPixelValues(image, proc_); }
+
+    compute::Tensor encode(const compute::Tensor& px, const QString& image) const override
     {
-        const compute::Tensor px = loadPixelValues(image, proc_);
-        const compute::Tensor states = model_.encode(px); // once per image, whatever the decoding
+        const compute::Tensor states = model_.encode(px);
         compute::requireFiniteOutputs(states, image.toStdString());
+        return states;
+    }
+
+    Caption decode(const compute::Tensor& states, const std::vector<int64_t>& prompt,
+                   const CaptionRequest& request) const override
+    {
         compute::Gpt2LanguageModel lm = model_.languageModel(states);
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
         if (request.traceTop > 0)
@@ -68,7 +82,7 @@ public:
         cb.cancelled = request.cancelled;
         compute::generate::LanguageModel& decoder =
             recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-        const auto r = compute::generate::generateSequences(decoder, prompt_, cfg_, cb);
+        const auto r = compute::generate::generateSequences(decoder, prompt, cfg_, cb);
         Caption c;
         c.sequence = r.sequences.front();
         c.text = tok_->decode(c.sequence.tokens, true);
@@ -76,10 +90,15 @@ public:
         return c;
     }
 
-    const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
-    int grid() const override { return int(model_.gridSize()); }
-    const GenerationConfig& settings() const override { return cfg_; }
-    const std::vector<int64_t>& promptIds() const override { return prompt_; }
+    compute::attribution::TokenRelevancy tokenRelevancy(const compute::Tensor& px,
+                                                        const compute::Tensor& states,
+                                                        const std::vector<int64_t>& prefix,
+                                                        int64_t token) const override
+    {
+        return compute::captionTokenRelevancy(model_, px, states, prefix, token);
+    }
+
+    int64_t vocabSize() const override { return model_.decoder().config().vocabSize; }
 
 private:
     GenerationConfig cfg_;
