@@ -7,87 +7,50 @@
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
-#include "compute/attribution/attention_maps.h"
 #include "compute/attribution/npy.h"
 #include "compute/error.h"
-#include "compute/io/checkpoint.h"
-#include "compute/models/clip.h"
-#include "compute/models/clip_gradients.h"
-#include "compute/models/finite_outputs.h"
-#include "compute/preprocess/image_processor.h"
-#include "compute/preprocess/processor_fit.h"
-#include "compute/text/tokenizer.h"
 #include "core/explain/explainer.h"
 #include "core/imageio.h"
-#include "core/inference/pixel_values.h"
+#include "core/inference/matcher.h"
 
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QTextStream>
-#include <algorithm>
-#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace loupe::cli {
 
 namespace {
 
-namespace attr = compute::attribution;
-
-// The region of the decoded image that becomes the model's input: CLIP resizes the short side and crops
-// the center, so a wide image's edges are never seen and the map covers only the middle.
-QRect modelRegion(const QImage& image, const compute::ImageProcessorConfig& proc)
-{
-    const int h = image.height(), w = image.width();
-    const auto [rh, rw] = compute::resizedSize(h, w, proc);
-    if (!proc.doCenterCrop || rh <= 0 || rw <= 0) return image.rect();
-    const int ch = std::min(proc.cropHeight, rh), cw = std::min(proc.cropWidth, rw);
-    const double sy = double(h) / rh, sx = double(w) / rw;
-    const int top = (rh - ch) / 2, left = (rw - cw) / 2;
-    return QRect(int(std::lround(left * sx)), int(std::lround(top * sy)),
-                 std::max(1, int(std::lround(cw * sx))), std::max(1, int(std::lround(ch * sy))))
-        .intersected(image.rect());
-}
-
 struct Heatmap
 {
     std::string npy, png;
 };
 
-// Per text: d logit_t / d vision attentions for the image repeated once per text (images never mix in
-// the vision tower, so one batch holds every text's explanation), then Chefer's rule on the CLS row.
-std::vector<Heatmap> writeHeatmaps(const compute::ClipModel& model, const compute::Tensor& px,
-                                   const compute::Tensor& textEmbeds, const QString& imagePath,
-                                   const compute::ImageProcessorConfig& proc, const QString& outDir)
+// Per text its relevancy map as .npy (patch grid, float32, rows first) and a PNG overlay on the part of
+// the image the model sees.
+std::vector<Heatmap> writeHeatmaps(core::Matcher& matcher, const QString& imagePath, const QStringList& texts,
+                                   const QString& outDir)
 {
-    const int64_t T = textEmbeds.size(0);
-    compute::Tensor batch =
-        compute::Tensor::empty(compute::DType::F32, {T, px.size(1), px.size(2), px.size(3)});
-    for (int64_t t = 0; t < T; ++t)
-        compute::copyInto(batch.slice(0, t, t + 1), px);
-    const compute::ClipVisionGradients g = compute::clipVisionGradients(model, batch, textEmbeds);
-    const auto& vc = model.config().vision;
-    const int grid = int(vc.gridSize()), tokens = int(vc.numPositions()), heads = int(vc.numAttentionHeads);
+    std::vector<int> all(size_t(texts.size()));
+    for (size_t t = 0; t < all.size(); ++t)
+        all[t] = int(t);
+    const std::vector<std::vector<float>> maps = matcher.heatmaps(imagePath, texts, all);
+    const int grid = matcher.grid();
     QString error;
     const QImage original = core::readImage(imagePath, &error);
     if (original.isNull()) throw compute::Error(error.toStdString());
-    const QImage seen = original.copy(modelRegion(original, proc));
+    const QImage seen = original.copy(matcher.modelRegion(original));
     const QString stem = QDir(outDir).filePath(QFileInfo(imagePath).completeBaseName());
     std::vector<Heatmap> out;
-    for (int64_t t = 0; t < T; ++t) {
-        attr::AttentionSet attn{int(g.attentions.size()), heads, tokens, {}}, grads = attn;
-        for (size_t l = 0; l < g.attentions.size(); ++l) {
-            attn.layer.push_back(g.attentions[l].ptr<float>() + t * int64_t(attn.layerSize()));
-            grads.layer.push_back(g.attnGrads[l].ptr<float>() + t * int64_t(attn.layerSize()));
-        }
-        const std::vector<float> map = attr::patchMap(attr::cheferRow(attn, grads, 0), {grid, grid, 1});
+    for (size_t t = 0; t < maps.size(); ++t) {
         Heatmap h;
         const QString base = stem + QStringLiteral(".text%1").arg(t);
         h.npy = (base + QStringLiteral(".npy")).toStdString();
         h.png = (base + QStringLiteral(".png")).toStdString();
-        compute::writeNpyF32(h.npy, {grid, grid}, map);
-        if (!core::overlay(seen, map, grid, grid).save(QString::fromStdString(h.png)))
+        compute::writeNpyF32(h.npy, {grid, grid}, maps[t]);
+        if (!core::overlay(seen, maps[t], grid, grid).save(QString::fromStdString(h.png)))
             throw compute::Error(h.png, "cannot write the overlay PNG");
         out.push_back(h);
     }
@@ -138,61 +101,22 @@ int match(const QStringList& args)
     const QStringList texts = pos.mid(1);
     try {
         const QString folder = p.value(QStringLiteral("model"));
-        const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
-        const compute::ClipModel model = compute::ClipModel::fromCheckpoint(ckpt);
-        const std::string procPath = (folder + QStringLiteral("/preprocessor_config.json")).toStdString();
-        if (!QFileInfo::exists(QString::fromStdString(procPath)))
-            throw compute::Error(procPath, "missing: a CLIP folder needs its image processor settings");
-        const compute::ImageProcessorConfig proc = compute::ImageProcessorConfig::fromFile(procPath);
-        const int64_t side = model.config().vision.imageSize;
-        const auto fixed = compute::fixedOutputSize(proc);
-        if (!fixed || fixed->height != side || fixed->width != side)
-            throw compute::Error(procPath,
-                                 std::string("images leave the processor at ") +
-                                     (fixed ? std::to_string(fixed->height) + "x" +
-                                                  std::to_string(fixed->width) + " (" + fixed->field + ")"
-                                            : std::string("the image's own size")) +
-                                     " but the model takes " + std::to_string(side) + "x" +
-                                     std::to_string(side) + " (config.json vision_config.image_size)");
-        const auto tok = compute::text::loadTokenizer(folder.toStdString());
-        if (tok->kind() != "clip")
-            throw compute::Error(folder.toStdString(), "the tokenizer is " + tok->kind() +
-                                                           ", not the CLIP tokenizer CLIPModel needs");
-
-        // Tokenise and truncate (the text's tokens are cut, never <|startoftext|> / <|endoftext|>).
-        // The library truncates at tokenizer_config.json's model_max_length; the position table is the
-        // hard limit whatever that file says.
-        int64_t maxLen = model.config().text.maxPositionEmbeddings;
-        if (tok->modelMaxLength > 0) maxLen = std::min(maxLen, tok->modelMaxLength);
-        std::vector<std::vector<int64_t>> ids;
-        compute::text::EncodeOptions eo;
-        eo.maxLength = maxLen;
-        for (const QString& t : texts) {
-            const std::string s = t.toStdString();
-            const int64_t full = int64_t(tok->encode(s).ids.size());
-            ids.push_back(tok->encodeWith(s, eo).ids);
-            if (full > maxLen)
-                err << "loupe match: warning: \"" << t << "\" has " << full
-                    << " tokens; truncated to the model's " << maxLen
+        const auto matcher = core::Matcher::open(folder);
+        const core::MatchScores scores = matcher->match(image, texts);
+        for (qsizetype t = 0; t < texts.size(); ++t)
+            if (const int64_t full = scores.truncatedFrom[size_t(t)])
+                err << "loupe match: warning: \"" << texts[t] << "\" has " << full
+                    << " tokens; truncated to the model's " << matcher->maxTextLength()
                     << " (max_position_embeddings, model_max_length)\n";
-        }
-        const int64_t padId = tok->padId >= 0 ? tok->padId : model.config().text.padTokenId;
-        const compute::ClipTextBatch batch = compute::ClipTextBatch::pad(ids, padId);
-
-        const compute::Tensor px = core::loadPixelValues(image, proc);
-        const compute::ClipImageOutput img = model.encodeImage(px);
-        const compute::ClipTextOutput txt = model.encodeText(batch);
-        const compute::ClipScores scores = compute::clipScores(model.logitScale(), img.embeds, txt.embeds);
-        const std::vector<float> logits = scores.logitsPerImage.toF32Vector(),
-                                 probs = scores.probs.toF32Vector();
-        compute::requireFiniteOutputs(logits.data(), logits.size(), image.toStdString());
+        const std::vector<float>& logits = scores.logits;
+        const std::vector<float>& probs = scores.probs;
 
         std::vector<Heatmap> maps;
         if (p.isSet(QStringLiteral("heatmap"))) {
             const QString dir = p.value(QStringLiteral("heatmap"));
             if (!QDir().mkpath(dir))
                 throw compute::Error(dir.toStdString(), "cannot create the heatmap folder");
-            maps = writeHeatmaps(model, px, txt.embeds, image, proc, dir);
+            maps = writeHeatmaps(*matcher, image, texts, dir);
         }
         if (p.isSet(QStringLiteral("json"))) {
             nlohmann::json row;

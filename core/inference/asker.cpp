@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// Visual question answering with BLIP: the vision model once per image, the text encoder reading the
+// question while cross-attending the image, the answer decoder from [DEC] cross-attending the question.
+#include "core/inference/asker.h"
+
+#include "compute/error.h"
+#include "compute/io/checkpoint.h"
+#include "compute/models/blip.h"
+#include "compute/models/blip_caption_trace.h"
+#include "compute/models/finite_outputs.h"
+#include "compute/preprocess/image_processor.h"
+#include "compute/preprocess/processor_fit.h"
+#include "core/inference/pixel_values.h"
+
+#include <QFileInfo>
+#include <algorithm>
+#include <stdexcept>
+
+namespace loupe::core {
+
+namespace {
+
+using compute::generate::GenerationConfig;
+
+// What identifies an image file's content cheaply: a replaced or edited file gets new embeddings.
+struct ImageKey
+{
+    QString path;
+    qint64 size = -1;
+    QDateTime modified;
+    bool operator==(const ImageKey&) const = default;
+};
+
+ImageKey keyOf(const QString& image)
+{
+    const QFileInfo fi(image);
+    return {fi.absoluteFilePath(), fi.size(), fi.lastModified()};
+}
+
+// Mean over layers and heads of per-layer [1, H, q, N] probabilities: q rows of N.
+std::vector<std::vector<float>> meanCrossAttention(const std::vector<compute::Tensor>& layers)
+{
+    std::vector<std::vector<float>> rows;
+    for (const compute::Tensor& t : layers) {
+        const int64_t heads = t.size(1), q = t.size(2), n = t.size(3);
+        const std::vector<float> v = t.toF32Vector();
+        if (rows.empty()) rows.assign(size_t(q), std::vector<float>(size_t(n), 0.f));
+        const float w = 1.f / float(heads * int64_t(layers.size()));
+        for (int64_t h = 0; h < heads; ++h)
+            for (int64_t i = 0; i < q; ++i)
+                for (int64_t j = 0; j < n; ++j)
+                    rows[size_t(i)][size_t(j)] += w * v[size_t((h * q + i) * n + j)];
+    }
+    return rows;
+}
+
+// The answer token's weights over the question tokens (layer and head mean of its trace) times each
+// question token's map over the image patches (CLS dropped).
+std::vector<float> imageMapOf(const compute::TokenTrace& t,
+                              const std::vector<std::vector<float>>& questionToImage)
+{
+    const size_t patches = questionToImage.empty() ? 0 : questionToImage.front().size() - 1;
+    std::vector<float> map(patches, 0.f);
+    size_t count = 0;
+    std::vector<float> weights(questionToImage.size(), 0.f);
+    for (const auto& layer : t.crossAttention)
+        for (const auto& head : layer) {
+            for (size_t j = 0; j < std::min(head.size(), weights.size()); ++j)
+                weights[j] += head[j];
+            ++count;
+        }
+    for (size_t j = 0; j < weights.size(); ++j) {
+        const float w = count ? weights[j] / float(count) : 0.f;
+        for (size_t p = 0; p < patches; ++p)
+            map[p] += w * questionToImage[j][p + 1];
+    }
+    return map;
+}
+
+} // namespace
+
+struct Asker::Impl
+{
+    compute::BlipForQuestionAnswering model;
+    std::unique_ptr<compute::text::Tokenizer> tok;
+    compute::ImageProcessorConfig proc;
+    GenerationConfig settings;
+    std::vector<int64_t> prompt;
+    ImageKey cachedKey;
+    compute::Tensor cachedEmbeds;
+    bool cached = false;
+    int64_t encodings = 0;
+
+    explicit Impl(const compute::Checkpoint& ckpt)
+        : model(compute::BlipForQuestionAnswering::fromCheckpoint(ckpt))
+    {
+    }
+
+    const compute::Tensor& imageEmbeds(const QString& image)
+    {
+        const ImageKey key = keyOf(image);
+        if (cached && key == cachedKey) return cachedEmbeds;
+        cached = false;
+        const compute::Tensor px = loadPixelValues(image, proc);
+        compute::Tensor embeds = model.vision().forward(px).imageEmbeds;
+        ++encodings;
+        compute::requireFiniteOutputs(embeds, image.toStdString());
+        cachedEmbeds = std::move(embeds);
+        cachedKey = key;
+        cached = true;
+        return cachedEmbeds;
+    }
+};
+
+Asker::Asker(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
+Asker::~Asker() = default;
+
+std::unique_ptr<Asker> Asker::open(const QString& folder, const GenerationConfig& base)
+{
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    auto d = std::make_unique<Impl>(ckpt);
+    const std::string dir = ckpt.folder().string();
+    d->tok = compute::text::loadTokenizer(dir);
+    if (d->tok->kind() != "bert")
+        throw compute::Error(dir, "the tokenizer is " + d->tok->kind() +
+                                      ", not the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
+    const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
+    if (!QFileInfo::exists(QString::fromStdString(procPath)))
+        throw compute::Error(procPath, "missing: a BLIP folder needs its image processor settings");
+    d->proc = compute::ImageProcessorConfig::fromFile(procPath);
+    const int64_t side = d->model.config().vision.imageSize;
+    const auto fixed = compute::fixedOutputSize(d->proc);
+    if (!fixed || fixed->height != side || fixed->width != side)
+        throw compute::Error(procPath,
+                             std::string("images leave the processor at ") +
+                                 (fixed ? std::to_string(fixed->height) + "x" + std::to_string(fixed->width) +
+                                              " (" + fixed->field + ")"
+                                        : std::string("the image's own size")) +
+                                 " but the model takes " + std::to_string(side) + "x" + std::to_string(side) +
+                                 " (config.json vision_config.image_size)");
+    d->settings = compute::blipDecodingConfig(d->model.config().text, base);
+    d->settings.validate();
+    d->prompt = d->model.decoderPrompt();
+    if (d->settings.newTokenBudget(int64_t(d->prompt.size())) <= 0)
+        throw std::invalid_argument("max_length " + std::to_string(d->settings.maxLength) +
+                                    " leaves no room for an answer after [DEC] (set --max-new-tokens)");
+    return std::unique_ptr<Asker>(new Asker(std::move(d)));
+}
+
+std::vector<int64_t> Asker::questionIds(const QString& question) const
+{
+    const std::vector<int64_t> ids = d_->tok->encode(question.toStdString()).ids;
+    int64_t limit = d_->model.config().text.maxPositionEmbeddings;
+    if (d_->tok->modelMaxLength > 0) limit = std::min(limit, d_->tok->modelMaxLength);
+    if (int64_t(ids.size()) > limit)
+        throw std::invalid_argument("the question has " + std::to_string(ids.size()) +
+                                    " tokens with [CLS] and [SEP]; the model reads at most " +
+                                    std::to_string(limit) +
+                                    " (text_config.max_position_embeddings, model_max_length)");
+    if (ids.size() <= 2) throw std::invalid_argument("the question is empty");
+    return ids;
+}
+
+Answer Asker::answer(const QString& image, const QString& question, const CaptionRequest& request)
+{
+    const std::vector<int64_t> qids = questionIds(question);
+    const compute::Tensor& imageEmbeds = d_->imageEmbeds(image);
+    compute::BlipTextRunOptions options;
+    options.crossAttentions = request.traceTop > 0;
+    const compute::BlipTextOutput q = d_->model.encodeQuestion(qids, imageEmbeds, options);
+    compute::BlipTextLanguageModel lm = d_->model.languageModel(q.lastHiddenState);
+    std::unique_ptr<compute::CrossAttentionRecorder> recorder;
+    if (request.traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, request.traceTop);
+    compute::generate::GenerationCallbacks cb;
+    cb.onToken = request.onToken;
+    cb.cancelled = request.cancelled;
+    compute::generate::LanguageModel& decoder =
+        recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
+    const auto r = compute::generate::generateSequences(decoder, d_->prompt, d_->settings, cb);
+    Answer a;
+    a.sequence = r.sequences.front();
+    a.text = d_->tok->decode(a.sequence.tokens, true);
+    if (recorder) {
+        a.traces = recorder->traces(a.sequence.tokens, r.promptLength);
+        const auto questionToImage = meanCrossAttention(q.crossAttentions);
+        for (const compute::TokenTrace& t : a.traces)
+            a.imageMaps.push_back(imageMapOf(t, questionToImage));
+    }
+    return a;
+}
+
+int64_t Asker::imageEncodings() const
+{
+    return d_->encodings;
+}
+
+void Asker::forgetImage()
+{
+    d_->cached = false;
+    d_->cachedEmbeds = {};
+}
+
+const compute::text::Tokenizer& Asker::tokenizer() const
+{
+    return *d_->tok;
+}
+
+int Asker::grid() const
+{
+    return int(d_->model.config().vision.gridSize());
+}
+
+const GenerationConfig& Asker::settings() const
+{
+    return d_->settings;
+}
+
+const std::vector<int64_t>& Asker::promptIds() const
+{
+    return d_->prompt;
+}
+
+} // namespace loupe::core

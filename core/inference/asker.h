@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/generate/generate.h"
+#include "compute/models/vision_encoder_decoder_trace.h"
+#include "compute/text/tokenizer.h"
+#include "core/inference/captioner.h"
+
+#include <QDateTime>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loupe::core {
+
+// One answer: the sequence as the library's generate returns it ([DEC] first), its text with special
+// tokens skipped, and, when traced, per generated token where it looked.
+struct Answer
+{
+    compute::generate::GeneratedSequence sequence;
+    std::string text;
+    // BLIP's answer decoder cross-attends the question's states, not the image: each trace's
+    // crossAttention covers the question tokens ([CLS] first), [layers][heads][question tokens].
+    std::vector<compute::TokenTrace> traces;
+    // Per trace, the answer token's attention carried through to the image: its cross-attention over the
+    // question tokens (layer and head mean) times each question token's cross-attention over the image
+    // patches in the question encoder (layer and head mean, CLS dropped), row-major grid() x grid().
+    std::vector<std::vector<float>> imageMaps;
+};
+
+// A BlipForQuestionAnswering checkpoint with its tokenizer and image processor, checked when opened. The
+// image's embeddings are kept for the last image, so a chat of many questions about one image runs the
+// vision model once. Not thread-safe: one Asker per thread.
+class Asker
+{
+public:
+    // Throws compute::Error naming the file for another architecture (with a hint to `loupe caption` for
+    // captioning checkpoints), a missing or non-BERT tokenizer, a missing preprocessor_config.json or one
+    // whose output size is not the model's; std::invalid_argument when max_length leaves no room for an
+    // answer. `settings` are the decoding settings before BLIP's own stops are applied.
+    static std::unique_ptr<Asker> open(const QString& folder,
+                                       const compute::generate::GenerationConfig& settings);
+    ~Asker();
+
+    // [CLS] question [SEP] as the processor gives them. Throws std::invalid_argument for an empty question
+    // or one longer than the model reads (no truncation, as the library refuses it too).
+    std::vector<int64_t> questionIds(const QString& question) const;
+
+    // Answers `question` about `image`: the question is checked before the image is read; the image is
+    // encoded only when it differs from the last one (path, size and modification time). Callbacks run on
+    // the calling thread between decoding steps; traceTop > 0 fills traces and imageMaps. Throws
+    // compute::Error "PATH: reason" for an unreadable image or non-finite embeddings.
+    Answer answer(const QString& image, const QString& question, const CaptionRequest& request = {});
+
+    // How many times the vision model ran since open: tests and the UI's cache stats read it.
+    int64_t imageEncodings() const;
+    // Drops the cached image embeddings (e.g. after the image file was replaced within a second).
+    void forgetImage();
+
+    const compute::text::Tokenizer& tokenizer() const;
+    // Side of the image patch grid imageMaps cover.
+    int grid() const;
+    // The decoding settings in effect (checkpoint's, caller's, BLIP's [SEP] stop).
+    const compute::generate::GenerationConfig& settings() const;
+    // The answer decoder's prompt ([DEC]), where every sequence starts.
+    const std::vector<int64_t>& promptIds() const;
+
+    struct Impl;
+
+private:
+    explicit Asker(std::unique_ptr<Impl> d);
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace loupe::core
