@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#include "views/caption/captionjob.h"
+
+#include "views/caption/captionbranch.h"
+#include "views/text/modelerror.h"
+
+#include <exception>
+
+namespace loupe::views {
+
+CaptionOutcome runCaptionJob(CaptionJob job)
+{
+    CaptionOutcome out;
+    out.branchStep = job.branchStep;
+    out.branchToken = job.branchToken;
+    try {
+        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key();
+        if (!job.captioner || job.captionerKey != key) {
+            const auto base = compute::generate::GenerationConfig::fromModelFolder(job.folder.toStdString());
+            job.captioner = core::openCaptioner(job.folder, job.decoding.apply(base));
+        }
+        out.captioner = job.captioner;
+        out.captionerKey = key;
+        core::Captioner& c = *job.captioner;
+        const std::string prompt = job.prompt.toStdString();
+        c.setPrompt(prompt);
+
+        core::CaptionRequest request;
+        request.traceTop = job.traceTop;
+        auto cancel = job.cancel;
+        request.cancelled = [cancel] { return cancel && cancel->load(); };
+        std::vector<int64_t> ids = job.branchStep >= 0 ? job.parent.promptIds : c.promptIds();
+        if (job.branchStep >= 0) {
+            ids.insert(ids.end(), job.parent.tokens.begin(), job.parent.tokens.begin() + job.branchStep);
+            ids.push_back(job.branchToken);
+        }
+        if (job.onText)
+            request.onToken = [&](int64_t id) {
+                ids.push_back(id);
+                job.onText(QString::fromStdString(c.tokenizer().decode(ids, true)));
+            };
+        if (job.branchStep >= 0) {
+            out.text =
+                branchCaption(c, job.image, prompt, job.parent, job.branchStep, job.branchToken, request);
+        } else {
+            const core::Caption cap = c.caption(job.image, request);
+            out.text = describeGeneration(c.tokenizer(), cap.sequence.tokens, c.promptIds().size(),
+                                          cap.traces, c.grid());
+        }
+        out.text.cancelled = cancel && cancel->load();
+    } catch (const std::exception& e) {
+        out.error = modelError(job.folder, e);
+    }
+    return out;
+}
+
+} // namespace loupe::views

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/inference/captioner.h"
+#include "views/text/decodingform.h"
+#include "views/text/generatedtext.h"
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace loupe::views {
+
+// One Generate or branch run of the Caption panel, made to run on a worker thread: it opens the model
+// (unless the panel's open one fits), decodes with traces, and reports the text as it grows.
+struct CaptionJob
+{
+    QString folder;
+    QString image;
+    QString prompt;
+    DecodingChoices decoding; // over the checkpoint's settings; other choices reopen the model
+    std::shared_ptr<core::Captioner> captioner; // the panel's open model, if any
+    QString captionerKey;                       // folder + settings it was opened with
+    int64_t traceTop = 5;
+    // Branch: regenerate `parent` from new token `branchStep` with `branchToken` there (-1: a fresh caption).
+    int branchStep = -1;
+    int64_t branchToken = -1;
+    GeneratedText parent;
+    std::shared_ptr<std::atomic<bool>> cancel;
+    std::function<void(const QString& textSoFar)> onText; // on the worker thread
+};
+
+struct CaptionOutcome
+{
+    GeneratedText text;
+    QString error; // names the model folder or image and the problem
+    std::shared_ptr<core::Captioner> captioner;
+    QString captionerKey;
+    int branchStep = -1;
+    int64_t branchToken = -1;
+};
+
+CaptionOutcome runCaptionJob(CaptionJob job);
+
+} // namespace loupe::views

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: MIT
+#include "views/caption/captionpanel.h"
+
+#include "core/store/project.h"
+#include "views/canvas/imagecanvas.h"
+#include "views/text/alternativestree.h"
+#include "views/text/decodingform.h"
+#include "views/text/tokeninspector.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace loupe::views {
+
+Q_LOGGING_CATEGORY(lcCaption, "loupe.caption")
+
+CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent), m_canvas(canvas)
+{
+    setObjectName(QStringLiteral("captionPanel"));
+    m_inspector = new TokenInspector(canvas, this);
+    m_variantList = new QListWidget(this);
+    m_variantList->setObjectName(QStringLiteral("captionVariants"));
+    m_variantList->setToolTip(tr("The caption and its branches: pick one to look into it"));
+    m_variantList->setWordWrap(true);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_variantList);
+    split->addWidget(m_inspector);
+    split->setStretchFactor(1, 3);
+    auto* box = new QVBoxLayout(this);
+    box->addWidget(buildControls());
+    box->addWidget(split, 1);
+
+    connect(m_variantList, &QListWidget::currentRowChanged, this, &CaptionPanel::showVariant);
+    connect(m_inspector, &TokenInspector::branchRequested, this,
+            [this](int step, qint64 token) { branch(step, token); });
+    connect(&m_watcher, &QFutureWatcher<CaptionOutcome>::finished, this, &CaptionPanel::onFinished);
+    setBusy(false);
+    m_inspector->setMessage(tr("Choose a captioning model and an image, then Generate."));
+}
+
+CaptionPanel::~CaptionPanel()
+{
+    cancel();
+    m_watcher.waitForFinished(); // the job holds the captioner and posts to this panel
+}
+
+QWidget* CaptionPanel::buildControls()
+{
+    auto* w = new QWidget(this);
+    m_models = new QComboBox(w);
+    m_models->setObjectName(QStringLiteral("captionModel"));
+    m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_models->setMinimumContentsLength(12);
+    m_prompt = new QLineEdit(w);
+    m_prompt->setObjectName(QStringLiteral("captionPrompt"));
+    m_prompt->setPlaceholderText(tr("optional: the words every caption starts with"));
+    m_form = new DecodingForm(w);
+    m_generate = new QPushButton(tr("&Generate"), w);
+    m_generate->setObjectName(QStringLiteral("captionGenerate"));
+    m_cancel = new QPushButton(tr("Cancel"), w);
+    m_cancel->setObjectName(QStringLiteral("captionCancel"));
+    m_copy = new QPushButton(tr("Copy"), w);
+    m_copy->setObjectName(QStringLiteral("captionCopy"));
+    m_status = new QLabel(w);
+    m_status->setObjectName(QStringLiteral("captionStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* form = new QFormLayout;
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Model"), m_models);
+    form->addRow(tr("Prompt"), m_prompt);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_generate);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch(1);
+    buttons->addWidget(m_copy);
+    auto* box = new QVBoxLayout(w);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->addLayout(form);
+    box->addWidget(m_form);
+    box->addLayout(buttons);
+    box->addWidget(m_status);
+
+    connect(m_models, &QComboBox::activated, this,
+            [this](int i) { setModelFolder(m_models->itemData(i).toString()); });
+    connect(m_generate, &QPushButton::clicked, this, [this] { generate(); });
+    connect(m_prompt, &QLineEdit::returnPressed, this, [this] { generate(); });
+    connect(m_cancel, &QPushButton::clicked, this, &CaptionPanel::cancel);
+    connect(m_copy, &QPushButton::clicked, this, &CaptionPanel::copyText);
+    return w;
+}
+
+void CaptionPanel::setProject(core::Project* project)
+{
+    m_project = project;
+    m_assetId = -1;
+    refreshModels();
+}
+
+void CaptionPanel::refreshModels()
+{
+    const QSignalBlocker block(m_models);
+    m_models->clear();
+    if (m_project)
+        for (const core::ModelRecord& m : m_project->models())
+            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name,
+                              m_project->absolutePath(m.path));
+    if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
+        m_models->addItem(QFileInfo(m_folder).fileName(), m_folder);
+    m_models->setCurrentIndex(m_models->findData(m_folder));
+}
+
+void CaptionPanel::setModelFolder(const QString& folder)
+{
+    if (folder == m_folder) return;
+    m_folder = folder;
+    refreshModels();
+}
+
+void CaptionPanel::setAsset(qint64 assetId)
+{
+    m_assetId = assetId;
+    QString path;
+    if (m_project && assetId >= 0)
+        if (const auto row = m_project->asset(assetId)) path = m_project->absolutePath(row->storedPath);
+    setImagePath(path);
+}
+
+void CaptionPanel::setImagePath(const QString& path)
+{
+    if (path == m_image) return;
+    m_image = path;
+    // Captions and their maps belong to one image.
+    m_variants.clear();
+    m_variantList->clear();
+    m_current = -1;
+    m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Generate to caption this image."));
+    setBusy(isRunning());
+}
+
+void CaptionPanel::setActive(bool active)
+{
+    m_active = active;
+    m_inspector->setMapShown(active);
+}
+
+bool CaptionPanel::generate()
+{
+    CaptionJob job;
+    return start(std::move(job));
+}
+
+bool CaptionPanel::branch(int step, qint64 token)
+{
+    if (m_current < 0) {
+        showError(tr("There is no caption to branch from."));
+        return false;
+    }
+    CaptionJob job;
+    job.branchStep = step;
+    job.branchToken = token;
+    job.parent = m_variants[m_current].text;
+    return start(std::move(job));
+}
+
+bool CaptionPanel::start(CaptionJob job)
+{
+    if (isRunning()) {
+        showError(tr("A caption is being generated: wait or cancel it."));
+        return false;
+    }
+    if (m_folder.isEmpty()) {
+        showError(tr("Choose a captioning model first (the Models dock registers one)."));
+        return false;
+    }
+    if (m_image.isEmpty()) {
+        showError(tr("Select an image first."));
+        return false;
+    }
+    m_lastError.clear();
+    job.folder = m_folder;
+    job.image = m_image;
+    job.prompt = m_prompt->text();
+    job.decoding = m_form->choices();
+    job.captioner = m_captioner;
+    job.captionerKey = m_captionerKey;
+    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
+    job.cancel = m_cancelFlag;
+    QPointer<CaptionPanel> self(this);
+    job.onText = [self](const QString& text) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, text] {
+                if (!self) return;
+                self->m_inspector->setStreaming(text);
+                emit self->textStreamed(text);
+            },
+            Qt::QueuedConnection);
+    };
+    m_runImage = m_image;
+    m_inspector->setStreaming(QString());
+    m_status->setText(job.branchStep >= 0 ? tr("Branching at token %1…").arg(job.branchStep + 1)
+                                          : tr("Generating…"));
+    m_watcher.setFuture(QtConcurrent::run(runCaptionJob, std::move(job)));
+    setBusy(true);
+    return true;
+}
+
+void CaptionPanel::cancel()
+{
+    if (m_cancelFlag) m_cancelFlag->store(true);
+}
+
+void CaptionPanel::onFinished()
+{
+    CaptionOutcome out = m_watcher.result();
+    if (out.captioner) {
+        m_captioner = out.captioner;
+        m_captionerKey = out.captionerKey;
+    }
+    const bool cancelled = m_cancelFlag && m_cancelFlag->load();
+    m_cancelFlag.reset();
+    setBusy(false);
+    if (m_runImage != m_image) { // the image changed while it ran: this caption is not about it
+        emit finished(false);
+        return;
+    }
+    if (!out.error.isEmpty()) {
+        showError(out.error);
+        if (m_current >= 0)
+            showVariant(m_current);
+        else
+            m_inspector->setMessage(out.error);
+        emit finished(false);
+        return;
+    }
+    QString label;
+    if (out.branchStep >= 0) {
+        const GeneratedText& parent = m_variants[m_current].text;
+        QString alt;
+        for (const TokenAlternative& a : parent.pieces[size_t(out.branchStep)].alternatives)
+            if (a.id == out.branchToken) alt = a.text.trimmed();
+        label = tr("what if %1 = “%2”").arg(out.branchStep + 1).arg(alt);
+    }
+    if (cancelled) label += (label.isEmpty() ? QString() : QStringLiteral(", ")) + tr("cancelled");
+    if (out.branchStep < 0) { // a fresh caption starts a new tree of variants
+        m_variants.clear();
+        m_variantList->clear();
+        m_current = -1;
+    }
+    addVariant(out.text, label);
+    m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.text.tokens.size()))
+                                : tr("%n token(s). Click a word to see where the model looked.", nullptr,
+                                     int(out.text.tokens.size())));
+    emit finished(!cancelled);
+}
+
+void CaptionPanel::addVariant(const GeneratedText& text, const QString& label)
+{
+    m_variants.push_back({text, label});
+    const int n = int(m_variants.size());
+    const QString line = label.isEmpty()
+                             ? QStringLiteral("%1. %2").arg(n).arg(text.text.trimmed())
+                             : QStringLiteral("%1. %2 — %3").arg(n).arg(text.text.trimmed(), label);
+    m_variantList->addItem(line);
+    m_variantList->setCurrentRow(n - 1); // shows it
+}
+
+void CaptionPanel::showVariant(int i)
+{
+    if (i < 0 || i >= int(m_variants.size())) return;
+    m_current = i;
+    if (m_variantList->currentRow() != i) {
+        const QSignalBlocker block(m_variantList);
+        m_variantList->setCurrentRow(i);
+    }
+    m_inspector->setGenerated(m_variants[i].text);
+    m_inspector->setMapShown(m_active);
+}
+
+void CaptionPanel::copyText() const
+{
+    if (m_current >= 0) QApplication::clipboard()->setText(m_variants[m_current].text.text.trimmed());
+}
+
+void CaptionPanel::setBusy(bool busy)
+{
+    m_generate->setEnabled(!busy);
+    m_cancel->setEnabled(busy);
+    m_inspector->alternatives()->setEnabled(!busy);
+    m_copy->setEnabled(!busy && m_current >= 0);
+}
+
+void CaptionPanel::showError(const QString& text)
+{
+    m_lastError = text;
+    qCWarning(lcCaption).noquote() << text;
+    m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
+}
+
+} // namespace loupe::views
