@@ -12,12 +12,19 @@ namespace loupe::cli {
 
 nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
                                  const compute::text::Tokenizer& tok, int grid, const QString& imagePath,
-                                 const QString& dir, const QString& stem)
+                                 const QString& dir, const QString& stem, const TokenRelevancyOf& relevancy)
 {
     QString error;
     // The ViT and BLIP processors resize the whole image to the model's square, so the grid covers all of it.
     const QImage image = core::readImage(imagePath, &error);
     if (image.isNull()) throw compute::Error(error.toStdString());
+    auto writeMap = [&](const QString& base, const std::vector<float>& map) -> nlohmann::json {
+        const QString npy = base + QStringLiteral(".npy"), png = base + QStringLiteral(".png");
+        compute::writeNpyF32(QDir(dir).filePath(npy).toStdString(), {grid, grid}, map);
+        if (!core::overlay(image, map, grid, grid).save(QDir(dir).filePath(png)))
+            throw compute::Error(QDir(dir).filePath(png).toStdString(), "cannot write the overlay PNG");
+        return {{"npy", npy.toStdString()}, {"png", png.toStdString()}};
+    };
     nlohmann::json tokens = nlohmann::json::array();
     for (const compute::TokenTrace& t : traces) {
         nlohmann::json maps;
@@ -30,23 +37,25 @@ nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
                                      "the cross-attention covers " + std::to_string(map.size()) +
                                          " patches, not the model's grid of " + std::to_string(grid) + " x " +
                                          std::to_string(grid));
-            const QString base =
-                stem + QStringLiteral(".t%1.%2").arg(t.step).arg(layer < 0 ? "mean" : "last");
-            const QString npy = base + QStringLiteral(".npy"), png = base + QStringLiteral(".png");
-            compute::writeNpyF32(QDir(dir).filePath(npy).toStdString(), {grid, grid}, map);
-            if (!core::overlay(image, map, grid, grid).save(QDir(dir).filePath(png)))
-                throw compute::Error(QDir(dir).filePath(png).toStdString(), "cannot write the overlay PNG");
-            maps[key] = {{"npy", npy.toStdString()}, {"png", png.toStdString()}};
+            maps[key] =
+                writeMap(stem + QStringLiteral(".t%1.%2").arg(t.step).arg(layer < 0 ? "mean" : "last"), map);
         }
         nlohmann::json top = nlohmann::json::array();
         for (const auto& [id, prob] : t.top)
             top.push_back({{"id", id}, {"text", tok.decode({id}, false)}, {"prob", prob}});
-        tokens.push_back({{"step", t.step},
-                          {"id", t.token},
-                          {"text", tok.decode({t.token}, false)},
-                          {"prob", t.probability},
-                          {"top", top},
-                          {"cross_attention", maps}});
+        nlohmann::json entry{{"step", t.step},        {"id", t.token}, {"text", tok.decode({t.token}, false)},
+                             {"prob", t.probability}, {"top", top},    {"cross_attention", maps}};
+        if (relevancy) {
+            const compute::attribution::TokenRelevancy r = relevancy(t.step);
+            if (r.grid != grid)
+                throw compute::Error(imagePath.toStdString(),
+                                     "the relevancy map's grid of " + std::to_string(r.grid) +
+                                         " is not the model's " + std::to_string(grid));
+            nlohmann::json rel = writeMap(stem + QStringLiteral(".t%1.rel").arg(t.step), r.patches);
+            rel["logit"] = r.logit;
+            entry["relevancy"] = rel;
+        }
+        tokens.push_back(entry);
     }
     return tokens;
 }

@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/attribution/token_relevancy.h"
 #include "compute/models/vision_encoder_decoder_trace.h"
 #include "compute/text/tokenizer.h"
 
 #include <QString>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 namespace loupe::cli {
 
+// The relevancy map of generated token `step` (Captioner::relevancy of the caption being written).
+using TokenRelevancyOf = std::function<compute::attribution::TokenRelevancy(int64_t step)>;
+
 // Writes, for every generated token of one image, its cross-attention over the patch grid (heads averaged;
 // the last layer, and every layer averaged) as DIR/STEM.tK.last.npy / .mean.npy (float32 g x g, rows first)
-// with PNG overlays on the image, and returns the image's entry of trace.json (tokens, their text, model
+// and, when `relevancy` is given, its gradient-weighted relevancy as DIR/STEM.tK.rel.npy (raw values), each
+// with a PNG overlay on the image; returns the image's entry of trace.json (tokens, their text, model
 // probabilities, top alternatives and the file names, relative to DIR). Throws compute::Error naming the
 // file that cannot be read or written.
 nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
                                  const compute::text::Tokenizer& tok, int grid, const QString& imagePath,
-                                 const QString& dir, const QString& stem);
+                                 const QString& dir, const QString& stem,
+                                 const TokenRelevancyOf& relevancy = {});
 
 } // namespace loupe::cli

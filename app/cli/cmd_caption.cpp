@@ -4,7 +4,8 @@
 // Image captioning with a ViT-GPT2 (VisionEncoderDecoderModel) or BLIP (BlipForConditionalGeneration)
 // checkpoint, told apart by config.json's architectures: each image is encoded once and its caption decoded
 // greedily, with beams or by sampling, each setting defaulting to the checkpoint's generation_config.json.
-// --trace writes, per generated token, where the decoder's cross-attention looked.
+// --trace writes, per generated token, where the decoder's cross-attention looked and its gradient-weighted
+// relevancy over the image (one decoder and one encoder pass forward and backward per token).
 #include "app/cli/caption_trace.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
@@ -72,8 +73,9 @@ int captionCommand(const QStringList& args)
     p.addOption(
         {QStringLiteral("trace"),
          QStringLiteral("Write per generated token its cross-attention over the image patches (heads "
-                        "averaged: last layer, and all layers averaged) as .npy and PNG overlays, with "
-                        "DIR/trace.json listing tokens, probabilities and alternatives."),
+                        "averaged: last layer, and all layers averaged) and its gradient-weighted relevancy "
+                        "(Chefer et al.; .rel) as .npy and PNG overlays, with DIR/trace.json listing tokens, "
+                        "probabilities and alternatives."),
          QStringLiteral("DIR")});
     p.addOption({QStringLiteral("trace-top"),
                  QStringLiteral("Alternatives per token listed in trace.json (default 5)."),
@@ -161,8 +163,9 @@ int captionCommand(const QStringList& args)
                     {{"image", image.toStdString()},
                      {"text", c.text},
                      {"token_ids", c.sequence.tokens},
-                     {"tokens", writeCaptionTrace(c.traces, captioner.tokenizer(), captioner.grid(), image,
-                                                  traceDir, stem)}});
+                     {"tokens",
+                      writeCaptionTrace(c.traces, captioner.tokenizer(), captioner.grid(), image, traceDir,
+                                        stem, [&](int64_t step) { return captioner.relevancy(c, step); })}});
             }
         }
         if (file && !file->commit())
@@ -170,6 +173,9 @@ int captionCommand(const QStringList& args)
                                  "cannot write: " + file->errorString().toStdString());
         if (!traceDir.isEmpty()) {
             trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
+            trace["relevancy"] =
+                "Chefer et al. 2021 encoder-decoder rules: row of the token in R^{ti}, y = its "
+                "logit with the caption's earlier tokens forced; CLS dropped; raw values";
             QSaveFile f(QDir(traceDir).filePath(QStringLiteral("trace.json")));
             if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 ||
                 !f.commit())

@@ -2,7 +2,8 @@
 // `loupe caption` end to end on the golden vit_gpt2_caption and blip_caption cases: the checkpoint's own
 // image processor, tokenizer and generation settings with the engine must give transformers' greedy and
 // beam-search ids, for BLIP unconditional and prompted; -o writes one caption per image; --trace writes
-// each token's cross-attention maps matching transformers' cross-attentions; bad input gets a clear error
+// each token's cross-attention maps matching transformers' cross-attentions and its relevancy map matching
+// tools/golden/token_relevancy_reference.py; bad input gets a clear error
 // and a non-zero exit.
 #include "common/golden.h"
 #include "common/runloupe.h"
@@ -51,11 +52,42 @@ QString copyWithout(const QString& dir, QTemporaryDir& tmp, const QString& skip)
     return tmp.path();
 }
 
+// Every token's .rel map of a trace folder against the golden case's token_relevancy.json (the tolerance
+// of compute_token_relevancy: the golden gradients' atol 1e-4, rtol 1e-3).
+void checkRelevancy(const QString& traceDir, const QJsonArray& tokens, const QString& caseDir, int grid)
+{
+    QFile rf(caseDir + "/token_relevancy.json");
+    QVERIFY(rf.open(QIODevice::ReadOnly));
+    const QJsonArray steps =
+        QJsonDocument::fromJson(rf.readAll()).object().value(QLatin1String("steps")).toArray();
+    QCOMPARE(steps.size(), tokens.size());
+    for (qsizetype s = 0; s < tokens.size(); ++s) {
+        const QJsonObject rel = tokens[s].toObject().value(QLatin1String("relevancy")).toObject();
+        QVERIFY2(!rel.isEmpty(), qPrintable(QString("token %1 has no relevancy entry").arg(s)));
+        QVERIFY(!QImage(traceDir + "/" + rel.value(QLatin1String("png")).toString()).isNull());
+        const NpyArray npy =
+            readNpyF32((traceDir + "/" + rel.value(QLatin1String("npy")).toString()).toStdString());
+        QCOMPARE(npy.shape, (std::vector<int64_t>{grid, grid}));
+        const QJsonArray want = steps[s].toObject().value(QLatin1String("patches")).toArray();
+        QCOMPARE(qsizetype(npy.data.size()), want.size());
+        for (qsizetype k = 0; k < want.size(); ++k) {
+            const double e = want[k].toDouble();
+            QVERIFY2(std::fabs(npy.data[size_t(k)] - e) <= 1e-4 + 1e-3 * std::fabs(e),
+                     qPrintable(QString("token %1 relevancy patch %2: %3 vs %4")
+                                    .arg(s)
+                                    .arg(k)
+                                    .arg(npy.data[size_t(k)])
+                                    .arg(e)));
+        }
+    }
+}
+
 // Checks the trace folder of one image against transformers' greedy ids (`want`, start token first) and
 // its cross_attentions.s.l [1, H, 1, g*g + 1]: every token's last-layer and all-layer maps are the head
-// averages of that step's cross-attention, CLS dropped; the top alternative is the chosen token.
+// averages of that step's cross-attention, CLS dropped; the top alternative is the chosen token; the
+// relevancy maps are the reference's.
 void checkTrace(const QString& traceDir, const SafetensorsFile& expected, const std::vector<int64_t>& want,
-                int grid, int layers, int topK)
+                int grid, int layers, int topK, const QString& caseDir)
 {
     QFile f(traceDir + "/trace.json");
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -104,6 +136,7 @@ void checkTrace(const QString& traceDir, const SafetensorsFile& expected, const 
                                         .arg(ref[k])));
         }
     }
+    checkRelevancy(traceDir, tokens, caseDir, grid);
 }
 
 } // namespace
@@ -217,7 +250,7 @@ private slots:
         const LoupeRun r = runLoupe(args({QStringLiteral("--trace"), tmp.path(),
                                           QStringLiteral("--trace-top"), QStringLiteral("3"), image_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        checkTrace(tmp.path(), *expected_, goldenIds(*expected_, "greedy_ids"), 4, 2, 3);
+        checkTrace(tmp.path(), *expected_, goldenIds(*expected_, "greedy_ids"), 4, 2, 3, dir_);
     }
 
     // BLIP, unconditional: from [DEC], greedy, stopping at [SEP]; the ids as BLIP's generate returns them.
@@ -265,7 +298,7 @@ private slots:
         QTemporaryDir tmp;
         const LoupeRun r = runLoupe(blipArgs({QStringLiteral("--trace"), tmp.path(), blipImage_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        checkTrace(tmp.path(), *blipExpected_, goldenIds(*blipExpected_, "uncond_ids"), 4, 2, 5);
+        checkTrace(tmp.path(), *blipExpected_, goldenIds(*blipExpected_, "uncond_ids"), 4, 2, 5, blipDir_);
     }
 
     // Beam search runs through the same captioner and reports the sequence's score.
