@@ -75,30 +75,39 @@ Tensor relativePositions(const Tensor& tableIn, int64_t size)
 
 namespace {
 
-// scale * row + relH[ky] + relW[kx] followed by a softmax, in place over one query's T = S*S scores.
-void relPosSoftmaxRow(float* row, const float* q, const float* relH, const float* relW, int64_t side,
-                      int64_t hd, float scale, float* tmp)
+// scale * row + rh[ky] + rw[kx] followed by a softmax, in place over one query's T = S*S scores.
+void relPosSoftmaxRow(float* row, const float* rh, const float* rw, int64_t side, float scale)
 {
-    float* rh = tmp;
-    float* rw = tmp + side;
-    for (int64_t k = 0; k < side; ++k) {
-        float sh = 0, sw = 0;
-        const float* h = relH + k * hd;
-        const float* w = relW + k * hd;
-        for (int64_t c = 0; c < hd; ++c) {
-            sh += q[c] * h[c];
-            sw += q[c] * w[c];
-        }
-        rh[k] = sh;
-        rw[k] = sw;
-    }
     const int64_t T = side * side;
-    for (int64_t ky = 0; ky < side; ++ky)
+    for (int64_t ky = 0; ky < side; ++ky) {
+        float* r = row + ky * side;
         for (int64_t kx = 0; kx < side; ++kx)
-            row[ky * side + kx] = row[ky * side + kx] * scale + rh[ky] + rw[kx];
+            r[kx] = r[kx] * scale + rh[ky] + rw[kx];
+    }
     const float mx = vmax(row, T);
     vexpShifted(row, row, T, 1.f, mx);
     vscale(row, T, 1.f / vsum(row, T));
+}
+
+// The relative-position terms of one head as two batched GEMMs (instead of scalar dot products per row):
+//   relH[b, y, x, ky] = q[b, y, x] . tableH[y, ky]   (batched over windows and query rows y)
+//   relW[b, x, y, kx] = q[b, y, x] . tableW[x, kx]   (batched over windows and query columns x)
+void relativeTerms(const float* q, int64_t D3, int64_t windows, int64_t side, int64_t hd, const float* tableH,
+                   const float* tableW, float* relH, float* relW)
+{
+    const int64_t T = side * side;
+    GemmProblem h;
+    h.batch[0] = windows, h.batch[1] = side;
+    h.M = side, h.N = side, h.K = hd;
+    h.a = q, h.aRow = D3, h.aCol = 1, h.aBatch[0] = T * D3, h.aBatch[1] = side * D3;
+    h.b = tableH, h.bRow = 1, h.bCol = hd, h.bBatch[0] = 0, h.bBatch[1] = side * hd;
+    h.c = relH, h.cRow = side, h.cBatch[0] = T * side, h.cBatch[1] = side * side;
+    gemm(h);
+    GemmProblem w = h;
+    w.a = q, w.aRow = side * D3, w.aBatch[1] = D3;
+    w.b = tableW;
+    w.c = relW;
+    gemm(w);
 }
 
 } // namespace
@@ -114,6 +123,7 @@ Tensor windowAttention(const Tensor& qkvIn, int64_t windows, int64_t side, int64
     Tensor ctx = Tensor::empty(DType::F32, {windows, T, D});
     // One head at a time keeps the score buffer at windows * T * T (64 MB for a 64 x 64 global layer).
     std::vector<float> scores(size_t(windows * T * T));
+    std::vector<float> rh(rel ? size_t(windows * T * side) : 0), rw(rh.size());
     const float* base = qkv.ptr<float>();
     for (int64_t h = 0; h < heads; ++h) {
         GemmProblem s;
@@ -123,14 +133,16 @@ Tensor windowAttention(const Tensor& qkvIn, int64_t windows, int64_t side, int64
         s.b = base + D + h * hd, s.bRow = 1, s.bCol = D3, s.bBatch[1] = T * D3;
         s.c = scores.data(), s.cRow = T, s.cBatch[1] = T * T;
         gemm(s);
+        if (rel)
+            relativeTerms(base + h * hd, D3, windows, side, hd, relH.ptr<float>(), relW.ptr<float>(),
+                          rh.data(), rw.data());
         parallelFor(windows * T, 16, [&](int64_t r0, int64_t r1) {
-            std::vector<float> tmp(size_t(2 * side));
             for (int64_t r = r0; r < r1; ++r) {
                 float* row = scores.data() + r * T;
                 const int64_t b = r / T, t = r % T, y = t / side, x = t % side;
                 if (rel) {
-                    relPosSoftmaxRow(row, base + (b * T + t) * D3 + h * hd, relH.ptr<float>() + y * side * hd,
-                                     relW.ptr<float>() + x * side * hd, side, hd, scale, tmp.data());
+                    relPosSoftmaxRow(row, rh.data() + ((b * side + y) * side + x) * side,
+                                     rw.data() + ((b * side + x) * side + y) * side, side, scale);
                 } else {
                     const float mx = vmax(row, T);
                     vexpShifted(row, row, T, scale, mx * scale);
