@@ -39,6 +39,8 @@ CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     split->addWidget(m_variantList);
     split->addWidget(m_inspector);
     split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 0);
+    split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
     auto* box = new QVBoxLayout(this);
     box->addWidget(buildControls());
     box->addWidget(split, 1);

@@ -3,6 +3,7 @@
 
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
+#include "views/caption/captionpanel.h"
 #include "views/exchange/exchangeactions.h"
 #include "views/explain/explainpanel.h"
 #include "views/mainwindow/aboutdialog.h"
@@ -119,6 +120,13 @@ void MainWindow::createDocks()
     m_explainDock =
         makeDock(tr("Explain"), QStringLiteral("ExplainDock"), m_explain, Qt::RightDockWidgetArea);
     tabifyDockWidget(classifyDock, m_explainDock);
+    auto* caption = new CaptionPanel(m_canvas, this);
+    m_captionDock = makeDock(tr("Caption"), QStringLiteral("CaptionDock"), caption, Qt::RightDockWidgetArea);
+    tabifyDockWidget(classifyDock, m_captionDock);
+    caption->setActive(false); // its word maps leave the canvas while the dock is hidden
+    connect(m_captionDock, &QDockWidget::visibilityChanged, caption, &CaptionPanel::setActive);
+    connect(models, &ModelsPanel::modelSelected, caption, &CaptionPanel::setModelFolder);
+    connect(m_controller, &ProjectController::currentAssetChanged, caption, &CaptionPanel::setAsset);
     // Running the model on every image change is only worth it while someone looks at the dock.
     m_explain->setActive(false);
     connect(m_explainDock, &QDockWidget::visibilityChanged, m_explain, &ExplainPanel::setActive);
@@ -133,7 +141,7 @@ void MainWindow::createDocks()
     m_infoDock->raise();
     connect(models, &ModelsPanel::modelSelected, classify, &ClassifyPanel::setModelFolder);
     connect(m_controller, &ProjectController::currentAssetChanged, classify, &ClassifyPanel::setAsset);
-    connect(m_controller, &ProjectController::projectChanged, this, [this, models, classify] {
+    connect(m_controller, &ProjectController::projectChanged, this, [this, models, classify, caption] {
         auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
         core::Project* project = store ? store->project() : nullptr;
         models->setProject(project);
@@ -141,6 +149,8 @@ void MainWindow::createDocks()
         classify->setAsset(m_controller->currentAsset());
         m_explain->setProject(project);
         m_explain->setAsset(m_controller->currentAsset());
+        caption->setProject(project);
+        caption->setAsset(m_controller->currentAsset());
     });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
     resizeDocks({m_jobsDock}, {120}, Qt::Vertical);
@@ -232,6 +242,12 @@ void MainWindow::createMenus()
         m_explainDock->raise();
     });
     explain->setObjectName(QStringLiteral("showExplain"));
+    view->addAction(tr("&Caption"), QKeySequence(tr("Ctrl+Shift+C")), this,
+                    [this] {
+                        m_captionDock->show();
+                        m_captionDock->raise();
+                    })
+        ->setObjectName(QStringLiteral("showCaption"));
     // Measured, not assumed: pointing game, relevance inside the mask, deletion/insertion and the
     // randomisation check on images with known masks (the project's own, a folder, or generated shapes).
     QAction* quality =
@@ -242,7 +258,7 @@ void MainWindow::createMenus()
         });
     quality->setObjectName(QStringLiteral("showExplanationQuality"));
     QMenu* panels = view->addMenu(tr("&Panels"));
-    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock})
+    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock, m_captionDock})
         panels->addAction(d->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -37,6 +37,7 @@ public:
     QDockWidget* jobsDock() const { return m_jobsDock; }
     QDockWidget* infoDock() const { return m_infoDock; }
     QDockWidget* explainDock() const { return m_explainDock; }
+    QDockWidget* captionDock() const { return m_captionDock; }
     ExplainPanel* explainPanel() const { return m_explain; }
     AnnotationBinding* annotation() const { return m_annotation; }
 
@@ -72,6 +73,7 @@ private:
     QDockWidget* m_jobsDock = nullptr;
     QDockWidget* m_infoDock = nullptr;
     QDockWidget* m_explainDock = nullptr;
+    QDockWidget* m_captionDock = nullptr;
     ExplainPanel* m_explain = nullptr;
     QLabel* m_info = nullptr;
     AnnotationBinding* m_annotation = nullptr;
