@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
-// loupe ask --model DIR IMAGE "question" [decoding options] [--json] [--threads N]
-// Visual question answering with a BLIP checkpoint (BlipForQuestionAnswering): the image is encoded once,
+// loupe ask --model DIR IMAGE "question" [decoding options] [--json] [--trace DIR] [--trace-top K] [--threads
+// N] Visual question answering with a BLIP checkpoint (BlipForQuestionAnswering): the image is encoded once,
 // the question read by the text encoder cross-attending it, and the answer decoded from [DEC] over the
 // question's states, each decoding setting defaulting to the checkpoint's generation_config.json.
+// --trace writes, per answer token, where it looked in the image: the decoder attends the question, so
+// its cross-attention is carried to the image through the question encoder's cross-attention.
+#include "app/cli/caption_trace.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
+#include "compute/error.h"
 #include "core/inference/asker.h"
 
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
 #include <QTextStream>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -38,6 +45,14 @@ int askCommand(const QStringList& args)
     p.addOption({QStringLiteral("json"),
                  QStringLiteral("Print one JSON object: image, text, token_ids ([DEC] included), and score "
                                 "with beams.")});
+    p.addOption({QStringLiteral("trace"),
+                 QStringLiteral("Write per answer token its cross-attention carried to the image (heads "
+                                "averaged; last layer .last and all layers .mean) as .npy and PNG overlays, "
+                                "with DIR/trace.json listing tokens, probabilities and top alternatives."),
+                 QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("trace-top"),
+                 QStringLiteral("Alternatives per token listed in trace.json (default 5)."),
+                 QStringLiteral("K")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
@@ -59,14 +74,29 @@ int askCommand(const QStringList& args)
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
     const QString image = pos[0], question = pos[1];
     const bool json = p.isSet(QStringLiteral("json"));
+    const QString traceDir = p.value(QStringLiteral("trace"));
     try {
+        int64_t traceTop = 0;
+        if (!traceDir.isEmpty()) {
+            traceTop = 5;
+            if (p.isSet(QStringLiteral("trace-top"))) {
+                bool ok = false;
+                traceTop = p.value(QStringLiteral("trace-top")).toLongLong(&ok);
+                if (!ok || traceTop < 1)
+                    throw std::invalid_argument("--trace-top needs an integer of at least 1");
+            }
+        }
         const std::string folder = p.value(QStringLiteral("model")).toStdString();
         const auto asker = core::Asker::open(QString::fromStdString(folder), decodingSettings(p, folder));
         asker->questionIds(question); // a bad question is reported before the image is read
         const bool beams = asker->settings().numBeams > 1;
         const bool stream = !json && !beams && isatty(STDOUT_FILENO);
 
+        if (!traceDir.isEmpty() && !QDir().mkpath(traceDir))
+            throw compute::Error(traceDir.toStdString(), "cannot create the trace folder");
+
         core::CaptionRequest request;
+        request.traceTop = traceTop;
         std::unique_ptr<TextStreamer> streamer;
         if (stream) {
             streamer = std::make_unique<TextStreamer>(asker->tokenizer(), asker->promptIds());
@@ -85,6 +115,25 @@ int askCommand(const QStringList& args)
             out << QString::fromStdString(text);
             if (beams) out << "  (score " << QString::number(best.score, 'f', 4) << ")";
             out << "\n";
+        }
+        if (!traceDir.isEmpty()) {
+            const nlohmann::json entry{
+                {"image", image.toStdString()},
+                {"question", question.toStdString()},
+                {"text", text},
+                {"token_ids", best.tokens},
+                {"tokens", writeCaptionTrace(answer.imageTraces, asker->tokenizer(), asker->grid(), image,
+                                             traceDir, QFileInfo(image).completeBaseName())}};
+            nlohmann::json trace{{"grid", asker->grid()}, {"images", nlohmann::json::array({entry})}};
+            trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
+            trace["cross_attention"] =
+                "the answer decoder's cross-attention over the question tokens times each question token's "
+                "cross-attention over the image in the question encoder (its layers and heads averaged); CLS "
+                "dropped";
+            QSaveFile f(QDir(traceDir).filePath(QStringLiteral("trace.json")));
+            if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 ||
+                !f.commit())
+                throw compute::Error(f.fileName().toStdString(), "cannot write the trace");
         }
         return ExitOk;
     } catch (const std::invalid_argument& e) {

@@ -54,27 +54,22 @@ std::vector<std::vector<float>> meanCrossAttention(const std::vector<compute::Te
     return rows;
 }
 
-// The answer token's weights over the question tokens (layer and head mean of its trace) times each
-// question token's map over the image patches (CLS dropped).
-std::vector<float> imageMapOf(const compute::TokenTrace& t,
+// The trace re-expressed over the image: each (layer, head) row over the question tokens becomes the
+// mixture of those tokens' rows over the image (CLS and patches).
+compute::TokenTrace overImage(const compute::TokenTrace& t,
                               const std::vector<std::vector<float>>& questionToImage)
 {
-    const size_t patches = questionToImage.empty() ? 0 : questionToImage.front().size() - 1;
-    std::vector<float> map(patches, 0.f);
-    size_t count = 0;
-    std::vector<float> weights(questionToImage.size(), 0.f);
-    for (const auto& layer : t.crossAttention)
-        for (const auto& head : layer) {
-            for (size_t j = 0; j < std::min(head.size(), weights.size()); ++j)
-                weights[j] += head[j];
-            ++count;
+    compute::TokenTrace out = t;
+    const size_t n = questionToImage.empty() ? 0 : questionToImage.front().size();
+    for (auto& layer : out.crossAttention)
+        for (auto& head : layer) {
+            std::vector<float> row(n, 0.f);
+            for (size_t j = 0; j < std::min(head.size(), questionToImage.size()); ++j)
+                for (size_t p = 0; p < n; ++p)
+                    row[p] += head[j] * questionToImage[j][p];
+            head = std::move(row);
         }
-    for (size_t j = 0; j < weights.size(); ++j) {
-        const float w = count ? weights[j] / float(count) : 0.f;
-        for (size_t p = 0; p < patches; ++p)
-            map[p] += w * questionToImage[j][p + 1];
-    }
-    return map;
+    return out;
 }
 
 } // namespace
@@ -183,8 +178,10 @@ Answer Asker::answer(const QString& image, const QString& question, const Captio
     if (recorder) {
         a.traces = recorder->traces(a.sequence.tokens, r.promptLength);
         const auto questionToImage = meanCrossAttention(q.crossAttentions);
-        for (const compute::TokenTrace& t : a.traces)
-            a.imageMaps.push_back(imageMapOf(t, questionToImage));
+        for (const compute::TokenTrace& t : a.traces) {
+            a.imageTraces.push_back(overImage(t, questionToImage));
+            a.imageMaps.push_back(a.imageTraces.back().patchMap(-1));
+        }
     }
     return a;
 }

@@ -24,9 +24,13 @@ struct Answer
     // BLIP's answer decoder cross-attends the question's states, not the image: each trace's
     // crossAttention covers the question tokens ([CLS] first), [layers][heads][question tokens].
     std::vector<compute::TokenTrace> traces;
-    // Per trace, the answer token's attention carried through to the image: its cross-attention over the
-    // question tokens (layer and head mean) times each question token's cross-attention over the image
-    // patches in the question encoder (layer and head mean, CLS dropped), row-major grid() x grid().
+    // The same traces carried through to the image, so TokenTrace::patchMap gives grid() x grid() maps
+    // as it does for captions: per decoder layer and head, the answer token's cross-attention over the
+    // question tokens times each question token's cross-attention over the image in the question encoder
+    // (its layers and heads averaged), [layers][heads][1 + patches], CLS first. Each row sums to 1.
+    std::vector<compute::TokenTrace> imageTraces;
+    // Per trace, its map over the image patches with every layer and head averaged (imageTraces[t]
+    // .patchMap(-1)), row-major grid() x grid().
     std::vector<std::vector<float>> imageMaps;
 };
 
@@ -50,7 +54,7 @@ public:
 
     // Answers `question` about `image`: the question is checked before the image is read; the image is
     // encoded only when it differs from the last one (path, size and modification time). Callbacks run on
-    // the calling thread between decoding steps; traceTop > 0 fills traces and imageMaps. Throws
+    // the calling thread between decoding steps; traceTop > 0 fills traces, imageTraces and imageMaps. Throws
     // compute::Error "PATH: reason" for an unreadable image or non-finite embeddings.
     Answer answer(const QString& image, const QString& question, const CaptionRequest& request = {});
 
@@ -60,7 +64,7 @@ public:
     void forgetImage();
 
     const compute::text::Tokenizer& tokenizer() const;
-    // Side of the image patch grid imageMaps cover.
+    // Side of the image patch grid imageTraces cover.
     int grid() const;
     // The decoding settings in effect (checkpoint's, caller's, BLIP's [SEP] stop).
     const compute::generate::GenerationConfig& settings() const;

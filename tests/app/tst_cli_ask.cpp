@@ -6,6 +6,7 @@
 #include "common/golden.h"
 #include "common/runloupe.h"
 #include "common/testsupport.h"
+#include "compute/attribution/npy.h"
 #include "compute/io/safetensors.h"
 #include "compute/tensor.h"
 
@@ -119,6 +120,44 @@ private slots:
         const LoupeRun s1 = runLoupe(args(dir_, sample)), s2 = runLoupe(args(dir_, sample));
         QVERIFY2(s1.code == 0, qPrintable(s1.err));
         QCOMPARE(s1.out, s2.out);
+    }
+
+    // --trace: per answer token, maps over the image's patch grid (the question carried through) and
+    // trace.json with the token, its probability and alternatives; the answer itself is unchanged.
+    void traceWritesMapsPerAnswerToken()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath(QStringLiteral("trace"));
+        const LoupeRun r = runLoupe(
+            args(dir_, {QStringLiteral("--max-new-tokens"), QStringLiteral("8"), QStringLiteral("--json"),
+                        QStringLiteral("--trace"), dir, QStringLiteral("--trace-top"), QStringLiteral("2")}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(idsOf(QJsonDocument::fromJson(r.out.toUtf8()).object().value("token_ids").toArray()),
+                 answerIds_);
+        QFile f(dir + "/trace.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject trace = QJsonDocument::fromJson(f.readAll()).object();
+        const int grid = trace.value(QLatin1String("grid")).toInt();
+        QVERIFY(grid > 0);
+        const QJsonObject image = trace.value(QLatin1String("images")).toArray().at(0).toObject();
+        QCOMPARE(image.value(QLatin1String("question")).toString(), question_);
+        const QJsonArray tokens = image.value(QLatin1String("tokens")).toArray();
+        QCOMPARE(tokens.size(), qsizetype(answerIds_.size() - 1));
+        for (qsizetype t = 0; t < tokens.size(); ++t) {
+            const QJsonObject tok = tokens[t].toObject();
+            QCOMPARE(tok.value(QLatin1String("id")).toInteger(), answerIds_[size_t(t) + 1]);
+            QCOMPARE(tok.value(QLatin1String("top")).toArray().size(), 2);
+            for (const char* key : {"last_layer", "all_layers"}) {
+                const QJsonObject m = tok.value(QLatin1String("cross_attention"))
+                                          .toObject()
+                                          .value(QLatin1String(key))
+                                          .toObject();
+                const NpyArray a =
+                    readNpyF32((dir + "/" + m.value(QLatin1String("npy")).toString()).toStdString());
+                QCOMPARE(a.shape, (std::vector<int64_t>{grid, grid}));
+                QVERIFY(QFile::exists(dir + "/" + m.value(QLatin1String("png")).toString()));
+            }
+        }
     }
 
     void refusals()

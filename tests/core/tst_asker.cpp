@@ -69,7 +69,7 @@ private slots:
         QCOMPARE(QString::fromStdString(a.text), QStringLiteral("werehegg wereggas"));
         QCOMPARE(streamed, std::vector<int64_t>(answerIds_.begin() + 1, answerIds_.end()));
         QCOMPARE(asker->promptIds(), std::vector<int64_t>(answerIds_.begin(), answerIds_.begin() + 1));
-        QVERIFY(a.traces.empty() && a.imageMaps.empty());
+        QVERIFY(a.traces.empty() && a.imageTraces.empty() && a.imageMaps.empty());
     }
 
     // Ten questions about one image run the vision model once, and the cached embeddings give the same
@@ -118,6 +118,7 @@ private slots:
         const core::Answer a = asker->answer(image_, question_, r);
         QCOMPARE(a.sequence.tokens, answerIds_); // tracing changes nothing
         QCOMPARE(a.traces.size(), answerIds_.size() - 1);
+        QCOMPARE(a.imageTraces.size(), a.traces.size());
         QCOMPARE(a.imageMaps.size(), a.traces.size());
         const size_t questionTokens = asker->questionIds(question_).size();
         const size_t cells = size_t(asker->grid() * asker->grid());
@@ -126,16 +127,25 @@ private slots:
             QCOMPARE(a.traces[t].top.size(), size_t(3));
             QVERIFY(!a.traces[t].crossAttention.empty());
             QCOMPARE(a.traces[t].crossAttention.front().front().size(), questionTokens);
-            QCOMPARE(a.imageMaps[t].size(), cells);
-            // A mixture of attention rows over CLS and the patches: non-negative, at most 1 without CLS.
-            double sum = 0;
-            for (float v : a.imageMaps[t]) {
-                QVERIFY(std::isfinite(v) && v >= 0.f);
-                sum += v;
-            }
-            QVERIFY2(sum > 0.0 && sum <= 1.0 + 1e-5, qPrintable(QString::number(sum)));
+            const compute::TokenTrace& im = a.imageTraces[t];
+            QCOMPARE(im.token, a.traces[t].token);
+            QCOMPARE(im.crossAttention.size(), a.traces[t].crossAttention.size());
+            // Every (layer, head) row is a mixture of attention rows over CLS and the patches: it sums to 1.
+            for (const auto& layer : im.crossAttention)
+                for (const auto& row : layer) {
+                    QCOMPARE(row.size(), cells + 1);
+                    double sum = 0;
+                    for (float v : row) {
+                        QVERIFY(std::isfinite(v) && v >= 0.f);
+                        sum += v;
+                    }
+                    QVERIFY2(std::fabs(sum - 1.0) < 1e-4, qPrintable(QString::number(sum)));
+                }
+            QCOMPARE(im.patchMap(-1).size(), cells);
+            QCOMPARE(a.imageMaps[t], im.patchMap(-1));
+            QCOMPARE(im.patchMap(int(im.crossAttention.size()) - 1).size(), cells);
         }
-        QVERIFY(a.imageMaps.front() != a.imageMaps.back());
+        QVERIFY(a.imageTraces.front().patchMap(-1) != a.imageTraces.back().patchMap(-1));
     }
 
     void refusals()
