@@ -49,6 +49,7 @@ public:
 
     // How many times the vision model's forward pass ran since open (tests and cache stats read it).
     int64_t imageEncodings() const;
+    // How many times a list of texts was encoded since open (once per distinct consecutive list).
     int64_t textEncodings() const;
 
     // Side of the patch grid the heat maps cover.

@@ -16,6 +16,8 @@ class Project;
 // Caption or match a selection of a project's images with one checkpoint. Each image's result is a
 // runs row (kind "caption" or "match": model folder, checkpoint hash, parameters, duration, result) and,
 // for captions, a captions row (source "model") pointing at it, both committed in one transaction.
+// Batch results are not undo steps (a hundred images would bury the user's own edits in the undo
+// history): they are model output with their provenance, removed like any caption (removeCaption).
 struct BatchRequest
 {
     enum class Kind { Caption, Match };
@@ -53,7 +55,8 @@ struct BatchReport
 
 // Runs the batch on the calling thread over `project` (a connection of that thread). Resume is built in:
 // images that already have a run of this kind with the same model folder, checkpoint hash and
-// parameters are skipped, so running a cancelled batch again finishes only the rest. `progress(done,
+// parameters are skipped, so running a cancelled batch again finishes only the rest (a caption the user
+// removed since is not made again while its run is there). `progress(done,
 // total)` is called after each image (stored, skipped or failed); `cancelled` is polled between images
 // and between decoding steps, and an image whose work was cut short stores nothing. A missing image or
 // one the model cannot read is listed in failed and the batch goes on.
@@ -64,7 +67,8 @@ BatchReport runBatch(Project& project, const BatchRequest& request,
 // The same as a background job in `tracker`: a worker thread opens its own connection to
 // `projectPath`, reports progress to the returned handle and polls its cancel request; the handle ends
 // Succeeded (message: stored, skipped, failed counts), Cancelled or Failed (message: the error).
-// `onFinished` runs on the tracker's thread with the report once the worker is done.
+// `onFinished` runs on the tracker's thread with the report once the worker is done: the caller's own
+// Project emits no changed() for the worker's rows, so that is where views refresh.
 JobHandle* startBatchJob(JobTracker& tracker, const QString& projectPath, const BatchRequest& request,
                          std::function<void(const BatchReport&)> onFinished = {});
 
