@@ -23,6 +23,7 @@ struct AssetRow
     int annotationCount = 0;
     bool done = false;                 // marked done in review
     std::array<int, 4> reviewCounts{}; // annotations that are new, accepted, rejected, need a fix
+    QString caption;                   // the image's first caption, empty without one
 };
 
 // The browser's filter. Empty / negative fields match everything.
@@ -35,6 +36,7 @@ struct DatasetFilter
     int done = -1;             // 1: only images marked done; 0: only those not done
     bool hasNeedsFix = false;  // only images with an annotation flagged "needs fix"
     int shapeReviewState = -1; // images with an annotation in this state (0 new .. 3 needs fix)
+    QString captionText;       // substring of one of the image's captions
     bool operator==(const DatasetFilter&) const = default;
 };
 

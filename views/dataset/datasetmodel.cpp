@@ -239,18 +239,19 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return QFileInfo(r->relativePath).fileName();
     case Qt::ToolTipRole:
-        return QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations\n"
+        return (r->caption.isEmpty() ? QString() : QStringLiteral("“%1”\n").arg(r->caption)) +
+               QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations\n"
                               "new %7 · accepted %8 · rejected %9 · needs fix %10%11")
-            .arg(r->relativePath)
-            .arg(r->width)
-            .arg(r->height)
-            .arg(r->split.isEmpty() ? QStringLiteral("no split") : r->split, r->reviewState)
-            .arg(r->annotationCount)
-            .arg(r->reviewCounts[0])
-            .arg(r->reviewCounts[1])
-            .arg(r->reviewCounts[2])
-            .arg(r->reviewCounts[3])
-            .arg(r->done ? QStringLiteral(" · done") : QString());
+                   .arg(r->relativePath)
+                   .arg(r->width)
+                   .arg(r->height)
+                   .arg(r->split.isEmpty() ? QStringLiteral("no split") : r->split, r->reviewState)
+                   .arg(r->annotationCount)
+                   .arg(r->reviewCounts[0])
+                   .arg(r->reviewCounts[1])
+                   .arg(r->reviewCounts[2])
+                   .arg(r->reviewCounts[3])
+                   .arg(r->done ? QStringLiteral(" · done") : QString());
     case Qt::DecorationRole: {
         if (QPixmap* pm = m_thumbs.object(r->id)) return *pm;
         if (m_requestThumbnail && !m_thumbRequested.contains(r->id)) {
@@ -279,6 +280,8 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
         return r->done;
     case ReviewCountsRole:
         return QVariantList{r->reviewCounts[0], r->reviewCounts[1], r->reviewCounts[2], r->reviewCounts[3]};
+    case CaptionRole:
+        return r->caption;
     default:
         return {};
     }

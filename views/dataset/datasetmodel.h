@@ -40,6 +40,7 @@ public:
         LoadedRole, // false while the row's page is being fetched
         DoneRole,
         ReviewCountsRole, // QVariantList of 4 ints: new, accepted, rejected, needs fix
+        CaptionRole,      // the first caption, empty without one
     };
     static constexpr int kPageSize = 200;
     static constexpr int kMaxPages = 100;

@@ -29,7 +29,7 @@ QComboBox* makeCombo(QWidget* parent, const QString& anyText, const QString& nam
 } // namespace
 
 DatasetPanel::DatasetPanel(QWidget* parent)
-    : QWidget(parent), m_search(new QLineEdit(this)),
+    : QWidget(parent), m_search(new QLineEdit(this)), m_captionSearch(new QLineEdit(this)),
       m_label(makeCombo(this, tr("Any label"), QStringLiteral("labelFilter"))),
       m_split(makeCombo(this, tr("Any split"), QStringLiteral("splitFilter"))),
       m_review(makeCombo(this, tr("Any review"), QStringLiteral("reviewFilter"))),
@@ -43,6 +43,9 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     m_search->setObjectName(QStringLiteral("searchField"));
     m_search->setPlaceholderText(tr("Filter by path…"));
     m_search->setClearButtonEnabled(true);
+    m_captionSearch->setObjectName(QStringLiteral("captionSearchField"));
+    m_captionSearch->setPlaceholderText(tr("Filter by caption…"));
+    m_captionSearch->setClearButtonEnabled(true);
     // The button names the layout it switches to: a checkable "Grid" that was already down turned the
     // grid into a list when clicked.
     m_gridButton->setObjectName(QStringLiteral("layoutButton"));
@@ -63,18 +66,20 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     layout->setSpacing(4);
     layout->addWidget(m_search, 0, 0, 1, 3);
     layout->addWidget(m_gridButton, 0, 3);
-    layout->addWidget(m_label, 1, 0);
-    layout->addWidget(m_split, 1, 1);
-    layout->addWidget(m_review, 1, 2);
-    layout->addWidget(m_progress, 1, 3);
-    layout->addWidget(m_view, 2, 0, 1, 4);
-    layout->addWidget(m_count, 3, 0, 1, 4);
+    layout->addWidget(m_captionSearch, 1, 0, 1, 4);
+    layout->addWidget(m_label, 2, 0);
+    layout->addWidget(m_split, 2, 1);
+    layout->addWidget(m_review, 2, 2);
+    layout->addWidget(m_progress, 2, 3);
+    layout->addWidget(m_view, 3, 0, 1, 4);
+    layout->addWidget(m_count, 4, 0, 1, 4);
 
     // Typing refilters after a short pause, not on every key.
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(200);
     connect(m_filterDelay, &QTimer::timeout, this, &DatasetPanel::applyFilter);
     connect(m_search, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_captionSearch, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
     for (QComboBox* c : {m_label, m_split, m_review, m_progress})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPanel::applyFilter);
     connect(m_gridButton, &QToolButton::clicked, this, [this] { setGridMode(!m_grid); });
@@ -184,6 +189,7 @@ DatasetFilter DatasetPanel::currentFilter() const
 {
     DatasetFilter f;
     f.text = m_search->text().trimmed();
+    f.captionText = m_captionSearch->text().trimmed();
     f.labelId = m_label->currentData().isValid() ? m_label->currentData().toLongLong() : -1;
     f.split = m_split->currentData().toString();
     const QString review = m_review->currentData().toString();

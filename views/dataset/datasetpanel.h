@@ -17,10 +17,10 @@ namespace loupe::views {
 class DatasetModel;
 class ThumbnailDelegate;
 
-// The Dataset dock: filter bar (text, label, split, review state, done / needs fix), a virtualised
-// thumbnail grid or list over a DatasetModel with per-image review badges, and a count. Selecting a row emits
-// assetActivated. A reload of the list (a refresh after a run is stored, an import) keeps the current image
-// selected and scrolled into view, without activating it again.
+// The Dataset dock: filter bar (path, caption text, label, split, review state, done / needs fix), a
+// virtualised thumbnail grid or list over a DatasetModel with per-image review badges, and a count. Selecting
+// a row emits assetActivated. A reload of the list (a refresh after a run is stored, an import) keeps the
+// current image selected and scrolled into view, without activating it again.
 class DatasetPanel : public QWidget
 {
     Q_OBJECT
@@ -31,6 +31,7 @@ public:
     DatasetModel* model() const { return m_model; }
     QListView* view() const { return m_view; }
     QLineEdit* searchField() const { return m_search; }
+    QLineEdit* captionSearchField() const { return m_captionSearch; }
 
     void setLabels(const QList<QPair<qint64, QString>>& labels);
     void setSplits(const QStringList& splits);
@@ -52,6 +53,7 @@ private:
 
     DatasetModel* m_model = nullptr;
     QLineEdit* m_search;
+    QLineEdit* m_captionSearch;
     QComboBox* m_label;
     QComboBox* m_split;
     QComboBox* m_review;

@@ -2,6 +2,8 @@
 #include "views/dataset/projectassetsource.h"
 
 #include "core/store/assetquery.h"
+#include "core/store/captions.h"
+#include "core/store/database.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -9,6 +11,10 @@
 namespace loupe::views {
 
 namespace {
+
+// SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, as AssetQuery opens its connection (views do not include
+// SQLite's header).
+constexpr int kReadOnly = 0x00000001 | 0x00008000;
 
 core::AssetFilter toCoreFilter(const DatasetFilter& f)
 {
@@ -21,6 +27,7 @@ core::AssetFilter toCoreFilter(const DatasetFilter& f)
     if (f.done >= 0) c.done = f.done != 0;
     c.hasNeedsFix = f.hasNeedsFix;
     if (f.shapeReviewState >= 0) c.shapeReviewState = f.shapeReviewState;
+    c.captionText = f.captionText;
     return c;
 }
 
@@ -58,6 +65,9 @@ public:
             row.annotationCount = r.annotationCount;
             row.done = r.done;
             row.reviewCounts = r.reviewCounts;
+            // One index lookup per row (captions_asset); the first caption is what the browser shows.
+            const QVector<core::CaptionRow> captions = core::captionsIn(m_captions, r.id);
+            if (!captions.isEmpty()) row.caption = captions.front().text;
             rows.append(row);
         }
         return rows;
@@ -69,6 +79,11 @@ private:
         if (m_query) return true;
         QString why;
         m_query = core::AssetQuery::open(m_projectPath, &why);
+        // Captions are read on a second read-only connection of this thread: AssetQuery keeps its own.
+        if (m_query && !m_captions.open(m_projectPath, kReadOnly)) {
+            why = QStringLiteral("%1: %2").arg(m_projectPath, m_captions.lastError());
+            m_query.reset();
+        }
         if (!m_query && error) *error = why;
         return bool(m_query);
     }
@@ -76,6 +91,7 @@ private:
     QString m_projectPath;
     QDir m_dir;
     std::unique_ptr<core::AssetQuery> m_query;
+    core::Database m_captions;
 };
 
 } // namespace
