@@ -23,8 +23,9 @@ QString whereClause(const AssetFilter& f)
     if (f.shapeReviewState) parts << hasShapeIn.arg(QStringLiteral("?8"));
     if (f.hasNeedsFix) parts << hasShapeIn.arg(QStringLiteral("3"));
     if (!f.captionText.isEmpty())
-        parts << QStringLiteral("EXISTS (SELECT 1 FROM captions c WHERE c.asset_id = a.id AND c.text LIKE ?9 "
-                                "ESCAPE '\\')");
+        parts << QStringLiteral(
+            "EXISTS (SELECT 1 FROM captions c WHERE c.asset_id = a.id AND loupe_fold(c.text) LIKE ?9 "
+            "ESCAPE '\\')");
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }
 
@@ -40,7 +41,7 @@ QString containsPattern(QString t)
 void bindFilter(Statement& s, const AssetFilter& f)
 {
     if (!f.text.isEmpty()) s.bind(1, containsPattern(f.text));
-    if (!f.captionText.isEmpty()) s.bind(9, containsPattern(f.captionText));
+    if (!f.captionText.isEmpty()) s.bind(9, containsPattern(f.captionText.toCaseFolded()));
     if (f.labelId) s.bind(2, *f.labelId);
     if (!f.split.isEmpty()) s.bind(3, f.split);
     if (f.reviewState) s.bind(4, *f.reviewState);

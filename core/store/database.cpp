@@ -6,6 +6,23 @@
 
 namespace loupe::core {
 
+namespace {
+
+// loupe_fold(text): Unicode case folding, so text searches ignore case beyond ASCII (SQLite's LIKE and
+// lower() fold ASCII letters only).
+void foldCase(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const QByteArray folded = QString::fromUtf8(text, sqlite3_value_bytes(argv[0])).toCaseFolded().toUtf8();
+    sqlite3_result_text(ctx, folded.constData(), int(folded.size()), SQLITE_TRANSIENT);
+}
+
+} // namespace
+
 Database::~Database()
 {
     close();
@@ -21,6 +38,8 @@ bool Database::open(const QString& path, int flags)
     sqlite3_extended_result_codes(m_db, 1);
     m_busy.file = path.startsWith(QLatin1String("file:")) ? QUrl(path).toLocalFile() : path;
     sqlite3_busy_handler(m_db, &BusyWait::onBusy, &m_busy);
+    sqlite3_create_function_v2(m_db, "loupe_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                               nullptr, &foldCase, nullptr, nullptr, nullptr);
     return true;
 }
 
@@ -67,15 +86,13 @@ int Database::changes() const
 
 Statement::~Statement()
 {
-    if (m_stmt)
-        sqlite3_finalize(m_stmt);
+    if (m_stmt) sqlite3_finalize(m_stmt);
 }
 
 Statement& Statement::operator=(Statement&& o) noexcept
 {
     if (this != &o) {
-        if (m_stmt)
-            sqlite3_finalize(m_stmt);
+        if (m_stmt) sqlite3_finalize(m_stmt);
         m_stmt = o.m_stmt;
         m_failed = o.m_failed;
         o.m_stmt = nullptr;
@@ -85,15 +102,13 @@ Statement& Statement::operator=(Statement&& o) noexcept
 
 Statement& Statement::bind(int i, qint64 v)
 {
-    if (m_stmt)
-        sqlite3_bind_int64(m_stmt, i, v);
+    if (m_stmt) sqlite3_bind_int64(m_stmt, i, v);
     return *this;
 }
 
 Statement& Statement::bind(int i, double v)
 {
-    if (m_stmt)
-        sqlite3_bind_double(m_stmt, i, v);
+    if (m_stmt) sqlite3_bind_double(m_stmt, i, v);
     return *this;
 }
 
@@ -109,22 +124,19 @@ Statement& Statement::bind(int i, const QString& v)
 
 Statement& Statement::bind(int i, const QByteArray& v)
 {
-    if (m_stmt)
-        sqlite3_bind_blob(m_stmt, i, v.constData(), int(v.size()), SQLITE_TRANSIENT);
+    if (m_stmt) sqlite3_bind_blob(m_stmt, i, v.constData(), int(v.size()), SQLITE_TRANSIENT);
     return *this;
 }
 
 Statement& Statement::bindNull(int i)
 {
-    if (m_stmt)
-        sqlite3_bind_null(m_stmt, i);
+    if (m_stmt) sqlite3_bind_null(m_stmt, i);
     return *this;
 }
 
 bool Statement::step()
 {
-    if (!m_stmt)
-        return false;
+    if (!m_stmt) return false;
     const int rc = sqlite3_step(m_stmt);
     m_failed = rc != SQLITE_ROW && rc != SQLITE_DONE;
     return rc == SQLITE_ROW;
@@ -132,8 +144,7 @@ bool Statement::step()
 
 bool Statement::run()
 {
-    if (!m_stmt)
-        return false;
+    if (!m_stmt) return false;
     int rc;
     while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
     }
@@ -194,8 +205,7 @@ Transaction::~Transaction()
 
 bool Transaction::commit()
 {
-    if (!m_active)
-        return false;
+    if (!m_active) return false;
     if (!m_db.exec(m_nested ? QStringLiteral("RELEASE loupe_nested") : QStringLiteral("COMMIT")))
         return false;
     m_active = false;

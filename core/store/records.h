@@ -52,8 +52,8 @@ struct AssetFilter
     // Only images with an annotation flagged "needs fix": the browser's progress filter, which may be
     // combined with shapeReviewState.
     bool hasNeedsFix = false;
-    // Only images with a caption containing this text (substring; case-insensitive for ASCII letters,
-    // as SQLite's LIKE is; % and _ match themselves).
+    // Only images with a caption containing this text (substring, ignoring case by Unicode case folding;
+    // % and _ match themselves).
     QString captionText;
 };
 

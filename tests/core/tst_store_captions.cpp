@@ -122,6 +122,12 @@ private slots:
         QCOMPARE(p->countAssets(f), 1);
         f.captionText = QStringLiteral("r%d");
         QCOMPARE(p->countAssets(f), 0);
+        // Case folding beyond ASCII.
+        QVERIFY(addCaption(*p, 3, QStringLiteral("ÄRGER im Café")));
+        f.captionText = QStringLiteral("ärger");
+        QCOMPARE(p->countAssets(f), 1);
+        f.captionText = QStringLiteral("CAFÉ");
+        QCOMPARE(p->countAssets(f), 1);
         f.captionText = QStringLiteral("triangle");
         f.text = QStringLiteral("2.png"); // combined with the path filter
         QCOMPARE(p->countAssets(f), 0);
