@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// The Ask panel with the golden BLIP VQA checkpoint: an answer streams in and ends on the text `loupe ask`
+// prints for the same image and question; clicking a word of it puts that token's map (its attention
+// carried through the question to the image) on the canvas; the chat is kept in the project and comes
+// back for the image; Cancel stops; a captioning folder is refused naming it. A screenshot of the panel
+// goes to the test artifacts.
+#include "common/testsupport.h"
+#include "core/store/project.h"
+#include "core/store/qaturns.h"
+#include "core/store/records.h"
+#include "views/ask/askpanel.h"
+#include "views/canvas/imagecanvas.h"
+#include "views/explain/heatmaplayer.h"
+#include "views/text/decodingform.h"
+#include "views/text/tokeninspector.h"
+#include "views/text/tokentextview.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace loupe;
+using namespace loupe::views;
+
+namespace {
+
+const QString kQuestion = QStringLiteral("what is on the table?");
+
+QString cliAnswer(const QString& model, const QString& image, const QString& question)
+{
+    const QString exe = QStringLiteral(LOUPE_BINARY_DIR "/bin/loupe");
+    if (!QFileInfo(exe).isExecutable()) return {};
+    QProcess p;
+    p.start(exe, {QStringLiteral("ask"), QStringLiteral("--model"), model, QStringLiteral("--json"), image,
+                  question});
+    if (!p.waitForFinished(120000) || p.exitCode() != 0)
+        return QStringLiteral("<failed: %1>").arg(QString::fromUtf8(p.readAllStandardError()));
+    return QJsonDocument::fromJson(p.readAllStandardOutput())
+        .object()
+        .value(QStringLiteral("text"))
+        .toString();
+}
+
+qint64 addImage(core::Project& project, const QString& file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray bytes = f.readAll();
+    const QImage img = QImage::fromData(bytes);
+    core::AssetRecord r;
+    r.absolutePath = file;
+    r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    r.width = img.width();
+    r.height = img.height();
+    r.format = QStringLiteral("png");
+    r.fileSize = bytes.size();
+    QString error;
+    const auto added = project.addAssets({r}, &error);
+    if (!added || added->added != 1) return -1;
+    const QVector<core::AssetRow> rows = project.assetPage({}, 0, 1);
+    return rows.isEmpty() ? -1 : rows.first().id;
+}
+
+} // namespace
+
+class TestAskPanel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void answersLikeTheCliAndKeepsTheChat();
+    void cancelStops();
+    void notAVqaModel();
+};
+
+void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
+{
+    const QString model = QDir(test::goldenDir(QStringLiteral("blip_vqa"))).canonicalPath();
+    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
+    QTemporaryDir tmp;
+    QString error;
+    std::unique_ptr<core::Project> project =
+        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
+    QVERIFY2(project, qPrintable(error));
+    const qint64 asset = addImage(*project, image);
+    QVERIFY(asset >= 0);
+
+    ImageCanvas canvas;
+    canvas.resize(400, 300);
+    canvas.setImage(QImage(image), image);
+    AskPanel panel(&canvas);
+    panel.resize(440, 700);
+    panel.show();
+    panel.setProject(project.get());
+    panel.setModelFolder(model);
+    panel.setAsset(asset);
+    QCOMPARE(panel.imagePath(), image);
+    QSignalSpy finished(&panel, &AskPanel::finished);
+    QSignalSpy streamed(&panel, &AskPanel::textStreamed);
+    panel.questionEdit()->setText(kQuestion);
+    QTest::keyClick(panel.questionEdit(), Qt::Key_Return);
+    QVERIFY(panel.isRunning());
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(finished.first().first().toBool(), qPrintable(panel.lastError()));
+    QCOMPARE(panel.turns().size(), 1);
+    const GeneratedText answer = panel.turns().first().answer;
+    QVERIFY(streamed.count() >= 1);
+    QCOMPARE(streamed.last().first().toString(), answer.text);
+    QVERIFY(panel.questionEdit()->text().isEmpty());
+    QVERIFY(panel.history()->item(0)->text().contains(kQuestion));
+
+    const QString cli = cliAnswer(model, image, kQuestion);
+    if (!cli.isEmpty()) QCOMPARE(answer.text, cli);
+
+    // The chat is in the project, with the run that produced the answer.
+    const QVector<core::QaTurn> stored = core::qaTurnsOf(*project, asset);
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored.first().question, kQuestion);
+    QCOMPARE(stored.first().answer, answer.text.trimmed());
+    QVERIFY(stored.first().runId.has_value());
+
+    // Clicking a word shows its map on the canvas.
+    TokenTextView* view = panel.inspector()->textView();
+    QVERIFY(!view->words().isEmpty());
+    const int k = int(view->words().size()) - 1;
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->wordRect(k).center());
+    QCOMPARE(panel.inspector()->selectedWord(), k);
+    HeatMapLayer* layer = panel.inspector()->layer();
+    QVERIFY(canvas.layers().contains(layer));
+    QVERIFY(layer->isVisible() && layer->hasMap());
+    QCOMPARE(layer->rows(), answer.grid);
+    const TokenWord w = view->words()[k];
+    if (w.count == 1) QCOMPARE(layer->grid(), answer.imageMaps[size_t(w.first)]);
+
+    const QString shot = QDir(test::artifactDir()).filePath(QStringLiteral("ask_panel.png"));
+    QApplication::processEvents();
+    QVERIFY2(panel.grab().toImage().save(shot), qPrintable(shot));
+
+    // Another panel on the same image finds the chat again.
+    AskPanel again(nullptr);
+    again.setProject(project.get());
+    again.setAsset(asset);
+    QCOMPARE(again.turns().size(), 1);
+    QCOMPARE(again.turns().first().question, kQuestion);
+    QCOMPARE(again.turns().first().answer.text, answer.text.trimmed());
+}
+
+void TestAskPanel::cancelStops()
+{
+    const QString model = test::goldenDir(QStringLiteral("blip_vqa"));
+    AskPanel panel(nullptr);
+    panel.setModelFolder(model);
+    panel.setImagePath(QDir(model).filePath(QStringLiteral("input.png")));
+    panel.decodingForm()->maxNewTokens()->setValue(200);
+    QSignalSpy finished(&panel, &AskPanel::finished);
+    QVERIFY(panel.ask(kQuestion));
+    QVERIFY(!panel.ask(kQuestion)); // one at a time
+    panel.cancel();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(panel.turns().size(), 1);
+    QVERIFY(panel.turns().first().answer.cancelled);
+    QVERIFY(panel.turns().first().answer.tokens.size() < 19);
+}
+
+void TestAskPanel::notAVqaModel()
+{
+    const QString model = test::goldenDir(QStringLiteral("blip_caption"));
+    AskPanel panel(nullptr);
+    QVERIFY(!panel.ask(kQuestion));
+    panel.setModelFolder(model);
+    panel.setImagePath(QDir(model).filePath(QStringLiteral("input.png")));
+    QVERIFY(!panel.ask(QStringLiteral("   ")));
+    QVERIFY(panel.lastError().contains(QStringLiteral("question")));
+    QSignalSpy finished(&panel, &AskPanel::finished);
+    QVERIFY(panel.ask(kQuestion));
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY2(panel.lastError().contains(QFileInfo(model).fileName()), qPrintable(panel.lastError()));
+    QCOMPARE(panel.turns().size(), 0);
+}
+
+QTEST_MAIN(TestAskPanel)
+#include "tst_ask_panel.moc"

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#include "views/ask/askjob.h"
+
+#include "views/text/modelerror.h"
+
+#include <exception>
+
+namespace loupe::views {
+
+AskOutcome runAskJob(AskJob job)
+{
+    AskOutcome out;
+    out.question = job.question;
+    try {
+        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key();
+        if (!job.asker || job.askerKey != key) {
+            const auto base = compute::generate::GenerationConfig::fromModelFolder(job.folder.toStdString());
+            job.asker = core::Asker::open(job.folder, job.decoding.apply(base));
+        }
+        out.asker = job.asker;
+        out.askerKey = key;
+        core::Asker& a = *job.asker;
+        core::CaptionRequest request;
+        request.traceTop = job.traceTop;
+        auto cancel = job.cancel;
+        request.cancelled = [cancel] { return cancel && cancel->load(); };
+        std::vector<int64_t> ids = a.promptIds();
+        if (job.onText)
+            request.onToken = [&](int64_t id) {
+                ids.push_back(id);
+                job.onText(QString::fromStdString(a.tokenizer().decode(ids, true)));
+            };
+        core::Answer answer = a.answer(job.image, job.question, request);
+        out.answer = describeGeneration(a.tokenizer(), answer.sequence.tokens, a.promptIds().size(),
+                                        std::move(answer.traces), a.grid());
+        out.answer.imageMaps = std::move(answer.imageMaps);
+        out.answer.cancelled = cancel && cancel->load();
+    } catch (const std::exception& e) {
+        out.error = modelError(job.folder, e);
+    }
+    return out;
+}
+
+} // namespace loupe::views

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/inference/asker.h"
+#include "views/text/decodingform.h"
+#include "views/text/generatedtext.h"
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace loupe::views {
+
+// One question of the Ask panel, made to run on a worker thread: it opens the VQA model (unless the
+// panel's open one fits), answers with traces, and reports the answer as it grows.
+struct AskJob
+{
+    QString folder;
+    QString image;
+    QString question;
+    DecodingChoices decoding;
+    std::shared_ptr<core::Asker> asker; // the panel's open model, if any
+    QString askerKey;                   // folder + settings it was opened with
+    int64_t traceTop = 5;
+    std::shared_ptr<std::atomic<bool>> cancel;
+    std::function<void(const QString& textSoFar)> onText; // on the worker thread
+};
+
+struct AskOutcome
+{
+    QString question;
+    GeneratedText answer;
+    QString error; // names the model folder or the image and the problem
+    std::shared_ptr<core::Asker> asker;
+    QString askerKey;
+};
+
+AskOutcome runAskJob(AskJob job);
+
+} // namespace loupe::views

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+#include "views/ask/askpanel.h"
+
+#include "core/store/project.h"
+#include "core/store/qaturns.h"
+#include "core/store/records.h"
+#include "views/text/alternativestree.h"
+#include "views/text/decodingform.h"
+#include "views/text/tokeninspector.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace loupe::views {
+
+Q_LOGGING_CATEGORY(lcAsk, "loupe.ask")
+
+AskPanel::AskPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("askPanel"));
+    m_inspector = new TokenInspector(canvas, this);
+    m_history = new QListWidget(this);
+    m_history->setObjectName(QStringLiteral("askHistory"));
+    m_history->setWordWrap(true);
+    m_history->setToolTip(tr("The questions about this image: pick one to look into its answer"));
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_history);
+    split->addWidget(m_inspector);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 0);
+    split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
+    auto* box = new QVBoxLayout(this);
+    box->addWidget(buildControls());
+    box->addWidget(split, 1);
+
+    connect(m_history, &QListWidget::currentRowChanged, this, &AskPanel::showTurn);
+    connect(&m_watcher, &QFutureWatcher<AskOutcome>::finished, this, &AskPanel::onFinished);
+    // An answer is decoded once from its question: there is no "what if" to regenerate it from.
+    m_inspector->alternatives()->setToolTip(tr("What the model almost answered at each step"));
+    setBusy(false);
+    m_inspector->setMessage(tr("Choose a question-answering model and an image, then ask."));
+}
+
+AskPanel::~AskPanel()
+{
+    cancel();
+    m_watcher.waitForFinished();
+}
+
+QWidget* AskPanel::buildControls()
+{
+    auto* w = new QWidget(this);
+    m_models = new QComboBox(w);
+    m_models->setObjectName(QStringLiteral("askModel"));
+    m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_models->setMinimumContentsLength(12);
+    m_form = new DecodingForm(w);
+    m_question = new QLineEdit(w);
+    m_question->setObjectName(QStringLiteral("askQuestion"));
+    m_question->setPlaceholderText(tr("Ask about this image…"));
+    m_ask = new QPushButton(tr("&Ask"), w);
+    m_ask->setObjectName(QStringLiteral("askButton"));
+    m_cancel = new QPushButton(tr("Cancel"), w);
+    m_cancel->setObjectName(QStringLiteral("askCancel"));
+    m_status = new QLabel(w);
+    m_status->setObjectName(QStringLiteral("askStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* form = new QFormLayout;
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Model"), m_models);
+    auto* line = new QHBoxLayout;
+    line->addWidget(m_question, 1);
+    line->addWidget(m_ask);
+    line->addWidget(m_cancel);
+    auto* box = new QVBoxLayout(w);
+    box->setContentsMargins(0, 0, 0, 0);
+    box->addLayout(form);
+    box->addWidget(m_form);
+    box->addLayout(line);
+    box->addWidget(m_status);
+
+    connect(m_models, &QComboBox::activated, this,
+            [this](int i) { setModelFolder(m_models->itemData(i).toString()); });
+    connect(m_ask, &QPushButton::clicked, this, [this] { ask(); });
+    connect(m_question, &QLineEdit::returnPressed, this, [this] { ask(); });
+    connect(m_cancel, &QPushButton::clicked, this, &AskPanel::cancel);
+    return w;
+}
+
+void AskPanel::setProject(core::Project* project)
+{
+    m_project = project;
+    m_assetId = -1;
+    refreshModels();
+}
+
+void AskPanel::refreshModels()
+{
+    const QSignalBlocker block(m_models);
+    m_models->clear();
+    if (m_project)
+        for (const core::ModelRecord& m : m_project->models())
+            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name,
+                              m_project->absolutePath(m.path));
+    if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
+        m_models->addItem(QFileInfo(m_folder).fileName(), m_folder);
+    m_models->setCurrentIndex(m_models->findData(m_folder));
+}
+
+void AskPanel::setModelFolder(const QString& folder)
+{
+    if (folder == m_folder) return;
+    m_folder = folder;
+    refreshModels();
+}
+
+void AskPanel::setAsset(qint64 assetId)
+{
+    m_assetId = assetId;
+    QString path;
+    if (m_project && assetId >= 0)
+        if (const auto row = m_project->asset(assetId)) path = m_project->absolutePath(row->storedPath);
+    setImagePath(path);
+}
+
+void AskPanel::setImagePath(const QString& path)
+{
+    if (path == m_image) return;
+    m_image = path;
+    m_turns.clear(); // a chat is about one image
+    m_history->clear();
+    m_current = -1;
+    m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Ask a question about this image."));
+    // The project keeps the chat; its answers come back as text (their traces are not stored).
+    if (m_project && m_assetId >= 0)
+        for (const core::QaTurn& t : core::qaTurnsOf(*m_project, m_assetId)) {
+            Turn turn;
+            turn.question = t.question;
+            turn.answer.text = t.answer;
+            addTurn(turn);
+        }
+    setBusy(isRunning());
+}
+
+void AskPanel::store(const AskOutcome& out)
+{
+    if (!m_project || m_assetId < 0) return;
+    core::RunRecord run;
+    run.assetId = m_assetId;
+    run.kind = QStringLiteral("ask");
+    run.modelPath = m_project->storedPath(m_folder);
+    run.parameters = QJsonObject{{QStringLiteral("question"), out.question},
+                                 {QStringLiteral("decoding"), m_form->choices().key()}};
+    run.backend = QStringLiteral("cpu");
+    run.when = QDateTime::currentDateTimeUtc();
+    QJsonArray ids;
+    for (int64_t id : out.answer.tokens)
+        ids.append(qint64(id));
+    run.result = QJsonObject{{QStringLiteral("text"), out.answer.text}, {QStringLiteral("token_ids"), ids}};
+    QString error;
+    const auto runId = m_project->addRun(run, &error);
+    if (!runId || !core::appendQaTurn(*m_project, m_assetId, out.question, out.answer.text.trimmed(),
+                                      QStringLiteral("model"), runId, &error))
+        showError(tr("The answer could not be stored: %1").arg(error));
+}
+
+void AskPanel::setActive(bool active)
+{
+    m_active = active;
+    m_inspector->setMapShown(active);
+}
+
+bool AskPanel::ask(const QString& question)
+{
+    const QString q = (question.isEmpty() ? m_question->text() : question).trimmed();
+    if (isRunning()) {
+        showError(tr("An answer is being generated: wait or cancel it."));
+        return false;
+    }
+    if (m_folder.isEmpty()) {
+        showError(tr("Choose a question-answering model first (the Models dock registers one)."));
+        return false;
+    }
+    if (m_image.isEmpty()) {
+        showError(tr("Select an image first."));
+        return false;
+    }
+    if (q.isEmpty()) {
+        showError(tr("Type a question first."));
+        return false;
+    }
+    m_lastError.clear();
+    AskJob job;
+    job.folder = m_folder;
+    job.image = m_image;
+    job.question = q;
+    job.decoding = m_form->choices();
+    job.asker = m_asker;
+    job.askerKey = m_askerKey;
+    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
+    job.cancel = m_cancelFlag;
+    QPointer<AskPanel> self(this);
+    job.onText = [self](const QString& text) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, text] {
+                if (!self) return;
+                self->m_inspector->setStreaming(text);
+                emit self->textStreamed(text);
+            },
+            Qt::QueuedConnection);
+    };
+    m_runImage = m_image;
+    m_inspector->setStreaming(QString());
+    m_status->setText(tr("Answering “%1”…").arg(q.toHtmlEscaped()));
+    m_watcher.setFuture(QtConcurrent::run(runAskJob, std::move(job)));
+    setBusy(true);
+    return true;
+}
+
+void AskPanel::cancel()
+{
+    if (m_cancelFlag) m_cancelFlag->store(true);
+}
+
+void AskPanel::onFinished()
+{
+    AskOutcome out = m_watcher.result();
+    if (out.asker) {
+        m_asker = out.asker;
+        m_askerKey = out.askerKey;
+    }
+    const bool cancelled = m_cancelFlag && m_cancelFlag->load();
+    m_cancelFlag.reset();
+    setBusy(false);
+    if (m_runImage != m_image) {
+        emit finished(false);
+        return;
+    }
+    if (!out.error.isEmpty()) {
+        showError(out.error);
+        if (m_current >= 0)
+            showTurn(m_current);
+        else
+            m_inspector->setMessage(out.error);
+        emit finished(false);
+        return;
+    }
+    m_question->clear();
+    if (!cancelled) store(out);
+    addTurn({out.question, out.answer});
+    m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.answer.tokens.size()))
+                                : tr("Click a word of the answer to see where the model looked."));
+    emit finished(!cancelled);
+}
+
+void AskPanel::addTurn(const Turn& turn)
+{
+    m_turns.push_back(turn);
+    m_history->addItem(QStringLiteral("Q: %1\nA: %2").arg(turn.question, turn.answer.text.trimmed()));
+    m_history->setCurrentRow(int(m_turns.size()) - 1);
+}
+
+void AskPanel::showTurn(int i)
+{
+    if (i < 0 || i >= int(m_turns.size())) return;
+    m_current = i;
+    if (m_history->currentRow() != i) {
+        const QSignalBlocker block(m_history);
+        m_history->setCurrentRow(i);
+    }
+    const Turn& t = m_turns[i];
+    if (t.answer.pieces.empty())
+        m_inspector->setMessage(t.answer.text); // a stored answer: its traces were not kept
+    else
+        m_inspector->setGenerated(t.answer);
+    m_inspector->setMapShown(m_active);
+}
+
+void AskPanel::setBusy(bool busy)
+{
+    m_ask->setEnabled(!busy);
+    m_cancel->setEnabled(busy);
+}
+
+void AskPanel::showError(const QString& text)
+{
+    m_lastError = text;
+    qCWarning(lcAsk).noquote() << text;
+    m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
+}
+
+} // namespace loupe::views
