@@ -20,6 +20,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -144,6 +145,15 @@ double seconds(std::chrono::steady_clock::time_point since)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// Process CPU seconds (all threads): on a busy machine wall time says little, CPU time still does.
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
@@ -197,15 +207,18 @@ int main(int argc, char** argv)
             x = n01(rng);
         const Tensor pixels = Tensor::fromF32({1, 3, S, S}, px);
         Tensor embedding = model.embed(pixels); // warm-up: first-touch memory, oneDNN primitives
-        std::vector<double> enc;
+        std::vector<double> enc, encCpu;
         for (int r = 0; r < encoderRuns; ++r) {
             t0 = std::chrono::steady_clock::now();
+            const double c0 = cpuSeconds();
             embedding = model.embed(pixels);
             enc.push_back(seconds(t0));
+            encCpu.push_back(cpuSeconds() - c0);
         }
 
         std::uniform_real_distribution<double> where(0.0, double(S));
         std::vector<double> dec, decBox;
+        const double decCpu0 = cpuSeconds();
         for (int r = 0; r < clicks + 2; ++r) {
             sam::Prompt p;
             p.points = {{where(rng), where(rng)}};
@@ -220,17 +233,21 @@ int main(int argc, char** argv)
             model.decode(embedding, b, true);
             if (r >= 2) decBox.push_back(seconds(t0) * 1e3);
         }
+        const double decCpuMs = (cpuSeconds() - decCpu0) * 1e3 / double(2 * (clicks + 2));
         nlohmann::json out;
         out["model"] = "SAM ViT-B shapes (facebook/sam-vit-base), random weights, f32";
         out["threads"] = threadCount();
         out["gemm"] = gemmKernelName();
         out["parameters"] = model.parameterCount();
         out["load_s"] = loadS;
-        out["encoder_s"] = {
-            {"median", median(enc)}, {"min", *std::min_element(enc.begin(), enc.end())}, {"runs", enc}};
+        out["encoder_s"] = {{"median", median(enc)},
+                            {"min", *std::min_element(enc.begin(), enc.end())},
+                            {"runs", enc},
+                            {"cpu_s", encCpu}};
         out["decoder_ms_per_click"] = {{"point_median", median(dec)},
                                        {"point_min", *std::min_element(dec.begin(), dec.end())},
                                        {"box_median", median(decBox)},
+                                       {"cpu_ms_mean", decCpuMs},
                                        {"clicks", clicks}};
         out["bars"] = {{"encoder_s", 0.9 * 3.72}, {"decoder_ms", 20.0}};
         out["load_average"] = loadAverage();
