@@ -5,6 +5,9 @@
 // words before it are the caption's; Cancel stops decoding; a folder that is no captioner is reported
 // with its path. A screenshot of the panel goes to the test artifacts.
 #include "common/testsupport.h"
+#include "core/store/captions.h"
+#include "core/store/project.h"
+#include "core/store/records.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/caption/captionpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -16,6 +19,7 @@
 #include "views/text/tokentextview.h"
 
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -26,6 +30,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace loupe;
@@ -49,6 +54,26 @@ QString cliCaption(const QString& model, const QString& image)
         .toString();
 }
 
+qint64 addImage(core::Project& project, const QString& file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray bytes = f.readAll();
+    const QImage img = QImage::fromData(bytes);
+    core::AssetRecord r;
+    r.absolutePath = file;
+    r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    r.width = img.width();
+    r.height = img.height();
+    r.format = QStringLiteral("png");
+    r.fileSize = bytes.size();
+    QString error;
+    const auto added = project.addAssets({r}, &error);
+    if (!added || added->added != 1) return -1;
+    const QVector<core::AssetRow> rows = project.assetPage({}, 0, 1);
+    return rows.isEmpty() ? -1 : rows.first().id;
+}
+
 bool waitFinished(CaptionPanel& panel, QSignalSpy& spy)
 {
     return spy.count() > 0 || spy.wait(120000);
@@ -64,6 +89,8 @@ private slots:
     void vitGpt2();
     void blipMatchesCli();
     void cancelStops();
+    void relevancyOfAWord();
+    void saveThenUndo();
     void notACaptioner();
 };
 
@@ -226,6 +253,75 @@ void TestCaptionPanel::notACaptioner()
     QVERIFY2(panel.lastError().contains(QFileInfo(model).fileName()), qPrintable(panel.lastError()));
     QCOMPARE(panel.variantCount(), 0);
     QVERIFY(panel.inspector()->textView()->toPlainText().contains(QFileInfo(model).fileName()));
+}
+
+void TestCaptionPanel::relevancyOfAWord()
+{
+    const QString model = test::goldenDir(QStringLiteral("vit_gpt2_caption"));
+    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
+    ImageCanvas canvas;
+    canvas.setImage(QImage(image), image);
+    CaptionPanel panel(&canvas);
+    panel.setModelFolder(model);
+    panel.setImagePath(image);
+    QSignalSpy finished(&panel, &CaptionPanel::finished);
+    QVERIFY(panel.generate());
+    QVERIFY(waitFinished(panel, finished));
+    QSignalSpy ready(&panel, &CaptionPanel::relevancyReady);
+    panel.inspector()->selectWord(0);
+    const TokenWord word = panel.inspector()->textView()->words()[0];
+    const std::vector<float> attention = panel.inspector()->layer()->grid();
+    QVERIFY(!attention.empty());
+    panel.inspector()->mapControls()->sourceBox()->setCurrentIndex(1); // Relevancy: computed on demand
+    QVERIFY(panel.isRunning());
+    QVERIFY(ready.wait(120000));
+    QVERIFY2(ready.first().first().toBool(), qPrintable(panel.lastError()));
+    const GeneratedText& text = panel.variant(0);
+    QCOMPARE(int(text.relevancy.size()), int(text.tokens.size()));
+    const std::vector<float>& rel = text.relevancy[size_t(word.first)];
+    QCOMPARE(int(rel.size()), text.grid * text.grid);
+    HeatMapLayer* layer = panel.inspector()->layer();
+    QVERIFY(layer->isVisible() && layer->hasMap());
+    if (word.count == 1) QCOMPARE(layer->grid(), rel);
+    QVERIFY(layer->grid() != attention);
+    QVERIFY(layer->caption().contains(QStringLiteral("relevancy")));
+}
+
+void TestCaptionPanel::saveThenUndo()
+{
+    const QString model = QDir(test::goldenDir(QStringLiteral("vit_gpt2_caption"))).canonicalPath();
+    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
+    QTemporaryDir tmp;
+    QString error;
+    std::unique_ptr<core::Project> project =
+        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
+    QVERIFY2(project, qPrintable(error));
+    const qint64 asset = addImage(*project, image);
+    QVERIFY(asset >= 0);
+    CaptionPanel panel(nullptr);
+    panel.setProject(project.get());
+    panel.setModelFolder(model);
+    panel.setAsset(asset);
+    QVERIFY(!panel.saveButton()->isEnabled()); // nothing to save yet
+    QSignalSpy finished(&panel, &CaptionPanel::finished);
+    QVERIFY(panel.generate());
+    QVERIFY(waitFinished(panel, finished));
+    QVERIFY(panel.saveButton()->isEnabled());
+    QSignalSpy saved(&panel, &CaptionPanel::captionSaved);
+    QTest::mouseClick(panel.saveButton(), Qt::LeftButton);
+    QCOMPARE(saved.count(), 1);
+    QVector<core::CaptionRow> rows = core::captionsOf(*project, asset);
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.first().text, panel.variant(0).text.trimmed());
+    QCOMPARE(rows.first().source, QStringLiteral("model"));
+    QVERIFY(rows.first().runId.has_value());
+    const QVector<core::RunRecord> runs = project->runs(asset, QStringLiteral("caption"));
+    QCOMPARE(runs.size(), 1);
+    QCOMPARE(runs.first().id, *rows.first().runId);
+    QCOMPARE(project->absolutePath(runs.first().modelPath), model);
+    QVERIFY(project->canUndo());
+    QVERIFY2(project->undo(&error), qPrintable(error));
+    QCOMPARE(core::captionsOf(*project, asset).size(), 0);
 }
 
 QTEST_MAIN(TestCaptionPanel)

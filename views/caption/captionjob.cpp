@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "views/caption/captionjob.h"
 
-#include "views/caption/captionbranch.h"
 #include "views/text/modelerror.h"
 
 #include <exception>
@@ -29,9 +28,10 @@ CaptionOutcome runCaptionJob(CaptionJob job)
         request.traceTop = job.traceTop;
         auto cancel = job.cancel;
         request.cancelled = [cancel] { return cancel && cancel->load(); };
-        std::vector<int64_t> ids = job.branchStep >= 0 ? job.parent.promptIds : c.promptIds();
-        if (job.branchStep >= 0) {
-            ids.insert(ids.end(), job.parent.tokens.begin(), job.parent.tokens.begin() + job.branchStep);
+        std::vector<int64_t> ids = c.promptIds();
+        if (job.branchStep >= 0) { // the stream starts from the words kept and the alternative
+            const auto& kept = job.parent.sequence.tokens;
+            ids.assign(kept.begin(), kept.begin() + std::ptrdiff_t(job.parent.promptLength + job.branchStep));
             ids.push_back(job.branchToken);
         }
         if (job.onText)
@@ -39,15 +39,24 @@ CaptionOutcome runCaptionJob(CaptionJob job)
                 ids.push_back(id);
                 job.onText(QString::fromStdString(c.tokenizer().decode(ids, true)));
             };
-        if (job.branchStep >= 0) {
-            out.text =
-                branchCaption(c, job.image, prompt, job.parent, job.branchStep, job.branchToken, request);
-        } else {
-            const core::Caption cap = c.caption(job.image, request);
-            out.text = describeGeneration(c.tokenizer(), cap.sequence.tokens, c.promptIds().size(),
-                                          cap.traces, c.grid());
-        }
+        out.caption = job.branchStep >= 0 ? c.branch(job.parent, job.branchStep, job.branchToken, request)
+                                          : c.caption(job.image, request);
+        out.text = describeGeneration(c.tokenizer(), out.caption.sequence.tokens,
+                                      size_t(out.caption.promptLength), out.caption.traces, c.grid());
         out.text.cancelled = cancel && cancel->load();
+    } catch (const std::exception& e) {
+        out.error = modelError(job.folder, e);
+    }
+    return out;
+}
+
+RelevancyOutcome runRelevancyJob(RelevancyJob job)
+{
+    RelevancyOutcome out;
+    out.variant = job.variant;
+    try {
+        for (int k : job.tokens)
+            out.maps.emplace_back(k, job.captioner->relevancy(job.caption, k).patches);
     } catch (const std::exception& e) {
         out.error = modelError(job.folder, e);
     }

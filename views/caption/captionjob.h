@@ -26,7 +26,7 @@ struct CaptionJob
     // Branch: regenerate `parent` from new token `branchStep` with `branchToken` there (-1: a fresh caption).
     int branchStep = -1;
     int64_t branchToken = -1;
-    GeneratedText parent;
+    core::Caption parent;
     std::shared_ptr<std::atomic<bool>> cancel;
     std::function<void(const QString& textSoFar)> onText; // on the worker thread
 };
@@ -34,7 +34,8 @@ struct CaptionJob
 struct CaptionOutcome
 {
     GeneratedText text;
-    QString error; // names the model folder or image and the problem
+    core::Caption caption; // what the captioner returned, for relevancy and further branches
+    QString error;         // names the model folder or image and the problem
     std::shared_ptr<core::Captioner> captioner;
     QString captionerKey;
     int branchStep = -1;
@@ -42,5 +43,25 @@ struct CaptionOutcome
 };
 
 CaptionOutcome runCaptionJob(CaptionJob job);
+
+// The gradient-weighted relevancy of some generated tokens of a caption (a forward and backward pass
+// each, so never on the GUI thread).
+struct RelevancyJob
+{
+    std::shared_ptr<core::Captioner> captioner;
+    core::Caption caption;
+    QString folder;
+    std::vector<int> tokens;
+    int variant = -1;
+};
+
+struct RelevancyOutcome
+{
+    std::vector<std::pair<int, std::vector<float>>> maps; // (token, grid x grid)
+    QString error;
+    int variant = -1;
+};
+
+RelevancyOutcome runRelevancyJob(RelevancyJob job);
 
 } // namespace loupe::views

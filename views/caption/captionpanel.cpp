@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "views/caption/captionpanel.h"
 
+#include "core/store/captions.h"
 #include "core/store/project.h"
+#include "core/store/records.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
@@ -10,9 +12,12 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -49,6 +54,10 @@ CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     connect(m_inspector, &TokenInspector::branchRequested, this,
             [this](int step, qint64 token) { branch(step, token); });
     connect(&m_watcher, &QFutureWatcher<CaptionOutcome>::finished, this, &CaptionPanel::onFinished);
+    connect(&m_relevancy, &QFutureWatcher<RelevancyOutcome>::finished, this,
+            &CaptionPanel::onRelevancyFinished);
+    m_inspector->setRelevancyOnDemand(true);
+    connect(m_inspector, &TokenInspector::mapMissing, this, &CaptionPanel::requestRelevancy);
     setBusy(false);
     m_inspector->setMessage(tr("Choose a captioning model and an image, then Generate."));
 }
@@ -57,6 +66,7 @@ CaptionPanel::~CaptionPanel()
 {
     cancel();
     m_watcher.waitForFinished(); // the job holds the captioner and posts to this panel
+    m_relevancy.waitForFinished();
 }
 
 QWidget* CaptionPanel::buildControls()
@@ -76,6 +86,10 @@ QWidget* CaptionPanel::buildControls()
     m_cancel->setObjectName(QStringLiteral("captionCancel"));
     m_copy = new QPushButton(tr("Copy"), w);
     m_copy->setObjectName(QStringLiteral("captionCopy"));
+    m_save = new QPushButton(tr("Save as Caption"), w);
+    m_save->setObjectName(QStringLiteral("captionSave"));
+    m_save->setToolTip(tr("Store this text as the image's caption, with the model and settings that made it "
+                          "(Edit > Undo removes it)"));
     m_status = new QLabel(w);
     m_status->setObjectName(QStringLiteral("captionStatus"));
     m_status->setWordWrap(true);
@@ -90,6 +104,7 @@ QWidget* CaptionPanel::buildControls()
     buttons->addWidget(m_cancel);
     buttons->addStretch(1);
     buttons->addWidget(m_copy);
+    buttons->addWidget(m_save);
     auto* box = new QVBoxLayout(w);
     box->setContentsMargins(0, 0, 0, 0);
     box->addLayout(form);
@@ -103,6 +118,7 @@ QWidget* CaptionPanel::buildControls()
     connect(m_prompt, &QLineEdit::returnPressed, this, [this] { generate(); });
     connect(m_cancel, &QPushButton::clicked, this, &CaptionPanel::cancel);
     connect(m_copy, &QPushButton::clicked, this, &CaptionPanel::copyText);
+    connect(m_save, &QPushButton::clicked, this, [this] { saveCaption(); });
     return w;
 }
 
@@ -150,6 +166,7 @@ void CaptionPanel::setImagePath(const QString& path)
     m_variants.clear();
     m_variantList->clear();
     m_current = -1;
+    ++m_epoch;
     m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Generate to caption this image."));
     setBusy(isRunning());
 }
@@ -175,7 +192,8 @@ bool CaptionPanel::branch(int step, qint64 token)
     CaptionJob job;
     job.branchStep = step;
     job.branchToken = token;
-    job.parent = m_variants[m_current].text;
+    job.parent = m_variants[m_current].caption;
+    m_branchParent = m_current;
     return start(std::move(job));
 }
 
@@ -252,7 +270,7 @@ void CaptionPanel::onFinished()
     }
     QString label;
     if (out.branchStep >= 0) {
-        const GeneratedText& parent = m_variants[m_current].text;
+        const GeneratedText& parent = m_variants[m_branchParent].text;
         QString alt;
         for (const TokenAlternative& a : parent.pieces[size_t(out.branchStep)].alternatives)
             if (a.id == out.branchToken) alt = a.text.trimmed();
@@ -264,16 +282,16 @@ void CaptionPanel::onFinished()
         m_variantList->clear();
         m_current = -1;
     }
-    addVariant(out.text, label);
+    addVariant(out.text, out.caption, label);
     m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.text.tokens.size()))
                                 : tr("%n token(s). Click a word to see where the model looked.", nullptr,
                                      int(out.text.tokens.size())));
     emit finished(!cancelled);
 }
 
-void CaptionPanel::addVariant(const GeneratedText& text, const QString& label)
+void CaptionPanel::addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label)
 {
-    m_variants.push_back({text, label});
+    m_variants.push_back({text, caption, label, std::vector<bool>(text.tokens.size(), false)});
     const int n = int(m_variants.size());
     const QString line = label.isEmpty()
                              ? QStringLiteral("%1. %2").arg(n).arg(text.text.trimmed())
@@ -292,6 +310,84 @@ void CaptionPanel::showVariant(int i)
     }
     m_inspector->setGenerated(m_variants[i].text);
     m_inspector->setMapShown(m_active);
+    setBusy(isRunning());
+}
+
+void CaptionPanel::requestRelevancy(int first, int count)
+{
+    if (m_current < 0 || isRunning() || !m_captioner) return; // asked again when the word is clicked
+    Variant& v = m_variants[m_current];
+    RelevancyJob job;
+    for (int k = first; k < first + count && k < int(v.relevancyAsked.size()); ++k)
+        if (!v.relevancyAsked[size_t(k)]) {
+            v.relevancyAsked[size_t(k)] = true;
+            job.tokens.push_back(k);
+        }
+    if (job.tokens.empty()) return;
+    job.captioner = m_captioner;
+    job.caption = v.caption;
+    job.folder = m_folder;
+    job.variant = m_current;
+    m_relevancyEpoch = m_epoch;
+    m_status->setText(tr("Computing relevancy (a backward pass per token)…"));
+    m_relevancy.setFuture(QtConcurrent::run(runRelevancyJob, std::move(job)));
+    setBusy(true);
+}
+
+void CaptionPanel::onRelevancyFinished()
+{
+    const RelevancyOutcome out = m_relevancy.result();
+    setBusy(false);
+    if (m_relevancyEpoch != m_epoch || out.variant < 0 || out.variant >= int(m_variants.size())) {
+        emit relevancyReady(false);
+        return;
+    }
+    Variant& v = m_variants[out.variant];
+    if (v.text.relevancy.size() < v.text.tokens.size()) v.text.relevancy.resize(v.text.tokens.size());
+    for (const auto& [k, map] : out.maps)
+        v.text.relevancy[size_t(k)] = map;
+    if (!out.error.isEmpty())
+        showError(out.error);
+    else
+        m_status->setText(tr("Relevancy: where the image made the model say the word."));
+    if (out.variant == m_current)
+        for (const auto& [k, map] : out.maps)
+            m_inspector->setTokenRelevancy(k, map);
+    emit relevancyReady(out.error.isEmpty());
+}
+
+bool CaptionPanel::saveCaption()
+{
+    if (!m_project || m_assetId < 0 || m_current < 0) {
+        showError(tr("Open a project, select an image and generate a caption first."));
+        return false;
+    }
+    const Variant& v = m_variants[m_current];
+    core::RunRecord run;
+    run.assetId = m_assetId;
+    run.kind = QStringLiteral("caption");
+    run.modelPath = m_project->storedPath(m_folder);
+    run.parameters = QJsonObject{{QStringLiteral("prompt"), m_prompt->text()},
+                                 {QStringLiteral("decoding"), m_form->choices().key()},
+                                 {QStringLiteral("variant"), v.label}};
+    run.backend = QStringLiteral("cpu");
+    run.when = QDateTime::currentDateTimeUtc();
+    QJsonArray ids;
+    for (int64_t id : v.caption.sequence.tokens)
+        ids.append(qint64(id));
+    run.result = QJsonObject{{QStringLiteral("text"), v.text.text}, {QStringLiteral("token_ids"), ids}};
+    QString error;
+    const auto runId = m_project->addRun(run, &error);
+    const auto id = runId ? core::addCaption(*m_project, m_assetId, v.text.text.trimmed(),
+                                             QStringLiteral("model"), runId, &error)
+                          : std::nullopt;
+    if (!id) {
+        showError(tr("The caption could not be saved: %1").arg(error));
+        return false;
+    }
+    m_status->setText(tr("Saved as the image's caption (Edit > Undo removes it)."));
+    emit captionSaved(*id);
+    return true;
 }
 
 void CaptionPanel::copyText() const
@@ -305,6 +401,7 @@ void CaptionPanel::setBusy(bool busy)
     m_cancel->setEnabled(busy);
     m_inspector->alternatives()->setEnabled(!busy);
     m_copy->setEnabled(!busy && m_current >= 0);
+    m_save->setEnabled(!busy && m_current >= 0 && m_project && m_assetId >= 0);
 }
 
 void CaptionPanel::showError(const QString& text)

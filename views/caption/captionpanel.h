@@ -52,7 +52,7 @@ public:
     // Regenerates the shown variant from new token `step` with `token` there, as a new variant.
     bool branch(int step, qint64 token);
     void cancel();
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const { return m_watcher.isRunning() || m_relevancy.isRunning(); }
 
     int variantCount() const { return int(m_variants.size()); }
     const GeneratedText& variant(int i) const { return m_variants[i].text; }
@@ -60,6 +60,9 @@ public:
     void showVariant(int i);
     // Copies the shown variant's text to the clipboard.
     void copyText() const;
+    // Stores the shown variant as the image's caption, with the run that produced it, as one undoable
+    // project edit; false (with lastError()) without a project and image or when the store refuses.
+    bool saveCaption();
 
     QString lastError() const { return m_lastError; }
     TokenInspector* inspector() const { return m_inspector; }
@@ -67,16 +70,21 @@ public:
     QListWidget* variantList() const { return m_variantList; }
     QPushButton* generateButton() const { return m_generate; }
     QPushButton* cancelButton() const { return m_cancel; }
+    QPushButton* saveButton() const { return m_save; }
 
 signals:
     void finished(bool ok); // a run ended: ok false when it failed (lastError()) or was cancelled
     void textStreamed(const QString& textSoFar);
+    void captionSaved(qint64 captionId);
+    void relevancyReady(bool ok);
 
 private:
     struct Variant
     {
         GeneratedText text;
+        core::Caption caption; // for relevancy and further branches
         QString label;
+        std::vector<bool> relevancyAsked; // per token: asked once, so a failure is not retried in a loop
     };
     QWidget* buildControls();
     bool start(CaptionJob job);
@@ -84,7 +92,9 @@ private:
     void refreshModels();
     void setBusy(bool busy);
     void showError(const QString& text);
-    void addVariant(const GeneratedText& text, const QString& label);
+    void addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label);
+    void requestRelevancy(int first, int count);
+    void onRelevancyFinished();
 
     QPointer<core::Project> m_project;
     QPointer<ImageCanvas> m_canvas;
@@ -96,6 +106,10 @@ private:
     std::shared_ptr<core::Captioner> m_captioner; // kept open between runs, used by one job at a time
     QString m_captionerKey;
     QFutureWatcher<CaptionOutcome> m_watcher;
+    QFutureWatcher<RelevancyOutcome> m_relevancy;
+    int m_branchParent = -1;
+    int m_relevancyEpoch = 0; // m_epoch when the relevancy job started
+    int m_epoch = 0;          // bumped whenever the variants are replaced
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     QString m_runImage; // the image the running job captions
     QVector<Variant> m_variants;
@@ -108,6 +122,7 @@ private:
     QPushButton* m_generate = nullptr;
     QPushButton* m_cancel = nullptr;
     QPushButton* m_copy = nullptr;
+    QPushButton* m_save = nullptr;
     QLabel* m_status = nullptr;
     QListWidget* m_variantList = nullptr;
     TokenInspector* m_inspector = nullptr;

@@ -54,7 +54,7 @@ void TokenInspector::setGenerated(const GeneratedText& text)
     m_text = text;
     m_view->setPieces(m_text.pieces);
     m_tree->setPieces(m_text.pieces);
-    m_controls->setRelevancyAvailable(hasMaps(m_text, MapSource::Relevancy));
+    m_controls->setRelevancyAvailable(m_relevancyOnDemand || hasMaps(m_text, MapSource::Relevancy));
     // A VQA answer's maps are already averaged over layers: the choice would change nothing.
     m_controls->layersBox()->setEnabled(m_text.imageMaps.empty());
     selectWord(-1);
@@ -89,6 +89,20 @@ void TokenInspector::selectWord(int word)
     updateMap();
 }
 
+void TokenInspector::setRelevancyOnDemand(bool onDemand)
+{
+    m_relevancyOnDemand = onDemand;
+    m_controls->setRelevancyAvailable(onDemand || hasMaps(m_text, MapSource::Relevancy));
+}
+
+void TokenInspector::setTokenRelevancy(int token, std::vector<float> map)
+{
+    if (token < 0 || token >= int(m_text.tokens.size())) return;
+    if (m_text.relevancy.size() < m_text.tokens.size()) m_text.relevancy.resize(m_text.tokens.size());
+    m_text.relevancy[size_t(token)] = std::move(map);
+    updateMap();
+}
+
 int TokenInspector::selectedWord() const
 {
     return m_view->selectedWord();
@@ -115,6 +129,8 @@ void TokenInspector::updateMap()
     if (map.size() != size_t(m_text.grid) * size_t(m_text.grid) || map.empty()) {
         m_layer->clearMap();
         m_layer->setVisible(false);
+        if (k >= 0 && m_controls->source() == MapSource::Relevancy && m_relevancyOnDemand)
+            emit mapMissing(m_view->words()[k].first, m_view->words()[k].count);
         return;
     }
     const TokenWord& w = m_view->words()[k];

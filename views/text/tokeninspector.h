@@ -32,6 +32,10 @@ public:
     int selectedWord() const;
     // While hidden (its dock closed) the map leaves the canvas.
     void setMapShown(bool shown);
+    // Relevancy is offered although the text carries none yet: the panel computes it when asked
+    // (mapMissing) and hands it over with setTokenRelevancy.
+    void setRelevancyOnDemand(bool onDemand);
+    void setTokenRelevancy(int token, std::vector<float> map);
 
     TokenTextView* textView() const { return m_view; }
     AlternativesTree* alternatives() const { return m_tree; }
@@ -40,12 +44,15 @@ public:
 
 signals:
     void branchRequested(int step, qint64 token);
+    // The selected word's relevancy is wanted but not there: tokens first..first+count-1.
+    void mapMissing(int first, int count);
 
 private:
     void updateMap();
 
     QPointer<ImageCanvas> m_canvas;
     GeneratedText m_text;
+    bool m_relevancyOnDemand = false;
     TokenTextView* m_view = nullptr;
     AlternativesTree* m_tree = nullptr;
     MapControls* m_controls = nullptr;
