@@ -71,9 +71,11 @@ public:
     // it; nothing after an end-of-sequence token or a full decoder). The image's encoding is reused when
     // it is the last image. The result's promptLength is the caption's; with request.traceTop > 0 it has
     // traces: the caption's before k, the caption's step k with the new token (probability from that
-    // step's top list, 0 when not in it), then the new steps'. Throws std::out_of_range for k outside the
-    // generated tokens and std::invalid_argument for a token outside the vocabulary.
+    // step's top list, 0 when not in it), then the new steps', numbered as generated tokens of the branch.
+    // Throws std::out_of_range for k outside the generated tokens and std::invalid_argument for a token
+    // outside the vocabulary.
     Caption branch(const Caption& caption, int64_t k, int64_t token, const CaptionRequest& request = {});
+
     // The prompt's token ids as decoding starts from them (start token included).
     virtual const std::vector<int64_t>& promptIds() const = 0;
 
