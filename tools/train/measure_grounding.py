@@ -270,8 +270,8 @@ def main():
             for src in ("loupe", "pil"):
                 paths, scenes = fresh_scenes(args.loupe, src, args.count, args.seed + 1, args.size, work)
                 rows, stats = caption_grounding(args.loupe, args.captioner, random, paths, scenes, work, src)
-                print(table("%s renderer: %d captions, %d object words scored, %d naming no object in the "
-                            "scene" % ("Loupe" if src == "loupe" else "PIL", stats["captions"],
+                print(table("%s: %d captions, %d object words scored, %d naming no object in the "
+                            "scene" % ("Loupe generator" if src == "loupe" else "PIL renderer", stats["captions"],
                                        stats["object words"], stats["unmatched"]), rows))
                 print(flush=True)
     return 0
