@@ -28,6 +28,7 @@ CpuOptions fromEnvironment()
     }
     o.fusion = !envFlag("LOUPE_DISABLE_FUSION");
     o.fastMath = !envFlag("LOUPE_DISABLE_SIMD");
+    o.adaptiveThreads = !envFlag("LOUPE_FIXED_THREADS");
     return o;
 }
 

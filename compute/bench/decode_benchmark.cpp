@@ -3,6 +3,7 @@
 
 #include "compute/bench/bench_stats.h"
 #include "compute/bench/random_weights.h"
+#include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/generate/generate.h"
 #include "compute/io/checkpoint.h"
@@ -74,6 +75,8 @@ nlohmann::json decodeBenchmark(const DecodeBenchOptions& o)
         j["note"] = "rows sampled from one prompt (num_return_sequences, top_k 50); tokens/s counts steps, "
                     "times rows for the tokens of all rows";
     j["threads"] = threadCount();
+    // Decoding steps may run on one thread where that measured faster (StepThreadTuner).
+    j["adaptive_threads"] = cpuOptions().adaptiveThreads;
     j["prompt_tokens"] = o.promptTokens;
     j["new_tokens"] = o.newTokens;
     j["runs"] = o.runs;

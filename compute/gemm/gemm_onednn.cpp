@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/cpu_options.h"
 #include "compute/gemm/gemm.h"
+#include "compute/threadpool.h"
 
 #include <algorithm>
 #include <mutex>
@@ -81,6 +82,9 @@ std::string keyOf(const GemmProblem& p)
     k += p.residual ? 'r' : '-';
     k += char('0' + int(p.act));
     k += p.packedB ? 'P' : '-';
+    // A primitive keeps the thread count it was built for: one built for two threads would start two
+    // on a thread a StepThreadTuner has set to one.
+    k += 't' + std::to_string(activeThreadCount());
     return k;
 }
 

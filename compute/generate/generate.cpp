@@ -4,6 +4,7 @@
 #include "compute/error.h"
 #include "compute/generate/beam_hypotheses.h"
 #include "compute/generate/logits_processors.h"
+#include "compute/threadpool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -71,6 +72,7 @@ GenerationResult greedyOrSample(LanguageModel& model, const std::vector<int64_t>
     std::vector<int64_t> parents(static_cast<size_t>(rows));
     std::iota(parents.begin(), parents.end(), 0);
     std::vector<std::vector<float>> logits = model.start(prompt, rows, P + budget);
+    StepThreadTuner tuner;
     for (int64_t step = 0; step < budget; ++step) {
         std::vector<int64_t> chosen(static_cast<size_t>(rows));
         for (int64_t r = 0; r < rows; ++r) {
@@ -104,7 +106,9 @@ GenerationResult greedyOrSample(LanguageModel& model, const std::vector<int64_t>
             out.cancelled = true;
             break;
         }
+        tuner.beforeStep();
         logits = model.next(parents, chosen);
+        tuner.afterStep();
     }
     return out;
 }
@@ -126,6 +130,7 @@ GenerationResult beamSearch(LanguageModel& model, const std::vector<int64_t>& pr
     beamScores[0] = 0.f;
     std::vector<std::vector<int64_t>> seqs(size_t(beams), prompt);
     std::vector<std::vector<float>> logits = model.start(prompt, beams, maxLength);
+    StepThreadTuner tuner;
     const int64_t keep = std::max<int64_t>(2, 1 + int64_t(c.eosTokenIds.size())) * beams;
     bool done = false;
     for (int64_t step = 0; step < budget; ++step) {
@@ -181,7 +186,9 @@ GenerationResult beamSearch(LanguageModel& model, const std::vector<int64_t>& pr
             out.cancelled = true;
             break;
         }
+        tuner.beforeStep();
         logits = model.next(nextParents, nextTokens);
+        tuner.afterStep();
     }
     if (!done)
         for (int64_t b = 0; b < beams; ++b)
