@@ -103,6 +103,25 @@ private slots:
         }
     }
 
+    void nonSquareImageGivesMaskAtItsSize()
+    {
+        // A wide image: resized to 128 x 77 (longest edge), padded, and the mask brought back to 200 x 120.
+        QImage img(200, 120, QImage::Format_RGB888);
+        for (int y = 0; y < 120; ++y)
+            for (int x = 0; x < 200; ++x)
+                img.setPixelColor(x, y, QColor(x, y * 2, (x + y) % 256));
+        const QString input = tmp_.filePath(QStringLiteral("wide.png"));
+        QVERIFY(img.save(input));
+        const QString mask = tmp_.filePath(QStringLiteral("wide_mask.png"));
+        const LoupeRun r =
+            runLoupe({QStringLiteral("segment"), QStringLiteral("--model"), dir_, input,
+                      QStringLiteral("--point"), QStringLiteral("199,119"), QStringLiteral("-o"), mask});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QImage out(mask);
+        QCOMPARE(out.size(), QSize(200, 120));
+        QCOMPARE(out.format() == QImage::Format_Grayscale8 || out.isGrayscale(), true);
+    }
+
     void badInputFailsClearly_data()
     {
         QTest::addColumn<QStringList>("args");
