@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QTimer>
 #include <QToolButton>
 
@@ -55,7 +56,9 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     m_view->setUniformItemSizes(true);
     m_view->setLayoutMode(QListView::Batched);
     m_view->setBatchSize(500);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several images can be selected for a batch; the current one is the one shown.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_delegate = new ThumbnailDelegate(m_view);
@@ -83,6 +86,17 @@ DatasetPanel::DatasetPanel(QWidget* parent)
     for (QComboBox* c : {m_label, m_split, m_review, m_progress})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPanel::applyFilter);
     connect(m_gridButton, &QToolButton::clicked, this, [this] { setGridMode(!m_grid); });
+    connect(m_view, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        if (!m_model) return;
+        QMenu menu(this);
+        const int n = int(selectedAssetIds().size());
+        QAction* caption =
+            menu.addAction(tr("Caption Selection…"), this, &DatasetPanel::captionSelectionRequested);
+        QAction* match = menu.addAction(tr("Match Selection…"), this, &DatasetPanel::matchSelectionRequested);
+        caption->setEnabled(n > 0);
+        match->setEnabled(n > 0);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     setGridMode(true);
     updateCount();
 }
@@ -234,6 +248,18 @@ void DatasetPanel::restoreCurrent(int loadedPage)
     m_view->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect);
     m_restoring = false;
     m_view->scrollTo(idx);
+}
+
+QList<qint64> DatasetPanel::selectedAssetIds() const
+{
+    QList<qint64> ids;
+    if (!m_model) return ids;
+    QModelIndexList rows = m_view->selectionModel()->selectedIndexes();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    for (const QModelIndex& i : rows)
+        if (const AssetRow* r = m_model->rowAt(i.row())) ids << r->id;
+    return ids;
 }
 
 int DatasetPanel::currentRow() const

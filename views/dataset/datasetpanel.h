@@ -42,9 +42,14 @@ public:
     bool isGridMode() const { return m_grid; }
     int currentRow() const;
     void selectRow(int row);
+    // The selected images (Ctrl/Shift-click adds to the selection) whose rows are loaded, in list order.
+    QList<qint64> selectedAssetIds() const;
 
 signals:
     void assetActivated(int row);
+    // The list's context menu: caption or match the selected images.
+    void captionSelectionRequested();
+    void matchSelectionRequested();
 
 private:
     void applyFilter();

@@ -4,6 +4,7 @@
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/caption/captionpanel.h"
+#include "views/captions/captionsbinding.h"
 #include "views/exchange/exchangeactions.h"
 #include "views/explain/explainpanel.h"
 #include "views/mainwindow/aboutdialog.h"
@@ -72,6 +73,11 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     createDocks();
     createMenus();
     m_annotation->install(); // Annotate menu, toolbar and Labels dock, before the saved layout is restored
+    // Captions and Match docks, Annotate > Caption/Match Selection; tests find it with findChild.
+    auto* captions = new CaptionsBinding(this, m_canvas, m_controller, m_annotation);
+    connect(captions, &CaptionsBinding::message, this,
+            [this](const QString& text) { m_canvasStatus->showHint(text, 5000); });
+    captions->install();
     restoreLayout();
     updateTitle();
     resize(1280, 800);
