@@ -177,6 +177,10 @@ void TestAskPanel::notAVqaModel()
 {
     const QString model = test::goldenDir(QStringLiteral("blip_caption"));
     AskPanel panel(nullptr);
+    QVERIFY2(panel.minimumSizeHint().height() <= 560 && panel.minimumSizeHint().width() <= 380,
+             qPrintable(QStringLiteral("%1x%2")
+                            .arg(panel.minimumSizeHint().width())
+                            .arg(panel.minimumSizeHint().height())));
     QVERIFY(!panel.ask(kQuestion));
     panel.setModelFolder(model);
     panel.setImagePath(QDir(model).filePath(QStringLiteral("input.png")));

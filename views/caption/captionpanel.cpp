@@ -103,13 +103,16 @@ QWidget* CaptionPanel::buildControls()
     buttons->addWidget(m_generate);
     buttons->addWidget(m_cancel);
     buttons->addStretch(1);
-    buttons->addWidget(m_copy);
-    buttons->addWidget(m_save);
+    auto* keep = new QHBoxLayout;
+    keep->addWidget(m_copy);
+    keep->addWidget(m_save);
+    keep->addStretch(1);
     auto* box = new QVBoxLayout(w);
     box->setContentsMargins(0, 0, 0, 0);
     box->addLayout(form);
     box->addWidget(m_form);
     box->addLayout(buttons);
+    box->addLayout(keep);
     box->addWidget(m_status);
 
     connect(m_models, &QComboBox::activated, this,

@@ -3,8 +3,7 @@
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QSpinBox>
 
 namespace loupe::views {
@@ -14,11 +13,13 @@ DecodingForm::DecodingForm(QWidget* parent) : QWidget(parent)
     m_maxNew = new QSpinBox(this);
     m_maxNew->setObjectName(QStringLiteral("maxNewTokens"));
     m_maxNew->setRange(0, 512);
-    m_maxNew->setSpecialValueText(tr("model"));
+    m_maxNew->setSpecialValueText(tr("new tokens: model"));
+    m_maxNew->setPrefix(tr("new tokens "));
     m_beams = new QSpinBox(this);
     m_beams->setObjectName(QStringLiteral("beams"));
     m_beams->setRange(0, 16);
-    m_beams->setSpecialValueText(tr("model"));
+    m_beams->setSpecialValueText(tr("beams: model"));
+    m_beams->setPrefix(tr("beams "));
     m_beams->setToolTip(tr("Beam search streams nothing: the best beam is known only at the end"));
     m_sample = new QCheckBox(tr("Sample"), this);
     m_sample->setObjectName(QStringLiteral("sample"));
@@ -40,19 +41,16 @@ DecodingForm::DecodingForm(QWidget* parent) : QWidget(parent)
     m_seed->setRange(0, 1 << 30);
     m_seed->setPrefix(tr("seed "));
 
-    auto* form = new QFormLayout(this);
-    form->setContentsMargins(0, 0, 0, 0);
-    auto* counts = new QHBoxLayout;
-    counts->addWidget(m_maxNew);
-    counts->addWidget(m_beams);
-    form->addRow(tr("New tokens / beams"), counts);
-    auto* sampling = new QHBoxLayout;
-    sampling->addWidget(m_sample);
-    sampling->addWidget(m_temperature);
-    sampling->addWidget(m_topK);
-    sampling->addWidget(m_topP);
-    sampling->addWidget(m_seed);
-    form->addRow(sampling);
+    // Three short rows: the dock shares a laptop window's right column with the other panels.
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_maxNew, 0, 0);
+    grid->addWidget(m_beams, 0, 1);
+    grid->addWidget(m_sample, 0, 2);
+    grid->addWidget(m_temperature, 1, 0);
+    grid->addWidget(m_topK, 1, 1);
+    grid->addWidget(m_topP, 1, 2);
+    grid->addWidget(m_seed, 2, 0);
     auto syncSampling = [this] {
         for (QWidget* w : {static_cast<QWidget*>(m_temperature), static_cast<QWidget*>(m_topK),
                            static_cast<QWidget*>(m_topP), static_cast<QWidget*>(m_seed)})

@@ -2,7 +2,7 @@
 #include "views/text/mapcontrols.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QSlider>
 #include <QStandardItemModel>
 
@@ -27,12 +27,12 @@ MapControls::MapControls(QWidget* parent) : QWidget(parent)
     m_opacity->setValue(50); // as the Explain panel starts
     m_opacity->setToolTip(tr("Opacity of the map on the image"));
     m_opacity->setMinimumWidth(50);
-    auto* row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_source);
-    row->addWidget(m_layers);
-    row->addWidget(m_colormap);
-    row->addWidget(m_opacity, 1);
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_source, 0, 0);
+    grid->addWidget(m_layers, 0, 1);
+    grid->addWidget(m_colormap, 1, 0);
+    grid->addWidget(m_opacity, 1, 1);
     setRelevancyAvailable(false);
     connect(m_source, &QComboBox::currentIndexChanged, this, &MapControls::mapChanged);
     connect(m_layers, &QComboBox::currentIndexChanged, this, &MapControls::mapChanged);
