@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/mainwindow/mainwindow.h"
 
+#include "views/ask/askpanel.h"
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/caption/captionpanel.h"
@@ -133,6 +134,13 @@ void MainWindow::createDocks()
     connect(m_captionDock, &QDockWidget::visibilityChanged, caption, &CaptionPanel::setActive);
     connect(models, &ModelsPanel::modelSelected, caption, &CaptionPanel::setModelFolder);
     connect(m_controller, &ProjectController::currentAssetChanged, caption, &CaptionPanel::setAsset);
+    auto* ask = new AskPanel(m_canvas, this);
+    m_askDock = makeDock(tr("Ask"), QStringLiteral("AskDock"), ask, Qt::RightDockWidgetArea);
+    tabifyDockWidget(classifyDock, m_askDock);
+    ask->setActive(false);
+    connect(m_askDock, &QDockWidget::visibilityChanged, ask, &AskPanel::setActive);
+    connect(models, &ModelsPanel::modelSelected, ask, &AskPanel::setModelFolder);
+    connect(m_controller, &ProjectController::currentAssetChanged, ask, &AskPanel::setAsset);
     // Running the model on every image change is only worth it while someone looks at the dock.
     m_explain->setActive(false);
     connect(m_explainDock, &QDockWidget::visibilityChanged, m_explain, &ExplainPanel::setActive);
@@ -147,7 +155,7 @@ void MainWindow::createDocks()
     m_infoDock->raise();
     connect(models, &ModelsPanel::modelSelected, classify, &ClassifyPanel::setModelFolder);
     connect(m_controller, &ProjectController::currentAssetChanged, classify, &ClassifyPanel::setAsset);
-    connect(m_controller, &ProjectController::projectChanged, this, [this, models, classify, caption] {
+    connect(m_controller, &ProjectController::projectChanged, this, [this, models, classify, caption, ask] {
         auto* store = qobject_cast<StoreBackend*>(m_controller->backend());
         core::Project* project = store ? store->project() : nullptr;
         models->setProject(project);
@@ -157,6 +165,8 @@ void MainWindow::createDocks()
         m_explain->setAsset(m_controller->currentAsset());
         caption->setProject(project);
         caption->setAsset(m_controller->currentAsset());
+        ask->setProject(project);
+        ask->setAsset(m_controller->currentAsset());
     });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
     resizeDocks({m_jobsDock}, {120}, Qt::Vertical);
@@ -254,6 +264,12 @@ void MainWindow::createMenus()
                         m_captionDock->raise();
                     })
         ->setObjectName(QStringLiteral("showCaption"));
+    view->addAction(tr("As&k"), QKeySequence(tr("Ctrl+Shift+K")), this,
+                    [this] {
+                        m_askDock->show();
+                        m_askDock->raise();
+                    })
+        ->setObjectName(QStringLiteral("showAsk"));
     // Measured, not assumed: pointing game, relevance inside the mask, deletion/insertion and the
     // randomisation check on images with known masks (the project's own, a folder, or generated shapes).
     QAction* quality =
@@ -264,7 +280,7 @@ void MainWindow::createMenus()
         });
     quality->setObjectName(QStringLiteral("showExplanationQuality"));
     QMenu* panels = view->addMenu(tr("&Panels"));
-    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock, m_captionDock})
+    for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock, m_captionDock, m_askDock})
         panels->addAction(d->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -38,6 +38,7 @@ public:
     QDockWidget* infoDock() const { return m_infoDock; }
     QDockWidget* explainDock() const { return m_explainDock; }
     QDockWidget* captionDock() const { return m_captionDock; }
+    QDockWidget* askDock() const { return m_askDock; }
     ExplainPanel* explainPanel() const { return m_explain; }
     AnnotationBinding* annotation() const { return m_annotation; }
 
@@ -74,6 +75,7 @@ private:
     QDockWidget* m_infoDock = nullptr;
     QDockWidget* m_explainDock = nullptr;
     QDockWidget* m_captionDock = nullptr;
+    QDockWidget* m_askDock = nullptr;
     ExplainPanel* m_explain = nullptr;
     QLabel* m_info = nullptr;
     AnnotationBinding* m_annotation = nullptr;
