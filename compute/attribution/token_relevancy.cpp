@@ -77,48 +77,86 @@ std::vector<double> normalizeSelfRelevancy(const std::vector<double>& r, int n)
     return out;
 }
 
+std::vector<double> selfRelevancy(const std::vector<AttentionGrad>& layers, const std::string& what)
+{
+    if (layers.empty()) throw Error("token relevancy", what + " has no attention layer");
+    const int N = layers.front().queries;
+    std::vector<double> r = identity(N);
+    for (size_t l = 0; l < layers.size(); ++l) {
+        check(layers[l], N, N, what + " layer " + std::to_string(l));
+        const std::vector<double> a = positiveGradAttention(layers[l]);
+        std::vector<double> next = r;
+        addProduct(next, a, r, N, N, N);
+        r = std::move(next);
+    }
+    return r;
+}
+
+StackRelevancy crossStackRelevancy(const std::vector<AttentionGrad>& self,
+                                   const std::vector<AttentionGrad>& cross,
+                                   const std::vector<double>& contextBar, int contextTokens,
+                                   const std::string& what)
+{
+    if (self.empty()) throw Error("token relevancy", what + " has no attention layer");
+    if (cross.size() != self.size())
+        throw Error("token relevancy", what + ": " + std::to_string(self.size()) +
+                                           " self-attention layers but " + std::to_string(cross.size()) +
+                                           " cross-attention layers");
+    const int T = self.front().queries, C = contextTokens;
+    if (contextBar.size() != size_t(C) * C)
+        throw Error("token relevancy",
+                    what + ": the context relevancy is not " + std::to_string(C) + "x" + std::to_string(C));
+    StackRelevancy r{identity(T), std::vector<double>(size_t(T) * C, 0.0), T, C};
+    for (size_t l = 0; l < self.size(); ++l) {
+        check(self[l], T, T, what + " self-attention layer " + std::to_string(l));
+        check(cross[l], T, C, what + " cross-attention layer " + std::to_string(l));
+        const std::vector<double> a = positiveGradAttention(self[l]);
+        std::vector<double> nextSelf = r.self, nextContext = r.context;
+        addProduct(nextSelf, a, r.self, T, T, T);
+        addProduct(nextContext, a, r.context, T, T, C);
+        r.self = std::move(nextSelf);
+        r.context = std::move(nextContext);
+
+        const std::vector<double> x = positiveGradAttention(cross[l]);
+        const std::vector<double> selfBar = normalizeSelfRelevancy(r.self, T);
+        std::vector<double> selfBarT(size_t(T) * T);
+        for (int i = 0; i < T; ++i)
+            for (int j = 0; j < T; ++j)
+                selfBarT[size_t(j) * T + i] = selfBar[size_t(i) * T + j];
+        std::vector<double> crossContext(size_t(T) * C, 0.0);
+        addProduct(crossContext, x, contextBar, T, C, C);
+        addProduct(r.context, selfBarT, crossContext, T, T, C);
+    }
+    return r;
+}
+
 std::vector<float> encoderDecoderRelevancy(const EncoderDecoderAttention& at)
 {
     if (at.encoderSelf.empty() || at.decoderSelf.empty())
         throw Error("token relevancy", "needs at least one encoder and one decoder attention layer");
-    if (at.decoderCross.size() != at.decoderSelf.size())
+    const int N = at.encoderSelf.front().queries;
+    const std::vector<double> rii = selfRelevancy(at.encoderSelf, "encoder");
+    const StackRelevancy text =
+        crossStackRelevancy(at.decoderSelf, at.decoderCross, normalizeSelfRelevancy(rii, N), N, "decoder");
+    return std::vector<float>(text.context.begin(), text.context.end());
+}
+
+std::vector<float> questionAnsweringRelevancy(const QuestionAnsweringAttention& at)
+{
+    if (at.imageSelf.empty() || at.questionSelf.empty() || at.answerSelf.empty())
         throw Error("token relevancy",
-                    std::to_string(at.decoderSelf.size()) + " decoder self-attention layers but " +
-                        std::to_string(at.decoderCross.size()) + " cross-attention layers");
-    const int N = at.encoderSelf.front().queries, T = at.decoderSelf.front().queries;
-
-    std::vector<double> rii = identity(N);
-    for (size_t l = 0; l < at.encoderSelf.size(); ++l) {
-        check(at.encoderSelf[l], N, N, "encoder layer " + std::to_string(l));
-        const std::vector<double> a = positiveGradAttention(at.encoderSelf[l]);
-        std::vector<double> next = rii;
-        addProduct(next, a, rii, N, N, N);
-        rii = std::move(next);
-    }
-    const std::vector<double> riiBar = normalizeSelfRelevancy(rii, N);
-
-    std::vector<double> rtt = identity(T), rti(size_t(T) * N, 0.0);
-    for (size_t l = 0; l < at.decoderSelf.size(); ++l) {
-        check(at.decoderSelf[l], T, T, "decoder self-attention layer " + std::to_string(l));
-        check(at.decoderCross[l], T, N, "decoder cross-attention layer " + std::to_string(l));
-        const std::vector<double> self = positiveGradAttention(at.decoderSelf[l]);
-        std::vector<double> nextTt = rtt, nextTi = rti;
-        addProduct(nextTt, self, rtt, T, T, T);
-        addProduct(nextTi, self, rti, T, T, N);
-        rtt = std::move(nextTt);
-        rti = std::move(nextTi);
-
-        const std::vector<double> cross = positiveGradAttention(at.decoderCross[l]);
-        const std::vector<double> rttBar = normalizeSelfRelevancy(rtt, T);
-        std::vector<double> rttBarT(size_t(T) * T);
-        for (int i = 0; i < T; ++i)
-            for (int j = 0; j < T; ++j)
-                rttBarT[size_t(j) * T + i] = rttBar[size_t(i) * T + j];
-        std::vector<double> crossImage(size_t(T) * N, 0.0);
-        addProduct(crossImage, cross, riiBar, T, N, N);
-        addProduct(rti, rttBarT, crossImage, T, T, N);
-    }
-    return std::vector<float>(rti.begin(), rti.end());
+                    "needs at least one vision, question-encoder and answer-decoder attention layer");
+    const int N = at.imageSelf.front().queries;
+    const std::vector<double> rii = selfRelevancy(at.imageSelf, "vision encoder");
+    const StackRelevancy question = crossStackRelevancy(
+        at.questionSelf, at.questionCross, normalizeSelfRelevancy(rii, N), N, "question encoder");
+    const int Q = question.tokens;
+    const StackRelevancy answer = crossStackRelevancy(
+        at.answerSelf, at.answerCross, normalizeSelfRelevancy(question.self, Q), Q, "answer decoder");
+    const int A = answer.tokens;
+    std::vector<double> rai(size_t(A) * N, 0.0);
+    addProduct(rai, answer.context, question.context, A, Q, N);
+    return std::vector<float>(rai.begin(), rai.end());
 }
 
 } // namespace loupe::compute::attribution

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace loupe::compute::attribution {
@@ -36,7 +37,38 @@ struct EncoderDecoderAttention
 // Returns R^{ti}, [T, N] row-major. Throws Error when the layers' shapes disagree.
 std::vector<float> encoderDecoderRelevancy(const EncoderDecoderAttention& attention);
 
-// One generated token's relevancy over the image: row t of R^{ti}.
+// The three stages of question answering (BLIP VQA), each list in layer order: the vision encoder's
+// self-attention ([H, N, N]); per question-encoder layer its bidirectional self-attention ([H, Q, Q]) and
+// its cross-attention to the image ([H, Q, N]); per answer-decoder layer its causal self-attention
+// ([H, A, A]) and its cross-attention to the question encoder's states ([H, A, Q]). Gradients are of one
+// y (the answer token's logit) that flows answer decoder -> question states -> question encoder -> image
+// embeddings -> vision encoder.
+struct QuestionAnsweringAttention
+{
+    std::vector<AttentionGrad> imageSelf;
+    std::vector<AttentionGrad> questionSelf, questionCross;
+    std::vector<AttentionGrad> answerSelf, answerCross;
+};
+
+// The bi-modal rules carried along the chain image -> question -> answer:
+//   R^{ii} from the vision encoder as above;
+//   question encoder = the text stack above over the image: R^{qq}, R^{qi}, its cross-attention rule
+//     R^{qi} += (R̄^{qq})ᵀ · Ā^{qi} · R̄^{ii};
+//   answer decoder = the text stack over the question (final R^{qq}, after every question layer):
+//     R^{aa}, R^{aq} with R^{aq} += (R̄^{aa})ᵀ · Ā^{aq} · R̄^{qq};
+//   R^{ai} = R^{aq} · R^{qi}.
+// Why the product: the decoder never sees the image, only question states, and R^{qi} says how much each
+// image token is in each question state (the rules' own meaning of a relevancy row). The rules already
+// compose this way inside one stack: self-attention turns "token s reads token s'" into relevancy over
+// the other modality by R^{sq} += Ā·R^{sq}, i.e. attention weights times the attended tokens' relevancy
+// rows. R^{aq}·R^{qi} is that step with the question states as the attended tokens, and it is what the
+// bi-modal rules would give if the three stages were one model whose answer rows first reach the image
+// through the question. R^{qi} holds no identity part (the question states are not image tokens), so no
+// image token gains relevancy without a path through cross-attention. Returns R^{ai}, [A, N] row-major.
+// Throws Error when the layers' shapes disagree (naming the stage and layer).
+std::vector<float> questionAnsweringRelevancy(const QuestionAnsweringAttention& attention);
+
+// One generated token's relevancy over the image: row t of R^{ti} (or of R^{ai} for an answer token).
 struct TokenRelevancy
 {
     std::vector<float> imageTokens; // over all N encoder tokens, CLS first (raw values)
@@ -50,5 +82,23 @@ std::vector<double> positiveGradAttention(const AttentionGrad& layer);
 
 // R̄ = (R − I) / rowsum(R − I) + I for a square n×n matrix, zero rows of R − I left at zero.
 std::vector<double> normalizeSelfRelevancy(const std::vector<double>& r, int n);
+
+// R = I; R += Ā_l·R for every layer (all [H, n, n]): an encoder's self-relevancy. `what` names the
+// stack in errors.
+std::vector<double> selfRelevancy(const std::vector<AttentionGrad>& layers, const std::string& what);
+
+// A text stack whose layers are self-attention then cross-attention to a context of `contextTokens`
+// tokens whose normalised self-relevancy R̄^{cc} is `contextBar`: R^{ss} = I, R^{sc} = 0, then per layer
+// R^{ss} += Ā·R^{ss}, R^{sc} += Ā·R^{sc}; R^{sc} += (R̄^{ss})ᵀ · Ā^{sc} · R̄^{cc}.
+struct StackRelevancy
+{
+    std::vector<double> self;    // R^{ss}, [tokens, tokens]
+    std::vector<double> context; // R^{sc}, [tokens, context]
+    int tokens = 0, contextTokens = 0;
+};
+StackRelevancy crossStackRelevancy(const std::vector<AttentionGrad>& self,
+                                   const std::vector<AttentionGrad>& cross,
+                                   const std::vector<double>& contextBar, int contextTokens,
+                                   const std::string& what);
 
 } // namespace loupe::compute::attribution

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/blip_text.h"
 
+#include "compute/autograd/backward.h"
 #include "compute/backend/backend.h"
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
@@ -333,6 +334,56 @@ DecoderTokenGradients BlipTextModel::tokenGradients(const std::vector<int64_t>& 
         gatherRows(d_->posEmbed, positions, d_->source + ": positions").reshape({1, n, D});
     inputs["encoder_states"] = encoderStates.contiguous();
     return decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip");
+}
+
+TextEncoderGradients BlipTextModel::encoderGradients(const std::vector<int64_t>& ids,
+                                                     const Tensor& encoderStates, const Tensor& seed) const
+{
+    const BlipTextConfig& c = d_->cfg;
+    const int64_t n = int64_t(ids.size()), D = c.hiddenSize;
+    if (n == 0 || n > c.maxPositionEmbeddings)
+        throw Error("blip", "encoder gradients need 1.." + std::to_string(c.maxPositionEmbeddings) +
+                                " tokens, got " + std::to_string(n));
+    if (encoderStates.dim() != 3 || encoderStates.size(0) != 1 ||
+        encoderStates.size(2) != c.encoderHiddenSize)
+        throw Error("blip", "encoder states must be [1, tokens, " + std::to_string(c.encoderHiddenSize) +
+                                "], got " + shapeString(encoderStates.shape()));
+    if (seed.shape() != Shape{1, n, D})
+        throw Error("blip", "the gradient of the last hidden state must be [1, " + std::to_string(n) + ", " +
+                                std::to_string(D) + "], got " + shapeString(seed.shape()));
+    const Graph g = d_->build(1, n, 0, 0, encoderStates.size(1), false, {}, true);
+    std::vector<int64_t> positions(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        positions[size_t(i)] = i;
+    std::map<std::string, Tensor> inputs;
+    inputs["token_embeds"] = gatherRows(d_->wordEmbed, ids, d_->source + ": token ids").reshape({1, n, D});
+    inputs["position_embeds"] =
+        gatherRows(d_->posEmbed, positions, d_->source + ": positions").reshape({1, n, D});
+    inputs["encoder_states"] = encoderStates.contiguous();
+    auto need = [&](const std::string& name) {
+        const NodeId id = g.find(name);
+        if (id < 0) throw Error("blip", "the gradient graph has no node named '" + name + "'");
+        return id;
+    };
+    const NodeId out = need("blk." + std::to_string(c.numHiddenLayers - 1) + ".out");
+    GradientRequest req;
+    for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
+        req.gradients.push_back(need("blk." + std::to_string(l) + ".attn_probs"));
+        req.gradients.push_back(need("blk." + std::to_string(l) + ".cross_probs"));
+    }
+    const NodeId encoder = need("encoder_states");
+    req.gradients.push_back(encoder);
+    const GradientRun run = runWithGradients(g, inputs, out, seed.contiguous(), req);
+    TextEncoderGradients r;
+    for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
+        const NodeId self = req.gradients[size_t(2 * l)], cross = req.gradients[size_t(2 * l + 1)];
+        r.selfProbs.push_back(run.valueOf(self));
+        r.selfGrads.push_back(run.gradOf(self));
+        r.crossProbs.push_back(run.valueOf(cross));
+        r.crossGrads.push_back(run.gradOf(cross));
+    }
+    r.encoderGrad = run.gradOf(encoder);
+    return r;
 }
 
 BlipTextOutput BlipTextModel::step(KvCache& kv, const std::vector<std::vector<int64_t>>& ids,

@@ -29,6 +29,15 @@ struct BlipTextOutput
     std::vector<Tensor> hiddenStates, attentions, crossAttentions;
 };
 
+// The question encoder's share of one answer token's gradient: y reached through dy / d its last hidden
+// state (what the answer decoder's backward pass gives for the question states).
+struct TextEncoderGradients
+{
+    std::vector<Tensor> selfProbs, selfGrads;   // [1, H, n, n] per layer
+    std::vector<Tensor> crossProbs, crossGrads; // [1, H, n, N_enc] per layer
+    Tensor encoderGrad;                         // dy / d encoder states, [1, N_enc, encoder_hidden_size]
+};
+
 // BLIP's BERT-style text model (BlipTextModel, and BlipTextLMHeadModel with `lmHead`): word and position
 // embeddings with a LayerNorm, post-LayerNorm layers of self-attention, cross-attention to encoder states
 // (image or question embeddings) and MLP; the LM head is `cls.predictions` (dense, activation, LayerNorm,
@@ -66,6 +75,12 @@ public:
     // and to the encoder states [1, N_enc, encoder_hidden_size]. Decoders (with an LM head) only.
     DecoderTokenGradients tokenGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,
                                          int64_t target) const;
+
+    // The bidirectional pass of `encode` over one row of ids, back-propagated from `seed` = dy / d its
+    // last hidden state [1, n, D] to every layer's self- and cross-attention probabilities and to the
+    // encoder states: the question encoder's stage of an answer token's relevancy.
+    TextEncoderGradients encoderGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,
+                                          const Tensor& seed) const;
 
     struct Impl;
 

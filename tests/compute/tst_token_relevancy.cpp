@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Per-token relevancy of caption words over the image (Chefer et al.'s encoder–decoder rules): the rule on
-// a two-layer case worked by hand, and the engine's maps for every greedy token of the golden ViT-GPT2 and
-// BLIP caption cases against tools/golden/token_relevancy_reference.py (transformers' autograd + numpy).
+// Per-token relevancy of caption words and VQA answer words over the image (Chefer et al.'s encoder–decoder
+// rules, carried along image -> question -> answer for VQA): the rules on cases worked by hand, and the
+// engine's maps for every greedy token of the golden ViT-GPT2 and BLIP caption cases and the BLIP VQA case
+// against tools/golden/token_relevancy_reference.py (transformers' autograd + numpy).
 #include "common/golden.h"
 #include "common/testsupport.h"
 #include "compute/attribution/token_relevancy.h"
@@ -9,6 +10,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/blip_caption_relevancy.h"
+#include "compute/models/blip_vqa_relevancy.h"
 #include "compute/models/vision_encoder_decoder_relevancy.h"
 
 #include <QFile>
@@ -189,6 +191,55 @@ private slots:
         const Tensor embeds = model.vision().forward(px).imageEmbeds;
         const double worst = compareSteps(dir, [&](const std::vector<int64_t>& prefix, int64_t token) {
             return captionTokenRelevancy(model, px, embeds, prefix, token);
+        });
+        qInfo("largest deviation: %.3g of the tolerance", worst);
+    }
+
+    // One layer per stage, one head. Vision: Ā = I, R^{ii} = 2I, R̄^{ii} = 2I. Question (1 token): self
+    // gradient 0, R^{qq} = R̄^{qq} = [1]; cross Ā = [1/2, 3/2], R^{qi} = [1/2, 3/2]·2I = [1, 3]. Answer
+    // (2 tokens): S = [[1, 0], [1/2, 1/2]], R^{aa} = I + S = R̄^{aa}; cross Ā = [[1], [2]],
+    // R^{aq} = (R̄^{aa})ᵀ·Ā·R̄^{qq} = [[2, 1/2], [0, 3/2]]·[[1], [2]] = [[3], [3]];
+    // R^{ai} = R^{aq}·R^{qi} = [[3, 9], [3, 9]].
+    void questionAnsweringRuleWorkedByHand()
+    {
+        const std::vector<float> eye = {1, 0, 0, 1}, ones(4, 1.f), one = {1}, zero = {0};
+        const std::vector<float> qCross = {0.25f, 0.75f}, twos = {2, 2};
+        const std::vector<float> aSelf = {1, 0, 0.5f, 0.5f}, aCross = {1, 1}, aCrossGrad = {1, 2};
+        QuestionAnsweringAttention at;
+        at.imageSelf = {{1, 2, 2, eye.data(), ones.data()}};
+        at.questionSelf = {{1, 1, 1, one.data(), zero.data()}};
+        at.questionCross = {{1, 1, 2, qCross.data(), twos.data()}};
+        at.answerSelf = {{1, 2, 2, aSelf.data(), ones.data()}};
+        at.answerCross = {{1, 2, 1, aCross.data(), aCrossGrad.data()}};
+        const std::vector<float> r = questionAnsweringRelevancy(at);
+        const std::vector<float> want = {3, 9, 3, 9};
+        QCOMPARE(r.size(), want.size());
+        for (size_t i = 0; i < want.size(); ++i)
+            QVERIFY2(std::fabs(r[i] - want[i]) < 1e-5,
+                     qPrintable(QString("R^ai[%1] = %2, by hand %3").arg(i).arg(r[i]).arg(want[i])));
+
+        at.answerCross = {{1, 2, 2, aSelf.data(), ones.data()}}; // 2 keys for a 1-token question
+        try {
+            questionAnsweringRelevancy(at);
+            QFAIL("an answer cross-attention over 2 keys was accepted for a 1-token question");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("answer decoder cross-attention layer 0"), e.what());
+        }
+    }
+
+    void blipVqaMatchesReference()
+    {
+        const QString dir = loupe::test::goldenDir(QStringLiteral("blip_vqa"));
+        const auto model = BlipForQuestionAnswering::fromCheckpoint(Checkpoint::open(dir.toStdString()));
+        const SafetensorsFile expected = SafetensorsFile::open((dir + "/expected.safetensors").toStdString());
+        const Tensor px = tensorOf(expected.tensor("pixel_values"));
+        const TensorView qv = expected.tensor("input_ids");
+        std::vector<int64_t> question(size_t(shapeNumel(qv.shape)));
+        std::memcpy(question.data(), qv.data, question.size() * sizeof(int64_t));
+        const Tensor image = model.vision().forward(px).imageEmbeds;
+        const Tensor states = model.encodeQuestion(question, image).lastHiddenState;
+        const double worst = compareSteps(dir, [&](const std::vector<int64_t>& prefix, int64_t token) {
+            return answerTokenRelevancy(model, px, image, question, states, prefix, token);
         });
         qInfo("largest deviation: %.3g of the tolerance", worst);
     }
