@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -58,27 +59,36 @@ int64_t draw(const std::vector<float>& probs, std::mt19937_64& rng)
     return last;
 }
 
-GenerationResult greedyOrSample(LanguageModel& model, const std::vector<int64_t>& prompt,
-                                const GenerationConfig& c, const GenerationCallbacks& cb)
+// Starts the model's rows for a budget of new tokens; returns the first logits.
+using StartRows = std::function<std::vector<std::vector<float>>(int64_t budget)>;
+
+// Greedy search or sampling over rows that each continue their own prompt (copies of one prompt, or the
+// prompts of a batch); P, the longest prompt, sets the budget as the padded batch does in transformers.
+GenerationResult decodeRows(const std::vector<std::vector<int64_t>>& prompts, LanguageModel& model,
+                            const StartRows& startRows, const GenerationConfig& c,
+                            const GenerationCallbacks& cb)
 {
-    const int64_t P = int64_t(prompt.size()), budget = c.newTokenBudget(P);
-    const int64_t rows = c.doSample ? c.numReturnSequences : 1;
+    int64_t P = 0;
+    for (const auto& p : prompts)
+        P = std::max<int64_t>(P, int64_t(p.size()));
+    const int64_t budget = c.newTokenBudget(P), rows = int64_t(prompts.size());
     GenerationResult out;
     out.promptLength = P;
-    out.sequences.assign(size_t(rows), GeneratedSequence{prompt, 0.0});
+    for (const auto& p : prompts)
+        out.sequences.push_back(GeneratedSequence{p, 0.0});
     if (budget == 0) return out;
     std::mt19937_64 rng(c.seed);
     std::vector<bool> unfinished(size_t(rows), true);
     std::vector<int64_t> parents(static_cast<size_t>(rows));
     std::iota(parents.begin(), parents.end(), 0);
-    std::vector<std::vector<float>> logits = model.start(prompt, rows, P + budget);
+    std::vector<std::vector<float>> logits = startRows(budget);
     StepThreadTuner tuner;
     for (int64_t step = 0; step < budget; ++step) {
         std::vector<int64_t> chosen(static_cast<size_t>(rows));
         for (int64_t r = 0; r < rows; ++r) {
             GeneratedSequence& seq = out.sequences[size_t(r)];
             std::vector<float>& scores = logits[size_t(r)];
-            process(scores, seq.tokens, P, c);
+            process(scores, seq.tokens, int64_t(prompts[size_t(r)].size()), c);
             if (c.doSample) {
                 applyTemperature(scores, c.temperature);
                 applyTopK(scores, c.topK);
@@ -230,7 +240,70 @@ GenerationResult generateSequences(LanguageModel& model, const std::vector<int64
     GenerationConfig fitted = c;
     if (limit > 0 && int64_t(prompt.size()) + budget > limit)
         fitted.maxNewTokens = limit - int64_t(prompt.size());
-    return c.numBeams > 1 ? beamSearch(model, prompt, fitted, cb) : greedyOrSample(model, prompt, fitted, cb);
+    if (c.numBeams > 1) return beamSearch(model, prompt, fitted, cb);
+    const int64_t rows = fitted.doSample ? fitted.numReturnSequences : 1;
+    const int64_t P = int64_t(prompt.size());
+    return decodeRows(
+        std::vector<std::vector<int64_t>>(size_t(rows), prompt), model,
+        [&](int64_t n) { return model.start(prompt, rows, P + n); }, fitted, cb);
+}
+
+std::vector<GenerationResult> generateBatch(LanguageModel& model,
+                                            const std::vector<std::vector<int64_t>>& prompts,
+                                            const GenerationConfig& c, const GenerationCallbacks& cb)
+{
+    c.validate();
+    if (prompts.empty()) throw Error("generate", "no prompts given");
+    if (c.numBeams > 1 || c.numReturnSequences > 1)
+        throw Error("generate", "several prompts in one batch decode greedily or sample one sequence each "
+                                "(no beams, num_return_sequences 1)");
+    int64_t P = 0;
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        if (prompts[i].empty()) throw Error("generate", "prompt " + std::to_string(i + 1) + " is empty");
+        P = std::max<int64_t>(P, int64_t(prompts[i].size()));
+    }
+    const int64_t limit = model.maxPositions();
+    if (limit > 0 && P >= limit)
+        throw Error("generate", "the longest prompt has " + std::to_string(P) +
+                                    " tokens; the model holds at most " + std::to_string(limit) +
+                                    " positions, so no token can follow it");
+    if (prompts.size() > 1 && !model.supportsPadding())
+        throw Error("generate", "this model cannot mask padding, so prompts of a batch cannot be padded: run "
+                                "them one at a time");
+    GenerationConfig fitted = c;
+    if (limit > 0 && P + c.newTokenBudget(P) > limit) fitted.maxNewTokens = limit - P;
+    // transformers' padding_side="left": every prompt ends at the same column, so each row's next token
+    // is read at the last column; mask 0 over the padding.
+    std::vector<std::vector<int64_t>> padded;
+    std::vector<std::vector<uint8_t>> mask;
+    for (const auto& p : prompts) {
+        const size_t pad = size_t(P) - p.size();
+        std::vector<int64_t> row(pad, fitted.padToken());
+        row.insert(row.end(), p.begin(), p.end());
+        padded.push_back(std::move(row));
+        std::vector<uint8_t> m(pad, 0);
+        m.resize(size_t(P), 1);
+        mask.push_back(std::move(m));
+    }
+    const StartRows start = [&](int64_t n) {
+        return prompts.size() == 1 ? model.start(prompts.front(), 1, P + n)
+                                   : model.startPadded(padded, mask, P + n);
+    };
+    GenerationResult all = decodeRows(prompts, model, start, fitted, cb);
+    std::vector<GenerationResult> out(prompts.size());
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        out[i].promptLength = int64_t(prompts[i].size());
+        out[i].cancelled = all.cancelled;
+        GeneratedSequence seq = all.sequences[i];
+        // A row that stopped early was padded after its EOS; its own run would have stopped there.
+        const auto eos = std::find_if(seq.tokens.begin() + int64_t(prompts[i].size()), seq.tokens.end(),
+                                      [&](int64_t t) { return fitted.isEos(t); });
+        if (eos != seq.tokens.end()) seq.tokens.erase(eos + 1, seq.tokens.end());
+        out[i].sequences.push_back(std::move(seq));
+        for (const StepAlternatives& s : all.steps)
+            if (s.row == int64_t(i)) out[i].steps.push_back({s.step, 0, s.chosen, s.top});
+    }
+    return out;
 }
 
 } // namespace loupe::compute::generate

@@ -54,4 +54,16 @@ struct GenerationResult
 GenerationResult generateSequences(LanguageModel& model, const std::vector<int64_t>& prompt,
                                    const GenerationConfig& config, const GenerationCallbacks& callbacks = {});
 
+// Several prompts decoded in one batch, as transformers' generate does with padding_side="left": the
+// prompts are left-padded to the longest (pad token, attention mask 0), so every row's next token comes
+// from the same column. Greedy search or sampling, one sequence per prompt; result i belongs to prompt i,
+// without padding, and ends at its EOS as a run of that prompt alone would. The budget counts from the
+// longest prompt (as the padded batch does), so with max_length short prompts get that many fewer new
+// tokens than alone. One prompt runs as generateSequences; several need a model that masks padding
+// (LanguageModel::supportsPadding), else Error.
+std::vector<GenerationResult> generateBatch(LanguageModel& model,
+                                            const std::vector<std::vector<int64_t>>& prompts,
+                                            const GenerationConfig& config,
+                                            const GenerationCallbacks& callbacks = {});
+
 } // namespace loupe::compute::generate
