@@ -4,7 +4,8 @@
 captions ("a photo of a star", "a red circle and a small blue ring", ...).
 
 Images come from both renderers of tools/train/shapes_render.py (Loupe's generator through `loupe
-sample shapes`, and the independent PIL drawing), drawn at the model's input size. Captions are drawn
+sample shapes`, and the independent PIL drawing), drawn at 96x96 and resized to the model's input as
+CLIPImageProcessor does. Captions are drawn
 afresh every time an image is used, from templates over the scene's objects. The loss is CLIP's
 symmetric contrastive loss with soft targets: a caption counts as a positive for every image in the batch
 it is true of ("a photo of a star" is true of every image whose most prominent shape is a star), so
@@ -15,8 +16,10 @@ on the world's words only, so each of them is one token; other words fall back t
 
 Needs torch, transformers, numpy, PIL (and build/bin/loupe for the Loupe-rendered half):
 
-    nice -n 10 python3 tools/train/train_shapes_clip.py --loupe build/bin/loupe \\
+    nice -n 10 python3 tools/train/train_shapes_clip.py --loupe build/bin/loupe --train-count 8000 \\
         --out resources/models/shapes-clip --random-out resources/models/shapes-clip-random
+
+(the defaults are the shipped recipe; see resources/models/shapes-clip/README.md)
 """
 import argparse
 import json
@@ -184,13 +187,17 @@ def pil_scenes(count, seed, size, max_objects=4):
     return [sr.render_scene(rng, size, 1, max_objects) for _ in range(count)]
 
 
-def to_pixels(images):
+def to_pixels(images, size):
+    """CLIPImageProcessor's work on square images: bicubic resize to the model's size (PIL), rescale,
+    normalise."""
+    from PIL import Image
+    images = [i if i.size == (size, size) else i.resize((size, size), Image.BICUBIC) for i in images]
     x = torch.from_numpy(np.stack([np.asarray(i, dtype=np.uint8) for i in images])).permute(0, 3, 1, 2)
     x = x.float().div(255.0)
     return (x - torch.tensor(MEAN)[None, :, None, None]) / torch.tensor(STD)[None, :, None, None]
 
 
-def label_top1(model, tok, scenes, batch=200):
+def label_top1(model, tok, scenes, size, batch=200):
     """Share of scenes whose prominent class wins over the six "a photo of a {label}" prompts."""
     model.eval()
     with torch.no_grad():
@@ -199,7 +206,7 @@ def label_top1(model, tok, scenes, batch=200):
         hits = 0
         for i in range(0, len(scenes), batch):
             chunk = scenes[i:i + batch]
-            ie = F.normalize(features(model.get_image_features(pixel_values=to_pixels([s.image for s in chunk]))),
+            ie = F.normalize(features(model.get_image_features(pixel_values=to_pixels([s.image for s in chunk], size))),
                              dim=-1)
             pred = (ie @ te.T).argmax(1).numpy()
             hits += sum(sr.CLASSES[p] == s.label for p, s in zip(pred, chunk))
@@ -217,24 +224,29 @@ def main():
     ap.add_argument("--loupe", required=True, help="the loupe binary (for `loupe sample shapes`)")
     ap.add_argument("--out", default="resources/models/shapes-clip")
     ap.add_argument("--random-out", default="resources/models/shapes-clip-random")
-    ap.add_argument("--train-count", type=int, default=12000, help="images, half from each renderer")
+    ap.add_argument("--train-count", type=int, default=8000, help="images, half from each renderer")
     ap.add_argument("--test-count", type=int, default=500, help="test images per renderer")
     ap.add_argument("--train-seed", type=int, default=3001)
     ap.add_argument("--test-seed", type=int, default=4002)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--size", type=int, default=32, help="model input size")
+    ap.add_argument("--render-size", type=int, default=96,
+                    help="scenes are drawn at this size (the world's default) and resized as the processor does")
     ap.add_argument("--patch", type=int, default=8)
-    ap.add_argument("--vision-hidden", type=int, default=96)
+    ap.add_argument("--vision-hidden", type=int, default=64)
     ap.add_argument("--vision-layers", type=int, default=3)
     ap.add_argument("--text-hidden", type=int, default=64)
     ap.add_argument("--text-layers", type=int, default=2)
     ap.add_argument("--proj", type=int, default=64)
     ap.add_argument("--max-len", type=int, default=32)
-    ap.add_argument("--steps", type=int, default=1500)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--minutes", type=float, default=9.0, help="stop training after this long")
+    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=50)
+    ap.add_argument("--minutes", type=float, default=9.0,
+                    help="training budget in CPU minutes of this process (all its threads); the "
+                         "learning-rate schedule ends with it, so a busy machine gives fewer steps, not a "
+                         "cut-off schedule")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--log", default=None)
     args = ap.parse_args()
@@ -253,13 +265,13 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         half = args.train_count // 2
-        train = loupe_scenes(args.loupe, half, args.train_seed, args.size, work) + \
-            pil_scenes(args.train_count - half, args.train_seed, args.size)
-        test_loupe = loupe_scenes(args.loupe, args.test_count, args.test_seed, args.size, work)
-    test_pil = pil_scenes(args.test_count, args.test_seed, args.size)
+        train = loupe_scenes(args.loupe, half, args.train_seed, args.render_size, work) + \
+            pil_scenes(args.train_count - half, args.train_seed, args.render_size)
+        test_loupe = loupe_scenes(args.loupe, args.test_count, args.test_seed, args.render_size, work)
+    test_pil = pil_scenes(args.test_count, args.test_seed, args.render_size)
     print("data: %d train, 2 x %d test scenes in %.0f s" % (len(train), args.test_count, time.time() - t0),
           flush=True)
-    pixels = to_pixels([s.image for s in train])
+    pixels = to_pixels([s.image for s in train], args.size)
 
     model = CLIPModel(cfg)
     params = sum(p.numel() for p in model.parameters())
@@ -271,13 +283,16 @@ def main():
     rng = np.random.default_rng(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     log = {"config": vars(args), "torch": torch.__version__, "parameters": params, "steps": []}
-    t_train = time.time()
+    t_train, cpu0 = time.time(), time.process_time()
     step = 0
     for step in range(args.steps):
-        if time.time() - t_train > args.minutes * 60:
+        cpu = time.process_time() - cpu0
+        if cpu > args.minutes * 60:
             print("time budget reached at step %d" % step, flush=True)
             break
-        lr = args.lr * min(1.0, (step + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        # Cosine over whichever runs out first, the steps or the time budget.
+        progress = min(1.0, max(step / args.steps, cpu / (args.minutes * 60)))
+        lr = args.lr * min(1.0, (step + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
         idx = torch.randint(0, len(train), (args.batch,), generator=gen).numpy()
@@ -297,13 +312,14 @@ def main():
         loss.backward()
         opt.step()
         if step % 50 == 0:
-            print("step %d loss %.4f scale %.1f (%.0f s)" % (step, loss.item(), model.logit_scale.exp().item(),
-                                                            time.time() - t_train), flush=True)
+            print("step %d loss %.4f scale %.1f (%.0f s, %.0f CPU s)" % (
+                step, loss.item(), model.logit_scale.exp().item(), time.time() - t_train, cpu), flush=True)
             log["steps"].append({"step": step, "loss": loss.item()})
     log["trained_steps"] = step + 1
     log["train_seconds"] = time.time() - t_train
-    log["top1_loupe"] = label_top1(model, tok, test_loupe)
-    log["top1_pil"] = label_top1(model, tok, test_pil)
+    log["train_cpu_seconds"] = time.process_time() - cpu0
+    log["top1_loupe"] = label_top1(model, tok, test_loupe, args.size)
+    log["top1_pil"] = label_top1(model, tok, test_pil, args.size)
     print("label-prompt top-1: loupe %.4f, pil %.4f; %.0f s in all" % (
         log["top1_loupe"], log["top1_pil"], time.time() - t0), flush=True)
     model.save_pretrained(args.out, safe_serialization=True)
@@ -313,8 +329,8 @@ def main():
     twin.save_pretrained(args.random_out, safe_serialization=True)
     write_tokenizer(args.random_out, args.max_len)
     write_preprocessor(args.random_out, args.size)
-    log["random_top1_loupe"] = label_top1(twin, tok, test_loupe)
-    log["random_top1_pil"] = label_top1(twin, tok, test_pil)
+    log["random_top1_loupe"] = label_top1(twin, tok, test_loupe, args.size)
+    log["random_top1_pil"] = label_top1(twin, tok, test_pil, args.size)
     print("random twin top-1: loupe %.4f, pil %.4f" % (log["random_top1_loupe"], log["random_top1_pil"]))
     if args.log:
         with open(args.log, "w") as f:
