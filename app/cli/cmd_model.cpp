@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // loupe model info DIR: architecture, parameter count, dtypes and whether the engine can run it.
+// loupe model download REPO_ID: see model_download.cpp.
 #include "app/cli/command.h"
+#include "app/cli/model_download.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/clip.h"
@@ -136,18 +138,23 @@ int modelInfo(const QString& folder)
 int model(const QStringList& args)
 {
     if (args.size() == 2 && args[0] == QLatin1String("info")) return modelInfo(args[1]);
+    if (!args.isEmpty() && args[0] == QLatin1String("download")) return modelDownload(args.mid(1));
     QTextStream(args.contains(QStringLiteral("--help")) ? stdout : stderr)
-        << "usage: loupe model info DIR\n\n"
+        << "usage: loupe model info DIR\n"
+           "       loupe model download REPO_ID [--revision R] [--endpoint URL] [--to DIR]\n\n"
            "Describes a checkpoint folder and checks everything classify and explain would check when\n"
            "loading it (config.json, weights and their shapes, preprocessor_config.json against the model,\n"
            "NaN/inf weights). Exit status: 0 runnable, 1 not runnable or unreadable (the reason is "
            "printed),\n"
-           "2 usage error.\n";
+           "2 usage error.\n\n"
+           "model download fetches a checkpoint from the Hugging Face Hub: loupe model download --help.\n";
     return args.contains(QStringLiteral("--help")) ? ExitOk : ExitUsage;
 }
 
 const CommandRegistrar registrar{
-    {QStringLiteral("model"), QStringLiteral("Describe a checkpoint folder (model info DIR)"), model}};
+    {QStringLiteral("model"),
+     QStringLiteral("Describe a checkpoint folder or download one from the Hub (model info|download)"),
+     model}};
 
 } // namespace
 
