@@ -4,7 +4,9 @@
 // the question read by the text encoder cross-attending it, and the answer decoded from [DEC] over the
 // question's states, each decoding setting defaulting to the checkpoint's generation_config.json.
 // --trace writes, per answer token, where it looked in the image: the decoder attends the question, so
-// its cross-attention is carried to the image through the question encoder's cross-attention.
+// its cross-attention is carried to the image through the question encoder's cross-attention; and its
+// gradient-weighted relevancy over the image (the bi-modal rules carried image -> question -> answer, one
+// pass forward and backward through each stage per token).
 #include "app/cli/caption_trace.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
@@ -47,8 +49,9 @@ int askCommand(const QStringList& args)
                                 "with beams.")});
     p.addOption({QStringLiteral("trace"),
                  QStringLiteral("Write per answer token its cross-attention carried to the image (heads "
-                                "averaged; last layer .last and all layers .mean) as .npy and PNG overlays, "
-                                "with DIR/trace.json listing tokens, probabilities and top alternatives."),
+                                "averaged; last layer .last and all layers .mean) and its gradient-weighted "
+                                "relevancy over the image (.rel) as .npy and PNG overlays, with "
+                                "DIR/trace.json listing tokens, probabilities and top alternatives."),
                  QStringLiteral("DIR")});
     p.addOption({QStringLiteral("trace-top"),
                  QStringLiteral("Alternatives per token listed in trace.json (default 5)."),
@@ -123,13 +126,18 @@ int askCommand(const QStringList& args)
                 {"text", text},
                 {"token_ids", best.tokens},
                 {"tokens", writeCaptionTrace(answer.imageTraces, asker->tokenizer(), asker->grid(), image,
-                                             traceDir, QFileInfo(image).completeBaseName())}};
+                                             traceDir, QFileInfo(image).completeBaseName(),
+                                             [&](int64_t step) { return asker->relevancy(answer, step); })}};
             nlohmann::json trace{{"grid", asker->grid()}, {"images", nlohmann::json::array({entry})}};
             trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
             trace["cross_attention"] =
                 "the answer decoder's cross-attention over the question tokens times each question token's "
                 "cross-attention over the image in the question encoder (its layers and heads averaged); CLS "
                 "dropped";
+            trace["relevancy"] =
+                "Chefer et al. 2021 bi-modal rules carried image -> question -> answer: row of the token in "
+                "R^{ai} = R^{aq} R^{qi}, y = its logit with the answer's earlier tokens forced; CLS dropped; "
+                "raw values";
             QSaveFile f(QDir(traceDir).filePath(QStringLiteral("trace.json")));
             if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 ||
                 !f.commit())

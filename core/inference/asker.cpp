@@ -7,6 +7,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/models/blip.h"
 #include "compute/models/blip_caption_trace.h"
+#include "compute/models/blip_vqa_relevancy.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_fit.h"
@@ -14,7 +15,9 @@
 
 #include <QFileInfo>
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
 namespace loupe::core {
 
@@ -54,6 +57,9 @@ std::vector<std::vector<float>> meanCrossAttention(const std::vector<compute::Te
     return rows;
 }
 
+// Relevancy maps are small (one float per image token) but a long chat clicks many words.
+constexpr size_t kMaxCachedRelevancies = 512;
+
 // The trace re-expressed over the image: each (layer, head) row over the question tokens becomes the
 // mixture of those tokens' rows over the image (CLS and patches).
 compute::TokenTrace overImage(const compute::TokenTrace& t,
@@ -82,9 +88,14 @@ struct Asker::Impl
     GenerationConfig settings;
     std::vector<int64_t> prompt;
     ImageKey cachedKey;
-    compute::Tensor cachedEmbeds;
+    compute::Tensor cachedPixels, cachedEmbeds;
     bool cached = false;
     int64_t encodings = 0;
+    // (image path, question ids, answer tokens up to and with the explained one) -> its map. The path, not
+    // the file's state, as the Captioner keys it: a map asked for again needs no image read.
+    std::map<std::tuple<QString, std::vector<int64_t>, std::vector<int64_t>>,
+             compute::attribution::TokenRelevancy>
+        relevancies;
 
     explicit Impl(const compute::Checkpoint& ckpt)
         : model(compute::BlipForQuestionAnswering::fromCheckpoint(ckpt))
@@ -101,6 +112,7 @@ struct Asker::Impl
         ++encodings;
         compute::requireFiniteOutputs(embeds, image.toStdString());
         cachedEmbeds = std::move(embeds);
+        cachedPixels = px;
         cachedKey = key;
         cached = true;
         return cachedEmbeds;
@@ -175,6 +187,9 @@ Answer Asker::answer(const QString& image, const QString& question, const Captio
     Answer a;
     a.sequence = r.sequences.front();
     a.text = d_->tok->decode(a.sequence.tokens, true);
+    a.image = image;
+    a.questionIds = qids;
+    a.promptLength = r.promptLength;
     if (recorder) {
         a.traces = recorder->traces(a.sequence.tokens, r.promptLength);
         const auto questionToImage = meanCrossAttention(q.crossAttentions);
@@ -186,6 +201,29 @@ Answer Asker::answer(const QString& image, const QString& question, const Captio
     return a;
 }
 
+compute::attribution::TokenRelevancy Asker::relevancy(const Answer& answer, int64_t k)
+{
+    if (answer.image.isEmpty() || answer.questionIds.empty())
+        throw std::invalid_argument("the answer does not name its image and question");
+    if (answer.promptLength <= 0 || k < 0 || k >= answer.generatedCount())
+        throw std::out_of_range("token " + std::to_string(k) + " is not one of the answer's " +
+                                std::to_string(std::max<int64_t>(answer.generatedCount(), 0)) +
+                                " answered tokens");
+    const auto& tokens = answer.sequence.tokens;
+    const size_t at = size_t(answer.promptLength + k);
+    auto key = std::make_tuple(answer.image, answer.questionIds,
+                               std::vector<int64_t>(tokens.begin(), tokens.begin() + at + 1));
+    if (const auto it = d_->relevancies.find(key); it != d_->relevancies.end()) return it->second;
+    const compute::Tensor& image = d_->imageEmbeds(answer.image);
+    const compute::Tensor states = d_->model.encodeQuestion(answer.questionIds, image).lastHiddenState;
+    const std::vector<int64_t> prefix(tokens.begin(), tokens.begin() + at);
+    compute::attribution::TokenRelevancy r = compute::answerTokenRelevancy(
+        d_->model, d_->cachedPixels, image, answer.questionIds, states, prefix, tokens[at]);
+    if (d_->relevancies.size() >= kMaxCachedRelevancies) d_->relevancies.clear();
+    d_->relevancies.emplace(std::move(key), r);
+    return r;
+}
+
 int64_t Asker::imageEncodings() const
 {
     return d_->encodings;
@@ -195,6 +233,7 @@ void Asker::forgetImage()
 {
     d_->cached = false;
     d_->cachedEmbeds = {};
+    d_->cachedPixels = {};
 }
 
 const compute::text::Tokenizer& Asker::tokenizer() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/attribution/token_relevancy.h"
 #include "compute/generate/generate.h"
 #include "compute/models/vision_encoder_decoder_trace.h"
 #include "compute/text/tokenizer.h"
@@ -32,6 +33,12 @@ struct Answer
     // Per trace, its map over the image patches with every layer and head averaged (imageTraces[t]
     // .patchMap(-1)), row-major grid() x grid().
     std::vector<std::vector<float>> imageMaps;
+    QString image;                    // the image asked about (what relevancy() re-reads if needed)
+    std::vector<int64_t> questionIds; // [CLS] question [SEP]
+    int64_t promptLength = 0;         // tokens of `sequence` before the first answered one ([DEC])
+
+    // Answered tokens: sequence.tokens after the prompt.
+    int64_t generatedCount() const { return int64_t(sequence.tokens.size()) - promptLength; }
 };
 
 // A BlipForQuestionAnswering checkpoint with its tokenizer and image processor, checked when opened. The
@@ -57,6 +64,16 @@ public:
     // the calling thread between decoding steps; traceTop > 0 fills traces, imageTraces and imageMaps. Throws
     // compute::Error "PATH: reason" for an unreadable image or non-finite embeddings.
     Answer answer(const QString& image, const QString& question, const CaptionRequest& request = {});
+
+    // Why answered token k (0: the first after [DEC]) of `answer` is there, over the image patches: the
+    // bi-modal relevancy carried image -> question -> answer (compute/models/blip_vqa_relevancy.h), y =
+    // that token's logit with the answer's earlier tokens forced. Unlike imageMaps (attention only), it
+    // weighs every attention by its gradient and runs through every layer of the three stages. Costs one
+    // pass forward and backward through each stage the first time; cached per image, question and token
+    // prefix after that. Throws std::out_of_range for k outside the answered tokens,
+    // std::invalid_argument for an answer without its image or question, compute::Error for an image
+    // that cannot be read.
+    compute::attribution::TokenRelevancy relevancy(const Answer& answer, int64_t k);
 
     // How many times the vision model ran since open: tests and the UI's cache stats read it.
     int64_t imageEncodings() const;

@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 using namespace loupe::compute;
 using loupe::test::LoupeRun;
@@ -122,8 +123,10 @@ private slots:
         QCOMPARE(s1.out, s2.out);
     }
 
-    // --trace: per answer token, maps over the image's patch grid (the question carried through) and
-    // trace.json with the token, its probability and alternatives; the answer itself is unchanged.
+    // --trace: per answer token, maps over the image's patch grid (the question carried through), its
+    // gradient-weighted relevancy (.rel: the reference's values of tools/golden/token_relevancy_reference.py,
+    // within the golden gradients tolerance) and trace.json with the token, its probability and
+    // alternatives; the answer itself is unchanged.
     void traceWritesMapsPerAnswerToken()
     {
         QTemporaryDir tmp;
@@ -143,6 +146,11 @@ private slots:
         QCOMPARE(image.value(QLatin1String("question")).toString(), question_);
         const QJsonArray tokens = image.value(QLatin1String("tokens")).toArray();
         QCOMPARE(tokens.size(), qsizetype(answerIds_.size() - 1));
+        QFile rf(dir_ + "/token_relevancy.json");
+        QVERIFY2(rf.open(QIODevice::ReadOnly), qPrintable(rf.fileName()));
+        const QJsonArray refSteps =
+            QJsonDocument::fromJson(rf.readAll()).object().value(QLatin1String("steps")).toArray();
+        QCOMPARE(refSteps.size(), tokens.size());
         for (qsizetype t = 0; t < tokens.size(); ++t) {
             const QJsonObject tok = tokens[t].toObject();
             QCOMPARE(tok.value(QLatin1String("id")).toInteger(), answerIds_[size_t(t) + 1]);
@@ -157,7 +165,33 @@ private slots:
                 QCOMPARE(a.shape, (std::vector<int64_t>{grid, grid}));
                 QVERIFY(QFile::exists(dir + "/" + m.value(QLatin1String("png")).toString()));
             }
+            const QJsonObject rel = tok.value(QLatin1String("relevancy")).toObject();
+            const QJsonObject ref = refSteps[t].toObject();
+            QCOMPARE(ref.value(QLatin1String("token")).toInteger(), answerIds_[size_t(t) + 1]);
+            const double logit = ref.value(QLatin1String("logit")).toDouble();
+            QVERIFY2(std::fabs(rel.value(QLatin1String("logit")).toDouble() - logit) <=
+                         1e-4 + 1e-4 * std::fabs(logit),
+                     qPrintable(QString("token %1: logit %2 vs %3")
+                                    .arg(t)
+                                    .arg(rel.value("logit").toDouble())
+                                    .arg(logit)));
+            const NpyArray a =
+                readNpyF32((dir + "/" + rel.value(QLatin1String("npy")).toString()).toStdString());
+            QCOMPARE(a.shape, (std::vector<int64_t>{grid, grid}));
+            QVERIFY(QFile::exists(dir + "/" + rel.value(QLatin1String("png")).toString()));
+            const QJsonArray want = ref.value(QLatin1String("patches")).toArray();
+            QCOMPARE(qsizetype(a.data.size()), want.size());
+            for (qsizetype i = 0; i < want.size(); ++i) {
+                const double e = want[i].toDouble();
+                QVERIFY2(std::fabs(a.data[size_t(i)] - e) <= 1e-4 + 1e-3 * std::fabs(e),
+                         qPrintable(QString("token %1 patch %2: %3 vs reference %4")
+                                        .arg(t)
+                                        .arg(i)
+                                        .arg(a.data[size_t(i)])
+                                        .arg(e)));
+            }
         }
+        QVERIFY(trace.value(QLatin1String("relevancy")).toString().contains(QLatin1String("R^{ai}")));
     }
 
     void refusals()

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // core::Asker on the golden blip_vqa case: transformers' answer ids, one image encoding for many
 // questions about one image, token callbacks and cancellation, traces whose image maps are proper
-// weightings of the patches, and a clear error for the wrong checkpoint or missing files.
+// weightings of the patches, per-token gradient-weighted relevancy equal to the reference of
+// tools/golden/token_relevancy_reference.py and served again from the cache, and a clear error for the
+// wrong checkpoint, missing files or a token the answer does not have.
 #include "common/golden.h"
 #include "common/testsupport.h"
 #include "compute/error.h"
@@ -12,6 +14,9 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -146,6 +151,58 @@ private slots:
             QCOMPARE(im.patchMap(int(im.crossAttention.size()) - 1).size(), cells);
         }
         QVERIFY(a.imageTraces.front().patchMap(-1) != a.imageTraces.back().patchMap(-1));
+    }
+
+    // Every answered word's relevancy over the image is the reference's (the bi-modal rules carried image
+    // -> question -> answer, within the golden gradients tolerance). Asked again it comes from the cache:
+    // served after the image is gone, while a token not asked for before needs the image (another image
+    // was asked about since, so its embeddings are not kept).
+    void relevancyMatchesReferenceAndIsCached()
+    {
+        QFile rf(dir_ + "/token_relevancy.json");
+        QVERIFY2(rf.open(QIODevice::ReadOnly), qPrintable(rf.fileName()));
+        const QJsonArray steps =
+            QJsonDocument::fromJson(rf.readAll()).object().value(QLatin1String("steps")).toArray();
+        auto asker = core::Asker::open(dir_, eightTokens(dir_));
+        QTemporaryDir tmp;
+        const QString copy = tmp.filePath(QStringLiteral("copy.png"));
+        QVERIFY(QFile::copy(image_, copy));
+        const core::Answer a = asker->answer(copy, question_);
+        QCOMPARE(a.sequence.tokens, answerIds_);
+        QCOMPARE(a.generatedCount(), steps.size());
+        for (int64_t k = 0; k < a.generatedCount(); ++k) {
+            const auto r = asker->relevancy(a, k);
+            const QJsonObject step = steps[qsizetype(k)].toObject();
+            QCOMPARE(step.value(QLatin1String("token")).toInteger(), answerIds_[size_t(k) + 1]);
+            QCOMPARE(r.grid, asker->grid());
+            const QJsonArray want = step.value(QLatin1String("patches")).toArray();
+            QCOMPARE(qsizetype(r.patches.size()), want.size());
+            for (qsizetype i = 0; i < want.size(); ++i) {
+                const double e = want[i].toDouble();
+                QVERIFY2(std::fabs(r.patches[size_t(i)] - e) <= 1e-4 + 1e-3 * std::fabs(e),
+                         qPrintable(QString("token %1 patch %2: %3 vs reference %4")
+                                        .arg(k)
+                                        .arg(i)
+                                        .arg(r.patches[size_t(i)])
+                                        .arg(e)));
+            }
+        }
+        const auto first = asker->relevancy(a, 0);
+        asker->answer(test::goldenDir(QStringLiteral("blip_caption")) + "/input.png", question_);
+        QVERIFY(QFile::remove(copy));
+        QCOMPARE(asker->relevancy(a, 0).patches, first.patches);
+        core::Answer other = a;
+        other.questionIds.back() = other.questionIds.front(); // another question: not cached
+        QVERIFY_THROWS_EXCEPTION(compute::Error, asker->relevancy(other, 0));
+    }
+
+    void relevancyRefusesTokensTheAnswerLacks()
+    {
+        auto asker = core::Asker::open(dir_, eightTokens(dir_));
+        const core::Answer a = asker->answer(image_, question_);
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, asker->relevancy(a, -1));
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range, asker->relevancy(a, a.generatedCount()));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, asker->relevancy(core::Answer{}, 0));
     }
 
     void refusals()
