@@ -12,7 +12,8 @@
 
 namespace loupe::cli {
 
-// The relevancy map of generated token `step` (Captioner::relevancy of the caption being written).
+// The relevancy map of generated token `step` (Captioner::relevancy of the caption being written, or
+// Asker::relevancy of the answer).
 using TokenRelevancyOf = std::function<compute::attribution::TokenRelevancy(int64_t step)>;
 
 // Writes, for every generated token of one image, its cross-attention over the patch grid (heads averaged;

@@ -61,10 +61,12 @@ struct QuestionAnsweringAttention
 // image token is in each question state (the rules' own meaning of a relevancy row). The rules already
 // compose this way inside one stack: self-attention turns "token s reads token s'" into relevancy over
 // the other modality by R^{sq} += Ā·R^{sq}, i.e. attention weights times the attended tokens' relevancy
-// rows. R^{aq}·R^{qi} is that step with the question states as the attended tokens, and it is what the
-// bi-modal rules would give if the three stages were one model whose answer rows first reach the image
-// through the question. R^{qi} holds no identity part (the question states are not image tokens), so no
-// image token gains relevancy without a path through cross-attention. Returns R^{ai}, [A, N] row-major.
+// rows. R^{aq}·R^{qi} is that step with the question tokens as the attended tokens. R^{qi} holds no
+// identity part (question tokens are not image tokens), so no image token gains relevancy without a
+// path through both cross-attentions. A caveat: R̄^{qq} enters R^{aq} and, through the question
+// encoder's self-attention rule, R^{qi} as well, so the question's own mixing weighs the path twice;
+// Σ_l (R̄^{aa})ᵀ·Ā^{aq}_l·R^{qi} would count it once. The product is kept because R^{aq} is then also
+// the answer word's relevancy over the question words, read on its own. Returns R^{ai}, [A, N] row-major.
 // Throws Error when the layers' shapes disagree (naming the stage and layer).
 std::vector<float> questionAnsweringRelevancy(const QuestionAnsweringAttention& attention);
 
