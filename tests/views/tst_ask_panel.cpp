@@ -177,7 +177,7 @@ void TestAskPanel::notAVqaModel()
 {
     const QString model = test::goldenDir(QStringLiteral("blip_caption"));
     AskPanel panel(nullptr);
-    QVERIFY2(panel.minimumSizeHint().height() <= 560 && panel.minimumSizeHint().width() <= 380,
+    QVERIFY2(panel.minimumSizeHint().height() <= 300 && panel.minimumSizeHint().width() <= 400,
              qPrintable(QStringLiteral("%1x%2")
                             .arg(panel.minimumSizeHint().width())
                             .arg(panel.minimumSizeHint().height())));

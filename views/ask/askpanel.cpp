@@ -6,6 +6,7 @@
 #include "core/store/records.h"
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
+#include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QComboBox>
@@ -43,9 +44,11 @@ AskPanel::AskPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent)
     split->setStretchFactor(1, 2);
     split->setStretchFactor(0, 0);
     split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
-    auto* box = new QVBoxLayout(this);
+    auto* content = new QWidget(this);
+    auto* box = new QVBoxLayout(content);
     box->addWidget(buildControls());
     box->addWidget(split, 1);
+    m_scroll = wrapInScrollArea(this, content);
 
     connect(m_history, &QListWidget::currentRowChanged, this, &AskPanel::showTurn);
     connect(&m_watcher, &QFutureWatcher<AskOutcome>::finished, this, &AskPanel::onFinished);
@@ -304,6 +307,11 @@ void AskPanel::showError(const QString& text)
     m_lastError = text;
     qCWarning(lcAsk).noquote() << text;
     m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
+}
+
+QSize AskPanel::minimumSizeHint() const
+{
+    return scrollingMinimumSize(m_scroll);
 }
 
 } // namespace loupe::views

@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QScrollArea;
 
 namespace loupe::core {
 class Project;
@@ -60,6 +61,8 @@ public:
     int currentTurn() const { return m_current; }
 
     QString lastError() const { return m_lastError; }
+    // Short enough for a laptop window: the panel scrolls below kPanelMinimumHeight.
+    QSize minimumSizeHint() const override;
     TokenInspector* inspector() const { return m_inspector; }
     DecodingForm* decodingForm() const { return m_form; }
     QListWidget* history() const { return m_history; }
@@ -101,6 +104,7 @@ private:
     QPushButton* m_cancel = nullptr;
     QLabel* m_status = nullptr;
     TokenInspector* m_inspector = nullptr;
+    QScrollArea* m_scroll = nullptr;
 };
 
 } // namespace loupe::views

@@ -7,6 +7,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
+#include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QApplication>
@@ -46,9 +47,11 @@ CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(paren
     split->setStretchFactor(1, 3);
     split->setStretchFactor(0, 0);
     split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
-    auto* box = new QVBoxLayout(this);
+    auto* content = new QWidget(this);
+    auto* box = new QVBoxLayout(content);
     box->addWidget(buildControls());
     box->addWidget(split, 1);
+    m_scroll = wrapInScrollArea(this, content);
 
     connect(m_variantList, &QListWidget::currentRowChanged, this, &CaptionPanel::showVariant);
     connect(m_inspector, &TokenInspector::branchRequested, this,
@@ -412,6 +415,11 @@ void CaptionPanel::showError(const QString& text)
     m_lastError = text;
     qCWarning(lcCaption).noquote() << text;
     m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
+}
+
+QSize CaptionPanel::minimumSizeHint() const
+{
+    return scrollingMinimumSize(m_scroll);
 }
 
 } // namespace loupe::views

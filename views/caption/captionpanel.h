@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QScrollArea;
 
 namespace loupe::core {
 class Project;
@@ -65,6 +66,8 @@ public:
     bool saveCaption();
 
     QString lastError() const { return m_lastError; }
+    // Short enough for a laptop window: the panel scrolls below kPanelMinimumHeight.
+    QSize minimumSizeHint() const override;
     TokenInspector* inspector() const { return m_inspector; }
     DecodingForm* decodingForm() const { return m_form; }
     QListWidget* variantList() const { return m_variantList; }
@@ -126,6 +129,7 @@ private:
     QLabel* m_status = nullptr;
     QListWidget* m_variantList = nullptr;
     TokenInspector* m_inspector = nullptr;
+    QScrollArea* m_scroll = nullptr;
 };
 
 } // namespace loupe::views
