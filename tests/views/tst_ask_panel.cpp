@@ -12,6 +12,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/heatmaplayer.h"
 #include "views/text/decodingform.h"
+#include "views/text/mapcontrols.h"
 #include "views/text/tokeninspector.h"
 #include "views/text/tokentextview.h"
 
@@ -140,7 +141,11 @@ void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
     QVERIFY(layer->isVisible() && layer->hasMap());
     QCOMPARE(layer->rows(), answer.grid);
     const TokenWord w = view->words()[k];
-    if (w.count == 1) QCOMPARE(layer->grid(), answer.imageMaps[size_t(w.first)]);
+    // Its map is the answer token's attention carried through the question to the image patches, by layer.
+    const compute::TokenTrace& trace = answer.traces[size_t(w.first)];
+    QVERIFY(panel.inspector()->mapControls()->layersBox()->isEnabled()); // last layer or all layers
+    QCOMPARE(int(trace.patchMap(-1).size()), answer.grid * answer.grid);
+    if (w.count == 1) QCOMPARE(layer->grid(), trace.patchMap(int(trace.crossAttention.size()) - 1));
 
     const QString shot = QDir(test::artifactDir()).filePath(QStringLiteral("ask_panel.png"));
     QApplication::processEvents();

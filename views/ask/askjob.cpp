@@ -33,7 +33,12 @@ AskOutcome runAskJob(AskJob job)
         core::Answer answer = a.answer(job.image, job.question, request);
         out.answer = describeGeneration(a.tokenizer(), answer.sequence.tokens, a.promptIds().size(),
                                         std::move(answer.traces), a.grid());
-        out.answer.imageMaps = std::move(answer.imageMaps);
+        // The traces carried through to the image give per-layer maps like a caption's; the ready
+        // all-layer maps are the fallback for an asker that records only those.
+        if (answer.imageTraces.size() == out.answer.traces.size() && !answer.imageTraces.empty())
+            out.answer.traces = std::move(answer.imageTraces);
+        else
+            out.answer.imageMaps = std::move(answer.imageMaps);
         out.answer.cancelled = cancel && cancel->load();
     } catch (const std::exception& e) {
         out.error = modelError(job.folder, e);
