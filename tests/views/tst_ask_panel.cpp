@@ -16,6 +16,7 @@
 #include "views/text/tokeninspector.h"
 #include "views/text/tokentextview.h"
 
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
