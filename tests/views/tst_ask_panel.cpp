@@ -148,6 +148,17 @@ void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
     QCOMPARE(int(trace.patchMap(-1).size()), answer.grid * answer.grid);
     if (w.count == 1) QCOMPARE(layer->grid(), trace.patchMap(int(trace.crossAttention.size()) - 1));
 
+    // Relevancy is computed when chosen, off the GUI thread, and drawn in place of the attention.
+    QSignalSpy ready(&panel, &AskPanel::relevancyReady);
+    panel.inspector()->mapControls()->sourceBox()->setCurrentIndex(1);
+    QVERIFY(panel.isRunning());
+    QVERIFY(ready.wait(120000));
+    QVERIFY2(ready.first().first().toBool(), qPrintable(panel.lastError()));
+    const GeneratedText& withRelevancy = panel.turns().first().answer;
+    QCOMPARE(int(withRelevancy.relevancy.at(size_t(w.first)).size()), answer.grid * answer.grid);
+    if (w.count == 1) QCOMPARE(layer->grid(), withRelevancy.relevancy[size_t(w.first)]);
+    QVERIFY(layer->caption().contains(QStringLiteral("relevancy")));
+
     const QString shot = QDir(test::artifactDir()).filePath(QStringLiteral("ask_panel.png"));
     QApplication::processEvents();
     QVERIFY2(panel.grab().toImage().save(shot), qPrintable(shot));

@@ -31,6 +31,7 @@ AskOutcome runAskJob(AskJob job)
                 job.onText(QString::fromStdString(a.tokenizer().decode(ids, true)));
             };
         core::Answer answer = a.answer(job.image, job.question, request);
+        out.raw = answer;
         out.answer = describeGeneration(a.tokenizer(), answer.sequence.tokens, a.promptIds().size(),
                                         std::move(answer.traces), a.grid());
         // The traces carried through to the image give per-layer maps like a caption's; the ready
@@ -40,6 +41,19 @@ AskOutcome runAskJob(AskJob job)
         else
             out.answer.imageMaps = std::move(answer.imageMaps);
         out.answer.cancelled = cancel && cancel->load();
+    } catch (const std::exception& e) {
+        out.error = modelError(job.folder, e);
+    }
+    return out;
+}
+
+AnswerRelevancyOutcome runAnswerRelevancyJob(AnswerRelevancyJob job)
+{
+    AnswerRelevancyOutcome out;
+    out.turn = job.turn;
+    try {
+        for (int k : job.tokens)
+            out.maps.emplace_back(k, job.asker->relevancy(job.answer, k).patches);
     } catch (const std::exception& e) {
         out.error = modelError(job.folder, e);
     }

@@ -31,11 +31,31 @@ struct AskOutcome
 {
     QString question;
     GeneratedText answer;
-    QString error; // names the model folder or the image and the problem
+    core::Answer raw; // what the asker returned, for relevancy
+    QString error;    // names the model folder or the image and the problem
     std::shared_ptr<core::Asker> asker;
     QString askerKey;
 };
 
 AskOutcome runAskJob(AskJob job);
+
+// The gradient-weighted relevancy of some answer tokens (a forward and backward pass each).
+struct AnswerRelevancyJob
+{
+    std::shared_ptr<core::Asker> asker;
+    core::Answer answer;
+    QString folder;
+    std::vector<int> tokens;
+    int turn = -1;
+};
+
+struct AnswerRelevancyOutcome
+{
+    std::vector<std::pair<int, std::vector<float>>> maps; // (token, grid x grid)
+    QString error;
+    int turn = -1;
+};
+
+AnswerRelevancyOutcome runAnswerRelevancyJob(AnswerRelevancyJob job);
 
 } // namespace loupe::views

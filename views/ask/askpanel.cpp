@@ -52,6 +52,9 @@ AskPanel::AskPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent)
 
     connect(m_history, &QListWidget::currentRowChanged, this, &AskPanel::showTurn);
     connect(&m_watcher, &QFutureWatcher<AskOutcome>::finished, this, &AskPanel::onFinished);
+    connect(&m_relevancy, &QFutureWatcher<AnswerRelevancyOutcome>::finished, this,
+            &AskPanel::onRelevancyFinished);
+    connect(m_inspector, &TokenInspector::mapMissing, this, &AskPanel::requestRelevancy);
     // An answer is decoded once from its question: there is no "what if" to regenerate it from.
     m_inspector->alternatives()->setToolTip(tr("What the model almost answered at each step"));
     setBusy(false);
@@ -62,6 +65,7 @@ AskPanel::~AskPanel()
 {
     cancel();
     m_watcher.waitForFinished();
+    m_relevancy.waitForFinished();
 }
 
 QWidget* AskPanel::buildControls()
@@ -149,6 +153,7 @@ void AskPanel::setImagePath(const QString& path)
     m_turns.clear(); // a chat is about one image
     m_history->clear();
     m_current = -1;
+    ++m_epoch;
     m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Ask a question about this image."));
     // The project keeps the chat; its answers come back as text (their traces are not stored).
     if (m_project && m_assetId >= 0)
@@ -267,7 +272,7 @@ void AskPanel::onFinished()
     }
     m_question->clear();
     if (!cancelled) store(out);
-    addTurn({out.question, out.answer});
+    addTurn({out.question, out.answer, out.raw, std::vector<bool>(out.answer.tokens.size(), false)});
     m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.answer.tokens.size()))
                                 : tr("Click a word of the answer to see where the model looked."));
     emit finished(!cancelled);
@@ -289,11 +294,56 @@ void AskPanel::showTurn(int i)
         m_history->setCurrentRow(i);
     }
     const Turn& t = m_turns[i];
+    // Relevancy needs the answer as the asker returned it; a stored answer has only its text.
+    m_inspector->setRelevancyOnDemand(!t.raw.sequence.tokens.empty());
     if (t.answer.pieces.empty())
         m_inspector->setMessage(t.answer.text); // a stored answer: its traces were not kept
     else
         m_inspector->setGenerated(t.answer);
     m_inspector->setMapShown(m_active);
+}
+
+void AskPanel::requestRelevancy(int first, int count)
+{
+    if (m_current < 0 || isRunning() || !m_asker) return; // asked again when the word is clicked
+    Turn& t = m_turns[m_current];
+    AnswerRelevancyJob job;
+    for (int k = first; k < first + count && k < int(t.relevancyAsked.size()); ++k)
+        if (!t.relevancyAsked[size_t(k)]) {
+            t.relevancyAsked[size_t(k)] = true;
+            job.tokens.push_back(k);
+        }
+    if (job.tokens.empty() || t.raw.sequence.tokens.empty()) return;
+    job.asker = m_asker;
+    job.answer = t.raw;
+    job.folder = m_folder;
+    job.turn = m_current;
+    m_relevancyEpoch = m_epoch;
+    m_status->setText(tr("Computing relevancy (a backward pass per token)…"));
+    m_relevancy.setFuture(QtConcurrent::run(runAnswerRelevancyJob, std::move(job)));
+    setBusy(true);
+}
+
+void AskPanel::onRelevancyFinished()
+{
+    const AnswerRelevancyOutcome out = m_relevancy.result();
+    setBusy(false);
+    if (m_relevancyEpoch != m_epoch || out.turn < 0 || out.turn >= int(m_turns.size())) {
+        emit relevancyReady(false);
+        return;
+    }
+    GeneratedText& a = m_turns[out.turn].answer;
+    if (a.relevancy.size() < a.tokens.size()) a.relevancy.resize(a.tokens.size());
+    for (const auto& [k, map] : out.maps)
+        a.relevancy[size_t(k)] = map;
+    if (!out.error.isEmpty())
+        showError(out.error);
+    else
+        m_status->setText(tr("Relevancy: where the image made the model say the word."));
+    if (out.turn == m_current)
+        for (const auto& [k, map] : out.maps)
+            m_inspector->setTokenRelevancy(k, map);
+    emit relevancyReady(out.error.isEmpty());
 }
 
 void AskPanel::setBusy(bool busy)

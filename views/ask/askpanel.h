@@ -49,12 +49,14 @@ public:
     // or question, or while an answer is running.
     bool ask(const QString& question = {});
     void cancel();
-    bool isRunning() const { return m_watcher.isRunning(); }
+    bool isRunning() const { return m_watcher.isRunning() || m_relevancy.isRunning(); }
 
     struct Turn
     {
         QString question;
         GeneratedText answer; // words clickable when it has pieces
+        core::Answer raw;     // empty for a turn read back from the project
+        std::vector<bool> relevancyAsked;
     };
     const QVector<Turn>& turns() const { return m_turns; }
     void showTurn(int i);
@@ -71,6 +73,7 @@ public:
 signals:
     void finished(bool ok);
     void textStreamed(const QString& textSoFar);
+    void relevancyReady(bool ok);
 
 private:
     QWidget* buildControls();
@@ -80,6 +83,8 @@ private:
     void showError(const QString& text);
     void addTurn(const Turn& turn);
     void store(const AskOutcome& out);
+    void requestRelevancy(int first, int count);
+    void onRelevancyFinished();
 
     QPointer<core::Project> m_project;
     qint64 m_assetId = -1;
@@ -90,6 +95,9 @@ private:
     std::shared_ptr<core::Asker> m_asker; // keeps the image's embeddings between questions
     QString m_askerKey;
     QFutureWatcher<AskOutcome> m_watcher;
+    QFutureWatcher<AnswerRelevancyOutcome> m_relevancy;
+    int m_epoch = 0; // bumped whenever the chat is replaced
+    int m_relevancyEpoch = 0;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     QString m_runImage;
     QVector<Turn> m_turns;
