@@ -100,8 +100,8 @@ struct Segmenter::Impl
     }
 
     // The image at `path` read and (with a model) embedded, from the cache when it is there.
-    std::shared_ptr<const Embedded> load(const QString& path, std::shared_ptr<const SamCheckpoint>* usedModel,
-                                         QString* error)
+    std::shared_ptr<const Embedded> load(const QString& path, const QImage* given,
+                                         std::shared_ptr<const SamCheckpoint>* usedModel, QString* error)
     {
         const QString key = cacheKey(path);
         std::shared_ptr<const SamCheckpoint> m;
@@ -128,9 +128,9 @@ struct Segmenter::Impl
             }
         }
         QString readError;
-        const QImage decoded = readImage(path, &readError);
+        const QImage decoded = given ? *given : readImage(path, &readError);
         if (decoded.isNull()) {
-            *error = readError;
+            *error = given ? path + QStringLiteral(": no pixels to segment") : readError;
             return {};
         }
         auto e = std::make_shared<Embedded>();
@@ -176,7 +176,7 @@ struct Segmenter::Impl
             // A file that cannot be read is reported when it is clicked, not here.
             std::shared_ptr<const SamCheckpoint> used;
             QString ignored;
-            load(path, &used, &ignored);
+            load(path, nullptr, &used, &ignored);
         }
     }
 };
@@ -218,6 +218,11 @@ SegmentResult::Engine Segmenter::engine() const
 
 SegmentResult Segmenter::segment(const QString& path, const SegmentPrompt& prompt)
 {
+    return segment(path, QImage(), prompt);
+}
+
+SegmentResult Segmenter::segment(const QString& path, const QImage& image, const SegmentPrompt& prompt)
+{
     SegmentResult r;
     r.engine = engine();
     if (prompt.isEmpty()) {
@@ -229,7 +234,7 @@ SegmentResult Segmenter::segment(const QString& path, const SegmentPrompt& promp
         return r;
     }
     std::shared_ptr<const SamCheckpoint> m;
-    const std::shared_ptr<const Embedded> e = d->load(path, &m, &r.error);
+    const std::shared_ptr<const Embedded> e = d->load(path, image.isNull() ? nullptr : &image, &m, &r.error);
     if (!e) return r;
     r.engine = m ? SegmentResult::Engine::Sam : SegmentResult::Engine::GrabCut;
     if (!m) {

@@ -73,6 +73,8 @@ public:
 
     // The mask for `prompt` on the image at `path`, at the image's size.
     SegmentResult segment(const QString& path, const SegmentPrompt& prompt);
+    // Same on pixels already decoded (the canvas's), cached under `path` as if read from it.
+    SegmentResult segment(const QString& path, const QImage& image, const SegmentPrompt& prompt);
     // Embeds these images ahead of their first click, one after another on a worker thread; replaces
     // what was queued before. Does nothing without a model.
     void prefetch(const QStringList& paths);

@@ -170,6 +170,11 @@ private slots:
         QVERIFY2(r.ok(), qPrintable(r.error));
         QVERIFY2(iou(r.mask, truth) > 0.9, qPrintable(QString::number(iou(r.mask, truth))));
         QCOMPARE(s.embedCount(), 0);
+
+        // Pixels already decoded (the canvas's) need no file behind their name.
+        r = s.segment(tmp_.filePath(QStringLiteral("never-saved.png")), QImage(path), box);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QVERIFY(iou(r.mask, truth) > 0.9);
     }
 
     void badInputIsNamed()

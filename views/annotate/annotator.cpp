@@ -8,6 +8,7 @@
 #include "views/annotate/labelpalette.h"
 #include "views/annotate/pointtool.h"
 #include "views/annotate/polygontool.h"
+#include "views/annotate/samtool.h"
 #include "views/annotate/selecttool.h"
 #include "views/annotate/shapelayer.h"
 #include "views/annotate/shapescene.h"
@@ -59,6 +60,7 @@ void Annotator::createTools()
     m_tools.insert(QStringLiteral("toolKeypoints"), new KeypointTool(m_scene, this));
     m_tools.insert(QStringLiteral("toolBrush"), new BrushTool(false, m_scene, this));
     m_tools.insert(QStringLiteral("toolEraser"), new BrushTool(true, m_scene, this));
+    m_tools.insert(QStringLiteral("toolSam"), new SamTool(m_scene, this));
 }
 
 QAction* Annotator::addAction(QWidget* window, const QString& name, const QString& text,
@@ -94,6 +96,7 @@ void Annotator::createActions(QWidget* window)
         {"toolKeypoints", tr("&Keypoints"), "K"},
         {"toolBrush", tr("Mask &Brush"), "B"},
         {"toolEraser", tr("Mask &Eraser"), "E"},
+        {"toolSam", tr("&SAM Click to Mask"), "S"},
     };
     for (const auto& t : tools) {
         const QString name = QString::fromLatin1(t.name);

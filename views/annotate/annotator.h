@@ -26,7 +26,7 @@ class ShapeLayer;
 class ShapeScene;
 
 // Everything the window needs to annotate on the canvas: the scene and its layer, one instance of each
-// tool, the Annotate menu and toolbar (tool shortcuts V R O P L . K B E), the shape edits (copy,
+// tool, the Annotate menu and toolbar (tool shortcuts V R O P L . K B E S), the shape edits (copy,
 // paste, delete, raise/lower), verdicts (Y accept, X reject, F needs fix) and the label palette with
 // hotkeys 1-9. The window adds
 // the menu, toolbar, palette and actions, and feeds it the document and the image shown.
