@@ -5,12 +5,12 @@
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
-#include "compute/io/checkpoint.h"
 #include "compute/models/sam.h"
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/sam_mask_polygon.h"
 #include "compute/preprocess/sam_prompts.h"
 #include "core/imageio.h"
+#include "core/inference/segmenter.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -93,17 +93,10 @@ struct Request
 
 int run(const Request& r, QTextStream& out)
 {
-    const compute::Checkpoint ckpt = compute::Checkpoint::open(r.model.toStdString());
-    const compute::SamModel model = compute::SamModel::fromCheckpoint(ckpt);
-    const std::string procPath = (r.model + QStringLiteral("/preprocessor_config.json")).toStdString();
-    if (!QFileInfo::exists(QString::fromStdString(procPath)))
-        throw Error(procPath, "missing: a SAM checkpoint folder needs its SamImageProcessor settings");
-    const auto processor = compute::ImageProcessorConfig::fromFile(procPath);
+    const auto sam = core::SamCheckpoint::open(r.model);
+    const compute::SamModel& model = sam->model;
+    const compute::ImageProcessorConfig& processor = sam->processor;
     const int64_t S = model.config().vision.imageSize;
-    if (processor.resizeMode != compute::ImageProcessorConfig::ResizeMode::LongestEdge || !processor.doPad ||
-        processor.padHeight != S || processor.padWidth != S || processor.sizeEdge > S)
-        throw Error(procPath, "is not a SAM processor for this model (longest_edge resize, padded to " +
-                                  std::to_string(S) + "x" + std::to_string(S) + ")");
 
     QString readError;
     const QImage decoded = core::readImage(r.image, &readError);

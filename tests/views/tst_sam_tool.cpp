@@ -144,6 +144,18 @@ private slots:
         f.key(Qt::Key_Return, Qt::ShiftModifier);
         QCOMPARE(f.shapes().size(), size_t(1));
         QVERIFY(std::holds_alternative<MaskGeom>(f.shapes().front().geometry));
+        QCOMPARE(tool->segmenter()->embedCount(), 1);
+
+        // Two clicks in a row: what stays on screen is the answer to both (the golden two-point IoU),
+        // never the first click's answer arriving late.
+        f.click(QPointF(95, 190));
+        QTest::mouseClick(f.canvas, Qt::RightButton, {}, f.at(QPointF(200, 280)));
+        QCOMPARE(tool->prompt().labels, (QVector<int>{1, 0}));
+        QTRY_VERIFY_WITH_TIMEOUT(tool->preview().ok() && std::fabs(tool->preview().score - 0.298129) < 1e-4,
+                                 20000);
+        QTest::qWait(200);
+        QVERIFY(std::fabs(tool->preview().score - 0.298129) < 1e-4);
+        QCOMPARE(tool->segmenter()->embedCount(), 1);
 
         // A folder that is no SAM checkpoint: GrabCut again, said in the status bar.
         QTemporaryDir empty;
