@@ -147,6 +147,26 @@ private slots:
         QCOMPARE(s.embedCount(), 4);
     }
 
+    void leastRecentlyUsedImageIsDropped()
+    {
+        Segmenter s;
+        s.setModel(SamCheckpoint::open(dir_));
+        QStringList paths;
+        for (int i = 0; i <= Segmenter::kCacheSize; ++i) {
+            paths << tmp_.filePath(QStringLiteral("lru%1.png").arg(i));
+            QVERIFY(QFile::copy(dir_ + QStringLiteral("/input.png"), paths.last()));
+        }
+        for (int i = 0; i < Segmenter::kCacheSize; ++i)
+            QVERIFY(s.segment(paths[i], click(95, 190)).ok());
+        QVERIFY(s.segment(paths[0], click(95, 190)).ok()); // 0 is now the most recent
+        QCOMPARE(s.embedCount(), Segmenter::kCacheSize);
+        QVERIFY(s.segment(paths.last(), click(95, 190)).ok()); // evicts 1
+        QVERIFY(s.segment(paths[0], click(95, 190)).ok());
+        QCOMPARE(s.embedCount(), Segmenter::kCacheSize + 1);
+        QVERIFY(s.segment(paths[1], click(95, 190)).ok());
+        QCOMPARE(s.embedCount(), Segmenter::kCacheSize + 2);
+    }
+
     void grabCutFindsASquare()
     {
         if (!Segmenter::grabCutAvailable()) QSKIP("built without OpenCV imgproc");
