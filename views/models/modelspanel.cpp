@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "views/models/modelspanel.h"
 
+#include "core/jobs/jobtracker.h"
 #include "core/models/hfcache.h"
+#include "core/models/hub_job.h"
 #include "core/models/model_registry.h"
 #include "core/store/project.h"
+#include "views/models/hubdownloaddialog.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -30,13 +33,17 @@ ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
     m_list->setObjectName(QStringLiteral("modelsList"));
     auto* add = new QPushButton(tr("Register folder…"), this);
     add->setObjectName(QStringLiteral("registerModelButton"));
+    auto* download = new QPushButton(tr("Download from Hub…"), this);
+    download->setObjectName(QStringLiteral("hubDownloadButton"));
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_list, 1);
     layout->addWidget(add);
+    layout->addWidget(download);
     layout->addWidget(m_message);
     connect(add, &QPushButton::clicked, this, &ModelsPanel::registerFolderDialog);
+    connect(download, &QPushButton::clicked, this, &ModelsPanel::downloadDialog);
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (item) emit modelSelected(item->data(kFolderRole).toString());
     });
@@ -46,6 +53,47 @@ void ModelsPanel::setProject(core::Project* project)
 {
     m_project = project;
     refresh(m_cacheDir);
+}
+
+void ModelsPanel::setJobTracker(core::JobTracker* tracker)
+{
+    m_tracker = tracker;
+}
+
+core::JobHandle* ModelsPanel::downloadFromHub(const core::HubDownloadOptions& options)
+{
+    if (!m_tracker) m_tracker = new core::JobTracker(this);
+    core::HubDownloadOptions o = options;
+    if (o.cacheDir.isEmpty() && o.toDir.isEmpty()) o.cacheDir = m_cacheDir;
+    m_message->setText(tr("Downloading %1 (progress in the Jobs dock)…").arg(o.repoId));
+    const QPointer<ModelsPanel> self(this);
+    return core::startHubDownload(*m_tracker, o, [self, repo = o.repoId](const core::HubDownloadResult& r) {
+        if (!self) return;
+        QString error = r.ok ? QString() : tr("Download of %1 failed: %2").arg(repo, r.error);
+        if (r.stopped) error = tr("Download of %1 paused: download it again to resume.").arg(repo);
+        if (error.isEmpty() && self->m_project) {
+            error = self->registerFolder(r.folder);
+        } else if (error.isEmpty()) {
+            self->refresh(self->m_cacheDir);
+            self->selectFolder(r.folder);
+            self->m_message->setText(tr("Downloaded %1; open a project to register it.").arg(repo));
+        }
+        if (!error.isEmpty()) {
+            qCWarning(lcModelsPanel) << "download" << repo << "failed:" << error;
+            self->m_message->setText(error);
+        }
+        emit self->hubDownloadFinished(r.folder, error);
+    });
+}
+
+void ModelsPanel::downloadDialog()
+{
+    HubDownloadDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    core::HubDownloadOptions o;
+    o.repoId = dialog.repoId();
+    o.revision = dialog.revision();
+    downloadFromHub(o);
 }
 
 void ModelsPanel::refresh(const QString& cacheDir)

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// The Models panel downloads a checkpoint from a local Hub-like server as a job of the shared tracker,
+// registers the folder in the project when it arrives, and shows why when it cannot.
+#include "common/hub_test_server.h"
+#include "common/testsupport.h"
+#include "core/jobs/jobtracker.h"
+#include "core/models/hub_download.h"
+#include "core/store/project.h"
+#include "core/store/records.h"
+#include "views/models/hubdownloaddialog.h"
+#include "views/models/modelspanel.h"
+
+#include <QDialogButtonBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace loupe;
+using loupe::test::HubTestServer;
+
+class TestModelsHubDownload : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("HF_HOME", m_home.path().toUtf8());
+        qunsetenv("HF_TOKEN");
+        qunsetenv("HF_TOKEN_PATH");
+    }
+
+    void downloadRegistersTheFolderInTheProject()
+    {
+        HubTestServer server("tiny/vit", HubTestServer::goldenRepoFiles(test::goldenDir("vit_classify")));
+        QTemporaryDir tmp;
+        QString error;
+        std::unique_ptr<core::Project> project = core::Project::create(tmp.filePath("p.loupe"), &error);
+        QVERIFY2(project, qPrintable(error));
+        core::JobTracker tracker;
+        views::ModelsPanel panel;
+        panel.setJobTracker(&tracker);
+        panel.setProject(project.get());
+        panel.refresh(tmp.filePath("hub"));
+        QSignalSpy done(&panel, &views::ModelsPanel::hubDownloadFinished);
+
+        core::HubDownloadOptions o;
+        o.repoId = "tiny/vit";
+        o.endpoint = server.endpoint();
+        core::JobHandle* job = panel.downloadFromHub(o);
+        QCOMPARE(tracker.jobs().size(), 1);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.at(0).at(1).toString(), QString());
+        QCOMPARE(job->state(), core::JobHandle::State::Succeeded);
+        const QString folder = tmp.filePath("hub/models--tiny--vit/snapshots/") + HubTestServer::commit;
+        QCOMPARE(done.at(0).at(0).toString(), folder);
+        QCOMPARE(project->models().size(), 1);
+        QCOMPARE(project->models().at(0).architecture, QString("ViTForImageClassification"));
+        QCOMPARE(QFileInfo(panel.selectedFolder()).canonicalFilePath(),
+                 QFileInfo(folder).canonicalFilePath());
+    }
+
+    void failureIsShownAndNothingRegistered()
+    {
+        HubTestServer server("tiny/vit", HubTestServer::goldenRepoFiles(test::goldenDir("vit_classify")));
+        QTemporaryDir tmp;
+        QString error;
+        std::unique_ptr<core::Project> project = core::Project::create(tmp.filePath("p.loupe"), &error);
+        QVERIFY2(project, qPrintable(error));
+        views::ModelsPanel panel;
+        panel.setProject(project.get());
+        panel.refresh(tmp.filePath("hub"));
+        QSignalSpy done(&panel, &views::ModelsPanel::hubDownloadFinished);
+        core::HubDownloadOptions o;
+        o.repoId = "tiny/absent";
+        o.endpoint = server.endpoint();
+        panel.downloadFromHub(o);
+        QVERIFY(done.wait(30000));
+        const QString message = done.at(0).at(1).toString();
+        QVERIFY2(message.contains("tiny/absent") && message.contains("not found"), qPrintable(message));
+        QCOMPARE(project->models().size(), 0);
+    }
+
+    void dialogAcceptsOnlyARepositoryId()
+    {
+        views::HubDownloadDialog dialog;
+        auto* repo = dialog.findChild<QLineEdit*>("hubRepoId");
+        auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        repo->setText("../etc");
+        QVERIFY(!ok->isEnabled());
+        repo->setText(" google/vit-base-patch16-224 ");
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.repoId(), QString("google/vit-base-patch16-224"));
+        QCOMPARE(dialog.revision(), QString("main"));
+    }
+
+private:
+    QTemporaryDir m_home;
+};
+
+QTEST_MAIN(TestModelsHubDownload)
+#include "tst_models_hub_download.moc"
