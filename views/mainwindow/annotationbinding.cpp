@@ -5,6 +5,7 @@
 #include "core/store/project.h"
 #include "views/annotate/annotator.h"
 #include "views/annotate/labelpalette.h"
+#include "views/annotate/samtool.h"
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
@@ -132,6 +133,9 @@ void AnnotationBinding::openProject()
                 m_controller->selectRow(model->rowOfAsset(assetId));
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
+    // Click-to-mask uses the project's first SAM model, GrabCut without one.
+    if (auto* sam = qobject_cast<SamTool*>(m_annotator->tool(QStringLiteral("toolSam"))))
+        sam->setModelFolder(SamTool::samModelFolder(*project));
     // Y / X / F review the dock's current shape while it is shown and that shape is the one selected
     // (or nothing is); with other shapes selected they give their verdict to the selection.
     m_annotator->setVerdictHandler([this](annotation::ReviewState state) {
@@ -164,8 +168,25 @@ void AnnotationBinding::showCurrentImage()
     const QSize size = m_canvas ? m_canvas->imageSize() : QSize();
     const qint64 asset = m_controller ? m_controller->currentAsset() : 0;
     m_annotator->setImage(m_annotations && !size.isEmpty() && asset > 0 ? asset : 0, size);
+    prefetchSamEmbeddings(asset);
     if (m_reviewPick.first == m_annotator->scene()->imageId() && m_reviewPick.second)
         m_annotator->scene()->setSelection({m_reviewPick.second});
+}
+
+void AnnotationBinding::prefetchSamEmbeddings(qint64 asset)
+{
+    // The next images' SAM embeddings are computed in the background while this one is annotated, so the
+    // first click on them answers at decoder speed.
+    auto* sam = qobject_cast<SamTool*>(m_annotator->tool(QStringLiteral("toolSam")));
+    DatasetModel* model = m_controller ? m_controller->datasetModel() : nullptr;
+    if (!sam || !sam->segmenter() || sam->engineText() != QLatin1String("SAM") || !model || asset <= 0)
+        return;
+    const int row = model->rowOfAsset(asset);
+    if (row < 0) return;
+    QStringList next;
+    for (int r = row + 1; r <= row + 2; ++r)
+        if (const AssetRow* a = model->rowAt(r)) next << a->absolutePath;
+    if (!next.isEmpty()) sam->segmenter()->prefetch(next);
 }
 
 LabelEditor* AnnotationBinding::labelEditor() const

@@ -57,6 +57,7 @@ private:
     void openProject();
     void closeProject();
     void showCurrentImage();
+    void prefetchSamEmbeddings(qint64 asset);
     QMenu* panelsMenu() const;
 
     QMainWindow* m_window;
