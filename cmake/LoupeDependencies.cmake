@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Every dependency comes from a Debian 12 package listed in scripts/packages.txt.
 find_package(Threads REQUIRED)
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Concurrent Test Charts Svg)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Concurrent Network Test Charts Svg)
 find_package(SQLite3 REQUIRED)
 # Debian's dnnl-config.cmake insists on OpenCL (its GPU runtime); we only use the CPU engine, so
 # find the library and header directly.

@@ -7,6 +7,9 @@
 #include "core/models/hub_download.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
+#include "views/mainwindow/mainwindow.h"
+#include "views/mainwindow/projectcontroller.h"
+#include "views/mainwindow/storebackend.h"
 #include "views/models/hubdownloaddialog.h"
 #include "views/models/modelspanel.h"
 
@@ -61,6 +64,26 @@ private slots:
         QCOMPARE(project->models().at(0).architecture, QString("ViTForImageClassification"));
         QCOMPARE(QFileInfo(panel.selectedFolder()).canonicalFilePath(),
                  QFileInfo(folder).canonicalFilePath());
+    }
+
+    void mainWindowDownloadsShowInTheJobsDock()
+    {
+        HubTestServer server("tiny/vit", HubTestServer::goldenRepoFiles(test::goldenDir("vit_classify")));
+        QTemporaryDir tmp;
+        views::MainWindow w(views::StoreBackend::opener());
+        auto* panel = w.findChild<views::ModelsPanel*>();
+        auto* controller = w.findChild<views::ProjectController*>();
+        QVERIFY(panel && controller);
+        panel->refresh(tmp.filePath("hub"));
+        QSignalSpy done(panel, &views::ModelsPanel::hubDownloadFinished);
+        core::HubDownloadOptions o;
+        o.repoId = "tiny/vit";
+        o.endpoint = server.endpoint();
+        o.toDir = tmp.filePath("plain");
+        core::JobHandle* job = panel->downloadFromHub(o);
+        QVERIFY(job);
+        QVERIFY(controller->jobTracker()->jobs().contains(job));
+        QVERIFY(done.wait(30000));
     }
 
     void failureIsShownAndNothingRegistered()

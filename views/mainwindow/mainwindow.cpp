@@ -115,6 +115,7 @@ void MainWindow::createDocks()
     m_infoDock = makeDock(tr("Info"), QStringLiteral("InfoDock"), m_info, Qt::RightDockWidgetArea);
     // Models and Classify work on the real store only (a fake backend leaves them empty).
     auto* models = new ModelsPanel(this);
+    models->setJobTracker(m_controller->jobTracker()); // downloads show in the Jobs dock
     auto* classify = new ClassifyPanel(this);
     QDockWidget* modelsDock =
         makeDock(tr("Models"), QStringLiteral("ModelsDock"), models, Qt::RightDockWidgetArea);
