@@ -24,6 +24,19 @@ QColor labelColor(int index)
     return colors[index % 6];
 }
 
+// Registers a checkpoint folder under its folder name, with config.json's model_type as architecture.
+bool registerModelFolder(Project& project, const QString& folder, QString* why)
+{
+    ModelRecord model;
+    model.path = folder;
+    model.name = QFileInfo(folder).fileName();
+    QFile config(QDir(folder).filePath(QStringLiteral("config.json")));
+    if (config.open(QIODevice::ReadOnly))
+        model.architecture =
+            QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("model_type")).toString();
+    return project.registerModel(model, why).has_value();
+}
+
 } // namespace
 
 QString createSampleProject(const QString& folder, QString* error)
@@ -85,18 +98,10 @@ QString createSampleProject(const QString& folder, QString* error)
         if (!project->addLabel(label, &why)) return fail(why);
     }
 
-    if (!content.modelFolder.isEmpty()) {
-        ModelRecord model;
-        model.path = content.modelFolder;
-        model.name = QFileInfo(content.modelFolder).fileName();
-        QFile config(QDir(content.modelFolder).filePath(QStringLiteral("config.json")));
-        if (config.open(QIODevice::ReadOnly))
-            model.architecture = QJsonDocument::fromJson(config.readAll())
-                                     .object()
-                                     .value(QStringLiteral("model_type"))
-                                     .toString();
-        if (!project->registerModel(model, &why)) return fail(why);
-    }
+    if (!content.modelFolder.isEmpty() && !registerModelFolder(*project, content.modelFolder, &why))
+        return fail(why);
+    for (const QString& folder : content.textModelFolders)
+        if (!registerModelFolder(*project, folder, &why)) return fail(why);
     return projectPath;
 }
 

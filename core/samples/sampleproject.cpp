@@ -40,6 +40,10 @@ SampleContent writeSampleContent(const QString& folder)
     }
     c.labelNames = shapeClassNames();
     c.modelFolder = findShippedModel();
+    for (const QString& name : kSampleTextModels) {
+        const QString dir = findShippedModel(name);
+        if (!dir.isEmpty()) c.textModelFolders << dir;
+    }
     return c;
 }
 

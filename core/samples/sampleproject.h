@@ -20,11 +20,15 @@ struct SampleContent
     QString labelsPath;      // FOLDER/labels.csv (most prominent shape per image)
     QStringList labelNames;  // circle, square, triangle, star, cross, ring
     QString modelFolder;     // the shipped shapes-vit checkpoint; empty if not found (see findShippedModel)
+    QStringList textModelFolders; // the shipped captioner and VQA model (kSampleTextModels) that were found
     bool ok() const { return error.isEmpty(); }
 };
 
 constexpr int kSampleImageCount = 12;
 constexpr quint64 kSampleSeed = 20240601;
+// The shapes world's text models shipped beside shapes-vit: a ViT-GPT2 captioner and a BLIP VQA model.
+inline const QStringList kSampleTextModels = {QStringLiteral("shapes-captioner"),
+                                              QStringLiteral("shapes-vqa")};
 
 // Writes the sample images and annotations into `folder` (created). Files already there with the same
 // content are rewritten identically, so calling it twice is harmless.

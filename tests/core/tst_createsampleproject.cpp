@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // createSampleProject: the dozen shapes images in one project with their splits, the six labels with
-// hotkeys 1-6, the shipped model registered; an existing sample is refused and left as it was.
+// hotkeys 1-6, the shipped models registered (classifier, captioner, VQA; LOUPE_MODELS_DIR first); an
+// existing sample is refused and left as it was.
 #include "common/testsupport.h"
 #include "core/samples/createsampleproject.h"
 #include "core/samples/sampleproject.h"
@@ -8,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -56,10 +58,36 @@ private slots:
                               QStringLiteral("star"), QStringLiteral("cross"), QStringLiteral("ring")}));
         QCOMPARE(hotkeys, (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"),
                                        QStringLiteral("4"), QStringLiteral("5"), QStringLiteral("6")}));
-        const QVector<ModelRecord> models = project->models();
-        QCOMPARE(models.size(), 1);
-        QCOMPARE(models.first().name, QStringLiteral("shapes-vit"));
-        QCOMPARE(models.first().architecture, QStringLiteral("vit"));
+        QHash<QString, QString> architectures;
+        for (const ModelRecord& m : project->models())
+            architectures.insert(m.name, m.architecture);
+        QCOMPARE(architectures.value(QStringLiteral("shapes-vit")), QStringLiteral("vit"));
+        QCOMPARE(architectures.value(QStringLiteral("shapes-captioner")),
+                 QStringLiteral("vision-encoder-decoder"));
+        QCOMPARE(architectures.value(QStringLiteral("shapes-vqa")), QStringLiteral("blip"));
+    }
+
+    void registersTextModelsFromTheModelsDirFirst()
+    {
+        // LOUPE_MODELS_DIR holds a captioner of its own: that one is registered, not the shipped one.
+        QTemporaryDir models;
+        const QString captioner = models.filePath(QStringLiteral("shapes-captioner"));
+        QVERIFY(QDir().mkpath(captioner));
+        QVERIFY(QFile::copy(
+            QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/shapes-captioner/config.json"),
+            captioner + QStringLiteral("/config.json")));
+        qputenv("LOUPE_MODELS_DIR", models.path().toUtf8());
+        QTemporaryDir dir;
+        QString error;
+        const QString path = createSampleProject(dir.filePath(QStringLiteral("sample")), &error);
+        qunsetenv("LOUPE_MODELS_DIR");
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        std::unique_ptr<Project> project = Project::open(path, &error);
+        QVERIFY2(project, qPrintable(error));
+        QString registered;
+        for (const ModelRecord& m : project->models())
+            if (m.name == QStringLiteral("shapes-captioner")) registered = m.path;
+        QCOMPARE(registered, QFileInfo(captioner).canonicalFilePath());
     }
 
     void refusesAnExistingSample()

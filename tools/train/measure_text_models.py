@@ -20,10 +20,22 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 
 import shapes_language
 import shapes_text_data
+
+
+def run_loupe(cmd):
+    """stdout of a loupe command; retried while the binary is being relinked (a shared build tree)."""
+    for attempt in range(20):
+        try:
+            return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        except OSError:
+            if attempt == 19:
+                raise
+            time.sleep(3)
 
 
 def mentioned_objects(text):
@@ -38,8 +50,7 @@ def mentioned_objects(text):
 
 
 def caption_scores(loupe, model, paths, scenes, threads):
-    out = subprocess.run([loupe, "caption", "--model", model, "--json", "--threads", str(threads)] + paths,
-                         check=True, capture_output=True, text=True).stdout
+    out = run_loupe([loupe, "caption", "--model", model, "--json", "--threads", str(threads)] + paths)
     texts = {json.loads(l)["image"]: json.loads(l)["text"].strip() for l in out.splitlines() if l.strip()}
     exact, found, total, examples = 0, 0, 0, []
     for p, s in zip(paths, scenes):
@@ -66,8 +77,7 @@ def vqa_scores(loupe, model, paths, scenes, threads):
             if not asked:
                 continue
             q, a = asked[i % len(asked)]  # a different question of the type from image to image
-            out = subprocess.run([loupe, "ask", "--model", model, "--json", "--threads", str(threads), p, q],
-                                 check=True, capture_output=True, text=True).stdout
+            out = run_loupe([loupe, "ask", "--model", model, "--json", "--threads", str(threads), p, q])
             got = json.loads(out)["text"].strip()
             per_type[t][0] += got == a
             per_type[t][1] += 1
