@@ -20,15 +20,16 @@ struct SampleContent
     QString labelsPath;      // FOLDER/labels.csv (most prominent shape per image)
     QStringList labelNames;  // circle, square, triangle, star, cross, ring
     QString modelFolder;     // the shipped shapes-vit checkpoint; empty if not found (see findShippedModel)
-    QStringList textModelFolders; // the shipped captioner and VQA model (kSampleTextModels) that were found
+    QStringList textModelFolders; // the shipped captioner, VQA model and CLIP (kSampleTextModels) found
     bool ok() const { return error.isEmpty(); }
 };
 
 constexpr int kSampleImageCount = 12;
 constexpr quint64 kSampleSeed = 20240601;
-// The shapes world's text models shipped beside shapes-vit: a ViT-GPT2 captioner and a BLIP VQA model.
+// The shapes world's text models shipped beside shapes-vit: a ViT-GPT2 captioner, a BLIP VQA model and a
+// CLIP for matching texts to images.
 inline const QStringList kSampleTextModels = {QStringLiteral("shapes-captioner"),
-                                              QStringLiteral("shapes-vqa")};
+                                              QStringLiteral("shapes-vqa"), QStringLiteral("shapes-clip")};
 
 // Writes the sample images and annotations into `folder` (created). Files already there with the same
 // content are rewritten identically, so calling it twice is harmless.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // createSampleProject: the dozen shapes images in one project with their splits, the six labels with
-// hotkeys 1-6, the shipped models registered (classifier, captioner, VQA; LOUPE_MODELS_DIR first); an
-// existing sample is refused and left as it was.
+// hotkeys 1-6, the shipped models registered (classifier, captioner, VQA, CLIP; LOUPE_MODELS_DIR
+// first); an existing sample is refused and left as it was.
 #include "common/testsupport.h"
 #include "core/samples/createsampleproject.h"
 #include "core/samples/sampleproject.h"
@@ -65,6 +65,7 @@ private slots:
         QCOMPARE(architectures.value(QStringLiteral("shapes-captioner")),
                  QStringLiteral("vision-encoder-decoder"));
         QCOMPARE(architectures.value(QStringLiteral("shapes-vqa")), QStringLiteral("blip"));
+        QCOMPARE(architectures.value(QStringLiteral("shapes-clip")), QStringLiteral("clip"));
     }
 
     void registersTextModelsFromTheModelsDirFirst()
