@@ -107,8 +107,12 @@ private slots:
         for (const QString& command : {QStringLiteral("explain"), QStringLiteral("explain-quality"),
                                        QStringLiteral("inspect"), QStringLiteral("bench")}) {
             const LoupeRun h = runLoupe({command, QStringLiteral("--help")});
-            QVERIFY2(h.out.contains(QStringLiteral("loupe ") + command + QStringLiteral(" [options]")),
-                     qPrintable(command + ": " + h.out.left(200)));
+            // bench takes the benchmark's name first (vit, generate, caption, ...).
+            const QString usage =
+                QStringLiteral("loupe ") + command +
+                (command == QLatin1String("bench") ? QStringLiteral(" BENCHMARK") : QString()) +
+                QStringLiteral(" [options]");
+            QVERIFY2(h.out.contains(usage), qPrintable(command + ": " + h.out.left(200)));
         }
     }
 
