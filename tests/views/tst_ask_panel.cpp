@@ -8,6 +8,7 @@
 #include "core/store/project.h"
 #include "core/store/qaturns.h"
 #include "core/store/records.h"
+#include "tst_text_panel_fixture.h"
 #include "views/ask/askpanel.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/heatmaplayer.h"
@@ -33,45 +34,11 @@
 
 using namespace loupe;
 using namespace loupe::views;
+using text_panel_test::addImage;
 
 namespace {
 
 const QString kQuestion = QStringLiteral("what is on the table?");
-
-QString cliAnswer(const QString& model, const QString& image, const QString& question)
-{
-    const QString exe = QStringLiteral(LOUPE_BINARY_DIR "/bin/loupe");
-    if (!QFileInfo(exe).isExecutable()) return {};
-    QProcess p;
-    p.start(exe, {QStringLiteral("ask"), QStringLiteral("--model"), model, QStringLiteral("--json"), image,
-                  question});
-    if (!p.waitForFinished(120000) || p.exitCode() != 0)
-        return QStringLiteral("<failed: %1>").arg(QString::fromUtf8(p.readAllStandardError()));
-    return QJsonDocument::fromJson(p.readAllStandardOutput())
-        .object()
-        .value(QStringLiteral("text"))
-        .toString();
-}
-
-qint64 addImage(core::Project& project, const QString& file)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) return -1;
-    const QByteArray bytes = f.readAll();
-    const QImage img = QImage::fromData(bytes);
-    core::AssetRecord r;
-    r.absolutePath = file;
-    r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-    r.width = img.width();
-    r.height = img.height();
-    r.format = QStringLiteral("png");
-    r.fileSize = bytes.size();
-    QString error;
-    const auto added = project.addAssets({r}, &error);
-    if (!added || added->added != 1) return -1;
-    const QVector<core::AssetRow> rows = project.assetPage({}, 0, 1);
-    return rows.isEmpty() ? -1 : rows.first().id;
-}
 
 } // namespace
 
@@ -121,7 +88,8 @@ void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
     QVERIFY(panel.questionEdit()->text().isEmpty());
     QVERIFY(panel.history()->item(0)->text().contains(kQuestion));
 
-    const QString cli = cliAnswer(model, image, kQuestion);
+    const QString cli = text_panel_test::cliText({QStringLiteral("ask"), QStringLiteral("--model"), model,
+                                                  QStringLiteral("--json"), image, kQuestion});
     if (!cli.isEmpty()) QCOMPARE(answer.text, cli);
 
     // The chat is in the project, with the run that produced the answer.

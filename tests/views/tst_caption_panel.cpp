@@ -8,6 +8,7 @@
 #include "core/store/captions.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
+#include "tst_text_panel_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/caption/captionpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -35,44 +36,9 @@
 
 using namespace loupe;
 using namespace loupe::views;
+using text_panel_test::addImage;
 
 namespace {
-
-// What `loupe caption --json` prints for the image, or an empty string when the executable is not built.
-QString cliCaption(const QString& model, const QString& image)
-{
-    const QString exe = QStringLiteral(LOUPE_BINARY_DIR "/bin/loupe");
-    if (!QFileInfo(exe).isExecutable()) return {};
-    QProcess p;
-    p.start(exe,
-            {QStringLiteral("caption"), QStringLiteral("--model"), model, QStringLiteral("--json"), image});
-    if (!p.waitForFinished(120000) || p.exitCode() != 0)
-        return QStringLiteral("<failed: %1>").arg(QString::fromUtf8(p.readAllStandardError()));
-    return QJsonDocument::fromJson(p.readAllStandardOutput())
-        .object()
-        .value(QStringLiteral("text"))
-        .toString();
-}
-
-qint64 addImage(core::Project& project, const QString& file)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) return -1;
-    const QByteArray bytes = f.readAll();
-    const QImage img = QImage::fromData(bytes);
-    core::AssetRecord r;
-    r.absolutePath = file;
-    r.sha256Hex = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-    r.width = img.width();
-    r.height = img.height();
-    r.format = QStringLiteral("png");
-    r.fileSize = bytes.size();
-    QString error;
-    const auto added = project.addAssets({r}, &error);
-    if (!added || added->added != 1) return -1;
-    const QVector<core::AssetRow> rows = project.assetPage({}, 0, 1);
-    return rows.isEmpty() ? -1 : rows.first().id;
-}
 
 bool waitFinished(CaptionPanel& panel, QSignalSpy& spy)
 {
@@ -116,7 +82,8 @@ void TestCaptionPanel::vitGpt2()
     QVERIFY(streamed.count() >= 1); // the text came in as it was produced, not only at the end
     QCOMPARE(streamed.last().first().toString(), caption.text);
 
-    const QString cli = cliCaption(model, image);
+    const QString cli = text_panel_test::cliText(
+        {QStringLiteral("caption"), QStringLiteral("--model"), model, QStringLiteral("--json"), image});
     if (cli.isEmpty()) QSKIP("build the loupe executable to compare with `loupe caption`");
     QCOMPARE(caption.text, cli);
     TokenTextView* view = panel.inspector()->textView();
@@ -209,7 +176,8 @@ void TestCaptionPanel::blipMatchesCli()
     const GeneratedText caption = panel.variant(0); // a copy: branching adds variants
     QCOMPARE(caption.pieces.size(), caption.tokens.size());
     QVERIFY(!caption.traces.empty());
-    const QString cli = cliCaption(model, image);
+    const QString cli = text_panel_test::cliText(
+        {QStringLiteral("caption"), QStringLiteral("--model"), model, QStringLiteral("--json"), image});
     if (cli.isEmpty()) QSKIP("build the loupe executable to compare with `loupe caption`");
     QCOMPARE(caption.text, cli);
 }

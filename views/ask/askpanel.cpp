@@ -6,12 +6,11 @@
 #include "core/store/records.h"
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
+#include "views/text/projectmodelpicker.h"
 #include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
-#include <QComboBox>
 #include <QDateTime>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -71,10 +70,8 @@ AskPanel::~AskPanel()
 QWidget* AskPanel::buildControls()
 {
     auto* w = new QWidget(this);
-    m_models = new QComboBox(w);
+    m_models = new ProjectModelPicker(w);
     m_models->setObjectName(QStringLiteral("askModel"));
-    m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_models->setMinimumContentsLength(12);
     m_form = new DecodingForm(w);
     m_question = new QLineEdit(w);
     m_question->setObjectName(QStringLiteral("askQuestion"));
@@ -102,8 +99,6 @@ QWidget* AskPanel::buildControls()
     box->addLayout(line);
     box->addWidget(m_status);
 
-    connect(m_models, &QComboBox::activated, this,
-            [this](int i) { setModelFolder(m_models->itemData(i).toString()); });
     connect(m_ask, &QPushButton::clicked, this, [this] { ask(); });
     connect(m_question, &QLineEdit::returnPressed, this, [this] { ask(); });
     connect(m_cancel, &QPushButton::clicked, this, &AskPanel::cancel);
@@ -114,36 +109,23 @@ void AskPanel::setProject(core::Project* project)
 {
     m_project = project;
     m_assetId = -1;
-    refreshModels();
+    m_models->setProject(project);
 }
 
-void AskPanel::refreshModels()
+QString AskPanel::modelFolder() const
 {
-    const QSignalBlocker block(m_models);
-    m_models->clear();
-    if (m_project)
-        for (const core::ModelRecord& m : m_project->models())
-            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name,
-                              m_project->absolutePath(m.path));
-    if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
-        m_models->addItem(QFileInfo(m_folder).fileName(), m_folder);
-    m_models->setCurrentIndex(m_models->findData(m_folder));
+    return m_models->folder();
 }
 
 void AskPanel::setModelFolder(const QString& folder)
 {
-    if (folder == m_folder) return;
-    m_folder = folder;
-    refreshModels();
+    m_models->setFolder(folder);
 }
 
 void AskPanel::setAsset(qint64 assetId)
 {
     m_assetId = assetId;
-    QString path;
-    if (m_project && assetId >= 0)
-        if (const auto row = m_project->asset(assetId)) path = m_project->absolutePath(row->storedPath);
-    setImagePath(path);
+    setImagePath(assetImagePath(m_project, assetId));
 }
 
 void AskPanel::setImagePath(const QString& path)
@@ -172,7 +154,7 @@ void AskPanel::store(const AskOutcome& out)
     core::RunRecord run;
     run.assetId = m_assetId;
     run.kind = QStringLiteral("ask");
-    run.modelPath = m_project->storedPath(m_folder);
+    run.modelPath = m_project->storedPath(modelFolder());
     run.parameters = QJsonObject{{QStringLiteral("question"), out.question},
                                  {QStringLiteral("decoding"), m_form->choices().key()}};
     run.backend = QStringLiteral("cpu");
@@ -201,7 +183,7 @@ bool AskPanel::ask(const QString& question)
         showError(tr("An answer is being generated: wait or cancel it."));
         return false;
     }
-    if (m_folder.isEmpty()) {
+    if (modelFolder().isEmpty()) {
         showError(tr("Choose a question-answering model first (the Models dock registers one)."));
         return false;
     }
@@ -215,7 +197,7 @@ bool AskPanel::ask(const QString& question)
     }
     m_lastError.clear();
     AskJob job;
-    job.folder = m_folder;
+    job.folder = modelFolder();
     job.image = m_image;
     job.question = q;
     job.decoding = m_form->choices();
@@ -316,7 +298,7 @@ void AskPanel::requestRelevancy(int first, int count)
     if (job.tokens.empty() || t.raw.sequence.tokens.empty()) return;
     job.asker = m_asker;
     job.answer = t.raw;
-    job.folder = m_folder;
+    job.folder = modelFolder();
     job.turn = m_current;
     m_relevancyEpoch = m_epoch;
     m_status->setText(tr("Computing relevancy (a backward pass per token)…"));

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <memory>
 
-class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -24,6 +23,7 @@ class Project;
 namespace loupe::views {
 
 class DecodingForm;
+class ProjectModelPicker;
 class ImageCanvas;
 class TokenInspector;
 
@@ -39,7 +39,7 @@ public:
 
     void setProject(core::Project* project);
     void setModelFolder(const QString& folder);
-    QString modelFolder() const { return m_folder; }
+    QString modelFolder() const;
     void setAsset(qint64 assetId);
     void setImagePath(const QString& path);
     QString imagePath() const { return m_image; }
@@ -78,7 +78,6 @@ signals:
 private:
     QWidget* buildControls();
     void onFinished();
-    void refreshModels();
     void setBusy(bool busy);
     void showError(const QString& text);
     void addTurn(const Turn& turn);
@@ -89,7 +88,6 @@ private:
     QPointer<core::Project> m_project;
     qint64 m_assetId = -1;
     QString m_image;
-    QString m_folder;
     bool m_active = true;
 
     std::shared_ptr<core::Asker> m_asker; // keeps the image's embeddings between questions
@@ -104,7 +102,7 @@ private:
     int m_current = -1;
     QString m_lastError;
 
-    QComboBox* m_models = nullptr;
+    ProjectModelPicker* m_models = nullptr;
     DecodingForm* m_form = nullptr;
     QListWidget* m_history = nullptr;
     QLineEdit* m_question = nullptr;

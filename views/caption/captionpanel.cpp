@@ -7,14 +7,13 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
+#include "views/text/projectmodelpicker.h"
 #include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QApplication>
 #include <QClipboard>
-#include <QComboBox>
 #include <QDateTime>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -75,10 +74,8 @@ CaptionPanel::~CaptionPanel()
 QWidget* CaptionPanel::buildControls()
 {
     auto* w = new QWidget(this);
-    m_models = new QComboBox(w);
+    m_models = new ProjectModelPicker(w);
     m_models->setObjectName(QStringLiteral("captionModel"));
-    m_models->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_models->setMinimumContentsLength(12);
     m_prompt = new QLineEdit(w);
     m_prompt->setObjectName(QStringLiteral("captionPrompt"));
     m_prompt->setPlaceholderText(tr("optional: the words every caption starts with"));
@@ -118,8 +115,6 @@ QWidget* CaptionPanel::buildControls()
     box->addLayout(keep);
     box->addWidget(m_status);
 
-    connect(m_models, &QComboBox::activated, this,
-            [this](int i) { setModelFolder(m_models->itemData(i).toString()); });
     connect(m_generate, &QPushButton::clicked, this, [this] { generate(); });
     connect(m_prompt, &QLineEdit::returnPressed, this, [this] { generate(); });
     connect(m_cancel, &QPushButton::clicked, this, &CaptionPanel::cancel);
@@ -132,36 +127,23 @@ void CaptionPanel::setProject(core::Project* project)
 {
     m_project = project;
     m_assetId = -1;
-    refreshModels();
+    m_models->setProject(project);
 }
 
-void CaptionPanel::refreshModels()
+QString CaptionPanel::modelFolder() const
 {
-    const QSignalBlocker block(m_models);
-    m_models->clear();
-    if (m_project)
-        for (const core::ModelRecord& m : m_project->models())
-            m_models->addItem(m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name,
-                              m_project->absolutePath(m.path));
-    if (!m_folder.isEmpty() && m_models->findData(m_folder) < 0)
-        m_models->addItem(QFileInfo(m_folder).fileName(), m_folder);
-    m_models->setCurrentIndex(m_models->findData(m_folder));
+    return m_models->folder();
 }
 
 void CaptionPanel::setModelFolder(const QString& folder)
 {
-    if (folder == m_folder) return;
-    m_folder = folder;
-    refreshModels();
+    m_models->setFolder(folder);
 }
 
 void CaptionPanel::setAsset(qint64 assetId)
 {
     m_assetId = assetId;
-    QString path;
-    if (m_project && assetId >= 0)
-        if (const auto row = m_project->asset(assetId)) path = m_project->absolutePath(row->storedPath);
-    setImagePath(path);
+    setImagePath(assetImagePath(m_project, assetId));
 }
 
 void CaptionPanel::setImagePath(const QString& path)
@@ -209,7 +191,7 @@ bool CaptionPanel::start(CaptionJob job)
         showError(tr("A caption is being generated: wait or cancel it."));
         return false;
     }
-    if (m_folder.isEmpty()) {
+    if (modelFolder().isEmpty()) {
         showError(tr("Choose a captioning model first (the Models dock registers one)."));
         return false;
     }
@@ -218,7 +200,7 @@ bool CaptionPanel::start(CaptionJob job)
         return false;
     }
     m_lastError.clear();
-    job.folder = m_folder;
+    job.folder = modelFolder();
     job.image = m_image;
     job.prompt = m_prompt->text();
     job.decoding = m_form->choices();
@@ -332,7 +314,7 @@ void CaptionPanel::requestRelevancy(int first, int count)
     if (job.tokens.empty()) return;
     job.captioner = m_captioner;
     job.caption = v.caption;
-    job.folder = m_folder;
+    job.folder = modelFolder();
     job.variant = m_current;
     m_relevancyEpoch = m_epoch;
     m_status->setText(tr("Computing relevancy (a backward pass per token)…"));
@@ -372,7 +354,7 @@ bool CaptionPanel::saveCaption()
     core::RunRecord run;
     run.assetId = m_assetId;
     run.kind = QStringLiteral("caption");
-    run.modelPath = m_project->storedPath(m_folder);
+    run.modelPath = m_project->storedPath(modelFolder());
     run.parameters = QJsonObject{{QStringLiteral("prompt"), m_prompt->text()},
                                  {QStringLiteral("decoding"), m_form->choices().key()},
                                  {QStringLiteral("variant"), v.label}};

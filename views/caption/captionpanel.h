@@ -10,7 +10,6 @@
 #include <atomic>
 #include <memory>
 
-class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -24,6 +23,7 @@ class Project;
 namespace loupe::views {
 
 class DecodingForm;
+class ProjectModelPicker;
 class ImageCanvas;
 class TokenInspector;
 
@@ -39,7 +39,7 @@ public:
 
     void setProject(core::Project* project);
     void setModelFolder(const QString& folder);
-    QString modelFolder() const { return m_folder; }
+    QString modelFolder() const;
     void setAsset(qint64 assetId);
     qint64 assetId() const { return m_assetId; }
     // The image to caption without a project (and what setAsset resolves to).
@@ -92,7 +92,6 @@ private:
     QWidget* buildControls();
     bool start(CaptionJob job);
     void onFinished();
-    void refreshModels();
     void setBusy(bool busy);
     void showError(const QString& text);
     void addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label);
@@ -103,7 +102,6 @@ private:
     QPointer<ImageCanvas> m_canvas;
     qint64 m_assetId = -1;
     QString m_image;
-    QString m_folder;
     bool m_active = true;
 
     std::shared_ptr<core::Captioner> m_captioner; // kept open between runs, used by one job at a time
@@ -119,7 +117,7 @@ private:
     int m_current = -1;
     QString m_lastError;
 
-    QComboBox* m_models = nullptr;
+    ProjectModelPicker* m_models = nullptr;
     QLineEdit* m_prompt = nullptr;
     DecodingForm* m_form = nullptr;
     QPushButton* m_generate = nullptr;

@@ -5,6 +5,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/heatmaplayer.h"
 #include "views/match/probabilitydelegate.h"
+#include "views/text/projectmodelpicker.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -137,10 +138,7 @@ void MatchPanel::setModelFolder(const QString& folder)
 
 void MatchPanel::setAsset(qint64 assetId)
 {
-    QString path;
-    if (m_project && assetId > 0)
-        if (const auto row = m_project->asset(assetId)) path = m_project->absolutePath(row->storedPath);
-    setImagePath(path);
+    setImagePath(assetImagePath(m_project, assetId));
 }
 
 void MatchPanel::setImagePath(const QString& path)
