@@ -10,10 +10,11 @@
 #include "compute/models/blip_vqa_relevancy.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
-#include "compute/preprocess/processor_fit.h"
+#include "core/inference/image_key.h"
+#include "core/inference/model_folder_checks.h"
 #include "core/inference/pixel_values.h"
+#include "core/inference/traced_decoding.h"
 
-#include <QFileInfo>
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -24,21 +25,6 @@ namespace loupe::core {
 namespace {
 
 using compute::generate::GenerationConfig;
-
-// What identifies an image file's content cheaply: a replaced or edited file gets new embeddings.
-struct ImageKey
-{
-    QString path;
-    qint64 size = -1;
-    QDateTime modified;
-    bool operator==(const ImageKey&) const = default;
-};
-
-ImageKey keyOf(const QString& image)
-{
-    const QFileInfo fi(image);
-    return {fi.absoluteFilePath(), fi.size(), fi.lastModified()};
-}
 
 // Mean over layers and heads of per-layer [1, H, q, N] probabilities: q rows of N.
 std::vector<std::vector<float>> meanCrossAttention(const std::vector<compute::Tensor>& layers)
@@ -126,25 +112,10 @@ std::unique_ptr<Asker> Asker::open(const QString& folder, const GenerationConfig
 {
     const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
     auto d = std::make_unique<Impl>(ckpt);
-    const std::string dir = ckpt.folder().string();
-    d->tok = compute::text::loadTokenizer(dir);
-    if (d->tok->kind() != "bert")
-        throw compute::Error(dir, "the tokenizer is " + d->tok->kind() +
-                                      ", not the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
-    const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
-    if (!QFileInfo::exists(QString::fromStdString(procPath)))
-        throw compute::Error(procPath, "missing: a BLIP folder needs its image processor settings");
+    d->tok = loadTokenizerOfKind(ckpt, "bert", "the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
+    const std::string procPath = processorPath(ckpt, "BLIP");
     d->proc = compute::ImageProcessorConfig::fromFile(procPath);
-    const int64_t side = d->model.config().vision.imageSize;
-    const auto fixed = compute::fixedOutputSize(d->proc);
-    if (!fixed || fixed->height != side || fixed->width != side)
-        throw compute::Error(procPath,
-                             std::string("images leave the processor at ") +
-                                 (fixed ? std::to_string(fixed->height) + "x" + std::to_string(fixed->width) +
-                                              " (" + fixed->field + ")"
-                                        : std::string("the image's own size")) +
-                                 " but the model takes " + std::to_string(side) + "x" + std::to_string(side) +
-                                 " (config.json vision_config.image_size)");
+    requireProcessorOutputSide(d->proc, d->model.config().vision.imageSize, procPath);
     d->settings = compute::blipDecodingConfig(d->model.config().text, base);
     d->settings.validate();
     d->prompt = d->model.decoderPrompt();
@@ -178,20 +149,15 @@ Answer Asker::answer(const QString& image, const QString& question, const Captio
     compute::BlipTextLanguageModel lm = d_->model.languageModel(q.lastHiddenState);
     std::unique_ptr<compute::CrossAttentionRecorder> recorder;
     if (request.traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, request.traceTop);
-    compute::generate::GenerationCallbacks cb;
-    cb.onToken = request.onToken;
-    cb.cancelled = request.cancelled;
-    compute::generate::LanguageModel& decoder =
-        recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-    const auto r = compute::generate::generateSequences(decoder, d_->prompt, d_->settings, cb);
+    Caption decoded = decodeTraced(lm, std::move(recorder), d_->prompt, d_->settings, *d_->tok, request);
     Answer a;
-    a.sequence = r.sequences.front();
-    a.text = d_->tok->decode(a.sequence.tokens, true);
+    a.sequence = std::move(decoded.sequence);
+    a.text = std::move(decoded.text);
     a.image = image;
     a.questionIds = qids;
-    a.promptLength = r.promptLength;
-    if (recorder) {
-        a.traces = recorder->traces(a.sequence.tokens, r.promptLength);
+    a.promptLength = decoded.promptLength;
+    if (request.traceTop > 0) {
+        a.traces = std::move(decoded.traces);
         const auto questionToImage = meanCrossAttention(q.crossAttentions);
         for (const compute::TokenTrace& t : a.traces) {
             a.imageTraces.push_back(overImage(t, questionToImage));

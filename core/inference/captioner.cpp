@@ -4,7 +4,17 @@
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 
+#include <stdexcept>
+
 namespace loupe::core {
+
+void Captioner::requireRoomAfterPrompt(int64_t words, int64_t promptTokens) const
+{
+    if (settings().newTokenBudget(promptTokens) <= 0)
+        throw std::invalid_argument("--prompt: the prompt has " + std::to_string(words) +
+                                    " tokens, which leaves no new token within max_length " +
+                                    std::to_string(settings().maxLength) + " (set --max-new-tokens)");
+}
 
 std::unique_ptr<Captioner> openCaptioner(const QString& folder,
                                          const compute::generate::GenerationConfig& settings)

@@ -99,6 +99,10 @@ protected:
                                                                 int64_t token) const = 0;
     virtual int64_t vocabSize() const = 0;
 
+    // Throws std::invalid_argument for a prompt (`words` tokens as the user wrote them, `promptTokens` as
+    // decoding starts from them) that leaves no new token within max_length.
+    void requireRoomAfterPrompt(int64_t words, int64_t promptTokens) const;
+
 private:
     struct Encoded
     {

@@ -8,11 +8,11 @@
 #include "compute/models/blip_caption_trace.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
-#include "compute/preprocess/processor_fit.h"
 #include "core/inference/captioner.h"
+#include "core/inference/model_folder_checks.h"
 #include "core/inference/pixel_values.h"
+#include "core/inference/traced_decoding.h"
 
-#include <QFileInfo>
 #include <stdexcept>
 
 namespace loupe::core {
@@ -27,25 +27,10 @@ public:
     BlipCaptioner(const compute::Checkpoint& ckpt, const GenerationConfig& settings)
         : model_(compute::BlipForConditionalGeneration::fromCheckpoint(ckpt))
     {
-        const std::string folder = ckpt.folder().string();
-        tok_ = compute::text::loadTokenizer(folder);
-        if (tok_->kind() != "bert")
-            throw compute::Error(folder, "the tokenizer is " + tok_->kind() +
-                                             ", not the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
-        const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
-        if (!QFileInfo::exists(QString::fromStdString(procPath)))
-            throw compute::Error(procPath, "missing: a captioning folder needs its image processor settings");
+        tok_ = loadTokenizerOfKind(ckpt, "bert", "the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
+        const std::string procPath = processorPath(ckpt, "captioning");
         proc_ = compute::ImageProcessorConfig::fromFile(procPath);
-        const int64_t side = model_.config().vision.imageSize;
-        const auto fixed = compute::fixedOutputSize(proc_);
-        if (!fixed || fixed->height != side || fixed->width != side)
-            throw compute::Error(procPath,
-                                 std::string("images leave the processor at ") +
-                                     (fixed ? std::to_string(fixed->height) + "x" +
-                                                  std::to_string(fixed->width) + " (" + fixed->field + ")"
-                                            : std::string("the image's own size")) +
-                                     " but the model takes " + std::to_string(side) + "x" +
-                                     std::to_string(side) + " (config.json vision_config.image_size)");
+        requireProcessorOutputSide(proc_, model_.config().vision.imageSize, procPath);
         // BLIP's generate stops at [SEP] and pads with [PAD] whatever generation_config.json says.
         cfg_ = compute::blipDecodingConfig(model_.config().text, settings);
         cfg_.validate();
@@ -63,10 +48,7 @@ public:
                                         " tokens; with [DEC] that leaves no room in the decoder's " +
                                         std::to_string(positions) +
                                         " positions (text_config.max_position_embeddings)");
-        if (cfg_.newTokenBudget(int64_t(prompt_.size())) <= 0)
-            throw std::invalid_argument("--prompt: the prompt has " + std::to_string(words) +
-                                        " tokens, which leaves no new token within max_length " +
-                                        std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
+        requireRoomAfterPrompt(words, int64_t(prompt_.size()));
     }
 
     const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
@@ -90,17 +72,7 @@ protected:
         compute::BlipTextLanguageModel lm = model_.languageModel(embeds);
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
         if (request.traceTop > 0) recorder = compute::recordBlipCrossAttention(lm, request.traceTop);
-        compute::generate::GenerationCallbacks cb;
-        cb.onToken = request.onToken;
-        cb.cancelled = request.cancelled;
-        compute::generate::LanguageModel& decoder =
-            recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-        const auto r = compute::generate::generateSequences(decoder, prompt, cfg_, cb);
-        Caption c;
-        c.sequence = r.sequences.front();
-        c.text = tok_->decode(c.sequence.tokens, true);
-        if (recorder) c.traces = recorder->traces(c.sequence.tokens, r.promptLength);
-        return c;
+        return decodeTraced(lm, std::move(recorder), prompt, cfg_, *tok_, request);
     }
 
     compute::attribution::TokenRelevancy tokenRelevancy(const compute::Tensor& px,

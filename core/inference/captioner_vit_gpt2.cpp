@@ -8,9 +8,10 @@
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/processor_fit.h"
 #include "core/inference/captioner.h"
+#include "core/inference/model_folder_checks.h"
 #include "core/inference/pixel_values.h"
+#include "core/inference/traced_decoding.h"
 
-#include <QFileInfo>
 #include <stdexcept>
 
 namespace loupe::core {
@@ -25,15 +26,9 @@ public:
     VitGpt2Captioner(const compute::Checkpoint& ckpt, const GenerationConfig& settings)
         : cfg_(settings), model_(compute::VisionEncoderDecoderModel::fromCheckpoint(ckpt))
     {
-        const std::string folder = ckpt.folder().string();
-        tok_ = compute::text::loadTokenizer(folder);
-        if (tok_->kind() != "gpt2")
-            throw compute::Error(folder,
-                                 "the tokenizer is " + tok_->kind() +
-                                     ", not the GPT-2 tokenizer (vocab.json + merges.txt) the decoder needs");
-        const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
-        if (!QFileInfo::exists(QString::fromStdString(procPath)))
-            throw compute::Error(procPath, "missing: a captioning folder needs its image processor settings");
+        tok_ = loadTokenizerOfKind(ckpt, "gpt2",
+                                   "the GPT-2 tokenizer (vocab.json + merges.txt) the decoder needs");
+        const std::string procPath = processorPath(ckpt, "captioning");
         proc_ = compute::ImageProcessorConfig::fromFile(procPath);
         compute::checkProcessorFitsModel(proc_, model_.encoder().config(), procPath, false);
         if (cfg_.eosTokenIds.empty()) cfg_.eosTokenIds.push_back(model_.decoder().config().eosTokenId);
@@ -49,10 +44,7 @@ public:
         } catch (const compute::Error& e) {
             throw std::invalid_argument(e.what());
         }
-        if (cfg_.newTokenBudget(int64_t(prompt_.size())) <= 0)
-            throw std::invalid_argument("--prompt: the prompt has " + std::to_string(ids.size()) +
-                                        " tokens, which leaves no new token within max_length " +
-                                        std::to_string(cfg_.maxLength) + " (set --max-new-tokens)");
+        requireRoomAfterPrompt(int64_t(ids.size()), int64_t(prompt_.size()));
     }
 
     const compute::text::Tokenizer& tokenizer() const override { return *tok_; }
@@ -77,17 +69,7 @@ protected:
         std::unique_ptr<compute::CrossAttentionRecorder> recorder;
         if (request.traceTop > 0)
             recorder = std::make_unique<compute::CrossAttentionRecorder>(lm, request.traceTop);
-        compute::generate::GenerationCallbacks cb;
-        cb.onToken = request.onToken;
-        cb.cancelled = request.cancelled;
-        compute::generate::LanguageModel& decoder =
-            recorder ? static_cast<compute::generate::LanguageModel&>(*recorder) : lm;
-        const auto r = compute::generate::generateSequences(decoder, prompt, cfg_, cb);
-        Caption c;
-        c.sequence = r.sequences.front();
-        c.text = tok_->decode(c.sequence.tokens, true);
-        if (recorder) c.traces = recorder->traces(c.sequence.tokens, r.promptLength);
-        return c;
+        return decodeTraced(lm, std::move(recorder), prompt, cfg_, *tok_, request);
     }
 
     compute::attribution::TokenRelevancy tokenRelevancy(const compute::Tensor& px,

@@ -10,11 +10,10 @@
 #include "compute/models/clip_gradients.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/image_processor.h"
-#include "compute/preprocess/processor_fit.h"
+#include "core/inference/image_key.h"
+#include "core/inference/model_folder_checks.h"
 #include "core/inference/pixel_values.h"
 
-#include <QDateTime>
-#include <QFileInfo>
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -25,20 +24,6 @@ namespace loupe::core {
 namespace {
 
 namespace attr = compute::attribution;
-
-struct ImageKey
-{
-    QString path;
-    qint64 size = -1;
-    QDateTime modified;
-    bool operator==(const ImageKey&) const = default;
-};
-
-ImageKey keyOf(const QString& image)
-{
-    const QFileInfo fi(image);
-    return {fi.absoluteFilePath(), fi.size(), fi.lastModified()};
-}
 
 } // namespace
 
@@ -104,24 +89,10 @@ std::unique_ptr<Matcher> Matcher::open(const QString& folder)
 {
     const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
     auto d = std::make_unique<Impl>(ckpt);
-    const std::string procPath = (ckpt.folder() / "preprocessor_config.json").string();
-    if (!QFileInfo::exists(QString::fromStdString(procPath)))
-        throw compute::Error(procPath, "missing: a CLIP folder needs its image processor settings");
+    const std::string procPath = processorPath(ckpt, "CLIP");
     d->proc = compute::ImageProcessorConfig::fromFile(procPath);
-    const int64_t side = d->model.config().vision.imageSize;
-    const auto fixed = compute::fixedOutputSize(d->proc);
-    if (!fixed || fixed->height != side || fixed->width != side)
-        throw compute::Error(procPath,
-                             std::string("images leave the processor at ") +
-                                 (fixed ? std::to_string(fixed->height) + "x" + std::to_string(fixed->width) +
-                                              " (" + fixed->field + ")"
-                                        : std::string("the image's own size")) +
-                                 " but the model takes " + std::to_string(side) + "x" + std::to_string(side) +
-                                 " (config.json vision_config.image_size)");
-    d->tok = compute::text::loadTokenizer(ckpt.folder());
-    if (d->tok->kind() != "clip")
-        throw compute::Error(ckpt.folder().string(), "the tokenizer is " + d->tok->kind() +
-                                                         ", not the CLIP tokenizer CLIPModel needs");
+    requireProcessorOutputSide(d->proc, d->model.config().vision.imageSize, procPath);
+    d->tok = loadTokenizerOfKind(ckpt, "clip", "the CLIP tokenizer CLIPModel needs");
     // The library truncates at tokenizer_config.json's model_max_length; the position table is the hard
     // limit whatever that file says.
     d->maxLen = d->model.config().text.maxPositionEmbeddings;
