@@ -2,6 +2,7 @@
 #include "core/store/assettags.h"
 
 #include "core/store/project.h"
+#include "core/store/textrows.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,16 +32,8 @@ bool setAssetTags(Project& project, qint64 assetId, const QStringList& tags, QSt
         const QString s = t.trimmed();
         if (!s.isEmpty() && !clean.contains(s)) clean << s;
     }
-    {
-        Statement a = project.db().prepare(QStringLiteral("SELECT 1 FROM assets WHERE id = ?1"));
-        a.bind(1, assetId);
-        if (!a.step()) {
-            if (error)
-                *error =
-                    QStringLiteral("%1: image %2 is not in the project").arg(project.path()).arg(assetId);
-            return false;
-        }
-    }
+    if (!rowExists(project.db(), "assets", assetId))
+        return refuseEdit(error, project, QStringLiteral("image %1 is not in the project").arg(assetId));
     return project.edit(
         QStringLiteral("Set Tags"),
         [&](Database& db) {

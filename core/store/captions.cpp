@@ -2,25 +2,9 @@
 #include "core/store/captions.h"
 
 #include "core/store/project.h"
+#include "core/store/textrows.h"
 
 namespace loupe::core {
-
-namespace {
-
-bool exists(Database& db, const char* table, qint64 id)
-{
-    Statement s = db.prepare(QStringLiteral("SELECT 1 FROM %1 WHERE id = ?1").arg(QLatin1String(table)));
-    s.bind(1, id);
-    return s.step();
-}
-
-bool refuse(QString* error, const Project& project, const QString& why)
-{
-    if (error) *error = QStringLiteral("%1: %2").arg(project.path(), why);
-    return false;
-}
-
-} // namespace
 
 std::optional<qint64> insertCaption(Database& db, qint64 assetId, const QString& text, const QString& source,
                                     std::optional<qint64> runId, QString* error)
@@ -28,10 +12,7 @@ std::optional<qint64> insertCaption(Database& db, qint64 assetId, const QString&
     Statement s = db.prepare(QStringLiteral(
         "INSERT INTO captions(asset_id, text, source, run_id, created) VALUES(?1, ?2, ?3, ?4, ?5)"));
     s.bind(1, assetId).bind(2, text).bind(3, source.isEmpty() ? QStringLiteral("manual") : source);
-    if (runId)
-        s.bind(4, *runId);
-    else
-        s.bindNull(4);
+    bindRunId(s, 4, runId);
     s.bind(5, QDateTime::currentMSecsSinceEpoch());
     if (!s.run()) {
         if (error)
@@ -45,16 +26,10 @@ std::optional<qint64> insertCaption(Database& db, qint64 assetId, const QString&
 std::optional<qint64> addCaption(Project& project, qint64 assetId, const QString& text, const QString& source,
                                  std::optional<qint64> runId, QString* error)
 {
-    Database& db = project.db();
-    QString why;
-    if (text.trimmed().isEmpty())
-        why = QStringLiteral("the caption is empty");
-    else if (!exists(db, "assets", assetId))
-        why = QStringLiteral("image %1 is not in the project").arg(assetId);
-    else if (runId && !exists(db, "runs", *runId))
-        why = QStringLiteral("run %1 is not in the project").arg(*runId);
+    const QString why =
+        whyNotAddable(project.db(), text, QStringLiteral("the caption is empty"), assetId, runId);
     if (!why.isEmpty()) {
-        refuse(error, project, why);
+        refuseEdit(error, project, why);
         return std::nullopt;
     }
     std::optional<qint64> id;
@@ -67,9 +42,9 @@ std::optional<qint64> addCaption(Project& project, qint64 assetId, const QString
 
 bool updateCaptionText(Project& project, qint64 captionId, const QString& text, QString* error)
 {
-    if (text.trimmed().isEmpty()) return refuse(error, project, QStringLiteral("the caption is empty"));
-    if (!exists(project.db(), "captions", captionId))
-        return refuse(error, project, QStringLiteral("caption %1 does not exist").arg(captionId));
+    if (text.trimmed().isEmpty()) return refuseEdit(error, project, QStringLiteral("the caption is empty"));
+    if (!rowExists(project.db(), "captions", captionId))
+        return refuseEdit(error, project, QStringLiteral("caption %1 does not exist").arg(captionId));
     return project.edit(
         QStringLiteral("Edit Caption"),
         [&](Database& db) {
@@ -82,8 +57,8 @@ bool updateCaptionText(Project& project, qint64 captionId, const QString& text, 
 
 bool removeCaption(Project& project, qint64 captionId, QString* error)
 {
-    if (!exists(project.db(), "captions", captionId))
-        return refuse(error, project, QStringLiteral("caption %1 does not exist").arg(captionId));
+    if (!rowExists(project.db(), "captions", captionId))
+        return refuseEdit(error, project, QStringLiteral("caption %1 does not exist").arg(captionId));
     return project.edit(
         QStringLiteral("Remove Caption"),
         [&](Database& db) {

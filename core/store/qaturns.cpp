@@ -2,34 +2,18 @@
 #include "core/store/qaturns.h"
 
 #include "core/store/project.h"
+#include "core/store/textrows.h"
 
 namespace loupe::core {
-
-namespace {
-
-bool exists(Database& db, const char* table, qint64 id)
-{
-    Statement s = db.prepare(QStringLiteral("SELECT 1 FROM %1 WHERE id = ?1").arg(QLatin1String(table)));
-    s.bind(1, id);
-    return s.step();
-}
-
-} // namespace
 
 std::optional<qint64> appendQaTurn(Project& project, qint64 assetId, const QString& question,
                                    const QString& answer, const QString& source, std::optional<qint64> runId,
                                    QString* error)
 {
-    Database& db = project.db();
-    QString why;
-    if (question.trimmed().isEmpty())
-        why = QStringLiteral("the question is empty");
-    else if (!exists(db, "assets", assetId))
-        why = QStringLiteral("image %1 is not in the project").arg(assetId);
-    else if (runId && !exists(db, "runs", *runId))
-        why = QStringLiteral("run %1 is not in the project").arg(*runId);
+    const QString why =
+        whyNotAddable(project.db(), question, QStringLiteral("the question is empty"), assetId, runId);
     if (!why.isEmpty()) {
-        if (error) *error = QStringLiteral("%1: %2").arg(project.path(), why);
+        refuseEdit(error, project, why);
         return std::nullopt;
     }
     qint64 id = 0;
@@ -43,10 +27,7 @@ std::optional<qint64> appendQaTurn(Project& project, qint64 assetId, const QStri
                 .bind(2, question)
                 .bind(3, answer)
                 .bind(4, source.isEmpty() ? QStringLiteral("model") : source);
-            if (runId)
-                s.bind(5, *runId);
-            else
-                s.bindNull(5);
+            bindRunId(s, 5, runId);
             s.bind(6, QDateTime::currentMSecsSinceEpoch());
             if (!s.run()) return false;
             id = d.lastInsertId();
