@@ -7,7 +7,6 @@
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
 #include "views/text/projectmodelpicker.h"
-#include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QDateTime>
@@ -20,7 +19,6 @@
 #include <QListWidget>
 #include <QLoggingCategory>
 #include <QPushButton>
-#include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -28,26 +26,15 @@ namespace loupe::views {
 
 Q_LOGGING_CATEGORY(lcAsk, "loupe.ask")
 
-AskPanel::AskPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent)
+AskPanel::AskPanel(ImageCanvas* canvas, QWidget* parent) : ImageTextPanel(canvas, lcAsk, parent)
 {
     setObjectName(QStringLiteral("askPanel"));
-    m_inspector = new TokenInspector(canvas, this);
     m_history = new QListWidget(this);
     m_history->setObjectName(QStringLiteral("askHistory"));
     m_history->setWordWrap(true);
     m_history->setToolTip(tr("The questions about this image: pick one to look into its answer"));
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_history);
-    split->addWidget(m_inspector);
-    split->setStretchFactor(1, 2);
-    split->setStretchFactor(0, 0);
-    split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
-    auto* content = new QWidget(this);
-    auto* box = new QVBoxLayout(content);
-    box->addWidget(buildControls());
-    box->addWidget(split, 1);
-    m_scroll = wrapInScrollArea(this, content);
+    layOut(buildControls(), m_history, 2);
 
     connect(m_history, &QListWidget::currentRowChanged, this, &AskPanel::showTurn);
     connect(&m_watcher, &QFutureWatcher<AskOutcome>::finished, this, &AskPanel::onFinished);
@@ -70,8 +57,7 @@ AskPanel::~AskPanel()
 QWidget* AskPanel::buildControls()
 {
     auto* w = new QWidget(this);
-    m_models = new ProjectModelPicker(w);
-    m_models->setObjectName(QStringLiteral("askModel"));
+    addModelPicker(w, QStringLiteral("askModel"));
     m_form = new DecodingForm(w);
     m_question = new QLineEdit(w);
     m_question->setObjectName(QStringLiteral("askQuestion"));
@@ -80,10 +66,7 @@ QWidget* AskPanel::buildControls()
     m_ask->setObjectName(QStringLiteral("askButton"));
     m_cancel = new QPushButton(tr("Cancel"), w);
     m_cancel->setObjectName(QStringLiteral("askCancel"));
-    m_status = new QLabel(w);
-    m_status->setObjectName(QStringLiteral("askStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    addStatus(w, QStringLiteral("askStatus"));
 
     auto* form = new QFormLayout;
     form->setContentsMargins(0, 0, 0, 0);
@@ -105,38 +88,14 @@ QWidget* AskPanel::buildControls()
     return w;
 }
 
-void AskPanel::setProject(core::Project* project)
+void AskPanel::imageChanged()
 {
-    m_project = project;
-    m_assetId = -1;
-    m_models->setProject(project);
-}
-
-QString AskPanel::modelFolder() const
-{
-    return m_models->folder();
-}
-
-void AskPanel::setModelFolder(const QString& folder)
-{
-    m_models->setFolder(folder);
-}
-
-void AskPanel::setAsset(qint64 assetId)
-{
-    m_assetId = assetId;
-    setImagePath(assetImagePath(m_project, assetId));
-}
-
-void AskPanel::setImagePath(const QString& path)
-{
-    if (path == m_image) return;
-    m_image = path;
     m_turns.clear(); // a chat is about one image
     m_history->clear();
     m_current = -1;
     ++m_epoch;
-    m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Ask a question about this image."));
+    m_inspector->setMessage(m_image.isEmpty() ? tr("Select an image.")
+                                              : tr("Ask a question about this image."));
     // The project keeps the chat; its answers come back as text (their traces are not stored).
     if (m_project && m_assetId >= 0)
         for (const core::QaTurn& t : core::qaTurnsOf(*m_project, m_assetId)) {
@@ -168,12 +127,6 @@ void AskPanel::store(const AskOutcome& out)
     if (!runId || !core::appendQaTurn(*m_project, m_assetId, out.question, out.answer.text.trimmed(),
                                       QStringLiteral("model"), runId, &error))
         showError(tr("The answer could not be stored: %1").arg(error));
-}
-
-void AskPanel::setActive(bool active)
-{
-    m_active = active;
-    m_inspector->setMapShown(active);
 }
 
 bool AskPanel::ask(const QString& question)
@@ -332,18 +285,6 @@ void AskPanel::setBusy(bool busy)
 {
     m_ask->setEnabled(!busy);
     m_cancel->setEnabled(busy);
-}
-
-void AskPanel::showError(const QString& text)
-{
-    m_lastError = text;
-    qCWarning(lcAsk).noquote() << text;
-    m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
-}
-
-QSize AskPanel::minimumSizeHint() const
-{
-    return scrollingMinimumSize(m_scroll);
 }
 
 } // namespace loupe::views

@@ -8,7 +8,6 @@
 #include "views/text/alternativestree.h"
 #include "views/text/decodingform.h"
 #include "views/text/projectmodelpicker.h"
-#include "views/text/scrollingpanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QApplication>
@@ -23,7 +22,6 @@
 #include <QListWidget>
 #include <QLoggingCategory>
 #include <QPushButton>
-#include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -31,26 +29,16 @@ namespace loupe::views {
 
 Q_LOGGING_CATEGORY(lcCaption, "loupe.caption")
 
-CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent) : QWidget(parent), m_canvas(canvas)
+CaptionPanel::CaptionPanel(ImageCanvas* canvas, QWidget* parent)
+    : ImageTextPanel(canvas, lcCaption, parent), m_canvas(canvas)
 {
     setObjectName(QStringLiteral("captionPanel"));
-    m_inspector = new TokenInspector(canvas, this);
     m_variantList = new QListWidget(this);
     m_variantList->setObjectName(QStringLiteral("captionVariants"));
     m_variantList->setToolTip(tr("The caption and its branches: pick one to look into it"));
     m_variantList->setWordWrap(true);
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_variantList);
-    split->addWidget(m_inspector);
-    split->setStretchFactor(1, 3);
-    split->setStretchFactor(0, 0);
-    split->setSizes({90, 500}); // the list stays short: the text and its alternatives are what one reads
-    auto* content = new QWidget(this);
-    auto* box = new QVBoxLayout(content);
-    box->addWidget(buildControls());
-    box->addWidget(split, 1);
-    m_scroll = wrapInScrollArea(this, content);
+    layOut(buildControls(), m_variantList, 3);
 
     connect(m_variantList, &QListWidget::currentRowChanged, this, &CaptionPanel::showVariant);
     connect(m_inspector, &TokenInspector::branchRequested, this,
@@ -74,8 +62,7 @@ CaptionPanel::~CaptionPanel()
 QWidget* CaptionPanel::buildControls()
 {
     auto* w = new QWidget(this);
-    m_models = new ProjectModelPicker(w);
-    m_models->setObjectName(QStringLiteral("captionModel"));
+    addModelPicker(w, QStringLiteral("captionModel"));
     m_prompt = new QLineEdit(w);
     m_prompt->setObjectName(QStringLiteral("captionPrompt"));
     m_prompt->setPlaceholderText(tr("optional: the words every caption starts with"));
@@ -90,10 +77,7 @@ QWidget* CaptionPanel::buildControls()
     m_save->setObjectName(QStringLiteral("captionSave"));
     m_save->setToolTip(tr("Store this text as the image's caption, with the model and settings that made it "
                           "(Edit > Undo removes it)"));
-    m_status = new QLabel(w);
-    m_status->setObjectName(QStringLiteral("captionStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    addStatus(w, QStringLiteral("captionStatus"));
 
     auto* form = new QFormLayout;
     form->setContentsMargins(0, 0, 0, 0);
@@ -123,46 +107,16 @@ QWidget* CaptionPanel::buildControls()
     return w;
 }
 
-void CaptionPanel::setProject(core::Project* project)
+void CaptionPanel::imageChanged()
 {
-    m_project = project;
-    m_assetId = -1;
-    m_models->setProject(project);
-}
-
-QString CaptionPanel::modelFolder() const
-{
-    return m_models->folder();
-}
-
-void CaptionPanel::setModelFolder(const QString& folder)
-{
-    m_models->setFolder(folder);
-}
-
-void CaptionPanel::setAsset(qint64 assetId)
-{
-    m_assetId = assetId;
-    setImagePath(assetImagePath(m_project, assetId));
-}
-
-void CaptionPanel::setImagePath(const QString& path)
-{
-    if (path == m_image) return;
-    m_image = path;
     // Captions and their maps belong to one image.
     m_variants.clear();
     m_variantList->clear();
     m_current = -1;
     ++m_epoch;
-    m_inspector->setMessage(path.isEmpty() ? tr("Select an image.") : tr("Generate to caption this image."));
+    m_inspector->setMessage(m_image.isEmpty() ? tr("Select an image.")
+                                              : tr("Generate to caption this image."));
     setBusy(isRunning());
-}
-
-void CaptionPanel::setActive(bool active)
-{
-    m_active = active;
-    m_inspector->setMapShown(active);
 }
 
 bool CaptionPanel::generate()
@@ -390,18 +344,6 @@ void CaptionPanel::setBusy(bool busy)
     m_inspector->alternatives()->setEnabled(!busy);
     m_copy->setEnabled(!busy && m_current >= 0);
     m_save->setEnabled(!busy && m_current >= 0 && m_project && m_assetId >= 0);
-}
-
-void CaptionPanel::showError(const QString& text)
-{
-    m_lastError = text;
-    qCWarning(lcCaption).noquote() << text;
-    m_status->setText(QStringLiteral("<span style=\"color:#c62828\">%1</span>").arg(text.toHtmlEscaped()));
-}
-
-QSize CaptionPanel::minimumSizeHint() const
-{
-    return scrollingMinimumSize(m_scroll);
 }
 
 } // namespace loupe::views
