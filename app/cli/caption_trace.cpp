@@ -7,6 +7,7 @@
 #include "core/imageio.h"
 
 #include <QDir>
+#include <QSaveFile>
 
 namespace loupe::cli {
 
@@ -58,6 +59,19 @@ nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
         tokens.push_back(entry);
     }
     return tokens;
+}
+
+void makeTraceFolder(const QString& dir)
+{
+    if (!QDir().mkpath(dir)) throw compute::Error(dir.toStdString(), "cannot create the trace folder");
+}
+
+void writeTraceJson(const QString& dir, nlohmann::json trace)
+{
+    trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
+    QSaveFile f(QDir(dir).filePath(QStringLiteral("trace.json")));
+    if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 || !f.commit())
+        throw compute::Error(f.fileName().toStdString(), "cannot write the trace");
 }
 
 } // namespace loupe::cli

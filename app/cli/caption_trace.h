@@ -27,4 +27,11 @@ nlohmann::json writeCaptionTrace(const std::vector<compute::TokenTrace>& traces,
                                  const QString& dir, const QString& stem,
                                  const TokenRelevancyOf& relevancy = {});
 
+// Creates the trace folder. Throws compute::Error naming it when it cannot be created.
+void makeTraceFolder(const QString& dir);
+
+// Writes DIR/trace.json: `trace` with the "distribution" note every text trace shares. Throws
+// compute::Error naming the file when it cannot be written.
+void writeTraceJson(const QString& dir, nlohmann::json trace);
+
 } // namespace loupe::cli

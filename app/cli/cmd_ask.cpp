@@ -13,13 +13,11 @@
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
-#include "compute/error.h"
+#include "app/cli/trace_args.h"
 #include "core/inference/asker.h"
 
 #include <QCommandLineParser>
-#include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -53,9 +51,7 @@ int askCommand(const QStringList& args)
                                 "relevancy over the image (.rel) as .npy and PNG overlays, with "
                                 "DIR/trace.json listing tokens, probabilities and top alternatives."),
                  QStringLiteral("DIR")});
-    p.addOption({QStringLiteral("trace-top"),
-                 QStringLiteral("Alternatives per token listed in trace.json (default 5)."),
-                 QStringLiteral("K")});
+    addTraceTopOption(p);
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
@@ -79,27 +75,17 @@ int askCommand(const QStringList& args)
     const bool json = p.isSet(QStringLiteral("json"));
     const QString traceDir = p.value(QStringLiteral("trace"));
     try {
-        int64_t traceTop = 0;
-        if (!traceDir.isEmpty()) {
-            traceTop = 5;
-            if (p.isSet(QStringLiteral("trace-top"))) {
-                bool ok = false;
-                traceTop = p.value(QStringLiteral("trace-top")).toLongLong(&ok);
-                if (!ok || traceTop < 1)
-                    throw std::invalid_argument("--trace-top needs an integer of at least 1");
-            }
-        }
+        const int64_t top = traceTop(p, traceDir);
         const std::string folder = p.value(QStringLiteral("model")).toStdString();
         const auto asker = core::Asker::open(QString::fromStdString(folder), decodingSettings(p, folder));
         asker->questionIds(question); // a bad question is reported before the image is read
         const bool beams = asker->settings().numBeams > 1;
         const bool stream = !json && !beams && isatty(STDOUT_FILENO);
 
-        if (!traceDir.isEmpty() && !QDir().mkpath(traceDir))
-            throw compute::Error(traceDir.toStdString(), "cannot create the trace folder");
+        if (!traceDir.isEmpty()) makeTraceFolder(traceDir);
 
         core::CaptionRequest request;
-        request.traceTop = traceTop;
+        request.traceTop = top;
         std::unique_ptr<TextStreamer> streamer;
         if (stream) {
             streamer = std::make_unique<TextStreamer>(asker->tokenizer(), asker->promptIds());
@@ -129,7 +115,6 @@ int askCommand(const QStringList& args)
                                              traceDir, QFileInfo(image).completeBaseName(),
                                              [&](int64_t step) { return asker->relevancy(answer, step); })}};
             nlohmann::json trace{{"grid", asker->grid()}, {"images", nlohmann::json::array({entry})}};
-            trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
             trace["cross_attention"] =
                 "the answer decoder's cross-attention over the question tokens times each question token's "
                 "cross-attention over the image in the question encoder (its layers and heads averaged); CLS "
@@ -138,10 +123,7 @@ int askCommand(const QStringList& args)
                 "Chefer et al. 2021 bi-modal rules carried image -> question -> answer: row of the token in "
                 "R^{ai} = R^{aq} R^{qi}, y = its logit with the answer's earlier tokens forced; CLS dropped; "
                 "raw values";
-            QSaveFile f(QDir(traceDir).filePath(QStringLiteral("trace.json")));
-            if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 ||
-                !f.commit())
-                throw compute::Error(f.fileName().toStdString(), "cannot write the trace");
+            writeTraceJson(traceDir, std::move(trace));
         }
         return ExitOk;
     } catch (const std::invalid_argument& e) {

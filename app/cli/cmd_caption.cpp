@@ -12,11 +12,11 @@
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
+#include "app/cli/trace_args.h"
 #include "compute/error.h"
 #include "core/inference/captioner.h"
 
 #include <QCommandLineParser>
-#include <QDir>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QSet>
@@ -77,9 +77,7 @@ int captionCommand(const QStringList& args)
                         "(Chefer et al.; .rel) as .npy and PNG overlays, with DIR/trace.json listing tokens, "
                         "probabilities and alternatives."),
          QStringLiteral("DIR")});
-    p.addOption({QStringLiteral("trace-top"),
-                 QStringLiteral("Alternatives per token listed in trace.json (default 5)."),
-                 QStringLiteral("K")});
+    addTraceTopOption(p);
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to caption."),
@@ -102,16 +100,7 @@ int captionCommand(const QStringList& args)
     const bool json = p.isSet(QStringLiteral("json"));
     const QString traceDir = p.value(QStringLiteral("trace"));
     try {
-        int64_t traceTop = 0;
-        if (!traceDir.isEmpty()) {
-            traceTop = 5;
-            if (p.isSet(QStringLiteral("trace-top"))) {
-                bool ok = false;
-                traceTop = p.value(QStringLiteral("trace-top")).toLongLong(&ok);
-                if (!ok || traceTop < 1)
-                    throw std::invalid_argument("--trace-top needs an integer of at least 1");
-            }
-        }
+        const int64_t top = traceTop(p, traceDir);
         const QString folder = p.value(QStringLiteral("model"));
         const std::unique_ptr<core::Captioner> model =
             core::openCaptioner(folder, decodingSettings(p, folder.toStdString()));
@@ -119,8 +108,7 @@ int captionCommand(const QStringList& args)
         captioner.setPrompt(p.value(QStringLiteral("prompt")).toStdString());
         const bool beams = captioner.settings().numBeams > 1;
         const bool stream = !json && isatty(STDOUT_FILENO) && !beams;
-        if (!traceDir.isEmpty() && !QDir().mkpath(traceDir))
-            throw compute::Error(traceDir.toStdString(), "cannot create the trace folder");
+        if (!traceDir.isEmpty()) makeTraceFolder(traceDir);
 
         std::unique_ptr<QSaveFile> file;
         if (p.isSet(QStringLiteral("output"))) {
@@ -137,7 +125,7 @@ int captionCommand(const QStringList& args)
                     std::fputs((image + QStringLiteral(": ")).toLocal8Bit().constData(), stdout);
             }
             core::CaptionRequest request;
-            request.traceTop = traceTop;
+            request.traceTop = top;
             std::unique_ptr<TextStreamer> streamer;
             if (stream) {
                 streamer = std::make_unique<TextStreamer>(captioner.tokenizer(), captioner.promptIds());
@@ -172,14 +160,10 @@ int captionCommand(const QStringList& args)
             throw compute::Error(file->fileName().toStdString(),
                                  "cannot write: " + file->errorString().toStdString());
         if (!traceDir.isEmpty()) {
-            trace["distribution"] = "softmax of the decoder's logits, before decoding processors";
             trace["relevancy"] =
                 "Chefer et al. 2021 encoder-decoder rules: row of the token in R^{ti}, y = its "
                 "logit with the caption's earlier tokens forced; CLS dropped; raw values";
-            QSaveFile f(QDir(traceDir).filePath(QStringLiteral("trace.json")));
-            if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(trace.dump(2))) < 0 ||
-                !f.commit())
-                throw compute::Error(f.fileName().toStdString(), "cannot write the trace");
+            writeTraceJson(traceDir, std::move(trace));
         }
         return ExitOk;
     } catch (const std::invalid_argument& e) {

@@ -140,6 +140,8 @@ private slots:
         QFile f(dir + "/trace.json");
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject trace = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(trace.value(QLatin1String("distribution")).toString(),
+                 QStringLiteral("softmax of the decoder's logits, before decoding processors"));
         const int grid = trace.value(QLatin1String("grid")).toInt();
         QVERIFY(grid > 0);
         const QJsonObject image = trace.value(QLatin1String("images")).toArray().at(0).toObject();
@@ -223,6 +225,21 @@ private slots:
                     1, QStringLiteral("nope.png"));
         expectError({QStringLiteral("ask"), QStringLiteral("--model"), dir_, image_}, 2,
                     QStringLiteral("usage: loupe ask"));
+    }
+
+    // --trace-top and the trace folder are refused before the image is read, in the words `caption` uses.
+    void traceOptionsAreChecked()
+    {
+        QTemporaryDir tmp;
+        expectError(args(dir_, {QStringLiteral("--trace"), tmp.filePath(QStringLiteral("t")),
+                                QStringLiteral("--trace-top"), QStringLiteral("0")}),
+                    2, QStringLiteral("loupe ask: --trace-top needs an integer of at least 1"));
+        QFile blocker(tmp.filePath(QStringLiteral("file")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        expectError(args(dir_, {QStringLiteral("--trace"), tmp.filePath(QStringLiteral("file/t"))}), 1,
+                    QStringLiteral("loupe ask: %1: cannot create the trace folder")
+                        .arg(tmp.filePath(QStringLiteral("file/t"))));
     }
 };
 

@@ -251,6 +251,11 @@ private slots:
                                           QStringLiteral("--trace-top"), QStringLiteral("3"), image_}));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         checkTrace(tmp.path(), *expected_, goldenIds(*expected_, "greedy_ids"), 4, 2, 3, dir_);
+        QFile f(tmp.filePath(QStringLiteral("trace.json")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(
+            QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("distribution")).toString(),
+            QStringLiteral("softmax of the decoder's logits, before decoding processors"));
     }
 
     // BLIP, unconditional: from [DEC], greedy, stopping at [SEP]; the ids as BLIP's generate returns them.
@@ -360,6 +365,12 @@ private slots:
             {blipArgs({QStringLiteral("--prompt"), QString(QStringLiteral("a ")).repeated(70), blipImage_}),
              2, QStringLiteral("--prompt: the prompt has 70 tokens; with [DEC] that leaves no room")},
             {blipArgs({blipDir_ + QStringLiteral("/nothing.png")}), 1, QStringLiteral("nothing.png")},
+            {args({QStringLiteral("--trace"), noProc.filePath(QStringLiteral("t")),
+                   QStringLiteral("--trace-top"), QStringLiteral("x"), image_}),
+             2, QStringLiteral("loupe caption: --trace-top needs an integer of at least 1")},
+            {args({QStringLiteral("--trace"), noProc.filePath(QStringLiteral("config.json/t")), image_}), 1,
+             QStringLiteral("loupe caption: %1: cannot create the trace folder")
+                 .arg(noProc.filePath(QStringLiteral("config.json/t")))},
         };
         for (const Case& c : cases) {
             const LoupeRun r = runLoupe(c.args);
