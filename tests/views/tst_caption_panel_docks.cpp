@@ -9,10 +9,13 @@
 #include "views/explain/heatmaplayer.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/storebackend.h"
+#include "views/match/matchpanel.h"
+#include "views/models/modelspanel.h"
 #include "views/text/tokeninspector.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QListWidget>
 #include <QMenu>
 #include <QSettings>
 #include <QStandardPaths>
@@ -76,6 +79,41 @@ private slots:
             QTRY_VERIFY(dock->isVisible());
         }
         QCOMPARE(w.size(), QSize(1280, 800)); // the docks' minimum sizes fit a laptop window
+    }
+
+    // On a fresh sample project each text panel starts with the shipped model it can run, and picking a
+    // model another panel runs (the classifier, for Explain) in the Models dock leaves them as they are.
+    void panelsStartWithTheModelTheyRun()
+    {
+        MainWindow w(StoreBackend::opener());
+        QVERIFY2(w.openProject(m_project, true), qPrintable(w.lastError()));
+        auto* caption = w.findChild<CaptionPanel*>();
+        auto* ask = w.findChild<AskPanel*>();
+        auto* match = w.findChild<MatchPanel*>();
+        auto* models = w.findChild<ModelsPanel*>();
+        QVERIFY(caption && ask && match && models);
+        QVERIFY2(caption->modelFolder().endsWith(QStringLiteral("shapes-captioner")),
+                 qPrintable(caption->modelFolder()));
+        QVERIFY2(ask->modelFolder().endsWith(QStringLiteral("shapes-vqa")), qPrintable(ask->modelFolder()));
+        QVERIFY2(match->modelFolder().endsWith(QStringLiteral("shapes-clip")),
+                 qPrintable(match->modelFolder()));
+        QString classifier;
+        for (int i = 0; i < models->list()->count(); ++i)
+            if (models->list()->item(i)->text().contains(QStringLiteral("shapes-vit"))) {
+                models->list()->setCurrentRow(i);
+                classifier = models->selectedFolder();
+            }
+        QVERIFY(classifier.endsWith(QStringLiteral("shapes-vit")));
+        QVERIFY(caption->modelFolder().endsWith(QStringLiteral("shapes-captioner")));
+        QVERIFY(ask->modelFolder().endsWith(QStringLiteral("shapes-vqa")));
+        QVERIFY(match->modelFolder().endsWith(QStringLiteral("shapes-clip")));
+        // A model a panel runs does reach it.
+        caption->setModelFolder({});
+        for (int i = 0; i < models->list()->count(); ++i)
+            if (models->list()->item(i)->text().contains(QStringLiteral("shapes-captioner")))
+                models->list()->setCurrentRow(i);
+        QVERIFY2(caption->modelFolder().endsWith(QStringLiteral("shapes-captioner")),
+                 qPrintable(caption->modelFolder()));
     }
 
 private:

@@ -7,6 +7,7 @@
 #include "core/store/project.h"
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
+#include "views/text/modelfit.h"
 
 #include <QPainter>
 #include <QtConcurrent/QtConcurrentRun>
@@ -52,9 +53,7 @@ SamTool::~SamTool() = default; // a decode still running holds its own reference
 
 QString SamTool::samModelFolder(const core::Project& project)
 {
-    for (const core::ModelRecord& m : project.models())
-        if (m.architecture == QLatin1String("SamModel")) return project.absolutePath(m.path);
-    return {};
+    return firstProjectModel(&project, {QStringLiteral("SamModel")});
 }
 
 bool SamTool::setModelFolder(const QString& folder)

@@ -14,6 +14,7 @@
 #include "views/mainwindow/storebackend.h"
 #include "views/match/matchpanel.h"
 #include "views/models/modelspanel.h"
+#include "views/text/modelfit.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -78,7 +79,9 @@ void CaptionsBinding::install()
     m_match->setActive(false);
     connect(m_matchDock, &QDockWidget::visibilityChanged, m_match, &MatchPanel::setActive);
     if (auto* models = m_window->findChild<ModelsPanel*>())
-        connect(models, &ModelsPanel::modelSelected, m_match, &MatchPanel::setModelFolder);
+        connect(models, &ModelsPanel::modelSelected, m_match, [this](const QString& folder) {
+            if (folderRuns(folder, matchArchitectures())) m_match->setModelFolder(folder);
+        });
     if (QMenu* panels = panelsMenu(m_window)) {
         panels->addAction(m_captionsDock->toggleViewAction());
         panels->addAction(m_matchDock->toggleViewAction());
@@ -115,6 +118,7 @@ void CaptionsBinding::projectChanged()
     annotation::ProjectAnnotations* pa = m_annotation ? m_annotation->projectAnnotations() : nullptr;
     m_editor->setProject(p, pa ? pa->document() : nullptr);
     m_match->setProject(p);
+    if (m_match->modelFolder().isEmpty()) m_match->setModelFolder(firstProjectModel(p, matchArchitectures()));
     const qint64 asset = m_controller ? m_controller->currentAsset() : 0;
     m_editor->setAsset(asset);
     m_match->setAsset(asset);

@@ -16,6 +16,7 @@
 #include "views/models/classifypanel.h"
 #include "views/models/modelspanel.h"
 #include "views/quality/qualitydialog.h"
+#include "views/text/modelfit.h"
 #include "views/theme.h"
 
 #include <QActionGroup>
@@ -133,14 +134,18 @@ void MainWindow::createDocks()
     tabifyDockWidget(classifyDock, m_captionDock);
     caption->setActive(false); // its word maps leave the canvas while the dock is hidden
     connect(m_captionDock, &QDockWidget::visibilityChanged, caption, &CaptionPanel::setActive);
-    connect(models, &ModelsPanel::modelSelected, caption, &CaptionPanel::setModelFolder);
+    connect(models, &ModelsPanel::modelSelected, caption, [caption](const QString& folder) {
+        if (folderRuns(folder, captionArchitectures())) caption->setModelFolder(folder);
+    });
     connect(m_controller, &ProjectController::currentAssetChanged, caption, &CaptionPanel::setAsset);
     auto* ask = new AskPanel(m_canvas, this);
     m_askDock = makeDock(tr("Ask"), QStringLiteral("AskDock"), ask, Qt::RightDockWidgetArea);
     tabifyDockWidget(classifyDock, m_askDock);
     ask->setActive(false);
     connect(m_askDock, &QDockWidget::visibilityChanged, ask, &AskPanel::setActive);
-    connect(models, &ModelsPanel::modelSelected, ask, &AskPanel::setModelFolder);
+    connect(models, &ModelsPanel::modelSelected, ask, [ask](const QString& folder) {
+        if (folderRuns(folder, questionArchitectures())) ask->setModelFolder(folder);
+    });
     connect(m_controller, &ProjectController::currentAssetChanged, ask, &AskPanel::setAsset);
     // Running the model on every image change is only worth it while someone looks at the dock.
     m_explain->setActive(false);
@@ -165,8 +170,12 @@ void MainWindow::createDocks()
         m_explain->setProject(project);
         m_explain->setAsset(m_controller->currentAsset());
         caption->setProject(project);
+        if (caption->modelFolder().isEmpty())
+            caption->setModelFolder(firstProjectModel(project, captionArchitectures()));
         caption->setAsset(m_controller->currentAsset());
         ask->setProject(project);
+        if (ask->modelFolder().isEmpty())
+            ask->setModelFolder(firstProjectModel(project, questionArchitectures()));
         ask->setAsset(m_controller->currentAsset());
     });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
