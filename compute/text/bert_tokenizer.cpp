@@ -155,21 +155,12 @@ std::string BertTokenizer::tokensToString(const std::vector<std::string>& tokens
             out.push_back(joined[i++]);
         }
     }
-    std::u32string u = unicode::decodeUtf8(out);
-    size_t b = 0, e = u.size();
-    while (b < e && unicode::isPythonSpace(u[b]))
-        ++b;
-    while (e > b && unicode::isPythonSpace(u[e - 1]))
-        --e;
-    return unicode::encodeUtf8(std::u32string_view(u).substr(b, e - b));
+    return unicode::stripPythonSpace(out); // str.strip()
 }
 
 void BertTokenizer::addSpecialTokens(Encoding& e) const
 {
-    e.ids.insert(e.ids.begin(), clsId);
-    e.tokens.insert(e.tokens.begin(), idToToken(clsId));
-    e.ids.push_back(sepId);
-    e.tokens.push_back(idToToken(sepId));
+    wrapTokens(e, clsId, sepId);
 }
 
 } // namespace loupe::compute::text

@@ -75,22 +75,12 @@ std::string ClipTokenizer::tokensToString(const std::vector<std::string>& tokens
             out.push_back(text[i++]);
         }
     }
-    // str.strip(): Python's whitespace, at both ends.
-    std::u32string u = unicode::decodeUtf8(out);
-    size_t b = 0, e = u.size();
-    while (b < e && unicode::isPythonSpace(u[b]))
-        ++b;
-    while (e > b && unicode::isPythonSpace(u[e - 1]))
-        --e;
-    return unicode::encodeUtf8(std::u32string_view(u).substr(b, e - b));
+    return unicode::stripPythonSpace(out); // str.strip()
 }
 
 void ClipTokenizer::addSpecialTokens(Encoding& e) const
 {
-    e.ids.insert(e.ids.begin(), bosId);
-    e.tokens.insert(e.tokens.begin(), idToToken(bosId));
-    e.ids.push_back(eosId);
-    e.tokens.push_back(idToToken(eosId));
+    wrapTokens(e, bosId, eosId);
 }
 
 } // namespace loupe::compute::text

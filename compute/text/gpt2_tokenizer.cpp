@@ -99,8 +99,7 @@ std::string Gpt2Tokenizer::tokensToString(const std::vector<std::string>& tokens
 void Gpt2Tokenizer::addSpecialTokens(Encoding& e) const
 {
     if (!addBos_ || bosId < 0) return;
-    e.ids.insert(e.ids.begin(), bosId);
-    e.tokens.insert(e.tokens.begin(), idToToken(bosId));
+    wrapTokens(e, bosId, -1);
 }
 
 } // namespace loupe::compute::text

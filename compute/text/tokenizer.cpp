@@ -20,6 +20,15 @@ bool Tokenizer::isSpecial(int64_t id) const
     return std::find(specialIds.begin(), specialIds.end(), id) != specialIds.end();
 }
 
+void Tokenizer::wrapTokens(Encoding& e, int64_t first, int64_t last) const
+{
+    e.ids.insert(e.ids.begin(), first);
+    e.tokens.insert(e.tokens.begin(), idToToken(first));
+    if (last < 0) return;
+    e.ids.push_back(last);
+    e.tokens.push_back(idToToken(last));
+}
+
 Encoding Tokenizer::pad(Encoding e, int64_t length) const
 {
     if (int64_t(e.ids.size()) >= length) return e;

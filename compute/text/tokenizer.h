@@ -83,6 +83,8 @@ protected:
     // The ids/tokens the tokenizer wraps around a text's tokens (BERT: [CLS] ... [SEP]).
     virtual void addSpecialTokens(Encoding& encoding) const = 0;
     virtual int64_t numSpecialTokens() const = 0;
+    // Puts `first` before the tokens and, when `last` >= 0, `last` after them (ids and token strings).
+    void wrapTokens(Encoding& encoding, int64_t first, int64_t last) const;
     Encoding pad(Encoding encoding, int64_t length) const;
     int64_t paddedLength(const EncodeOptions& options) const;
 };

@@ -254,6 +254,17 @@ std::string encodeUtf8(std::u32string_view text)
     return out;
 }
 
+std::string stripPythonSpace(std::string_view text)
+{
+    const std::u32string u = decodeUtf8(text);
+    size_t b = 0, e = u.size();
+    while (b < e && isPythonSpace(u[b]))
+        ++b;
+    while (e > b && isPythonSpace(u[e - 1]))
+        --e;
+    return encodeUtf8(std::u32string_view(u).substr(b, e - b));
+}
+
 std::u32string lowerChar(char32_t c)
 {
     if (c == 0x130) return U"i\u0307"; // the one multi-character lower-case mapping

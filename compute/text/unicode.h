@@ -76,6 +76,8 @@ int combiningClass(char32_t c);
 std::u32string decodeUtf8(std::string_view bytes);
 void appendUtf8(std::string& out, char32_t c);
 std::string encodeUtf8(std::u32string_view text);
+// Python's str.strip() on UTF-8 text: Python's whitespace removed at both ends.
+std::string stripPythonSpace(std::string_view text);
 
 // Python's str.lower(): full lower-case mapping, with U+03A3 as final sigma where the context asks.
 std::u32string lower(std::u32string_view text);
