@@ -29,7 +29,16 @@ public:
     // [g, g, C], channels last (g = S / patch_size).
     Tensor embed(const Tensor& pixelValues) const;
     // Masks and IoU predictions for one prompt (coordinates in the model's input pixels) on an embedding.
+    // The work every prompt on one embedding shares (the decoder's first-layer keys) is kept for the last
+    // embedding decoded, recognised by its content, so clicks after the first on an image are cheaper.
+    // LOUPE_SAM_NO_DECODER_CACHE=1 recomputes it on every call.
     sam::MaskPrediction decode(const Tensor& embedding, const sam::Prompt& prompt, bool multimask) const;
+    // Many prompts on one embedding, results in the prompts' order, each equal to decode()'s. Prompts with
+    // the same number of points and box corners and no mask input run through the decoder together, in
+    // one pass; a prompt with a mask input runs alone. Memory grows with the prompts (about 40 MB each
+    // at SAM ViT-B), so callers pass batches of tens, not thousands.
+    std::vector<sam::MaskPrediction>
+    decodeBatch(const Tensor& embedding, const std::vector<sam::Prompt>& prompts, bool multimask) const;
 
     const SamConfig& config() const;
     int64_t parameterCount() const;

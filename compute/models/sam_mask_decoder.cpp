@@ -90,72 +90,136 @@ MaskDecoder MaskDecoder::load(const SamMaskDecoderConfig& c, WeightSource& ws)
     return d;
 }
 
-Tensor MaskDecoder::attend(const Attention& a, const Tensor& q, const Tensor& k, const Tensor& v) const
+Tensor MaskDecoder::attendEach(const Attention& a, int64_t B, const Tensor& q, const Tensor& k,
+                               const Tensor& v) const
 {
-    const Tensor ctx =
-        attention(linear(q, a.q, a.qb), linear(k, a.k, a.kb), linear(v, a.v, a.vb), cfg_.numAttentionHeads);
+    auto of = [](const Tensor& t, int64_t b) { return t.dim() == 3 ? t.select(0, b) : t; };
+    const int64_t nq = q.size(-2), D = q.size(-1);
+    if (B == 1)
+        return linear(attention(of(q, 0), of(k, 0), of(v, 0), cfg_.numAttentionHeads), a.out, a.outb)
+            .unsqueeze(0);
+    Tensor ctx = Tensor::empty(DType::F32, {B, nq, D});
+    for (int64_t b = 0; b < B; ++b)
+        copyInto(ctx.select(0, b), attention(of(q, b), of(k, b), of(v, b), cfg_.numAttentionHeads));
     return linear(ctx, a.out, a.outb);
+}
+
+MaskDecoder::ImageContext MaskDecoder::prepare(const Tensor& image, const Tensor& imagePe,
+                                               const Tensor& dense, int64_t grid) const
+{
+    ImageContext c;
+    c.grid = grid;
+    c.keys = add(image, dense);
+    c.keysPe = add(c.keys, imagePe);
+    if (!blocks_.empty()) {
+        const Block& b = blocks_.front();
+        c.tokenToImageK = linear(c.keysPe, b.tokenToImage.k, b.tokenToImage.kb);
+        c.tokenToImageV = linear(c.keys, b.tokenToImage.v, b.tokenToImage.vb);
+        c.imageToTokenQ = linear(c.keysPe, b.imageToToken.q, b.imageToToken.qb);
+    }
+    return c;
 }
 
 MaskPrediction MaskDecoder::decode(const Tensor& image, const Tensor& imagePe, const Tensor& sparse,
                                    const Tensor& dense, int64_t g, bool multimask) const
 {
-    const int64_t C = cfg_.hiddenSize, masks = cfg_.numMultimaskOutputs + 1, n = sparse.size(0);
-    const double eps = cfg_.layerNormEps;
-    // Output tokens (IoU, then one per mask) followed by the prompt tokens.
-    Tensor tokens = Tensor::empty(DType::F32, {1 + masks + n, C});
-    std::memcpy(tokens.ptr<float>(), iouToken_.ptr<float>(), size_t(C) * sizeof(float));
-    std::memcpy(tokens.ptr<float>() + C, maskTokens_.ptr<float>(), size_t(masks * C) * sizeof(float));
-    if (n)
-        std::memcpy(tokens.ptr<float>() + (1 + masks) * C, sparse.ptr<float>(),
-                    size_t(n * C) * sizeof(float));
+    const Tensor one = sparse.contiguous().reshape({1, sparse.size(0), sparse.size(1)});
+    return decodeBatch(prepare(image, imagePe, dense, g), imagePe, one, multimask).front();
+}
 
+std::vector<MaskPrediction> MaskDecoder::decodeBatch(const ImageContext& context, const Tensor& imagePe,
+                                                     const Tensor& sparseIn, bool multimask) const
+{
+    const int64_t C = cfg_.hiddenSize, masks = cfg_.numMultimaskOutputs + 1, g = context.grid;
+    if (sparseIn.dim() != 3 || sparseIn.size(2) != C)
+        throw Error("sam", "batched prompt embeddings must be [prompts, tokens, " + std::to_string(C) +
+                               "], got " + shapeString(sparseIn.shape()));
+    const Tensor sparse = sparseIn.contiguous();
+    const int64_t B = sparse.size(0), n = sparse.size(1), T = 1 + masks + n;
+    const double eps = cfg_.layerNormEps;
+    // Per prompt: the output tokens (IoU, then one per mask) followed by its prompt tokens.
+    Tensor tokens = Tensor::empty(DType::F32, {B, T, C});
+    for (int64_t b = 0; b < B; ++b) {
+        float* t = tokens.ptr<float>() + b * T * C;
+        std::memcpy(t, iouToken_.ptr<float>(), size_t(C) * sizeof(float));
+        std::memcpy(t + C, maskTokens_.ptr<float>(), size_t(masks * C) * sizeof(float));
+        if (n)
+            std::memcpy(t + (1 + masks) * C, sparse.ptr<float>() + b * n * C, size_t(n * C) * sizeof(float));
+    }
+
+    // keys stay [g*g, C], shared by every prompt, until the first image-to-token attention makes them
+    // each prompt's own [B, g*g, C]; add() broadcasts the shared operand (the second).
     Tensor queries = tokens;
-    Tensor keys = add(image, dense);
+    Tensor keys = context.keys;
     for (size_t i = 0; i < blocks_.size(); ++i) {
         const Block& b = blocks_[i];
-        if (i == 0) {
-            queries = attend(b.self, queries, queries, queries); // the first layer skips the residual and PE
+        const bool first = i == 0;
+        if (first) { // the first layer skips the residual and PE
+            queries = attendEach(b.self, B, linear(queries, b.self.q, b.self.qb),
+                                 linear(queries, b.self.k, b.self.kb), linear(queries, b.self.v, b.self.vb));
         } else {
             const Tensor q = add(queries, tokens);
-            queries = add(queries, attend(b.self, q, q, queries));
+            queries = add(queries,
+                          attendEach(b.self, B, linear(q, b.self.q, b.self.qb),
+                                     linear(q, b.self.k, b.self.kb), linear(queries, b.self.v, b.self.vb)));
         }
         queries = layerNorm(queries, b.ln1.w, b.ln1.b, eps);
-        Tensor keysPe = add(keys, imagePe);
-        queries = layerNorm(add(queries, attend(b.tokenToImage, add(queries, tokens), keysPe, keys)), b.ln2.w,
-                            b.ln2.b, eps);
+        const Tensor keysPe = first ? context.keysPe : add(keys, imagePe);
+        const Attention& ti = b.tokenToImage;
+        const Tensor tk = first ? context.tokenToImageK : linear(keysPe, ti.k, ti.kb);
+        const Tensor tv = first ? context.tokenToImageV : linear(keys, ti.v, ti.vb);
+        const Tensor tq = linear(add(queries, tokens), ti.q, ti.qb);
+        queries = layerNorm(add(queries, attendEach(ti, B, tq, tk, tv)), b.ln2.w, b.ln2.b, eps);
         const Tensor m = linear(queries, b.fc1, b.fc1b, mlpAct_);
         queries = layerNorm(linear(m, b.fc2, b.fc2b, Activation::None, &queries), b.ln3.w, b.ln3.b, eps);
-        const Tensor toImage = attend(b.imageToToken, keysPe, add(queries, tokens), queries);
-        keys = layerNorm(add(keys, toImage), b.ln4.w, b.ln4.b, eps);
+        const Attention& it = b.imageToToken;
+        const Tensor iq = first ? context.imageToTokenQ : linear(keysPe, it.q, it.qb);
+        const Tensor toImage =
+            attendEach(it, B, iq, linear(add(queries, tokens), it.k, it.kb), linear(queries, it.v, it.vb));
+        keys = layerNorm(add(toImage.reshape({B, g * g, C}), keys), b.ln4.w, b.ln4.b, eps);
     }
-    const Tensor fin = attend(final_, add(queries, tokens), add(keys, imagePe), keys);
+    if (keys.dim() == 2) { // no layers: every prompt still has the shared keys
+        Tensor each = Tensor::empty(DType::F32, {B, g * g, C});
+        for (int64_t b = 0; b < B; ++b)
+            copyInto(each.select(0, b), keys);
+        keys = each;
+    }
+    const Tensor fin =
+        attendEach(final_, B, linear(add(queries, tokens), final_.q, final_.qb),
+                   linear(add(keys, imagePe), final_.k, final_.kb), linear(keys, final_.v, final_.vb));
     queries = layerNorm(add(queries, fin), lnFinal_.w, lnFinal_.b, 1e-5); // nn.LayerNorm's default eps
 
-    // Upscale the image tokens 4x: [g, g, C] -> [4g, 4g, C/8].
-    Tensor up = convTranspose2x2(keys.reshape({g, g, C}), up1_, up1b_);
+    // Upscale every prompt's image tokens 4x: [g, g, C] -> [4g, 4g, C/8]. Stacking the prompts' grids
+    // along the rows keeps them apart, since the transposed convolutions never mix rows.
+    Tensor up = convTranspose2x2(keys.reshape({B * g, g, C}), up1_, up1b_);
     up = activation(layerNorm(up, upLn_.w, upLn_.b, 1e-6), Activation::GeluErf);
     up = activation(convTranspose2x2(up, up2_, up2b_), Activation::GeluErf);
     const int64_t side = 4 * g, c8 = C / 8;
 
-    const int64_t first = multimask ? 1 : 0, count = multimask ? masks - 1 : 1;
-    Tensor hyper = Tensor::empty(DType::F32, {count, c8});
+    const int64_t firstMask = multimask ? 1 : 0, count = multimask ? masks - 1 : 1;
+    Tensor hyper = Tensor::empty(DType::F32, {B, count, c8});
     for (int64_t i = 0; i < count; ++i) {
-        const Tensor token = queries.slice(0, 1 + first + i, 2 + first + i).contiguous();
-        const Tensor h = hyper_[size_t(first + i)].run(token);
-        std::memcpy(hyper.ptr<float>() + i * c8, h.ptr<float>(), size_t(c8) * sizeof(float));
+        const Tensor token = queries.select(1, 1 + firstMask + i).contiguous(); // [B, C]
+        const Tensor h = hyper_[size_t(firstMask + i)].run(token);
+        for (int64_t b = 0; b < B; ++b)
+            std::memcpy(hyper.ptr<float>() + (b * count + i) * c8, h.ptr<float>() + b * c8,
+                        size_t(c8) * sizeof(float));
     }
-    MaskPrediction out;
-    out.masks = Tensor::empty(DType::F32, {count, side, side});
-    GemmProblem p; // masks[i, pixel] = hyper[i] . up[pixel]
+    Tensor all = Tensor::empty(DType::F32, {B, count, side, side});
+    GemmProblem p; // masks[b, i, pixel] = hyper[b, i] . up[b, pixel]
+    p.batch[0] = B;
     p.M = count, p.N = side * side, p.K = c8;
-    p.a = hyper.ptr<float>(), p.aRow = c8, p.aCol = 1;
-    p.b = up.ptr<float>(), p.bRow = 1, p.bCol = c8;
-    p.c = out.masks.ptr<float>(), p.cRow = side * side;
+    p.a = hyper.ptr<float>(), p.aRow = c8, p.aCol = 1, p.aBatch[0] = count * c8;
+    p.b = up.ptr<float>(), p.bRow = 1, p.bCol = c8, p.bBatch[0] = side * side * c8;
+    p.c = all.ptr<float>(), p.cRow = side * side, p.cBatch[0] = count * side * side;
     gemm(p);
-    const Tensor iou = iouHead_.run(queries.slice(0, 0, 1).contiguous());
-    for (int64_t i = 0; i < count; ++i)
-        out.iou.push_back(iou.ptr<float>()[first + i]);
+    const Tensor iou = iouHead_.run(queries.select(1, 0).contiguous()); // [B, masks]
+    std::vector<MaskPrediction> out(static_cast<size_t>(B));
+    for (int64_t b = 0; b < B; ++b) {
+        out[size_t(b)].masks = all.select(0, b);
+        for (int64_t i = 0; i < count; ++i)
+            out[size_t(b)].iou.push_back(iou.ptr<float>()[b * masks + firstMask + i]);
+    }
     return out;
 }
 

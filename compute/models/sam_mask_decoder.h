@@ -21,10 +21,27 @@ class MaskDecoder
 public:
     static MaskDecoder load(const SamMaskDecoderConfig& config, WeightSource& weights);
 
+    // What every prompt on one image with the same dense prompt shares: the first layer's keys and their
+    // projections in both cross-attentions. Computing them once per image spares each click about a
+    // quarter of the decoder's work.
+    struct ImageContext
+    {
+        int64_t grid = 0;
+        Tensor keys, keysPe; // [g*g, C]: image + dense prompt, and with the positional embedding
+        Tensor tokenToImageK, tokenToImageV, imageToTokenQ; // [g*g, C / downsample]
+    };
+    // image, imagePe, dense: [g*g, C].
+    ImageContext prepare(const Tensor& image, const Tensor& imagePe, const Tensor& dense, int64_t grid) const;
+
     // image, imagePe, dense: [g*g, C]; sparse: [tokens, C]. multimask: the 3 multimask outputs, else the
     // single-mask output.
     MaskPrediction decode(const Tensor& image, const Tensor& imagePe, const Tensor& sparse,
                           const Tensor& dense, int64_t grid, bool multimask) const;
+    // B prompts of the same token count at once, sparse [B, tokens, C]: the token-side layers run as one
+    // GEMM over every prompt's tokens, the image-side ones over every prompt's keys, and the shared first
+    // layer projections come from `context`. Equal to decode() per prompt.
+    std::vector<MaskPrediction> decodeBatch(const ImageContext& context, const Tensor& imagePe,
+                                            const Tensor& sparse, bool multimask) const;
 
 private:
     struct Attention
@@ -62,7 +79,9 @@ private:
     FeedForward iouHead_;
     Activation mlpAct_ = Activation::Relu;
 
-    Tensor attend(const Attention& a, const Tensor& q, const Tensor& k, const Tensor& v) const;
+    // Per prompt b of B: attention of q[b] over k[b], v[b] (already projected; [B, rows, D] per prompt,
+    // a [rows, D] tensor is shared by all), then the output projection over all; returns [B, nq, C].
+    Tensor attendEach(const Attention& a, int64_t B, const Tensor& q, const Tensor& k, const Tensor& v) const;
     static Attention loadAttention(WeightSource& ws, const std::string& prefix, int64_t hidden,
                                    int64_t internal);
     static FeedForward loadFeedForward(WeightSource& ws, const std::string& prefix, int64_t in,
