@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "compute/backend/vulkan/device.h"
+
+#include "compute/error.h"
+
+#include <sstream>
+
+namespace loupe::compute::vk {
+
+std::unique_ptr<Backend> makeBackend(VulkanDevice& device); // backend.cpp
+
+VulkanDevice::VulkanDevice(VkPhysicalDevice physical, VulkanDeviceInfo info)
+    : physical_(physical), info_(std::move(info)), type_(info_.name)
+{
+    type_.resources = [this] { return std::pair<Context*, Allocator*>(&context(), &allocator()); };
+}
+
+VulkanDevice::~VulkanDevice()
+{
+    // Buffers before the allocator, the allocator and pipelines before the device.
+    weights_.clear();
+    pipelines_.reset();
+    alloc_.reset();
+    ctx_.reset();
+}
+
+std::string VulkanDevice::description() const
+{
+    return info_.name + " (" + info_.type + ", " + info_.driver + ", Vulkan " + info_.apiVersion + ")";
+}
+
+DeviceKind VulkanDevice::kind() const
+{
+    if (info_.type == "discrete") return DeviceKind::DiscreteGpu;
+    if (info_.type == "integrated") return DeviceKind::IntegratedGpu;
+    if (info_.type == "cpu") return DeviceKind::Cpu;
+    return DeviceKind::Other;
+}
+
+bool VulkanDevice::supportsOp(const Node& n) const
+{
+    if (n.dtype != DType::F32) return false;
+    switch (n.op) {
+    case Op::Input:
+    case Op::Weight:
+    case Op::View:
+    case Op::Cont:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Linear:
+    case Op::LayerNorm:
+    case Op::Softmax:
+    case Op::PatchEmbed:
+    case Op::Concat:
+        return true;
+    case Op::Act:
+        return n.act <= Activation::Sigmoid;
+    case Op::MatMul:
+        return n.shape.size() >= 2 && n.shape.size() <= 4;
+    case Op::Bicubic:
+        return false;
+    }
+    return false;
+}
+
+void VulkanDevice::ensureContext()
+{
+    std::call_once(once_, [this] {
+        ctx_ = std::make_unique<Context>(physical_);
+        // 256 MiB blocks: few allocations, and under every device's maxStorageBufferRange clamp.
+        alloc_ =
+            std::make_unique<Allocator>(*ctx_, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, VkDeviceSize(256) << 20);
+        pipelines_ = std::make_unique<Pipelines>(*ctx_);
+    });
+}
+
+Context& VulkanDevice::context()
+{
+    ensureContext();
+    return *ctx_;
+}
+
+Allocator& VulkanDevice::allocator()
+{
+    ensureContext();
+    return *alloc_;
+}
+
+Pipelines& VulkanDevice::pipelines()
+{
+    ensureContext();
+    return *pipelines_;
+}
+
+DeviceTensor VulkanDevice::weight(const Node& n)
+{
+    std::ostringstream key;
+    if (n.packed)
+        key << "packed:" << n.packed.get();
+    else
+        key << n.value.data() << shapeString(n.value.shape()) << shapeString(n.value.strides());
+    std::lock_guard lock(weightsMutex_);
+    auto it = weights_.find(key.str());
+    if (it != weights_.end()) return it->second.value;
+    CachedWeight w;
+    Tensor values;
+    if (n.packed) {
+        w.packed = n.packed;
+        values = Tensor::empty(DType::F32, {n.packed->rows(), n.packed->cols()});
+        n.packed->unpack(values.ptr<float>());
+    } else {
+        if (n.value.dtype() != DType::F32) throw Error("vulkan", "weight '" + n.name + "' is not f32");
+        w.host = n.value;
+        values = n.value.contiguous();
+    }
+    auto buffer = type_.allocate(values.nbytes());
+    buffer->write(0, values.data(), values.nbytes());
+    auto* db = static_cast<DeviceBuffer*>(buffer.get());
+    w.value = {db->vkBuffer(), elementBase(*db), values.shape(), contiguousStrides(values.shape()), db};
+    w.buffer = std::move(buffer);
+    return weights_.emplace(key.str(), std::move(w)).first->second.value;
+}
+
+std::unique_ptr<Backend> VulkanDevice::createBackend()
+{
+    ensureContext();
+    return makeBackend(*this);
+}
+
+} // namespace loupe::compute::vk

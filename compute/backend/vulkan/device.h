@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "compute/backend/vulkan/memory.h"
+#include "compute/backend/vulkan/pipelines.h"
+#include "compute/backend/vulkan/recorder.h"
+#include "compute/backend/vulkan/vulkan_devices.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace loupe::compute::vk {
+
+// One Vulkan physical device as an engine Device. The logical device, allocator and pipelines are
+// created on first use, so listing devices costs nothing.
+class VulkanDevice final : public Device
+{
+public:
+    VulkanDevice(VkPhysicalDevice physical, VulkanDeviceInfo info);
+    ~VulkanDevice() override;
+    std::string name() const override { return "vulkan"; }
+    std::string description() const override;
+    DeviceKind kind() const override;
+    const BufferType& bufferType() const override { return type_; }
+    bool supportsOp(const Node& n) const override;
+    std::unique_ptr<Backend> createBackend() override;
+
+    const VulkanDeviceInfo& info() const { return info_; }
+    Context& context();
+    Allocator& allocator();
+    Pipelines& pipelines();
+    // A weight node's values on the device, uploaded on first use and kept (the cache holds the host
+    // tensor too, so its address cannot be reused by another weight while cached).
+    DeviceTensor weight(const Node& n);
+
+private:
+    void ensureContext();
+
+    VkPhysicalDevice physical_;
+    VulkanDeviceInfo info_;
+    DeviceBufferType type_;
+    std::once_flag once_;
+    std::unique_ptr<Context> ctx_;
+    std::unique_ptr<Allocator> alloc_;
+    std::unique_ptr<Pipelines> pipelines_;
+    struct CachedWeight
+    {
+        Tensor host;
+        std::shared_ptr<const PackedWeight> packed;
+        std::unique_ptr<Buffer> buffer;
+        DeviceTensor value;
+    };
+    std::map<std::string, CachedWeight> weights_;
+    std::mutex weightsMutex_;
+};
+
+// The element offset of a device buffer's first byte inside its VkBuffer.
+inline uint32_t elementBase(const DeviceBuffer& b)
+{
+    return uint32_t(b.blockOffset() / sizeof(float));
+}
+
+} // namespace loupe::compute::vk
