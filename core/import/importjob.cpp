@@ -2,8 +2,10 @@
 #include "core/import/importjob.h"
 
 #include "core/import/imagescanner.h"
+#include "core/import/videoimport.h"
 #include "core/store/project.h"
 
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSet>
 #include <QtConcurrent>
@@ -12,8 +14,55 @@ namespace loupe::core {
 
 Q_LOGGING_CATEGORY(lcImport, "loupe.import")
 
+namespace {
+
+ImportReport importImages(Project& project, const QStringList& paths, const ProgressCallback& progress,
+                          std::atomic<bool>* cancel, int batchSize);
+
+bool isVideoInput(const QString& path)
+{
+    const QFileInfo info(path);
+    return info.isFile() && (isVideoFile(path) || (!isImportableImage(path) && opensAsVideo(path)));
+}
+
+} // namespace
+
 ImportReport importFiles(Project& project, const QStringList& paths, const ProgressCallback& progress,
-                         std::atomic<bool>* cancel, int batchSize)
+                         std::atomic<bool>* cancel, int batchSize, int videoStride)
+{
+    QStringList images, videos;
+    for (const QString& p : paths)
+        (isVideoInput(p) ? videos : images) << p;
+    if (videos.isEmpty()) return importImages(project, paths, progress, cancel, batchSize);
+    ImportReport report;
+    int base = 0; // files and frames of the parts already done, so progress keeps rising
+    auto partProgress = [&](int done, int total) {
+        if (progress) progress(base + done, base + total);
+    };
+    if (!images.isEmpty()) {
+        report = importImages(project, images, partProgress, cancel, batchSize);
+        base = report.total;
+    }
+    for (const QString& video : videos) {
+        if (!report.error.isEmpty() || report.canceled) break;
+        VideoImportOptions options;
+        options.stride = videoStride;
+        const ImportReport r = importVideo(project, video, options, partProgress, cancel);
+        report.total += r.total;
+        report.added += r.added;
+        report.duplicates += r.duplicates;
+        report.failed += r.failed;
+        report.canceled = r.canceled;
+        report.error = r.error;
+        base = report.total;
+    }
+    return report;
+}
+
+namespace {
+
+ImportReport importImages(Project& project, const QStringList& paths, const ProgressCallback& progress,
+                          std::atomic<bool>* cancel, int batchSize)
 {
     ImportReport report;
     QStringList missing;
@@ -79,6 +128,8 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
     return report;
 }
 
+} // namespace
+
 ImportJob::ImportJob(QString projectPath, QObject* parent)
     : QObject(parent), projectPath_(std::move(projectPath))
 {
@@ -96,14 +147,14 @@ void ImportJob::cancel()
     cancel_.store(true);
 }
 
-void ImportJob::start(const QStringList& paths)
+void ImportJob::start(const QStringList& paths, int videoStride)
 {
     if (running_.exchange(true)) return;
     cancel_.store(false);
     const QString projectPath = projectPath_;
     // Signals are emitted on the job's own thread (queued from the worker), so receivers and
     // QSignalSpy see ordinary same-thread emissions; a deleted job drops pending ones.
-    future_ = QtConcurrent::run([this, paths, projectPath] {
+    future_ = QtConcurrent::run([this, paths, projectPath, videoStride] {
         ImportReport report;
         QString error;
         std::unique_ptr<Project> project = Project::open(projectPath, &error);
@@ -116,7 +167,7 @@ void ImportJob::start(const QStringList& paths)
                     QMetaObject::invokeMethod(
                         this, [this, done, total] { emit progress(done, total); }, Qt::QueuedConnection);
                 },
-                &cancel_);
+                &cancel_, kImportBatchSize, videoStride);
         }
         project.reset();
         running_.store(false);

@@ -39,8 +39,12 @@ inline constexpr int kImportBatchSize = 256;
 // Synchronous import (the CLI, tests, ImportJob's worker). Probes files on the global thread pool,
 // skips content already in the project, writes one transaction per batch. `progress` is called on
 // the calling thread after each committed batch; `cancel` is checked between files.
+// Videos named among `paths` (by extension, or a file that is no image by extension but opens as a
+// video) are imported as frames, every `videoStride`-th (importVideo in videoimport.h), after the
+// images; the report sums both. Videos inside folders are not looked for.
 ImportReport importFiles(Project& project, const QStringList& paths, const ProgressCallback& progress = {},
-                         std::atomic<bool>* cancel = nullptr, int batchSize = kImportBatchSize);
+                         std::atomic<bool>* cancel = nullptr, int batchSize = kImportBatchSize,
+                         int videoStride = 1);
 
 // Background import for the GUI. Project is a QObject owned by the GUI thread and is not shared:
 // the job opens its OWN Project connection to `projectPath` on its worker thread (SQLite in WAL mode
@@ -53,7 +57,7 @@ public:
     explicit ImportJob(QString projectPath, QObject* parent = nullptr);
     ~ImportJob() override; // cancels and waits for the worker
 
-    void start(const QStringList& paths);
+    void start(const QStringList& paths, int videoStride = 1);
     void cancel();
     bool isRunning() const { return running_.load(); }
 

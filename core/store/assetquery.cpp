@@ -58,7 +58,8 @@ const char* const kAssetColumns =
     "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 0), "
     "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 1), "
     "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 2), "
-    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 3)";
+    "(SELECT COUNT(*) FROM annotations n WHERE n.asset_id = a.id AND n.review_state = 3), "
+    "a.sequence, a.frame";
 
 AssetRow readAssetRow(const Statement& s)
 {
@@ -76,6 +77,8 @@ AssetRow readAssetRow(const Statement& s)
     r.done = s.columnInt64(10) != 0;
     for (int k = 0; k < 4; ++k)
         r.reviewCounts[size_t(k)] = int(s.columnInt64(11 + k));
+    r.sequence = s.columnText(15);
+    if (!s.columnIsNull(16)) r.frame = s.columnInt64(16);
     return r;
 }
 

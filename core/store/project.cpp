@@ -182,8 +182,8 @@ std::optional<Project::AddResult> Project::addAssets(const QVector<AssetRecord>&
         return std::nullopt;
     }
     Statement ins = m_db.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO assets(path, sha256, width, height, format, file_size, added, split, metadata) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        "INSERT OR IGNORE INTO assets(path, sha256, width, height, format, file_size, added, split, metadata, "
+        "sequence, frame) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     AddResult r;
     const qint64 now = nowMs();
     for (const AssetRecord& a : batch) {
@@ -197,6 +197,14 @@ std::optional<Project::AddResult> Project::addAssets(const QVector<AssetRecord>&
             .bind(7, now)
             .bind(8, a.split.isNull() ? QStringLiteral("") : a.split)
             .bind(9, jsonText(a.metadata));
+        if (a.sequence.isEmpty())
+            ins.bindNull(10);
+        else
+            ins.bind(10, a.sequence);
+        if (a.frame)
+            ins.bind(11, *a.frame);
+        else
+            ins.bindNull(11);
         if (!ins.run()) {
             setError(error, QStringLiteral("%1: cannot add %2 (%3)").arg(m_path, a.absolutePath, m_db.lastError()));
             return std::nullopt;

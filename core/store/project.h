@@ -24,8 +24,9 @@ class Project : public QObject
 public:
     // v1 by migration 0->1; 1->2 adds annotation z-order and done; 2->3 adds the annotation editor's
     // undo history tables; 3->4 label definitions and image tags with foreign keys; 4->5 undoable chat
-    // turns and tags, per-image caption and chat indexes.
-    static constexpr int kSchemaVersion = 5;
+    // turns and tags, per-image caption and chat indexes; 5->6 assets' sequence and frame (videos
+    // imported as frames).
+    static constexpr int kSchemaVersion = 6;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
     // quick_check failure, newer schema, or busy (another process held its lock longer than
@@ -52,6 +53,31 @@ public:
     qint64 countAssets(const AssetFilter& filter) const;
     QVector<AssetRow> assetPage(const AssetFilter& filter, qint64 offset, int limit) const;
     QStringList splits() const;
+
+    // Sequences: the frames of a video, or the images of a folder, in playing order (see SequenceFrame
+    // in records.h). Propagation and frame stepping walk these. Implemented in projectsequences.cpp.
+    //
+    // The sequence an asset belongs to: its `sequence` name when it has one, else its folder.
+    // nullopt for an unknown asset.
+    std::optional<SequenceKey> sequenceOf(qint64 assetId) const;
+    // Every frame of a sequence in order: a named one by (frame, path), a folder's images by file name
+    // with numbers compared by value (frame_2 before frame_10), leaving out images that have a sequence
+    // name of their own.
+    QVector<SequenceFrame> sequenceFrames(const SequenceKey& key) const;
+    // The frames of the sequence assetId belongs to, in order (empty for an unknown asset).
+    QVector<SequenceFrame> sequenceFramesOf(qint64 assetId) const;
+    // The asset `step` places after (step > 0) or before (step < 0) assetId in its sequence; nullopt
+    // past either end or for an unknown asset.
+    std::optional<qint64> neighbourFrame(qint64 assetId, int step = 1) const;
+    struct SequencePosition
+    {
+        int index = 0; // 0-based place of the asset in its sequence
+        int count = 0; // frames in the sequence
+        std::optional<qint64> frame; // the source frame index (videos)
+    };
+    std::optional<SequencePosition> sequencePosition(qint64 assetId) const;
+    // Names of the named sequences (imported videos), sorted.
+    QStringList sequenceNames() const;
 
     bool setSplit(const QList<qint64>& assetIds, const QString& split, QString* error = nullptr);
     bool setReviewState(const QList<qint64>& assetIds, int state, QString* error = nullptr);

@@ -22,6 +22,10 @@ struct AssetRecord
     qint64 fileSize = 0;
     QString split;
     QJsonObject metadata;
+    // A frame of a video (or of a named image sequence): the sequence's name and, for a video, the
+    // 0-based index of the frame in the source. Both unset for an ordinary image.
+    QString sequence;
+    std::optional<qint64> frame;
 };
 
 struct AssetRow
@@ -38,6 +42,28 @@ struct AssetRow
     QDateTime added;
     bool done = false;                 // the image is marked done (fully annotated / reviewed)
     std::array<int, 4> reviewCounts{}; // its annotations per ReviewState (new, accepted, rejected, needs fix)
+    QString sequence;                  // see AssetRecord; empty for an ordinary image
+    std::optional<qint64> frame;
+};
+
+// One frame of a sequence, as Project::sequenceFrames() lists them.
+//
+// A sequence is either named (the assets' `sequence` column: a video imported as frames, ordered by
+// frame index) or, for images without a name, the folder that holds them (ordered by file name the way
+// a person reads numbers: img2 before img10). `key` says which, so that both kinds can be walked alike.
+struct SequenceFrame
+{
+    qint64 assetId = 0;
+    QString storedPath;
+    std::optional<qint64> frame; // the source frame index; unset in a folder sequence
+};
+
+struct SequenceKey
+{
+    QString name;   // the `sequence` column, or empty for a folder sequence
+    QString folder; // the stored folder ("" for the project's own folder); used when name is empty
+    bool isNamed() const { return !name.isEmpty(); }
+    bool operator==(const SequenceKey&) const = default;
 };
 
 struct AssetFilter

@@ -126,6 +126,16 @@ QString schemaV5Sql()
     return sql;
 }
 
+// v6: videos imported as frames. `sequence` names the video (NULL for an ordinary image) and `frame` is
+// the frame's index in it; the unique index keeps a resumed import from adding a frame twice (NULLs are
+// distinct, so ordinary images are unaffected) and serves the in-order walks of Project::sequenceFrames.
+QString schemaV6Sql()
+{
+    return QStringLiteral("ALTER TABLE assets ADD COLUMN sequence TEXT;\n"
+                          "ALTER TABLE assets ADD COLUMN frame INTEGER;\n"
+                          "CREATE UNIQUE INDEX assets_sequence_frame ON assets(sequence, frame);\n");
+}
+
 } // namespace
 
 QString schemaV1Sql()
@@ -191,6 +201,7 @@ bool migrate(Database& db, int from, int target, QString* error)
                             : v == 2 ? schemaV3Sql()
                             : v == 3 ? schemaV4Sql()
                             : v == 4 ? schemaV5Sql()
+                            : v == 5 ? schemaV6Sql()
                                      : QString();
         if (sql.isEmpty()) {
             if (error) *error = QStringLiteral("no migration from schema %1").arg(v);
