@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// loupe import PROJECT PATH... [--json]
+// loupe import PROJECT PATH... [--every N] [--json]
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
 #include "core/imageio.h"
@@ -38,11 +38,17 @@ int importCommand(const QStringList& args)
             "already in the project is skipped. Files that cannot be imported are listed as failed with the "
             "reason (not an image, truncated, permission denied, above the limit of %1 megapixels) and "
             "the rest are still imported.\n"
+            "Videos (mp4, avi, mov, mkv, webm, m4v, or any file that opens as one) are imported as frames: "
+            "every Nth frame (--every) is written as a PNG into frames/<video name>/ beside the project "
+            "and added with its frame number; importing the same video again resumes it.\n"
             "Exit status: 0 all files imported or skipped as duplicates, 1 some files failed (the others "
             "were imported) or the project could not be opened, 2 usage error.")
             .arg(double(core::kMaxImagePixels) / 1e6, 0, 'f', 1));
     p.addHelpOption();
     p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary instead of text.")});
+    p.addOption({QStringLiteral("every"),
+                 QStringLiteral("Import every Nth frame of videos (default 1: all)."), QStringLiteral("N"),
+                 QStringLiteral("1")});
     p.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The .loupe project file."));
     p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Image files or folders."),
                             QStringLiteral("PATH..."));
@@ -57,7 +63,14 @@ int importCommand(const QStringList& args)
     }
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 2) {
-        err << "usage: loupe import [--json] PROJECT PATH...\n";
+        err << "usage: loupe import [--every N] [--json] PROJECT PATH...\n";
+        return ExitUsage;
+    }
+    bool strideOk = false;
+    const int stride = p.value(QStringLiteral("every")).toInt(&strideOk);
+    if (!strideOk || stride < 1) {
+        err << "loupe import: --every wants a whole number of at least 1, not '"
+            << p.value(QStringLiteral("every")) << "'\n";
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("json"));
@@ -83,7 +96,8 @@ int importCommand(const QStringList& args)
             std::fflush(stderr);
         };
     }
-    const core::ImportReport r = core::importFiles(*project, pos.mid(1), progress);
+    const core::ImportReport r =
+        core::importFiles(*project, pos.mid(1), progress, nullptr, core::kImportBatchSize, stride);
     if (tty) std::fputs("\n", stderr);
     const double seconds = timer.elapsed() / 1000.0;
     if (json) {
@@ -99,7 +113,7 @@ int importCommand(const QStringList& args)
         out << QJsonDocument(o).toJson(QJsonDocument::Indented);
     } else {
         out << "added " << r.added << ", duplicates " << r.duplicates << ", failed " << r.failed.size()
-            << " (" << r.total << " image files, " << QString::number(seconds, 'f', 2) << " s)\n";
+            << " (" << r.total << " images and frames, " << QString::number(seconds, 'f', 2) << " s)\n";
         for (const auto& f : r.failed)
             err << "failed: " << f.reason << "\n";
     }
@@ -111,7 +125,8 @@ int importCommand(const QStringList& args)
 }
 
 const CommandRegistrar registrar{
-    {QStringLiteral("import"), QStringLiteral("Add images (files or folders) to a project"), importCommand}};
+    {QStringLiteral("import"),
+     QStringLiteral("Add images (files or folders) or videos (as frames) to a project"), importCommand}};
 
 } // namespace
 
