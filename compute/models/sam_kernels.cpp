@@ -5,6 +5,7 @@
 #include "compute/backend/cpu/vmath.h"
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
+#include "compute/models/sam_attention.h"
 #include "compute/threadpool.h"
 
 #include <algorithm>
@@ -121,6 +122,10 @@ Tensor windowAttention(const Tensor& qkvIn, int64_t windows, int64_t side, int64
     const bool rel = relH.defined() && relH.numel();
     const float scale = 1.f / std::sqrt(float(hd));
     Tensor ctx = Tensor::empty(DType::F32, {windows, T, D});
+    if (fusedWindowAttention(qkv.ptr<float>(), windows, side, heads, D,
+                             rel ? relH.contiguous().ptr<float>() : nullptr,
+                             rel ? relW.contiguous().ptr<float>() : nullptr, ctx.ptr<float>()))
+        return ctx;
     // One head at a time keeps the score buffer at windows * T * T (64 MB for a 64 x 64 global layer).
     std::vector<float> scores(size_t(windows * T * T));
     std::vector<float> rh(rel ? size_t(windows * T * side) : 0), rw(rh.size());

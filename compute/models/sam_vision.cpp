@@ -7,11 +7,55 @@
 #include "compute/threadpool.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 namespace loupe::compute::sam {
 
 namespace {
+
+// LOUPE_PROFILE=1 prints the encoder's time per stage to stderr after each forward.
+struct StageTimes
+{
+    static constexpr int kStages = 8;
+    double ms[kStages] = {}, cpuMs[kStages] = {};
+    bool on = std::getenv("LOUPE_PROFILE") != nullptr;
+    std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+    double cpu = processCpuMs();
+    static double processCpuMs()
+    {
+        timespec ts{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+    }
+    void mark(int stage)
+    {
+        if (!on) return;
+        const auto now = std::chrono::steady_clock::now();
+        const double c = processCpuMs();
+        ms[stage] += std::chrono::duration<double, std::milli>(now - t).count();
+        cpuMs[stage] += c - cpu;
+        t = now;
+        cpu = c;
+    }
+    void print() const
+    {
+        static const char* names[kStages] = {"patch+pos", "ln1", "qkv",  "attention",
+                                             "proj",      "mlp", "neck", "window copy"};
+        if (on)
+            for (int i = 0; i < kStages; ++i)
+                std::fprintf(stderr, "loupe profile: sam encoder %-12s %9.1f ms wall %9.1f ms CPU\n",
+                             names[i], ms[i], cpuMs[i]);
+    }
+};
+thread_local StageTimes* t_stages = nullptr;
+void mark(int stage)
+{
+    if (t_stages) t_stages->mark(stage);
+}
 
 // [g, g, D] -> [windows, S*S, D], zero-padding the grid to a multiple of S (window_partition).
 Tensor partition(const Tensor& x, int64_t g, int64_t S)
@@ -98,19 +142,31 @@ Tensor VisionEncoder::layer(const Tensor& x, const Layer& L) const
 {
     const int64_t g = cfg_.grid(), D = cfg_.hiddenSize, heads = cfg_.numAttentionHeads;
     const Tensor a = layerNorm(x, L.ln1w, L.ln1b, cfg_.layerNormEps);
+    mark(1);
     Tensor ctx;
     if (L.window) {
         const int64_t S = L.window, n = (g + S - 1) / S;
-        const Tensor qkv = linear(partition(a.reshape({g, g, D}), g, S), L.qkv, L.qkvb);
-        ctx = unpartition(windowAttention(qkv, n * n, S, heads, L.relH, L.relW), g, S);
+        const Tensor part = partition(a.reshape({g, g, D}), g, S);
+        mark(7);
+        const Tensor qkv = linear(part, L.qkv, L.qkvb);
+        mark(2);
+        const Tensor wctx = windowAttention(qkv, n * n, S, heads, L.relH, L.relW);
+        mark(3);
+        ctx = unpartition(wctx, g, S);
+        mark(7);
     } else {
         const Tensor qkv = linear(a, L.qkv, L.qkvb);
+        mark(2);
         ctx = windowAttention(qkv, 1, g, heads, L.relH, L.relW).reshape({g * g, D});
+        mark(3);
     }
     // The output projection works token by token, so it runs after unpartitioning with the residual fused.
     const Tensor h = linear(ctx, L.proj, L.projb, Activation::None, &x);
+    mark(4);
     const Tensor m = linear(layerNorm(h, L.ln2w, L.ln2b, cfg_.layerNormEps), L.fc1, L.fc1b, act_);
-    return linear(m, L.fc2, L.fc2b, Activation::None, &h);
+    Tensor out = linear(m, L.fc2, L.fc2b, Activation::None, &h);
+    mark(5);
+    return out;
 }
 
 Tensor VisionEncoder::forward(const Tensor& pixelsIn) const
@@ -119,16 +175,26 @@ Tensor VisionEncoder::forward(const Tensor& pixelsIn) const
     if (pixelsIn.shape() != Shape{1, cfg_.numChannels, S, S})
         throw Error("sam", "pixel_values must be " + shapeString({1, cfg_.numChannels, S, S}) + ", got " +
                                shapeString(pixelsIn.shape()));
+    StageTimes stages;
+    t_stages = &stages;
+    struct Reset
+    {
+        ~Reset() { t_stages = nullptr; }
+    } reset;
     const Tensor pixels = pixelsIn.dtype() == DType::F32 ? pixelsIn.contiguous() : pixelsIn.to(DType::F32);
     Tensor x = Tensor::empty(DType::F32, {g * g, D});
     cpu::patchEmbed(x.reshape({1, g * g, D}), pixels, patch_.w, &patchB_, cfg_.patchSize,
                     patch_.packed.get());
     if (pos_.defined() && pos_.numel()) x = add(x, pos_.reshape({g * g, D}));
+    mark(0);
     for (const Layer& L : layers_)
         x = layer(x, L);
     Tensor n = layerNorm(linear(x, neck1_, Tensor()), neckLn1w_, neckLn1b_, 1e-6);
     n = conv2d(n.reshape({g, g, cfg_.outputChannels}), neck2_, Tensor(), 3, 1, 1);
-    return layerNorm(n, neckLn2w_, neckLn2b_, 1e-6).reshape({g, g, cfg_.outputChannels});
+    n = layerNorm(n, neckLn2w_, neckLn2b_, 1e-6).reshape({g, g, cfg_.outputChannels});
+    mark(6);
+    stages.print();
+    return n;
 }
 
 } // namespace loupe::compute::sam
