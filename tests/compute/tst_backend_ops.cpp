@@ -165,9 +165,10 @@ private slots:
     {
         Device* v = vulkanDevice();
         if (!v) QSKIP("no Vulkan device");
-        Node bicubic;
-        bicubic.op = Op::Bicubic;
-        QVERIFY(!v->supportsOp(bicubic));
+        Node matmul5d;
+        matmul5d.op = Op::MatMul;
+        matmul5d.shape = {2, 2, 2, 3, 3};
+        QVERIFY(!v->supportsOp(matmul5d));
         Node half;
         half.op = Op::Add;
         half.dtype = DType::F16;
@@ -457,6 +458,46 @@ private slots:
         const NodeId b = vit ? g.weight("b", weightOf(rng, {D})) : NodeId(-1);
         g.keep(g.name(g.patchEmbed(g.input("px", px), w, b, 16), "y"));
         compareOnBackends("patch_embed", g, in, kF32Reduction);
+    }
+
+    void bicubic_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("position grid 14x14 to 24x20 by scale factor, strided") << "up";
+        QTest::newRow("down 2x3x9x11 to 4x5 by size") << "down";
+    }
+    void bicubic()
+    {
+        SKIP_UNLESS_SELECTED("bicubic");
+        QFETCH(QString, kind);
+        std::mt19937 rng(31);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        if (kind == "up") {
+            // As interpolate_pos_encoding: [1, 14, 14, D] permuted to [1, D, 14, 14], scaled by (24 + 0.1)
+            // / 14.
+            in["x"] = randomTensor(rng, {1, 14, 14, 32});
+            const NodeId x = g.permute(g.input("x", {1, 14, 14, 32}), {0, 3, 1, 2});
+            g.keep(g.name(g.bicubic(x, 24, 20, 24.1 / 14, 20.1 / 14), "y"));
+        } else {
+            in["x"] = randomTensor(rng, {2, 3, 9, 11});
+            g.keep(g.name(g.bicubic(g.input("x", {2, 3, 9, 11}), 4, 5, 0, 0), "y"));
+        }
+        compareOnBackends("bicubic", g, in, {1e-5, 1e-5});
+    }
+
+    // The golden ViT at another image size (position embeddings interpolated) gives the CPU's answers.
+    void vitInterpolated()
+    {
+        SKIP_UNLESS_SELECTED("vit");
+        const VitModel model = VitModel::fromCheckpoint(
+            Checkpoint::open(goldenDir(QStringLiteral("vit_classify")).toStdString()));
+        std::mt19937 rng(37);
+        VitRunOptions o;
+        o.interpolatePosEncoding = true;
+        const Shape px{1, 3, 96, 80};
+        compareOnBackends("vit", model.buildGraph(px, o), {{"pixel_values", randomTensor(rng, px)}},
+                          kF32Reduction);
     }
 
     // The ViT golden case (transformers' outputs) computed entirely on each backend.

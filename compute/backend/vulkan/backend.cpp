@@ -88,7 +88,7 @@ void VulkanBackend::record(Recorder& r, const Node& n, const std::vector<DeviceT
         return;
     }
     case Op::Bicubic:
-        break;
+        return bicubic(r, out, src(0), n.f0, n.f1);
     }
     throw Error("vulkan", std::string("op ") + opName(n.op) + " is not implemented on Vulkan");
 }

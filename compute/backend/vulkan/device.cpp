@@ -53,13 +53,12 @@ bool VulkanDevice::supportsOp(const Node& n) const
     case Op::Softmax:
     case Op::PatchEmbed:
     case Op::Concat:
+    case Op::Bicubic:
         return true;
     case Op::Act:
         return n.act <= Activation::Sigmoid;
     case Op::MatMul:
         return n.shape.size() >= 2 && n.shape.size() <= 4;
-    case Op::Bicubic:
-        return false;
     }
     return false;
 }

@@ -22,5 +22,6 @@ void linear(Recorder& r, const DeviceTensor& out, const DeviceTensor& x, const D
 void matmul(Recorder& r, const DeviceTensor& out, const DeviceTensor& a, const DeviceTensor& b);
 void patchEmbed(Recorder& r, const DeviceTensor& out, const DeviceTensor& pixels, const DeviceTensor& w,
                 const DeviceTensor* bias, int64_t patch);
+void bicubic(Recorder& r, const DeviceTensor& out, const DeviceTensor& x, double scaleH, double scaleW);
 
 } // namespace loupe::compute::vk
