@@ -45,11 +45,7 @@ QPen outlinePen(const QColor& color, const Shape& s, bool selected, bool hovered
     QPen pen(color, selected || hovered ? 2.5 : 1.0); // 1 px is the raster engine's fast path
     pen.setCosmetic(true);
     pen.setJoinStyle(Qt::MiterJoin);
-    // Proposals nobody has looked at yet are dashed; rejected ones dotted.
-    if (s.review == ReviewState::Rejected)
-        pen.setStyle(Qt::DotLine);
-    else if (s.source == ShapeSource::Model && s.review == ReviewState::New)
-        pen.setStyle(Qt::DashLine);
+    pen.setStyle(outlineStyle(s));
     return pen;
 }
 
@@ -83,6 +79,14 @@ void scrollInPlace(QImage& img, QPoint d)
 }
 
 } // namespace
+
+Qt::PenStyle outlineStyle(const Shape& s)
+{
+    // Proposals nobody has looked at yet are dashed; rejected ones dotted.
+    if (s.review == ReviewState::Rejected) return Qt::DotLine;
+    if (s.source == ShapeSource::Model && s.review == ReviewState::New) return Qt::DashLine;
+    return Qt::SolidLine;
+}
 
 ShapeLayer::ShapeLayer(ShapeScene* scene, QObject* parent)
     : CanvasLayer(QStringLiteral("Shapes"), parent), m_scene(scene)

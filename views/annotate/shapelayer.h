@@ -19,6 +19,10 @@ namespace loupe::views {
 
 class ShapeScene;
 
+// How a shape's outline is stroked: a model's proposal still in review state New is dashed until
+// someone accepts it (solid), a rejected shape dotted, everything else solid.
+Qt::PenStyle outlineStyle(const annotation::Shape& s);
+
 // Draws the shapes of a ShapeScene on the canvas: label colours, selected and hovered shapes, handles
 // of a constant on-screen size at any zoom, then the active tool's preview. Only shapes whose bounds
 // meet the exposed rectangle are visited (the scene's grid index), vertices closer than a screen pixel

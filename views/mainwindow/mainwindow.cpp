@@ -15,6 +15,7 @@
 #include "views/mainwindow/storebackend.h"
 #include "views/models/classifypanel.h"
 #include "views/models/modelspanel.h"
+#include "views/prelabel/prelabelbinding.h"
 #include "views/quality/qualitydialog.h"
 #include "views/text/modelfit.h"
 #include "views/theme.h"
@@ -80,6 +81,11 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     connect(captions, &CaptionsBinding::message, this,
             [this](const QString& text) { m_canvasStatus->showHint(text, 5000); });
     captions->install();
+    // Annotate > Pre-label Selection…; tests find it with findChild.
+    auto* prelabel = new PrelabelBinding(this, m_controller, m_annotation);
+    connect(prelabel, &PrelabelBinding::message, this,
+            [this](const QString& text) { m_canvasStatus->showHint(text, 5000); });
+    prelabel->install();
     restoreLayout();
     updateTitle();
     resize(1280, 800);
