@@ -81,12 +81,17 @@ QVector<SequenceFrame> Project::sequenceFrames(const SequenceKey& key) const
         }
         return out;
     }
-    // Images directly in the folder (not in its subfolders) that belong to no named sequence.
+    // Images directly in the folder (not in its subfolders) that belong to no named sequence. The range
+    // on path ("shots/" up to "shots0", '0' following '/') is a walk of the path index, not of every asset.
     const QString prefix = key.folder.isEmpty() ? QString() : key.folder + QLatin1Char('/');
-    Statement s = db.prepare(
-        QStringLiteral("SELECT id, path FROM assets WHERE sequence IS NULL AND substr(path, 1, ?2) = ?1 "
-                       "AND instr(substr(path, ?2 + 1), '/') = 0"));
-    s.bind(1, prefix).bind(2, qint64(prefix.size()));
+    QString end = prefix;
+    if (!end.isEmpty()) end.back() = QChar(end.back().unicode() + 1);
+    Statement s =
+        db.prepare(QStringLiteral("SELECT id, path FROM assets WHERE %1 sequence IS NULL AND "
+                                  "instr(substr(path, ?2 + 1), '/') = 0")
+                       .arg(prefix.isEmpty() ? QString() : QStringLiteral("path >= ?1 AND path < ?3 AND")));
+    s.bind(2, qint64(prefix.size()));
+    if (!prefix.isEmpty()) s.bind(1, prefix).bind(3, end);
     while (s.step())
         out.push_back({s.columnInt64(0), s.columnText(1), std::nullopt});
     std::sort(out.begin(), out.end(), [](const SequenceFrame& a, const SequenceFrame& b) {

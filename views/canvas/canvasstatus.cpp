@@ -13,8 +13,8 @@ namespace loupe::views {
 
 CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     : QWidget(parent), m_canvas(canvas), m_hint(new QLabel(this)), m_hintTimer(new QTimer(this)),
-      m_size(new QLabel(this)), m_position(new QLabel(this)), m_value(new QLabel(this)),
-      m_zoom(new QLabel(this))
+      m_frame(new QLabel(this)), m_size(new QLabel(this)), m_position(new QLabel(this)),
+      m_value(new QLabel(this)), m_zoom(new QLabel(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -27,6 +27,8 @@ CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     m_hint->installEventFilter(this);
     m_hintTimer->setSingleShot(true);
     connect(m_hintTimer, &QTimer::timeout, this, [this] { showHint({}); });
+    m_frame->setObjectName(QStringLiteral("statusFrame"));
+    m_frame->hide();
     m_size->setObjectName(QStringLiteral("statusImageSize"));
     m_position->setObjectName(QStringLiteral("statusPosition"));
     m_value->setObjectName(QStringLiteral("statusValue"));
@@ -39,6 +41,7 @@ CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     m_zoom->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("12800%")));
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     layout->addWidget(m_hint, 1);
+    layout->addWidget(m_frame);
     for (QLabel* l : {m_size, m_position, m_value, m_zoom})
         layout->addWidget(l);
     connect(canvas, &ImageCanvas::imageChanged, this, &CanvasStatus::refreshImage);
@@ -87,6 +90,18 @@ bool CanvasStatus::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_hint && event->type() == QEvent::Resize) elideHint();
     return QWidget::eventFilter(watched, event);
+}
+
+void CanvasStatus::setFrameText(const QString& text, const QString& toolTip)
+{
+    m_frame->setText(text);
+    m_frame->setToolTip(toolTip);
+    m_frame->setVisible(!text.isEmpty());
+}
+
+QString CanvasStatus::frameText() const
+{
+    return m_frame->text();
 }
 
 QString CanvasStatus::sizeText() const

@@ -11,8 +11,9 @@ namespace loupe::views {
 class ImageCanvas;
 struct CursorInfo;
 
-// The canvas part of the status bar: a hint (tool hints, messages), then image size, cursor position in
-// image pixels, pixel value, zoom. The hint is its own label, elided to the room it has, so a long hint
+// The canvas part of the status bar: a hint (tool hints, messages), then the place of the image in its
+// sequence ("frame 12 · 13 / 240", hidden for a lone image), image size, cursor position in image
+// pixels, pixel value, zoom. The hint is its own label, elided to the room it has, so a long hint
 // never runs into the readouts.
 class CanvasStatus : public QWidget
 {
@@ -31,6 +32,11 @@ public:
     QLabel* hintLabel() const { return m_hint; }
     QLabel* sizeLabel() const { return m_size; }
 
+    // The sequence readout; an empty text hides it. The full description goes in its tooltip.
+    void setFrameText(const QString& text, const QString& toolTip = {});
+    QString frameText() const;
+    QLabel* frameLabel() const { return m_frame; }
+
 private:
     void refreshImage();
     void refreshCursor(const CursorInfo& info);
@@ -42,6 +48,7 @@ private:
     QLabel* m_hint;
     QString m_hintFull;
     QTimer* m_hintTimer;
+    QLabel* m_frame;
     QLabel* m_size;
     QLabel* m_position;
     QLabel* m_value;

@@ -24,6 +24,8 @@ struct AssetRow
     bool done = false;                 // marked done in review
     std::array<int, 4> reviewCounts{}; // annotations that are new, accepted, rejected, need a fix
     QString caption;                   // the image's first caption, empty without one
+    QString sequence;                  // the video it is a frame of, empty for an ordinary image
+    qint64 frame = -1;                 // its frame number in that video, -1 for an ordinary image
 };
 
 // The browser's filter. Empty / negative fields match everything.

@@ -237,9 +237,12 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
     }
     switch (role) {
     case Qt::DisplayRole:
-        return QFileInfo(r->relativePath).fileName();
+        // A frame's file name repeats its number; the video's name and the number say more.
+        return r->frame >= 0 ? tr("%1 · frame %2").arg(r->sequence).arg(r->frame)
+                             : QFileInfo(r->relativePath).fileName();
     case Qt::ToolTipRole:
-        return (r->caption.isEmpty() ? QString() : QStringLiteral("“%1”\n").arg(r->caption)) +
+        return (r->frame >= 0 ? tr("frame %1 of %2\n").arg(r->frame).arg(r->sequence) : QString()) +
+               (r->caption.isEmpty() ? QString() : QStringLiteral("“%1”\n").arg(r->caption)) +
                QStringLiteral("%1\n%2 × %3 · %4 · %5 · %6 annotations\n"
                               "new %7 · accepted %8 · rejected %9 · needs fix %10%11")
                    .arg(r->relativePath)
@@ -282,6 +285,10 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const
         return QVariantList{r->reviewCounts[0], r->reviewCounts[1], r->reviewCounts[2], r->reviewCounts[3]};
     case CaptionRole:
         return r->caption;
+    case SequenceRole:
+        return r->sequence;
+    case FrameRole:
+        return r->frame;
     default:
         return {};
     }

@@ -41,6 +41,8 @@ public:
         DoneRole,
         ReviewCountsRole, // QVariantList of 4 ints: new, accepted, rejected, needs fix
         CaptionRole,      // the first caption, empty without one
+        SequenceRole,     // the video of a frame, empty for an ordinary image
+        FrameRole,        // the frame number in that video, -1 for an ordinary image
     };
     static constexpr int kPageSize = 200;
     static constexpr int kMaxPages = 100;

@@ -65,6 +65,8 @@ public:
             row.annotationCount = r.annotationCount;
             row.done = r.done;
             row.reviewCounts = r.reviewCounts;
+            row.sequence = r.sequence;
+            row.frame = r.frame.value_or(-1);
             // One index lookup per row (captions_asset); the first caption is what the browser shows.
             const QVector<core::CaptionRow> captions = core::captionsIn(m_captions, r.id);
             if (!captions.isEmpty()) row.caption = captions.front().text;

@@ -42,6 +42,13 @@ public:
 
     // Starts a background import of files and folders.
     virtual void importPaths(const QStringList& paths) = 0;
+    // Starts a background import of a video as frames, every `stride`-th; a backend without video
+    // import takes it as a path like any other.
+    virtual void importVideo(const QString& path, int stride)
+    {
+        Q_UNUSED(stride);
+        importPaths({path});
+    }
     // Asks for a thumbnail; thumbnailReady follows (at once when cached).
     virtual void requestThumbnail(qint64 assetId, const QString& absolutePath, int side) = 0;
     // Where background work (imports) reports progress and is cancelled: the window's Jobs dock.

@@ -135,6 +135,11 @@ void ProjectController::importPaths(const QStringList& paths)
     if (m_backend) m_backend->importPaths(paths);
 }
 
+void ProjectController::importVideo(const QString& path, int stride)
+{
+    if (m_backend) m_backend->importVideo(path, stride);
+}
+
 void ProjectController::setUndoStack(QUndoStack* stack)
 {
     if (m_undoStack) disconnect(m_undoStack, nullptr, this, nullptr);
@@ -224,6 +229,19 @@ void ProjectController::selectPrevious()
     if (!m_model || m_model->rowCount() == 0) return;
     const int current = m_panel ? m_panel->currentRow() : m_model->rowOfAsset(m_currentAsset);
     selectRow(std::max(0, current - 1));
+}
+
+void ProjectController::showAsset(qint64 assetId, const QString& absolutePath)
+{
+    const int row = m_model ? m_model->rowOfAsset(assetId) : -1;
+    if (row >= 0) {
+        selectRow(row);
+        return;
+    }
+    if (assetId == m_currentAsset) return;
+    m_currentAsset = assetId;
+    if (m_canvas) m_canvas->loadImage(absolutePath);
+    emit currentAssetChanged(assetId);
 }
 
 } // namespace loupe::views

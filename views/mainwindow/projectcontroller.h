@@ -37,6 +37,7 @@ public:
     bool saveAs(const QString& path, QString* error);
     void closeProject();
     void importPaths(const QStringList& paths);
+    void importVideo(const QString& path, int stride);
 
     // Edit > Undo/Redo go to this stack while it is set (the annotation document's, which also holds
     // the project-level steps); otherwise to the backend's own history.
@@ -57,6 +58,9 @@ public slots:
     void selectRow(int row);
     void selectNext();
     void selectPrevious();
+    // Shows an asset: selects its row when the browser has it, else shows it on the canvas alone
+    // (frame stepping reaches frames the browser's filter or paging does not hold).
+    void showAsset(qint64 assetId, const QString& absolutePath);
 
 signals:
     // Emitted while the project is still open, before closeProject() lets it go.
