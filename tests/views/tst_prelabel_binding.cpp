@@ -4,6 +4,7 @@
 // the Jobs dock, the proposals appear on the canvas without reopening (state New, dashed), the Review
 // dock walks them lowest score first, and Y accepts one, which is then drawn solid.
 #include "annotation/bridge/projectannotations.h"
+#include "annotation/commands/addshapes.h"
 #include "common/fakedetector.h"
 #include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
@@ -132,9 +133,26 @@ private slots:
         }
         const qint64 low = shapes[0].score < shapes[1].score ? shapes[0].id : shapes[1].id;
         const qint64 high = low == shapes[0].id ? shapes[1].id : shapes[0].id;
+        // Hovered, each says what it is and how sure the model was.
+        QCOMPARE(shapeCaption(*doc->shape(low), ann->scene()->label(doc->shape(low)->labelId)),
+                 QStringLiteral("(no label) 0.70"));
+        QCOMPARE(shapeCaption(*doc->shape(high), ann->scene()->label(doc->shape(high)->labelId)),
+                 QStringLiteral("cat 0.90"));
+
+        // A shape drawn by hand is not a proposal: "Model proposals" leaves it out of the queue.
+        annotation::Shape manual;
+        manual.imageId = asset;
+        manual.labelId = doc->shape(high)->labelId;
+        manual.geometry = annotation::RectangleGeom{QRectF(100, 100, 30, 30)};
+        auto* add = new annotation::AddShapes(*doc, {manual});
+        w.annotation()->projectAnnotations()->undoStack()->push(add);
+        ReviewDock* dock = w.annotation()->reviewDock();
+        QTRY_COMPARE(dock->session()->queue().size(), size_t(3));
+        auto* show = dock->findChild<QComboBox*>(QStringLiteral("reviewShow"));
+        show->setCurrentIndex(show->findText(QStringLiteral("Model proposals")));
+        QCOMPARE(dock->session()->queue(), (std::vector<qint64>{low, high}));
 
         // The Review dock walks them lowest score first; Y accepts, and the accepted one is solid.
-        ReviewDock* dock = w.annotation()->reviewDock();
         QTRY_COMPARE(dock->session()->currentShape(), low);
         w.canvas()->setFocus();
         QTest::keyClick(w.canvas(), Qt::Key_Y);
@@ -147,7 +165,7 @@ private slots:
         QVERIFY(binding->startPrelabel(request));
         QVERIFY(finished.wait(30000));
         QCOMPARE(finished.last().at(0).value<annotation::PrelabelReport>().skipped, 1);
-        QCOMPARE(doc->shapes(asset).size(), size_t(2));
+        QCOMPARE(doc->shapes(asset).size(), size_t(3));
     }
 };
 

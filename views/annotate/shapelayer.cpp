@@ -88,6 +88,15 @@ Qt::PenStyle outlineStyle(const Shape& s)
     return Qt::SolidLine;
 }
 
+QString shapeCaption(const Shape& s, const LabelDef* label)
+{
+    QString text = label       ? label->name
+                   : s.labelId ? QStringLiteral("#%1").arg(s.labelId)
+                               : ShapeLayer::tr("(no label)"); // a class-agnostic model's proposal
+    if (s.score) text += QStringLiteral(" %1").arg(*s.score, 0, 'f', 2);
+    return text;
+}
+
 ShapeLayer::ShapeLayer(ShapeScene* scene, QObject* parent)
     : CanvasLayer(QStringLiteral("Shapes"), parent), m_scene(scene)
 {
@@ -237,9 +246,7 @@ void ShapeLayer::drawDecorations(QPainter& painter, const ViewTransform& view)
     // The label of the shape under the cursor, so one can tell classes apart without selecting.
     if (const Shape* h = m_scene->shape(m_scene->hovered()); h && m_scene->isShapeVisible(*h)) {
         const QRectF box = view.imageToWidget(boundingBox(h->geometry));
-        const LabelDef* l = m_scene->label(h->labelId);
-        QString text = l ? l->name : QStringLiteral("#%1").arg(h->labelId);
-        if (h->score) text += QStringLiteral(" %1").arg(*h->score, 0, 'f', 2);
+        const QString text = shapeCaption(*h, m_scene->label(h->labelId));
         const QRectF textRect = painter.fontMetrics().boundingRect(text).adjusted(-3, -1, 3, 1);
         const QRectF at = textRect.translated(box.topLeft() - QPointF(textRect.left(), textRect.bottom()));
         painter.fillRect(at, m_scene->colorOf(h->labelId).darker(160));

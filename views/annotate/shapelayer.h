@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 namespace loupe::annotation {
+struct LabelDef;
 struct Shape;
 } // namespace loupe::annotation
 
@@ -22,6 +23,9 @@ class ShapeScene;
 // How a shape's outline is stroked: a model's proposal still in review state New is dashed until
 // someone accepts it (solid), a rejected shape dotted, everything else solid.
 Qt::PenStyle outlineStyle(const annotation::Shape& s);
+// The text shown over the hovered shape: its label's name and, for a model's shape, its score
+// ("cat 0.91"); "(no label)" for a proposal a class-agnostic model left unnamed.
+QString shapeCaption(const annotation::Shape& s, const annotation::LabelDef* label);
 
 // Draws the shapes of a ShapeScene on the canvas: label colours, selected and hovered shapes, handles
 // of a constant on-screen size at any zoom, then the active tool's preview. Only shapes whose bounds

@@ -16,6 +16,12 @@ namespace loupe::views {
 
 using annotation::ReviewState;
 
+namespace {
+// The Show box's entries that are not one review state.
+constexpr int kAllShapes = -1;
+constexpr int kProposals = -2;
+} // namespace
+
 ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* parent)
     : QDockWidget(tr("Review"), parent), m_annotations(annotations),
       m_session(new ReviewSession(annotations, this))
@@ -36,7 +42,8 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
     m_show->setObjectName(QStringLiteral("reviewShow"));
     m_show->addItem(tr("Not reviewed"), int(ReviewState::New));
     m_show->addItem(tr("Needs fix"), int(ReviewState::NeedsFix));
-    m_show->addItem(tr("All shapes"), -1);
+    m_show->addItem(tr("All shapes"), kAllShapes);
+    m_show->addItem(tr("Model proposals"), kProposals);
     m_position = new QLabel(body);
     m_position->setObjectName(QStringLiteral("reviewPosition"));
     m_shape = new QLabel(body);
@@ -99,7 +106,13 @@ ReviewDock::ReviewDock(annotation::ProjectAnnotations& annotations, QWidget* par
             [this] { m_session->setScope(ReviewSession::Scope(m_scope->currentData().toInt())); });
     connect(m_show, &QComboBox::currentIndexChanged, this, [this] {
         const int s = m_show->currentData().toInt();
-        m_session->setStateFilter(s < 0 ? std::nullopt : std::optional<ReviewState>(ReviewState(s)));
+        // Proposals are the model's shapes nobody has reviewed yet.
+        m_session->setSourceFilter(s == kProposals ? std::optional(annotation::ShapeSource::Model)
+                                                   : std::nullopt);
+        if (s == kProposals)
+            m_session->setStateFilter(ReviewState::New);
+        else
+            m_session->setStateFilter(s < 0 ? std::nullopt : std::optional<ReviewState>(ReviewState(s)));
     });
     connect(m_session, &ReviewSession::shapeSelected, this, &ReviewDock::shapeSelected);
     connect(m_session, &ReviewSession::stateChanged, this, &ReviewDock::refresh);

@@ -64,6 +64,12 @@ void ReviewSession::setStateFilter(std::optional<ReviewState> state)
     rebuild(currentShape());
 }
 
+void ReviewSession::setSourceFilter(std::optional<annotation::ShapeSource> source)
+{
+    m_filter.source = source;
+    rebuild(currentShape());
+}
+
 void ReviewSession::rebuild(qint64 keep)
 {
     const int oldPos = m_pos;

@@ -40,6 +40,9 @@ public:
     // Which shapes the queue holds: nullopt = every state. Default: new (not yet reviewed) shapes.
     void setStateFilter(std::optional<annotation::ReviewState> state);
     std::optional<annotation::ReviewState> stateFilter() const { return m_filter.state; }
+    // Only shapes from this source (nullopt: any): a model's proposals after pre-labelling.
+    void setSourceFilter(std::optional<annotation::ShapeSource> source);
+    std::optional<annotation::ShapeSource> sourceFilter() const { return m_filter.source; }
 
     const std::vector<qint64>& queue() const { return m_queue; }
     int position() const { return m_pos; } // -1 when the queue is empty
