@@ -16,9 +16,11 @@
 #include "views/models/classifypanel.h"
 #include "views/models/modelspanel.h"
 #include "views/prelabel/prelabelbinding.h"
+#include "views/propagation/propagationbinding.h"
 #include "views/quality/qualitydialog.h"
 #include "views/text/modelfit.h"
 #include "views/theme.h"
+#include "views/video/videobinding.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -86,6 +88,16 @@ MainWindow::MainWindow(ProjectOpener opener, QWidget* parent) : QMainWindow(pare
     connect(prelabel, &PrelabelBinding::message, this,
             [this](const QString& text) { m_canvasStatus->showHint(text, 5000); });
     prelabel->install();
+    // Annotate > Propagate to Next Frames… and Interpolate Boxes Between Keyframes (findChild in tests).
+    auto* propagation = new PropagationBinding(this, m_controller, m_annotation);
+    connect(propagation, &PropagationBinding::message, this,
+            [this](const QString& text) { m_canvasStatus->showHint(text, 8000); });
+    propagation->install();
+    // File > Import Video…, View > Next/Previous Frame (Alt+Right / Alt+Left) and the frame readout.
+    auto* video = new VideoBinding(this, m_controller, m_canvasStatus);
+    connect(video, &VideoBinding::message, this,
+            [this](const QString& text) { m_canvasStatus->showHint(text, 4000); });
+    video->install();
     restoreLayout();
     updateTitle();
     resize(1280, 800);
