@@ -8,6 +8,7 @@
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/dataset/datasetmodel.h"
+#include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/projectcontroller.h"
 #include "views/mainwindow/storebackend.h"
 #include "views/video/videobinding.h"
@@ -131,6 +132,36 @@ private slots:
         QVERIFY(w.video->stepFrame(11));
         QCOMPARE(w.status->frameText(), QStringLiteral("frame 11 · 12 / 12"));
         QVERIFY(!w.video->stepFrame(1));
+    }
+
+    // In the whole window the frame keys reach the binding: no other action there takes Alt+Right or
+    // Alt+Left (an ambiguous shortcut would fire neither).
+    void mainWindowStepsFrames()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("main.loupe"));
+        const QString clip = m_dir.filePath(QStringLiteral("clip.avi"));
+        QString error;
+        if (!QFile::exists(clip)) QVERIFY(core::writeTestVideo(clip, 12, QSize(64, 48), 10, &error));
+        {
+            auto p = core::Project::create(path, &error);
+            QVERIFY2(p, qPrintable(error));
+            core::VideoImportOptions every3;
+            every3.stride = 3;
+            QCOMPARE(core::importVideo(*p, clip, every3).added, 4);
+        }
+        MainWindow w(StoreBackend::opener());
+        QVERIFY(w.findChild<VideoBinding*>());
+        QVERIFY2(w.openProject(path, true), qPrintable(w.lastError()));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY(w.controller()->currentAsset() > 0);
+        QCOMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 0 · 1 / 4"));
+        QTest::keyClick(&w, Qt::Key_Right, Qt::AltModifier);
+        QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 3 · 2 / 4"));
+        QTest::keyClick(&w, Qt::Key_Right, Qt::AltModifier);
+        QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 6 · 3 / 4"));
+        QTest::keyClick(&w, Qt::Key_Left, Qt::AltModifier);
+        QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 3 · 2 / 4"));
     }
 
     // Every Nth frame through the window's import; a lone image shows no frame readout.
