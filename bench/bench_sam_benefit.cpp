@@ -8,11 +8,12 @@
 // for COCO polygons, the file's own vertex count; seconds for both at the stated costs. One JSON object.
 //   loupe_bench_sam_benefit --model DIR (--shapes N [--seed S] [--size PX] | --coco FILE --images DIR)
 //       [--target 0.85] [--max-clicks 20] [--click-seconds 1.5] [--vertex-seconds 1.0] [--tolerance 1]
-//       [--no-mask-input] [--max-objects N] [--min-area PX] [--summary-only]
+//       [--no-mask-input] [--max-objects N] [--min-area PX] [--threads N] [--summary-only]
 // Objects that never reach the target count --max-clicks clicks (the papers' NoC convention), and their
 // seconds add the polygon a person then draws instead, so a model that fails is never the cheap one.
 #include "compute/bench/bench_stats.h"
 #include "compute/error.h"
+#include "compute/threadpool.h"
 #include "core/inference/click_simulation.h"
 #include "core/inference/sam_click_predictor.h"
 #include "core/samples/shapesworld.h"
@@ -38,7 +39,7 @@ namespace {
 struct Options
 {
     QString model, cocoFile, imagesDir;
-    int shapes = 0, size = 96, maxClicks = 20, maxObjects = 0, minArea = 1;
+    int shapes = 0, size = 96, maxClicks = 20, maxObjects = 0, minArea = 1, threads = 0;
     uint64_t seed = 9001;
     double target = 0.85, clickSeconds = 1.5, vertexSeconds = 1.0, tolerance = 1.0;
     bool maskInput = true, summaryOnly = false;
@@ -106,6 +107,8 @@ Options parse(int argc, char** argv)
             o.maxObjects = int(number(i));
         else if (a == "--min-area")
             o.minArea = int(number(i));
+        else if (a == "--threads")
+            o.threads = int(number(i));
         else if (a == "--no-mask-input")
             o.maskInput = false;
         else if (a == "--summary-only")
@@ -256,6 +259,7 @@ double mean(const std::vector<double>& v)
 int main(int argc, char** argv)
 {
     const Options o = parse(argc, argv);
+    if (o.threads > 0) loupe::compute::setThreadCount(o.threads);
     const auto wall0 = std::chrono::steady_clock::now();
     std::shared_ptr<const SamCheckpoint> model;
     try {
@@ -363,6 +367,7 @@ int main(int argc, char** argv)
                  {{"embed_ms_mean", mean(embedMs)},
                   {"decode_ms_mean", mean(decodeMs)},
                   {"wall_seconds", loupe::compute::bench::msSince(wall0) / 1000}}},
+                {"threads", loupe::compute::threadCount()},
                 {"load_average_1m", loupe::compute::bench::loadAverage1()}};
     if (!o.summaryOnly) out["objects"] = objects;
     std::cout << out.dump(2) << "\n";
