@@ -6,6 +6,7 @@
 #include "core/store/project.h"
 
 #include <QFileInfo>
+#include <QImageReader>
 #include <QLoggingCategory>
 #include <QSet>
 #include <QtConcurrent>
@@ -22,7 +23,10 @@ ImportReport importImages(Project& project, const QStringList& paths, const Prog
 bool isVideoInput(const QString& path)
 {
     const QFileInfo info(path);
-    return info.isFile() && (isVideoFile(path) || (!isImportableImage(path) && opensAsVideo(path)));
+    if (!info.isFile()) return false;
+    if (isVideoFile(path)) return true;
+    // FFmpeg opens still images too (as one-frame videos): a file whose content is an image stays one.
+    return !isImportableImage(path) && QImageReader::imageFormat(path).isEmpty() && opensAsVideo(path);
 }
 
 } // namespace

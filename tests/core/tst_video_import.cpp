@@ -224,15 +224,23 @@ private slots:
         QImage img(8, 8, QImage::Format_RGB32);
         img.fill(Qt::red);
         QVERIFY(img.save(images + QStringLiteral("/a.png")));
+        // An image named explicitly with an extension that says nothing stays an image, though FFmpeg
+        // would open it as a video of one frame.
+        const QString still = m_dir.filePath(QStringLiteral("still.dat"));
+        QImage green(8, 8, QImage::Format_RGB32);
+        green.fill(Qt::green);
+        QVERIFY(green.save(still, "PNG"));
         // A video with an extension that says nothing is still found by opening it.
         const QString odd = m_dir.filePath(QStringLiteral("odd.video"));
         QFile::remove(odd);
         QVERIFY(QFile::copy(video(QStringLiteral("clip.avi"), 12), odd));
-        const ImportReport r = importFiles(*p, {images, video(QStringLiteral("clip.avi"), 12), odd}, {},
-                                           nullptr, kImportBatchSize, 4);
+        const ImportReport r = importFiles(*p, {images, still, video(QStringLiteral("clip.avi"), 12), odd},
+                                           {}, nullptr, kImportBatchSize, 4);
         QVERIFY2(r.failed.isEmpty(), qPrintable(r.failed.value(0).reason));
-        QCOMPARE(r.added, 1 + 3 + 3);
-        QCOMPARE(r.total, 1 + 3 + 3);
+        QCOMPARE(r.added, 2 + 3 + 3);
+        QCOMPARE(r.total, 2 + 3 + 3);
+        QVERIFY(p->sequenceNames().contains(QStringLiteral("odd")));
+        QVERIFY(!p->sequenceNames().contains(QStringLiteral("still")));
         QCOMPARE(frameNumbers(*p, QStringLiteral("clip")), (QList<qint64>{0, 4, 8}));
         QCOMPARE(frameNumbers(*p, QStringLiteral("odd")), (QList<qint64>{0, 4, 8}));
     }
