@@ -18,7 +18,7 @@ void testVideoBackground(int frame, int* red, int* green, int* blue)
     *blue = 225 - (frame * 23) % 200;
 }
 
-bool writeTestVideo(const QString& path, int frames, QSize size, double fps, QString* error)
+bool writeTestVideo(const QString& path, int frames, QSize size, double fps, QString* error, bool still)
 {
 #ifdef LOUPE_HAVE_OPENCV_VIDEOIO
     cv::VideoWriter writer(QFileInfo(path).absoluteFilePath().toStdString(),
@@ -28,7 +28,8 @@ bool writeTestVideo(const QString& path, int frames, QSize size, double fps, QSt
         if (error) *error = QStringLiteral("%1: cannot write a Motion-JPEG video here").arg(path);
         return false;
     }
-    for (int i = 0; i < frames; ++i) {
+    for (int f = 0; f < frames; ++f) {
+        const int i = still ? 0 : f;
         int r = 0, g = 0, b = 0;
         testVideoBackground(i, &r, &g, &b);
         cv::Mat m(size.height(), size.width(), CV_8UC3, cv::Scalar(b, g, r)); // OpenCV is BGR
@@ -43,6 +44,7 @@ bool writeTestVideo(const QString& path, int frames, QSize size, double fps, QSt
     Q_UNUSED(frames);
     Q_UNUSED(size);
     Q_UNUSED(fps);
+    Q_UNUSED(still);
     if (error) *error = QStringLiteral("%1: cannot write videos: this build has no video support").arg(path);
     return false;
 #endif

@@ -161,6 +161,24 @@ private slots:
         QCOMPARE(frameShown(QImage(orphan), 12), 5);
     }
 
+    // A static scene gives identical frames; each is still its own asset (the store keeps one asset per
+    // content hash, so the frame's PNG carries its sequence and number).
+    void identicalFramesAllKept()
+    {
+        auto p = newProject();
+        QVERIFY(p);
+        const QString still = m_dir.filePath(QStringLiteral("still.avi"));
+        QString error;
+        QVERIFY2(writeTestVideo(still, 5, QSize(32, 24), 10, &error, true), qPrintable(error));
+        const ImportReport r = importVideo(*p, still);
+        QCOMPARE(r.added, 5);
+        QCOMPARE(r.duplicates, 0);
+        QCOMPARE(frameNumbers(*p, QStringLiteral("still")), range(0, 5));
+        const QVector<SequenceFrame> frames = p->sequenceFrames(SequenceKey{QStringLiteral("still"), {}});
+        QCOMPARE(QImage(p->absolutePath(frames[0].storedPath)),
+                 QImage(p->absolutePath(frames[4].storedPath)));
+    }
+
     void sameNameOtherVideo()
     {
         auto p = newProject();
