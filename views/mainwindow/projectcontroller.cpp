@@ -94,8 +94,8 @@ bool ProjectController::adopt(std::unique_ptr<ProjectBackend> backend)
         m_panel->setReviewStates(b->reviewStates());
     }
     if (m_canvas)
-        m_canvas->setEmptyText(
-            tr("No images yet.\nFile ▸ Import Images… (Ctrl+I) or Import Folder… (Ctrl+Shift+I)"));
+        m_canvas->setEmptyText(tr("No images yet.\nFile ▸ Import Images… (Ctrl+I), Import Folder… "
+                                  "(Ctrl+Shift+I) or Import Video…"));
     emit projectChanged();
     emit historyChanged();
     return true;
