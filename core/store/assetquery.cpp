@@ -92,8 +92,16 @@ qint64 countAssetsIn(Database& db, const AssetFilter& filter)
 QVector<AssetRow> assetPageIn(Database& db, const AssetFilter& filter, qint64 offset, int limit)
 {
     QVector<AssetRow> rows;
-    Statement s = db.prepare(QStringLiteral("SELECT %1 FROM assets a").arg(QLatin1String(kAssetColumns)) +
-                             whereClause(filter) + QStringLiteral(" ORDER BY a.id LIMIT ?5 OFFSET ?6"));
+    // In the order of import, except that a video's frames stay together in frame order where its first
+    // frame came (a second import of other frames of it adds them later). The grouping walks the
+    // assets_sequence_frame index over frames only; without videos the order is by id alone.
+    Statement s = db.prepare(
+        QStringLiteral(
+            "SELECT %1 FROM assets a LEFT JOIN (SELECT sequence AS seq, MIN(id) AS first FROM assets "
+            "WHERE sequence IS NOT NULL GROUP BY sequence) sq ON sq.seq = a.sequence")
+            .arg(QLatin1String(kAssetColumns)) +
+        whereClause(filter) +
+        QStringLiteral(" ORDER BY COALESCE(sq.first, a.id), a.frame, a.id LIMIT ?5 OFFSET ?6"));
     bindFilter(s, filter);
     s.bind(5, qint64(limit)).bind(6, offset);
     while (s.step())

@@ -163,9 +163,15 @@ private slots:
         QCOMPARE(again->added, 0);
         QCOMPARE(again->duplicates, 1);
 
-        // Pages of the browser carry the frame.
+        // Pages of the browser carry the frame, and keep a video's frames together in frame order where
+        // its first frame came, though frame 2 and the still were added after frames 4 and 0.
         const QVector<AssetRow> rows = p->assetPage({}, 0, 10);
         QCOMPARE(rows.size(), 4);
+        QList<qint64> order;
+        for (const AssetRow& r : rows)
+            order << r.id;
+        QCOMPARE(order, (QList<qint64>{f0, f2, f4, still}));
+        QCOMPARE(p->assetPage({}, 1, 2).front().id, f2); // paging follows the same order
         for (const AssetRow& r : rows) {
             if (r.id == f4) {
                 QCOMPARE(r.sequence, QStringLiteral("clip"));
