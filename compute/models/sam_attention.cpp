@@ -11,6 +11,9 @@
 #include <omp.h>
 #include <vector>
 
+// GCC 12's AVX-512 min/max intrinsics start from _mm512_undefined_ps() and trip -Wmaybe-uninitialized.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 // The engine is built for x86-64-v3; these kernels are compiled for AVX-512 on their own and only run
 // after a CPUID check.
 #define LOUPE_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
@@ -19,10 +22,10 @@ namespace loupe::compute::sam {
 
 namespace {
 
-constexpr int kRows = 6;                    // register tile: 6 rows x up to 4 vectors of 16 = 24 accumulators
-constexpr int kVectors = 4;                 //
-constexpr int64_t kKeyChunk = 128;          // rows of V per P V step (32 KB at head size 64: stays in L1)
-constexpr int64_t kScoreBytes = 512 * 1024; // one block's scores stay in a core's L2
+constexpr int kRows = 6;           // register tile: 6 rows x up to 4 vectors of 16 = 24 accumulators
+constexpr int kVectors = 4;        //
+constexpr int64_t kKeyChunk = 128; // rows of V per P V step (32 KB at head size 64: stays in L1)
+constexpr int64_t kScoreBytes = 1024 * 1024; // one block's scores stay in a core's L2 (2 MB on Xeons)
 
 int64_t roundUp16(int64_t n)
 {
@@ -211,16 +214,30 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
     const int64_t hd = D / heads;
     if (!avx512 || !o.fusion || !o.fastMath || o.naiveGemm || hd % 16 || hd * heads != D) return false;
     const bool rel = relH && relW;
+    // Rows of K^T and of the scores are one vector longer than the keys: with a power-of-two stride the
+    // 64 rows a register tile walks down (or the six it broadcasts from) would share a few cache sets.
+    const int64_t ldS = roundUp16(side * side) + 16;
     const int64_t T = side * side, Tp = roundUp16(T), sp = roundUp16(side), D3 = 3 * D,
                   pairs = windows * heads;
     const float scale = 1.f / std::sqrt(float(hd));
 
-    // Per (window, head): K transposed [hd, Tp] (zero-padded keys) and the relative terms
+    // Per (window, head): K transposed [hd, ldS] (zero-padded keys) and the relative terms
     // rh[i][ky] = q_i . relH[qy][ky], rw[i][kx] = q_i . relW[qx][kx] [T, sp], each a GEMM over the rows
     // sharing a query coordinate.
-    std::unique_ptr<float[]> kt(new float[size_t(pairs * hd * Tp)]);
-    std::unique_ptr<float[]> rh(rel ? new float[size_t(pairs * T * sp)] : nullptr);
-    std::unique_ptr<float[]> rw(rel ? new float[size_t(pairs * T * sp)] : nullptr);
+    // One buffer for all four, kept by the calling thread: SAM calls this 12 times per image with the same
+    // sizes, and fresh pages would cost a page fault each (tens of MB per call).
+    const size_t ktSize = size_t(pairs * hd * ldS), vpSize = size_t(pairs * T * hd),
+                 relSize = rel ? size_t(pairs * T * sp) : 0;
+    thread_local std::vector<float> workspace;
+    if (workspace.size() < ktSize + vpSize + 2 * relSize) {
+        workspace.clear();
+        workspace.shrink_to_fit();
+        workspace.resize(ktSize + vpSize + 2 * relSize);
+    }
+    float* const ktBase = workspace.data();
+    float* const vpBase = ktBase + ktSize; // V packed [T, hd]: streams in order
+    float* const rhBase = vpBase + vpSize;
+    float* const rwBase = rhBase + relSize;
     std::unique_ptr<float[]> th, tw;
     if (rel) {
         th = transposeTable(relH, side, hd, sp);
@@ -229,17 +246,17 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
     forTasks(pairs, [&](int64_t p) {
         const int64_t b = p / heads, h = p % heads;
         const float* q = qkv + b * T * D3 + h * hd;
-        float* k = kt.get() + p * hd * Tp;
-        for (int64_t j = 0; j < T; ++j) {
-            const float* src = q + j * D3 + D;
+        float* k = ktBase + p * hd * ldS;
+        // Blocks of 16 keys: every row of K^T is then written 64 bytes at a time.
+        for (int64_t j0 = 0; j0 < Tp; j0 += 16)
             for (int64_t d = 0; d < hd; ++d)
-                k[d * Tp + j] = src[d];
-        }
-        for (int64_t d = 0; d < hd; ++d)
-            std::fill(k + d * Tp + T, k + (d + 1) * Tp, 0.f);
+                for (int64_t j = j0; j < j0 + 16; ++j)
+                    k[d * ldS + j] = j < T ? q[j * D3 + D + d] : 0.f;
+        for (int64_t j = 0; j < T; ++j)
+            std::copy_n(q + j * D3 + 2 * D, hd, vpBase + (p * T + j) * hd);
         if (!rel) return;
-        float* ph = rh.get() + p * T * sp;
-        float* pw = rw.get() + p * T * sp;
+        float* ph = rhBase + p * T * sp;
+        float* pw = rwBase + p * T * sp;
         for (int64_t c = 0; c < side; ++c) {
             gemmRows(false, side, sp / 16, q + c * side * D3, D3, th.get() + c * hd * sp, sp, hd,
                      ph + c * side * sp, sp);
@@ -250,32 +267,32 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
 
     // Blocks of query rows whose scores fit in L2; a multiple of the register tile's rows.
     const int64_t rowsPerBlock =
-        std::min(T, std::max<int64_t>(kRows, kScoreBytes / (Tp * 4) / kRows * kRows));
+        std::min(T, std::max<int64_t>(kRows, kScoreBytes / (ldS * 4) / kRows * kRows));
     const int64_t blocks = (T + rowsPerBlock - 1) / rowsPerBlock;
     const int threads = int(std::max<int64_t>(1, std::min<int64_t>(activeThreadCount(), pairs * blocks)));
     std::vector<std::unique_ptr<float[]>> scratch(static_cast<size_t>(threads));
     forTasks(pairs * blocks, [&](int64_t task) {
         const int me = threads > 1 ? omp_get_thread_num() : 0;
         auto& buf = scratch[size_t(me)];
-        if (!buf) buf.reset(new float[size_t(rowsPerBlock * (Tp + 1))]);
+        if (!buf) buf.reset(new float[size_t(rowsPerBlock * (ldS + 1))]);
         float* s = buf.get();
-        float* inv = s + rowsPerBlock * Tp;
+        float* inv = s + rowsPerBlock * ldS;
         const int64_t p = task / blocks, r0 = task % blocks * rowsPerBlock;
         const int64_t rows = std::min(rowsPerBlock, T - r0);
         const int64_t b = p / heads, h = p % heads;
         const float* q = qkv + (b * T + r0) * D3 + h * hd;
-        const float* v = qkv + b * T * D3 + 2 * D + h * hd;
+        const float* v = vpBase + p * T * hd;
         float* out = ctx + (b * T + r0) * D + h * hd;
-        gemmRows(false, rows, Tp / 16, q, D3, kt.get() + p * hd * Tp, Tp, hd, s, Tp);
+        gemmRows(false, rows, Tp / 16, q, D3, ktBase + p * hd * ldS, ldS, hd, s, ldS);
         for (int64_t i = 0; i < rows; ++i) {
             const int64_t t = r0 + i;
-            const float* ri = rel ? rh.get() + (p * T + t) * sp : nullptr;
-            const float* wi = rel ? rw.get() + (p * T + t) * sp : nullptr;
-            inv[i] = 1.f / softmaxRow(s + i * Tp, ri, wi, side, scale);
+            const float* ri = rel ? rhBase + (p * T + t) * sp : nullptr;
+            const float* wi = rel ? rwBase + (p * T + t) * sp : nullptr;
+            inv[i] = 1.f / softmaxRow(s + i * ldS, ri, wi, side, scale);
         }
         for (int64_t k0 = 0; k0 < T; k0 += kKeyChunk) {
             const int64_t kc = std::min(kKeyChunk, T - k0);
-            gemmRows(k0 > 0, rows, hd / 16, s + k0, Tp, v + k0 * D3, D3, kc, out, D,
+            gemmRows(k0 > 0, rows, hd / 16, s + k0, ldS, v + k0 * hd, hd, kc, out, D,
                      k0 + kc >= T ? inv : nullptr);
         }
     });

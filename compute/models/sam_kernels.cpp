@@ -18,14 +18,24 @@ namespace loupe::compute::sam {
 Tensor linear(const Tensor& xIn, const LinearWeight& w, const Tensor& bias, Activation act,
               const Tensor* residual)
 {
-    const Tensor x = xIn.contiguous();
     const int64_t n = w.packed ? w.packed->rows() : w.w.size(0);
-    Shape shape = x.shape();
+    Shape shape = xIn.shape();
     shape.back() = n;
     Tensor out = Tensor::empty(DType::F32, shape);
-    cpu::linear(out, x.reshape({x.numel() / x.shape().back(), x.shape().back()}), w.w,
-                bias.defined() && bias.numel() ? &bias : nullptr, act, residual, w.packed.get());
+    linearInto(out, xIn, w, bias, act, residual);
     return out;
+}
+
+void linearInto(const Tensor& out, const Tensor& xIn, const LinearWeight& w, const Tensor& bias,
+                Activation act, const Tensor* residual)
+{
+    const Tensor x = xIn.contiguous();
+    const int64_t n = w.packed ? w.packed->rows() : w.w.size(0), rows = x.numel() / x.shape().back();
+    if (out.numel() != rows * n)
+        throw Error("sam",
+                    "linear: the output does not hold " + std::to_string(rows) + " x " + std::to_string(n));
+    cpu::linear(out, x.reshape({rows, x.shape().back()}), w.w,
+                bias.defined() && bias.numel() ? &bias : nullptr, act, residual, w.packed.get());
 }
 
 Tensor layerNorm(const Tensor& x, const Tensor& w, const Tensor& b, double eps)
@@ -113,19 +123,28 @@ void relativeTerms(const float* q, int64_t D3, int64_t windows, int64_t side, in
 
 } // namespace
 
-Tensor windowAttention(const Tensor& qkvIn, int64_t windows, int64_t side, int64_t heads, const Tensor& relH,
+Tensor windowAttention(const Tensor& qkv, int64_t windows, int64_t side, int64_t heads, const Tensor& relH,
                        const Tensor& relW)
+{
+    Tensor ctx = Tensor::empty(DType::F32, {windows, side * side, qkv.shape().back() / 3});
+    windowAttentionInto(ctx, qkv, windows, side, heads, relH, relW);
+    return ctx;
+}
+
+void windowAttentionInto(const Tensor& ctx, const Tensor& qkvIn, int64_t windows, int64_t side, int64_t heads,
+                         const Tensor& relH, const Tensor& relW)
 {
     const Tensor qkv = qkvIn.contiguous();
     const int64_t T = side * side, D3 = qkv.shape().back(), D = D3 / 3, hd = D / heads;
     if (qkv.numel() != windows * T * D3) throw Error("sam", "windowAttention: qkv does not hold the windows");
+    if (ctx.numel() != windows * T * D)
+        throw Error("sam", "windowAttention: the output does not hold the windows");
     const bool rel = relH.defined() && relH.numel();
     const float scale = 1.f / std::sqrt(float(hd));
-    Tensor ctx = Tensor::empty(DType::F32, {windows, T, D});
     if (fusedWindowAttention(qkv.ptr<float>(), windows, side, heads, D,
                              rel ? relH.contiguous().ptr<float>() : nullptr,
                              rel ? relW.contiguous().ptr<float>() : nullptr, ctx.ptr<float>()))
-        return ctx;
+        return;
     // One head at a time keeps the score buffer at windows * T * T (64 MB for a 64 x 64 global layer).
     std::vector<float> scores(size_t(windows * T * T));
     std::vector<float> rh(rel ? size_t(windows * T * side) : 0), rw(rh.size());
@@ -163,7 +182,6 @@ Tensor windowAttention(const Tensor& qkvIn, int64_t windows, int64_t side, int64
         c.c = ctx.ptr<float>() + h * hd, c.cRow = D, c.cBatch[1] = T * D;
         gemm(c);
     }
-    return ctx;
 }
 
 Tensor attention(const Tensor& qIn, const Tensor& kIn, const Tensor& vIn, int64_t heads)

@@ -16,6 +16,10 @@ using transformer::LinearWeight;
 // y = act(x W^T + b) (+ residual), x [..., K] packed; W [N, K].
 Tensor linear(const Tensor& x, const LinearWeight& w, const Tensor& bias, Activation act = Activation::None,
               const Tensor* residual = nullptr);
+// The same into a preallocated packed `out` of x's rows by N (no allocation: the encoder reuses its
+// buffers across layers).
+void linearInto(const Tensor& out, const Tensor& x, const LinearWeight& w, const Tensor& bias,
+                Activation act = Activation::None, const Tensor* residual = nullptr);
 Tensor layerNorm(const Tensor& x, const Tensor& w, const Tensor& b, double eps);
 Tensor activation(const Tensor& x, Activation act);
 Tensor add(const Tensor& a, const Tensor& b); // same shapes, packed
@@ -32,6 +36,9 @@ Tensor relativePositions(const Tensor& table, int64_t size);
 // relativePositions (or undefined for none). Returns the context [windows, T, D].
 Tensor windowAttention(const Tensor& qkv, int64_t windows, int64_t side, int64_t heads, const Tensor& relH,
                        const Tensor& relW);
+// The same into a preallocated packed `ctx` of windows * T * D floats.
+void windowAttentionInto(const Tensor& ctx, const Tensor& qkv, int64_t windows, int64_t side, int64_t heads,
+                         const Tensor& relH, const Tensor& relW);
 
 // Plain multi-head attention of q [Nq, D] over k, v [Nk, D] (already projected); returns [Nq, D].
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t heads);

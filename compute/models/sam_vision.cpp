@@ -57,27 +57,31 @@ void mark(int stage)
     if (t_stages) t_stages->mark(stage);
 }
 
-// [g, g, D] -> [windows, S*S, D], zero-padding the grid to a multiple of S (window_partition).
-Tensor partition(const Tensor& x, int64_t g, int64_t S)
+// [g*g, C] -> [windows, S*S, C], the grid padded to a multiple of S (window_partition) with `fill` (C
+// values: the row a zero token becomes; null for zeros).
+void partition(const Tensor& out, const Tensor& x, int64_t g, int64_t S, const float* fill)
 {
-    const int64_t D = x.shape().back(), n = (g + S - 1) / S;
-    Tensor out = Tensor::zeros(DType::F32, {n * n, S * S, D});
-    parallelFor(g, 4, [&](int64_t y0, int64_t y1) {
+    const int64_t C = x.shape().back(), n = (g + S - 1) / S, side = n * S;
+    float* o = out.ptr<float>();
+    const float* in = x.ptr<float>();
+    parallelFor(side, 4, [&](int64_t y0, int64_t y1) {
         for (int64_t y = y0; y < y1; ++y)
-            for (int64_t x0 = 0; x0 < g; ++x0) {
-                const int64_t w = (y / S) * n + x0 / S, t = (y % S) * S + x0 % S;
-                std::memcpy(out.ptr<float>() + (w * S * S + t) * D, x.ptr<float>() + (y * g + x0) * D,
-                            size_t(D) * sizeof(float));
+            for (int64_t x0 = 0; x0 < side; ++x0) {
+                float* dst = o + (((y / S) * n + x0 / S) * S * S + (y % S) * S + x0 % S) * C;
+                if (y < g && x0 < g)
+                    std::memcpy(dst, in + (y * g + x0) * C, size_t(C) * sizeof(float));
+                else if (fill)
+                    std::memcpy(dst, fill, size_t(C) * sizeof(float));
+                else
+                    std::fill(dst, dst + C, 0.f);
             }
     });
-    return out;
 }
 
 // The inverse, dropping the padding (window_unpartition): [windows, S*S, D] -> [g*g, D].
-Tensor unpartition(const Tensor& w, int64_t g, int64_t S)
+void unpartition(const Tensor& out, const Tensor& w, int64_t g, int64_t S)
 {
     const int64_t D = w.shape().back(), n = (g + S - 1) / S;
-    Tensor out = Tensor::empty(DType::F32, {g * g, D});
     parallelFor(g, 4, [&](int64_t y0, int64_t y1) {
         for (int64_t y = y0; y < y1; ++y)
             for (int64_t x0 = 0; x0 < g; ++x0) {
@@ -86,7 +90,6 @@ Tensor unpartition(const Tensor& w, int64_t g, int64_t S)
                             size_t(D) * sizeof(float));
             }
     });
-    return out;
 }
 
 } // namespace
@@ -138,35 +141,41 @@ VisionEncoder VisionEncoder::load(const SamVisionConfig& c, WeightSource& ws)
     return e;
 }
 
-Tensor VisionEncoder::layer(const Tensor& x, const Layer& L) const
+// Every activation of a layer, allocated once per image and reused by all layers: fresh buffers would
+// cost a page fault per 4 KB, tens of MB per layer.
+struct VisionEncoder::Buffers
 {
-    const int64_t g = cfg_.grid(), D = cfg_.hiddenSize, heads = cfg_.numAttentionHeads;
-    const Tensor a = layerNorm(x, L.ln1w, L.ln1b, cfg_.layerNormEps);
+    Tensor x, h, a, qkv, qkvWindows, ctxWindows, mlp;
+};
+
+void VisionEncoder::layer(Buffers& b, const Layer& L) const
+{
+    const int64_t g = cfg_.grid(), heads = cfg_.numAttentionHeads;
+    cpu::layerNorm(b.a, b.x, L.ln1w, L.ln1b, float(cfg_.layerNormEps));
     mark(1);
-    Tensor ctx;
+    // Projecting before partitioning skips the padding tokens: a zero token's q, k, v are the bias.
+    linearInto(b.qkv, b.a, L.qkv, L.qkvb);
+    mark(2);
     if (L.window) {
         const int64_t S = L.window, n = (g + S - 1) / S;
-        const Tensor part = partition(a.reshape({g, g, D}), g, S);
+        partition(b.qkvWindows, b.qkv, g, S,
+                  L.qkvb.defined() && L.qkvb.numel() ? L.qkvb.ptr<float>() : nullptr);
         mark(7);
-        const Tensor qkv = linear(part, L.qkv, L.qkvb);
-        mark(2);
-        const Tensor wctx = windowAttention(qkv, n * n, S, heads, L.relH, L.relW);
+        windowAttentionInto(b.ctxWindows, b.qkvWindows, n * n, S, heads, L.relH, L.relW);
         mark(3);
-        ctx = unpartition(wctx, g, S);
+        unpartition(b.a, b.ctxWindows, g, S);
         mark(7);
     } else {
-        const Tensor qkv = linear(a, L.qkv, L.qkvb);
-        mark(2);
-        ctx = windowAttention(qkv, 1, g, heads, L.relH, L.relW).reshape({g * g, D});
+        windowAttentionInto(b.a, b.qkv, 1, g, heads, L.relH, L.relW);
         mark(3);
     }
     // The output projection works token by token, so it runs after unpartitioning with the residual fused.
-    const Tensor h = linear(ctx, L.proj, L.projb, Activation::None, &x);
+    linearInto(b.h, b.a, L.proj, L.projb, Activation::None, &b.x);
     mark(4);
-    const Tensor m = linear(layerNorm(h, L.ln2w, L.ln2b, cfg_.layerNormEps), L.fc1, L.fc1b, act_);
-    Tensor out = linear(m, L.fc2, L.fc2b, Activation::None, &h);
+    cpu::layerNorm(b.a, b.h, L.ln2w, L.ln2b, float(cfg_.layerNormEps));
+    linearInto(b.mlp, b.a, L.fc1, L.fc1b, act_);
+    linearInto(b.x, b.mlp, L.fc2, L.fc2b, Activation::None, &b.h);
     mark(5);
-    return out;
 }
 
 Tensor VisionEncoder::forward(const Tensor& pixelsIn) const
@@ -187,9 +196,20 @@ Tensor VisionEncoder::forward(const Tensor& pixelsIn) const
                     patch_.packed.get());
     if (pos_.defined() && pos_.numel()) x = add(x, pos_.reshape({g * g, D}));
     mark(0);
+    Buffers b;
+    b.x = x;
+    b.h = Tensor::empty(DType::F32, {g * g, D});
+    b.a = Tensor::empty(DType::F32, {g * g, D});
+    b.qkv = Tensor::empty(DType::F32, {g * g, 3 * D});
+    b.mlp = Tensor::empty(DType::F32, {g * g, cfg_.mlpDim});
+    if (cfg_.windowSize > 0) {
+        const int64_t W = cfg_.windowSize, n = (g + W - 1) / W;
+        b.qkvWindows = Tensor::empty(DType::F32, {n * n, W * W, 3 * D});
+        b.ctxWindows = Tensor::empty(DType::F32, {n * n, W * W, D});
+    }
     for (const Layer& L : layers_)
-        x = layer(x, L);
-    Tensor n = layerNorm(linear(x, neck1_, Tensor()), neckLn1w_, neckLn1b_, 1e-6);
+        layer(b, L);
+    Tensor n = layerNorm(linear(b.x, neck1_, Tensor()), neckLn1w_, neckLn1b_, 1e-6);
     n = conv2d(n.reshape({g, g, cfg_.outputChannels}), neck2_, Tensor(), 3, 1, 1);
     n = layerNorm(n, neckLn2w_, neckLn2b_, 1e-6).reshape({g, g, cfg_.outputChannels});
     mark(6);

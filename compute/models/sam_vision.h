@@ -36,7 +36,8 @@ private:
     Tensor neckLn1w_, neckLn1b_, neckLn2w_, neckLn2b_;
     Activation act_ = Activation::GeluErf;
 
-    Tensor layer(const Tensor& x, const Layer& L) const;
+    struct Buffers;
+    void layer(Buffers& b, const Layer& L) const; // b.x -> b.x
 };
 
 } // namespace loupe::compute::sam
