@@ -59,6 +59,41 @@ Tensor add(const Tensor& a, const Tensor& b)
     return out;
 }
 
+// [g*g, C] -> [windows, S*S, C], the grid padded to a multiple of S (window_partition) with `fill` (C
+// values: the row a zero token becomes; null for zeros).
+void windowPartition(const Tensor& out, const Tensor& x, int64_t g, int64_t S, const float* fill)
+{
+    const int64_t C = x.shape().back(), n = (g + S - 1) / S, side = n * S;
+    float* o = out.ptr<float>();
+    const float* in = x.ptr<float>();
+    parallelFor(side, 4, [&](int64_t y0, int64_t y1) {
+        for (int64_t y = y0; y < y1; ++y)
+            for (int64_t x0 = 0; x0 < side; ++x0) {
+                float* dst = o + (((y / S) * n + x0 / S) * S * S + (y % S) * S + x0 % S) * C;
+                if (y < g && x0 < g)
+                    std::memcpy(dst, in + (y * g + x0) * C, size_t(C) * sizeof(float));
+                else if (fill)
+                    std::memcpy(dst, fill, size_t(C) * sizeof(float));
+                else
+                    std::fill(dst, dst + C, 0.f);
+            }
+    });
+}
+
+// The inverse, dropping the padding (window_unpartition): [windows, S*S, D] -> [g*g, D].
+void windowUnpartition(const Tensor& out, const Tensor& w, int64_t g, int64_t S)
+{
+    const int64_t D = w.shape().back(), n = (g + S - 1) / S;
+    parallelFor(g, 4, [&](int64_t y0, int64_t y1) {
+        for (int64_t y = y0; y < y1; ++y)
+            for (int64_t x0 = 0; x0 < g; ++x0) {
+                const int64_t win = (y / S) * n + x0 / S, t = (y % S) * S + x0 % S;
+                std::memcpy(out.ptr<float>() + (y * g + x0) * D, w.ptr<float>() + (win * S * S + t) * D,
+                            size_t(D) * sizeof(float));
+            }
+    });
+}
+
 Tensor relativePositions(const Tensor& tableIn, int64_t size)
 {
     const Tensor table = tableIn.contiguous();

@@ -29,6 +29,13 @@ Tensor add(const Tensor& a, const Tensor& b); // same shapes, packed
 // Returns [size, size, C].
 Tensor relativePositions(const Tensor& table, int64_t size);
 
+// [g*g, C] token grid -> [windows, S*S, C], the grid padded to a multiple of S (window_partition) with
+// `fill` (C values: what a zero token becomes, e.g. the bias of a projection applied before
+// partitioning; null for zeros). `out` is preallocated.
+void windowPartition(const Tensor& out, const Tensor& x, int64_t g, int64_t S, const float* fill);
+// The inverse, dropping the padding (window_unpartition): [windows, S*S, D] -> [g*g, D].
+void windowUnpartition(const Tensor& out, const Tensor& w, int64_t g, int64_t S);
+
 // Multi-head self-attention over `windows` independent square windows of side S (T = S*S tokens each)
 // with SAM's decomposed relative positions:
 //   scores = scale * q k^T + q . relH[qy][ky] + q . relW[qx][kx]  (relative terms from the unscaled q)

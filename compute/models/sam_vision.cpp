@@ -57,41 +57,6 @@ void mark(int stage)
     if (t_stages) t_stages->mark(stage);
 }
 
-// [g*g, C] -> [windows, S*S, C], the grid padded to a multiple of S (window_partition) with `fill` (C
-// values: the row a zero token becomes; null for zeros).
-void partition(const Tensor& out, const Tensor& x, int64_t g, int64_t S, const float* fill)
-{
-    const int64_t C = x.shape().back(), n = (g + S - 1) / S, side = n * S;
-    float* o = out.ptr<float>();
-    const float* in = x.ptr<float>();
-    parallelFor(side, 4, [&](int64_t y0, int64_t y1) {
-        for (int64_t y = y0; y < y1; ++y)
-            for (int64_t x0 = 0; x0 < side; ++x0) {
-                float* dst = o + (((y / S) * n + x0 / S) * S * S + (y % S) * S + x0 % S) * C;
-                if (y < g && x0 < g)
-                    std::memcpy(dst, in + (y * g + x0) * C, size_t(C) * sizeof(float));
-                else if (fill)
-                    std::memcpy(dst, fill, size_t(C) * sizeof(float));
-                else
-                    std::fill(dst, dst + C, 0.f);
-            }
-    });
-}
-
-// The inverse, dropping the padding (window_unpartition): [windows, S*S, D] -> [g*g, D].
-void unpartition(const Tensor& out, const Tensor& w, int64_t g, int64_t S)
-{
-    const int64_t D = w.shape().back(), n = (g + S - 1) / S;
-    parallelFor(g, 4, [&](int64_t y0, int64_t y1) {
-        for (int64_t y = y0; y < y1; ++y)
-            for (int64_t x0 = 0; x0 < g; ++x0) {
-                const int64_t win = (y / S) * n + x0 / S, t = (y % S) * S + x0 % S;
-                std::memcpy(out.ptr<float>() + (y * g + x0) * D, w.ptr<float>() + (win * S * S + t) * D,
-                            size_t(D) * sizeof(float));
-            }
-    });
-}
-
 } // namespace
 
 VisionEncoder VisionEncoder::load(const SamVisionConfig& c, WeightSource& ws)
@@ -158,12 +123,12 @@ void VisionEncoder::layer(Buffers& b, const Layer& L) const
     mark(2);
     if (L.window) {
         const int64_t S = L.window, n = (g + S - 1) / S;
-        partition(b.qkvWindows, b.qkv, g, S,
-                  L.qkvb.defined() && L.qkvb.numel() ? L.qkvb.ptr<float>() : nullptr);
+        windowPartition(b.qkvWindows, b.qkv, g, S,
+                        L.qkvb.defined() && L.qkvb.numel() ? L.qkvb.ptr<float>() : nullptr);
         mark(7);
         windowAttentionInto(b.ctxWindows, b.qkvWindows, n * n, S, heads, L.relH, L.relW);
         mark(3);
-        unpartition(b.a, b.ctxWindows, g, S);
+        windowUnpartition(b.a, b.ctxWindows, g, S);
         mark(7);
     } else {
         windowAttentionInto(b.a, b.qkv, 1, g, heads, L.relH, L.relW);

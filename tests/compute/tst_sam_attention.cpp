@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SAM's fused windowed attention (AVX-512, sam_attention.h) against a double-precision reference and
 // against the unfused path (batched GEMMs per head) it replaces: head sizes 16 and 64, windows of side 5
-// and 14, a side-40 "global" grid whose query rows span several blocks, with and without relative terms.
+// and 14, a side-40 "global" grid whose query rows span several blocks, with and without relative terms;
+// and the window partitioning of projected tokens, padding included.
 #include "compute/cpu_options.h"
 #include "compute/models/sam_attention.h"
 #include "compute/models/sam_kernels.h"
@@ -133,6 +134,29 @@ private slots:
         const std::vector<float> unfused =
             windowAttention(qkv, windows, side, heads, relH, relW).toF32Vector();
         QVERIFY2(maxDiff(unfused, ref) < 2e-5f, qPrintable(QString::number(maxDiff(unfused, ref))));
+    }
+
+    // The encoder projects q/k/v before partitioning and fills the padding with the bias: the same as
+    // transformers' zero padding of the normalised tokens followed by the projection.
+    void projectingBeforePartitioningMatchesZeroPadding()
+    {
+        const int64_t g = 6, S = 4, n = 2, C = 8, N = 12;
+        const Tensor a = randomTensor({g * g, C}, 21);
+        const Tensor bias = randomTensor({N}, 23);
+        const LinearWeight w = transformer::makeLinearWeight(randomTensor({N, C}, 22));
+
+        const Tensor padded = Tensor::empty(DType::F32, {n * n, S * S, C});
+        windowPartition(padded, a, g, S, nullptr);
+        const std::vector<float> expected = linear(padded, w, bias).toF32Vector();
+
+        const Tensor projected = linear(a, w, bias);
+        const Tensor windows = Tensor::empty(DType::F32, {n * n, S * S, N});
+        windowPartition(windows, projected, g, S, bias.ptr<float>());
+        QVERIFY(maxDiff(windows.toF32Vector(), expected) < 1e-5f);
+
+        const Tensor back = Tensor::empty(DType::F32, {g * g, N});
+        windowUnpartition(back, windows, g, S);
+        QCOMPARE(back.toF32Vector(), projected.toF32Vector());
     }
 
     void refusesHeadSizesOffTheVectorWidth()
