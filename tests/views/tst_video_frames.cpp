@@ -197,11 +197,21 @@ private slots:
         w.controller->selectRow(1);
         QTRY_COMPARE(w.controller->currentAsset(), w.frameId(4));
         QCOMPARE(w.status->frameText(), QStringLiteral("frame 4 · 2 / 3"));
+        // More frames of the video arriving update the count without moving.
+        w.controller->importVideo(clip, 2);
+        QVERIFY(finished.wait(30000));
+        QTRY_COMPARE(w.status->frameText(), QStringLiteral("frame 4 · 3 / 6"));
         QVERIFY(w.video->stepFrame(1));
-        QCOMPARE(w.controller->currentAsset(), w.frameId(8));
-        w.controller->selectRow(3);
+        QCOMPARE(w.controller->currentAsset(), w.frameId(6));
+        // The browser keeps the video's frames together in frame order, the image after them.
+        QTRY_COMPARE(model->rowCount(), 7);
+        QTRY_VERIFY(model->rowAt(6) != nullptr);
+        for (int row = 0; row < 6; ++row)
+            QCOMPARE(model->index(row).data(DatasetModel::FrameRole).toLongLong(), qint64(2 * row));
+        QCOMPARE(model->index(6).data(DatasetModel::FrameRole).toLongLong(), qint64(-1));
+        w.controller->selectRow(6);
         QTRY_COMPARE(w.controller->currentAsset(),
-                     model->index(3).data(DatasetModel::AssetIdRole).toLongLong());
+                     model->index(6).data(DatasetModel::AssetIdRole).toLongLong());
         QVERIFY(w.status->frameText().isEmpty());
         QVERIFY(!w.status->frameLabel()->isVisibleTo(&w.window));
         QVERIFY(!w.video->stepFrame(1)); // a folder of one

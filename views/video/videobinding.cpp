@@ -40,7 +40,13 @@ QAction* actionAfter(QMenu* menu, const QString& text)
 VideoBinding::VideoBinding(QMainWindow* window, ProjectController* controller, CanvasStatus* status)
     : QObject(window), m_window(window), m_controller(controller), m_status(status)
 {
-    connect(controller, &ProjectController::projectChanged, this, &VideoBinding::refresh);
+    connect(controller, &ProjectController::projectChanged, this, [this] {
+        // The readout counts the frames there are: an import running in the background adds more.
+        if (ProjectBackend* backend = m_controller ? m_controller->backend() : nullptr)
+            connect(backend, &ProjectBackend::assetsChanged, this, &VideoBinding::refresh,
+                    Qt::UniqueConnection);
+        refresh();
+    });
     connect(controller, &ProjectController::currentAssetChanged, this, &VideoBinding::refresh);
 }
 
