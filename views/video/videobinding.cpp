@@ -85,6 +85,10 @@ core::Project* VideoBinding::project() const
 void VideoBinding::importVideoDialog()
 {
     if (!m_controller || !m_controller->hasProject()) return;
+    if (!core::hasVideoSupport()) {
+        emit message(tr("This build of Loupe cannot read videos (OpenCV videoio was not found)."));
+        return;
+    }
     const QString path =
         QFileDialog::getOpenFileName(m_window, tr("Import Video"), QString(),
                                      tr("Videos (*.mp4 *.avi *.mov *.mkv *.webm *.m4v);;All files (*)"));
@@ -95,10 +99,6 @@ void VideoBinding::importVideoDialog()
         tr("Import every Nth frame of %1 (1: every frame):").arg(QFileInfo(path).fileName()), 1, 1, 100000, 1,
         &ok);
     if (!ok) return;
-    if (!core::hasVideoSupport()) {
-        emit message(tr("This build of Loupe cannot read videos (OpenCV videoio was not found)."));
-        return;
-    }
     m_controller->importVideo(path, stride);
 }
 
