@@ -22,9 +22,10 @@ namespace loupe::compute::sam {
 
 namespace {
 
-constexpr int kRows = 6;           // register tile: 6 rows x up to 4 vectors of 16 = 24 accumulators
-constexpr int kVectors = 4;        //
-constexpr int64_t kKeyChunk = 128; // rows of V per P V step (32 KB at head size 64: stays in L1)
+constexpr int kRows = 6;                  // register tile: 6 rows x up to 4 vectors of 16 = 24 accumulators
+constexpr int kVectors = 4;               //
+constexpr int64_t kPanel = 16 * kVectors; // keys per panel of packed K^T: one register tile wide
+constexpr int64_t kKeyChunk = 128;        // rows of V per P V step (32 KB at head size 64: stays in L1)
 constexpr int64_t kScoreBytes = 1024 * 1024; // one block's scores stay in a core's L2 (2 MB on Xeons)
 
 int64_t roundUp16(int64_t n)
@@ -214,19 +215,22 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
     const int64_t hd = D / heads;
     if (!avx512 || !o.fusion || !o.fastMath || o.naiveGemm || hd % 16 || hd * heads != D) return false;
     const bool rel = relH && relW;
-    // Rows of K^T and of the scores are one vector longer than the keys: with a power-of-two stride the
-    // 64 rows a register tile walks down (or the six it broadcasts from) would share a few cache sets.
+    // Score rows are one vector longer than the keys: with a power-of-two stride the six rows a register
+    // tile stores (or P V broadcasts from) would share a few cache sets.
     const int64_t ldS = roundUp16(side * side) + 16;
     const int64_t T = side * side, Tp = roundUp16(T), sp = roundUp16(side), D3 = 3 * D,
                   pairs = windows * heads;
     const float scale = 1.f / std::sqrt(float(hd));
 
-    // Per (window, head): K transposed [hd, ldS] (zero-padded keys) and the relative terms
+    // Per (window, head): K transposed in panels of 64 keys, [panels, hd, 64] (zero-padded keys: a
+    // register tile's 64 rows of B are then 16 contiguous KB, not 64 pages), V packed [T, hd], and
+    // the relative terms
     // rh[i][ky] = q_i . relH[qy][ky], rw[i][kx] = q_i . relW[qx][kx] [T, sp], each a GEMM over the rows
     // sharing a query coordinate.
     // One buffer for all four, kept by the calling thread: SAM calls this 12 times per image with the same
     // sizes, and fresh pages would cost a page fault each (tens of MB per call).
-    const size_t ktSize = size_t(pairs * hd * ldS), vpSize = size_t(pairs * T * hd),
+    const int64_t panels = (T + kPanel - 1) / kPanel;
+    const size_t ktSize = size_t(pairs * panels * hd * kPanel), vpSize = size_t(pairs * T * hd),
                  relSize = rel ? size_t(pairs * T * sp) : 0;
     thread_local std::vector<float> workspace;
     if (workspace.size() < ktSize + vpSize + 2 * relSize) {
@@ -246,12 +250,12 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
     forTasks(pairs, [&](int64_t p) {
         const int64_t b = p / heads, h = p % heads;
         const float* q = qkv + b * T * D3 + h * hd;
-        float* k = ktBase + p * hd * ldS;
-        // Blocks of 16 keys: every row of K^T is then written 64 bytes at a time.
-        for (int64_t j0 = 0; j0 < Tp; j0 += 16)
-            for (int64_t d = 0; d < hd; ++d)
-                for (int64_t j = j0; j < j0 + 16; ++j)
-                    k[d * ldS + j] = j < T ? q[j * D3 + D + d] : 0.f;
+        float* k = ktBase + p * panels * hd * kPanel;
+        for (int64_t pn = 0; pn < panels; ++pn)
+            for (int64_t j0 = pn * kPanel; j0 < (pn + 1) * kPanel; j0 += 16)
+                for (int64_t d = 0; d < hd; ++d)
+                    for (int64_t j = j0; j < j0 + 16; ++j)
+                        k[(pn * hd + d) * kPanel + j - pn * kPanel] = j < T ? q[j * D3 + D + d] : 0.f;
         for (int64_t j = 0; j < T; ++j)
             std::copy_n(q + j * D3 + 2 * D, hd, vpBase + (p * T + j) * hd);
         if (!rel) return;
@@ -283,7 +287,9 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
         const float* q = qkv + (b * T + r0) * D3 + h * hd;
         const float* v = vpBase + p * T * hd;
         float* out = ctx + (b * T + r0) * D + h * hd;
-        gemmRows(false, rows, Tp / 16, q, D3, ktBase + p * hd * ldS, ldS, hd, s, ldS);
+        for (int64_t pn = 0; pn < panels; ++pn)
+            gemmRows(false, rows, std::min<int64_t>(kPanel, Tp - pn * kPanel) / 16, q, D3,
+                     ktBase + (p * panels + pn) * hd * kPanel, kPanel, hd, s + pn * kPanel, ldS);
         for (int64_t i = 0; i < rows; ++i) {
             const int64_t t = r0 + i;
             const float* ri = rel ? rhBase + (p * T + t) * sp : nullptr;
