@@ -208,7 +208,7 @@ template <typename Fn> void forTasks(int64_t n, const Fn& fn)
 } // namespace
 
 bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64_t heads, int64_t D,
-                          const float* relH, const float* relW, float* ctx)
+                          const float* relH, const float* relW, float* ctx, std::vector<float>* workspace)
 {
     static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
     const CpuOptions& o = cpuOptions();
@@ -224,21 +224,19 @@ bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64
 
     // Per (window, head): K transposed in panels of 64 keys, [panels, hd, 64] (zero-padded keys: a
     // register tile's 64 rows of B are then 16 contiguous KB, not 64 pages), V packed [T, hd], and
-    // the relative terms
-    // rh[i][ky] = q_i . relH[qy][ky], rw[i][kx] = q_i . relW[qx][kx] [T, sp], each a GEMM over the rows
-    // sharing a query coordinate.
-    // One buffer for all four, kept by the calling thread: SAM calls this 12 times per image with the same
-    // sizes, and fresh pages would cost a page fault each (tens of MB per call).
+    // the relative terms rh[i][ky] = q_i . relH[qy][ky], rw[i][kx] = q_i . relW[qx][kx] [T, sp], each a
+    // GEMM over the rows sharing a query coordinate.
     const int64_t panels = (T + kPanel - 1) / kPanel;
     const size_t ktSize = size_t(pairs * panels * hd * kPanel), vpSize = size_t(pairs * T * hd),
                  relSize = rel ? size_t(pairs * T * sp) : 0;
-    thread_local std::vector<float> workspace;
-    if (workspace.size() < ktSize + vpSize + 2 * relSize) {
-        workspace.clear();
-        workspace.shrink_to_fit();
-        workspace.resize(ktSize + vpSize + 2 * relSize);
+    std::vector<float> local;
+    std::vector<float>& buffer = workspace ? *workspace : local;
+    if (buffer.size() < ktSize + vpSize + 2 * relSize) {
+        buffer.clear();
+        buffer.shrink_to_fit();
+        buffer.resize(ktSize + vpSize + 2 * relSize);
     }
-    float* const ktBase = workspace.data();
+    float* const ktBase = buffer.data();
     float* const vpBase = ktBase + ktSize; // V packed [T, hd]: streams in order
     float* const rhBase = vpBase + vpSize;
     float* const rwBase = rhBase + relSize;

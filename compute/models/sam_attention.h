@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace loupe::compute::sam {
 
@@ -11,8 +12,11 @@ namespace loupe::compute::sam {
 // scaled by the softmax sums as it is stored. Same contract as windowAttention (sam_kernels.h) on raw
 // packed buffers: qkv [windows, side*side, 3D], relH/relW [side, side, D/heads] or null, ctx
 // [windows, side*side, D]. Returns false, touching nothing, where it does not apply: no AVX-512 on this
-// CPU, a head size that is not a multiple of 16, or the fusion/SIMD kill switches set.
+// CPU, a head size that is not a multiple of 16, or the fusion/SIMD kill switches set. `workspace`, when
+// given, holds the packed K^T, V and relative terms and is kept for the next call (the encoder passes
+// one for all its layers: fresh pages cost a fault each); otherwise they are allocated per call.
 bool fusedWindowAttention(const float* qkv, int64_t windows, int64_t side, int64_t heads, int64_t D,
-                          const float* relH, const float* relW, float* ctx);
+                          const float* relH, const float* relW, float* ctx,
+                          std::vector<float>* workspace = nullptr);
 
 } // namespace loupe::compute::sam

@@ -167,7 +167,7 @@ Tensor windowAttention(const Tensor& qkv, int64_t windows, int64_t side, int64_t
 }
 
 void windowAttentionInto(const Tensor& ctx, const Tensor& qkvIn, int64_t windows, int64_t side, int64_t heads,
-                         const Tensor& relH, const Tensor& relW)
+                         const Tensor& relH, const Tensor& relW, std::vector<float>* workspace)
 {
     const Tensor qkv = qkvIn.contiguous();
     const int64_t T = side * side, D3 = qkv.shape().back(), D = D3 / 3, hd = D / heads;
@@ -178,7 +178,7 @@ void windowAttentionInto(const Tensor& ctx, const Tensor& qkvIn, int64_t windows
     const float scale = 1.f / std::sqrt(float(hd));
     if (fusedWindowAttention(qkv.ptr<float>(), windows, side, heads, D,
                              rel ? relH.contiguous().ptr<float>() : nullptr,
-                             rel ? relW.contiguous().ptr<float>() : nullptr, ctx.ptr<float>()))
+                             rel ? relW.contiguous().ptr<float>() : nullptr, ctx.ptr<float>(), workspace))
         return;
     // One head at a time keeps the score buffer at windows * T * T (64 MB for a 64 x 64 global layer).
     std::vector<float> scores(size_t(windows * T * T));

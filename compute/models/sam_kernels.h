@@ -5,6 +5,7 @@
 #include "compute/tensor.h"
 
 #include <cstdint>
+#include <vector>
 
 // Host-side building blocks of SAM that the graph has no op for (windowed attention with decomposed
 // relative positions, transposed and strided convolutions) plus thin eager wrappers over the CPU
@@ -43,9 +44,10 @@ void windowUnpartition(const Tensor& out, const Tensor& w, int64_t g, int64_t S)
 // relativePositions (or undefined for none). Returns the context [windows, T, D].
 Tensor windowAttention(const Tensor& qkv, int64_t windows, int64_t side, int64_t heads, const Tensor& relH,
                        const Tensor& relW);
-// The same into a preallocated packed `ctx` of windows * T * D floats.
+// The same into a preallocated packed `ctx` of windows * T * D floats; `workspace` as for
+// fusedWindowAttention (sam_attention.h).
 void windowAttentionInto(const Tensor& ctx, const Tensor& qkv, int64_t windows, int64_t side, int64_t heads,
-                         const Tensor& relH, const Tensor& relW);
+                         const Tensor& relH, const Tensor& relW, std::vector<float>* workspace = nullptr);
 
 // Plain multi-head attention of q [Nq, D] over k, v [Nk, D] (already projected); returns [Nq, D].
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t heads);

@@ -111,6 +111,7 @@ VisionEncoder VisionEncoder::load(const SamVisionConfig& c, WeightSource& ws)
 struct VisionEncoder::Buffers
 {
     Tensor x, h, a, qkv, qkvWindows, ctxWindows, mlp;
+    std::vector<float> attention; // packed K^T, V and relative terms (sam_attention.h)
 };
 
 void VisionEncoder::layer(Buffers& b, const Layer& L) const
@@ -126,12 +127,12 @@ void VisionEncoder::layer(Buffers& b, const Layer& L) const
         windowPartition(b.qkvWindows, b.qkv, g, S,
                         L.qkvb.defined() && L.qkvb.numel() ? L.qkvb.ptr<float>() : nullptr);
         mark(7);
-        windowAttentionInto(b.ctxWindows, b.qkvWindows, n * n, S, heads, L.relH, L.relW);
+        windowAttentionInto(b.ctxWindows, b.qkvWindows, n * n, S, heads, L.relH, L.relW, &b.attention);
         mark(3);
         windowUnpartition(b.a, b.ctxWindows, g, S);
         mark(7);
     } else {
-        windowAttentionInto(b.a, b.qkv, 1, g, heads, L.relH, L.relW);
+        windowAttentionInto(b.a, b.qkv, 1, g, heads, L.relH, L.relW, &b.attention);
         mark(3);
     }
     // The output projection works token by token, so it runs after unpartitioning with the residual fused.
