@@ -129,10 +129,11 @@ LOUPE_AVX512 inline float lanesSum(__m512 v)
     return s;
 }
 
-// exp(x) for 16 lanes: x = n ln2 + r, exp(r) by the Cephes polynomial (as vmath's AVX2 exp8).
+// exp(x) for 16 lanes, x <= 0: x = n ln2 + r, exp(r) by the Cephes polynomial (as vmath's AVX2 exp8).
 LOUPE_AVX512 inline __m512 exp16(__m512 x)
 {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    // Arguments are <= 0 here (scores minus their row's max); the floor keeps -inf from becoming NaN.
+    x = _mm512_max_ps(x, _mm512_set1_ps(-87.3f));
     const __m512 fx = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(fx, _mm512_set1_ps(0.693359375f), x);
@@ -145,8 +146,7 @@ LOUPE_AVX512 inline __m512 exp16(__m512 x)
     y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(5.0000001201E-1f));
     y = _mm512_fmadd_ps(y, _mm512_mul_ps(r, r), r);
     y = _mm512_add_ps(y, _mm512_set1_ps(1.f));
-    const __m512i n = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(fx), _mm512_set1_epi32(127)), 23);
-    return _mm512_mul_ps(y, _mm512_castsi512_ps(n));
+    return _mm512_scalef_ps(y, fx); // y * 2^fx
 }
 
 // One query row of T = side*side scores in place: v = scale*s + rh[ky] + rw[kx], then exp(v - max v).
