@@ -43,10 +43,20 @@ def cpu_seconds():
     return u.ru_utime + u.ru_stime
 
 
+def need(module, package):
+    """Imports `module`, or exits naming the pip package that provides it."""
+    try:
+        return __import__(module, fromlist=["_"])
+    except ImportError:
+        fail(f"Python package '{package}' is missing: pip install {package}")
+
+
 def export(path):
     """Writes a random-weight SAM ViT-B vision encoder to `path` (ONNX, opset 17)."""
-    import torch
-    from transformers import SamVisionConfig, SamVisionModel
+    torch = need("torch", "torch")
+    need("onnx", "onnx")  # torch's exporter serialises through it
+    transformers = need("transformers", "transformers")
+    SamVisionConfig, SamVisionModel = transformers.SamVisionConfig, transformers.SamVisionModel
 
     # transformers' SamVisionConfig defaults are facebook/sam-vit-base's vision_config; spelled out so a
     # change of defaults cannot silently change the workload.
@@ -73,8 +83,8 @@ def export(path):
 
 
 def time_ort(path, threads, runs):
-    import numpy as np
-    import onnxruntime as ort
+    np = need("numpy", "numpy")
+    ort = need("onnxruntime", "onnxruntime")
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
@@ -121,7 +131,9 @@ def main():
     model = a.work / "sam_vit_b_vision.onnx"
     t0 = time.perf_counter()
     if not model.exists():
-        export(model)
+        partial = model.with_suffix(".partial")
+        export(partial)
+        partial.rename(model)  # an interrupted export is not taken for a model next time
     export_s = time.perf_counter() - t0
     rounds = []
     for _ in range(a.rounds):
