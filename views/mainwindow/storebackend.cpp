@@ -227,6 +227,16 @@ bool StoreBackend::setSplit(const QList<qint64>& assetIds, const QString& split,
 
 void StoreBackend::importPaths(const QStringList& paths)
 {
+    startImport(paths, 1);
+}
+
+void StoreBackend::importVideo(const QString& path, int stride)
+{
+    startImport({path}, stride);
+}
+
+void StoreBackend::startImport(const QStringList& paths, int videoStride)
+{
     if (paths.isEmpty()) return;
     // The job opens its own connection, and Project::open probes the file with immutable=1, which
     // ignores the WAL: move everything committed so far into the main file first.
@@ -276,7 +286,7 @@ void StoreBackend::importPaths(const QStringList& paths)
         job->deleteLater();
         prefetchThumbnails();
     });
-    job->start(paths);
+    job->start(paths, videoStride);
 }
 
 void StoreBackend::requestThumbnail(qint64 assetId, const QString& absolutePath, int side)

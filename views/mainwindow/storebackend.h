@@ -46,6 +46,7 @@ public:
     void undo() override;
     void redo() override;
     void importPaths(const QStringList& paths) override;
+    void importVideo(const QString& path, int stride) override;
     void requestThumbnail(qint64 assetId, const QString& absolutePath, int side) override;
 
     // Edits the window does not offer yet through the interface (and tests use).
@@ -59,6 +60,7 @@ signals:
 
 private:
     explicit StoreBackend(std::unique_ptr<core::Project> project);
+    void startImport(const QStringList& paths, int videoStride);
     void prefetchThumbnails();
     void storeThumbnail(qint64 assetId, const QImage& image, const QByteArray& encoded);
 
