@@ -5,6 +5,7 @@
 // path; bad input gets a clear error and the documented exit code.
 #include "common/runloupe.h"
 #include "core/import/importjob.h"
+#include "core/inference/detector.h"
 #include "core/store/assettags.h"
 #include "core/store/project.h"
 
@@ -114,6 +115,47 @@ private slots:
         const LoupeRun text = runLoupe({"prelabel", m_project, "--model", clip, "--images", one});
         QCOMPARE(text.code, 0);
         QVERIFY2(text.out.contains(QStringLiteral("1 already done")), qPrintable(text.out));
+    }
+
+    // The golden SAM (random weights: its own IoU filter keeps few masks, if any) with shapes-clip naming
+    // them, through the detector seam: a run per image naming the method and the labeller.
+    void samDetectorRunsThroughTheSeam()
+    {
+        if (!core::detectorArchitectures().contains(QStringLiteral("SamModel")))
+            QSKIP("this build registers no SamModel detector");
+        const QString sam = QStringLiteral(LOUPE_TEST_DATA "/golden/sam_segment");
+        const QString clip = kModels + QStringLiteral("shapes-clip");
+        QString error;
+        auto p = core::Project::open(m_project, &error);
+        QVERIFY2(p, qPrintable(error));
+        const core::AssetRow first = p->assetPage({}, 0, 1).front();
+        const QString one = first.storedPath.section(QLatin1Char('/'), -1);
+        const QStringList args{"prelabel", m_project, "--model",     sam, "--labeller", clip,
+                               "--images", one,       "--threshold", "0", "--json"};
+        const LoupeRun r = runLoupe(args, 300000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = json(r);
+        QCOMPARE(o.value("output").toString(), QStringLiteral("shapes"));
+        QCOMPARE(o.value("stored").toInt(), 1);
+        const QVector<core::RunRecord> runs = p->runs(first.id, QStringLiteral("prelabel"));
+        const auto run = std::find_if(runs.begin(), runs.end(), [&](const core::RunRecord& x) {
+            return x.modelPath.endsWith("sam_segment");
+        });
+        QVERIFY(run != runs.end());
+        QCOMPARE(run->parameters.value("detector").toString(), o.value("method").toString());
+        QVERIFY(run->parameters.value("labeller").toString().endsWith(QStringLiteral("shapes-clip")));
+        QCOMPARE(run->parameters.value("labeller_hash").toString().size(), 64);
+        QVERIFY(!run->parameters.value("detector_parameters").toObject().isEmpty());
+        // Every shape it proposed is a model's, in state new, with this run and a score.
+        core::Statement s = p->db().prepare(QStringLiteral(
+            "SELECT COUNT(*) FROM annotations WHERE run_id = ?1 AND (source <> 'model' OR review_state <> 0 "
+            "OR score IS NULL)"));
+        s.bind(1, run->id);
+        QVERIFY(s.step());
+        QCOMPARE(s.columnInt64(0), 0);
+        const LoupeRun again = runLoupe(args, 300000);
+        QCOMPARE(again.code, 0);
+        QCOMPARE(json(again).value("skipped").toInt(), 1);
     }
 
     void badInputIsNamed()
