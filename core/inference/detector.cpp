@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/inference/detector.h"
 
+#include "core/inference/sam_clip_detector.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -20,9 +22,22 @@ struct Registry
     std::map<QString, DetectorFactory> factories;
 };
 
+// The kinds Loupe builds in, present before any plugin registers: a plugin registering the same
+// architecture later replaces them.
+void addBuiltins(Registry& r)
+{
+    const DetectorFactory samClip = [](const DetectorOptions& o) -> std::unique_ptr<Detector> {
+        return std::make_unique<SamClipDetector>(o);
+    };
+    r.factories[QStringLiteral("SamModel")] = samClip;
+    r.factories[QStringLiteral("sam")] = samClip; // configs that name only model_type
+}
+
 Registry& registry()
 {
     static Registry r;
+    static const bool builtins = (addBuiltins(r), true);
+    (void)builtins;
     return r;
 }
 
@@ -76,15 +91,18 @@ std::unique_ptr<Detector> openDetector(const DetectorOptions& options, QString* 
     const QStringList names = configNames(options.modelFolder, &reason);
     DetectorFactory factory;
     if (!names.isEmpty()) {
-        Registry& r = registry();
-        QMutexLocker lock(&r.mutex);
-        for (const QString& name : names) {
-            const auto it = r.factories.find(name);
-            if (it != r.factories.end()) {
-                factory = it->second;
-                break;
+        {
+            Registry& r = registry();
+            QMutexLocker lock(&r.mutex);
+            for (const QString& name : names) {
+                const auto it = r.factories.find(name);
+                if (it != r.factories.end()) {
+                    factory = it->second;
+                    break;
+                }
             }
         }
+        // Outside the lock: detectorArchitectures() takes it again.
         if (!factory)
             reason = QStringLiteral("%1: %2 proposes no shapes (detectors: %3)")
                          .arg(options.modelFolder, names.first(),
