@@ -102,6 +102,9 @@ QString createSampleProject(const QString& folder, QString* error)
         return fail(why);
     for (const QString& folder : content.textModelFolders)
         if (!registerModelFolder(*project, folder, &why)) return fail(why);
+    if (!content.segmentModelFolder.isEmpty() &&
+        !registerModelFolder(*project, content.segmentModelFolder, &why))
+        return fail(why);
     return projectPath;
 }
 

@@ -44,6 +44,7 @@ SampleContent writeSampleContent(const QString& folder)
         const QString dir = findShippedModel(name);
         if (!dir.isEmpty()) c.textModelFolders << dir;
     }
+    c.segmentModelFolder = findShippedModel(kSampleSegmentModel);
     return c;
 }
 

@@ -21,6 +21,7 @@ struct SampleContent
     QStringList labelNames;  // circle, square, triangle, star, cross, ring
     QString modelFolder;     // the shipped shapes-vit checkpoint; empty if not found (see findShippedModel)
     QStringList textModelFolders; // the shipped captioner, VQA model and CLIP (kSampleTextModels) found
+    QString segmentModelFolder;   // the shipped shapes-sam (kSampleSegmentModel); empty if not found
     bool ok() const { return error.isEmpty(); }
 };
 
@@ -30,6 +31,8 @@ constexpr quint64 kSampleSeed = 20240601;
 // CLIP for matching texts to images.
 inline const QStringList kSampleTextModels = {QStringLiteral("shapes-captioner"),
                                               QStringLiteral("shapes-vqa"), QStringLiteral("shapes-clip")};
+// The shapes world's small SAM, so click-to-mask answers with a model instead of the GrabCut fallback.
+inline const QString kSampleSegmentModel = QStringLiteral("shapes-sam");
 
 // Writes the sample images and annotations into `folder` (created). Files already there with the same
 // content are rewritten identically, so calling it twice is harmless.

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
+#include "core/inference/segmenter.h"
 #include "core/models/model_registry.h"
+#include "core/samples/createsampleproject.h"
 #include "core/samples/maskcoco.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
+#include "core/store/project.h"
+#include "core/store/records.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -122,6 +126,40 @@ private slots:
         QCOMPARE(registry.registered().size(), 1);
         QVERIFY(registry.registerFolder(findShippedModel(QStringLiteral("shapes-vit-random"))).isEmpty());
         QVERIFY(findShippedModel(QStringLiteral("no-such-model")).isEmpty());
+    }
+
+    // The sample project registers the shipped SAM as a SamModel, so the SAM tool (which takes the
+    // project's first SamModel) answers with it instead of the GrabCut fallback.
+    void shippedSamIsRegisteredAndOpens()
+    {
+        const QString folder = findShippedModel(kSampleSegmentModel);
+        QVERIFY2(!folder.isEmpty(), "resources/models/shapes-sam is not found");
+        QVERIFY(!findShippedModel(QStringLiteral("shapes-sam-random")).isEmpty());
+        QTemporaryDir dir;
+        QString error;
+        const QString path = createSampleProject(dir.filePath(QStringLiteral("sample")), &error);
+        QVERIFY2(!path.isEmpty(), qPrintable(error));
+        std::unique_ptr<Project> project = Project::open(path, &error);
+        QVERIFY2(project, qPrintable(error));
+        QString registered, architecture;
+        for (const ModelRecord& m : project->models())
+            if (m.name == kSampleSegmentModel) registered = m.path, architecture = m.architecture;
+        QCOMPARE(registered, folder);
+        QCOMPARE(architecture, QStringLiteral("sam"));
+        const auto sam = SamCheckpoint::open(registered);
+        QCOMPARE(sam->model.config().architectures, std::vector<std::string>{"SamModel"});
+        QCOMPARE(sam->model.config().vision.imageSize, int64_t(128));
+        // A click on the first sample image gives a mask of the image's size.
+        Segmenter segmenter;
+        segmenter.setModel(sam);
+        const QString image = project->absolutePath(project->assetPage({}, 0, 1).first().storedPath);
+        SegmentPrompt prompt;
+        prompt.points = {QPointF(48, 48)};
+        prompt.labels = {1};
+        const SegmentResult r = segmenter.segment(image, prompt);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.engine, SegmentResult::Engine::Sam);
+        QCOMPARE(r.mask.size(), QSize(96, 96));
     }
 
     void unwritableFolderIsReported()
