@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """The shipped shapes-sam answers the same in Loupe's engine and in transformers:
 `python3 -m unittest tools/train/test_shapes_sam.py` (needs build/bin/loupe, or LOUPE=path, and torch +
-transformers; skips with a message without them).
+transformers; skips with a message without them; SAM_MODEL=DIR checks another checkpoint folder).
 
 `loupe segment --multimask --json` on fresh PIL scenes, with one click, two clicks (one negative) and a
 box, against `SamModel` + `SamImageProcessor.post_process_masks`: IoU scores within the golden SAM
