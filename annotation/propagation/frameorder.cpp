@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/propagation/frameorder.h"
 
+#include "core/store/project.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <algorithm>
@@ -68,7 +70,15 @@ std::vector<Frame> FolderFrameOrder::sequenceOf(qint64 assetId) const
     });
     std::vector<Frame> out;
     for (const ProjectImage* im : same)
-        out.push_back({im->id, QDir(m_root).filePath(im->path), im->width, im->height});
+        out.push_back({im->id, QDir(m_root).filePath(im->path)});
+    return out;
+}
+
+std::vector<Frame> ProjectFrameOrder::sequenceOf(qint64 assetId) const
+{
+    std::vector<Frame> out;
+    for (const core::SequenceFrame& f : m_project.sequenceFramesOf(assetId))
+        out.push_back({f.assetId, m_project.absolutePath(f.storedPath)});
     return out;
 }
 

@@ -6,6 +6,10 @@
 #include <QString>
 #include <vector>
 
+namespace loupe::core {
+class Project;
+} // namespace loupe::core
+
 namespace loupe::annotation {
 
 // One frame of an image sequence or video.
@@ -13,8 +17,6 @@ struct Frame
 {
     qint64 id = 0;
     QString path; // absolute
-    int width = 0;
-    int height = 0;
 };
 
 // Which images play after which: propagation and interpolation walk frames in this order.
@@ -27,8 +29,9 @@ public:
     virtual std::vector<Frame> sequenceOf(qint64 assetId) const = 0;
 };
 
-// Images of one folder are one sequence, ordered by file name with runs of digits compared as numbers
-// (frame_9.png before frame_10.png): how exported frames and image sequences are named.
+// Images of one folder are one sequence (for a ProjectAccess without the store's sequences), ordered by file
+// name with runs of digits compared as numbers (frame_9.png before frame_10.png): how exported frames and
+// image sequences are named.
 class FolderFrameOrder : public FrameOrder
 {
 public:
@@ -38,6 +41,18 @@ public:
 private:
     QString m_root;
     std::vector<ProjectImage> m_images;
+};
+
+// The project's own sequences (Project::sequenceFramesOf): an imported video's frames by frame index,
+// the images of a folder by file name. What the window and `loupe propagate` walk.
+class ProjectFrameOrder : public FrameOrder
+{
+public:
+    explicit ProjectFrameOrder(const core::Project& project) : m_project(project) {}
+    std::vector<Frame> sequenceOf(qint64 assetId) const override;
+
+private:
+    const core::Project& m_project;
 };
 
 // The frames from `from` to `to` of their common sequence, both included, in playback order. Empty with

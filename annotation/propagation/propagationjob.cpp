@@ -24,10 +24,9 @@ struct Shared
     QString stepText;
 };
 
-void runTrack(Shared& shared, const PropagationJobRequest& r, ProjectStoreAccess& access,
-              QPromise<void>& promise)
+void runTrack(Shared& shared, const PropagationJobRequest& r, const FrameOrder& order,
+              ProjectStoreAccess& access, QPromise<void>& promise)
 {
-    const FolderFrameOrder order(access);
     std::vector<Frame> seq = order.sequenceOf(r.from);
     const auto self = std::find_if(seq.begin(), seq.end(), [&](const Frame& f) { return f.id == r.from; });
     if (self == seq.end()) {
@@ -55,10 +54,9 @@ void runTrack(Shared& shared, const PropagationJobRequest& r, ProjectStoreAccess
     shared.stepText = QObject::tr("Propagate to %n shape(s)", nullptr, int(shared.made.size()));
 }
 
-void runInterpolate(Shared& shared, const PropagationJobRequest& r, ProjectStoreAccess& access,
-                    QPromise<void>& promise)
+void runInterpolate(Shared& shared, const PropagationJobRequest& r, const FrameOrder& order,
+                    ProjectStoreAccess& access, QPromise<void>& promise)
 {
-    const FolderFrameOrder order(access);
     const std::vector<Frame> seq = order.sequenceOf(r.from);
     promise.setProgressRange(0, int(seq.size()));
     std::vector<qint64> ids;
@@ -141,11 +139,12 @@ core::JobHandle* startPropagationJob(core::JobTracker& tracker, AnnotationDocume
             return;
         }
         ProjectStoreAccess access(*project);
+        const ProjectFrameOrder order(*project);
         try {
             if (request.mode == PropagationJobRequest::Mode::Track)
-                runTrack(*shared, request, access, promise);
+                runTrack(*shared, request, order, access, promise);
             else
-                runInterpolate(*shared, request, access, promise);
+                runInterpolate(*shared, request, order, access, promise);
         } catch (const compute::Error& e) {
             shared->report.error = QString::fromStdString(e.what());
         }

@@ -29,9 +29,10 @@ using namespace loupe::annotation;
 const char* kUsage =
     "usage: loupe propagate PROJECT --from FRAME --to FRAME [--tracker sam|opencv] [--model DIR]\n"
     "                       [--shape ID]... [--min-iou T] [--interpolate] [--json] [--threads N]\n"
-    "  FRAME is an image id or an image's path (absolute, relative to the project file, or relative to\n"
-    "  the folder holding the project's images); both frames belong to one sequence (the images of one\n"
-    "  folder, by file name) and FROM plays first.\n";
+    "  FRAME is an image id, an image's path (absolute, relative to the project file, or relative to\n"
+    "  the folder holding the project's images) or SEQUENCE:N (frame N of an imported video); both\n"
+    "  frames belong to one sequence (a video's frames, or the images of one folder by file name) and\n"
+    "  FROM plays first.\n";
 
 struct Failure
 {
@@ -39,11 +40,25 @@ struct Failure
     int code = ExitFailure;
 };
 
-// An image id, else the path of one of the project's images: absolute, relative to the project's file
-// (as the project stores it), relative to the folder holding all its images, or to the working folder.
+// SEQUENCE:N, else an image id, else the path of one of the project's images: absolute, relative to the
+// project's file (as the project stores it), relative to the folder holding all its images, or to the working
+// folder.
 qint64 resolveFrame(const QString& text, const core::Project& project, const ProjectAccess& access,
                     const std::vector<ProjectImage>& images)
 {
+    // SEQUENCE:N, frame N of an imported video.
+    if (const qsizetype colon = text.lastIndexOf(QLatin1Char(':')); colon > 0) {
+        const QString name = text.left(colon);
+        bool isIndex = false;
+        const qint64 index = text.mid(colon + 1).toLongLong(&isIndex);
+        if (isIndex && project.sequenceNames().contains(name)) {
+            core::SequenceKey key;
+            key.name = name;
+            for (const core::SequenceFrame& f : project.sequenceFrames(key))
+                if (f.frame == index) return f.assetId;
+            throw Failure{QStringLiteral("%1: the sequence %2 has no frame %3").arg(text, name).arg(index)};
+        }
+    }
     bool isNumber = false;
     const qint64 id = text.toLongLong(&isNumber);
     if (isNumber)
@@ -91,7 +106,7 @@ int run(const Request& r, QTextStream& out)
     const std::vector<ProjectImage> images = access.images();
     const qint64 from = resolveFrame(r.from, *project, access, images);
     const qint64 to = resolveFrame(r.to, *project, access, images);
-    const FolderFrameOrder order(access);
+    const ProjectFrameOrder order(*project);
     const std::vector<Frame> frames = framesFromTo(order, from, to, &error);
     if (frames.empty()) throw Failure{error};
 
@@ -184,8 +199,9 @@ int propagateCommand(const QStringList& args)
         "Carry the shapes of one frame to the following frames of its sequence (boxes with OpenCV's MIL "
         "tracker or SAM, masks and polygons with SAM refining the previous mask), or with --interpolate "
         "fill boxes between keyframes. What it adds is one undo step, model proposals in review state new. "
-        "FRAME is an image id or an image's path (absolute, relative to the project file, or relative to the "
-        "folder holding the project's images); both frames belong to one sequence and FROM plays first."));
+        "FRAME is an image id, an image's path (absolute, relative to the project file, or relative to the "
+        "folder holding the project's images) or SEQUENCE:N (frame N of an imported video); both frames "
+        "belong to one sequence and FROM plays first."));
     p.addHelpOption();
     p.addOption({QStringLiteral("from"), QStringLiteral("The frame whose shapes are carried."),
                  QStringLiteral("FRAME")});

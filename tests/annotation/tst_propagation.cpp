@@ -18,6 +18,7 @@
 #include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -92,6 +93,13 @@ private slots:
         for (int i = 0; i < 11; ++i)
             QVERIFY2(m_frames[size_t(i)].path.endsWith(QStringLiteral("/frame_%1.png").arg(i)),
                      qPrintable(m_frames[size_t(i)].path));
+        // The store's own sequences agree.
+        const std::vector<Frame> stored = ProjectFrameOrder(*m_project).sequenceOf(m_frames[3].id);
+        QCOMPARE(int(stored.size()), 11);
+        for (int i = 0; i < 11; ++i) {
+            QCOMPARE(stored[size_t(i)].id, m_frames[size_t(i)].id);
+            QCOMPARE(QFileInfo(stored[size_t(i)].path), QFileInfo(m_frames[size_t(i)].path));
+        }
         ProjectStoreAccess access(*m_project);
         const FolderFrameOrder order(access);
         QString error;

@@ -138,6 +138,55 @@ private slots:
         QCOMPARE(third[0].source, ShapeSource::Model);
     }
 
+    // An imported video's frames: named SEQUENCE:N by their frame index in the source.
+    void videoFramesAreNamedBySequenceAndIndex()
+    {
+        const QString project = m_dir.filePath(QStringLiteral("video.loupe"));
+        QString error;
+        {
+            auto p = core::Project::create(project, &error);
+            QVERIFY2(p, qPrintable(error));
+            QVector<core::AssetRecord> records;
+            for (int i = 0; i < m_paths.size(); ++i) {
+                core::AssetRecord r;
+                r.absolutePath = m_paths[i];
+                r.sha256Hex = QStringLiteral("v%1").arg(i);
+                r.width = MovingSquare::kWidth;
+                r.height = MovingSquare::kHeight;
+                r.sequence = QStringLiteral("clip");
+                r.frame = 10 * i;
+                records.push_back(r);
+            }
+            QVERIFY2(p->addAssets(records, &error), qPrintable(error));
+            QVERIFY2(p->addLabel({0, QStringLiteral("square"), Qt::yellow, {}, 0}, &error),
+                     qPrintable(error));
+            core::SequenceKey key;
+            key.name = QStringLiteral("clip");
+            const QVector<core::SequenceFrame> frames = p->sequenceFrames(key);
+            QCOMPARE(frames.size(), 10);
+            ProjectAnnotations pa(*p);
+            for (int i : {0, 9}) {
+                Shape s;
+                s.imageId = frames[i].assetId;
+                s.labelId = p->labels().at(0).id;
+                s.geometry = RectangleGeom{QRectF(3 * i, 0, 10, 10)};
+                pa.undoStack()->push(new AddShapes(*pa.document(), {s}));
+            }
+        }
+        LoupeRun r = runLoupe({QStringLiteral("propagate"), project, QStringLiteral("--from"),
+                               QStringLiteral("clip:0"), QStringLiteral("--to"), QStringLiteral("clip:90"),
+                               QStringLiteral("--interpolate"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report.value(QStringLiteral("created")).toArray().size(), 8);
+        QCOMPARE(report.value(QStringLiteral("frames")).toInt(), 10);
+        r = runLoupe({QStringLiteral("propagate"), project, QStringLiteral("--from"),
+                      QStringLiteral("clip:0"), QStringLiteral("--to"), QStringLiteral("clip:5")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("clip:5: the sequence clip has no frame 5")),
+                 qPrintable(r.err));
+    }
+
     void badInputFailsClearly()
     {
         LoupeRun r = runLoupe({QStringLiteral("propagate"), m_project, QStringLiteral("--from"), m_paths[5],
