@@ -4,8 +4,10 @@
 // A local HTTP server that answers like the Hugging Face Hub for one repository, so download tests never
 // touch the network: GET /api/models/REPO/revision/REV (commit and siblings), HEAD/GET
 // /REPO/resolve/REV/FILE (small files with their git blob sha1 as ETag, *.safetensors redirected to
-// /lfs/SHA256 with X-Linked-Etag and X-Linked-Size), and /lfs/SHA256 with Range support. Faults can be
-// switched on: a connection dropped part-way through an LFS body, a wrong sha256, a required token.
+// /lfs/SHA256 with X-Linked-Etag and X-Linked-Size), and /lfs/SHA256 with Range support (206 and
+// Content-Range, as the Hub's storage answers). Faults can be switched on: a connection dropped part-way
+// through an LFS body, a wrong sha256, a required token, a storage that ignores Range (200 and the whole
+// body). It counts the LFS body bytes it sent, so a test can tell a resume from a fresh start.
 // It runs on its own thread, so a test may block (on a download or on the loupe process) while it serves.
 // Header-only because only tests that link Qt Network (through loupe_core) use it.
 #include <QCryptographicHash>
@@ -79,6 +81,23 @@ public:
         QMutexLocker lock(&m_mutex);
         m_dropAfter = bytes;
         m_drops = times;
+    }
+    // LFS GETs answer 200 with the whole body whatever Range asks for.
+    void ignoreRange(bool ignore)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_ignoreRange = ignore;
+    }
+    // LFS body bytes sent by GETs since the start or the last resetLfsBytesSent().
+    qint64 lfsBytesSent() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lfsBytesSent;
+    }
+    void resetLfsBytesSent()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_lfsBytesSent = 0;
     }
     // X-Linked-Etag announces a sha256 the bytes do not have.
     void announceWrongSha256(bool wrong)
@@ -232,7 +251,7 @@ private:
         r.headers << qMakePair(QByteArray("ETag"), '"' + sha256(bytes) + '"')
                   << qMakePair(QByteArray("Accept-Ranges"), QByteArray("bytes"));
         qint64 from = 0;
-        if (range.startsWith("bytes=")) {
+        if (range.startsWith("bytes=") && !m_ignoreRange) {
             from = range.mid(6, range.indexOf('-') - 6).toLongLong();
             if (from >= bytes.size()) {
                 r.status = 416;
@@ -248,6 +267,8 @@ private:
             --m_drops;
             r.cutAfter = m_dropAfter;
         }
+        if (method == "GET")
+            m_lfsBytesSent += r.cutAfter >= 0 ? qMin(r.cutAfter, qint64(r.body.size())) : r.body.size();
         return r;
     }
 
@@ -269,6 +290,8 @@ private:
     qint64 m_dropAfter = -1;
     int m_drops = 0;
     bool m_wrongSha = false;
+    bool m_ignoreRange = false;
+    qint64 m_lfsBytesSent = 0;
     QByteArray m_token;
     QStringList m_log;
 };

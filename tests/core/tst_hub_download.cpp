@@ -201,6 +201,50 @@ private slots:
         QCOMPARE(readAll(r.folder + "/model.safetensors"), m_files["model.safetensors"]);
     }
 
+    void pausedMidFileResumesWithOnlyTheRemainder()
+    {
+        HubTestServer server(repo, m_files);
+        QTemporaryDir cache;
+        const QByteArray& weights = m_files["model.safetensors"];
+        // Paused once part of the weights has arrived, as the Models panel's Pause does.
+        std::atomic<bool> stop{false};
+        const HubDownloadResult paused = downloadFromHub(
+            options(server, cache.path()),
+            [&](qint64 done, qint64, const QString& file) {
+                if (file == "model.safetensors" && done > 0) stop = true;
+            },
+            &stop);
+        QVERIFY(paused.stopped);
+        const QString partial = cache.filePath("models--tiny--vit-classify/blobs/") +
+                                HubTestServer::sha256(weights) + ".incomplete";
+        const qint64 kept = QFileInfo(partial).size();
+        QVERIFY2(kept > 0 && kept < weights.size(), qPrintable(QString::number(kept)));
+        QCOMPARE(readAll(partial), weights.left(kept)); // a prefix of the file, nothing else
+
+        server.resetLfsBytesSent();
+        const HubDownloadResult r = downloadFromHub(options(server, cache.path()));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(server.requests().filter(QStringLiteral("Range: bytes=%1-").arg(kept)).size(), 1);
+        QCOMPARE(server.lfsBytesSent(), weights.size() - kept); // only the remainder travelled
+        QCOMPARE(HubTestServer::sha256(readAll(r.folder + "/model.safetensors")),
+                 HubTestServer::sha256(weights));
+        QVERIFY(!QFileInfo::exists(partial));
+    }
+
+    void serverIgnoringRangeRestartsTheFileCleanly()
+    {
+        HubTestServer server(repo, m_files);
+        server.dropLfsAfter(100000);
+        server.ignoreRange(true); // answers 200 and the whole body to the resume
+        QTemporaryDir cache;
+        const HubDownloadResult r = downloadFromHub(options(server, cache.path()));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(server.requests().filter("Range: bytes=100000-").size(), 1);
+        // The 100000 bytes kept were dropped, not prefixed to the full body.
+        QCOMPARE(readAll(r.folder + "/model.safetensors"), m_files["model.safetensors"]);
+        QCOMPARE(server.lfsBytesSent(), 100000 + m_files["model.safetensors"].size());
+    }
+
     void wrongChecksumRemovesTheFileAndNamesIt()
     {
         HubTestServer server(repo, m_files);
