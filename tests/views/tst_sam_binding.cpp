@@ -10,10 +10,12 @@
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/storebackend.h"
 
+#include <QAction>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 
 using namespace loupe;
 using namespace loupe::views;
@@ -33,12 +35,49 @@ private slots:
 
     void projectWithoutSamUsesGrabCut()
     {
-        const QString path = sample(QStringLiteral("plain"));
+        // A project of its own: the sample project registers the bundled SAM model.
+        const QString path = m_dir.filePath(QStringLiteral("plain.loupe"));
+        {
+            QString error;
+            QVERIFY2(core::Project::create(path, &error), qPrintable(error));
+        }
         MainWindow w(StoreBackend::opener());
         QVERIFY2(w.openProject(path, true), qPrintable(w.lastError()));
         SamTool* sam = samTool(w);
         QVERIFY(sam);
+        QVERIFY(!sam->isLoadingModel()); // nothing to load
         QCOMPARE(sam->engineText(), QStringLiteral("GrabCut (fallback: no SAM model)"));
+    }
+
+    void annotateMenuTightensABoxAndTheOptionsShowWithTheTool()
+    {
+        const QString path = sample(QStringLiteral("menu"));
+        MainWindow w(StoreBackend::opener());
+        w.show();
+        QVERIFY2(w.openProject(path, true), qPrintable(w.lastError()));
+        SamTool* sam = samTool(w);
+        QVERIFY(sam);
+        QAction* tighten = w.findChild<QAction*>(QStringLiteral("tightenBox"));
+        QVERIFY(tighten);
+        QVERIFY(!tighten->isEnabled()); // no box
+        QTRY_VERIFY(!sam->scene()->imageSize().isEmpty());
+        Annotator* annotator = w.findChildren<Annotator*>().value(0);
+        QVERIFY(annotator);
+        annotation::Shape box;
+        box.labelId = sam->scene()->labels().empty() ? 0 : sam->scene()->labels().front().id;
+        box.geometry = annotation::RectangleGeom{QRectF(2, 2, 20, 20)};
+        QVERIFY(sam->scene()->addShapes({box}, true));
+        QCOMPARE(sam->scene()->selection().size(), 1);
+        QVERIFY(tighten->isEnabled()); // a rectangle is selected
+        sam->scene()->setSelection({});
+        QVERIFY(!tighten->isEnabled());
+        auto* options = w.findChild<QToolBar*>(QStringLiteral("SamOptionsToolBar"));
+        QVERIFY(options);
+        QVERIFY(options->isHidden());
+        annotator->activateTool(QStringLiteral("toolSam"));
+        QVERIFY(!options->isHidden());
+        annotator->activateTool(QStringLiteral("toolSelect"));
+        QVERIFY(options->isHidden());
     }
 
     void projectSamModelIsUsedAndNextImagesPrefetched()
@@ -61,7 +100,8 @@ private slots:
         QVERIFY2(w.openProject(path, true), qPrintable(w.lastError()));
         SamTool* sam = samTool(w);
         QVERIFY(sam);
-        QCOMPARE(sam->engineText(), QStringLiteral("SAM"));
+        // Loaded on a worker: the window is up before the model is.
+        QTRY_COMPARE_WITH_TIMEOUT(sam->engineText(), QStringLiteral("SAM"), 20000);
         QTRY_VERIFY(!w.canvas()->imagePath().isEmpty());
         // The images after the shown one are embedded in the background.
         QTRY_VERIFY_WITH_TIMEOUT(sam->segmenter()->embedCount() >= 1, 60000);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/annotate/samtool.h"
 
+#include "annotation/commands/changegeometry.h"
 #include "annotation/geometry/rle.h"
 #include "compute/error.h"
 #include "compute/preprocess/sam_mask_polygon.h"
@@ -10,8 +11,10 @@
 #include "views/text/modelfit.h"
 
 #include <QPainter>
+#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
+#include <utility>
 
 namespace loupe::views {
 
@@ -20,6 +23,10 @@ using core::SegmentPrompt;
 using core::SegmentResult;
 
 namespace {
+
+const QString kToleranceKey = QStringLiteral("annotate/samTolerance");
+const QString kOutputKey = QStringLiteral("annotate/samOutput");
+constexpr double kMaxTolerance = 50.0;
 
 std::vector<uint8_t> maskBytes(const QImage& mask)
 {
@@ -44,59 +51,125 @@ QRect maskBounds(const QImage& mask)
 
 SamTool::SamTool(ShapeScene* scene, QObject* parent)
     : AnnotateTool(QStringLiteral("SAM"), scene, parent), m_segmenter(std::make_shared<core::Segmenter>()),
-      m_watcher(new QFutureWatcher<SegmentResult>(this))
+      m_watcher(new QFutureWatcher<SegmentResult>(this)), m_loadWatcher(new QFutureWatcher<Loaded>(this))
 {
     connect(m_watcher, &QFutureWatcher<SegmentResult>::finished, this, &SamTool::delivered);
+    connect(m_loadWatcher, &QFutureWatcher<Loaded>::finished, this, &SamTool::loadFinished);
+    const QSettings settings;
+    m_tolerance = std::clamp(settings.value(kToleranceKey, 1.0).toDouble(), 0.0, kMaxTolerance);
+    m_output =
+        settings.value(kOutputKey).toString() == QLatin1String("mask") ? Output::Mask : Output::Polygon;
+    if (scene) connect(scene, &ShapeScene::selectionChanged, this, &SamTool::promptChanged);
 }
 
-SamTool::~SamTool() = default; // a decode still running holds its own reference to the segmenter
+SamTool::~SamTool() = default; // a decode or a load still running holds its own references
 
 QString SamTool::samModelFolder(const core::Project& project)
 {
     return firstProjectModel(&project, {QStringLiteral("SamModel")});
 }
 
-bool SamTool::setModelFolder(const QString& folder)
+void SamTool::setModelFolder(const QString& folder)
 {
     cancel();
+    const int id = ++m_loadId; // a load still running for another folder is forgotten
+    m_modelFolder = folder;
+    m_segmenter->setModel(nullptr);
     if (folder.isEmpty()) {
-        m_segmenter->setModel(nullptr);
-        return true;
+        m_loading = false;
+        if (scene() && canvas()) scene()->showMessage(hint());
+        emit modelLoaded(true, {});
+        return;
     }
-    try {
-        m_segmenter->setModel(core::SamCheckpoint::open(folder));
-        return true;
-    } catch (const compute::Error& e) {
-        m_segmenter->setModel(nullptr);
-        if (scene()) scene()->showMessage(tr("SAM model not usable, using GrabCut: %1").arg(e.what()));
-        return false;
+    // Reading the weights takes seconds for a real checkpoint: never on the GUI thread.
+    m_loading = true;
+    if (scene() && canvas()) scene()->showMessage(hint());
+    m_loadWatcher->setFuture(QtConcurrent::run([folder, id] {
+        Loaded l;
+        l.id = id;
+        try {
+            l.model = core::SamCheckpoint::open(folder);
+        } catch (const std::exception& e) {
+            l.error = QString::fromUtf8(e.what());
+        }
+        return l;
+    }));
+}
+
+void SamTool::loadFinished()
+{
+    const Loaded l = m_loadWatcher->result();
+    if (l.id != m_loadId) return;
+    m_loading = false;
+    m_segmenter->setModel(l.model);
+    if (scene()) {
+        if (l.model)
+            scene()->showMessage(hint());
+        else
+            scene()->showMessage(tr("SAM model not usable, using GrabCut: %1").arg(l.error));
     }
+    emit modelLoaded(l.model != nullptr, l.error);
+    // Clicks made while loading are answered now, and an Enter or T pressed meanwhile follows.
+    if (!m_prompt.isEmpty()) request(m_prompt, false);
 }
 
 QString SamTool::engineText() const
 {
+    if (m_loading) return tr("Loading SAM…");
     return m_segmenter->engine() == SegmentResult::Engine::Sam ? tr("SAM")
                                                                : tr("GrabCut (fallback: no SAM model)");
 }
 
 void SamTool::setTolerance(double imagePixels)
 {
-    m_tolerance = std::clamp(imagePixels, 0.0, 50.0);
-    if (scene()) scene()->showMessage(hint());
+    const double t = std::clamp(imagePixels, 0.0, kMaxTolerance);
+    if (t == m_tolerance) return;
+    m_tolerance = t;
+    saveOptions();
+    if (scene() && canvas()) scene()->showMessage(hint());
+    emit optionsChanged();
+}
+
+void SamTool::setOutput(Output output)
+{
+    if (output == m_output) return;
+    m_output = output;
+    saveOptions();
+    if (scene() && canvas()) scene()->showMessage(hint());
+    emit optionsChanged();
+}
+
+void SamTool::saveOptions() const
+{
+    QSettings settings;
+    settings.setValue(kToleranceKey, m_tolerance);
+    settings.setValue(kOutputKey,
+                      m_output == Output::Mask ? QStringLiteral("mask") : QStringLiteral("polygon"));
 }
 
 QString SamTool::hint() const
 {
-    return tr("%1: click the object (right/Alt-click excludes), drag a box; Enter polygon (tolerance %2 px, "
-              "[ ]), Shift+Enter mask, T tighten box, Esc clear")
-        .arg(engineText())
-        .arg(m_tolerance, 0, 'f', 1);
+    const QString enter = m_output == Output::Mask
+                              ? tr("Enter mask, Shift+Enter polygon (tolerance %1 px, [ ])")
+                              : tr("Enter polygon (tolerance %1 px, [ ]), Shift+Enter mask");
+    QString text =
+        tr("%1: click the object (right/Alt-click excludes), drag a box; %2, T tighten box, Esc clear")
+            .arg(engineText(), enter.arg(m_tolerance, 0, 'f', 1));
+    if (m_loading) text += tr(" — masks appear once the model is loaded");
+    return text;
 }
 
 void SamTool::activate(ImageCanvas* canvas)
 {
     AnnotateTool::activate(canvas);
     if (scene()) scene()->showMessage(hint());
+    emit activeChanged(true);
+}
+
+void SamTool::deactivate()
+{
+    AnnotateTool::deactivate();
+    emit activeChanged(false);
 }
 
 void SamTool::cancel()
@@ -108,8 +181,11 @@ void SamTool::cancel()
     m_preview = SegmentResult();
     m_clickResult = SegmentResult();
     m_clickResultId = -1;
+    m_pendingAction = Action::None;
+    m_tightenShape = 0;
     m_tint = QImage();
     updateOverlay();
+    emit promptChanged();
 }
 
 void SamTool::request(const SegmentPrompt& prompt, bool hover)
@@ -117,6 +193,11 @@ void SamTool::request(const SegmentPrompt& prompt, bool hover)
     if (!canvas() || prompt.isEmpty()) return;
     const int id = ++m_lastId;
     if (!hover) m_clickId = id;
+    if (m_loading) {
+        // GrabCut is not a silent stand-in: the clicks wait for the model (loadFinished asks again).
+        if (!hover && scene()) scene()->showMessage(hint());
+        return;
+    }
     m_next = Pending{prompt, hover, id};
     startNext();
 }
@@ -142,6 +223,10 @@ void SamTool::delivered()
     }
     // Latest wins: an answer overtaken by a newer request is not shown.
     if (done.id == m_lastId) showPreview(result, done.hover);
+    if (done.id == m_clickId && m_pendingAction != Action::None) {
+        const Action action = std::exchange(m_pendingAction, Action::None);
+        finish(action, result);
+    }
     startNext();
 }
 
@@ -212,6 +297,7 @@ bool SamTool::mouseReleased(const CanvasMouseEvent& e)
     m_dragging = false;
     request(m_prompt, false);
     updateOverlay();
+    emit promptChanged();
     return true;
 }
 
@@ -221,14 +307,14 @@ bool SamTool::keyPressed(const CanvasKeyEvent& e)
     case Qt::Key_Return:
     case Qt::Key_Enter:
         if (m_prompt.isEmpty()) return false;
-        accept(e.modifiers & Qt::ShiftModifier);
+        accept((m_output == Output::Mask) != bool(e.modifiers & Qt::ShiftModifier));
         return true;
     case Qt::Key_Escape:
         if (m_prompt.isEmpty() && m_preview.mask.isNull()) return false;
         cancel();
         return true;
     case Qt::Key_T:
-        if (!m_prompt.box) return false;
+        if (!canTightenBox()) return false;
         tightenBox();
         return true;
     case Qt::Key_BracketLeft:
@@ -242,17 +328,22 @@ bool SamTool::keyPressed(const CanvasKeyEvent& e)
     }
 }
 
-SegmentResult SamTool::maskForPrompt()
+bool SamTool::perform(Action action)
 {
-    if (m_clickResultId == m_clickId && m_clickResult.ok()) return m_clickResult;
-    // Not answered yet: the user asked for it, so wait for it once.
-    return m_segmenter->segment(canvas()->imagePath(), canvas()->sourceImage(), m_prompt);
+    if (m_clickResultId == m_clickId && m_clickResult.ok()) return finish(action, m_clickResult);
+    // Not answered yet: done when the mask arrives (delivered), so the GUI thread never waits for a
+    // decode. A failed answer for these very clicks is asked again.
+    m_pendingAction = action;
+    const bool inFlight =
+        (m_watcher->isRunning() && m_runningRequest.id == m_clickId) || (m_next && m_next->id == m_clickId);
+    if (!inFlight) request(m_prompt, false);
+    if (scene()) scene()->showMessage(m_loading ? hint() : tr("%1: waiting for the mask…").arg(engineText()));
+    return true;
 }
 
-bool SamTool::accept(bool asMask)
+bool SamTool::finish(Action action, const SegmentResult& r)
 {
-    if (!scene() || !scene()->isEditable() || !canvas() || m_prompt.isEmpty()) return false;
-    const SegmentResult r = maskForPrompt();
+    if (!scene() || !scene()->isEditable() || !canvas()) return false;
     if (!r.ok()) {
         scene()->showMessage(tr("%1: %2").arg(engineText(), r.error));
         return false;
@@ -266,6 +357,17 @@ bool SamTool::accept(bool asMask)
                                  .arg(scene()->imageSize().height()));
         return false;
     }
+    return action == Action::Tighten ? tightenTo(r) : addMask(action == Action::Mask, r);
+}
+
+bool SamTool::accept(bool asMask)
+{
+    if (!scene() || !scene()->isEditable() || !canvas() || m_prompt.isEmpty()) return false;
+    return perform(asMask ? Action::Mask : Action::Polygon);
+}
+
+bool SamTool::addMask(bool asMask, const SegmentResult& r)
+{
     const std::vector<uint8_t> bytes = maskBytes(r.mask);
     std::optional<Shape> shape;
     if (asMask) {
@@ -285,17 +387,51 @@ bool SamTool::accept(bool asMask)
     return true;
 }
 
+qint64 SamTool::selectedRectangle() const
+{
+    if (!scene() || !scene()->isEditable()) return 0;
+    const QList<qint64> selected = scene()->editableSelection();
+    if (selected.size() != 1) return 0;
+    const Shape* s = scene()->shape(selected.first());
+    return s && std::holds_alternative<RectangleGeom>(s->geometry) ? s->id : 0;
+}
+
+bool SamTool::canTightenBox() const
+{
+    return scene() && scene()->isEditable() && (m_prompt.box.has_value() || selectedRectangle() != 0);
+}
+
 bool SamTool::tightenBox()
 {
-    if (!scene() || !scene()->isEditable() || !canvas() || !m_prompt.box) return false;
-    const SegmentResult r = maskForPrompt();
-    const QRect bounds = r.ok() ? maskBounds(r.mask) : QRect();
+    if (!scene() || !scene()->isEditable() || !canvas()) return false;
+    if (!m_prompt.box) {
+        const qint64 id = selectedRectangle();
+        if (!id) return false;
+        // The selected rectangle becomes this tool's box prompt; the answer changes its geometry.
+        cancel();
+        m_tightenShape = id;
+        m_prompt.box = std::get<RectangleGeom>(scene()->shape(id)->geometry).rect.normalized();
+        updateOverlay();
+        emit promptChanged();
+    }
+    return perform(Action::Tighten);
+}
+
+bool SamTool::tightenTo(const SegmentResult& r)
+{
+    const QRect bounds = maskBounds(r.mask);
     if (bounds.isEmpty()) {
         scene()->showMessage(tr("%1 found no object in the box").arg(engineText()));
         return false;
     }
-    const std::optional<Shape> shape = newShape(RectangleGeom{QRectF(bounds)});
-    if (!shape || !scene()->addShapes({*shape})) return false;
+    if (m_tightenShape) {
+        const Shape* s = scene()->shape(m_tightenShape);
+        if (!s || !scene()->document()) return false;
+        scene()->push(new ChangeGeometry(*scene()->document(), s->id, RectangleGeom{QRectF(bounds)}));
+    } else {
+        const std::optional<Shape> shape = newShape(RectangleGeom{QRectF(bounds)});
+        if (!shape || !scene()->addShapes({*shape})) return false;
+    }
     cancel();
     return true;
 }

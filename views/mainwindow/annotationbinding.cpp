@@ -5,6 +5,7 @@
 #include "core/store/project.h"
 #include "views/annotate/annotator.h"
 #include "views/annotate/labelpalette.h"
+#include "views/annotate/samoptions.h"
 #include "views/annotate/samtool.h"
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
@@ -62,6 +63,7 @@ void AnnotationBinding::install()
     next->setObjectName(QStringLiteral("nextUnlabeled"));
     next->setShortcut(QKeySequence(tr("Shift+D")));
     m_window->addAction(next);
+    installSamTool(menu);
     QAction* editLabels = menu->addAction(tr("Edit &Labels…"), this, &AnnotationBinding::editLabels);
     editLabels->setObjectName(QStringLiteral("editLabels"));
     connect(m_annotator->palette(), &LabelPalette::editLabelsRequested, this, &AnnotationBinding::editLabels);
@@ -77,6 +79,37 @@ void AnnotationBinding::install()
         panels->addAction(m_labelsDock->toggleViewAction());
         panels->addAction(m_propertiesDock->toggleViewAction());
     }
+}
+
+void AnnotationBinding::installSamTool(QMenu* menu)
+{
+    auto* sam = qobject_cast<SamTool*>(m_annotator->tool(QStringLiteral("toolSam")));
+    if (!sam) return;
+    // T in the SAM tool, here for a rectangle selected with any tool (a detector's box, say): the SAM
+    // tool takes over and replaces it by the tight box around the object inside.
+    QAction* tighten = menu->addAction(tr("&Tighten Box"), this, [this, sam] {
+        if (!sam->canTightenBox()) return;
+        m_annotator->activateTool(QStringLiteral("toolSam"));
+        sam->tightenBox();
+    });
+    tighten->setObjectName(QStringLiteral("tightenBox"));
+    tighten->setToolTip(tr("Shrink the dragged or selected box to the object inside it (T in the SAM tool)"));
+    const auto updateTighten = [tighten, sam] { tighten->setEnabled(sam->canTightenBox()); };
+    connect(sam, &SamTool::promptChanged, tighten, updateTighten);
+    connect(m_annotator->scene(), &ShapeScene::selectionChanged, tighten, updateTighten);
+    connect(m_annotator->scene(), &ShapeScene::imageReset, tighten, updateTighten);
+    updateTighten();
+    // Its options sit in a toolbar of their own, shown while the tool is in use.
+    m_samOptions = new QToolBar(tr("SAM Options"), m_window);
+    m_samOptions->setObjectName(QStringLiteral("SamOptionsToolBar"));
+    m_samOptions->addWidget(new SamOptionsBar(sam, m_samOptions));
+    m_window->addToolBar(Qt::TopToolBarArea, m_samOptions);
+    m_samOptions->setVisible(false);
+    connect(sam, &SamTool::activeChanged, m_samOptions, &QToolBar::setVisible);
+    // The model loads in the background: once it is there, the next images' embeddings start.
+    connect(sam, &SamTool::modelLoaded, this, [this](bool ok) {
+        if (ok && m_controller) prefetchSamEmbeddings(m_controller->currentAsset());
+    });
 }
 
 QMenu* AnnotationBinding::panelsMenu() const
@@ -133,7 +166,7 @@ void AnnotationBinding::openProject()
                 m_controller->selectRow(model->rowOfAsset(assetId));
     });
     if (m_controller->currentAsset() > 0) m_reviewDock->setImage(m_controller->currentAsset());
-    // Click-to-mask uses the project's first SAM model, GrabCut without one.
+    // Click-to-mask uses the project's first SAM model (loaded on a worker), GrabCut without one.
     if (auto* sam = qobject_cast<SamTool*>(m_annotator->tool(QStringLiteral("toolSam"))))
         sam->setModelFolder(SamTool::samModelFolder(*project));
     // Y / X / F review the dock's current shape while it is shown and that shape is the one selected

@@ -8,6 +8,7 @@
 class QDockWidget;
 class QMainWindow;
 class QMenu;
+class QToolBar;
 class QWidget;
 
 namespace loupe::annotation {
@@ -58,6 +59,8 @@ private:
     void closeProject();
     void showCurrentImage();
     void prefetchSamEmbeddings(qint64 asset);
+    // The Annotate menu's Tighten Box, the SAM options toolbar, prefetching once the model is loaded.
+    void installSamTool(QMenu* menu);
     QMenu* panelsMenu() const;
 
     QMainWindow* m_window;
@@ -65,6 +68,7 @@ private:
     QPointer<ProjectController> m_controller;
     Annotator* m_annotator = nullptr;
     QDockWidget* m_labelsDock = nullptr;
+    QToolBar* m_samOptions = nullptr;
     QPointer<ReviewDock> m_reviewDock;
     PropertiesDock* m_propertiesDock = nullptr;
     QPointer<LabelEditor> m_labelEditor;
