@@ -213,6 +213,10 @@ private slots:
         QCOMPARE(r.code, 2);
         r = runLoupe({QStringLiteral("propagate"), m_project, QStringLiteral("--to"), m_paths[3]});
         QCOMPARE(r.code, 2);
+        r = runLoupe({QStringLiteral("propagate"), m_project, QStringLiteral("--from"), m_paths[0],
+                      QStringLiteral("--to"), m_paths[3], QStringLiteral("--shape"), QStringLiteral("9999")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QLatin1String("has no shape 9999")), qPrintable(r.err));
     }
 };
 
