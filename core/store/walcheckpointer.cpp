@@ -4,6 +4,7 @@
 #include "core/store/database.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
@@ -35,6 +36,8 @@ public:
         first.step();
         first = Statement();
         m_version = dataVersion();
+        // Commits made before this connection was open left no data_version change to notice.
+        m_dirty = QFileInfo(m_owner->m_path + QStringLiteral("-wal")).size() > 0;
         m_quiet.start();
         m_timer = new QTimer(this);
         connect(m_timer, &QTimer::timeout, this, &WalCheckpointWorker::poll);

@@ -8,6 +8,7 @@
 #include "core/store/database.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
+#include "core/store/walcheckpointer.h"
 #include "views/dataset/projectassetsource.h"
 
 #include <QBuffer>
@@ -115,6 +116,10 @@ StoreBackend::StoreBackend(std::unique_ptr<core::Project> project) : m_project(s
     m_thumbWorker = new ThumbnailWorker(m_project->path());
     m_thumbWorker->moveToThread(m_thumbThread);
     m_thumbThread->start(QThread::LowPriority);
+
+    // Commits on this (the GUI's) connection no longer checkpoint the WAL themselves.
+    m_checkpointer = new core::WalCheckpointer(m_project->path(), this);
+    m_checkpointer->attach(m_project->db());
 }
 
 StoreBackend::~StoreBackend()
@@ -130,6 +135,9 @@ StoreBackend::~StoreBackend()
     m_thumbThread->wait();
     delete m_thumbWorker; // its thread has stopped: nothing else can touch it now
     m_thumbWorker = nullptr;
+    // The WAL is emptied into the main file (TRUNCATE) on the checkpointer's thread while the project's
+    // connection is still open, so closing it has nothing left to copy.
+    m_checkpointer->stop();
 }
 
 QString StoreBackend::path() const
@@ -238,15 +246,18 @@ void StoreBackend::importVideo(const QString& path, int stride)
 void StoreBackend::startImport(const QStringList& paths, int videoStride)
 {
     if (paths.isEmpty()) return;
-    // The job opens its own connection, and Project::open probes the file with immutable=1, which
-    // ignores the WAL: move everything committed so far into the main file first.
-    m_project->db().exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     auto* job = new core::ImportJob(m_project->path(), this);
     const QString title = paths.size() == 1 ? tr("Importing %1").arg(QFileInfo(paths.first()).fileName())
                                             : tr("Importing %1 items").arg(paths.size());
+    // The job may be cancelled before it starts (while the checkpoint below runs); start() would
+    // forget a cancel that came first.
+    auto cancelled = std::make_shared<bool>(false);
     QPointer<core::JobHandle> handle;
     if (core::JobTracker* jobs = jobTracker()) {
-        handle = jobs->start(title, [job] { job->cancel(); });
+        handle = jobs->start(title, [job, cancelled] {
+            *cancelled = true;
+            job->cancel();
+        });
         m_importHandles << handle;
     }
     ++m_runningImports;
@@ -254,39 +265,57 @@ void StoreBackend::startImport(const QStringList& paths, int videoStride)
         if (handle) handle->setProgress(done, total);
         emit assetsChanged(); // the browser fills in batch by batch
     });
-    connect(job, &core::ImportJob::finished, this, [this, job, handle](const core::ImportReport& report) {
-        --m_runningImports;
-        QString text = report.canceled ? tr("Import cancelled: %1 added").arg(report.added)
-                                       : tr("Imported %1 of %2 images").arg(report.added).arg(report.total);
-        if (report.duplicates > 0) text += tr(", %1 duplicates skipped").arg(report.duplicates);
-        if (!report.failed.isEmpty()) text += tr(", %1 failed").arg(report.failed.size());
-        if (handle) {
-            const auto state = !report.error.isEmpty() ? core::JobHandle::State::Failed
-                               : report.canceled       ? core::JobHandle::State::Cancelled
-                                                       : core::JobHandle::State::Succeeded;
-            handle->finish(state, report.error.isEmpty() ? text : report.error);
-            m_importHandles.removeAll(handle);
-        }
-        emit statusMessage(text);
-        emit assetsChanged();
-        if (!report.error.isEmpty()) {
-            emit errorOccurred(tr("Import failed"), report.error);
-        } else if (!report.failed.isEmpty()) {
-            QStringList lines;
-            for (const core::ImportFailure& f : report.failed)
-                lines << f.reason;
-            constexpr int kShown = 20;
-            QString message = (lines.size() == 1 ? tr("1 file could not be imported:")
-                                                 : tr("%1 files could not be imported:").arg(lines.size())) +
-                              QStringLiteral("\n") + lines.mid(0, kShown).join(QLatin1Char('\n'));
-            if (lines.size() > kShown) message += QStringLiteral("\n…");
-            emit errorOccurred(tr("Some files were not imported"), message);
-        }
-        emit importFinished(report.added, report.duplicates, int(report.failed.size()));
-        job->deleteLater();
-        prefetchThumbnails();
-    });
-    job->start(paths, videoStride);
+    connect(job, &core::ImportJob::finished, this,
+            [this, job, handle](const core::ImportReport& report) { importDone(job, handle, report); });
+    // The job opens its own connection, and Project::open probes the file with immutable=1, which
+    // ignores the WAL: everything committed so far goes into the main file first, on the checkpointer's
+    // thread, as a big WAL takes a while to copy.
+    m_checkpointer->checkpoint(core::WalCheckpointer::Mode::Truncate, this,
+                               [this, job, handle, cancelled, paths, videoStride](bool ok, const QString& error) {
+                                   if (!ok) qCWarning(lcStoreBackend).noquote() << error;
+                                   if (*cancelled) {
+                                       core::ImportReport report;
+                                       report.canceled = true;
+                                       importDone(job, handle, report);
+                                   } else {
+                                       job->start(paths, videoStride);
+                                   }
+                               });
+}
+
+void StoreBackend::importDone(core::ImportJob* job, QPointer<core::JobHandle> handle,
+                              const core::ImportReport& report)
+{
+    --m_runningImports;
+    QString text = report.canceled ? tr("Import cancelled: %1 added").arg(report.added)
+                                   : tr("Imported %1 of %2 images").arg(report.added).arg(report.total);
+    if (report.duplicates > 0) text += tr(", %1 duplicates skipped").arg(report.duplicates);
+    if (!report.failed.isEmpty()) text += tr(", %1 failed").arg(report.failed.size());
+    if (handle) {
+        const auto state = !report.error.isEmpty() ? core::JobHandle::State::Failed
+                           : report.canceled       ? core::JobHandle::State::Cancelled
+                                                   : core::JobHandle::State::Succeeded;
+        handle->finish(state, report.error.isEmpty() ? text : report.error);
+        m_importHandles.removeAll(handle);
+    }
+    emit statusMessage(text);
+    emit assetsChanged();
+    if (!report.error.isEmpty()) {
+        emit errorOccurred(tr("Import failed"), report.error);
+    } else if (!report.failed.isEmpty()) {
+        QStringList lines;
+        for (const core::ImportFailure& f : report.failed)
+            lines << f.reason;
+        constexpr int kShown = 20;
+        QString message = (lines.size() == 1 ? tr("1 file could not be imported:")
+                                             : tr("%1 files could not be imported:").arg(lines.size())) +
+                          QStringLiteral("\n") + lines.mid(0, kShown).join(QLatin1Char('\n'));
+        if (lines.size() > kShown) message += QStringLiteral("\n…");
+        emit errorOccurred(tr("Some files were not imported"), message);
+    }
+    emit importFinished(report.added, report.duplicates, int(report.failed.size()));
+    job->deleteLater();
+    prefetchThumbnails();
 }
 
 void StoreBackend::requestThumbnail(qint64 assetId, const QString& absolutePath, int side)

@@ -10,8 +10,11 @@
 class QThread;
 
 namespace loupe::core {
+class ImportJob;
 class JobHandle;
 class Project;
+class WalCheckpointer;
+struct ImportReport;
 } // namespace loupe::core
 
 namespace loupe::views {
@@ -54,6 +57,8 @@ public:
     core::Project* project() const { return m_project.get(); }
     // Imports still running.
     int runningImports() const { return m_runningImports; }
+    // Checkpoints the project's WAL off the GUI thread (see walcheckpointer.h).
+    core::WalCheckpointer* checkpointer() const { return m_checkpointer; }
 
 signals:
     void importFinished(int added, int duplicates, int failed);
@@ -63,10 +68,12 @@ private:
     void startImport(const QStringList& paths, int videoStride);
     void prefetchThumbnails();
     void storeThumbnail(qint64 assetId, const QImage& image, const QByteArray& encoded);
+    void importDone(core::ImportJob* job, QPointer<core::JobHandle> handle, const core::ImportReport& report);
 
     std::unique_ptr<core::Project> m_project;
     QThread* m_thumbThread = nullptr;
     ThumbnailWorker* m_thumbWorker = nullptr;
+    core::WalCheckpointer* m_checkpointer = nullptr;
     QList<QPointer<core::JobHandle>> m_importHandles; // to close out when the project closes mid-import
     int m_runningImports = 0;
     int m_thumbnailSide = 112; // the browser's, once it has asked for one
