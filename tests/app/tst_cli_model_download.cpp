@@ -68,6 +68,32 @@ private slots:
         QVERIFY2(info.out.contains("supported as ViTForImageClassification"), qPrintable(info.out));
     }
 
+    void anInterruptedDownloadResumesWhenRunAgain()
+    {
+        HubTestServer server(repo, m_files);
+        const QByteArray& weights = m_files["model.safetensors"];
+        server.dropLfsAfter(20000, 4); // the first try and its three resumptions are all cut short
+        QTemporaryDir home;
+        const QStringList args = {"model", "download", repo, "--endpoint", server.endpoint()};
+        const LoupeRun failed = runIn(home.path(), args);
+        QCOMPARE(failed.code, 1);
+        QVERIFY2(failed.err.contains("model.safetensors") && failed.err.contains("resume"),
+                 qPrintable(failed.err));
+        const QString partial = home.filePath("hub/models--tiny--vit-classify/blobs/") +
+                                HubTestServer::sha256(weights) + ".incomplete";
+        QCOMPARE(QFileInfo(partial).size(), qint64(80000));
+
+        server.resetLfsBytesSent();
+        const LoupeRun r = runIn(home.path(), args);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(server.requests().filter("Range: bytes=80000-").size(), 1);
+        QCOMPARE(server.lfsBytesSent(), weights.size() - 80000);
+        QFile f(r.out.trimmed() + "/model.safetensors");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(HubTestServer::sha256(f.readAll()), HubTestServer::sha256(weights));
+        QVERIFY(!QFileInfo::exists(partial));
+    }
+
     void aCommitRevisionIntoAPlainFolder()
     {
         HubTestServer server(repo, m_files);
