@@ -20,6 +20,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+#include <QTimer>
+#include <memory>
 
 namespace loupe::test {
 
@@ -82,6 +84,13 @@ public:
         m_dropAfter = bytes;
         m_drops = times;
     }
+    // LFS bodies are sent `bytes` at a time, one piece every `intervalMs`, so a test can act mid-file.
+    void throttleLfs(qint64 bytes, int intervalMs)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_chunk = bytes;
+        m_chunkMs = intervalMs;
+    }
     // LFS GETs answer 200 with the whole body whatever Range asks for.
     void ignoreRange(bool ignore)
     {
@@ -136,6 +145,8 @@ private:
         QByteArray body;
         qint64 contentLength = -1; // differs from body.size() for HEAD
         qint64 cutAfter = -1;      // close the connection after this many body bytes
+        qint64 chunk = 0;          // > 0: send the body this many bytes at a time,
+        int chunkMs = 0;           // one piece every chunkMs
     };
 
     void serve(QTcpSocket* s)
@@ -177,7 +188,26 @@ private:
         out +=
             "Content-Length: " + QByteArray::number(r.contentLength >= 0 ? r.contentLength : r.body.size()) +
             "\r\nConnection: close\r\n\r\n";
-        if (method != "HEAD") out += r.cutAfter >= 0 ? r.body.left(r.cutAfter) : r.body;
+        const QByteArray body = method == "HEAD"  ? QByteArray()
+                                : r.cutAfter >= 0 ? r.body.left(r.cutAfter)
+                                                  : r.body;
+        if (r.chunk > 0 && !body.isEmpty()) {
+            s->write(out);
+            auto rest = std::make_shared<QByteArray>(body);
+            auto* timer = new QTimer(s); // goes with the socket when the client hangs up
+            QObject::connect(timer, &QTimer::timeout, s, [s, timer, rest, chunk = r.chunk] {
+                if (rest->isEmpty()) {
+                    timer->stop();
+                    s->disconnectFromHost();
+                    return;
+                }
+                s->write(rest->left(chunk));
+                rest->remove(0, chunk);
+            });
+            timer->start(r.chunkMs);
+            return;
+        }
+        out += body;
         s->write(out);
         s->disconnectFromHost(); // after the bytes are written: a cut body reads as a dropped connection
     }
@@ -267,6 +297,8 @@ private:
             --m_drops;
             r.cutAfter = m_dropAfter;
         }
+        r.chunk = m_chunk;
+        r.chunkMs = m_chunkMs;
         if (method == "GET")
             m_lfsBytesSent += r.cutAfter >= 0 ? qMin(r.cutAfter, qint64(r.body.size())) : r.body.size();
         return r;
@@ -291,6 +323,8 @@ private:
     int m_drops = 0;
     bool m_wrongSha = false;
     bool m_ignoreRange = false;
+    qint64 m_chunk = 0;
+    int m_chunkMs = 0;
     qint64 m_lfsBytesSent = 0;
     QByteArray m_token;
     QStringList m_log;

@@ -5,6 +5,7 @@
 #include "common/testsupport.h"
 #include "core/jobs/jobtracker.h"
 #include "core/models/hub_download.h"
+#include "core/models/hub_job.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
 #include "views/mainwindow/mainwindow.h"
@@ -105,6 +106,59 @@ private slots:
         const QString message = done.at(0).at(1).toString();
         QVERIFY2(message.contains("tiny/absent") && message.contains("not found"), qPrintable(message));
         QCOMPARE(project->models().size(), 0);
+    }
+
+    void dialogPausesAndResumesTheDownload()
+    {
+        const QMap<QString, QByteArray> files =
+            HubTestServer::goldenRepoFiles(test::goldenDir("vit_classify"));
+        const QByteArray weights = files.value("model.safetensors");
+        HubTestServer server("tiny/vit", files);
+        server.throttleLfs(8192, 20); // about a second for the weights: time to pause mid-file
+        QTemporaryDir tmp;
+        core::HubDownloadOptions o;
+        o.repoId = "tiny/vit";
+        o.endpoint = server.endpoint();
+        o.cacheDir = tmp.filePath("hub");
+        core::JobTracker tracker;
+        core::HubDownloadTask task(o, &tracker);
+        views::HubDownloadDialog dialog;
+        dialog.follow(&task);
+        auto* button = dialog.findChild<QPushButton*>("hubPauseResume");
+        QVERIFY(button);
+        QSignalSpy finished(&task, &core::HubDownloadTask::finished);
+        bool inWeights = false;
+        connect(&task, &core::HubDownloadTask::progress, this, [&](qint64, qint64, const QString& file) {
+            inWeights = inWeights || file == "model.safetensors";
+        });
+        task.start();
+        QTRY_VERIFY_WITH_TIMEOUT(inWeights, 20000);
+        QCOMPARE(button->text(), QString("Pause"));
+        button->click();
+        QTRY_COMPARE_WITH_TIMEOUT(task.state(), core::HubDownloadTask::State::Paused, 10000);
+        QCOMPARE(button->text(), QString("Resume"));
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(tracker.jobs().size(), 1);
+        QCOMPARE(tracker.jobs().first()->state(), core::JobHandle::State::Cancelled);
+        const QString partial =
+            tmp.filePath("hub/models--tiny--vit/blobs/") + HubTestServer::sha256(weights) + ".incomplete";
+        const qint64 kept = QFileInfo(partial).size();
+        QVERIFY2(kept > 0 && kept < weights.size(), qPrintable(QString::number(kept)));
+
+        server.resetLfsBytesSent();
+        server.throttleLfs(0, 0);
+        button->click(); // Resume
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(task.state(), core::HubDownloadTask::State::Succeeded);
+        QVERIFY2(task.result().ok, qPrintable(task.result().error));
+        QCOMPARE(server.requests().filter(QStringLiteral("Range: bytes=%1-").arg(kept)).size(), 1);
+        QCOMPARE(server.lfsBytesSent(), weights.size() - kept); // only the rest was fetched
+        QFile f(task.result().folder + "/model.safetensors");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(HubTestServer::sha256(f.readAll()), HubTestServer::sha256(weights));
+        QCOMPARE(tracker.jobs().size(), 2); // one run per start
+        QCOMPARE(tracker.jobs().last()->state(), core::JobHandle::State::Succeeded);
+        QVERIFY(button->isHidden());
     }
 
     void dialogAcceptsOnlyARepositoryId()
