@@ -109,6 +109,7 @@ void runDetector(Pass& pass)
     options.modelFolder = pass.folder;
     options.labels = pass.labels;
     options.threshold = pass.request.threshold;
+    options.settings = pass.request.settings;
     QString labellerHash;
     if (!pass.request.labellerFolder.isEmpty()) {
         options.labellerFolder = QFileInfo(pass.request.labellerFolder).absoluteFilePath();

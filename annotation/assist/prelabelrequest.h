@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QVariantMap>
 
 namespace loupe::annotation {
 
@@ -19,6 +20,8 @@ struct PrelabelRequest
     QList<qint64> assetIds;
     // Detections scoring below are dropped; for CLIP tags, the label probability a tag needs.
     double threshold = 0.5;
+    // The detector's own settings (core::DetectorOptions::settings), e.g. SAM's pred_iou_thresh.
+    QVariantMap settings;
 };
 
 struct PrelabelFailure

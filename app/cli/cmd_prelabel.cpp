@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// loupe prelabel PROJECT --model DIR [--labeller CLIP_DIR] [--images QUERY] [--threshold T] [--json]
-// Pre-labels a project's images: a detector checkpoint's proposals become shapes (source model, their
-// run, score, review state new) or, for a CLIP checkpoint, the project's labels reaching the threshold
+// loupe prelabel PROJECT --model DIR [--labeller CLIP_DIR] [--images QUERY] [--threshold T] [--set K=V]...
+// [--json] Pre-labels a project's images: a detector checkpoint's proposals become shapes (source model,
+// their run, score, review state new) or, for a CLIP checkpoint, the project's labels reaching the threshold
 // become image tags. Resumable: images already done with the same model and settings are skipped, so
 // after Ctrl-C (the current image is finished and kept) running the same command finishes the rest.
 #include "annotation/assist/prelabeljob.h"
@@ -114,6 +114,12 @@ int prelabel(const QStringList& args)
     p.addOption({QStringLiteral("threshold"),
                  QStringLiteral("Lowest score a proposal, or probability a tag, needs (0..1, default 0.5)."),
                  QStringLiteral("T"), QStringLiteral("0.5")});
+    p.addOption(
+        {QStringLiteral("set"),
+         QStringLiteral("A detector setting by its reference name, e.g. pred_iou_thresh=0.5 or "
+                        "points_per_side=16 for SAM's automatic masks (repeatable; a checkpoint folder "
+                        "may ship its own in automask_config.json)."),
+         QStringLiteral("KEY=VALUE")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary instead of text.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
@@ -130,7 +136,7 @@ int prelabel(const QStringList& args)
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1 || !p.isSet(QStringLiteral("model"))) {
         err << "usage: loupe prelabel PROJECT --model DIR [--labeller CLIP_DIR] [--images QUERY] "
-               "[--threshold T] [--json] [--threads N]\n";
+               "[--threshold T] [--set KEY=VALUE]... [--json] [--threads N]\n";
         return ExitUsage;
     }
     bool ok = false;
@@ -154,6 +160,14 @@ int prelabel(const QStringList& args)
     request.modelFolder = p.value(QStringLiteral("model"));
     request.labellerFolder = p.value(QStringLiteral("labeller"));
     request.threshold = threshold;
+    for (const QString& kv : p.values(QStringLiteral("set"))) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == kv.size() - 1) {
+            err << "loupe prelabel: --set takes KEY=VALUE, got '" << kv << "'\n";
+            return ExitUsage;
+        }
+        request.settings.insert(kv.left(eq).trimmed(), kv.mid(eq + 1).trimmed());
+    }
     request.assetIds = selectImages(*project, p.value(QStringLiteral("images")));
     if (request.assetIds.isEmpty()) {
         err << "loupe prelabel: " << project->path() << ": no image matches '"

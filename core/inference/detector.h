@@ -5,6 +5,7 @@
 #include <QRectF>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -28,6 +29,9 @@ struct DetectorOptions
     QString labellerFolder; // a CLIP checkpoint naming what a class-agnostic model found; may be empty
     QStringList labels;     // the project's labels
     double threshold = 0.5; // detections scoring below are not returned
+    // The detector's own knobs by the names its reference implementation uses (SAM's generator:
+    // points_per_side, pred_iou_thresh ...); a detector refuses names it does not know, naming them.
+    QVariantMap settings;
 };
 
 // The seam between pre-labelling (core/jobs, `loupe prelabel`) and the models that propose shapes.

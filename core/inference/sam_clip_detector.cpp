@@ -128,10 +128,11 @@ SamClipDetector::SamClipDetector(const DetectorOptions& options, const SamClipOp
     d_->options = options;
     d_->tuning = tuning;
     d_->sam = SamCheckpoint::open(options.modelFolder);
-    if (tuning.automask.pointsPerSide <= 0)
+    applyAutomaskSettings(options.modelFolder, options.settings, d_->tuning.automask);
+    if (d_->tuning.automask.pointsPerSide <= 0)
         d_->tuning.automask.pointsPerSide =
             compute::sam::AutomaskOptions::forModel(d_->sam->model.config()).pointsPerSide;
-    if (tuning.automask.pointsPerBatch <= 0 || tuning.clipBatch <= 0 || tuning.margin < 0)
+    if (d_->tuning.automask.pointsPerBatch <= 0 || tuning.clipBatch <= 0 || tuning.margin < 0)
         throw Error(options.modelFolder.toStdString(),
                     "SAM + CLIP proposals need batches above 0 and a margin of 0 or more");
     if (!options.labellerFolder.isEmpty() && !options.labels.isEmpty()) d_->openLabeller();

@@ -41,6 +41,14 @@ struct SamClipOptions
 // whether CLIP chooses among two labels or twenty. Without a labeller the score is the predicted IoU.
 double proposalScore(double predictedIou, double labelProbability);
 
+// SAM's generator settings by SamAutomaticMaskGenerator's argument names (points_per_side, points_per_batch,
+// pred_iou_thresh, stability_score_thresh, stability_score_offset, box_nms_thresh, min_mask_region_area):
+// first those a checkpoint folder ships in automask_config.json (a small model's masks are less sure of
+// themselves than SAM ViT-B's, so the authors' 0.88 / 0.95 filters can keep nothing), then `settings`
+// over them. Throws compute::Error naming the file or the setting for unknown names and bad values.
+void applyAutomaskSettings(const QString& modelFolder, const QVariantMap& settings,
+                           compute::sam::AutomaskOptions& automask);
+
 // The square region CLIP sees for a mask with box `box` (pixels, inclusive extents as QRect keeps them):
 // the box grown by margin * its longer side on every side, then to a square around its centre; it may
 // reach outside the image (those pixels are grey).

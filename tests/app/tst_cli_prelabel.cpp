@@ -158,6 +158,46 @@ private slots:
         QCOMPARE(json(again).value("skipped").toInt(), 1);
     }
 
+    // The shipped SAM proposes with the filters its folder ships; --set overrides them and is recorded.
+    void shippedSamWithFolderSettingsAndOverrides()
+    {
+        if (!core::detectorArchitectures().contains(QStringLiteral("SamModel")))
+            QSKIP("this build registers no SamModel detector");
+        const QString sam = kModels + QStringLiteral("shapes-sam");
+        QString error;
+        auto p = core::Project::open(m_project, &error);
+        QVERIFY2(p, qPrintable(error));
+        const core::AssetRow last = p->assetPage({}, 3, 1).front();
+        const QString one = last.storedPath.section(QLatin1Char('/'), -1);
+        const LoupeRun r = runLoupe({"prelabel", m_project, "--model", sam, "--images", one, "--threshold",
+                                     "0", "--set", "points_per_side=12", "--json"},
+                                    300000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QVector<core::RunRecord> runs = p->runs(last.id, QStringLiteral("prelabel"));
+        const auto run = std::find_if(runs.begin(), runs.end(), [&](const core::RunRecord& x) {
+            return x.modelPath.endsWith("shapes-sam");
+        });
+        QVERIFY(run != runs.end());
+        const QJsonObject d = run->parameters.value("detector_parameters").toObject();
+        QCOMPARE(d.value("pred_iou_thresh").toDouble(), 0.5); // automask_config.json
+        QCOMPARE(d.value("points_per_side").toInt(), 12);     // --set
+        core::Statement s =
+            p->db().prepare(QStringLiteral("SELECT COUNT(*) FROM annotations WHERE run_id = ?1"));
+        s.bind(1, run->id);
+        QVERIFY(s.step());
+        QVERIFY2(s.columnInt64(0) > 0, "the shipped SAM proposed nothing with its folder settings");
+
+        const LoupeRun form = runLoupe({"prelabel", m_project, "--model", sam, "--set", "pred_iou_thresh"});
+        QCOMPARE(form.code, 2);
+        QVERIFY(form.err.contains(QStringLiteral("KEY=VALUE")));
+        const LoupeRun unknown =
+            runLoupe({"prelabel", m_project, "--model", sam, "--images", one, "--set", "iou=0.3"});
+        QCOMPARE(unknown.code, 1);
+        QVERIFY2(unknown.err.contains(QStringLiteral("iou")) &&
+                     unknown.err.contains(QStringLiteral("not a setting")),
+                 qPrintable(unknown.err));
+    }
+
     void badInputIsNamed()
     {
         QCOMPARE(runLoupe({"prelabel", m_project}).code, 2); // no --model

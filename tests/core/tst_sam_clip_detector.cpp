@@ -7,6 +7,8 @@
 #include "core/inference/sam_clip_detector.h"
 #include "core/samples/shapesworld.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -125,6 +127,80 @@ private slots:
         o.modelFolder = sam_;
         o.labellerFolder = sam_;
         QVERIFY_THROWS_EXCEPTION(loupe::compute::Error, openDetector(o, &why));
+    }
+
+    // A folder's automask_config.json, then DetectorOptions::settings over it, set the generator; the
+    // applied values are what the run records, and bad names or values are refused naming them.
+    void settingsFromTheFolderAndTheOptions()
+    {
+        QTemporaryDir dir;
+        for (const QString& f : QDir(sam_).entryList(QDir::Files))
+            QVERIFY(QFile::copy(sam_ + "/" + f, dir.filePath(f)));
+        QFile sidecar(dir.filePath(QStringLiteral("automask_config.json")));
+        QVERIFY(sidecar.open(QIODevice::WriteOnly));
+        sidecar.write(R"({"pred_iou_thresh": 0.5, "stability_score_thresh": 0.8, "points_per_side": 5})");
+        sidecar.close();
+
+        DetectorOptions o;
+        o.modelFolder = dir.path();
+        QString why;
+        std::unique_ptr<Detector> d = openDetector(o, &why);
+        QVERIFY2(d, qPrintable(why));
+        QJsonObject p = QJsonDocument::fromJson(d->parameters().toUtf8()).object();
+        QCOMPARE(p.value("pred_iou_thresh").toDouble(), 0.5);
+        QCOMPARE(p.value("stability_score_thresh").toDouble(), 0.8);
+        QCOMPARE(p.value("points_per_side").toInt(), 5);
+
+        o.settings.insert(QStringLiteral("pred_iou_thresh"), QStringLiteral("0.3"));
+        d = openDetector(o, &why);
+        p = QJsonDocument::fromJson(d->parameters().toUtf8()).object();
+        QCOMPARE(p.value("pred_iou_thresh").toDouble(), 0.3);
+        QCOMPARE(p.value("stability_score_thresh").toDouble(), 0.8); // the folder's, not overridden
+
+        const auto refused = [&](const QString& key, const QString& value, const QString& expected) {
+            DetectorOptions bad = o;
+            bad.settings = {{key, value}};
+            try {
+                openDetector(bad, &why);
+            } catch (const loupe::compute::Error& e) {
+                const QString msg = QString::fromUtf8(e.what());
+                return msg.contains(key) && msg.contains(expected);
+            }
+            return false;
+        };
+        QVERIFY(
+            refused(QStringLiteral("points_per_sid"), QStringLiteral("4"), QStringLiteral("not a setting")));
+        QVERIFY(refused(QStringLiteral("pred_iou_thresh"), QStringLiteral("high"),
+                        QStringLiteral("needs a number")));
+        QVERIFY(
+            refused(QStringLiteral("box_nms_thresh"), QStringLiteral("1.5"), QStringLiteral("from 0 to 1")));
+        QVERIFY(refused(QStringLiteral("points_per_side"), QStringLiteral("2.5"),
+                        QStringLiteral("whole number")));
+
+        QVERIFY(sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        sidecar.write("[1, 2");
+        sidecar.close();
+        o.settings.clear();
+        try {
+            openDetector(o, &why);
+            QFAIL("a malformed automask_config.json was accepted");
+        } catch (const loupe::compute::Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("automask_config.json")), e.what());
+        }
+    }
+
+    // The shipped model's folder settings let its soft masks through SAM's filters at all.
+    void shippedModelProposesWithItsFolderSettings()
+    {
+        const QString shipped = QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/shapes-sam");
+        DetectorOptions o;
+        o.modelFolder = shipped;
+        o.threshold = 0;
+        QString why;
+        const std::unique_ptr<Detector> d = openDetector(o, &why);
+        QVERIFY2(d, qPrintable(why));
+        const QImage scene = ShapesWorld(20240601).generate(0).image;
+        QVERIFY(!d->detect(scene).empty());
     }
 
     void proposalsWithoutLabeller()

@@ -161,6 +161,39 @@ private slots:
         QVERIFY(button->isHidden());
     }
 
+    // The panel's own downloads are pausable tasks: paused, nothing is registered and no failure is
+    // shown; resumed, the model lands in the project.
+    void panelTaskPausesResumesAndRegisters()
+    {
+        HubTestServer server("tiny/vit", HubTestServer::goldenRepoFiles(test::goldenDir("vit_classify")));
+        server.throttleLfs(8192, 20);
+        QTemporaryDir tmp;
+        QString why;
+        auto project = core::Project::create(tmp.filePath("p.loupe"), &why);
+        QVERIFY2(project, qPrintable(why));
+        core::JobTracker tracker;
+        views::ModelsPanel panel;
+        panel.setJobTracker(&tracker);
+        panel.setProject(project.get());
+        panel.refresh(tmp.filePath("hub"));
+        QSignalSpy done(&panel, &views::ModelsPanel::hubDownloadFinished);
+        core::HubDownloadOptions o;
+        o.repoId = "tiny/vit";
+        o.endpoint = server.endpoint();
+        core::HubDownloadTask* task = panel.startDownloadTask(o);
+        QVERIFY(task);
+        QTRY_VERIFY_WITH_TIMEOUT(task->bytesDone() > 0, 20000);
+        task->pause();
+        QTRY_COMPARE_WITH_TIMEOUT(task->state(), core::HubDownloadTask::State::Paused, 10000);
+        QCOMPARE(done.size(), 0);
+        QCOMPARE(project->models().size(), 0);
+        server.throttleLfs(0, 0);
+        task->resume();
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.at(0).at(1).toString(), QString());
+        QCOMPARE(project->models().size(), 1);
+    }
+
     void dialogAcceptsOnlyARepositoryId()
     {
         views::HubDownloadDialog dialog;

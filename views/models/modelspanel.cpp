@@ -60,30 +60,51 @@ void ModelsPanel::setJobTracker(core::JobTracker* tracker)
     m_tracker = tracker;
 }
 
-core::JobHandle* ModelsPanel::downloadFromHub(const core::HubDownloadOptions& options)
+core::HubDownloadOptions ModelsPanel::withDefaults(const core::HubDownloadOptions& options)
 {
     if (!m_tracker) m_tracker = new core::JobTracker(this);
     core::HubDownloadOptions o = options;
     if (o.cacheDir.isEmpty() && o.toDir.isEmpty()) o.cacheDir = m_cacheDir;
     m_message->setText(tr("Downloading %1 (progress in the Jobs dock)…").arg(o.repoId));
+    return o;
+}
+
+void ModelsPanel::downloadEnded(const QString& repo, const core::HubDownloadResult& r)
+{
+    QString error = r.ok ? QString() : tr("Download of %1 failed: %2").arg(repo, r.error);
+    if (r.stopped) error = tr("Download of %1 paused: download it again to resume.").arg(repo);
+    if (error.isEmpty() && m_project) {
+        error = registerFolder(r.folder);
+    } else if (error.isEmpty()) {
+        refresh(m_cacheDir);
+        selectFolder(r.folder);
+        m_message->setText(tr("Downloaded %1; open a project to register it.").arg(repo));
+    }
+    if (!error.isEmpty()) {
+        qCWarning(lcModelsPanel) << "download" << repo << "failed:" << error;
+        m_message->setText(error);
+    }
+    emit hubDownloadFinished(r.folder, error);
+}
+
+core::JobHandle* ModelsPanel::downloadFromHub(const core::HubDownloadOptions& options)
+{
+    const core::HubDownloadOptions o = withDefaults(options);
     const QPointer<ModelsPanel> self(this);
     return core::startHubDownload(*m_tracker, o, [self, repo = o.repoId](const core::HubDownloadResult& r) {
-        if (!self) return;
-        QString error = r.ok ? QString() : tr("Download of %1 failed: %2").arg(repo, r.error);
-        if (r.stopped) error = tr("Download of %1 paused: download it again to resume.").arg(repo);
-        if (error.isEmpty() && self->m_project) {
-            error = self->registerFolder(r.folder);
-        } else if (error.isEmpty()) {
-            self->refresh(self->m_cacheDir);
-            self->selectFolder(r.folder);
-            self->m_message->setText(tr("Downloaded %1; open a project to register it.").arg(repo));
-        }
-        if (!error.isEmpty()) {
-            qCWarning(lcModelsPanel) << "download" << repo << "failed:" << error;
-            self->m_message->setText(error);
-        }
-        emit self->hubDownloadFinished(r.folder, error);
+        if (self) self->downloadEnded(repo, r);
     });
+}
+
+core::HubDownloadTask* ModelsPanel::startDownloadTask(const core::HubDownloadOptions& options)
+{
+    auto* task = new core::HubDownloadTask(withDefaults(options), m_tracker, this);
+    connect(task, &core::HubDownloadTask::finished, this, [this, task](const core::HubDownloadResult& r) {
+        downloadEnded(task->options().repoId, r);
+        task->deleteLater();
+    });
+    task->start();
+    return task;
 }
 
 void ModelsPanel::downloadDialog()
@@ -93,7 +114,12 @@ void ModelsPanel::downloadDialog()
     core::HubDownloadOptions o;
     o.repoId = dialog.repoId();
     o.revision = dialog.revision();
-    downloadFromHub(o);
+    // The progress window stays open beside the app, with Pause and Resume; closing it leaves the
+    // download running in the Jobs dock.
+    auto* progress = new HubDownloadDialog(this);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->follow(startDownloadTask(o));
+    progress->show();
 }
 
 void ModelsPanel::refresh(const QString& cacheDir)

@@ -12,6 +12,8 @@ class JobHandle;
 class JobTracker;
 class Project;
 struct HubDownloadOptions;
+struct HubDownloadResult;
+class HubDownloadTask;
 } // namespace loupe::core
 
 namespace loupe::views {
@@ -33,6 +35,9 @@ public:
     // Starts downloading a checkpoint into the cache this panel scans (unless options.toDir says
     // otherwise); when it succeeds the folder is registered in the project (or only listed without one).
     core::JobHandle* downloadFromHub(const core::HubDownloadOptions& options);
+    // The same as a task that can be paused (the partial file is kept) and resumed with a Range
+    // request; owned by the panel, started already.
+    core::HubDownloadTask* startDownloadTask(const core::HubDownloadOptions& options);
     // Re-reads the project's models and scans `cacheDir` (default: the user's HF hub cache).
     void refresh(const QString& cacheDir = {});
     // Registers `folder` in the project; empty on success, else why not (also shown in the panel).
@@ -49,6 +54,8 @@ signals:
 private:
     void registerFolderDialog();
     void downloadDialog();
+    core::HubDownloadOptions withDefaults(const core::HubDownloadOptions& options);
+    void downloadEnded(const QString& repo, const core::HubDownloadResult& result);
 
     QPointer<core::Project> m_project;
     QPointer<core::JobTracker> m_tracker;
