@@ -158,65 +158,6 @@ std::vector<std::array<double, 2>> pointGrid(int n)
     return grid;
 }
 
-namespace {
-
-struct Tap
-{
-    int64_t i0, i1;
-    float l0, l1;
-};
-
-// The first `count` taps of an align_corners=False bilinear resize from `in` to `out` samples, as
-// PyTorch computes them (see bilinearResize in compute/preprocess/sam_prompts.cpp).
-std::vector<Tap> taps(int64_t in, int64_t out, int64_t count)
-{
-    std::vector<Tap> t(static_cast<size_t>(count));
-    const float scale = float(in) / float(out);
-    for (int64_t o = 0; o < count; ++o) {
-        const float src = std::max(scale * (float(o) + 0.5f) - 0.5f, 0.f);
-        const int64_t i0 = std::min<int64_t>(int64_t(src), in - 1);
-        const int64_t i1 = i0 < in - 1 ? i0 + 1 : i0;
-        const float l1 = src - float(i0);
-        t[size_t(o)] = {i0, i1, 1.f - l1, l1};
-    }
-    return t;
-}
-
-std::vector<float> resize(const float* src, int64_t rowStride, const std::vector<Tap>& ty,
-                          const std::vector<Tap>& tx)
-{
-    const auto outH = int64_t(ty.size()), outW = int64_t(tx.size());
-    std::vector<float> out(size_t(outH * outW));
-    for (int64_t y = 0; y < outH; ++y) {
-        const Tap& a = ty[size_t(y)];
-        const float* r0 = src + a.i0 * rowStride;
-        const float* r1 = src + a.i1 * rowStride;
-        float* o = out.data() + y * outW;
-        for (int64_t x = 0; x < outW; ++x) {
-            const Tap& b = tx[size_t(x)];
-            o[x] = a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
-        }
-    }
-    return out;
-}
-
-} // namespace
-
-std::vector<float> upscaleLogits(const Tensor& lowResIn, int64_t pad, std::array<int64_t, 2> resized,
-                                 std::array<int64_t, 2> original)
-{
-    if (lowResIn.dim() != 2) throw Error("sam", "a low-resolution mask must be [h, w]");
-    if (resized[0] > pad || resized[1] > pad || resized[0] <= 0 || resized[1] <= 0 || original[0] <= 0 ||
-        original[1] <= 0)
-        throw Error("sam", "the resized image does not fit the padded input");
-    const Tensor lowRes = lowResIn.contiguous().to(DType::F32);
-    const int64_t h = lowRes.size(0), w = lowRes.size(1);
-    const std::vector<float> crop =
-        resize(lowRes.ptr<float>(), w, taps(h, pad, resized[0]), taps(w, pad, resized[1]));
-    return resize(crop.data(), resized[1], taps(resized[0], original[0], original[0]),
-                  taps(resized[1], original[1], original[1]));
-}
-
 AutomaskGenerator::AutomaskGenerator(SamModel model, AutomaskOptions options)
     : model_(std::move(model)), options_(options)
 {
@@ -252,7 +193,7 @@ std::vector<AutoMask> AutomaskGenerator::generate(const Tensor& embedding, std::
                 // The IoU filter first: it needs no pixels, and the upscaling is the costly part.
                 if (o.predIouThresh > 0 && !(iou > o.predIouThresh)) continue;
                 const std::vector<float> logits =
-                    upscaleLogits(preds[b].masks.select(0, m), pad, resized, original);
+                    samUpscaleLogits(preds[b].masks.select(0, m), pad, resized, original);
                 const double stability = stabilityScore(logits.data(), int64_t(logits.size()),
                                                         o.maskThreshold, o.stabilityScoreOffset);
                 if (o.stabilityScoreThresh > 0 && !(stability >= o.stabilityScoreThresh)) continue;

@@ -65,12 +65,6 @@ bool removeSmallRegions(std::vector<uint8_t>& mask, int64_t width, int64_t heigh
 // The grid's points in [0, 1]: (i + 0.5) / n along each axis, x fastest (SAM's build_point_grid).
 std::vector<std::array<double, 2>> pointGrid(int pointsPerSide);
 
-// Low-resolution logits [4g, 4g] to the source size as SamImageProcessor.post_process_masks upsamples
-// them (to the padded input, cropped to the resized image, to the source), without the threshold, and
-// computing only the padded input's rows and columns the crop keeps. Sizes are (height, width).
-std::vector<float> upscaleLogits(const Tensor& lowRes, int64_t pad, std::array<int64_t, 2> resized,
-                                 std::array<int64_t, 2> original);
-
 class AutomaskGenerator
 {
 public:

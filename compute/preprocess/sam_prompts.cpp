@@ -30,12 +30,13 @@ struct Tap
     float l0, l1;
 };
 
-// PyTorch's area_pixel_compute_source_index for align_corners=False with the size-derived scale.
-std::vector<Tap> taps(int64_t in, int64_t out)
+// PyTorch's area_pixel_compute_source_index for align_corners=False with the size-derived scale; the
+// first `count` output samples of a resize to `out`.
+std::vector<Tap> taps(int64_t in, int64_t out, int64_t count)
 {
-    std::vector<Tap> t(static_cast<size_t>(out));
+    std::vector<Tap> t(static_cast<size_t>(count));
     const float scale = float(in) / float(out);
-    for (int64_t o = 0; o < out; ++o) {
+    for (int64_t o = 0; o < count; ++o) {
         const float src = std::max(scale * (float(o) + 0.5f) - 0.5f, 0.f);
         const int64_t i0 = std::min<int64_t>(int64_t(src), in - 1);
         const int64_t i1 = i0 < in - 1 ? i0 + 1 : i0;
@@ -50,32 +51,46 @@ std::vector<Tap> taps(int64_t in, int64_t out)
 std::vector<float> bilinearResize(const float* src, int64_t h, int64_t w, int64_t rowStride, int64_t outH,
                                   int64_t outW)
 {
-    const std::vector<Tap> ty = taps(h, outH), tx = taps(w, outW);
-    std::vector<float> out(size_t(outH * outW));
-    for (int64_t y = 0; y < outH; ++y) {
+    return bilinearResizeTopLeft(src, h, w, rowStride, outH, outW, outH, outW);
+}
+
+std::vector<float> bilinearResizeTopLeft(const float* src, int64_t h, int64_t w, int64_t rowStride,
+                                         int64_t outH, int64_t outW, int64_t keepH, int64_t keepW)
+{
+    const std::vector<Tap> ty = taps(h, outH, keepH), tx = taps(w, outW, keepW);
+    std::vector<float> out(size_t(keepH * keepW));
+    for (int64_t y = 0; y < keepH; ++y) {
         const Tap& a = ty[size_t(y)];
         const float* r0 = src + a.i0 * rowStride;
         const float* r1 = src + a.i1 * rowStride;
-        for (int64_t x = 0; x < outW; ++x) {
+        float* o = out.data() + y * keepW;
+        for (int64_t x = 0; x < keepW; ++x) {
             const Tap& b = tx[size_t(x)];
-            out[size_t(y * outW + x)] =
-                a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
+            o[x] = a.l0 * (b.l0 * r0[b.i0] + b.l1 * r0[b.i1]) + a.l1 * (b.l0 * r1[b.i0] + b.l1 * r1[b.i1]);
         }
     }
     return out;
 }
 
+std::vector<float> samUpscaleLogits(const Tensor& lowResIn, int64_t pad, std::array<int64_t, 2> resized,
+                                    std::array<int64_t, 2> original)
+{
+    if (lowResIn.dim() != 2) throw Error("sam", "a low-resolution mask must be [h, w]");
+    if (resized[0] > pad || resized[1] > pad || resized[0] <= 0 || resized[1] <= 0 || original[0] <= 0 ||
+        original[1] <= 0)
+        throw Error("sam", "the resized image does not fit the padded input");
+    const Tensor lowRes = lowResIn.contiguous().to(DType::F32);
+    const int64_t h = lowRes.size(0), w = lowRes.size(1);
+    // Only the part of the padded input the crop keeps is computed: the rest would be thrown away.
+    const std::vector<float> crop =
+        bilinearResizeTopLeft(lowRes.ptr<float>(), h, w, w, pad, pad, resized[0], resized[1]);
+    return bilinearResize(crop.data(), resized[0], resized[1], resized[1], original[0], original[1]);
+}
+
 std::vector<uint8_t> samPostprocessMask(const Tensor& lowResIn, int64_t pad, std::array<int64_t, 2> resized,
                                         std::array<int64_t, 2> original)
 {
-    if (lowResIn.dim() != 2) throw Error("sam", "a low-resolution mask must be [h, w]");
-    if (resized[0] > pad || resized[1] > pad || resized[0] <= 0 || resized[1] <= 0)
-        throw Error("sam", "the resized image does not fit the padded input");
-    const Tensor lowRes = lowResIn.contiguous();
-    const std::vector<float> padded =
-        bilinearResize(lowRes.ptr<float>(), lowRes.size(0), lowRes.size(1), lowRes.size(1), pad, pad);
-    const std::vector<float> full =
-        bilinearResize(padded.data(), resized[0], resized[1], pad, original[0], original[1]);
+    const std::vector<float> full = samUpscaleLogits(lowResIn, pad, resized, original);
     std::vector<uint8_t> mask(full.size());
     for (size_t i = 0; i < full.size(); ++i)
         mask[i] = full[i] > 0.f ? 1 : 0;

@@ -26,5 +26,14 @@ std::vector<uint8_t> samPostprocessMask(const Tensor& lowRes, int64_t pad, std::
 // strided source (rowStride floats apart), as PyTorch's CPU kernel computes it in float.
 std::vector<float> bilinearResize(const float* src, int64_t h, int64_t w, int64_t rowStride, int64_t outH,
                                   int64_t outW);
+// The top-left keepH x keepW samples of that resize to outH x outW, without computing the rest.
+std::vector<float> bilinearResizeTopLeft(const float* src, int64_t h, int64_t w, int64_t rowStride,
+                                         int64_t outH, int64_t outW, int64_t keepH, int64_t keepW);
+
+// samPostprocessMask's logits before the threshold (original.h * original.w floats): upsampled as
+// SamImageProcessor.post_process_masks does, computing only the padded input's rows and columns the crop
+// keeps.
+std::vector<float> samUpscaleLogits(const Tensor& lowRes, int64_t pad, std::array<int64_t, 2> resized,
+                                    std::array<int64_t, 2> original);
 
 } // namespace loupe::compute

@@ -114,13 +114,20 @@ private slots:
         for (const auto& [resized, original] :
              std::vector<std::pair<std::array<int64_t, 2>, std::array<int64_t, 2>>>{
                  {{128, 96}, {320, 240}}, {{128, 128}, {77, 77}}, {{60, 128}, {90, 192}}}) {
-            const std::vector<float> logits = upscaleLogits(lowRes, 128, resized, original);
+            const std::vector<float> logits = samUpscaleLogits(lowRes, 128, resized, original);
             const std::vector<uint8_t> mask = samPostprocessMask(lowRes, 128, resized, original);
             QCOMPARE(logits.size(), mask.size());
             for (size_t i = 0; i < mask.size(); ++i)
                 QCOMPARE(uint8_t(logits[i] > 0.f), mask[i]);
+            // The same as resizing the whole padded input and cropping it afterwards.
+            const std::vector<float> padded = bilinearResize(low.data(), 32, 32, 32, 128, 128);
+            std::vector<float> crop;
+            for (int64_t y = 0; y < resized[0]; ++y)
+                crop.insert(crop.end(), padded.begin() + y * 128, padded.begin() + y * 128 + resized[1]);
+            QCOMPARE(logits, bilinearResize(crop.data(), resized[0], resized[1], resized[1], original[0],
+                                            original[1]));
         }
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleLogits(lowRes, 64, {128, 96}, {320, 240}));
+        QVERIFY_THROWS_EXCEPTION(Error, samUpscaleLogits(lowRes, 64, {128, 96}, {320, 240}));
     }
 
     void goldenCheckpointGivesConsistentMasks()
