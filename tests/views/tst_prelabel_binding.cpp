@@ -6,6 +6,7 @@
 #include "annotation/bridge/projectannotations.h"
 #include "annotation/commands/addshapes.h"
 #include "common/fakedetector.h"
+#include "common/testsupport.h"
 #include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
 #include "views/annotate/annotator.h"
@@ -131,6 +132,7 @@ private slots:
             QVERIFY(s.runId > 0);
             QCOMPARE(outlineStyle(s), Qt::DashLine);
         }
+        QVERIFY(w.grab().save(test::artifactDir() + QStringLiteral("/prelabel_window.png")));
         const qint64 low = shapes[0].score < shapes[1].score ? shapes[0].id : shapes[1].id;
         const qint64 high = low == shapes[0].id ? shapes[1].id : shapes[0].id;
         // Hovered, each says what it is and how sure the model was.

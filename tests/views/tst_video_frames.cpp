@@ -2,6 +2,7 @@
 // A video in the window: imported as frames (File > Import Video…'s path, every Nth frame), the browser
 // names each frame's number, Alt+Right / Alt+Left step through the video on the canvas and the status
 // bar says where in it the shown frame is.
+#include "common/testsupport.h"
 #include "core/import/videoimport.h"
 #include "core/import/videotestclip.h"
 #include "core/store/project.h"
@@ -160,6 +161,8 @@ private slots:
         QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 3 · 2 / 4"));
         QTest::keyClick(&w, Qt::Key_Right, Qt::AltModifier);
         QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 6 · 3 / 4"));
+        QTest::qWait(1500); // thumbnails and the frame decode off the UI thread
+        QVERIFY(w.grab().save(test::artifactDir() + QStringLiteral("/video_frames_window.png")));
         QTest::keyClick(&w, Qt::Key_Left, Qt::AltModifier);
         QTRY_COMPARE(w.canvasStatus()->frameText(), QStringLiteral("frame 3 · 2 / 4"));
     }
