@@ -4,10 +4,12 @@
 #include "annotation/bridge/projectstoreaccess.h"
 #include "annotation/propagation/interpolation.h"
 #include "annotation/propagation/onestep.h"
+#include "annotation/propagation/propagationruns.h"
 #include "compute/error.h"
 #include "core/jobs/jobtracker.h"
 #include "core/store/project.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QtConcurrent>
 #include <atomic>
@@ -140,13 +142,31 @@ core::JobHandle* startPropagationJob(core::JobTracker& tracker, AnnotationDocume
         }
         ProjectStoreAccess access(*project);
         const ProjectFrameOrder order(*project);
+        QElapsedTimer clock;
+        clock.start();
+        const bool track = request.mode == PropagationJobRequest::Mode::Track;
         try {
-            if (request.mode == PropagationJobRequest::Mode::Track)
+            if (track)
                 runTrack(*shared, request, order, access, promise);
             else
                 runInterpolate(*shared, request, order, access, promise);
         } catch (const compute::Error& e) {
             shared->report.error = QString::fromStdString(e.what());
+        }
+        PropagationJobReport& report = shared->report;
+        if (report.error.isEmpty() && !report.cancelled) {
+            PropagationRunInfo info;
+            info.kind = QString::fromLatin1(track ? kPropagateRunKind : kInterpolateRunKind);
+            info.durationMs = double(clock.elapsed());
+            info.parameters = {{QStringLiteral("from"), request.from}};
+            if (track) {
+                const bool sam = request.tracker == BoxTrackerKind::Sam;
+                info.modelFolder = request.samFolder;
+                info.parameters.insert(QStringLiteral("frames"), request.frames);
+                info.parameters.insert(QStringLiteral("tracker"),
+                                       sam ? QStringLiteral("sam") : QStringLiteral("opencv"));
+            }
+            recordPropagationRuns(*project, shared->made, info, &report.error);
         }
     }));
     return handle;

@@ -6,6 +6,7 @@
 #include "annotation/propagation/frameorder.h"
 #include "annotation/propagation/interpolation.h"
 #include "annotation/propagation/onestep.h"
+#include "annotation/propagation/propagationruns.h"
 #include "annotation/propagation/propagator.h"
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
@@ -14,6 +15,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -117,6 +119,8 @@ int run(const Request& r, QTextStream& out)
                        {QStringLiteral("frames"), int(frames.size())}};
     std::vector<Shape> made;
     QString stepText;
+    QElapsedTimer clock;
+    clock.start();
     if (r.interpolate) {
         std::vector<qint64> ids;
         std::map<qint64, std::vector<Shape>> shapes;
@@ -178,6 +182,17 @@ int run(const Request& r, QTextStream& out)
         made = std::move(result.shapes);
         stepText = QObject::tr("Propagate to %n shape(s)", nullptr, int(made.size()));
     }
+    PropagationRunInfo info;
+    info.kind = QString::fromLatin1(r.interpolate ? kInterpolateRunKind : kPropagateRunKind);
+    info.durationMs = double(clock.elapsed());
+    info.parameters = {{QStringLiteral("from"), from}, {QStringLiteral("to"), to}};
+    if (!r.interpolate) {
+        info.modelFolder = r.model;
+        info.parameters.insert(QStringLiteral("tracker"), report.value(QStringLiteral("tracker")));
+        info.parameters.insert(QStringLiteral("min_iou"), r.minIou);
+    }
+    if (!recordPropagationRuns(*project, made, info, &error))
+        throw Failure{r.project + QStringLiteral(": ") + error};
     const int count = int(made.size());
     const std::vector<qint64> ids = addAsOneStep(doc, std::move(made), stepText, &error);
     if (count && ids.empty()) throw Failure{r.project + QStringLiteral(": ") + error};

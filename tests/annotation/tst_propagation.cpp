@@ -286,8 +286,15 @@ private slots:
         QCOMPARE(report.added, 4);
         QCOMPARE(job->done(), 4);
         QCOMPARE(doc.undoStack()->count(), steps + 1);
-        for (int i = 1; i <= 4; ++i)
-            QCOMPARE(int(doc.shapes(m_frames[size_t(i)].id).size()), 1);
+        for (int i = 1; i <= 4; ++i) {
+            const std::vector<Shape> carried = doc.shapes(m_frames[size_t(i)].id);
+            QCOMPARE(int(carried.size()), 1);
+            // Traceable: the frame's propagate run, written by the worker.
+            const QVector<core::RunRecord> runs =
+                m_project->runs(m_frames[size_t(i)].id, QStringLiteral("propagate"));
+            QCOMPARE(runs.size(), 1);
+            QCOMPARE(carried[0].runId, runs[0].id);
+        }
         QVERIFY(doc.shapes(m_frames[5].id).empty());
 
         // A keyframe on frame 8: frames 5..7 are filled between frame 4's box and it.

@@ -105,6 +105,19 @@ private slots:
         QCOMPARE(last[0].source, ShapeSource::Model);
         QCOMPARE(last[0].review, ReviewState::New);
         QCOMPARE(trackOf(last[0]), shapesOf(0).at(0).id);
+        // Each frame's shape points at that frame's run, which says how it was made.
+        {
+            QString error;
+            auto p = core::Project::open(m_project, &error);
+            QVERIFY2(p, qPrintable(error));
+            const QVector<core::RunRecord> runs = p->runs(m_ids[9], QStringLiteral("propagate"));
+            QCOMPARE(runs.size(), 1);
+            QCOMPARE(last[0].runId, runs[0].id);
+            QCOMPARE(runs[0].parameters.value(QStringLiteral("tracker")).toString(),
+                     QStringLiteral("opencv"));
+            QCOMPARE(runs[0].parameters.value(QStringLiteral("from")).toInteger(), m_ids[0]);
+            QVERIFY(runs[0].modelPath.isEmpty());
+        }
         const double overlap =
             loupe::test::iou(std::get<RectangleGeom>(last[0].geometry).rect, MovingSquare::squareAt(9));
         QVERIFY2(overlap >= 0.7, qPrintable(QString::number(overlap)));
@@ -136,6 +149,12 @@ private slots:
         // t = 3/9: corners (0,0)->(90,45) and (10,10)->(109,73).
         QCOMPARE(std::get<RectangleGeom>(third[0].geometry).rect, QRectF(QPointF(30, 15), QPointF(43, 31)));
         QCOMPARE(third[0].source, ShapeSource::Model);
+        QString error;
+        auto p = core::Project::open(m_project, &error);
+        QVERIFY2(p, qPrintable(error));
+        const QVector<core::RunRecord> runs = p->runs(m_ids[3], QStringLiteral("interpolate"));
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(third[0].runId, runs[0].id);
     }
 
     // An imported video's frames: named SEQUENCE:N by their frame index in the source.
