@@ -204,6 +204,8 @@ private slots:
     void pausedMidFileResumesWithOnlyTheRemainder()
     {
         HubTestServer server(repo, m_files);
+        // Sent in pieces, so the pause lands mid-file however the socket buffers a fast local body.
+        server.throttleLfs(8192, 10);
         QTemporaryDir cache;
         const QByteArray& weights = m_files["model.safetensors"];
         // Paused once part of the weights has arrived, as the Models panel's Pause does.
@@ -222,6 +224,7 @@ private slots:
         QCOMPARE(readAll(partial), weights.left(kept)); // a prefix of the file, nothing else
 
         server.resetLfsBytesSent();
+        server.throttleLfs(0, 0);
         const HubDownloadResult r = downloadFromHub(options(server, cache.path()));
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(server.requests().filter(QStringLiteral("Range: bytes=%1-").arg(kept)).size(), 1);
