@@ -11,9 +11,7 @@
 #include "core/models/checkpoint_hash.h"
 #include "core/store/project.h"
 
-#include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -64,20 +62,6 @@ QJsonObject parseObject(const QString& text)
     return QJsonDocument::fromJson(text.toUtf8()).object();
 }
 
-// The names config.json gives the model: its architectures, then its model_type.
-QStringList configNames(const QString& folder)
-{
-    QFile f(QDir(folder).filePath(QStringLiteral("config.json")));
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    const QJsonObject config = QJsonDocument::fromJson(f.read(4 << 20)).object();
-    QStringList names;
-    for (const QJsonValue& v : config.value(QStringLiteral("architectures")).toArray())
-        if (!v.toString().isEmpty()) names << v.toString();
-    if (const QString type = config.value(QStringLiteral("model_type")).toString(); !type.isEmpty())
-        names << type;
-    return names;
-}
-
 double msSince(const QElapsedTimer& t)
 {
     return double(t.nsecsElapsed()) / 1e6;
@@ -115,18 +99,6 @@ void runDetector(Pass& pass)
         options.labellerFolder = QFileInfo(pass.request.labellerFolder).absoluteFilePath();
         labellerHash = core::checkpointHash(options.labellerFolder, &report.error);
         if (labellerHash.isEmpty()) return;
-    }
-    // Refused here rather than by openDetector: its answer for an unknown architecture is the same, and
-    // a folder without config.json is named as such.
-    if (!isDetectorFolder(pass.folder)) {
-        const QStringList names = configNames(pass.folder);
-        report.error =
-            names.isEmpty()
-                ? QStringLiteral("%1: config.json is missing or names no architecture").arg(pass.folder)
-                : QStringLiteral("%1: %2 proposes no shapes (detectors: %3)")
-                      .arg(pass.folder, names.first(),
-                           core::detectorArchitectures().join(QStringLiteral(", ")));
-        return;
     }
     std::unique_ptr<core::Detector> detector;
     try {
@@ -247,16 +219,13 @@ void runClipTags(Pass& pass)
 
 bool isClipFolder(const QString& folder)
 {
-    const QStringList names = configNames(folder);
+    const QStringList names = core::checkpointModelNames(folder);
     return names.contains(QStringLiteral("CLIPModel")) || names.contains(QStringLiteral("clip"));
 }
 
 bool isDetectorFolder(const QString& folder)
 {
-    const QStringList known = core::detectorArchitectures();
-    for (const QString& name : configNames(folder))
-        if (known.contains(name)) return true;
-    return false;
+    return core::hasDetector(folder);
 }
 
 PrelabelReport runPrelabel(core::Project& project, const PrelabelRequest& request,

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QMutexLocker>
+#include <algorithm>
 #include <map>
 
 namespace loupe::core {
@@ -41,10 +42,14 @@ Registry& registry()
     return r;
 }
 
+} // namespace
+
 // Every name config.json gives the model: the architectures list first, then model_type, so a plugin
 // may register either.
-QStringList configNames(const QString& folder, QString* why)
+QStringList checkpointModelNames(const QString& folder, QString* why)
 {
+    QString ignored;
+    if (!why) why = &ignored;
     const QString path = QDir(folder).filePath(QStringLiteral("config.json"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -66,8 +71,6 @@ QStringList configNames(const QString& folder, QString* why)
     return names;
 }
 
-} // namespace
-
 void registerDetector(const QString& architecture, DetectorFactory factory)
 {
     Registry& r = registry();
@@ -85,10 +88,19 @@ QStringList detectorArchitectures()
     return names;
 }
 
+bool hasDetector(const QString& folder)
+{
+    const QStringList names = checkpointModelNames(folder);
+    Registry& r = registry();
+    QMutexLocker lock(&r.mutex);
+    return std::any_of(names.begin(), names.end(),
+                       [&](const QString& name) { return r.factories.count(name) > 0; });
+}
+
 std::unique_ptr<Detector> openDetector(const DetectorOptions& options, QString* why)
 {
     QString reason;
-    const QStringList names = configNames(options.modelFolder, &reason);
+    const QStringList names = checkpointModelNames(options.modelFolder, &reason);
     DetectorFactory factory;
     if (!names.isEmpty()) {
         {

@@ -57,6 +57,12 @@ using DetectorFactory = std::function<std::unique_ptr<Detector>(const DetectorOp
 // registration of the same architecture replaces the earlier one.
 void registerDetector(const QString& architecture, DetectorFactory factory);
 QStringList detectorArchitectures();
+// The names a checkpoint folder's config.json gives its model: the architectures list, then model_type.
+// Empty with *why (naming the file) when config.json is unreadable, not JSON or names nothing.
+QStringList checkpointModelNames(const QString& folder, QString* why = nullptr);
+// Whether a registered detector kind fits the folder (what openDetector would pick).
+bool hasDetector(const QString& folder);
+
 // The detector for options.modelFolder, chosen by its config.json's architectures[0] (or model_type).
 // Returns nullptr and sets *why (naming the folder) when no registered kind fits or the folder is bad.
 std::unique_ptr<Detector> openDetector(const DetectorOptions& options, QString* why);
