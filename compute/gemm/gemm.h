@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,6 +31,10 @@ public:
 
 // Packs W (element (n, k) at w[n * rowStride + k]); null when oneDNN is off or has no packed kernel.
 std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride);
+// The same at a model's precision (engine_options.h). Reduced precisions are not implemented yet: every
+// precision packs f32 today.
+std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride,
+                                                     Precision precision);
 
 // One (optionally batched, up to two batch dimensions) single-precision matrix product with epilogue:
 //   C[b0,b1] = act(A[b0,b1] x B[b0,b1] + bias) + residual

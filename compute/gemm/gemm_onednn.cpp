@@ -289,4 +289,10 @@ std::string oneDnnImplementation(const GemmProblem& p)
     return e ? e->impl : std::string("unsupported");
 }
 
+std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride,
+                                                     Precision)
+{
+    return packLinearWeight(w, N, K, rowStride);
+}
+
 } // namespace loupe::compute

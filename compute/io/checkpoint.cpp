@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 struct Checkpoint::Impl
 {
     fs::path folder;
+    EngineOptions options;
     Format format = Format::Safetensors;
     nlohmann::json config;
     std::vector<fs::path> files;
@@ -105,10 +106,11 @@ void loadIndex(Checkpoint::Impl& d, const fs::path& indexPath, bool binShards)
 
 } // namespace
 
-Checkpoint Checkpoint::open(const fs::path& folder)
+Checkpoint Checkpoint::open(const fs::path& folder, const EngineOptions& options)
 {
     auto d = std::make_shared<Impl>();
     d->folder = folder;
+    d->options = options;
     if (!fs::is_directory(folder)) throw Error(folder.string(), "not a folder");
     const fs::path config = folder / "config.json";
     if (!fs::exists(config))
@@ -137,6 +139,20 @@ Checkpoint Checkpoint::open(const fs::path& folder)
                                      "pytorch_model.bin or pytorch_model.bin.index.json");
     }
     Checkpoint c;
+    c.d_ = std::move(d);
+    return c;
+}
+
+const EngineOptions& Checkpoint::engineOptions() const
+{
+    return d_->options;
+}
+
+Checkpoint Checkpoint::withEngineOptions(const EngineOptions& options) const
+{
+    auto d = std::make_shared<Impl>(*d_);
+    d->options = options;
+    Checkpoint c = *this;
     c.d_ = std::move(d);
     return c;
 }

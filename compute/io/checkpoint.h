@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
 #include "compute/io/tensor_view.h"
 
 #include <filesystem>
@@ -22,7 +23,11 @@ class Checkpoint
 public:
     enum class Format { Safetensors, ShardedSafetensors, PytorchBin, ShardedPytorchBin };
 
-    static Checkpoint open(const std::filesystem::path& folder);
+    // `options` say how models loaded from this checkpoint will run (device, precision).
+    static Checkpoint open(const std::filesystem::path& folder, const EngineOptions& options = {});
+
+    const EngineOptions& engineOptions() const;
+    Checkpoint withEngineOptions(const EngineOptions& options) const; // same files, other options
 
     const std::filesystem::path& folder() const;
     Format format() const;
