@@ -35,8 +35,7 @@ QJsonObject jsonObject(const QString& s)
 
 void setError(QString* error, const QString& message)
 {
-    if (error)
-        *error = message;
+    if (error) *error = message;
 }
 
 void configure(Database& db)
@@ -181,9 +180,10 @@ std::optional<Project::AddResult> Project::addAssets(const QVector<AssetRecord>&
         setError(error, QStringLiteral("%1: %2").arg(m_path, m_db.lastError()));
         return std::nullopt;
     }
-    Statement ins = m_db.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO assets(path, sha256, width, height, format, file_size, added, split, metadata, "
-        "sequence, frame) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    Statement ins =
+        m_db.prepare(QStringLiteral("INSERT OR IGNORE INTO assets(path, sha256, width, height, format, "
+                                    "file_size, added, split, metadata, "
+                                    "sequence, frame) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     AddResult r;
     const qint64 now = nowMs();
     for (const AssetRecord& a : batch) {
@@ -206,7 +206,8 @@ std::optional<Project::AddResult> Project::addAssets(const QVector<AssetRecord>&
         else
             ins.bindNull(11);
         if (!ins.run()) {
-            setError(error, QStringLiteral("%1: cannot add %2 (%3)").arg(m_path, a.absolutePath, m_db.lastError()));
+            setError(error,
+                     QStringLiteral("%1: cannot add %2 (%3)").arg(m_path, a.absolutePath, m_db.lastError()));
             return std::nullopt;
         }
         if (m_db.changes() > 0)
@@ -218,14 +219,14 @@ std::optional<Project::AddResult> Project::addAssets(const QVector<AssetRecord>&
         setError(error, QStringLiteral("%1: %2").arg(m_path, m_db.lastError()));
         return std::nullopt;
     }
-    if (r.added)
-        emit changed();
+    if (r.added) emit changed();
     return r;
 }
 
 bool Project::containsSha256(const QString& sha256Hex) const
 {
-    Statement s = const_cast<Database&>(m_db).prepare(QStringLiteral("SELECT 1 FROM assets WHERE sha256 = ?1"));
+    Statement s =
+        const_cast<Database&>(m_db).prepare(QStringLiteral("SELECT 1 FROM assets WHERE sha256 = ?1"));
     s.bind(1, sha256Hex);
     return s.step();
 }
@@ -233,11 +234,10 @@ bool Project::containsSha256(const QString& sha256Hex) const
 std::optional<AssetRow> Project::asset(qint64 id) const
 {
     auto& db = const_cast<Database&>(m_db);
-    Statement s =
-        db.prepare(QStringLiteral("SELECT %1 FROM assets a WHERE a.id = ?1").arg(QLatin1String(kAssetColumns)));
+    Statement s = db.prepare(
+        QStringLiteral("SELECT %1 FROM assets a WHERE a.id = ?1").arg(QLatin1String(kAssetColumns)));
     s.bind(1, id);
-    if (!s.step())
-        return std::nullopt;
+    if (!s.step()) return std::nullopt;
     return readAssetRow(s);
 }
 
@@ -275,30 +275,41 @@ QString idList(const QList<qint64>& ids)
 
 bool Project::setSplit(const QList<qint64>& assetIds, const QString& split, QString* error)
 {
-    return edit(QStringLiteral("Set Split"), [&](Database& db) {
-        Statement s = db.prepare(QStringLiteral("UPDATE assets SET split = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
-        s.bind(1, split);
-        return s.run();
-    }, error);
+    return edit(
+        QStringLiteral("Set Split"),
+        [&](Database& db) {
+            Statement s = db.prepare(
+                QStringLiteral("UPDATE assets SET split = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
+            s.bind(1, split);
+            return s.run();
+        },
+        error);
 }
 
 bool Project::setReviewState(const QList<qint64>& assetIds, int state, QString* error)
 {
-    return edit(QStringLiteral("Set Review State"), [&](Database& db) {
-        Statement s =
-            db.prepare(QStringLiteral("UPDATE assets SET review_state = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
-        s.bind(1, state);
-        return s.run();
-    }, error);
+    return edit(
+        QStringLiteral("Set Review State"),
+        [&](Database& db) {
+            Statement s = db.prepare(
+                QStringLiteral("UPDATE assets SET review_state = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
+            s.bind(1, state);
+            return s.run();
+        },
+        error);
 }
 
 bool Project::setDone(const QList<qint64>& assetIds, bool done, QString* error)
 {
-    return edit(done ? QStringLiteral("Mark Done") : QStringLiteral("Mark Not Done"), [&](Database& db) {
-        Statement s = db.prepare(QStringLiteral("UPDATE assets SET done = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
-        s.bind(1, qint64(done ? 1 : 0));
-        return s.run();
-    }, error);
+    return edit(
+        done ? QStringLiteral("Mark Done") : QStringLiteral("Mark Not Done"),
+        [&](Database& db) {
+            Statement s = db.prepare(
+                QStringLiteral("UPDATE assets SET done = ?1 WHERE id IN (%1)").arg(idList(assetIds)));
+            s.bind(1, qint64(done ? 1 : 0));
+            return s.run();
+        },
+        error);
 }
 
 QVector<Label> Project::labels() const
@@ -315,41 +326,55 @@ QVector<Label> Project::labels() const
 std::optional<qint64> Project::addLabel(const Label& label, QString* error)
 {
     qint64 id = 0;
-    const bool ok = edit(QStringLiteral("Add Label"), [&](Database& db) {
-        Statement s = db.prepare(QStringLiteral("INSERT INTO labels(name, color, hotkey, ord) VALUES(?1, ?2, ?3, ?4)"));
-        s.bind(1, label.name).bind(2, label.color.name()).bind(3, label.hotkey).bind(4, label.order);
-        if (!s.run())
-            return false;
-        id = db.lastInsertId();
-        return true;
-    }, error);
+    const bool ok = edit(
+        QStringLiteral("Add Label"),
+        [&](Database& db) {
+            Statement s = db.prepare(
+                QStringLiteral("INSERT INTO labels(name, color, hotkey, ord) VALUES(?1, ?2, ?3, ?4)"));
+            s.bind(1, label.name).bind(2, label.color.name()).bind(3, label.hotkey).bind(4, label.order);
+            if (!s.run()) return false;
+            id = db.lastInsertId();
+            return true;
+        },
+        error);
     return ok ? std::optional<qint64>(id) : std::nullopt;
 }
 
 bool Project::updateLabel(const Label& label, QString* error)
 {
-    return edit(QStringLiteral("Change Label"), [&](Database& db) {
-        Statement s = db.prepare(
-            QStringLiteral("UPDATE labels SET name = ?1, color = ?2, hotkey = ?3, ord = ?4 WHERE id = ?5"));
-        s.bind(1, label.name).bind(2, label.color.name()).bind(3, label.hotkey).bind(4, label.order).bind(5, label.id);
-        return s.run() && db.changes() == 1;
-    }, error);
+    return edit(
+        QStringLiteral("Change Label"),
+        [&](Database& db) {
+            Statement s = db.prepare(QStringLiteral(
+                "UPDATE labels SET name = ?1, color = ?2, hotkey = ?3, ord = ?4 WHERE id = ?5"));
+            s.bind(1, label.name)
+                .bind(2, label.color.name())
+                .bind(3, label.hotkey)
+                .bind(4, label.order)
+                .bind(5, label.id);
+            return s.run() && db.changes() == 1;
+        },
+        error);
 }
 
 bool Project::removeLabel(qint64 id, QString* error)
 {
-    return edit(QStringLiteral("Remove Label"), [&](Database& db) {
-        Statement s = db.prepare(QStringLiteral("DELETE FROM labels WHERE id = ?1"));
-        s.bind(1, id);
-        return s.run() && db.changes() == 1;
-    }, error);
+    return edit(
+        QStringLiteral("Remove Label"),
+        [&](Database& db) {
+            Statement s = db.prepare(QStringLiteral("DELETE FROM labels WHERE id = ?1"));
+            s.bind(1, id);
+            return s.run() && db.changes() == 1;
+        },
+        error);
 }
 
 std::optional<qint64> Project::addRun(const RunRecord& run, QString* error)
 {
-    Statement s = m_db.prepare(QStringLiteral(
-        "INSERT INTO runs(asset_id, kind, model_path, checkpoint_hash, parameters, backend, duration_ms, created, "
-        "result) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    Statement s = m_db.prepare(QStringLiteral("INSERT INTO runs(asset_id, kind, model_path, checkpoint_hash, "
+                                              "parameters, backend, duration_ms, created, "
+                                              "result, device, precision, fallback_reason) VALUES(?1, ?2, "
+                                              "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
     if (run.assetId > 0)
         s.bind(1, run.assetId);
     else
@@ -361,7 +386,10 @@ std::optional<qint64> Project::addRun(const RunRecord& run, QString* error)
         .bind(6, run.backend)
         .bind(7, run.durationMs)
         .bind(8, run.when.isValid() ? run.when.toMSecsSinceEpoch() : nowMs())
-        .bind(9, jsonText(run.result));
+        .bind(9, jsonText(run.result))
+        .bind(10, run.device)
+        .bind(11, run.precision)
+        .bind(12, run.fallbackReason);
     if (!s.run()) {
         setError(error, QStringLiteral("%1: cannot store the run (%2)").arg(m_path, m_db.lastError()));
         return std::nullopt;
@@ -374,10 +402,11 @@ std::optional<qint64> Project::addRun(const RunRecord& run, QString* error)
 QVector<RunRecord> Project::runs(qint64 assetId, const QString& kind) const
 {
     QVector<RunRecord> out;
-    Statement s = const_cast<Database&>(m_db).prepare(
-        QStringLiteral("SELECT id, asset_id, kind, model_path, checkpoint_hash, parameters, backend, duration_ms, "
-                       "created, result FROM runs WHERE asset_id = ?1 AND (?2 = '' OR kind = ?2) "
-                       "ORDER BY created DESC, id DESC"));
+    Statement s = const_cast<Database&>(m_db).prepare(QStringLiteral(
+        "SELECT id, asset_id, kind, model_path, checkpoint_hash, parameters, backend, duration_ms, "
+        "created, result, device, precision, fallback_reason FROM runs WHERE asset_id = ?1 AND (?2 = '' OR "
+        "kind = ?2) "
+        "ORDER BY created DESC, id DESC"));
     s.bind(1, assetId).bind(2, kind.isNull() ? QStringLiteral("") : kind);
     while (s.step()) {
         RunRecord r;
@@ -391,6 +420,9 @@ QVector<RunRecord> Project::runs(qint64 assetId, const QString& kind) const
         r.durationMs = s.columnDouble(7);
         r.when = QDateTime::fromMSecsSinceEpoch(s.columnInt64(8), Qt::UTC);
         r.result = jsonObject(s.columnText(9));
+        r.device = s.columnText(10);
+        r.precision = s.columnText(11);
+        r.fallbackReason = s.columnText(12);
         out.push_back(r);
     }
     return out;
@@ -400,13 +432,13 @@ std::optional<qint64> Project::registerModel(const ModelRecord& model, QString* 
 {
     Statement find = m_db.prepare(QStringLiteral("SELECT id FROM models WHERE path = ?1"));
     find.bind(1, model.path);
-    if (find.step())
-        return find.columnInt64(0);
+    if (find.step()) return find.columnInt64(0);
     Statement s = m_db.prepare(
         QStringLiteral("INSERT INTO models(path, name, architecture, added) VALUES(?1, ?2, ?3, ?4)"));
     s.bind(1, model.path).bind(2, model.name).bind(3, model.architecture).bind(4, nowMs());
     if (!s.run()) {
-        setError(error, QStringLiteral("%1: cannot register %2 (%3)").arg(m_path, model.path, m_db.lastError()));
+        setError(error,
+                 QStringLiteral("%1: cannot register %2 (%3)").arg(m_path, model.path, m_db.lastError()));
         return std::nullopt;
     }
     const qint64 id = m_db.lastInsertId();
@@ -427,15 +459,16 @@ QVector<ModelRecord> Project::models() const
 
 bool Project::storeThumbnail(qint64 assetId, const QByteArray& encoded)
 {
-    Statement s = m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO thumbnails(asset_id, data) VALUES(?1, ?2)"));
+    Statement s =
+        m_db.prepare(QStringLiteral("INSERT OR REPLACE INTO thumbnails(asset_id, data) VALUES(?1, ?2)"));
     s.bind(1, assetId).bind(2, encoded);
     return s.run();
 }
 
 QByteArray Project::thumbnail(qint64 assetId) const
 {
-    Statement s =
-        const_cast<Database&>(m_db).prepare(QStringLiteral("SELECT data FROM thumbnails WHERE asset_id = ?1"));
+    Statement s = const_cast<Database&>(m_db).prepare(
+        QStringLiteral("SELECT data FROM thumbnails WHERE asset_id = ?1"));
     s.bind(1, assetId);
     return s.step() ? s.columnBlob(0) : QByteArray();
 }

@@ -26,7 +26,7 @@ public:
     // undo history tables; 3->4 label definitions and image tags with foreign keys; 4->5 undoable chat
     // turns and tags, per-image caption and chat indexes; 5->6 assets' sequence and frame (videos
     // imported as frames).
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     // nullptr + *error naming the file and the problem for: missing file (open), not SQLite, truncated,
     // quick_check failure, newer schema, or busy (another process held its lock longer than

@@ -100,7 +100,13 @@ struct RunRecord
     QString modelPath;
     QString checkpointHash;
     QJsonObject parameters;
+    // What ran the model (schema 7): the backend and device after any fall-back ("cpu", "vulkan",
+    // "cuda"; the device's name), the precision it ran at ("f32", "bf16", ...) and, when the chosen
+    // device did not run it, why.
     QString backend;
+    QString device;
+    QString precision;
+    QString fallbackReason;
     double durationMs = 0;
     QDateTime when;
     QJsonObject result;

@@ -136,6 +136,19 @@ QString schemaV6Sql()
                           "CREATE UNIQUE INDEX assets_sequence_frame ON assets(sequence, frame);\n");
 }
 
+// v7: where and at what precision a run's model ran. `backend` (v1) was always "cpu"; `device` is the
+// device's name after any fall-back, `precision` what the weights and GEMMs ran at, `fallback_reason`
+// why the chosen device did not run it. Every run stored before v7 ran on the CPU at f32, so that is
+// what they are given rather than leaving them unknown.
+QString schemaV7Sql()
+{
+    return QStringLiteral("ALTER TABLE runs ADD COLUMN device TEXT;\n"
+                          "ALTER TABLE runs ADD COLUMN precision TEXT;\n"
+                          "ALTER TABLE runs ADD COLUMN fallback_reason TEXT NOT NULL DEFAULT '';\n"
+                          "UPDATE runs SET backend = 'cpu' WHERE backend IS NULL OR backend = '';\n"
+                          "UPDATE runs SET device = 'cpu', precision = 'f32' WHERE backend = 'cpu';\n");
+}
+
 } // namespace
 
 QString schemaV1Sql()
@@ -202,6 +215,7 @@ bool migrate(Database& db, int from, int target, QString* error)
                             : v == 3 ? schemaV4Sql()
                             : v == 4 ? schemaV5Sql()
                             : v == 5 ? schemaV6Sql()
+                            : v == 6 ? schemaV7Sql()
                                      : QString();
         if (sql.isEmpty()) {
             if (error) *error = QStringLiteral("no migration from schema %1").arg(v);
