@@ -13,7 +13,20 @@ if(LOUPE_WITH_CUDA)
   endif()
   if(CMAKE_CUDA_COMPILER AND CUDAToolkit_FOUND)
     set(LOUPE_HAVE_CUDA ON)
-    set(LOUPE_CUDA_REASON "toolkit ${CUDAToolkit_VERSION} at ${CUDAToolkit_BIN_DIR}")
+    # Ampere (A100) and Hopper (H100) by default; -DCMAKE_CUDA_ARCHITECTURES=89 etc. overrides. Set before
+    # enable_language, which would otherwise pick the compiler's default (sm_75 for nvcc 13).
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES "80;90" CACHE STRING "GPU architectures the CUDA kernels are built for")
+    endif()
+    # Here, at the top level (this file is included from the root CMakeLists), so every target that links
+    # the engine knows the language; ccache wraps nvcc through CMAKE_CUDA_COMPILER_LAUNCHER.
+    enable_language(CUDA)
+    # The kernels include only compute/backend/cuda/kernels.h (plain C++); CMake 3.25 knows no C++20 flag
+    # for nvcc.
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(LOUPE_CUDA_REASON
+        "toolkit ${CUDAToolkit_VERSION} at ${CUDAToolkit_BIN_DIR}, architectures ${CMAKE_CUDA_ARCHITECTURES}")
   else()
     set(LOUPE_CUDA_REASON "no CUDA toolkit found (looked on PATH and in /usr/local/cuda)")
   endif()

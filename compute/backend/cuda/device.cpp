@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#include "compute/backend/cuda/device.h"
+
+#include "compute/backend/cuda/cuda_backend.h"
+#include "compute/error.h"
+
+#include <cstring>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <sstream>
+#include <vector>
+
+namespace loupe::compute::cuda {
+
+CudaDevice::CudaDevice(CudaDeviceInfo info)
+    : info_(std::move(info)), pool_(info_.index), type_(info_.name, pool_)
+{
+}
+
+CudaDevice::~CudaDevice()
+{
+    weights_.clear(); // their buffers go back to the pool before it is destroyed
+}
+
+std::string CudaDevice::description() const
+{
+    std::ostringstream s;
+    s.precision(3);
+    s << info_.name << " (compute " << info_.computeCapability << ", "
+      << double(info_.memoryBytes) / (1 << 30) << " GiB, driver " << info_.driver << ")";
+    return s.str();
+}
+
+bool CudaDevice::supportsOp(const Node& n) const
+{
+    if (n.dtype != DType::F32) return false;
+    switch (n.op) {
+    case Op::Weight:
+        return n.packed || n.value.dtype() == DType::F32;
+    case Op::MatMul:
+        return n.shape.size() >= 2 && n.shape.size() <= 4;
+    case Op::Input:
+    case Op::View:
+    case Op::Cont:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Linear:
+    case Op::LayerNorm:
+    case Op::Act:
+    case Op::Softmax:
+    case Op::PatchEmbed:
+    case Op::Concat:
+    case Op::Bicubic:
+        return true;
+    }
+    return false;
+}
+
+std::unique_ptr<Backend> CudaDevice::createBackend()
+{
+    return createCudaBackend(*this, Precision::F32);
+}
+
+Tensor CudaDevice::hostValues(const Node& n) const
+{
+    if (n.packed) {
+        Tensor values = Tensor::empty(DType::F32, {n.packed->rows(), n.packed->cols()});
+        n.packed->unpack(values.ptr<float>());
+        return values;
+    }
+    if (n.value.dtype() != DType::F32) throw Error("cuda", "weight '" + n.name + "' is not f32");
+    return n.value.contiguous();
+}
+
+CudaDevice::CachedWeight& CudaDevice::cached(const Node& n)
+{
+    std::ostringstream key;
+    if (n.packed)
+        key << "packed:" << n.packed.get();
+    else
+        key << n.value.data() << shapeString(n.value.shape()) << shapeString(n.value.strides());
+    auto it = weights_.find(key.str());
+    if (it != weights_.end()) return it->second;
+    CachedWeight w;
+    const Tensor values = hostValues(n);
+    if (n.packed)
+        w.packed = n.packed;
+    else
+        w.host = n.value;
+    w.f32 = type_.allocate(values.nbytes());
+    w.f32->write(0, values.data(), values.nbytes());
+    w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()), values.shape(),
+               contiguousStrides(values.shape())};
+    return weights_.emplace(key.str(), std::move(w)).first->second;
+}
+
+DTensor CudaDevice::weight(const Node& n)
+{
+    std::lock_guard lock(weightsMutex_);
+    return cached(n).value;
+}
+
+const void* CudaDevice::halfWeight(const Node& n, bool bf16)
+{
+    std::lock_guard lock(weightsMutex_);
+    CachedWeight& w = cached(n);
+    std::unique_ptr<Buffer>& buf = bf16 ? w.bf16 : w.f16;
+    if (!buf) {
+        // Rounded on the host once per weight (round to nearest even, as torch's .half()/.bfloat16()).
+        const Tensor values = hostValues(n);
+        const int64_t count = values.numel();
+        std::vector<uint16_t> bits(static_cast<size_t>(count));
+        const float* src = values.ptr<float>();
+        for (int64_t i = 0; i < count; ++i) {
+            if (bf16) {
+                const __nv_bfloat16 h = __float2bfloat16_rn(src[i]);
+                std::memcpy(&bits[size_t(i)], &h, 2);
+            } else {
+                const __half h = __float2half_rn(src[i]);
+                std::memcpy(&bits[size_t(i)], &h, 2);
+            }
+        }
+        buf = type_.allocate(bits.size() * 2);
+        buf->write(0, bits.data(), bits.size() * 2);
+    }
+    return static_cast<CudaBuffer*>(buf.get())->device();
+}
+
+} // namespace loupe::compute::cuda

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// Elementwise kernels: broadcast binary ops and strided copies, activations, the GEMM epilogue and the
+// f32 -> f16/bf16 conversion of GEMM inputs. Math matches the CPU backend's scalar reference
+// (compute/backend/cpu/vmath.cpp): erff, tanhf, expf, no fast-math intrinsics.
+#include "compute/backend/cuda/kernels.h"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+namespace loupe::compute::cuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+
+unsigned blocksFor(int64_t n)
+{
+    const int64_t b = (n + kThreads - 1) / kThreads;
+    return unsigned(b < (int64_t(1) << 20) ? (b > 0 ? b : 1) : (int64_t(1) << 20)); // grid-stride beyond
+}
+
+__device__ float activate(int act, float x)
+{
+    switch (act) {
+    case 1: // GeluErf
+        return 0.5f * x * (1.f + erff(x * 0.70710678118654752f));
+    case 2: // GeluTanh
+        return 0.5f * x * (1.f + tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+    case 3: // QuickGelu
+        return x / (1.f + expf(-1.702f * x));
+    case 4: // Relu
+        return x > 0 ? x : 0.f;
+    case 5: // Silu
+        return x / (1.f + expf(-x));
+    case 6: // Tanh
+        return tanhf(x);
+    case 7: // Sigmoid
+        return 1.f / (1.f + expf(-x));
+    default:
+        return x;
+    }
+}
+
+// Element i of the layout's shape -> offsets of out, a and b.
+__device__ void offsets(const Layout& l, int64_t i, int64_t& o, int64_t& a, int64_t& b)
+{
+    o = a = b = 0;
+    for (int d = l.nd - 1; d >= 0; --d) {
+        const int64_t s = l.shape[d];
+        const int64_t k = i % s;
+        i /= s;
+        o += k * l.so[d];
+        a += k * l.sa[d];
+        b += k * l.sb[d];
+    }
+}
+
+__global__ void binaryKernel(Elementwise op, float* out, const float* a, const float* b, Layout l)
+{
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < l.n;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        int64_t oo, oa, ob;
+        offsets(l, i, oo, oa, ob);
+        const float x = a[oa];
+        float y = x;
+        if (op == Elementwise::Add)
+            y = x + b[ob];
+        else if (op == Elementwise::Sub)
+            y = x - b[ob];
+        else if (op == Elementwise::Mul)
+            y = x * b[ob];
+        out[oo] = y;
+    }
+}
+
+__global__ void activationKernel(int act, float* out, const float* x, Layout l)
+{
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < l.n;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        int64_t oo, oa, ob;
+        offsets(l, i, oo, oa, ob);
+        out[oo] = activate(act, x[oa]);
+    }
+}
+
+__global__ void epilogueKernel(float* c, int64_t total, int64_t n, const float* bias, int act,
+                               const float* residual)
+{
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        float v = c[i];
+        if (bias) v += bias[i % n];
+        v = activate(act, v);
+        if (residual) v += residual[i];
+        c[i] = v;
+    }
+}
+
+__global__ void toHalfKernel(void* dst, const float* src, int64_t n, bool bf16)
+{
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        if (bf16)
+            static_cast<__nv_bfloat16*>(dst)[i] = __float2bfloat16_rn(src[i]);
+        else
+            static_cast<__half*>(dst)[i] = __float2half_rn(src[i]);
+    }
+}
+
+} // namespace
+
+cudaError_t launchBinary(cudaStream_t stream, Elementwise op, float* out, const float* a, const float* b,
+                         const Layout& layout)
+{
+    if (layout.n == 0) return cudaSuccess;
+    binaryKernel<<<blocksFor(layout.n), kThreads, 0, stream>>>(op, out, a, b ? b : a, layout);
+    return cudaGetLastError();
+}
+
+cudaError_t launchActivation(cudaStream_t stream, int act, float* out, const float* x, const Layout& layout)
+{
+    if (layout.n == 0) return cudaSuccess;
+    activationKernel<<<blocksFor(layout.n), kThreads, 0, stream>>>(act, out, x, layout);
+    return cudaGetLastError();
+}
+
+cudaError_t launchEpilogue(cudaStream_t stream, float* c, int64_t rows, int64_t n, const float* bias, int act,
+                           const float* residual)
+{
+    const int64_t total = rows * n;
+    if (total == 0 || (!bias && act == 0 && !residual)) return cudaSuccess;
+    epilogueKernel<<<blocksFor(total), kThreads, 0, stream>>>(c, total, n, bias, act, residual);
+    return cudaGetLastError();
+}
+
+cudaError_t launchToHalf(cudaStream_t stream, void* dst, const float* src, int64_t n, bool bf16)
+{
+    if (n == 0) return cudaSuccess;
+    toHalfKernel<<<blocksFor(n), kThreads, 0, stream>>>(dst, src, n, bf16);
+    return cudaGetLastError();
+}
+
+} // namespace loupe::compute::cuda

@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: MIT
+// The CUDA backend: what runs everywhere (device listing and its reasons, LOUPE_CUDA_DISABLE, no CUDA
+// library needed to start, the layout folding and pool size classes), and, where a GPU is present, every
+// op against the CPU reference with the shapes the models use (197x768, 50 and 577 tokens, odd sizes,
+// non-contiguous views), f16/bf16 GEMM error bounds, CUDA graph replay, out-of-memory as an error, and
+// the ViT golden case end to end.
+#include "common/testsupport.h"
+#include "compute/backend/backend.h"
+#include "compute/backend/cuda/cuda_devices.h"
+#include "compute/error.h"
+#include "compute/graph/planner.h"
+#include "compute/io/checkpoint.h"
+#include "compute/io/safetensors.h"
+#include "compute/models/vit.h"
+#include "op_reference.h"
+#if LOUPE_HAVE_CUDA
+#include "compute/backend/cuda/cuda_backend.h"
+#include "compute/backend/cuda/dtensor.h"
+#include "compute/backend/cuda/memory.h"
+#endif
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+#include <cmath>
+#include <limits>
+
+using namespace loupe::compute;
+using namespace loupe::test;
+
+namespace {
+
+struct Bound
+{
+    double atol, rtol;
+};
+constexpr Bound kF32Exact{1e-6, 1e-6};
+constexpr Bound kF32Reduction{1e-4, 1e-4};
+
+#define REQUIRE_GPU()                                                                                        \
+    do {                                                                                                     \
+        if (!cudaDevice())                                                                                   \
+            QSKIP(qPrintable(QString("no CUDA device (%1); these cases run on a GPU machine, see "           \
+                                     "compute/backend/cuda/README.md")                                       \
+                                 .arg(QString::fromStdString(cudaStatus()))));                               \
+    } while (0)
+
+std::map<std::string, Tensor> runWith(Backend& backend, Device& d, const Graph& g,
+                                      const std::map<std::string, Tensor>& inputs)
+{
+    const MemoryPlan plan = planMemory(g);
+    auto arena = d.bufferType().allocate(std::max<size_t>(plan.arenaBytes, 64));
+    GraphRun run;
+    run.inputs = inputs;
+    backend.compute(g, plan, *arena, run);
+    return std::move(run.kept);
+}
+
+std::map<std::string, Tensor> runOn(Device& d, const Graph& g, const std::map<std::string, Tensor>& inputs)
+{
+    auto backend = d.createBackend();
+    return runWith(*backend, d, g, inputs);
+}
+
+double worstRatio(const Tensor& actual, const Tensor& expected, Bound b, QString* where = nullptr)
+{
+    const std::vector<float> a = actual.toF32Vector(), e = expected.toF32Vector();
+    double worst = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (std::isnan(e[i]) && std::isnan(a[i])) continue;
+        double r = std::fabs(double(a[i]) - double(e[i])) / (b.atol + b.rtol * std::fabs(double(e[i])));
+        if (std::isnan(r)) r = std::numeric_limits<double>::infinity();
+        if (r > worst || (i == 0 && where)) {
+            worst = std::max(worst, r);
+            if (where) *where = QString("element %1: %2, reference %3").arg(i).arg(a[i]).arg(e[i]);
+        }
+    }
+    return worst;
+}
+
+void compareKept(const char* op, const std::map<std::string, Tensor>& got,
+                 const std::map<std::string, Tensor>& ref, Bound bound)
+{
+    QVERIFY(!ref.empty());
+    for (const auto& [name, expected] : ref) {
+        QVERIFY2(got.count(name), qPrintable(QString("%1: %2 missing").arg(op, name.c_str())));
+        const Tensor& actual = got.at(name);
+        QCOMPARE(actual.shape(), expected.shape());
+        QString where;
+        const double r = worstRatio(actual, expected, bound, &where);
+        QVERIFY2(r <= 1.0,
+                 qPrintable(
+                     QString("%1: %2 off by %3 of the bound at %4").arg(op, name.c_str()).arg(r).arg(where)));
+    }
+}
+
+// Runs `g` on the CPU and on the CUDA device and compares every kept tensor.
+void compareOnCuda(const char* op, const Graph& g, const std::map<std::string, Tensor>& inputs, Bound bound)
+{
+    Device* cuda = cudaDevice();
+    QVERIFY(cuda);
+    for (const Node& n : g.nodes())
+        QVERIFY2(cuda->supportsOp(n), qPrintable(QString("cuda does not support %1").arg(opName(n.op))));
+    const auto ref = runOn(cpuDevice(), g, inputs);
+    const auto got = runOn(*cuda, g, inputs);
+    compareKept(op, got, ref, bound);
+}
+
+Tensor weightOf(std::mt19937& rng, Shape s, float scale = 0.05f)
+{
+    return randomTensor(rng, std::move(s), -scale, scale);
+}
+
+bool loadedInThisProcess(const char* library)
+{
+    QFile maps("/proc/self/maps");
+    if (!maps.open(QIODevice::ReadOnly)) return false;
+    return maps.readAll().contains(library);
+}
+
+} // namespace
+
+class TestCudaBackend : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void statusSaysWhy()
+    {
+        const std::string status = cudaStatus();
+        QVERIFY2(status.size() > 10, status.c_str());
+        int selected = 0;
+        for (const CudaDeviceInfo& d : cudaDeviceInfos()) {
+            QVERIFY(!d.name.empty());
+            QVERIFY(!d.computeCapability.empty());
+            QVERIFY(d.memoryBytes > 0);
+            selected += d.selected;
+        }
+        QVERIFY(selected <= 1);
+        QCOMPARE(selected == 1, cudaDevice() != nullptr);
+        if (!cudaDevice()) {
+            qInfo("CUDA: %s", status.c_str());
+#if LOUPE_HAVE_CUDA
+            // Built with the toolkit: the reason is about this machine, not the build.
+            QVERIFY2(status.find("not built") == std::string::npos, status.c_str());
+#endif
+        } else {
+            QCOMPARE(cudaDevice()->name(), std::string("cuda"));
+            QCOMPARE(cudaDevice()->kind(), DeviceKind::DiscreteGpu);
+        }
+    }
+
+    void disableHides()
+    {
+        qputenv("LOUPE_CUDA_DISABLE", "1");
+        const std::string status = cudaStatus();
+        const bool hidden = cudaDevice() == nullptr && cudaDeviceInfos().empty();
+        qunsetenv("LOUPE_CUDA_DISABLE");
+        QVERIFY(hidden);
+#if LOUPE_HAVE_CUDA
+        QVERIFY2(status.find("LOUPE_CUDA_DISABLE") != std::string::npos, status.c_str());
+#endif
+        qputenv("LOUPE_CUDA_DISABLE", "0"); // "0" does not disable
+        const std::string enabled = cudaStatus();
+        qunsetenv("LOUPE_CUDA_DISABLE");
+        QVERIFY2(enabled.find("disabled") == std::string::npos, enabled.c_str());
+    }
+
+    // The engine links the CUDA runtime statically and opens cuBLAS only once a GPU is found, so nothing
+    // CUDA is needed to start: this executable (linked like `loupe`) has no CUDA library among its
+    // dependencies, and without a GPU cuBLAS was never opened.
+    void startsWithoutCudaLibraries()
+    {
+        (void)cudaStatus();
+        if (!cudaDevice()) {
+            QVERIFY(!loadedInThisProcess("libcublas"));
+            QVERIFY(!loadedInThisProcess("libcudart.so"));
+        }
+        QProcess ldd;
+        ldd.start("ldd", {QCoreApplication::applicationFilePath()});
+        if (!ldd.waitForFinished(30000) || ldd.exitCode() != 0) QSKIP("ldd is not available here");
+        const QByteArray deps = ldd.readAllStandardOutput();
+        QVERIFY2(!deps.contains("libcublas"), deps.constData());
+        QVERIFY2(!deps.contains("libcudart.so"), deps.constData());
+        QVERIFY2(!deps.contains("libcuda.so"), deps.constData());
+    }
+
+#if LOUPE_HAVE_CUDA
+    // The strided kernels walk a folded layout: packed tensors become one dim, permutes keep theirs,
+    // broadcasts read with stride 0; too many unmergeable dims is a clear error.
+    void layoutFolding()
+    {
+        using cuda::DTensor;
+        const Shape s{2, 3, 4, 5};
+        const DTensor packed{nullptr, s, contiguousStrides(s)};
+        cuda::Layout l = cuda::makeLayout("test", packed, packed);
+        QCOMPARE(l.nd, 1);
+        QCOMPARE(l.n, int64_t(120));
+        QCOMPARE(l.sa[0], int64_t(1));
+        // [4, 6] with a [6] bias row: two dims, the bias broadcast along the first.
+        const DTensor out{nullptr, {4, 6}, {6, 1}}, bias{nullptr, {6}, {1}};
+        l = cuda::makeLayout("test", out, out, &bias);
+        QCOMPARE(l.nd, 2);
+        QCOMPARE(l.sb[0], int64_t(0));
+        QCOMPARE(l.sb[1], int64_t(1));
+        // A transpose cannot fold.
+        const DTensor t{nullptr, {5, 4}, {1, 5}}, o{nullptr, {5, 4}, {4, 1}};
+        l = cuda::makeLayout("test", o, t);
+        QCOMPARE(l.nd, 2);
+        QCOMPARE(l.sa[0], int64_t(1));
+        QCOMPARE(l.sa[1], int64_t(5));
+        // Nine alternating dims: nothing merges.
+        Shape big(9, 2), bigStrides(9), reversed(9);
+        for (int i = 0; i < 9; ++i) {
+            bigStrides[size_t(i)] = int64_t(1) << (2 * (8 - i)); // gaps between every dim
+            reversed[size_t(i)] = int64_t(1) << i;
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, cuda::makeLayout("test", DTensor{nullptr, big, bigStrides},
+                                                         DTensor{nullptr, big, reversed}));
+    }
+
+    void poolSizeClasses()
+    {
+        size_t previous = 0;
+        for (size_t bytes :
+             {size_t(1), size_t(511), size_t(512), size_t(513), size_t(100000), size_t(1) << 20,
+              (size_t(1) << 20) + 1, size_t(3) << 20, size_t(5000000), size_t(1) << 30}) {
+            const size_t c = cuda::Pool::sizeClass(bytes);
+            QVERIFY(c >= bytes);
+            QVERIFY2(c <= bytes + bytes / 4 + 512, qPrintable(QString("%1 -> %2").arg(bytes).arg(c)));
+            QVERIFY(c >= previous);
+            previous = c;
+        }
+        QCOMPARE(cuda::Pool::sizeClass(513), size_t(1024));
+        QCOMPARE(cuda::Pool::sizeClass((size_t(1) << 20) + 1), size_t(1) << 20 | size_t(1) << 18);
+    }
+#endif
+
+    void linear_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("197x768x768 bias residual") << "linear197";
+        QTest::newRow("50x768x3072 gelu erf") << "linear50gelu";
+        QTest::newRow("odd 7x13x5 gelu tanh, strided x") << "linearOdd";
+        QTest::newRow("3-D permuted x, quick gelu, no bias") << "linear3d";
+        QTest::newRow("577 tokens, relu, transposed weight view") << "linear577";
+    }
+    void linear()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(7);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s) {
+            in[name] = randomTensor(rng, s);
+            return g.input(name, s);
+        };
+        if (kind == "linear197") {
+            const NodeId x = input("x", {1, 197, 768});
+            g.keep(g.name(g.linear(x, g.weight("w", weightOf(rng, {768, 768})),
+                                   g.weight("b", weightOf(rng, {768})), Activation::None,
+                                   input("r", {1, 197, 768})),
+                          "y"));
+        } else if (kind == "linear50gelu") {
+            g.keep(g.name(g.linear(input("x", {1, 50, 768}), g.weight("w", weightOf(rng, {3072, 768})),
+                                   g.weight("b", weightOf(rng, {3072})), Activation::GeluErf),
+                          "y"));
+        } else if (kind == "linearOdd") {
+            const NodeId x = g.asStrided(input("x", {14, 5}), {7, 5}, {10, 1}, 0);
+            g.keep(g.name(g.linear(x, g.weight("w", weightOf(rng, {13, 5}, 1.f)),
+                                   g.weight("b", weightOf(rng, {13}, 1.f)), Activation::GeluTanh),
+                          "y"));
+        } else if (kind == "linear3d") {
+            const NodeId x = g.permute(input("x", {9, 2, 24}), {1, 0, 2});
+            g.keep(g.name(
+                g.linear(x, g.weight("w", weightOf(rng, {31, 24}, 0.3f)), -1, Activation::QuickGelu), "y"));
+        } else {
+            // The weight is a transposed view of a [K, N] tensor (GPT-2's Conv1D layout).
+            const NodeId wt = g.weight("wt", weightOf(rng, {64, 96}));
+            g.keep(g.name(g.linear(input("x", {577, 64}), g.permute(wt, {1, 0}),
+                                   g.weight("b", weightOf(rng, {96})), Activation::Relu),
+                          "y"));
+        }
+        compareOnCuda("linear", g, in, kF32Reduction);
+    }
+
+    void matmul_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("attention scores 12x197x64 @ k^T") << "scores";
+        QTest::newRow("attention context 12x197x197 @ v") << "context";
+        QTest::newRow("577 tokens, 2 heads") << "tokens577";
+        QTest::newRow("50 tokens, 12 heads") << "tokens50";
+        QTest::newRow("broadcast batch 3x1 x 1x4") << "broadcast";
+        QTest::newRow("odd 2-D 33x65x17") << "odd2d";
+        QTest::newRow("a with no unit stride (packed first)") << "gather";
+    }
+    void matmul()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(7);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s) {
+            in[name] = randomTensor(rng, s);
+            return g.input(name, s);
+        };
+        if (kind == "scores" || kind == "tokens577" || kind == "tokens50") {
+            const int64_t H = kind == "tokens577" ? 2 : 12, T = kind == "scores"     ? 197
+                                                                : kind == "tokens50" ? 50
+                                                                                     : 577;
+            const NodeId q = g.permute(input("q", {1, T, H, 64}), {0, 2, 1, 3});
+            const NodeId k = g.permute(input("k", {1, T, H, 64}), {0, 2, 3, 1});
+            g.keep(g.name(g.matmul(q, k), "scores"));
+        } else if (kind == "context") {
+            const NodeId v = g.permute(input("v", {1, 197, 12, 64}), {0, 2, 1, 3});
+            g.keep(g.name(g.matmul(input("p", {1, 12, 197, 197}), v), "ctx"));
+        } else if (kind == "broadcast") {
+            g.keep(g.name(g.matmul(input("a", {3, 1, 6, 5}), input("b", {1, 4, 5, 7})), "y"));
+        } else if (kind == "odd2d") {
+            g.keep(g.name(g.matmul(input("a", {33, 17}), g.permute(input("b", {65, 17}), {1, 0})), "y"));
+        } else {
+            const NodeId a = g.asStrided(input("a", {6, 10}), {3, 4}, {20, 2}, 1); // strides (20, 2)
+            g.keep(g.name(g.matmul(a, input("b", {4, 9})), "y"));
+        }
+        compareOnCuda("matmul", g, in, kF32Reduction);
+    }
+
+    void binary_data()
+    {
+        QTest::addColumn<int>("op");
+        QTest::addColumn<QString>("kind");
+        for (Op op : {Op::Add, Op::Sub, Op::Mul}) {
+            const QString n = opName(op);
+            QTest::newRow(qPrintable(n + " 197x768 + bias row")) << int(op) << "row";
+            QTest::newRow(qPrintable(n + " broadcast both ways")) << int(op) << "both";
+            QTest::newRow(qPrintable(n + " non-contiguous")) << int(op) << "strided";
+            QTest::newRow(qPrintable(n + " head mask [1,4,1,1]")) << int(op) << "mask";
+            QTest::newRow(qPrintable(n + " scalar")) << int(op) << "scalar";
+        }
+    }
+    void binary()
+    {
+        REQUIRE_GPU();
+        QFETCH(int, op);
+        QFETCH(QString, kind);
+        std::mt19937 rng(11);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s) {
+            in[name] = randomTensor(rng, s);
+            return g.input(name, s);
+        };
+        NodeId a, b;
+        if (kind == "row") {
+            a = input("a", {1, 197, 768});
+            b = g.weight("b", weightOf(rng, {768}, 2.f));
+        } else if (kind == "both") {
+            a = input("a", {4, 1, 5});
+            b = input("b", {3, 1});
+        } else if (kind == "strided") {
+            a = g.permute(input("a", {6, 5, 3}), {2, 0, 1});
+            b = g.slice(input("b", {3, 6, 10}), 2, 2, 7);
+        } else if (kind == "mask") {
+            a = input("a", {1, 4, 17, 17});
+            b = input("b", {1, 4, 1, 1});
+        } else {
+            a = input("a", {50, 768});
+            b = g.weight("s", Tensor::fromF32({1}, std::vector<float>{0.125f}));
+        }
+        const Op o = Op(op);
+        g.keep(g.name(o == Op::Add ? g.add(a, b) : o == Op::Sub ? g.sub(a, b) : g.mul(a, b), "y"));
+        compareOnCuda("binary", g, in, kF32Exact);
+    }
+
+    void activation_data()
+    {
+        QTest::addColumn<int>("act");
+        for (Activation a : {Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu,
+                             Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid})
+            QTest::newRow(activationName(a)) << int(a);
+    }
+    void activation()
+    {
+        REQUIRE_GPU();
+        QFETCH(int, act);
+        std::mt19937 rng(3);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        in["x"] = randomTensor(rng, {50, 3072}, -12.f, 12.f);
+        in["s"] = randomTensor(rng, {3, 7, 5}, -4.f, 4.f);
+        g.keep(g.name(g.activation(g.input("x", {50, 3072}), Activation(act)), "y"));
+        g.keep(
+            g.name(g.activation(g.permute(g.input("s", {3, 7, 5}), {2, 0, 1}), Activation(act)), "strided"));
+        compareOnCuda("activation", g, in, {2e-6, 2e-5});
+    }
+
+    void softmax_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("12x197x197 scale 0.125") << "vit";
+        QTest::newRow("577 tokens") << "tokens577";
+        QTest::newRow("odd 3x5x7 strided") << "odd";
+        QTest::newRow("masked with -inf") << "masked";
+    }
+    void softmax()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(13);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        if (kind == "vit") {
+            in["x"] = randomTensor(rng, {1, 12, 197, 197}, -20.f, 20.f);
+            g.keep(g.name(g.softmax(g.input("x", {1, 12, 197, 197}), 0.125), "y"));
+        } else if (kind == "tokens577") {
+            in["x"] = randomTensor(rng, {2, 577}, -8.f, 8.f);
+            g.keep(g.name(g.softmax(g.input("x", {2, 577})), "y"));
+        } else if (kind == "odd") {
+            in["x"] = randomTensor(rng, {7, 3, 5});
+            g.keep(g.name(g.softmax(g.permute(g.input("x", {7, 3, 5}), {1, 2, 0}), 2.0), "y"));
+        } else {
+            Tensor x = randomTensor(rng, {3, 9});
+            for (int64_t j = 5; j < 9; ++j)
+                x.ptr<float>()[j] = -INFINITY;
+            for (int64_t j = 0; j < 9; ++j)
+                if (j != 4) x.ptr<float>()[18 + j] = -INFINITY;
+            in["x"] = x;
+            g.keep(g.name(g.softmax(g.input("x", {3, 9})), "y"));
+        }
+        compareOnCuda("softmax", g, in, kF32Reduction);
+    }
+
+    void layernorm_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("197x768") << "vit";
+        QTest::newRow("50x768 eps 1e-12") << "tokens50";
+        QTest::newRow("odd 3x7x13 strided") << "odd";
+    }
+    void layernorm()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(17);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        NodeId x;
+        int64_t D;
+        if (kind == "vit") {
+            D = 768;
+            in["x"] = randomTensor(rng, {1, 197, D}, -3.f, 5.f);
+            x = g.input("x", {1, 197, D});
+        } else if (kind == "tokens50") {
+            D = 768;
+            in["x"] = randomTensor(rng, {50, D});
+            x = g.input("x", {50, D});
+        } else {
+            D = 13;
+            in["x"] = randomTensor(rng, {13, 3, 7});
+            x = g.permute(g.input("x", {13, 3, 7}), {1, 2, 0});
+        }
+        const NodeId w = g.weight("w", randomTensor(rng, {D}, 0.5f, 1.5f));
+        const NodeId b = g.weight("b", weightOf(rng, {D}, 0.2f));
+        g.keep(g.name(g.layerNorm(x, w, b, kind == "tokens50" ? 1e-12 : 1e-5), "y"));
+        compareOnCuda("layernorm", g, in, kF32Reduction);
+    }
+
+    void copy_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("heads permute 197x12x64") << "heads";
+        QTest::newRow("SAM 14x14 window partition of 28x28") << "windows";
+        QTest::newRow("slice of the last dim") << "slice";
+        QTest::newRow("concat cls + 196 patches") << "concat";
+        QTest::newRow("concat along the last dim, strided inputs") << "concatLast";
+        QTest::newRow("kept view of a computed tensor") << "keptView";
+    }
+    void copy()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(19);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s) {
+            in[name] = randomTensor(rng, s);
+            return g.input(name, s);
+        };
+        if (kind == "heads") {
+            g.keep(g.name(g.cont(g.permute(input("x", {1, 197, 12, 64}), {0, 2, 1, 3})), "y"));
+        } else if (kind == "windows") {
+            const NodeId x = g.reshape(input("x", {1, 28, 28, 8}), {1, 2, 14, 2, 14, 8});
+            g.keep(g.name(g.cont(g.permute(x, {0, 1, 3, 2, 4, 5})), "y"));
+        } else if (kind == "slice") {
+            g.keep(g.name(g.cont(g.slice(input("x", {5, 9, 11}), 2, 3, 10)), "y"));
+        } else if (kind == "concat") {
+            g.keep(g.name(g.concat(g.weight("cls", weightOf(rng, {1, 1, 768})), input("p", {1, 196, 768}), 1),
+                          "y"));
+        } else if (kind == "concatLast") {
+            g.keep(g.name(
+                g.concat(g.permute(input("a", {5, 3}), {1, 0}), g.slice(input("b", {3, 9}), 1, 2, 6), 1),
+                "y"));
+        } else {
+            const NodeId s = g.add(input("x", {6, 4}), input("z", {6, 4}));
+            g.keep(g.name(g.permute(s, {1, 0}), "t"));
+        }
+        compareOnCuda("copy", g, in, kF32Exact);
+    }
+
+    void patchEmbed_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("224x224 patch 16 to 768") << "vit";
+        QTest::newRow("odd 2x3x32x48 patch 16 to 10, no bias") << "odd";
+        QTest::newRow("SAM-like 1x3x64x64 patch 16, strided pixels") << "strided";
+    }
+    void patchEmbed()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(23);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        const Shape px = kind == "vit"   ? Shape{1, 3, 224, 224}
+                         : kind == "odd" ? Shape{2, 3, 32, 48}
+                                         : Shape{1, 3, 64, 64};
+        const int64_t D = kind == "odd" ? 10 : 768;
+        const NodeId w = g.weight("w", weightOf(rng, {D, 3, 16, 16}));
+        const NodeId b = kind == "odd" ? NodeId(-1) : g.weight("b", weightOf(rng, {D}));
+        NodeId pixels;
+        if (kind == "strided") {
+            in["px"] = randomTensor(rng, {1, 64, 64, 3});
+            pixels = g.permute(g.input("px", {1, 64, 64, 3}), {0, 3, 1, 2}); // NHWC seen as NCHW
+        } else {
+            in["px"] = randomTensor(rng, px);
+            pixels = g.input("px", px);
+        }
+        g.keep(g.name(g.patchEmbed(pixels, w, b, 16), "y"));
+        compareOnCuda("patch_embed", g, in, kF32Reduction);
+    }
+
+    void bicubic_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("position grid 14x14 to 24x20 by scale factor, strided") << "up";
+        QTest::newRow("down 2x3x9x11 to 4x5 by size") << "down";
+    }
+    void bicubic()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(31);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        if (kind == "up") {
+            in["x"] = randomTensor(rng, {1, 14, 14, 32});
+            const NodeId x = g.permute(g.input("x", {1, 14, 14, 32}), {0, 3, 1, 2});
+            g.keep(g.name(g.bicubic(x, 24, 20, 24.1 / 14, 20.1 / 14), "y"));
+        } else {
+            in["x"] = randomTensor(rng, {2, 3, 9, 11});
+            g.keep(g.name(g.bicubic(g.input("x", {2, 3, 9, 11}), 4, 5, 0, 0), "y"));
+        }
+        compareOnCuda("bicubic", g, in, {1e-5, 1e-5});
+    }
+
+#if LOUPE_HAVE_CUDA
+    // f16 and bf16 linear layers (f32 accumulation) stay within a bound set by the input rounding.
+    void reducedPrecisionGemm_data()
+    {
+        QTest::addColumn<int>("precision");
+        QTest::addColumn<double>("atol");
+        QTest::addColumn<double>("rtol");
+        QTest::newRow("f16") << int(Precision::F16) << 5e-3 << 1e-2;
+        QTest::newRow("bf16") << int(Precision::BF16) << 3e-2 << 5e-2;
+    }
+    void reducedPrecisionGemm()
+    {
+        REQUIRE_GPU();
+        QFETCH(int, precision);
+        QFETCH(double, atol);
+        QFETCH(double, rtol);
+        std::mt19937 rng(43);
+        Graph g;
+        const NodeId x = g.input("x", {1, 197, 768});
+        g.keep(g.name(g.linear(x, g.weight("w", weightOf(rng, {3072, 768})),
+                               g.weight("b", weightOf(rng, {3072})), Activation::GeluErf),
+                      "y"));
+        const std::map<std::string, Tensor> in{{"x", randomTensor(rng, {1, 197, 768})}};
+        const auto ref = runOn(cpuDevice(), g, in);
+        auto backend = createCudaBackend(*cudaDevice(), Precision(precision));
+        const auto got = runWith(*backend, *cudaDevice(), g, in);
+        compareKept("reduced-precision linear", got, ref, {atol, rtol});
+        // It is not f32: some outputs differ by more than the f32 bound.
+        QVERIFY(worstRatio(got.at("y"), ref.at("y"), kF32Exact) > 1.0);
+    }
+
+    // Repeated identical runs are captured as a CUDA graph and replayed; new input values (same shape)
+    // are still seen, and a changed graph is run afresh.
+    void graphReplay()
+    {
+        REQUIRE_GPU();
+        std::mt19937 rng(47);
+        Graph g;
+        const NodeId x = g.input("x", {50, 768});
+        const NodeId h = g.linear(g.layerNorm(x, g.weight("lw", randomTensor(rng, {768}, 0.5f, 1.5f)),
+                                              g.weight("lb", weightOf(rng, {768})), 1e-5),
+                                  g.weight("w", weightOf(rng, {768, 768})),
+                                  g.weight("b", weightOf(rng, {768})), Activation::GeluTanh, x);
+        const NodeId heads = g.permute(g.reshape(h, {50, 12, 64}), {1, 0, 2}); // strided: packed in scratch
+        const NodeId scores = g.softmax(g.matmul(heads, g.permute(heads, {0, 2, 1})), 0.125);
+        g.keep(g.name(scores, "probs"));
+        g.keep(g.name(heads, "heads"));
+        Device& d = *cudaDevice();
+        auto backend = d.createBackend();
+        const MemoryPlan plan = planMemory(g);
+        auto arena = d.bufferType().allocate(plan.arenaBytes);
+        for (int i = 0; i < 5; ++i) {
+            const std::map<std::string, Tensor> in{{"x", randomTensor(rng, {50, 768})}};
+            GraphRun run;
+            run.inputs = in;
+            backend->compute(g, plan, *arena, run);
+            compareKept(qPrintable(QString("run %1").arg(i)), run.kept, runOn(cpuDevice(), g, in),
+                        kF32Reduction);
+        }
+    }
+
+    void outOfMemoryIsAnError()
+    {
+        REQUIRE_GPU();
+        try {
+            auto huge = cudaDevice()->bufferType().allocate(size_t(1) << 52); // 4 PiB
+            QFAIL("a 4 PiB allocation succeeded");
+        } catch (const Error& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.rfind("cuda:", 0) == 0 && m.find("out of device memory") != std::string::npos,
+                     m.c_str());
+        }
+        // The device still works afterwards.
+        Graph g;
+        g.keep(g.name(g.add(g.input("a", {4}), g.input("b", {4})), "y"));
+        std::mt19937 rng(1);
+        compareOnCuda("add after OOM", g, {{"a", randomTensor(rng, {4})}, {"b", randomTensor(rng, {4})}},
+                      kF32Exact);
+    }
+#endif
+
+    void refusesWhatItLacks()
+    {
+        REQUIRE_GPU();
+        Device* c = cudaDevice();
+        Node matmul5d;
+        matmul5d.op = Op::MatMul;
+        matmul5d.shape = {2, 2, 2, 3, 3};
+        QVERIFY(!c->supportsOp(matmul5d));
+        Node half;
+        half.op = Op::Add;
+        half.dtype = DType::F16;
+        QVERIFY(!c->supportsOp(half));
+        Graph g;
+        g.keep(g.add(g.input("x", {4}), g.input("x2", {4})));
+        const MemoryPlan plan = planMemory(g);
+        auto hostArena = cpuDevice().bufferType().allocate(plan.arenaBytes);
+        GraphRun run;
+        run.inputs["x"] = Tensor::zeros(DType::F32, {4});
+        run.inputs["x2"] = Tensor::zeros(DType::F32, {4});
+        QVERIFY_THROWS_EXCEPTION(Error, c->createBackend()->compute(g, plan, *hostArena, run));
+    }
+
+    // The ViT golden case (transformers' outputs, attentions included) computed entirely on the GPU.
+    void vitGolden()
+    {
+        REQUIRE_GPU();
+        const QString dir = goldenDir(QStringLiteral("vit_classify"));
+        QFile f(dir + "/case.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject tol =
+            QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("tolerances")).toObject();
+        auto bound = [&](const char* group) {
+            const QJsonObject t = tol.value(QLatin1String(group)).toObject();
+            return Bound{t.value(QLatin1String("atol")).toDouble(),
+                         t.value(QLatin1String("rtol")).toDouble()};
+        };
+        const VitModel model = VitModel::fromCheckpoint(Checkpoint::open(dir.toStdString()));
+        const SafetensorsFile expected = SafetensorsFile::open((dir + "/expected.safetensors").toStdString());
+        auto expect = [&](const std::string& name) {
+            const TensorView& v = expected.tensor(name);
+            return Tensor::fromF32(v.shape, toF32(v));
+        };
+        const Tensor px = expect("pixel_values");
+        VitRunOptions o;
+        o.hiddenStates = true;
+        o.attentions = true;
+        const Graph g = model.buildGraph(px.shape(), o);
+        const auto r = runOn(*cudaDevice(), g, {{"pixel_values", px}});
+        const double logits = worstRatio(r.at("logits"), expect("logits"), bound("logits"));
+        QVERIFY2(logits <= 1.0, qPrintable(QString("logits off by %1 of the tolerance").arg(logits)));
+        for (int64_t l = 0; l < model.config().numHiddenLayers; ++l) {
+            const std::string i = std::to_string(l);
+            const double a =
+                worstRatio(r.at("blk." + i + ".attn_probs"), expect("attentions." + i), bound("attentions"));
+            QVERIFY2(a <= 1.0, qPrintable(QString("attentions.%1 off by %2").arg(l).arg(a)));
+            const double h =
+                worstRatio(r.at("blk." + i + ".out"), expect("hidden_states." + std::to_string(l + 1)),
+                           bound("activations"));
+            QVERIFY2(h <= 1.0, qPrintable(QString("hidden_states.%1 off by %2").arg(l + 1).arg(h)));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCudaBackend)
+#include "tst_cuda_backend.moc"
