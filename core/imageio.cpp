@@ -2,6 +2,7 @@
 #include "core/imageio.h"
 
 #include "core/imageend.h"
+#include "core/import/dicomreader.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -27,8 +28,28 @@ QString imageSizeProblem(const QSize& size)
         .arg(double(kMaxImagePixels) / 1e6, 0, 'f', 1);
 }
 
+namespace {
+
+// The file behind a reader, when it has one.
+QString readerFile(const QImageReader& reader)
+{
+    if (!reader.fileName().isEmpty()) return reader.fileName();
+    if (const auto* file = qobject_cast<const QFile*>(reader.device())) return file->fileName();
+    return {};
+}
+
+} // namespace
+
 QImage readImage(QImageReader& reader, const QString& name, QString* error)
 {
+    // Qt has no DICOM reader: DICOM files decode through DCMTK, windowed to 8 bits (models, thumbnails
+    // and exports see the image a radiologist would see by default), scaled when the caller asked.
+    if (const QString file = readerFile(reader); !file.isEmpty() && isDicomFile(file)) {
+        QImage image = readDicomImage(file, 0, error);
+        if (!image.isNull() && reader.scaledSize().isValid())
+            image = image.scaled(reader.scaledSize(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        return image;
+    }
     prepareImageReader(reader);
     auto fail = [&](const QString& why) {
         if (error) *error = QStringLiteral("%1: %2").arg(name, why);
@@ -65,6 +86,7 @@ QString openImageFile(QFile& file)
 
 QImage readImage(const QString& path, QString* error)
 {
+    if (isDicomFile(path)) return readDicomImage(path, 0, error);
     QFile file(path);
     if (const QString problem = openImageFile(file); !problem.isEmpty()) {
         if (error) *error = QStringLiteral("%1: %2").arg(path, problem);

@@ -35,6 +35,10 @@ QString imageSizeProblem(const QSize& size);
 // "empty file", "cannot read (...)".
 QString openImageFile(QFile& file);
 
+// DICOM files (recognised by their DICM preamble, whatever their name) are decoded with DCMTK and
+// returned windowed to 8 bits with the file's first Window Center/Width preset, frame 0
+// (core/import/dicomreader.h has the full-range data).
+//
 // Decodes the image at `path` through a prepared reader after checking its header size against
 // kMaxImagePixels and that the file is complete (see ImageEndCheck: Qt decodes a half-truncated JPEG
 // into grey without an error). On failure returns a null image and sets *error to "PATH: reason".

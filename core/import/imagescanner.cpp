@@ -3,6 +3,8 @@
 
 #include "core/imageend.h"
 #include "core/imageio.h"
+#include "core/import/dicomimport.h"
+#include "core/import/dicomreader.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
@@ -35,7 +37,8 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing)
                             QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
             while (it.hasNext()) {
                 const QString f = it.next();
-                if (isImportableImage(f)) files << QFileInfo(f).absoluteFilePath();
+                // DICOM files are known by their preamble: many have no extension or a numeric one.
+                if (isImportableImage(f) || isDicomFile(f)) files << QFileInfo(f).absoluteFilePath();
             }
         } else if (info.exists()) {
             // An explicitly named file is probed even with an unusual extension: the user asked for it.
@@ -51,6 +54,7 @@ QStringList collectImageFiles(const QStringList& inputs, QStringList* missing)
 
 ProbeResult probeImage(const QString& path)
 {
+    if (isDicomFile(path)) return probeDicom(path);
     ProbeResult r;
     auto fail = [&](const QString& why) {
         r.error = QStringLiteral("%1: %2").arg(path, why);

@@ -12,7 +12,8 @@ namespace loupe::core {
 // True for the extensions import accepts (jpg, jpeg, png, bmp, tif, tiff, webp), case-insensitive.
 bool isImportableImage(const QString& fileName);
 
-// Expands files and folders (recursively) into the image files they name, sorted so that an import
+// Expands files and folders (recursively) into the image files they name (DICOM files by their
+// DICM preamble, whatever their extension), sorted so that an import
 // of the same tree always adds assets in the same order. Inputs that do not exist are returned in
 // *missing (when given) rather than silently dropped.
 QStringList collectImageFiles(const QStringList& inputs, QStringList* missing = nullptr);
@@ -29,7 +30,7 @@ struct ProbeResult
 // kFullDecodeLimit bytes are also fully decoded, which catches corrupt pixel data in any format;
 // larger files keep to the header and end checks so that import stays fast. Memory use does not
 // depend on the file's size. Non-regular files, unreadable files ("permission denied"), empty files
-// and oversized images fail with the reason.
+// and oversized images fail with the reason. DICOM files go to probeDicom (core/import/dicomimport.h).
 ProbeResult probeImage(const QString& path);
 inline constexpr qint64 kFullDecodeLimit = 4 * 1024 * 1024;
 inline constexpr qint64 kHashChunkBytes = 1024 * 1024;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/import/importjob.h"
 
+#include "core/import/dicomimport.h"
+#include "core/import/dicomreader.h"
 #include "core/import/imagescanner.h"
 #include "core/import/videoimport.h"
 #include "core/store/project.h"
@@ -26,7 +28,8 @@ bool isVideoInput(const QString& path)
     if (!info.isFile()) return false;
     if (isVideoFile(path)) return true;
     // FFmpeg opens still images too (as one-frame videos): a file whose content is an image stays one.
-    return !isImportableImage(path) && QImageReader::imageFormat(path).isEmpty() && opensAsVideo(path);
+    return !isImportableImage(path) && QImageReader::imageFormat(path).isEmpty() && !isDicomFile(path) &&
+           opensAsVideo(path);
 }
 
 } // namespace
@@ -37,7 +40,16 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
     QStringList images, videos;
     for (const QString& p : paths)
         (isVideoInput(p) ? videos : images) << p;
-    if (videos.isEmpty()) return importImages(project, paths, progress, cancel, batchSize);
+    // Multi-frame DICOM files, named or found in folders, become frame sequences like videos.
+    QStringList multiFrame;
+    {
+        QStringList missing, singles;
+        for (const QString& f : collectImageFiles(images, &missing))
+            (isDicomFile(f) && dicomFrameCount(f) > 1 ? multiFrame : singles) << f;
+        if (!multiFrame.isEmpty()) images = singles + missing; // missing ones are reported by name
+    }
+    if (videos.isEmpty() && multiFrame.isEmpty())
+        return importImages(project, paths, progress, cancel, batchSize);
     ImportReport report;
     int base = 0; // files and frames of the parts already done, so progress keeps rising
     auto partProgress = [&](int done, int total) {
@@ -45,6 +57,17 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
     };
     if (!images.isEmpty()) {
         report = importImages(project, images, partProgress, cancel, batchSize);
+        base = report.total;
+    }
+    for (const QString& file : multiFrame) {
+        if (!report.error.isEmpty() || report.canceled) break;
+        const ImportReport r = importDicomFrames(project, file, partProgress, cancel);
+        report.total += r.total;
+        report.added += r.added;
+        report.duplicates += r.duplicates;
+        report.failed += r.failed;
+        report.canceled = r.canceled;
+        report.error = r.error;
         base = report.total;
     }
     for (const QString& video : videos) {

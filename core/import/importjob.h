@@ -41,7 +41,9 @@ inline constexpr int kImportBatchSize = 256;
 // the calling thread after each committed batch; `cancel` is checked between files.
 // Videos named among `paths` (by extension, or a file that is no image by extension but opens as a
 // video) are imported as frames, every `videoStride`-th (importVideo in videoimport.h), after the
-// images; the report sums both. Videos inside folders are not looked for.
+// images; the report sums both. Videos inside folders are not looked for. DICOM files (named, or
+// found in folders by their preamble) are images; a multi-frame one becomes a frame sequence
+// (importDicomFrames in dicomimport.h).
 ImportReport importFiles(Project& project, const QStringList& paths, const ProgressCallback& progress = {},
                          std::atomic<bool>* cancel = nullptr, int batchSize = kImportBatchSize,
                          int videoStride = 1);
