@@ -2,6 +2,7 @@
 #include "compute/autograd/vit_gradients.h"
 
 #include "compute/autograd/backward.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 
 namespace loupe::compute {
@@ -44,6 +45,9 @@ VitGradients vitGradients(const VitModel& model, const Tensor& pixelValues, cons
     }
     const GradientRun run =
         runWithGradients(g, {{"pixel_values", pixelValues}}, logits, Tensor::fromF32(ls, seed), req);
+    // The backward ops exist on the CPU only: the whole forward+backward ran there from the graph's
+    // own weights, whatever device the model's forward passes use.
+    model.scheduler().recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
     VitGradients out;
     out.logits = run.valueOf(logits);
     if (request.inputGrad) out.inputGrad = run.gradOf(pixels);

@@ -14,9 +14,10 @@
 namespace loupe::compute {
 
 // The backend interface, after ggml-backend: device -> buffer type -> buffer -> backend, each a small
-// table of virtual operations. A CUDA or Vulkan backend implements the same tables with device memory
-// and asynchronous copies; a scheduler (not written yet) would place each op on a device that
-// supports_op and fall back to the CPU. Only the CPU backend exists today.
+// table of virtual operations. The CPU, Vulkan (vulkan/) and CUDA (cuda/) backends implement the same
+// tables; models pick a device with resolveDevice (device_choice.h) and run their graphs through a
+// Scheduler (scheduler.h), which places each op on that device when it supportsOp, on the CPU
+// otherwise, and moves the whole model to the CPU when the device fails (DeviceError).
 enum class DeviceKind { Cpu, DiscreteGpu, IntegratedGpu, Other };
 
 class BufferType;
@@ -79,13 +80,16 @@ public:
     virtual ~Device() = default;
     virtual std::string name() const = 0;        // "cpu"
     virtual std::string description() const = 0; // CPU model, threads
+    // The device's own name, as execution records store it: "cpu", "NVIDIA H100 80GB HBM3".
+    virtual std::string label() const { return name() == "cpu" ? "cpu" : description(); }
     virtual DeviceKind kind() const = 0;
     virtual const BufferType& bufferType() const = 0;
     virtual bool supportsOp(const Node& n) const = 0;
     virtual std::unique_ptr<Backend> createBackend() = 0;
 };
 
-// Every device compiled in and usable on this machine (today: the CPU).
+// Every device compiled in and usable on this machine: the CPU, the selected Vulkan device, the
+// selected CUDA GPU (devices.cpp).
 std::vector<Device*> devices();
 Device& cpuDevice();
 

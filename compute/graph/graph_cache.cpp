@@ -3,25 +3,33 @@
 
 namespace loupe::compute {
 
+std::shared_ptr<CompiledGraph> compileGraph(Graph g, Device& device)
+{
+    auto compiled = std::make_shared<CompiledGraph>();
+    compiled->graph = std::move(g);
+    compiled->plan = planMemory(compiled->graph);
+    compiled->device = &device;
+    compiled->segments = splitGraph(compiled->graph, device);
+    if (compiled->segments.empty()) compiled->arena = device.bufferType().allocate(compiled->plan.arenaBytes);
+    return compiled;
+}
+
 std::shared_ptr<CompiledGraph> GraphCache::get(const std::string& key, const std::function<Graph()>& build,
                                                Device& device)
 {
     {
         std::lock_guard lock(mutex_);
         for (auto it = entries_.begin(); it != entries_.end(); ++it)
-            if (it->first == key) {
+            if (it->first.first == &device && it->first.second == key) {
                 entries_.splice(entries_.begin(), entries_, it);
                 ++hits_;
                 return entries_.front().second;
             }
         ++misses_;
     }
-    auto compiled = std::make_shared<CompiledGraph>();
-    compiled->graph = build();
-    compiled->plan = planMemory(compiled->graph);
-    compiled->arena = device.bufferType().allocate(compiled->plan.arenaBytes);
+    auto compiled = compileGraph(build(), device);
     std::lock_guard lock(mutex_);
-    entries_.emplace_front(key, compiled);
+    entries_.emplace_front(std::make_pair(&device, key), compiled);
     while (entries_.size() > capacity_)
         entries_.pop_back();
     return compiled;
@@ -37,6 +45,12 @@ void GraphCache::clear()
 {
     std::lock_guard lock(mutex_);
     entries_.clear();
+}
+
+void GraphCache::drop(const Device& device)
+{
+    std::lock_guard lock(mutex_);
+    entries_.remove_if([&](const auto& e) { return e.first.first == &device; });
 }
 
 } // namespace loupe::compute

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/backend/backend.h"
+#include "compute/backend/graph_segments.h"
 
 #include <functional>
 #include <list>
@@ -11,17 +12,23 @@
 
 namespace loupe::compute {
 
-// A graph with its memory plan and arena, ready to run again.
+// A graph with its memory plan and arena on one device, ready to run again. When the device lacks
+// some of the graph's ops the graph runs as `segments` (see graph_segments.h) and `arena` is null.
 struct CompiledGraph
 {
     Graph graph;
     MemoryPlan plan;
+    Device* device = nullptr;
     std::unique_ptr<Buffer> arena;
+    std::vector<GraphSegment> segments;
     std::mutex runMutex; // one run at a time uses the arena
 };
 
-// Built graphs and their plans, keyed by input shape and options, so the next image of the same size
-// runs at once. Least recently used entries are dropped beyond `capacity`.
+// Plans `g` for `device` and allocates its arena there (throws DeviceError when the device fails).
+std::shared_ptr<CompiledGraph> compileGraph(Graph g, Device& device);
+
+// Built graphs and their plans, keyed by device, input shape and options, so the next image of the
+// same size runs at once. Least recently used entries are dropped beyond `capacity`.
 class GraphCache
 {
 public:
@@ -32,11 +39,13 @@ public:
     size_t hits() const { return hits_; }
     size_t misses() const { return misses_; }
     void clear();
+    void drop(const Device& device); // forgets the device's entries (and frees their arenas)
 
 private:
     size_t capacity_;
     mutable std::mutex mutex_;
-    std::list<std::pair<std::string, std::shared_ptr<CompiledGraph>>> entries_; // most recent first
+    // (device, key), most recent first
+    std::list<std::pair<std::pair<const Device*, std::string>, std::shared_ptr<CompiledGraph>>> entries_;
     size_t hits_ = 0, misses_ = 0;
 };
 

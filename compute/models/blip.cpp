@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/blip.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/blip_weights.h"
@@ -61,6 +62,10 @@ BlipForConditionalGeneration BlipForConditionalGeneration::fromCheckpoint(const 
              BlipTextModel::load(cfg.text, w, "text_decoder.bert.", "text_decoder.cls."), 0});
     w.requireAllUsed();
     d->params = w.parameterCount();
+    auto scheduler =
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+    d->vision.setScheduler(scheduler);
+    d->decoder.setScheduler(scheduler);
     BlipForConditionalGeneration m;
     m.d_ = std::move(d);
     return m;
@@ -140,6 +145,11 @@ BlipForQuestionAnswering BlipForQuestionAnswering::fromCheckpoint(const Checkpoi
              BlipTextModel::load(cfg.text, w, "text_decoder.bert.", "text_decoder.cls."), 0});
     w.requireAllUsed();
     d->params = w.parameterCount();
+    auto scheduler =
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+    d->vision.setScheduler(scheduler);
+    d->encoder.setScheduler(scheduler);
+    d->decoder.setScheduler(scheduler);
     BlipForQuestionAnswering m;
     m.d_ = std::move(d);
     return m;

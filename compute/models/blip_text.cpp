@@ -3,6 +3,7 @@
 
 #include "compute/autograd/backward.h"
 #include "compute/backend/backend.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
 #include "compute/models/blip_weights.h"
@@ -53,6 +54,8 @@ struct BlipTextModel::Impl
     NormWeights headNorm;
     Activation act = Activation::GeluErf;
     mutable GraphCache cache{4};
+    // Where the graphs run: the CPU for a model made from tensors, the checkpoint's choice otherwise.
+    std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
 
     // encoderInput: cross-attention keys/values computed in the graph from the input "encoder_states"
     // [B, encTokens, encoder width] (gradients reach the encoder states) instead of bound per layer.
@@ -150,7 +153,7 @@ void BlipTextModel::setEncoderStates(KvCache& kv, const Tensor& enc) const
     if (enc.dim() != 3 || enc.size(2) != c.encoderHiddenSize)
         throw Error("blip", "encoder states must be [batch, tokens, " + std::to_string(c.encoderHiddenSize) +
                                 "], got " + shapeString(enc.shape()));
-    computeCrossKeyValues(kv, enc, d_->blocks, c.numAttentionHeads);
+    computeCrossKeyValues(kv, enc, d_->blocks, c.numAttentionHeads, *d_->scheduler);
 }
 
 Graph BlipTextModel::Impl::build(int64_t B, int64_t n, int64_t past, int64_t capacity, int64_t encTokens,
@@ -244,8 +247,6 @@ BlipTextOutput BlipTextModel::Impl::run(KvCache& kv, bool causal,
                             std::to_string(capacity) + "e" + std::to_string(encTokens) +
                             (causal ? "C" : "B") + (o.hiddenStates ? "H" : "-") + (o.attentions ? "A" : "-") +
                             (o.crossAttentions ? "X" : "-");
-    auto compiled = cache.get(
-        key, [&] { return build(B, n, past, capacity, encTokens, causal, o); }, cpuDevice());
 
     std::vector<int64_t> flat, positions;
     for (const auto& row : ids)
@@ -273,12 +274,8 @@ BlipTextOutput BlipTextModel::Impl::run(KvCache& kv, bool causal,
         run.inputs[p + "cross_k"] = kv.crossKeys[i];
         run.inputs[p + "cross_v"] = kv.crossValues[i];
     }
-    {
-        thread_local std::unique_ptr<Backend> backend;
-        if (!backend) backend = cpuDevice().createBackend();
-        std::lock_guard lock(compiled->runMutex);
-        backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
-    }
+    scheduler->run(
+        cache, key, [&] { return build(B, n, past, capacity, encTokens, causal, o); }, run);
     if (capacity > 0) {
         for (size_t i = 0; i < blocks.size(); ++i) {
             const std::string p = "blk." + std::to_string(i) + ".";
@@ -392,6 +389,16 @@ BlipTextOutput BlipTextModel::step(KvCache& kv, const std::vector<std::vector<in
     if (!d_->lmHead) throw Error("blip", "this text model has no LM head: it encodes, it does not decode");
     if (kv.capacity() <= 0) throw Error("blip", "decoding needs a key/value cache (newCache)");
     return d_->run(kv, true, ids, o);
+}
+
+Scheduler& BlipTextModel::scheduler() const
+{
+    return *d_->scheduler;
+}
+
+void BlipTextModel::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
 }
 
 } // namespace loupe::compute

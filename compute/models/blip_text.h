@@ -13,6 +13,8 @@
 
 namespace loupe::compute {
 
+class Scheduler;
+
 class BlipWeights;
 
 struct BlipTextRunOptions
@@ -53,6 +55,10 @@ public:
                               const std::string& headPrefix);
 
     const BlipTextConfig& config() const;
+    // Where forward passes run (the checkpoint's backend choice; the CPU after a device failure).
+    // Models made of several parts share one, so a device failure moves all of them.
+    Scheduler& scheduler() const;
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
     bool hasLmHead() const;
 
     // Cross-attention keys/values of every layer from encoder states [B, N_enc, encoder_hidden_size],

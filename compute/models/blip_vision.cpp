@@ -2,6 +2,7 @@
 #include "compute/models/blip_vision.h"
 
 #include "compute/backend/backend.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
 #include "compute/models/blip_weights.h"
@@ -19,6 +20,8 @@ struct BlipVisionModel::Impl
     std::vector<BlockWeights> blocks;
     NormWeights post;
     mutable GraphCache cache{2};
+    // Where the graphs run: the CPU for a model made from tensors, the checkpoint's choice otherwise.
+    std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
 
     Graph build(const Shape& px, const BlipVisionRunOptions& o) const;
 };
@@ -104,16 +107,10 @@ BlipVisionOutput BlipVisionModel::forward(const Tensor& pixelValues, const BlipV
         throw Error("blip", "pixel_values must be [batch, 3, " + std::to_string(c.imageSize) + ", " +
                                 std::to_string(c.imageSize) + "], got " + shapeString(px));
     const std::string key = shapeString(px) + (o.hiddenStates ? "H" : "-") + (o.attentions ? "A" : "-");
-    auto compiled = d_->cache.get(
-        key, [&] { return d_->build(px, o); }, cpuDevice());
     GraphRun run;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
-    {
-        thread_local std::unique_ptr<Backend> backend;
-        if (!backend) backend = cpuDevice().createBackend();
-        std::lock_guard lock(compiled->runMutex);
-        backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
-    }
+    d_->scheduler->run(
+        d_->cache, key, [&] { return d_->build(px, o); }, run);
     BlipVisionOutput out;
     out.imageEmbeds = run.kept.at("vision.post_norm");
     if (o.hiddenStates) {
@@ -124,6 +121,16 @@ BlipVisionOutput BlipVisionModel::forward(const Tensor& pixelValues, const BlipV
     for (size_t i = 0; o.attentions && i < d_->blocks.size(); ++i)
         out.attentions.push_back(run.kept.at("vision.blk." + std::to_string(i) + ".attn_probs"));
     return out;
+}
+
+Scheduler& BlipVisionModel::scheduler() const
+{
+    return *d_->scheduler;
+}
+
+void BlipVisionModel::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
 }
 
 } // namespace loupe::compute

@@ -10,6 +10,8 @@
 
 namespace loupe::compute {
 
+class Scheduler;
+
 class BlipWeights;
 
 struct BlipVisionRunOptions
@@ -34,6 +36,10 @@ public:
     static BlipVisionModel load(const BlipVisionConfig& config, BlipWeights& weights);
 
     const BlipVisionConfig& config() const;
+    // Where forward passes run (the checkpoint's backend choice; the CPU after a device failure).
+    // Models made of several parts share one, so a device failure moves all of them.
+    Scheduler& scheduler() const;
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
     // pixelValues: f32 [B, 3, image_size, image_size]; throws Error for another shape.
     BlipVisionOutput forward(const Tensor& pixelValues, const BlipVisionRunOptions& options = {}) const;
 

@@ -2,6 +2,7 @@
 #include "compute/models/clip.h"
 
 #include "compute/backend/backend.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/graph/graph_cache.h"
 #include "compute/io/checkpoint.h"
@@ -124,14 +125,6 @@ void collect(std::map<std::string, Tensor>& kept, const std::string& tower, int6
             attn.push_back(kept.at(tower + "blk." + std::to_string(i) + ".attn_probs"));
 }
 
-void runGraph(CompiledGraph& compiled, GraphRun& run)
-{
-    thread_local std::unique_ptr<Backend> backend;
-    if (!backend) backend = cpuDevice().createBackend();
-    std::lock_guard lock(compiled.runMutex);
-    backend->compute(compiled.graph, compiled.plan, *compiled.arena, run);
-}
-
 } // namespace
 
 struct ClipModel::Impl
@@ -145,6 +138,8 @@ struct ClipModel::Impl
     float logitScale = 1.0f;
     int64_t paramCount = 0;
     mutable GraphCache cache;
+    // Where the graphs run: the checkpoint's backend choice.
+    std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
 
     Graph buildVision(const Shape& px, const ClipRunOptions& o) const;
     Graph buildText(int64_t T, int64_t L, const ClipRunOptions& o) const;
@@ -279,6 +274,7 @@ ClipModel ClipModel::fromCheckpoint(const Checkpoint& ckpt)
     if (!unused.empty())
         throw Error(where,
                     "unexpected tensor '" + *unused.begin() + "' for CLIPModel (is config.json right?)");
+    d->scheduler = std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
     ClipModel m;
     m.d_ = std::move(d);
     return m;
@@ -355,11 +351,10 @@ Graph ClipModel::buildVisionGraph(const Shape& px, const ClipRunOptions& o) cons
 ClipImageOutput ClipModel::encodeImage(const Tensor& pixelValues, const ClipRunOptions& o) const
 {
     const Shape& px = pixelValues.shape();
-    auto compiled = d_->cache.get(
-        "V" + shapeString(px) + optionsKey(o), [&] { return d_->buildVision(px, o); }, cpuDevice());
     GraphRun run;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
-    runGraph(*compiled, run);
+    d_->scheduler->run(
+        d_->cache, "V" + shapeString(px) + optionsKey(o), [&] { return d_->buildVision(px, o); }, run);
     ClipImageOutput out;
     out.projected = run.kept.at("image_proj");
     out.embeds = l2Normalized(out.projected);
@@ -419,18 +414,27 @@ ClipTextOutput ClipModel::encodeText(const ClipTextBatch& batch, const ClipRunOp
     for (int64_t t = 0; t < T; ++t)
         pool[size_t(t * L + out.poolPositions[size_t(t)])] = 1.f;
 
-    auto compiled = d_->cache.get(
-        "T" + std::to_string(T) + "x" + std::to_string(L) + optionsKey(o),
-        [&] { return d_->buildText(T, L, o); }, cpuDevice());
     GraphRun run;
     run.inputs["text.tokens"] = tokens;
     run.inputs["text.mask"] = Tensor::fromF32({T, 1, L, L}, mask);
     run.inputs["text.pool"] = Tensor::fromF32({T, 1, L}, pool);
-    runGraph(*compiled, run);
+    d_->scheduler->run(
+        d_->cache, "T" + std::to_string(T) + "x" + std::to_string(L) + optionsKey(o),
+        [&] { return d_->buildText(T, L, o); }, run);
     out.projected = run.kept.at("text_proj");
     out.embeds = l2Normalized(out.projected);
     collect(run.kept, "text.", tc.numHiddenLayers, o, out.hiddenStates, out.attentions);
     return out;
+}
+
+Scheduler& ClipModel::scheduler() const
+{
+    return *d_->scheduler;
+}
+
+void ClipModel::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
 }
 
 Tensor l2Normalized(const Tensor& rowsIn)

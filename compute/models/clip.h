@@ -12,6 +12,7 @@
 namespace loupe::compute {
 
 class Checkpoint;
+class Scheduler;
 
 // Token ids of several texts right-padded to the longest one, as a CLIP tokenizer called with
 // padding=True returns them.
@@ -64,6 +65,10 @@ public:
     static std::vector<std::string> supportedArchitectures();
 
     const ClipConfig& config() const;
+    // Where forward passes run (the checkpoint's backend choice; the CPU after a device failure).
+    // Models made of several parts share one, so a device failure moves all of them.
+    Scheduler& scheduler() const;
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
     float logitScale() const; // exp(logit_scale), the factor of logits_per_image
     int64_t parameterCount() const;
 

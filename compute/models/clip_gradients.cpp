@@ -2,6 +2,7 @@
 #include "compute/models/clip_gradients.h"
 
 #include "compute/autograd/backward.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 
 #include <cmath>
@@ -55,6 +56,7 @@ ClipVisionGradients clipVisionGradients(const ClipModel& model, const Tensor& pi
         out.logits.ptr<float>()[b] = float(s * ut);
     }
     const GradientRun run = runWithGradients(g, inputs, proj, Tensor::fromF32(ps, seed), req);
+    model.scheduler().recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
     for (NodeId p : probs) {
         out.attentions.push_back(run.valueOf(p));
         out.attnGrads.push_back(run.gradOf(p));

@@ -2,6 +2,7 @@
 #include "compute/models/gpt2.h"
 
 #include "compute/backend/backend.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/transformer/attention.h"
@@ -33,6 +34,8 @@ struct Gpt2Model::Impl
     int64_t paramCount = 0;
     size_t weightBytes = 0;
     mutable GraphCache cache{4};
+    // Where the graphs run: the CPU for a model made from tensors, the checkpoint's choice otherwise.
+    std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
 
     // encoderInput: cross-attention keys/values are computed in the graph from an input named
     // "encoder_states" [B, encTokens, D] (so gradients reach the encoder states), not bound per layer.
@@ -161,7 +164,9 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
     if (!(first == "GPT2LMHeadModel" || (first.empty() && cfg.modelType == "gpt2")))
         throw Error(source, "architecture '" + (first.empty() ? cfg.modelType : first) +
                                 "' is not supported by the GPT-2 engine (supported: GPT2LMHeadModel)");
-    return fromTensors(cfg, readWeights(ckpt, "", source), ckpt.folder().string());
+    Gpt2Model m = fromTensors(cfg, readWeights(ckpt, "", source), ckpt.folder().string());
+    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
+    return m;
 }
 
 Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt, const std::string& prefix,
@@ -169,7 +174,20 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt, const std::string& p
 {
     const std::string source = (ckpt.folder() / "config.json").string();
     const Gpt2Config cfg = Gpt2Config::fromJson(config, source + " (" + prefix + ")");
-    return fromTensors(cfg, readWeights(ckpt, prefix, source), ckpt.folder().string() + " (" + prefix + ")");
+    Gpt2Model m =
+        fromTensors(cfg, readWeights(ckpt, prefix, source), ckpt.folder().string() + " (" + prefix + ")");
+    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
+    return m;
+}
+
+Scheduler& Gpt2Model::scheduler() const
+{
+    return *d_->scheduler;
+}
+
+void Gpt2Model::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
 }
 
 const Gpt2Config& Gpt2Model::config() const
@@ -276,8 +294,6 @@ Gpt2Output Gpt2Model::Impl::run(KvCache* kv, const std::vector<std::vector<int64
                       (o.crossAttentions ? "C" : "-") + (o.allLogits ? "L" : "-");
     for (const auto& s : o.observe)
         key += "|" + s;
-    auto compiled = cache.get(
-        key, [&] { return build(B, n, past, capacity, encTokens, o); }, cpuDevice());
 
     std::vector<int64_t> flat, positions;
     for (const auto& row : ids)
@@ -307,12 +323,8 @@ Gpt2Output Gpt2Model::Impl::run(KvCache* kv, const std::vector<std::vector<int64
             run.inputs[p + "cross_v"] = kv->crossValues[i];
         }
     }
-    {
-        thread_local std::unique_ptr<Backend> backend;
-        if (!backend) backend = cpuDevice().createBackend();
-        std::lock_guard lock(compiled->runMutex);
-        backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
-    }
+    scheduler->run(
+        cache, key, [&] { return build(B, n, past, capacity, encTokens, o); }, run);
     if (kv) {
         for (size_t i = 0; i < blocks.size(); ++i) {
             const std::string p = "blk." + std::to_string(i) + ".";
@@ -361,7 +373,7 @@ void Gpt2Model::setEncoderStates(KvCache& kv, const Tensor& enc) const
     if (enc.dim() != 3 || enc.size(2) != c.nEmbd)
         throw Error("gpt2", "encoder states must be [batch, tokens, " + std::to_string(c.nEmbd) + "], got " +
                                 shapeString(enc.shape()));
-    computeCrossKeyValues(kv, enc, d_->blocks, c.nHead);
+    computeCrossKeyValues(kv, enc, d_->blocks, c.nHead, *d_->scheduler);
 }
 
 DecoderTokenGradients Gpt2Model::tokenGradients(const std::vector<int64_t>& ids, const Tensor& encoderStates,

@@ -16,6 +16,7 @@
 namespace loupe::compute {
 
 class Checkpoint;
+class Scheduler;
 
 struct Gpt2RunOptions
 {
@@ -75,6 +76,10 @@ public:
     int64_t parameterCount() const;
     size_t weightBytes() const;
     const GraphCache& graphCache() const;
+    // Where forward passes run (the checkpoint's backend choice; the CPU after a device failure).
+    // Models made of several parts share one, so a device failure moves all of them.
+    Scheduler& scheduler() const;
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
 
     struct Impl;
 

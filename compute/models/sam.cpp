@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/sam.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/config_fields.h"
@@ -62,6 +63,16 @@ struct SamModel::Impl
     sam::MaskDecoder decoder;
     int64_t params = 0;
     std::shared_ptr<DecoderCache> cache = std::make_shared<DecoderCache>();
+    // SAM runs on the CPU whatever was asked for (its windowed attention and decoder are CPU kernels
+    // of their own, not graph ops); the scheduler only records that honestly.
+    // Set once at load (the model holds a const Impl).
+    mutable std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
+    void recordRun() const
+    {
+        scheduler->recordCpu("SAM runs on the CPU only: its encoder and mask decoder use CPU kernels that "
+                             "the " +
+                             scheduler->device().name() + " backend does not have");
+    }
 
     // The embedding as the decoder reads it, [g*g, C], after checking its shape.
     Tensor image(const Tensor& embedding) const
@@ -134,12 +145,17 @@ SamModel SamModel::fromCheckpoint(const Checkpoint& ckpt)
             throw Error(ckpt.files().empty() ? source : ckpt.files().front().string(),
                         "tensor '" + name + "' has non-float dtype " + std::string(dtypeName(v.dtype)));
     }
-    return fromTensors(cfg, std::move(weights), ckpt.folder().string());
+    SamModel m = fromTensors(cfg, std::move(weights), ckpt.folder().string());
+    m.d_->scheduler =
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+    return m;
 }
 
 Tensor SamModel::embed(const Tensor& pixelValues) const
 {
-    return d_->vision.forward(pixelValues);
+    Tensor embedding = d_->vision.forward(pixelValues);
+    d_->recordRun();
+    return embedding;
 }
 
 namespace {
@@ -161,6 +177,7 @@ sam::MaskPrediction SamModel::decode(const Tensor& embedding, const sam::Prompt&
 {
     const Tensor image = d_->image(embedding);
     requireSomePrompt(prompt);
+    d_->recordRun();
     const sam::PromptEmbeddings p = d_->prompt.encode(prompt);
     const int64_t g = d_->cfg.vision.grid();
     if (hasMaskInput(prompt))
@@ -176,6 +193,7 @@ SamModel::decodeBatch(const Tensor& embedding, const std::vector<sam::Prompt>& p
     const Tensor image = d_->image(embedding);
     for (const sam::Prompt& p : prompts)
         requireSomePrompt(p);
+    d_->recordRun();
     std::vector<sam::PromptEmbeddings> encoded;
     encoded.reserve(prompts.size());
     for (const sam::Prompt& p : prompts)

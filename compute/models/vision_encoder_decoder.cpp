@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/vision_encoder_decoder.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 
@@ -105,6 +106,11 @@ VisionEncoderDecoderModel VisionEncoderDecoderModel::fromCheckpoint(const Checkp
         ec, VitModel::Arch::ViTModel, tensorsUnder(ckpt, "encoder.", owner, where), where + " (encoder.*)");
     Gpt2Model dec =
         Gpt2Model::fromTensors(dc, tensorsUnder(ckpt, "decoder.", owner, where), where + " (decoder.*)");
+    // One scheduler for both halves: a device failure in either moves the whole model to the CPU.
+    auto scheduler =
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+    enc.setScheduler(scheduler);
+    dec.setScheduler(scheduler);
     int64_t start = dc.bosTokenId;
     if (const auto s = j.find("decoder_start_token_id"); s != j.end() && s->is_number_integer())
         start = s->get<int64_t>();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/vit.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
@@ -77,6 +78,8 @@ struct VitModel::Impl
     int64_t paramCount = 0;
     size_t weightBytes = 0;
     mutable GraphCache cache;
+    // Where the graphs run: the CPU for a model made from tensors, the checkpoint's choice otherwise.
+    std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
 
     Graph build(const Shape& px, const VitRunOptions& o) const;
     NodeId positionEmbeddings(Graph& g, NodeId pos, int64_t gh, int64_t gw, int64_t h, int64_t w) const;
@@ -255,7 +258,19 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
             if (name.rfind("vit.", 0) == 0) stripped[name.substr(4)] = t;
         weights = std::move(stripped);
     }
-    return fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
+    VitModel m = fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
+    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
+    return m;
+}
+
+Scheduler& VitModel::scheduler() const
+{
+    return *d_->scheduler;
+}
+
+void VitModel::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
 }
 
 const ViTConfig& VitModel::config() const
@@ -405,17 +420,12 @@ Graph VitModel::buildGraph(const Shape& px, const VitRunOptions& o) const
 
 MemoryPlan VitModel::plan(const Shape& px, const VitRunOptions& o) const
 {
-    return d_->cache
-        .get(
-            cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice())
-        ->plan;
+    return d_->scheduler->compiled(d_->cache, cacheKey(px, o), [&] { return d_->build(px, o); })->plan;
 }
 
 VitOutput VitModel::forward(const Tensor& pixelValues, const VitRunOptions& o) const
 {
     const Shape& px = pixelValues.shape();
-    auto compiled = d_->cache.get(
-        cacheKey(px, o), [&] { return d_->build(px, o); }, cpuDevice());
     GraphRun run;
     run.observe = o.onObserved;
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
@@ -432,12 +442,8 @@ VitOutput VitModel::forward(const Tensor& pixelValues, const VitRunOptions& o) c
             run.inputs["blk." + std::to_string(l) + ".head_mask"] = Tensor::fromF32({B, heads, 1, 1}, m);
         }
     }
-    {
-        thread_local std::unique_ptr<Backend> backend;
-        if (!backend) backend = cpuDevice().createBackend();
-        std::lock_guard lock(compiled->runMutex);
-        backend->compute(compiled->graph, compiled->plan, *compiled->arena, run);
-    }
+    d_->scheduler->run(
+        d_->cache, cacheKey(px, o), [&] { return d_->build(px, o); }, run);
     VitOutput out;
     auto take = [&](const std::string& name) {
         auto it = run.kept.find(name);

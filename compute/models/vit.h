@@ -15,6 +15,7 @@
 namespace loupe::compute {
 
 class Checkpoint;
+class Scheduler;
 
 // What a forward pass returns besides the logits. Observing costs memory (every observed tensor is kept
 // to the end of the graph) but never changes the arithmetic.
@@ -71,6 +72,10 @@ public:
     // The memory plan a forward pass of this input shape and these options uses (builds it if needed).
     MemoryPlan plan(const Shape& pixelShape, const VitRunOptions& options = {}) const;
     const GraphCache& graphCache() const;
+    // Where forward passes run (the checkpoint's backend choice; the CPU after a device failure).
+    // Models made of several parts share one, so a device failure moves all of them.
+    Scheduler& scheduler() const;
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
     // The forward graph for this input shape and these options, uncompiled (for autograd).
     Graph buildGraph(const Shape& pixelShape, const VitRunOptions& options = {}) const;
 

@@ -207,9 +207,4 @@ Device& cpuDevice()
     return device;
 }
 
-std::vector<Device*> devices()
-{
-    return {&cpuDevice()};
-}
-
 } // namespace loupe::compute

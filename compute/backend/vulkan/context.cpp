@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/vulkan/context.h"
 
-#include "compute/error.h"
+#include "compute/backend/device_error.h"
+#include "compute/backend/vulkan/faults.h"
 
 namespace loupe::compute::vk {
 
@@ -37,11 +38,36 @@ const char* resultName(VkResult r)
 
 } // namespace
 
+DeviceFailure failureOf(VkResult r)
+{
+    switch (r) {
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+    case VK_ERROR_OUT_OF_POOL_MEMORY:
+    case VK_ERROR_TOO_MANY_OBJECTS:
+        return DeviceFailure::OutOfMemory;
+    case VK_ERROR_DEVICE_LOST:
+    case VK_TIMEOUT:
+        return DeviceFailure::Lost;
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+        return DeviceFailure::NoDriver;
+    case VK_ERROR_INITIALIZATION_FAILED:
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+        return DeviceFailure::Creation;
+    default:
+        return DeviceFailure::Other;
+    }
+}
+
 void check(VkResult r, const char* what)
 {
+    // Every failed Vulkan call is the device's failure, never the input's: the scheduler redoes the
+    // work on the CPU.
     if (r != VK_SUCCESS)
-        throw Error("vulkan",
-                    std::string(what) + " failed: " + resultName(r) + " (" + std::to_string(int(r)) + ")");
+        throw DeviceError(failureOf(r), "vulkan",
+                          std::string(what) + " failed: " + resultName(r) + " (" + std::to_string(int(r)) +
+                              ")");
 }
 
 const Instance& instance()
@@ -91,7 +117,9 @@ Context::Context(VkPhysicalDevice pd) : physical(pd)
         }
     for (uint32_t f = 0; f < nf && pick == UINT32_MAX; ++f)
         if (families[f].queueFlags & VK_QUEUE_COMPUTE_BIT) pick = f;
-    if (pick == UINT32_MAX) throw Error("vulkan", std::string(props.deviceName) + " has no compute queue");
+    if (pick == UINT32_MAX)
+        throw DeviceError(DeviceFailure::Creation, "vulkan",
+                          std::string(props.deviceName) + " has no compute queue");
     queueFamily = pick;
     const float priority = 1.f;
     VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -128,6 +156,7 @@ uint32_t Context::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags want) 
 void Context::submitAndWait(const std::function<void(VkCommandBuffer)>& record)
 {
     std::lock_guard lock(queueMutex);
+    injectFault(Fault::Lost, "vkQueueSubmit");
     VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     ai.commandPool = commandPool;
     ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;

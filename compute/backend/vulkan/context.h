@@ -10,7 +10,7 @@
 
 namespace loupe::compute::vk {
 
-// Throws Error("vulkan", "<what> failed: VK_ERROR_...") unless r is VK_SUCCESS.
+// Throws DeviceError("vulkan", "<what> failed: VK_ERROR_...") unless r is VK_SUCCESS.
 void check(VkResult r, const char* what);
 
 // The process's one Vulkan instance and its physical devices, created on first use. `error` says why

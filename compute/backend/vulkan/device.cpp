@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/vulkan/device.h"
 
+#include "compute/backend/vulkan/faults.h"
 #include "compute/error.h"
 
+#include <cstdlib>
 #include <sstream>
 
 namespace loupe::compute::vk {
@@ -37,9 +39,24 @@ DeviceKind VulkanDevice::kind() const
     return DeviceKind::Other;
 }
 
+namespace {
+
+// LOUPE_VULKAN_DISABLE_OPS=softmax,layer_norm (op names as opName gives them) sends those ops to the
+// CPU: a way to bisect a driver bug to one shader, and how tests exercise the CPU segments.
+bool disabledByEnv(Op op)
+{
+    const char* env = std::getenv("LOUPE_VULKAN_DISABLE_OPS");
+    if (!env || !*env) return false;
+    const std::string list = std::string(",") + env + ",";
+    return list.find(std::string(",") + opName(op) + ",") != std::string::npos;
+}
+
+} // namespace
+
 bool VulkanDevice::supportsOp(const Node& n) const
 {
     if (n.dtype != DType::F32) return false;
+    if (disabledByEnv(n.op)) return false;
     switch (n.op) {
     case Op::Input:
     case Op::Weight:
@@ -65,6 +82,7 @@ bool VulkanDevice::supportsOp(const Node& n) const
 
 void VulkanDevice::ensureContext()
 {
+    injectFault(Fault::Create, "vkCreateDevice");
     std::call_once(once_, [this] {
         ctx_ = std::make_unique<Context>(physical_);
         // 256 MiB blocks: few allocations, and under every device's maxStorageBufferRange clamp.

@@ -21,6 +21,7 @@ public:
     ~VulkanDevice() override;
     std::string name() const override { return "vulkan"; }
     std::string description() const override;
+    std::string label() const override { return info_.name; }
     DeviceKind kind() const override;
     const BufferType& bufferType() const override { return type_; }
     bool supportsOp(const Node& n) const override;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/vulkan/layout.h"
 
+#include "compute/backend/device_error.h"
 #include "compute/error.h"
 
 #include <limits>
@@ -12,7 +13,8 @@ namespace {
 int32_t to32(const char* op, int64_t v)
 {
     if (v > std::numeric_limits<int32_t>::max() || v < std::numeric_limits<int32_t>::min())
-        throw Error("vulkan", std::string(op) + ": tensor too large for 32-bit addressing");
+        throw DeviceError(DeviceFailure::Other, "vulkan",
+                          std::string(op) + ": tensor too large for 32-bit addressing");
     return int32_t(v);
 }
 
@@ -65,7 +67,8 @@ Shape broadcastStrides(const Shape& tShape, const Shape& tStrides, const Shape& 
 uint32_t offset32(const char* op, int64_t elements)
 {
     if (elements < 0 || elements > int64_t(std::numeric_limits<int32_t>::max()))
-        throw Error("vulkan", std::string(op) + ": tensor offset beyond 32-bit addressing");
+        throw DeviceError(DeviceFailure::Other, "vulkan",
+                          std::string(op) + ": tensor offset beyond 32-bit addressing");
     return uint32_t(elements);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/vulkan/memory.h"
 
-#include "compute/error.h"
+#include "compute/backend/device_error.h"
+#include "compute/backend/vulkan/faults.h"
 
 #include <algorithm>
 #include <cstring>
@@ -77,10 +78,13 @@ Allocation Allocator::allocate(VkDeviceSize bytes)
 {
     const VkDeviceSize need = alignUp(std::max<VkDeviceSize>(bytes, 1), kAlignment);
     const VkDeviceSize maxRange = ctx_.props.limits.maxStorageBufferRange;
+    injectFault(Fault::OutOfMemory,
+                ("allocating " + std::to_string(need) + " bytes of device memory").c_str());
     if (need > maxRange)
-        throw Error("vulkan", "a buffer of " + std::to_string(need) +
-                                  " bytes exceeds the device's storage buffer limit of " +
-                                  std::to_string(maxRange) + " bytes");
+        throw DeviceError(DeviceFailure::OutOfMemory, "vulkan",
+                          "a buffer of " + std::to_string(need) +
+                              " bytes exceeds the device's storage buffer limit of " +
+                              std::to_string(maxRange) + " bytes");
     std::lock_guard lock(mutex_);
     Block* chosen = nullptr;
     VkDeviceSize at = 0;

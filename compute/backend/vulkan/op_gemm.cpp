@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Linear, MatMul and PatchEmbed all run the one tiled GEMM shader (shaders/gemm.comp); they differ only in
 // how their operands map onto its strided A, B, C and two batch dims.
+#include "compute/backend/device_error.h"
 #include "compute/backend/vulkan/layout.h"
 #include "compute/backend/vulkan/ops.h"
 #include "compute/backend/vulkan/params.h"
@@ -22,7 +23,7 @@ void run(Recorder& r, const GemmParams& p, int64_t batches, const DeviceTensor& 
     const uint32_t gx = uint32_t((p.N + kGemmTile - 1) / kGemmTile),
                    gy = uint32_t((p.M + kGemmTile - 1) / kGemmTile);
     if (gy > 65535 || batches > 65535)
-        throw Error("vulkan", "gemm: too many rows or batches for one dispatch");
+        throw DeviceError(DeviceFailure::Other, "vulkan", "gemm: too many rows or batches for one dispatch");
     r.dispatch("gemm",
                {a.buffer, b.buffer, c.buffer, bias ? bias->buffer : VK_NULL_HANDLE,
                 residual ? residual->buffer : VK_NULL_HANDLE},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Which Vulkan devices exist and which one the engine uses.
 #include "compute/backend/vulkan/device.h"
+#include "compute/backend/vulkan/faults.h"
 
 #include <algorithm>
 #include <cctype>
@@ -124,6 +125,7 @@ const Registry& registry()
 std::vector<VulkanDeviceInfo> vulkanDeviceInfos()
 {
     std::vector<VulkanDeviceInfo> out;
+    if (vk::faultInjected(vk::Fault::NoDriver)) return out;
     const Registry& r = registry();
     for (size_t i = 0; i < r.devices.size(); ++i) {
         out.push_back(r.devices[i]->info());
@@ -134,11 +136,14 @@ std::vector<VulkanDeviceInfo> vulkanDeviceInfos()
 
 std::string vulkanStatus()
 {
+    if (vk::faultInjected(vk::Fault::NoDriver))
+        return "no Vulkan driver (ICD) is installed" + vk::injectedNote(vk::Fault::NoDriver);
     return registry().status;
 }
 
 Device* vulkanDevice()
 {
+    if (vk::faultInjected(vk::Fault::NoDriver)) return nullptr;
     const Registry& r = registry();
     return r.selected < 0 ? nullptr : r.devices[size_t(r.selected)].get();
 }

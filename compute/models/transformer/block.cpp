@@ -2,6 +2,7 @@
 #include "compute/models/transformer/block.h"
 
 #include "compute/backend/backend.h"
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
 
@@ -44,7 +45,7 @@ NodeId transformerBlock(Graph& g, NodeId h, const BlockWeights& w, const BlockSp
 }
 
 void computeCrossKeyValues(KvCache& kv, const Tensor& enc, const std::vector<BlockWeights>& blocks,
-                           int64_t heads)
+                           int64_t heads, Scheduler& scheduler)
 {
     Graph g;
     NodeId x = g.input("encoder_hidden_states", enc.shape());
@@ -53,11 +54,9 @@ void computeCrossKeyValues(KvCache& kv, const Tensor& enc, const std::vector<Blo
         g.keep(kvn.k);
         g.keep(kvn.v);
     }
-    const MemoryPlan plan = planMemory(g);
-    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
     GraphRun run;
     run.inputs["encoder_hidden_states"] = enc.dtype() == DType::F32 ? enc : enc.to(DType::F32);
-    cpuDevice().createBackend()->compute(g, plan, *arena, run);
+    scheduler.run(g, run);
     kv.crossKeys.clear();
     kv.crossValues.clear();
     for (size_t i = 0; i < blocks.size(); ++i) {

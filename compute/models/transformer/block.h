@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace loupe::compute {
+class Scheduler;
+}
+
 namespace loupe::compute::transformer {
 
 struct MlpWeights
@@ -55,6 +59,6 @@ NodeId transformerBlock(Graph& g, NodeId h, const BlockWeights& w, const BlockSp
 // Runs every block's cross-attention key/value projection of encoder states [B, N_enc, D_enc] once and
 // stores them in `kv` (crossKeys/crossValues, one per block), so decode steps reuse them.
 void computeCrossKeyValues(KvCache& kv, const Tensor& encoderStates, const std::vector<BlockWeights>& blocks,
-                           int64_t heads);
+                           int64_t heads, Scheduler& scheduler);
 
 } // namespace loupe::compute::transformer
