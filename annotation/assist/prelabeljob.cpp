@@ -7,8 +7,10 @@
 #include "annotation/assist/prelabelstore.h"
 #include "annotation/assist/proposalshapes.h"
 #include "core/inference/detector.h"
+#include "core/inference/execution.h"
 #include "core/inference/matcher.h"
 #include "core/models/checkpoint_hash.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 
 #include <QElapsedTimer>
@@ -31,6 +33,7 @@ struct Pass
     QString folder; // absolute
     QString hash;
     QStringList labels;
+    compute::EngineOptions engine; // the request's, or the model's stored choice
     int done = 0;
 
     bool isCancelled() const { return cancelled && cancelled(); }
@@ -52,7 +55,6 @@ struct Pass
         r.modelPath = folder;
         r.checkpointHash = hash;
         r.parameters = parameters;
-        r.backend = QStringLiteral("cpu");
         return r;
     }
 };
@@ -60,6 +62,15 @@ struct Pass
 QJsonObject parseObject(const QString& text)
 {
     return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+// A precision other than the default changes what a model proposes, so it is one of the parameters resume
+// compares; the backend is not (every backend gives the CPU's answers).
+void withPrecision(QJsonObject& parameters, const compute::EngineOptions& engine)
+{
+    if (engine.precision != compute::Precision::Default)
+        parameters.insert(QStringLiteral("precision"),
+                          QString::fromUtf8(compute::precisionName(engine.precision).data()));
 }
 
 double msSince(const QElapsedTimer& t)
@@ -94,6 +105,7 @@ void runDetector(Pass& pass)
     options.labels = pass.labels;
     options.threshold = pass.request.threshold;
     options.settings = pass.request.settings;
+    options.engine = pass.engine;
     QString labellerHash;
     if (!pass.request.labellerFolder.isEmpty()) {
         options.labellerFolder = QFileInfo(pass.request.labellerFolder).absoluteFilePath();
@@ -112,12 +124,13 @@ void runDetector(Pass& pass)
         return;
     }
     report.detector = detector->name();
-    const QJsonObject parameters{{QStringLiteral("detector"), detector->name()},
-                                 {QStringLiteral("detector_parameters"), parseObject(detector->parameters())},
-                                 {QStringLiteral("threshold"), pass.request.threshold},
-                                 {QStringLiteral("labels"), QJsonArray::fromStringList(pass.labels)},
-                                 {QStringLiteral("labeller"), options.labellerFolder},
-                                 {QStringLiteral("labeller_hash"), labellerHash}};
+    QJsonObject parameters{{QStringLiteral("detector"), detector->name()},
+                           {QStringLiteral("detector_parameters"), parseObject(detector->parameters())},
+                           {QStringLiteral("threshold"), pass.request.threshold},
+                           {QStringLiteral("labels"), QJsonArray::fromStringList(pass.labels)},
+                           {QStringLiteral("labeller"), options.labellerFolder},
+                           {QStringLiteral("labeller_hash"), labellerHash}};
+    withPrecision(parameters, pass.engine);
     QHash<QString, qint64> labelIds;
     for (const core::Label& l : pass.project.labels())
         labelIds.insert(l.name, l.id);
@@ -140,6 +153,7 @@ void runDetector(Pass& pass)
         std::vector<core::Detection> detections;
         QElapsedTimer timer;
         timer.start();
+        const core::ExecutionScope execution(pass.engine);
         try {
             detections = detector->detect(next->image);
         } catch (const std::exception& e) {
@@ -148,6 +162,8 @@ void runDetector(Pass& pass)
             continue;
         }
         run.durationMs = msSince(timer);
+        report.execution = execution.finish();
+        core::applyExecution(run, report.execution);
         std::vector<Shape> shapes = proposalShapes(detections, next->assetId, 0, labelIds,
                                                    pass.request.threshold, QDateTime::currentDateTimeUtc());
         run.result = {{QStringLiteral("detector"), detector->name()},
@@ -167,7 +183,7 @@ void runClipTags(Pass& pass)
     report.detector = QStringLiteral("CLIP image tags");
     std::unique_ptr<core::Matcher> matcher;
     try {
-        matcher = core::Matcher::open(pass.folder);
+        matcher = core::Matcher::open(pass.folder, pass.engine);
     } catch (const std::exception& e) {
         report.error = QString::fromStdString(e.what());
         return;
@@ -176,9 +192,10 @@ void runClipTags(Pass& pass)
     QStringList texts;
     for (const QString& l : pass.labels)
         texts << QStringLiteral("a photo of a %1").arg(l);
-    const QJsonObject parameters{{QStringLiteral("mode"), QStringLiteral("tags")},
-                                 {QStringLiteral("texts"), QJsonArray::fromStringList(texts)},
-                                 {QStringLiteral("threshold"), pass.request.threshold}};
+    QJsonObject parameters{{QStringLiteral("mode"), QStringLiteral("tags")},
+                           {QStringLiteral("texts"), QJsonArray::fromStringList(texts)},
+                           {QStringLiteral("threshold"), pass.request.threshold}};
+    withPrecision(parameters, pass.engine);
     // The matcher reads and preprocesses each file itself (it keeps the last image's pixels), so there
     // is nothing to decode ahead here.
     for (const DecodeItem& item : pending(pass, parameters)) {
@@ -190,6 +207,7 @@ void runClipTags(Pass& pass)
         core::MatchScores scores;
         QElapsedTimer timer;
         timer.start();
+        const core::ExecutionScope execution(pass.engine);
         try {
             scores = matcher->match(item.path, texts);
         } catch (const std::exception& e) {
@@ -197,6 +215,8 @@ void runClipTags(Pass& pass)
             continue;
         }
         run.durationMs = msSince(timer);
+        report.execution = execution.finish();
+        core::applyExecution(run, report.execution);
         QStringList tags;
         QJsonArray probs;
         for (qsizetype i = 0; i < pass.labels.size(); ++i) {
@@ -234,7 +254,7 @@ PrelabelReport runPrelabel(core::Project& project, const PrelabelRequest& reques
 {
     PrelabelReport report;
     report.total = int(request.assetIds.size());
-    Pass pass{project, request, progress, cancelled, report, {}, {}, {}};
+    Pass pass{project, request, progress, cancelled, report, {}, {}, {}, {}, 0};
     if (!(request.threshold >= 0 && request.threshold <= 1)) {
         report.error = QStringLiteral("threshold %1 is outside [0, 1]").arg(request.threshold);
         return report;
@@ -257,6 +277,7 @@ PrelabelReport runPrelabel(core::Project& project, const PrelabelRequest& reques
         return report;
     }
     report.error.clear();
+    pass.engine = core::engineOptionsOr(request.engine, pass.folder);
     if (isClipFolder(pass.folder))
         runClipTags(pass);
     else

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QVariantMap>
+#include <optional>
 
 namespace loupe::annotation {
 
@@ -22,6 +25,9 @@ struct PrelabelRequest
     double threshold = 0.5;
     // The detector's own settings (core::DetectorOptions::settings), e.g. SAM's pred_iou_thresh.
     QVariantMap settings;
+    // The device and precision every model of the job runs with (unset: the model's choice in the Models
+    // panel, core::modelEngineOptions); each run records what actually ran it.
+    std::optional<compute::EngineOptions> engine;
 };
 
 struct PrelabelFailure
@@ -41,6 +47,7 @@ struct PrelabelReport
     bool tags = false; // the model was CLIP: tags, not shapes
     QString detector;  // the detector's name (or "CLIP image tags"), for messages
     QString error;     // the model or the project could not be opened or written: nothing more was tried
+    compute::ExecutionRecord execution; // what ran the last image the model ran on
 };
 
 // The runs rows' kind: one row per image, holding the model, its checkpoint hash, the detector's

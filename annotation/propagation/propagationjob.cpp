@@ -6,7 +6,9 @@
 #include "annotation/propagation/onestep.h"
 #include "annotation/propagation/propagationruns.h"
 #include "compute/error.h"
+#include "core/inference/execution.h"
 #include "core/jobs/jobtracker.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 
 #include <QElapsedTimer>
@@ -44,8 +46,10 @@ void runTrack(Shared& shared, const PropagationJobRequest& r, const FrameOrder& 
     }
     request.shapes = r.shapes.empty() ? access.shapesOf(r.from) : r.shapes;
     request.boxTracker = r.tracker;
-    if (!r.samFolder.isEmpty()) request.sam = core::SamCheckpoint::open(r.samFolder);
+    const compute::EngineOptions engine = core::engineOptionsOr(r.engine, r.samFolder);
+    if (!r.samFolder.isEmpty()) request.sam = core::SamCheckpoint::open(r.samFolder, engine);
     promise.setProgressRange(0, int(request.frames.size()) - 1);
+    const core::ExecutionScope execution(engine);
     PropagationResult result = propagate(
         request, [&](int done, int) { promise.setProgressValue(done); },
         [&] { return shared.cancel.load(); });
@@ -53,6 +57,7 @@ void runTrack(Shared& shared, const PropagationJobRequest& r, const FrameOrder& 
     shared.report.cancelled = result.cancelled;
     shared.report.error = result.error;
     shared.made = std::move(result.shapes);
+    if (request.sam) shared.report.execution = execution.finish();
     shared.stepText = QObject::tr("Propagate to %n shape(s)", nullptr, int(shared.made.size()));
 }
 
@@ -166,6 +171,7 @@ core::JobHandle* startPropagationJob(core::JobTracker& tracker, AnnotationDocume
                 info.parameters.insert(QStringLiteral("tracker"),
                                        sam ? QStringLiteral("sam") : QStringLiteral("opencv"));
             }
+            info.execution = report.execution;
             recordPropagationRuns(*project, shared->made, info, &report.error);
         }
     }));

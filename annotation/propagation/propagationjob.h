@@ -2,9 +2,11 @@
 #pragma once
 
 #include "annotation/propagation/propagator.h"
+#include "compute/engine_options.h"
 
 #include <QPointer>
 #include <functional>
+#include <optional>
 
 namespace loupe::core {
 class JobHandle;
@@ -26,6 +28,8 @@ struct PropagationJobRequest
     std::vector<Shape> shapes; // Track: the shapes to carry (empty: every shape of `from`)
     BoxTrackerKind tracker = BoxTrackerKind::OpenCv;
     QString samFolder; // empty: masks and polygons are skipped, SAM box tracking is refused
+    // The device and precision SAM runs with (unset: the model's choice in the Models panel).
+    std::optional<compute::EngineOptions> engine;
 };
 
 struct PropagationJobReport
@@ -35,6 +39,7 @@ struct PropagationJobReport
     int interpolatedTracks = 0;      // Interpolate mode
     bool cancelled = false;
     QString error;
+    std::optional<compute::ExecutionRecord> execution; // what ran SAM, when it ran
 };
 
 // Runs the request on a worker thread with its own connection to the project (frames are read, tracked

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/propagation/propagationruns.h"
 
+#include "core/inference/execution.h"
 #include "core/models/checkpoint_hash.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
@@ -18,7 +19,10 @@ bool recordPropagationRuns(core::Project& project, std::vector<Shape>& shapes, c
     core::RunRecord run;
     run.kind = info.kind;
     run.parameters = info.parameters;
-    run.backend = QStringLiteral("cpu");
+    if (info.execution)
+        core::applyExecution(run, *info.execution);
+    else
+        run.backend = QStringLiteral("cpu");
     run.durationMs = info.durationMs;
     run.when = QDateTime::currentDateTimeUtc();
     if (!info.modelFolder.isEmpty()) {

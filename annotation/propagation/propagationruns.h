@@ -2,9 +2,11 @@
 #pragma once
 
 #include "annotation/shapes/shape.h"
+#include "compute/engine_options.h"
 
 #include <QJsonObject>
 #include <QString>
+#include <optional>
 #include <vector>
 
 namespace loupe::core {
@@ -20,6 +22,8 @@ struct PropagationRunInfo
     QString modelFolder; // the SAM checkpoint, empty when none ran (OpenCV tracking, interpolation)
     QJsonObject parameters;
     double durationMs = 0;
+    // What ran the SAM model; unset when no model ran (the rows then say only "cpu").
+    std::optional<compute::ExecutionRecord> execution;
 };
 
 inline constexpr const char* kPropagateRunKind = "propagate";

@@ -175,6 +175,11 @@ std::optional<ExplainParams> paramsFromJson(const QJsonObject& o, QString* error
     return p;
 }
 
+QString Explanation::precisionBadge() const
+{
+    return precision.isEmpty() || precision == QLatin1String("f32") ? QString() : precision;
+}
+
 RunRecord toRun(const Explanation& e, qint64 assetId)
 {
     RunRecord r;
@@ -183,6 +188,9 @@ RunRecord toRun(const Explanation& e, qint64 assetId)
     r.modelPath = e.modelPath;
     r.checkpointHash = e.checkpointHash;
     r.backend = e.backend;
+    r.device = e.device;
+    r.precision = e.precision;
+    r.fallbackReason = e.fallbackReason;
     r.durationMs = e.durationMs;
     r.when = e.when.isValid() ? e.when : QDateTime::currentDateTimeUtc();
     r.parameters = paramsToJson(e.params);
@@ -244,6 +252,9 @@ std::optional<Explanation> fromRun(const RunRecord& run, QString* error)
     e.modelPath = run.modelPath;
     e.checkpointHash = run.checkpointHash;
     e.backend = run.backend;
+    e.device = run.device;
+    e.precision = run.precision;
+    e.fallbackReason = run.fallbackReason;
     e.durationMs = run.durationMs;
     e.when = run.when;
     return e;

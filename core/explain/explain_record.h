@@ -30,10 +30,15 @@ struct Explanation
     QString modelPath;
     QString checkpointHash;
     QString backend;
+    QString device;
+    QString precision; // "f32", "bf16", ...: a map made below f32 says so wherever it is shown
+    QString fallbackReason;
     double durationMs = 0;
     QDateTime when;
 
     QString title() const; // "rollout (mean, discard 0.9) → circle"
+    // The precision when it is not f32 ("bf16", "int8"), else empty: the badge a heat map carries.
+    QString precisionBadge() const;
 };
 
 inline constexpr const char* kExplainRunKind = "explain";

@@ -2,6 +2,7 @@
 #include "core/explain/forward_cache.h"
 
 #include "compute/error.h"
+#include "core/inference/execution.h"
 
 #include <algorithm>
 #include <cmath>
@@ -58,6 +59,7 @@ CachedForward forwardWithAttentions(const VitSession& s, const PlanarImage& imag
     o.attentions = true;
     const compute::Tensor px =
         compute::Tensor::fromF32({1, image.channels, image.height, image.width}, image.data);
+    const ExecutionScope execution(s.checkpoint.engineOptions());
     const compute::VitOutput out = s.forward(px, o);
     if (out.attentions.empty())
         throw compute::Error("explain", "the model returned no attention probabilities");
@@ -65,6 +67,7 @@ CachedForward forwardWithAttentions(const VitSession& s, const PlanarImage& imag
     f.image = image;
     f.grid = patchGrid(s, image.height, image.width);
     f.logits = out.logits.toF32Vector();
+    f.execution = execution.finish();
     f.layers = int(out.attentions.size());
     f.heads = int(out.attentions.front().shape()[1]);
     f.tokens = int(out.attentions.front().shape()[2]);

@@ -3,6 +3,7 @@
 
 #include "compute/attribution/attention_maps.h"
 #include "compute/attribution/faithfulness.h"
+#include "compute/engine_options.h"
 #include "core/explain/explainer.h"
 
 #include <QString>
@@ -20,6 +21,8 @@ struct CachedForward
     std::vector<float> logits;
     int layers = 0, heads = 0, tokens = 0;
     std::vector<std::vector<float>> attentions; // per layer: [heads, tokens, tokens], row-major
+    // What ran the pass: attention maps read from the cache inherit its device and precision.
+    compute::ExecutionRecord execution;
 
     compute::attribution::AttentionSet attentionSet() const;
     std::vector<float> probabilities() const; // softmax of the logits

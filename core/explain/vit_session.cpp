@@ -18,10 +18,10 @@ namespace {
 std::atomic<long> g_passes{0};
 } // namespace
 
-VitSession VitSession::open(const QString& folder)
+VitSession VitSession::open(const QString& folder, const compute::EngineOptions& options)
 {
     const std::filesystem::path dir = folder.toStdString();
-    compute::Checkpoint ckpt = compute::Checkpoint::open(dir);
+    compute::Checkpoint ckpt = compute::Checkpoint::open(dir, options);
     compute::VitModel model = compute::VitModel::fromCheckpoint(ckpt);
     const std::filesystem::path pp = dir / "preprocessor_config.json";
     if (!std::filesystem::exists(pp))

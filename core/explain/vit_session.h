@@ -24,7 +24,8 @@ struct VitSession
     std::string processorSource; // the preprocessor_config.json it was read from, for messages
 
     // Throws compute::Error naming the folder/file and the problem.
-    static VitSession open(const QString& folder);
+    // `options` choose the device and precision; checkpoint.engineOptions() keeps them.
+    static VitSession open(const QString& folder, const compute::EngineOptions& options = {});
     // Decodes an image file (QImage: PNG, JPEG, ...), converts it to RGB8 and runs the model's image
     // processor. Throws compute::Error naming the file when it cannot be read.
     compute::Tensor pixelValues(const QString& imagePath) const;

@@ -108,9 +108,10 @@ struct Asker::Impl
 Asker::Asker(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
 Asker::~Asker() = default;
 
-std::unique_ptr<Asker> Asker::open(const QString& folder, const GenerationConfig& base)
+std::unique_ptr<Asker> Asker::open(const QString& folder, const GenerationConfig& base,
+                                   const compute::EngineOptions& options)
 {
-    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString(), options);
     auto d = std::make_unique<Impl>(ckpt);
     d->tok = loadTokenizerOfKind(ckpt, "bert", "the BERT WordPiece tokenizer (vocab.txt) BLIP needs");
     const std::string procPath = processorPath(ckpt, "BLIP");

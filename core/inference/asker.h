@@ -52,7 +52,8 @@ public:
     // whose output size is not the model's; std::invalid_argument when max_length leaves no room for an
     // answer. `settings` are the decoding settings before BLIP's own stops are applied.
     static std::unique_ptr<Asker> open(const QString& folder,
-                                       const compute::generate::GenerationConfig& settings);
+                                       const compute::generate::GenerationConfig& settings,
+                                       const compute::EngineOptions& options = {});
     ~Asker();
 
     // [CLS] question [SEP] as the processor gives them. Throws std::invalid_argument for an empty question

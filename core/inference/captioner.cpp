@@ -17,9 +17,10 @@ void Captioner::requireRoomAfterPrompt(int64_t words, int64_t promptTokens) cons
 }
 
 std::unique_ptr<Captioner> openCaptioner(const QString& folder,
-                                         const compute::generate::GenerationConfig& settings)
+                                         const compute::generate::GenerationConfig& settings,
+                                         const compute::EngineOptions& options)
 {
-    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString(), options);
     const nlohmann::json& j = ckpt.config();
     std::string architecture;
     if (const auto a = j.find("architectures");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/attribution/token_relevancy.h"
+#include "compute/engine_options.h"
 #include "compute/generate/generate.h"
 #include "compute/models/vision_encoder_decoder_trace.h"
 #include "compute/text/tokenizer.h"
@@ -121,7 +122,8 @@ private:
 // BlipForConditionalGeneration. Throws compute::Error naming the file for other architectures and for
 // a missing or mismatched tokenizer or image processor.
 std::unique_ptr<Captioner> openCaptioner(const QString& folder,
-                                         const compute::generate::GenerationConfig& settings);
+                                         const compute::generate::GenerationConfig& settings,
+                                         const compute::EngineOptions& options = {});
 
 std::unique_ptr<Captioner> openVitGpt2Captioner(const compute::Checkpoint& ckpt,
                                                 const compute::generate::GenerationConfig& settings);

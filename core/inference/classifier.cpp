@@ -35,11 +35,17 @@ QString ImageClassifier::folder() const
     return d->folder;
 }
 
-std::shared_ptr<const ImageClassifier> ImageClassifier::open(const QString& folder, QString* error)
+const compute::EngineOptions& ImageClassifier::engineOptions() const
+{
+    return d->checkpoint.engineOptions();
+}
+
+std::shared_ptr<const ImageClassifier> ImageClassifier::open(const QString& folder, QString* error,
+                                                             const compute::EngineOptions& options)
 {
     try {
         const std::filesystem::path dir = folder.toStdString();
-        compute::Checkpoint ckpt = compute::Checkpoint::open(dir);
+        compute::Checkpoint ckpt = compute::Checkpoint::open(dir, options);
         compute::VitModel model = compute::VitModel::fromCheckpoint(ckpt);
         if (model.arch() == compute::VitModel::Arch::ViTModel)
             throw compute::Error(folder.toStdString(), "the checkpoint has no classification head");

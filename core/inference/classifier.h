@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <QImage>
 #include <QJsonObject>
 #include <QString>
@@ -35,10 +37,13 @@ class ImageClassifier
 public:
     // nullptr and *error (naming the folder or file and the problem) when it cannot be opened, including
     // a preprocessor_config.json whose output size the model cannot take.
-    static std::shared_ptr<const ImageClassifier> open(const QString& folder, QString* error);
+    // `options` choose the device and precision (default: auto, the checkpoint's precision).
+    static std::shared_ptr<const ImageClassifier> open(const QString& folder, QString* error,
+                                                       const compute::EngineOptions& options = {});
     ~ImageClassifier();
 
     QString folder() const;
+    const compute::EngineOptions& engineOptions() const;
     // Converts the image to RGB as Pillow's convert("RGB") does, preprocesses it with the checkpoint's
     // processor settings and runs the model. Empty `top` and *error set on failure, including NaN or
     // infinite logits (broken weights), named by `name` (the image's path) when given.

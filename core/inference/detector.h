@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <QImage>
 #include <QRectF>
 #include <QString>
@@ -32,6 +34,7 @@ struct DetectorOptions
     // The detector's own knobs by the names its reference implementation uses (SAM's generator:
     // points_per_side, pred_iou_thresh ...); a detector refuses names it does not know, naming them.
     QVariantMap settings;
+    compute::EngineOptions engine; // the device and precision every model of the detector runs with
 };
 
 // The seam between pre-labelling (core/jobs, `loupe prelabel`) and the models that propose shapes.

@@ -85,9 +85,9 @@ struct Matcher::Impl
 Matcher::Matcher(std::unique_ptr<Impl> d) : d_(std::move(d)) {}
 Matcher::~Matcher() = default;
 
-std::unique_ptr<Matcher> Matcher::open(const QString& folder)
+std::unique_ptr<Matcher> Matcher::open(const QString& folder, const compute::EngineOptions& options)
 {
-    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString(), options);
     auto d = std::make_unique<Impl>(ckpt);
     const std::string procPath = processorPath(ckpt, "CLIP");
     d->proc = compute::ImageProcessorConfig::fromFile(procPath);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
 #include "compute/preprocess/processor_config.h"
 #include "compute/text/tokenizer.h"
 
@@ -32,7 +33,7 @@ class Matcher
 public:
     // Throws compute::Error naming the file for another architecture, a missing or non-CLIP tokenizer, a
     // missing preprocessor_config.json or one whose output size is not the model's.
-    static std::unique_ptr<Matcher> open(const QString& folder);
+    static std::unique_ptr<Matcher> open(const QString& folder, const compute::EngineOptions& options = {});
     ~Matcher();
 
     // Tokenised as the library's processor does with truncation=True: texts longer than the model reads

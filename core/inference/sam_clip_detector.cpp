@@ -71,7 +71,8 @@ struct SamClipDetector::Impl
 
     void openLabeller()
     {
-        const compute::Checkpoint ckpt = compute::Checkpoint::open(options.labellerFolder.toStdString());
+        const compute::Checkpoint ckpt =
+            compute::Checkpoint::open(options.labellerFolder.toStdString(), options.engine);
         clip = std::make_unique<compute::ClipModel>(compute::ClipModel::fromCheckpoint(ckpt));
         const std::string procPath = processorPath(ckpt, "CLIP");
         clipProcessor = compute::ImageProcessorConfig::fromFile(procPath);
@@ -127,7 +128,7 @@ SamClipDetector::SamClipDetector(const DetectorOptions& options, const SamClipOp
 {
     d_->options = options;
     d_->tuning = tuning;
-    d_->sam = SamCheckpoint::open(options.modelFolder);
+    d_->sam = SamCheckpoint::open(options.modelFolder, options.engine);
     applyAutomaskSettings(options.modelFolder, options.settings, d_->tuning.automask);
     if (d_->tuning.automask.pointsPerSide <= 0)
         d_->tuning.automask.pointsPerSide =

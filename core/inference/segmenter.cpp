@@ -19,9 +19,10 @@ namespace loupe::core {
 
 using compute::Error;
 
-std::shared_ptr<const SamCheckpoint> SamCheckpoint::open(const QString& folder)
+std::shared_ptr<const SamCheckpoint> SamCheckpoint::open(const QString& folder,
+                                                         const compute::EngineOptions& options)
 {
-    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString());
+    const compute::Checkpoint ckpt = compute::Checkpoint::open(folder.toStdString(), options);
     compute::SamModel model = compute::SamModel::fromCheckpoint(ckpt);
     const QString procPath = folder + QStringLiteral("/preprocessor_config.json");
     if (!QFileInfo::exists(procPath))
@@ -35,7 +36,7 @@ std::shared_ptr<const SamCheckpoint> SamCheckpoint::open(const QString& folder)
                     "is not a SAM processor for this model (longest_edge resize, padded to " +
                         std::to_string(S) + "x" + std::to_string(S) + ")");
     return std::make_shared<const SamCheckpoint>(
-        SamCheckpoint{folder, std::move(model), std::move(processor)});
+        SamCheckpoint{folder, std::move(model), std::move(processor), options});
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
 #include "compute/models/sam.h"
 #include "compute/preprocess/image_processor.h"
 
@@ -23,9 +24,11 @@ struct SamCheckpoint
     QString folder;
     compute::SamModel model;
     compute::ImageProcessorConfig processor;
+    compute::EngineOptions engineOptions; // what it was opened with: caches of opened models key on it
 
     // Throws compute::Error naming the folder or file and the problem.
-    static std::shared_ptr<const SamCheckpoint> open(const QString& folder);
+    static std::shared_ptr<const SamCheckpoint> open(const QString& folder,
+                                                     const compute::EngineOptions& options = {});
 };
 
 // Clicks and/or a box in the image's pixels.

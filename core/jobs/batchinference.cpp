@@ -4,8 +4,10 @@
 
 #include "compute/generate/generation_config.h"
 #include "core/inference/captioner.h"
+#include "core/inference/execution.h"
 #include "core/inference/matcher.h"
 #include "core/models/checkpoint_hash.h"
+#include "core/models/engine_choice.h"
 #include "core/store/captions.h"
 #include "core/store/project.h"
 
@@ -76,8 +78,15 @@ bool store(Project& project, const RunRecord& run, const QString& caption, QStri
 
 QJsonObject BatchRequest::parameters() const
 {
-    if (kind == Kind::Match) return {{QStringLiteral("texts"), QJsonArray::fromStringList(texts)}};
-    return {{QStringLiteral("prompt"), prompt}, {QStringLiteral("decoding"), decoding}};
+    QJsonObject p =
+        kind == Kind::Match
+            ? QJsonObject{{QStringLiteral("texts"), QJsonArray::fromStringList(texts)}}
+            : QJsonObject{{QStringLiteral("prompt"), prompt}, {QStringLiteral("decoding"), decoding}};
+    const compute::EngineOptions options = engineOptionsOr(engine, modelFolder);
+    if (options.precision != compute::Precision::Default)
+        p.insert(QStringLiteral("precision"),
+                 QString::fromUtf8(compute::precisionName(options.precision).data()));
+    return p;
 }
 
 QString BatchRequest::runKind() const
@@ -103,6 +112,7 @@ BatchReport runBatch(Project& project, const BatchRequest& request,
             report.error = QStringLiteral("%1: cannot hash the checkpoint").arg(folder);
         return report;
     }
+    const compute::EngineOptions engine = engineOptionsOr(request.engine, folder);
     std::unique_ptr<Captioner> captioner;
     std::unique_ptr<Matcher> matcher;
     try {
@@ -110,10 +120,10 @@ BatchReport runBatch(Project& project, const BatchRequest& request,
             auto settings = compute::generate::GenerationConfig::fromModelFolder(folder.toStdString());
             settings.merge(nlohmann::json::parse(compact(request.decoding).toStdString()),
                            "the batch's decoding settings");
-            captioner = openCaptioner(folder, settings);
+            captioner = openCaptioner(folder, settings, engine);
             captioner->setPrompt(request.prompt.toStdString());
         } else {
-            matcher = Matcher::open(folder);
+            matcher = Matcher::open(folder, engine);
         }
     } catch (const std::exception& e) {
         report.error = QString::fromStdString(e.what());
@@ -143,10 +153,10 @@ BatchReport runBatch(Project& project, const BatchRequest& request,
             run.modelPath = folder;
             run.checkpointHash = hash;
             run.parameters = parameters;
-            run.backend = QStringLiteral("cpu");
             QString caption; // null for matches
             QElapsedTimer timer;
             timer.start();
+            const ExecutionScope execution(engine);
             try {
                 if (captioner) {
                     CaptionRequest r;
@@ -166,6 +176,8 @@ BatchReport runBatch(Project& project, const BatchRequest& request,
                                   {QStringLiteral("logits"), floatArray(m.logits)}};
                 }
                 run.durationMs = double(timer.nsecsElapsed()) / 1e6;
+                report.execution = execution.finish();
+                applyExecution(run, report.execution);
             } catch (const std::exception& e) {
                 report.failed << BatchFailure{id, QString::fromStdString(e.what())};
                 ++done;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <optional>
 
 namespace loupe::core {
 
@@ -30,8 +33,12 @@ struct BatchRequest
     QJsonObject decoding;
     // Match: the texts each image is scored against (at least one).
     QStringList texts;
+    // The device and precision the model runs with (unset: the model's choice in the Models panel,
+    // core::modelEngineOptions); each run records what actually ran it.
+    std::optional<compute::EngineOptions> engine;
 
-    // What the runs rows store as parameters, and what resume compares.
+    // What the runs rows store as parameters, and what resume compares. A precision other than the
+    // default is one of them (its results differ); the backend is not (the same answers anywhere).
     QJsonObject parameters() const;
     // "caption" or "match".
     QString runKind() const;
@@ -51,6 +58,7 @@ struct BatchReport
     QList<BatchFailure> failed;
     bool cancelled = false;
     QString error; // the model or the project could not be opened or written: nothing more was tried
+    compute::ExecutionRecord execution; // what ran the last image the model ran on
 };
 
 // Runs the batch on the calling thread over `project` (a connection of that thread). Resume is built in:
