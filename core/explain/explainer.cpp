@@ -5,6 +5,7 @@
 #include "compute/attribution/occlusion.h"
 #include "compute/attribution/rise.h"
 #include "compute/error.h"
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/forward_cache.h"
 
 #include <algorithm>
@@ -17,11 +18,12 @@ using namespace compute::attribution;
 
 QStringList forwardMethods()
 {
-    return {QStringLiteral("attention"),       QStringLiteral("rollout"),
-            QStringLiteral("occlusion"),       QStringLiteral("rise"),
-            QStringLiteral("head-importance"), QStringLiteral("chefer"),
-            QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients"),
-            QStringLiteral("gradcam"),         QStringLiteral("gradcam-attn")};
+    return QStringList{QStringLiteral("attention"),       QStringLiteral("rollout"),
+                       QStringLiteral("occlusion"),       QStringLiteral("rise"),
+                       QStringLiteral("head-importance"), QStringLiteral("chefer"),
+                       QStringLiteral("input-x-grad"),    QStringLiteral("integrated-gradients"),
+                       QStringLiteral("gradcam"),         QStringLiteral("gradcam-attn")} +
+           registeredExplainMethodNames(); // methods plugins added (explain_method_registry.h)
 }
 
 QStringList mapMethods()
@@ -155,6 +157,7 @@ ScoreFn probabilityScore(const VitSession& s, int target)
 std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target,
                               const ExplainParams& p, const ExplainControl* control)
 {
+    if (const ExplainMapFn added = registeredExplainMap(p.method)) return added(s, image, target, p, control);
     const PatchGrid grid = patchGrid(s, image.height, image.width);
     const int P = int(s.model.config().patchSize);
     if (isAttentionMethod(p.method)) {
