@@ -12,7 +12,7 @@ size_t dtypeSize(DType t)
     case DType::F32: case DType::I32: return 4;
     case DType::F16: case DType::BF16: return 2;
     case DType::I64: case DType::F64: return 8;
-    case DType::U8: case DType::Bool: return 1;
+    case DType::U8: case DType::Bool: case DType::I8: return 1;
     }
     return 0;
 }
@@ -28,6 +28,7 @@ std::string_view dtypeName(DType t)
     case DType::U8: return "u8";
     case DType::F64: return "f64";
     case DType::Bool: return "bool";
+    case DType::I8: return "i8";
     }
     return "?";
 }
@@ -42,6 +43,7 @@ std::optional<DType> dtypeFromSafetensors(std::string_view s)
     if (s == "U8") return DType::U8;
     if (s == "F64") return DType::F64;
     if (s == "BOOL") return DType::Bool;
+    if (s == "I8") return DType::I8;
     return std::nullopt;
 }
 

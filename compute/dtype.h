@@ -9,7 +9,8 @@
 namespace loupe::compute {
 
 // Element types the engine stores. Checkpoint readers map their own type names onto these.
-enum class DType : uint8_t { F32, F16, BF16, I32, I64, U8, F64, Bool };
+// I8 holds quantised weights (with a scale tensor beside them; see compute/io/quantized_weights.h).
+enum class DType : uint8_t { F32, F16, BF16, I32, I64, U8, F64, Bool, I8 };
 
 size_t dtypeSize(DType t);
 std::string_view dtypeName(DType t);              // "f32", "f16", ...

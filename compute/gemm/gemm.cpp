@@ -67,11 +67,33 @@ void gemmEpilogue(const GemmProblem& p)
     });
 }
 
+namespace {
+
+// A model whose weights are packed at a reduced precision says so in this thread's execution record
+// (engine_options.h), which the stored run copies; the device fields are left to whoever ran the graph.
+void noteReducedPrecision(Precision precision)
+{
+    const std::string_view name = precisionName(precision);
+    if (lastExecution().precision == name) return;
+    ExecutionRecord r = lastExecution();
+    if (r.backend.empty()) r.backend = r.device = "cpu";
+    r.precision = std::string(name);
+    setLastExecution(std::move(r));
+}
+
+} // namespace
+
 const char* gemm(const GemmProblem& p)
 {
     const CpuOptions& o = cpuOptions();
     if (p.packedB) {
-        if (o.useOneDnn && !o.naiveGemm && gemmOneDnn(p)) return "onednn";
+        const Precision precision = p.packedB->precision();
+        if (precision != Precision::F32) {
+            noteReducedPrecision(precision);
+            if (!o.naiveGemm)
+                if (const char* kernel = p.packedB->multiply(p)) return kernel;
+        }
+        if (precision == Precision::F32 && o.useOneDnn && !o.naiveGemm && gemmOneDnn(p)) return "onednn";
         std::vector<float> plain(size_t(p.N * p.K));
         p.packedB->unpack(plain.data());
         GemmProblem q = p;

@@ -15,10 +15,24 @@ enum class Activation : uint8_t { None, GeluErf, GeluTanh, QuickGelu, Relu, Silu
 Activation activationFromName(const std::string& hiddenAct); // throws Error for unknown names
 const char* activationName(Activation a);
 
-// A linear layer's weight W [N, K] reordered once into the GEMM library's preferred blocked layout
-// (same number of bytes; oneDNN's choice does not depend on M, checked when packing). A problem whose
-// B is a packed weight sets packedB and leaves b null; kernels that cannot read the packed layout
-// unpack it into a temporary (kill switches keep working on packed models).
+struct GemmProblem;
+
+// How a linear weight is stored: its precision and, for int8, how many consecutive K elements share a
+// scale (0: one scale per output channel). Converts from a Precision so callers may pass one alone.
+struct WeightFormat
+{
+    Precision precision = Precision::F32;
+    int64_t groupSize = 0;
+
+    WeightFormat() = default;
+    WeightFormat(Precision p, int64_t group = 0) : precision(p), groupSize(group) {}
+};
+
+// A linear layer's weight W [N, K] reordered once into the GEMM library's preferred blocked layout,
+// at f32 (same number of bytes; oneDNN's choice does not depend on M, checked when packing), bf16 or
+// int8 (see gemm_bf16.cpp, gemm_int8.cpp). A problem whose B is a packed weight sets packedB and leaves
+// b null; kernels that cannot read the packed layout unpack it into a temporary (kill switches keep
+// working on packed models).
 class PackedWeight
 {
 public:
@@ -26,15 +40,29 @@ public:
     virtual int64_t rows() const = 0; // N
     virtual int64_t cols() const = 0; // K
     virtual size_t bytes() const = 0;
-    virtual void unpack(float* dst) const = 0; // row-major [N, K]
+    // Row-major [N, K] f32 values of the stored weights (bf16 or dequantised int8 values for reduced
+    // precisions): what attribution and the fall-back kernels compute with.
+    virtual void unpack(float* dst) const = 0;
+    // The precision the weights are stored and multiplied at (never Default).
+    virtual Precision precision() const { return Precision::F32; }
+    virtual int64_t groupSize() const { return 0; }
+    // Runs an unbatched problem whose packedB is this weight with the weight's own kernel; returns that
+    // kernel's name, or null when it cannot (the caller then unpacks). f32 weights run in gemmOneDnn.
+    virtual const char* multiply(const GemmProblem&) const { return nullptr; }
 };
 
 // Packs W (element (n, k) at w[n * rowStride + k]); null when oneDNN is off or has no packed kernel.
 std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride);
-// The same at a model's precision (engine_options.h). Reduced precisions are not implemented yet: every
-// precision packs f32 today.
+// The same at a model's precision: Default and F32 pack f32; BF16 stores bf16 and multiplies with
+// oneDNN's bf16 kernels (f32 accumulation and output); F16 rounds the weights to f16 and multiplies in
+// f32 (oneDNN 2.6 has no f16 matmul for CPUs); Int8 quantises symmetrically per output channel or per
+// group. Returns null where the f32 overload would (the model then keeps plain f32 weights). Throws
+// Error when an int8 group size does not divide K.
 std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride,
-                                                     Precision precision);
+                                                     const WeightFormat& format);
+// What packLinearWeight makes of a requested format on this machine, after the kill switches
+// (LOUPE_DISABLE_BF16, LOUPE_DISABLE_ONEDNN) and Default: what a model loaded with it runs at.
+WeightFormat effectiveWeightFormat(const WeightFormat& requested);
 
 // One (optionally batched, up to two batch dimensions) single-precision matrix product with epilogue:
 //   C[b0,b1] = act(A[b0,b1] x B[b0,b1] + bias) + residual

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/cpu_options.h"
 #include "compute/gemm/gemm.h"
+#include "compute/gemm/onednn_internal.h"
 #include "compute/threadpool.h"
 
 #include <algorithm>
@@ -39,7 +40,32 @@ State& state()
     return s;
 }
 
-bool toAlgorithm(Activation a, dnnl::algorithm& alg, float& alpha)
+} // namespace
+
+namespace onednn {
+
+dnnl::engine& engine()
+{
+    return state().engine;
+}
+
+dnnl::stream& stream()
+{
+    return state().stream;
+}
+
+std::mutex& runMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+bool isReferenceImpl(const char* impl)
+{
+    return std::string(impl).rfind("ref", 0) == 0;
+}
+
+bool eltwiseFor(Activation a, dnnl::algorithm& alg, float& alpha)
 {
     alpha = 0;
     switch (a) {
@@ -71,6 +97,10 @@ bool toAlgorithm(Activation a, dnnl::algorithm& alg, float& alpha)
     }
     return false;
 }
+
+} // namespace onednn
+
+namespace {
 
 std::string keyOf(const GemmProblem& p)
 {
@@ -133,7 +163,7 @@ std::shared_ptr<Entry> build(const GemmProblem& p, State& s)
     dnnl::post_ops ops;
     dnnl::algorithm alg;
     float alpha;
-    if (toAlgorithm(p.act, alg, alpha)) ops.append_eltwise(1.f, alg, alpha, 0.f);
+    if (onednn::eltwiseFor(p.act, alg, alpha)) ops.append_eltwise(1.f, alg, alpha, 0.f);
     if (p.residual) {
         e->res = e->dst;
         ops.append_binary(dnnl::algorithm::binary_add, e->res);
@@ -215,7 +245,7 @@ bool gemmOneDnn(const GemmProblem& p)
     if (p.M == 0 || p.N == 0) return true;
     if (p.K == 0) return false;
     // The stream is shared; oneDNN parallelises inside one call, so calls are serialised.
-    static std::mutex runMutex;
+    std::mutex& runMutex = onednn::runMutex();
     auto e = lookup(p);
     if (p.packedB) {
         const auto* packed = dynamic_cast<const OneDnnPackedWeight*>(p.packedB);
@@ -287,12 +317,6 @@ std::string oneDnnImplementation(const GemmProblem& p)
 {
     auto e = lookup(p);
     return e ? e->impl : std::string("unsupported");
-}
-
-std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride,
-                                                     Precision)
-{
-    return packLinearWeight(w, N, K, rowStride);
 }
 
 } // namespace loupe::compute

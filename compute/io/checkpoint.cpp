@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "compute/io/mapped_file.h"
+#include "compute/io/quantized_weights.h"
 #include "compute/io/safetensors.h"
 #include "compute/io/torch_bin.h"
 
@@ -24,11 +25,14 @@ struct Checkpoint::Impl
     std::vector<std::shared_ptr<const MappedFile>> maps;
     std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;
     std::map<std::string, TensorView, std::less<>> tensors;
+    std::map<std::string, fs::path, std::less<>> fileOf;
+    WeightFormat saved{Precision::Default};
 
     void add(const TensorView& t, const fs::path& file)
     {
         if (!tensors.emplace(t.name, t).second)
             throw Error(file.string(), "tensor '" + t.name + "' is also stored in another shard");
+        fileOf.emplace(t.name, file);
     }
 };
 
@@ -138,6 +142,8 @@ Checkpoint Checkpoint::open(const fs::path& folder, const EngineOptions& options
         throw Error(folder.string(), "no weights: expected model.safetensors, model.safetensors.index.json, "
                                      "pytorch_model.bin or pytorch_model.bin.index.json");
     }
+    d->saved = compute::savedWeightFormat(d->config, config.string());
+    dequantizeInt8Tensors(d->tensors, d->fileOf, d->owned);
     Checkpoint c;
     c.d_ = std::move(d);
     return c;
@@ -155,6 +161,21 @@ Checkpoint Checkpoint::withEngineOptions(const EngineOptions& options) const
     Checkpoint c = *this;
     c.d_ = std::move(d);
     return c;
+}
+
+WeightFormat Checkpoint::savedWeightFormat() const
+{
+    return d_->saved;
+}
+
+WeightFormat Checkpoint::linearWeightFormat() const
+{
+    WeightFormat f{d_->options.precision};
+    if (f.precision == Precision::Default) f = d_->saved;
+    // An int8 checkpoint repacks with its own groups, so its integers come back unchanged.
+    if (f.precision == Precision::Int8 && d_->saved.precision == Precision::Int8)
+        f.groupSize = d_->saved.groupSize;
+    return effectiveWeightFormat(f);
 }
 
 const fs::path& Checkpoint::folder() const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/engine_options.h"
+#include "compute/gemm/gemm.h"
 #include "compute/io/tensor_view.h"
 
 #include <filesystem>
@@ -28,6 +29,12 @@ public:
 
     const EngineOptions& engineOptions() const;
     Checkpoint withEngineOptions(const EngineOptions& options) const; // same files, other options
+    // The format `loupe quantize` saved the linear weights at (Precision::Default for other checkpoints).
+    // Its int8 weights read as dequantised f32 (tensor(), toF32(), names() hide the scales).
+    WeightFormat savedWeightFormat() const;
+    // What models loaded from this checkpoint pack their linear weights at: the precision asked for in
+    // the engine options, else the saved one, else f32; after the kill switches (effectiveWeightFormat).
+    WeightFormat linearWeightFormat() const;
 
     const std::filesystem::path& folder() const;
     Format format() const;

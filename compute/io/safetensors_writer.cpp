@@ -32,6 +32,8 @@ const char* safetensorsDTypeName(DType t)
         return "F64";
     case DType::Bool:
         return "BOOL";
+    case DType::I8:
+        return "I8";
     }
     return "?";
 }

@@ -74,6 +74,9 @@ std::vector<float> toF32(const TensorView& t)
     case DType::Bool:
         convert<uint8_t>(t, out, [](uint8_t v) { return float(v); });
         break;
+    case DType::I8: // the raw integers; Checkpoint dequantises weights that have a scale
+        convert<int8_t>(t, out, [](int8_t v) { return float(v); });
+        break;
     }
     return out;
 }

@@ -3,12 +3,12 @@
 
 namespace loupe::compute::transformer {
 
-LinearWeight makeLinearWeight(const Tensor& plainIn)
+LinearWeight makeLinearWeight(const Tensor& plainIn, const WeightFormat& format)
 {
     LinearWeight lw;
     const Tensor plain = plainIn.dtype() == DType::F32 ? plainIn.contiguous() : plainIn.to(DType::F32);
     const int64_t n = plain.size(0), k = plain.numel() / n;
-    lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
+    lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k, format);
     if (!lw.packed) lw.w = plain;
     return lw;
 }

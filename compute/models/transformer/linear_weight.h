@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compute/gemm/gemm.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/graph/graph.h"
 #include "compute/tensor.h"
 
@@ -21,8 +22,9 @@ struct LinearWeight
     size_t bytes() const { return packed ? packed->bytes() : w.nbytes(); }
 };
 
-// Packs a plain [N, K] f32 weight (any strides) when the GEMM has a packed kernel.
-LinearWeight makeLinearWeight(const Tensor& plain);
+// Packs a plain [N, K] f32 weight (any strides) when the GEMM has a packed kernel, at `format` (by
+// default the one of the model being loaded on this thread, see loading_weight_format.h).
+LinearWeight makeLinearWeight(const Tensor& plain, const WeightFormat& format = loadingWeightFormat());
 // transformers' Conv1D (GPT-2) stores W as [in, out]; the engine's Linear wants [out, in].
 LinearWeight makeLinearWeightFromConv1D(const Tensor& inOut);
 
