@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/backend.h"
 #include "compute/backend/cpu/ops.h"
+#include "compute/backend/profiler.h"
 #include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/threadpool.h"
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 namespace loupe::compute {
 
@@ -34,8 +36,13 @@ public:
         data_ = bytes ? std::aligned_alloc(64, (bytes + 63) / 64 * 64) : nullptr;
         if (bytes && !data_)
             throw Error("cpu", "out of memory allocating an arena of " + std::to_string(bytes) + " bytes");
+        Profiler::adjustMemory("cpu", int64_t(size_));
     }
-    ~HostBuffer() override { std::free(data_); }
+    ~HostBuffer() override
+    {
+        std::free(data_);
+        Profiler::adjustMemory("cpu", -int64_t(size_));
+    }
     const BufferType& type() const override { return type_; }
     size_t size() const override { return size_; }
     void* base() override { return data_; }
@@ -155,6 +162,9 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
     // LOUPE_PROFILE=1 prints the time spent per op kind to stderr after each run.
     static const bool profile = std::getenv("LOUPE_PROFILE") != nullptr;
     double opMs[32] = {};
+    // The engine profiler (the Engine Profiler dock, loupe bench --trace): checked once per run.
+    std::optional<GraphRecorder> recorder;
+    if (Profiler::enabled()) recorder.emplace(name(), device_.name());
     char* base = static_cast<char*>(arena.base());
     for (size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
@@ -180,7 +190,11 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
         default:
             values[i] = Tensor::wrap(base + plan.offset[i], n.dtype, n.shape);
             const auto t0 = std::chrono::steady_clock::now();
+            const int64_t start = recorder ? Profiler::nowNs() : 0;
             runNode(g, n, values[i], values);
+            if (recorder)
+                recorder->node(opName(n.op), n.name, i, shapeString(n.shape),
+                               uint64_t(n.numel()) * dtypeSize(n.dtype), start, Profiler::nowNs() - start);
             if (profile)
                 opMs[int(n.op)] +=
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
