@@ -38,6 +38,11 @@ int importCommand(const QStringList& args)
             "already in the project is skipped. Files that cannot be imported are listed as failed with the "
             "reason (not an image, truncated, permission denied, above the limit of %1 megapixels) and "
             "the rest are still imported.\n"
+            "DICOM files are found by their DICM preamble whatever their name (a scanner's IM0001 too) "
+            "and imported as they are; models see them windowed to 8 bits with the file's first Window "
+            "Center/Width preset. A multi-frame DICOM file becomes a frame sequence of single-frame DICOM "
+            "files in frames/<file name>/ beside the project. Patient tags are never copied into the "
+            "project; `loupe dicom FILE` shows what a file holds.\n"
             "Videos (mp4, avi, mov, mkv, webm, m4v, or any file that opens as one) are imported as frames: "
             "every Nth frame (--every) is written as a PNG into frames/<video name>/ beside the project "
             "and added with its frame number; importing the same video again resumes it.\n"
@@ -50,7 +55,8 @@ int importCommand(const QStringList& args)
                  QStringLiteral("Import every Nth frame of videos (default 1: all)."), QStringLiteral("N"),
                  QStringLiteral("1")});
     p.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The .loupe project file."));
-    p.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Image files or folders."),
+    p.addPositionalArgument(QStringLiteral("PATH"),
+                            QStringLiteral("Image, DICOM or video files, or folders."),
                             QStringLiteral("PATH..."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe import")} + args)) {
@@ -126,7 +132,8 @@ int importCommand(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("import"),
-     QStringLiteral("Add images (files or folders) or videos (as frames) to a project"), importCommand}};
+     QStringLiteral("Add images (files or folders), DICOM files or videos (as frames) to a project"),
+     importCommand}};
 
 } // namespace
 
