@@ -204,7 +204,7 @@ ClipModel ClipModel::fromCheckpoint(const Checkpoint& ckpt)
         LinearWeight lw;
         const Tensor plain = plainIn.contiguous();
         const int64_t n = plain.size(0), k = plain.numel() / n;
-        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
+        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k, ckpt.linearWeightFormat());
         if (!lw.packed) lw.w = plainIn;
         return lw;
     };

@@ -4,6 +4,7 @@
 #include "compute/backend/backend.h"
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/transformer/attention.h"
 #include "compute/models/transformer/block.h"
@@ -164,6 +165,7 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
     if (!(first == "GPT2LMHeadModel" || (first.empty() && cfg.modelType == "gpt2")))
         throw Error(source, "architecture '" + (first.empty() ? cfg.modelType : first) +
                                 "' is not supported by the GPT-2 engine (supported: GPT2LMHeadModel)");
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     Gpt2Model m = fromTensors(cfg, readWeights(ckpt, "", source), ckpt.folder().string());
     m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
     return m;
@@ -174,6 +176,7 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt, const std::string& p
 {
     const std::string source = (ckpt.folder() / "config.json").string();
     const Gpt2Config cfg = Gpt2Config::fromJson(config, source + " (" + prefix + ")");
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     Gpt2Model m =
         fromTensors(cfg, readWeights(ckpt, prefix, source), ckpt.folder().string() + " (" + prefix + ")");
     m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));

@@ -3,6 +3,7 @@
 
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/io/checkpoint.h"
 
 #include <cstdint>
@@ -102,6 +103,7 @@ VisionEncoderDecoderModel VisionEncoderDecoderModel::fromCheckpoint(const Checkp
                             "' for VisionEncoderDecoderModel (is config.json right?)");
     auto owner = std::make_shared<Checkpoint>(ckpt);
     const std::string where = ckpt.folder().string();
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where both halves pack
     VitModel enc = VitModel::fromTensors(
         ec, VitModel::Arch::ViTModel, tensorsUnder(ckpt, "encoder.", owner, where), where + " (encoder.*)");
     Gpt2Model dec =

@@ -4,6 +4,7 @@
 #include "compute/backend/scheduler.h"
 #include "compute/cpu_options.h"
 #include "compute/error.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/io/checkpoint.h"
 
 #include <cmath>
@@ -142,7 +143,7 @@ VitModel VitModel::fromTensors(const ViTConfig& cfg, Arch arch, std::map<std::st
         lw.w = plainIn;
         const Tensor plain = plainIn.contiguous();
         const int64_t n = plain.size(0), k = plain.numel() / n;
-        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k);
+        lw.packed = packLinearWeight(plain.ptr<float>(), n, k, k, loadingWeightFormat());
         if (lw.packed) {
             d->weightBytes = d->weightBytes - plain.nbytes() + lw.packed->bytes();
             lw.w = Tensor();
@@ -258,6 +259,7 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
             if (name.rfind("vit.", 0) == 0) stripped[name.substr(4)] = t;
         weights = std::move(stripped);
     }
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // the precision linearW packs at
     VitModel m = fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
     m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
     return m;
