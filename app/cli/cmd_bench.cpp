@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 // loupe bench vit|generate|caption|tokenizer [options]: the engine benchmarks, each printing one JSON
 // object. The measuring code is shared with the bench/ binaries (compute/bench/,
-// compute/models/vit_benchmark).
+// compute/models/vit_benchmark). Every benchmark takes --trace FILE (the engine profiler's Chrome
+// trace of the graph runs) and --backend / --dtype (how checkpoints are opened).
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
+#include "compute/backend/profiler.h"
 #include "compute/bench/caption_benchmark.h"
 #include "compute/bench/decode_benchmark.h"
 #include "compute/bench/tokenizer_benchmark.h"
+#include "compute/engine_options.h"
 #include "compute/models/vit_benchmark.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QTextStream>
 #include <algorithm>
 #include <exception>
@@ -43,7 +47,14 @@ QCommandLineOption option(const char* name, const char* help, const char* fallba
             QString::fromLatin1(fallback)};
 }
 
-int runVit(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+// What every benchmark gets besides its own options; `result` is the JSON it measured.
+struct BenchContext
+{
+    compute::EngineOptions engine;
+    nlohmann::json result;
+};
+
+int runVit(QCommandLineParser& p, BenchContext& ctx, QTextStream& err)
 {
     const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
     const auto batch8 = intOption(p, QStringLiteral("batch8-runs"), 1, err);
@@ -53,11 +64,12 @@ int runVit(QCommandLineParser& p, QTextStream& out, QTextStream& err)
     o.runs = int(*runs);
     o.batch8Runs = int(*batch8);
     o.threads = int(*threads);
-    out << QString::fromStdString(compute::vitBenchmarkJson(o)) << "\n";
+    // Random weights of ViT-B/16's shapes, built in memory: no checkpoint takes ctx.engine here.
+    ctx.result = nlohmann::json::parse(compute::vitBenchmarkJson(o));
     return ExitOk;
 }
 
-int runGenerate(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+int runGenerate(QCommandLineParser& p, BenchContext& ctx, QTextStream& err)
 {
     compute::bench::DecodeBenchOptions o;
     const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
@@ -75,11 +87,12 @@ int runGenerate(QCommandLineParser& p, QTextStream& out, QTextStream& err)
     o.traceTopK = *topK;
     o.model = p.value(QStringLiteral("model")).toStdString();
     o.save = p.value(QStringLiteral("save")).toStdString();
-    out << QString::fromStdString(compute::bench::decodeBenchmark(o).dump(2)) << "\n";
+    o.engine = ctx.engine;
+    ctx.result = compute::bench::decodeBenchmark(o);
     return ExitOk;
 }
 
-int runCaption(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+int runCaption(QCommandLineParser& p, BenchContext& ctx, QTextStream& err)
 {
     compute::bench::CaptionBenchOptions o;
     const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
@@ -92,11 +105,12 @@ int runCaption(QCommandLineParser& p, QTextStream& out, QTextStream& err)
     o.newTokens = *newTokens;
     o.quick = p.isSet(QStringLiteral("quick"));
     o.tokenizers = p.value(QStringLiteral("tokenizers")).toStdString();
-    out << QString::fromStdString(compute::bench::captionBenchmark(o).dump(2)) << "\n";
+    o.engine = ctx.engine;
+    ctx.result = compute::bench::captionBenchmark(o);
     return ExitOk;
 }
 
-int runTokenizer(QCommandLineParser& p, QTextStream& out, QTextStream& err)
+int runTokenizer(QCommandLineParser& p, BenchContext& ctx, QTextStream& err)
 {
     if (p.positionalArguments().size() != 2) {
         err << "usage: loupe bench tokenizer [--megabytes MB] FOLDER (holding gpt2/, clip/ and bert/ "
@@ -110,9 +124,7 @@ int runTokenizer(QCommandLineParser& p, QTextStream& out, QTextStream& err)
             << p.value(QStringLiteral("megabytes")) << "\"\n";
         return ExitUsage;
     }
-    out << QString::fromStdString(
-               compute::bench::tokenizerBenchmark(p.positionalArguments()[1].toStdString(), mb).dump(2))
-        << "\n";
+    ctx.result = compute::bench::tokenizerBenchmark(p.positionalArguments()[1].toStdString(), mb);
     return ExitOk;
 }
 
@@ -120,8 +132,61 @@ struct Benchmark
 {
     QString name, description;
     std::function<void(QCommandLineParser&)> addOptions;
-    std::function<int(QCommandLineParser&, QTextStream&, QTextStream&)> run;
+    std::function<int(QCommandLineParser&, BenchContext&, QTextStream&)> run;
 };
+
+void addCommonOptions(QCommandLineParser& p)
+{
+    p.addOption(
+        {QStringLiteral("trace"),
+         QStringLiteral("Record every graph node the engine computes and write them to FILE as a Chrome "
+                        "trace (chrome://tracing, ui.perfetto.dev)."),
+         QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("backend"),
+                 QStringLiteral("Where checkpoints run: auto, cpu, vulkan or cuda (default auto)."),
+                 QStringLiteral("BACKEND"), QStringLiteral("auto")});
+    p.addOption(
+        {QStringLiteral("dtype"),
+         QStringLiteral("Precision of checkpoints' weights and GEMMs: f32, bf16, f16 or int8 (default: "
+                        "as saved)."),
+         QStringLiteral("DTYPE")});
+}
+
+// --backend and --dtype; nullopt (after printing why) for a value the engine does not know.
+std::optional<compute::EngineOptions> engineOptions(const QCommandLineParser& p, QTextStream& err)
+{
+    compute::EngineOptions o;
+    const QString backend = p.value(QStringLiteral("backend"));
+    if (const auto b = compute::parseBackendChoice(backend.toStdString()))
+        o.backend = *b;
+    else {
+        err << "loupe bench: --backend must be auto, cpu, vulkan or cuda, got \"" << backend << "\"\n";
+        return std::nullopt;
+    }
+    if (p.isSet(QStringLiteral("dtype"))) {
+        const QString dtype = p.value(QStringLiteral("dtype"));
+        const auto d = compute::parsePrecision(dtype.toStdString());
+        if (!d || *d == compute::Precision::Default) {
+            err << "loupe bench: --dtype must be f32, bf16, f16 or int8, got \"" << dtype << "\"\n";
+            return std::nullopt;
+        }
+        o.precision = *d;
+    }
+    return o;
+}
+
+// What was asked for and what the engine's last computation on this thread actually used.
+nlohmann::json engineJson(const compute::EngineOptions& asked)
+{
+    const compute::ExecutionRecord& ran = compute::lastExecution();
+    nlohmann::json j = {{"requested_backend", std::string(compute::backendChoiceName(asked.backend))},
+                        {"requested_dtype", std::string(compute::precisionName(asked.precision))},
+                        {"backend", ran.backend},
+                        {"device", ran.device},
+                        {"precision", ran.precision}};
+    if (!ran.fallbackReason.empty()) j["fallback_reason"] = ran.fallbackReason;
+    return j;
+}
 
 std::vector<Benchmark> benchmarks()
 {
@@ -205,6 +270,7 @@ int bench(const QStringList& args)
     p.addHelpOption();
     p.addPositionalArgument(it->name, QStringLiteral("The benchmark."));
     it->addOptions(p);
+    addCommonOptions(p);
     if (!p.parse(QStringList{QStringLiteral("loupe bench")} + args)) {
         err << "loupe bench: " << p.errorText() << "\n";
         return ExitUsage;
@@ -217,8 +283,36 @@ int bench(const QStringList& args)
         err << "loupe bench: unexpected argument \"" << p.positionalArguments().value(1) << "\"\n";
         return ExitUsage;
     }
+    BenchContext ctx;
+    const auto engine = engineOptions(p, err);
+    if (!engine) return ExitUsage;
+    ctx.engine = *engine;
+    const QString trace = p.value(QStringLiteral("trace"));
+    if (p.isSet(QStringLiteral("trace"))) {
+        // Refused before a long benchmark runs, not after.
+        QFile probe(trace);
+        if (trace.isEmpty() || !probe.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            err << "loupe bench: cannot write the trace \"" << trace
+                << "\": " << (trace.isEmpty() ? QStringLiteral("empty path") : probe.errorString()) << "\n";
+            return ExitFailure;
+        }
+        // Enough runs for a benchmark's timed repetitions to be in the trace, not only the last few.
+        compute::Profiler::setRunsKept(4096);
+        compute::Profiler::clear();
+        compute::Profiler::setEnabled(true);
+    }
     try {
-        return it->run(p, out, err);
+        const int code = it->run(p, ctx, err);
+        if (code != ExitOk) return code;
+        if (it->name != QStringLiteral("tokenizer")) ctx.result["engine"] = engineJson(ctx.engine);
+        if (p.isSet(QStringLiteral("trace"))) {
+            compute::Profiler::setEnabled(false);
+            compute::Profiler::writeChromeTrace(trace.toStdString());
+            ctx.result["trace"] = {{"file", trace.toStdString()},
+                                   {"graph_runs", compute::Profiler::runs().size()}};
+        }
+        out << QString::fromStdString(ctx.result.dump(2)) << "\n";
+        return ExitOk;
     } catch (const std::exception& e) {
         err << "loupe bench " << it->name << ": " << e.what() << "\n";
         return ExitFailure;

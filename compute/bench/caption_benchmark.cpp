@@ -177,7 +177,7 @@ json captionBenchmark(const CaptionBenchOptions& o)
     writeRandomBlip(blipDir.path, bc);
     const double writeMs = msSince(t0);
     t0 = Clock::now();
-    const auto blip = BlipForConditionalGeneration::fromCheckpoint(Checkpoint::open(blipDir.path));
+    const auto blip = BlipForConditionalGeneration::fromCheckpoint(Checkpoint::open(blipDir.path, o.engine));
     json& b = j["blip_base"] = {{"parameters", blip.parameterCount()},
                                 {"image_size", bc.vision.imageSize},
                                 {"checkpoint_write_ms", writeMs},

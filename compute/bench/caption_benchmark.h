@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -14,7 +16,8 @@ struct CaptionBenchOptions
     int runs = 3;           // timed runs per case, after a 4-token warm-up run
     bool quick = false;     // 2 layers, 64 wide: a smoke test of the benchmark itself
     std::filesystem::path
-        tokenizers; // parent of gpt2/, clip/, bert/ tokenizer folders; empty: no tokenizer part
+        tokenizers;       // parent of gpt2/, clip/, bert/ tokenizer folders; empty: no tokenizer part
+    EngineOptions engine; // backend and precision the BLIP checkpoint is opened with
 };
 
 // Decoding and captioning speed on the CPU engine, random weights of the real shapes, f32, as one JSON

@@ -24,8 +24,8 @@ nlohmann::json decodeBenchmark(const DecodeBenchOptions& o)
     if (!o.save.empty()) writeRandomGpt2(o.save, Gpt2Config{});
     const auto l0 = Clock::now();
     const std::string source = !o.model.empty() ? o.model : !o.save.empty() ? o.save : std::string();
-    const Gpt2Model model =
-        source.empty() ? randomGpt2(Gpt2Config{}) : Gpt2Model::fromCheckpoint(Checkpoint::open(source));
+    const Gpt2Model model = source.empty() ? randomGpt2(Gpt2Config{})
+                                           : Gpt2Model::fromCheckpoint(Checkpoint::open(source, o.engine));
     const double loadMs = msSince(l0);
     const Gpt2Config& c = model.config();
     if (o.promptTokens + o.newTokens > c.nPositions)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,6 +19,7 @@ struct DecodeBenchOptions
     int64_t traceTopK = 0;    // step traces: the top-K alternatives of every step (0: off)
     std::string model;        // a GPT2LMHeadModel folder to load; empty: random GPT-2 small weights
     std::string save;         // write the random GPT-2 small weights there first (config.json + safetensors)
+    EngineOptions engine;     // backend and precision the checkpoint is opened with
 };
 
 // GPT-2 decoding on the CPU engine, f32: prompt (prefill) time, decode tokens/s (median and best over
