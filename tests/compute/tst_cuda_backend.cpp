@@ -7,6 +7,7 @@
 #include "common/testsupport.h"
 #include "compute/backend/backend.h"
 #include "compute/backend/cuda/cuda_devices.h"
+#include "compute/backend/device_error.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
 #include "compute/io/checkpoint.h"
@@ -14,6 +15,7 @@
 #include "compute/models/vit.h"
 #include "op_reference.h"
 #if LOUPE_HAVE_CUDA
+#include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/cuda_backend.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/backend/cuda/memory.h"
@@ -220,6 +222,39 @@ private slots:
         }
         QVERIFY_THROWS_EXCEPTION(Error, cuda::makeLayout("test", DTensor{nullptr, big, bigStrides},
                                                          DTensor{nullptr, big, reversed}));
+    }
+
+    // CUDA failures are DeviceErrors of the right kind (the scheduler falls back to the CPU on them),
+    // with messages that start with "cuda:" and say what happened.
+    void failuresAreTyped_data()
+    {
+        QTest::addColumn<int>("code");
+        QTest::addColumn<int>("failure");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("out of memory")
+            << int(cudaErrorMemoryAllocation) << int(DeviceFailure::OutOfMemory) << "out of device memory";
+        QTest::newRow("launch failure")
+            << int(cudaErrorLaunchFailure) << int(DeviceFailure::Lost) << "the device was lost";
+        QTest::newRow("illegal address")
+            << int(cudaErrorIllegalAddress) << int(DeviceFailure::Lost) << "the device was lost";
+        QTest::newRow("old driver") << int(cudaErrorInsufficientDriver) << int(DeviceFailure::NoDriver)
+                                    << "no usable CUDA driver";
+        QTest::newRow("other") << int(cudaErrorInvalidValue) << int(DeviceFailure::Other) << "CUDA error";
+    }
+    void failuresAreTyped()
+    {
+        QFETCH(int, code);
+        QFETCH(int, failure);
+        QFETCH(QString, phrase);
+        try {
+            cuda::fail(cudaError_t(code), "softmax");
+            QFAIL("fail() returned");
+        } catch (const DeviceError& e) {
+            QCOMPARE(int(e.failure()), failure);
+            const QString m = e.what();
+            QVERIFY2(m.startsWith("cuda: softmax: " + phrase), qPrintable(m));
+        }
+        QVERIFY_THROWS_EXCEPTION(DeviceError, cuda::unsupported("a 9-D view"));
     }
 
     void poolSizeClasses()
@@ -600,6 +635,24 @@ private slots:
         QVERIFY(worstRatio(got.at("y"), ref.at("y"), kF32Exact) > 1.0);
     }
 
+    // A weight packed at bf16 (a model loaded at that precision) multiplies at bf16 on the default
+    // backend, close to the CPU's own bf16 answer.
+    void packedBf16Weight()
+    {
+        REQUIRE_GPU();
+        std::mt19937 rng(53);
+        const Tensor w = weightOf(rng, {768, 768});
+        auto packed = packLinearWeight(w.ptr<float>(), 768, 768, 768, Precision::BF16);
+        if (!packed || packed->precision() != Precision::BF16) QSKIP("no bf16 packing on this CPU");
+        Graph g;
+        g.keep(g.name(g.linear(g.input("x", {197, 768}), g.packedWeight("w", packed),
+                               g.weight("b", weightOf(rng, {768}))),
+                      "y"));
+        const std::map<std::string, Tensor> in{{"x", randomTensor(rng, {197, 768})}};
+        compareKept("bf16 packed weight", runOn(*cudaDevice(), g, in), runOn(cpuDevice(), g, in),
+                    {3e-2, 5e-2});
+    }
+
     // Repeated identical runs are captured as a CUDA graph and replayed; new input values (same shape)
     // are still seen, and a changed graph is run afresh.
     void graphReplay()
@@ -636,7 +689,8 @@ private slots:
         try {
             auto huge = cudaDevice()->bufferType().allocate(size_t(1) << 52); // 4 PiB
             QFAIL("a 4 PiB allocation succeeded");
-        } catch (const Error& e) {
+        } catch (const DeviceError& e) {
+            QCOMPARE(e.failure(), DeviceFailure::OutOfMemory);
             const std::string m = e.what();
             QVERIFY2(m.rfind("cuda:", 0) == 0 && m.find("out of device memory") != std::string::npos,
                      m.c_str());

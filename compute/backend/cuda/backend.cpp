@@ -79,7 +79,7 @@ private:
     void download(const Graph& g, const std::vector<DTensor>& kept, GraphRun& run);
 
     CudaDevice& device_;
-    Exec::Half half_;
+    Precision precision_; // F16/BF16 force that precision on every linear layer
     cudaStream_t stream_ = nullptr;
     cublasHandle_t blas_ = nullptr;
     void* workspace_ = nullptr;
@@ -96,17 +96,13 @@ private:
     bool graphsBroken_ = false;
 };
 
-CudaBackend::CudaBackend(CudaDevice& d, Precision p)
-    : device_(d), half_(p == Precision::F16    ? Exec::Half::F16
-                        : p == Precision::BF16 ? Exec::Half::Bf16
-                                               : Exec::Half::None),
-      scratch_(d.pool())
+CudaBackend::CudaBackend(CudaDevice& d, Precision p) : device_(d), precision_(p), scratch_(d.pool())
 {
     check(cudaSetDevice(d.info().index), "selecting " + d.info().name);
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream");
     std::string why;
     const CublasApi* api = cublas(&why);
-    if (!api) throw Error("cuda", why);
+    if (!api) throw DeviceError(DeviceFailure::NoDriver, "cuda", why);
     checkBlas(api->create(&blas_), "creating a cuBLAS handle");
     checkBlas(api->setStream(blas_, stream_), "cuBLAS stream");
     workspace_ = d.pool().allocate(kBlasWorkspace);
@@ -179,8 +175,14 @@ void CudaBackend::bind(const Graph& g, const MemoryPlan& plan, CudaBuffer& arena
             LinearWeight& w = linearWeights_[i];
             w.f32 = values_[size_t(n.src[1])];
             const Node& wn = g.node(n.src[1]);
-            if (half_ != Exec::Half::None && wn.op == Op::Weight)
-                w.half = device_.halfWeight(wn, half_ == Exec::Half::Bf16);
+            // The backend's precision when it forces one, else the packed weight's own (the precision
+            // the model was loaded at).
+            Precision p = precision_;
+            if (p != Precision::F16 && p != Precision::BF16 && wn.packed) p = wn.packed->precision();
+            if (wn.op == Op::Weight && (p == Precision::F16 || p == Precision::BF16)) {
+                w.bf16 = p == Precision::BF16;
+                w.half = device_.halfWeight(wn, w.bf16);
+            }
         }
     }
 }
@@ -188,7 +190,7 @@ void CudaBackend::bind(const Graph& g, const MemoryPlan& plan, CudaBuffer& arena
 uint64_t CudaBackend::signature(const Graph& g) const
 {
     Hash h;
-    h.add(uint64_t(half_));
+    h.add(uint64_t(precision_));
     const auto& nodes = g.nodes();
     for (size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
@@ -202,6 +204,7 @@ uint64_t CudaBackend::signature(const Graph& g) const
         h.add(values_[i].shape);
         h.add(values_[i].strides);
         h.add(linearWeights_[i].half);
+        h.add(uint64_t(linearWeights_[i].bf16));
     }
     h.add(scratch_.base());
     h.add(uint64_t(scratch_.capacity()));
@@ -210,7 +213,7 @@ uint64_t CudaBackend::signature(const Graph& g) const
 
 std::vector<DTensor> CudaBackend::enqueue(const Graph& g)
 {
-    Exec x{stream_, blas_, &scratch_, half_};
+    Exec x{stream_, blas_, &scratch_};
     const auto& nodes = g.nodes();
     auto src = [&](const Node& n, int i) -> const DTensor& { return values_[size_t(n.src[i])]; };
     auto opt = [&](const Node& n, int i) -> const DTensor* {

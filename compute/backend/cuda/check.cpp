@@ -5,13 +5,13 @@
 
 namespace loupe::compute::cuda {
 
-std::string describe(cudaError_t e)
+namespace {
+
+DeviceFailure failureOf(cudaError_t e)
 {
-    std::string kind;
     switch (e) {
     case cudaErrorMemoryAllocation:
-        kind = "out of device memory";
-        break;
+        return DeviceFailure::OutOfMemory;
     case cudaErrorLaunchFailure:
     case cudaErrorIllegalAddress:
     case cudaErrorHardwareStackError:
@@ -23,13 +23,31 @@ std::string describe(cudaError_t e)
     case cudaErrorLaunchTimeout:
     case cudaErrorDevicesUnavailable:
     case cudaErrorUnknown:
-        // Sticky errors: the context is unusable until the process restarts.
-        kind = "the device was lost";
-        break;
+        return DeviceFailure::Lost;
     case cudaErrorInsufficientDriver:
     case cudaErrorNoDevice:
     case cudaErrorSystemDriverMismatch:
     case cudaErrorCompatNotSupportedOnDevice:
+        return DeviceFailure::NoDriver;
+    default:
+        return DeviceFailure::Other;
+    }
+}
+
+} // namespace
+
+std::string describe(cudaError_t e)
+{
+    std::string kind;
+    switch (failureOf(e)) {
+    case DeviceFailure::OutOfMemory:
+        kind = "out of device memory";
+        break;
+    case DeviceFailure::Lost:
+        // Sticky errors: the context is unusable until the process restarts.
+        kind = "the device was lost";
+        break;
+    case DeviceFailure::NoDriver:
         kind = "no usable CUDA driver";
         break;
     default:
@@ -42,7 +60,12 @@ void fail(cudaError_t e, const std::string& what)
 {
     // Clears a non-sticky error so the next call does not report it again.
     (void)cudaGetLastError();
-    throw Error("cuda", what + ": " + describe(e));
+    throw DeviceError(failureOf(e), "cuda", what + ": " + describe(e));
+}
+
+void unsupported(const std::string& what)
+{
+    throw DeviceError(DeviceFailure::Other, "cuda", what);
 }
 
 } // namespace loupe::compute::cuda

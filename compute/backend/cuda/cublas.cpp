@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/backend/cuda/cublas.h"
 
-#include "compute/error.h"
+#include "compute/backend/device_error.h"
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -96,10 +96,14 @@ void checkBlas(cublasStatus_t s, const char* what)
     if (s == CUBLAS_STATUS_SUCCESS) return;
     const CublasApi* api = cublas();
     const std::string text = api ? api->statusString(s) : "status " + std::to_string(int(s));
-    const char* kind = s == CUBLAS_STATUS_ALLOC_FAILED       ? "out of device memory"
-                       : s == CUBLAS_STATUS_EXECUTION_FAILED ? "the device was lost or a kernel failed"
+    const DeviceFailure failure = s == CUBLAS_STATUS_ALLOC_FAILED       ? DeviceFailure::OutOfMemory
+                                  : s == CUBLAS_STATUS_EXECUTION_FAILED ? DeviceFailure::Lost
+                                  : s == CUBLAS_STATUS_NOT_INITIALIZED  ? DeviceFailure::Creation
+                                                                        : DeviceFailure::Other;
+    const char* kind = failure == DeviceFailure::OutOfMemory ? "out of device memory"
+                       : failure == DeviceFailure::Lost      ? "the device was lost or a kernel failed"
                                                              : "cuBLAS error";
-    throw Error("cuda", std::string(what) + ": " + kind + " (" + text + ")");
+    throw DeviceError(failure, "cuda", std::string(what) + ": " + kind + " (" + text + ")");
 }
 
 } // namespace loupe::compute::cuda

@@ -59,7 +59,7 @@ bool CudaDevice::supportsOp(const Node& n) const
 
 std::unique_ptr<Backend> CudaDevice::createBackend()
 {
-    return createCudaBackend(*this, Precision::F32);
+    return createCudaBackend(*this, Precision::Default);
 }
 
 Tensor CudaDevice::hostValues(const Node& n) const

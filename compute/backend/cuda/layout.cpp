@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/error.h"
 
@@ -45,8 +46,8 @@ Layout makeLayout(const char* op, const DTensor& out, const DTensor& a, const DT
     Layout l;
     l.n = shapeNumel(out.shape);
     if (dims.size() > size_t(kMaxDims))
-        throw Error("cuda", std::string(op) + ": views with more than " + std::to_string(kMaxDims) +
-                                " dims that cannot be merged are not supported");
+        unsupported(std::string(op) + ": views with more than " + std::to_string(kMaxDims) +
+                    " dims that cannot be merged are not supported");
     l.nd = int(dims.size());
     for (int d = 0; d < l.nd; ++d) {
         const Dim& x = dims[size_t(l.nd - 1 - d)];

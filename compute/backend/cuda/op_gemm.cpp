@@ -51,7 +51,7 @@ bool columnMajor(int64_t R, int64_t C, int64_t rs, int64_t cs, cublasOperation_t
 int toInt(int64_t v, const char* what)
 {
     if (v > INT_MAX || v < INT_MIN)
-        throw Error("cuda", std::string("gemm: ") + what + " exceeds cuBLAS's 32-bit range");
+        unsupported(std::string("gemm: ") + what + " exceeds cuBLAS's 32-bit range");
     return int(v);
 }
 
@@ -126,9 +126,9 @@ void linear2d(Exec& x, const DTensor& out, const DTensor& in, int64_t M, const L
     g.K = K;
     g.c = out.data;
     g.cRow = N;
-    if (x.half != Exec::Half::None && w.half) {
+    if (w.half) {
         // Activations rounded to the weights' type; products accumulate in f32.
-        const bool bf16 = x.half == Exec::Half::Bf16;
+        const bool bf16 = w.bf16;
         const DTensor p = packed(x, in);
         void* h = x.scratch->take(size_t(M * K) * 2);
         check(launchToHalf(x.stream, h, p.data, M * K, bf16), "linear: f32 to half");
@@ -219,7 +219,7 @@ void patchEmbed(Exec& x, const DTensor& out, const DTensor& pxIn, const LinearWe
     const DTensor wp = packed(x, wIn.f32);
     const int64_t D = wp.shape[0];
     if (wp.numel() != D * K) throw Error("cuda", "patch_embed: the weight must be [D, C, P, P]");
-    LinearWeight w{{wp.data, {D, K}, {K, 1}}, wIn.half};
+    LinearWeight w{{wp.data, {D, K}, {K, 1}}, wIn.half, wIn.bf16};
     const int64_t rows = B * gh * gw;
     DTensor cols{x.scratch->takeF32(rows * K), {rows, K}, {K, 1}};
     check(launchIm2col(x.stream, cols.data, px.data, B, C, H, W, P), "patch_embed im2col");

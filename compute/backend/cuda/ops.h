@@ -9,22 +9,21 @@
 
 namespace loupe::compute::cuda {
 
-// What an op needs while a graph is enqueued: the backend's stream and cuBLAS handle, per-run scratch,
-// and the precision of linear weights (f16/bf16 GEMMs accumulate in f32; everything else is f32).
+// What an op needs while a graph is enqueued: the backend's stream and cuBLAS handle, per-run scratch.
 struct Exec
 {
     cudaStream_t stream = nullptr;
     cublasHandle_t blas = nullptr;
     Scratch* scratch = nullptr;
-    enum class Half { None, F16, Bf16 } half = Half::None;
 };
 
-// A linear layer's weight [N, K]: f32 always, and packed f16/bf16 (Exec::half) when the model runs at
-// reduced precision.
+// A linear layer's weight [N, K]: f32 always, and packed f16 or bf16 when the layer runs at reduced
+// precision (the GEMM then rounds its input to that type too and accumulates in f32).
 struct LinearWeight
 {
     DTensor f32;
     const void* half = nullptr;
+    bool bf16 = false;
 };
 
 // The ops, one file per family (op_elementwise.cpp, op_rows.cpp, op_gemm.cpp), with the CPU backend's

@@ -39,8 +39,7 @@ std::string driverProblem(cudaError_t e)
     void* lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
     if (!lib) {
         const char* why = dlerror();
-        return "no NVIDIA driver: libcuda.so.1 cannot be loaded (" + std::string(why ? why : "not found") +
-               ")";
+        return "no NVIDIA driver (" + std::string(why ? why : "libcuda.so.1 not found") + ")";
     }
     dlclose(lib);
     int driver = 0;
