@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // loupe devices [--json]
-// Lists the compute devices this build can use: the CPU, and every Vulkan device the loader reports
-// (name, type, driver, memory), marking the one the engine would pick. Without Vulkan it says why.
+// Lists the compute devices this build can use: the CPU, every CUDA GPU and every Vulkan device the
+// loader reports (name, type, driver, memory), marking the one each backend would pick, and says which
+// device `--backend auto` takes and why. Without CUDA or Vulkan it says why.
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
 #include "compute/backend/backend.h"
+#include "compute/backend/cuda/cuda_devices.h"
+#include "compute/backend/device_choice.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
 
 #include <QCommandLineParser>
@@ -32,7 +35,8 @@ QString gib(qint64 bytes)
 int devices(const QStringList& args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("List the CPU and the Vulkan devices the engine can run on."));
+    p.setApplicationDescription(QStringLiteral(
+        "List the CPU, CUDA and Vulkan devices the engine can run on, and which one auto picks."));
     p.addHelpOption();
     p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON object instead of text.")});
     QTextStream out(stdout), err(stderr);
@@ -51,6 +55,12 @@ int devices(const QStringList& args)
     compute::Device& cpu = compute::cpuDevice();
     const std::vector<compute::VulkanDeviceInfo> vk = compute::vulkanDeviceInfos();
     const QString vkStatus = QString::fromStdString(compute::vulkanStatus());
+    const std::vector<compute::CudaDeviceInfo> cuda = compute::cudaDeviceInfos();
+    const QString cudaStatus = QString::fromStdString(compute::cudaStatus());
+    const compute::DeviceResolution autoPick = compute::resolveDevice(compute::BackendChoice::Auto);
+    const QString autoBackend = QString::fromStdString(compute::backendOf(*autoPick.device));
+    const QString autoDevice = QString::fromStdString(compute::deviceLabel(*autoPick.device));
+    const QString autoWhy = QString::fromStdString(autoPick.why);
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray list;
         list.append(QJsonObject{{QStringLiteral("backend"), QStringLiteral("cpu")},
@@ -59,6 +69,16 @@ int devices(const QStringList& args)
                                 {QStringLiteral("driver"), QStringLiteral("built in")},
                                 {QStringLiteral("memory_bytes"), hostMemoryBytes()},
                                 {QStringLiteral("selected"), true}});
+        for (const auto& d : cuda)
+            list.append(QJsonObject{
+                {QStringLiteral("backend"), QStringLiteral("cuda")},
+                {QStringLiteral("index"), d.index},
+                {QStringLiteral("name"), QString::fromStdString(d.name)},
+                {QStringLiteral("type"), QStringLiteral("discrete")},
+                {QStringLiteral("driver"), QString::fromStdString(d.driver)},
+                {QStringLiteral("compute_capability"), QString::fromStdString(d.computeCapability)},
+                {QStringLiteral("memory_bytes"), qint64(d.memoryBytes)},
+                {QStringLiteral("selected"), d.selected}});
         for (const auto& d : vk)
             list.append(QJsonObject{{QStringLiteral("backend"), QStringLiteral("vulkan")},
                                     {QStringLiteral("index"), d.index},
@@ -69,11 +89,20 @@ int devices(const QStringList& args)
                                     {QStringLiteral("memory_bytes"), qint64(d.memoryBytes)},
                                     {QStringLiteral("selected"), d.selected}});
         const QJsonObject root{{QStringLiteral("devices"), list},
-                               {QStringLiteral("vulkan_status"), vkStatus}};
+                               {QStringLiteral("vulkan_status"), vkStatus},
+                               {QStringLiteral("cuda_status"), cudaStatus},
+                               {QStringLiteral("auto"), QJsonObject{{QStringLiteral("backend"), autoBackend},
+                                                                    {QStringLiteral("device"), autoDevice},
+                                                                    {QStringLiteral("why"), autoWhy}}}};
         out << QJsonDocument(root).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
     out << "cpu      " << QString::fromStdString(cpu.description()) << ", " << gib(hostMemoryBytes()) << "\n";
+    for (const auto& d : cuda)
+        out << "cuda:" << d.index << (d.selected ? "   * " : "     ") << QString::fromStdString(d.name)
+            << " (compute " << QString::fromStdString(d.computeCapability) << ", driver "
+            << QString::fromStdString(d.driver) << ", " << gib(qint64(d.memoryBytes)) << ")\n";
+    if (cuda.empty()) out << "cuda     none: " << cudaStatus << "\n";
     for (const auto& d : vk)
         out << "vulkan:" << d.index << (d.selected ? " * " : "   ") << QString::fromStdString(d.name) << " ("
             << QString::fromStdString(d.type) << ", " << QString::fromStdString(d.driver) << ", Vulkan "
@@ -83,12 +112,14 @@ int devices(const QStringList& args)
     else
         out << "(* the Vulkan device the engine uses; LOUPE_VULKAN_DEVICE=INDEX|NAME picks another: "
             << vkStatus << ")\n";
+    out << "auto     " << autoBackend << (autoBackend == QLatin1String("cpu") ? QString() : " " + autoDevice)
+        << ": " << autoWhy << "\n";
     return ExitOk;
 }
 
-const CommandRegistrar registrar{{QStringLiteral("devices"),
-                                  QStringLiteral("List the CPU and the Vulkan devices the engine can run on"),
-                                  devices}};
+const CommandRegistrar registrar{
+    {QStringLiteral("devices"), QStringLiteral("List the CPU, CUDA and Vulkan devices the engine can run on"),
+     devices}};
 
 } // namespace
 
