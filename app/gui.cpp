@@ -3,6 +3,7 @@
 
 #include "app/sampleproject_path.h"
 #include "app/screenshot.h"
+#include "plugins/host/plugin_host.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/storebackend.h"
 #include "views/theme.h"
@@ -20,6 +21,7 @@ Q_LOGGING_CATEGORY(lcGui, "loupe.gui")
 int runGui(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    plugins::loadInstalledPlugins(); // formats, models and explanation methods plugins add
     views::applyTheme(app);
 
     QString projectPath;

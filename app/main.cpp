@@ -2,6 +2,7 @@
 // `loupe` with no subcommand opens the GUI; a subcommand runs headless (no display needed).
 #include "app/cli/command.h"
 #include "app/gui.h"
+#include "plugins/host/plugin_host.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -45,6 +46,7 @@ int main(int argc, char** argv)
         }
         if (first[0] != '-' && !QString::fromLocal8Bit(first).endsWith(QLatin1String(".loupe"))) {
             QCoreApplication app(argc, argv);
+            plugins::loadInstalledPlugins(); // a command may use a format or method a plugin adds
             const cli::Command* command = cli::findCommand(QString::fromLocal8Bit(first));
             if (!command) {
                 QTextStream err(stderr);

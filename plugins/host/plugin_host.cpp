@@ -128,7 +128,8 @@ const PluginRecord& PluginHost::loadFile(const QString& file, const QString& ori
     QPluginLoader loader(r.file);
     const QJsonObject meta = loader.metaData();
     if (meta.isEmpty()) {
-        refusedAs(r, QStringLiteral("not a Qt plugin (no plugin metadata): %1").arg(loader.errorString()));
+        // loader.errorString() repeats the path twice; the reason alone reads better in a list.
+        refusedAs(r, QStringLiteral("not a Qt plugin (no plugin metadata found)"));
         return r;
     }
     const QString iid = meta.value(QStringLiteral("IID")).toString();
