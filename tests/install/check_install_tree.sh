@@ -19,7 +19,8 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 ||
 share="$prefix/share"
 for f in bin/loupe share/applications/org.loupe.Loupe.desktop share/mime/packages/org.loupe.Loupe.xml \
   share/metainfo/org.loupe.Loupe.metainfo.xml share/icons/hicolor/scalable/apps/org.loupe.Loupe.svg \
-  share/man/man1/loupe.1.gz share/loupe/models/shapes-vit/config.json; do
+  share/man/man1/loupe.1.gz share/loupe/models/shapes-vit/config.json share/doc/loupe/copyright \
+  share/doc/loupe/changelog.gz; do
   [[ -f "$prefix/$f" ]] || fail "not installed: $f"
 done
 for size in 16 24 32 48 64 128 256; do

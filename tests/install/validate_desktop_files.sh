@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Validates the desktop integration files with the freedesktop tools, and checks they agree with each
 # other: the .desktop's MimeType is the type the MIME package defines, the metainfo launches this
-# .desktop and describes this version, and its screenshots are committed where its URLs say.
+# .desktop and describes this version (as the Debian changelog's top entry does), and its screenshots
+# are committed where its URLs say.
 # Usage: validate_desktop_files.sh SOURCE_DIR VERSION
 # Exits 77 (CTest SKIP) with a message when desktop-file-validate or appstreamcli is missing.
 set -euo pipefail
@@ -38,6 +39,10 @@ grep -q '<launchable type="desktop-id">org.loupe.Loupe.desktop</launchable>' "$m
   fail "$metainfo: does not launch org.loupe.Loupe.desktop"
 grep -q "<release version=\"$version\"" "$metainfo" ||
   fail "$metainfo: no release notes for version $version (add a <release> entry)"
+
+changelog="$linux/changelog"
+top="$(sed -n '1s/^loupe (\([^)]*\)).*/\1/p' "$changelog")"
+[[ "$top" == "$version" ]] || fail "$changelog: top entry is '$top', not version $version"
 
 shots="$(sed -n 's|.*<image>[^<]*/raw/main/\([^<]*\)</image>.*|\1|p' "$metainfo")"
 [[ -n "$shots" ]] || fail "$metainfo: no screenshot under the repository's raw/main/ path"
