@@ -2,6 +2,7 @@
 #include "views/canvas/canvasstatus.h"
 
 #include "views/canvas/imagecanvas.h"
+#include "views/canvas/windowlevel.h"
 #include "views/canvas/zoomable.h"
 
 #include <QEvent>
@@ -14,7 +15,7 @@ namespace loupe::views {
 CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     : QWidget(parent), m_canvas(canvas), m_hint(new QLabel(this)), m_hintTimer(new QTimer(this)),
       m_frame(new QLabel(this)), m_size(new QLabel(this)), m_position(new QLabel(this)),
-      m_value(new QLabel(this)), m_zoom(new QLabel(this))
+      m_value(new QLabel(this)), m_window(new QLabel(this)), m_zoom(new QLabel(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -33,6 +34,8 @@ CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     m_position->setObjectName(QStringLiteral("statusPosition"));
     m_value->setObjectName(QStringLiteral("statusValue"));
     m_zoom->setObjectName(QStringLiteral("statusZoom"));
+    m_window->setObjectName(QStringLiteral("statusWindow"));
+    m_window->hide();
     // Fixed minimum widths so the labels do not jitter as the cursor moves.
     const QFontMetrics fm(font());
     m_size->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("00000 × 00000")));
@@ -42,11 +45,12 @@ CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     layout->addWidget(m_hint, 1);
     layout->addWidget(m_frame);
-    for (QLabel* l : {m_size, m_position, m_value, m_zoom})
+    for (QLabel* l : {m_size, m_position, m_value, m_window, m_zoom})
         layout->addWidget(l);
     connect(canvas, &ImageCanvas::imageChanged, this, &CanvasStatus::refreshImage);
     connect(canvas, &ImageCanvas::cursorInfoChanged, this, &CanvasStatus::refreshCursor);
     connect(canvas, &ImageCanvas::viewChanged, this, &CanvasStatus::refreshZoom);
+    connect(canvas->windowLevel(), &WindowLevel::windowChanged, this, &CanvasStatus::refreshWindow);
     refreshImage();
 }
 
@@ -56,6 +60,30 @@ void CanvasStatus::refreshImage()
     m_size->setText(s.isEmpty() ? QString() : QStringLiteral("%1 × %2").arg(s.width()).arg(s.height()));
     refreshCursor(m_canvas->cursorInfo());
     refreshZoom();
+    refreshWindow();
+}
+
+void CanvasStatus::refreshWindow()
+{
+    const WindowLevel* wl = m_canvas->windowLevel();
+    m_window->setVisible(wl->isActive());
+    m_window->setText(wl->windowText());
+    if (!wl->isActive()) {
+        m_window->setToolTip({});
+        return;
+    }
+    // The patient is shown here, on demand, and nowhere that is saved or exported.
+    QStringList lines{tr("Right-drag on the image: width (left/right), level (up/down)")};
+    const core::DicomInfo& info = wl->dicom()->info;
+    lines << tr("%1 %2, %3 bits stored").arg(info.modality, info.photometric).arg(info.bitsStored);
+    for (const auto& [name, value] : info.patient.fields)
+        lines << QStringLiteral("%1: %2").arg(name, value);
+    m_window->setToolTip(lines.join(QLatin1Char('\n')));
+}
+
+QString CanvasStatus::windowText() const
+{
+    return m_canvas->windowLevel()->isActive() ? m_window->text() : QString();
 }
 
 void CanvasStatus::refreshCursor(const CursorInfo& info)

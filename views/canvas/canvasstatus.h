@@ -25,6 +25,10 @@ public:
     QString positionText() const;
     QString valueText() const;
     QString zoomText() const;
+    // The DICOM window ("W 400 C 40 (SOFT TISSUE)"), empty unless the image is a grey DICOM. Its
+    // tooltip lists the modality and the patient tags.
+    QString windowText() const;
+    QLabel* windowLabel() const { return m_window; }
 
     // Shows a hint for timeoutMs (0 = until replaced); an empty text clears it. The full text is the tooltip.
     void showHint(const QString& text, int timeoutMs = 0);
@@ -41,6 +45,7 @@ private:
     void refreshImage();
     void refreshCursor(const CursorInfo& info);
     void refreshZoom();
+    void refreshWindow();
     void elideHint();
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -52,6 +57,7 @@ private:
     QLabel* m_size;
     QLabel* m_position;
     QLabel* m_value;
+    QLabel* m_window;
     QLabel* m_zoom;
 };
 

@@ -6,6 +6,7 @@
 #include "views/canvas/pantool.h"
 #include "views/canvas/pixelgridlayer.h"
 #include "views/canvas/pixelinfo.h"
+#include "views/canvas/windowlevel.h"
 #include "views/canvas/zoomable.h"
 
 #include <QKeyEvent>
@@ -44,6 +45,14 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent)
     insertLayer(0, m_imageLayer);
     addLayer(new PixelGridLayer(this));
     setTool(nullptr);
+    m_windowLevel = new WindowLevel(this);
+    connect(m_windowLevel, &WindowLevel::windowChanged, this, [this] {
+        // Same size, new pixels: the layers above keep their geometry.
+        m_source = m_windowLevel->render();
+        m_imageLayer->setImage(ImageDecoder::toDisplay(m_source));
+        setCursorInfo(cursorInfoAt(mapFromGlobal(QCursor::pos())));
+        update();
+    });
     connect(&m_decoder, &ImageDecoder::decoded, this, &ImageCanvas::onDecoded);
     connect(&m_decoder, &ImageDecoder::failed, this, &ImageCanvas::onFailed);
 }
@@ -70,6 +79,7 @@ void ImageCanvas::onDecoded(const DecodedImage& image)
     m_path = image.path;
     m_loadError.clear();
     m_source = image.source;
+    m_windowLevel->setDicom(image.dicom);
     m_imageLayer->setImage(image.display);
     for (CanvasLayer* layer : std::as_const(m_layers))
         layer->imageChanged(m_source.size());
@@ -84,6 +94,7 @@ void ImageCanvas::onFailed(const QString& path, const QString& error)
     // Showing the previous image under the new selection would mislead: show the reason instead.
     m_path = path;
     m_source = QImage();
+    m_windowLevel->setDicom(nullptr);
     m_imageLayer->setImage(QImage());
     m_loadError = error;
     setCursorInfo({});
@@ -95,7 +106,7 @@ void ImageCanvas::onFailed(const QString& path, const QString& error)
 void ImageCanvas::setImage(const QImage& image, const QString& path)
 {
     m_pendingPath = path;
-    onDecoded(DecodedImage{path, image, ImageDecoder::toDisplay(image), {}});
+    onDecoded(DecodedImage{path, image, ImageDecoder::toDisplay(image), {}, {}});
 }
 
 void ImageCanvas::clearImage()
@@ -104,6 +115,7 @@ void ImageCanvas::clearImage()
     m_pendingPath.clear();
     m_loadError.clear();
     m_source = QImage();
+    m_windowLevel->setDicom(nullptr);
     m_imageLayer->setImage(QImage());
     setCursorInfo({});
     emit imageChanged({});
@@ -216,7 +228,9 @@ CursorInfo ImageCanvas::cursorInfoAt(QPointF widgetPos) const
     if (m_source.isNull() || !rect().contains(widgetPos.toPoint())) return info;
     info.pixel = m_view.imagePixelAt(widgetPos);
     info.overImage = m_source.rect().contains(info.pixel);
-    if (info.overImage) info.value = pixelValueText(m_source, info.pixel);
+    if (info.overImage)
+        info.value = m_windowLevel->isActive() ? m_windowLevel->valueText(info.pixel)
+                                               : pixelValueText(m_source, info.pixel);
     return info;
 }
 
@@ -241,6 +255,7 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
         layer->paint(painter, m_view, exposed);
         painter.restore();
     }
+    if (m_windowLevel->isActive()) paintWindowOverlay(painter);
     if (m_source.isNull()) {
         painter.setPen(palette().color(QPalette::Disabled, QPalette::WindowText));
         painter.drawText(rect(), Qt::AlignCenter,
@@ -248,6 +263,17 @@ void ImageCanvas::paintEvent(QPaintEvent* event)
                          : !m_loadError.isEmpty() ? m_loadError
                                                   : m_emptyText);
     }
+}
+
+void ImageCanvas::paintWindowOverlay(QPainter& painter)
+{
+    // The window in the corner, as viewers show it, outlined so it reads on any image.
+    const QString text = m_windowLevel->windowText();
+    const QRect box = rect().adjusted(8, 8, -8, -8);
+    painter.setPen(Qt::black);
+    painter.drawText(box.translated(1, 1), Qt::AlignLeft | Qt::AlignBottom, text);
+    painter.setPen(Qt::white);
+    painter.drawText(box, Qt::AlignLeft | Qt::AlignBottom, text);
 }
 
 void ImageCanvas::setEmptyText(const QString& text)
@@ -299,13 +325,16 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event)
         return;
     }
     const CanvasMouseEvent e = toCanvasEvent(event, m_view);
-    route([&](auto* h) { return h->mousePressed(e); });
+    if (!route([&](auto* h) { return h->mousePressed(e); }) && event->button() == Qt::RightButton)
+        m_windowLevel->beginDrag(event->position()); // logical pixels: HiDPI drags feel the same
 }
 
 void ImageCanvas::mouseMoveEvent(QMouseEvent* event)
 {
     if (m_navigating)
         setView(m_view.anchored(m_grabImagePoint, event->position()));
+    else if (m_windowLevel->isDragging())
+        m_windowLevel->dragTo(event->position());
     else
         route([e = toCanvasEvent(event, m_view)](auto* h) { return h->mouseMoved(e); });
     setCursorInfo(cursorInfoAt(event->position()));
@@ -318,6 +347,10 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent* event)
             m_navigating = false;
             updateCursor();
         }
+        return;
+    }
+    if (m_windowLevel->isDragging() && event->button() == Qt::RightButton) {
+        m_windowLevel->endDrag();
         return;
     }
     route([e = toCanvasEvent(event, m_view)](auto* h) { return h->mouseReleased(e); });

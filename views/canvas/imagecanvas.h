@@ -9,11 +9,14 @@
 #include <QPointer>
 #include <QWidget>
 
+class QPainter;
+
 namespace loupe::views {
 
 class CanvasLayer;
 class ImageLayer;
 class PanTool;
+class WindowLevel;
 
 // What the status bar shows about the cursor.
 struct CursorInfo
@@ -56,6 +59,9 @@ public:
     CanvasTool* tool() const { return m_tool; }
     void setTool(CanvasTool* tool); // nullptr: the built-in pan tool
     PanTool* panTool() const { return m_panTool; }
+    // Window/level of a grey DICOM image (inactive otherwise): right-drag where the tool leaves the
+    // right button alone, presets and reset through it.
+    WindowLevel* windowLevel() const { return m_windowLevel; }
 
     const ViewTransform& view() const { return m_view; }
     void setView(const ViewTransform& view); // leaves fit mode
@@ -98,6 +104,7 @@ private:
     void onDecoded(const DecodedImage& image);
     void onFailed(const QString& path, const QString& error);
     void syncDevicePixelRatio();
+    void paintWindowOverlay(QPainter& painter);
     void setCursorInfo(const CursorInfo& info);
     template <typename Handler> bool route(Handler handler);
 
@@ -108,6 +115,7 @@ private:
     ImageLayer* m_imageLayer = nullptr;
     QList<CanvasLayer*> m_layers;
     PanTool* m_panTool = nullptr;
+    WindowLevel* m_windowLevel = nullptr;
     QPointer<CanvasTool> m_tool;
     ViewTransform m_view;
     bool m_fitMode = true;

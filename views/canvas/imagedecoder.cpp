@@ -53,7 +53,14 @@ DecodedImage ImageDecoder::decode(const QString& path)
     // The project's one reader (EXIF orientation, the documented pixel limit, truncation): the canvas shows
     // exactly the images import accepted and the engine explains.
     QString error;
-    out.source = core::readImage(path, &error);
+    if (core::isDicomFile(path)) {
+        if (auto dicom = core::readDicom(path, 0, &error)) {
+            out.source = core::applyWindow(dicom->frame, core::defaultWindow(dicom->info, dicom->frame));
+            out.dicom = std::make_shared<const core::DicomImage>(std::move(*dicom));
+        }
+    } else {
+        out.source = core::readImage(path, &error);
+    }
     if (out.source.isNull()) {
         out.error = QStringLiteral("Cannot read %1").arg(error);
         qCWarning(lcDecode) << out.error;

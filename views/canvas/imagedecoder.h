@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/import/dicomreader.h"
+
 #include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
+#include <memory>
 
 namespace loupe::views {
 
@@ -15,6 +18,9 @@ struct DecodedImage
     QImage source;
     QImage display;
     QString error; // non-empty when decoding failed
+    // A DICOM file's full-range frame: `source` is then its default-windowed 8-bit image, and the
+    // canvas re-windows from this without decoding again.
+    std::shared_ptr<const core::DicomImage> dicom;
 };
 
 // Decodes image files on a worker thread (never on the GUI thread). Only the latest request is
