@@ -10,11 +10,13 @@
 #include "app/cli/caption_trace.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
 #include "app/cli/trace_args.h"
 #include "core/inference/asker.h"
+#include "core/inference/execution.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -52,6 +54,7 @@ int askCommand(const QStringList& args)
                                 "DIR/trace.json listing tokens, probabilities and top alternatives."),
                  QStringLiteral("DIR")});
     addTraceTopOption(p);
+    addEngineOptions(p);
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
@@ -71,13 +74,16 @@ int askCommand(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("ask"));
+    if (!engine) return ExitUsage;
     const QString image = pos[0], question = pos[1];
     const bool json = p.isSet(QStringLiteral("json"));
     const QString traceDir = p.value(QStringLiteral("trace"));
     try {
         const int64_t top = traceTop(p, traceDir);
         const std::string folder = p.value(QStringLiteral("model")).toStdString();
-        const auto asker = core::Asker::open(QString::fromStdString(folder), decodingSettings(p, folder));
+        const auto asker =
+            core::Asker::open(QString::fromStdString(folder), decodingSettings(p, folder), *engine);
         asker->questionIds(question); // a bad question is reported before the image is read
         const bool beams = asker->settings().numBeams > 1;
         const bool stream = !json && !beams && isatty(STDOUT_FILENO);
@@ -91,7 +97,10 @@ int askCommand(const QStringList& args)
             streamer = std::make_unique<TextStreamer>(asker->tokenizer(), asker->promptIds());
             request.onToken = [&](int64_t id) { streamer->add(id); };
         }
+        const core::ExecutionScope scope(*engine);
         const core::Answer answer = asker->answer(image, question, request);
+        const compute::ExecutionRecord execution = scope.finish();
+        reportFallback(execution, QStringLiteral("ask"));
         const compute::generate::GeneratedSequence& best = answer.sequence;
         const std::string& text = answer.text;
         if (stream) {
@@ -99,6 +108,7 @@ int askCommand(const QStringList& args)
         } else if (json) {
             nlohmann::json j{{"image", image.toStdString()}, {"text", text}, {"token_ids", best.tokens}};
             if (beams) j["score"] = best.score;
+            addExecutionJson(j, execution);
             out << QString::fromStdString(j.dump()) << "\n";
         } else {
             out << QString::fromStdString(text);

@@ -9,12 +9,14 @@
 #include "app/cli/caption_trace.h"
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
 #include "app/cli/trace_args.h"
 #include "compute/error.h"
 #include "core/inference/captioner.h"
+#include "core/inference/execution.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -31,7 +33,8 @@ namespace loupe::cli {
 namespace {
 
 // One line of output: the caption, or its JSON object.
-std::string captionLine(const QString& image, const core::Caption& c, bool json, bool beams)
+std::string captionLine(const QString& image, const core::Caption& c, bool json, bool beams,
+                        const compute::ExecutionRecord& execution)
 {
     if (!json) {
         std::string t = c.text;
@@ -41,6 +44,7 @@ std::string captionLine(const QString& image, const core::Caption& c, bool json,
     }
     nlohmann::json j{{"image", image.toStdString()}, {"text", c.text}, {"token_ids", c.sequence.tokens}};
     if (beams) j["score"] = c.sequence.score;
+    addExecutionJson(j, execution);
     return j.dump();
 }
 
@@ -78,6 +82,7 @@ int captionCommand(const QStringList& args)
                         "probabilities and alternatives."),
          QStringLiteral("DIR")});
     addTraceTopOption(p);
+    addEngineOptions(p);
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to caption."),
@@ -97,13 +102,15 @@ int captionCommand(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("caption"));
+    if (!engine) return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));
     const QString traceDir = p.value(QStringLiteral("trace"));
     try {
         const int64_t top = traceTop(p, traceDir);
         const QString folder = p.value(QStringLiteral("model"));
         const std::unique_ptr<core::Captioner> model =
-            core::openCaptioner(folder, decodingSettings(p, folder.toStdString()));
+            core::openCaptioner(folder, decodingSettings(p, folder.toStdString()), *engine);
         core::Captioner& captioner = *model;
         captioner.setPrompt(p.value(QStringLiteral("prompt")).toStdString());
         const bool beams = captioner.settings().numBeams > 1;
@@ -131,9 +138,12 @@ int captionCommand(const QStringList& args)
                 streamer = std::make_unique<TextStreamer>(captioner.tokenizer(), captioner.promptIds());
                 request.onToken = [&](int64_t id) { streamer->add(id); };
             }
+            const core::ExecutionScope scope(*engine);
             const core::Caption c = captioner.caption(image, request);
             if (stream) std::fputs("\n", stdout);
-            const std::string line = captionLine(image, c, json, beams);
+            const compute::ExecutionRecord execution = scope.finish();
+            reportFallback(execution, QStringLiteral("caption"));
+            const std::string line = captionLine(image, c, json, beams, execution);
             if (!stream) {
                 if (!json && images.size() > 1) out << image << ": ";
                 out << QString::fromStdString(line);

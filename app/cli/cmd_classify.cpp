@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N] [--interpolate-pos-encoding]
+//                [--backend B] [--dtype D]
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
 #include "compute/models/finite_outputs.h"
 #include "compute/preprocess/processor_fit.h"
 #include "core/explain/vit_session.h"
+#include "core/inference/execution.h"
 #include "core/inference/pixel_values.h"
 
 #include <QCommandLineParser>
@@ -39,6 +42,7 @@ int classify(const QStringList& args)
          QStringLiteral("Run the model at the size preprocessor_config.json gives even when it differs "
                         "from config.json's image_size, interpolating the position embeddings "
                         "(transformers' interpolate_pos_encoding).")});
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Images to classify."),
                             QStringLiteral("IMAGE..."));
     QTextStream out(stdout), err(stderr);
@@ -55,16 +59,19 @@ int classify(const QStringList& args)
     const int topk = p.value(QStringLiteral("topk")).toInt(&okK);
     if (!p.isSet(QStringLiteral("model")) || images.isEmpty() || !okK || topk < 1) {
         err << "usage: loupe classify --model DIR IMAGE... [--topk K] [--json] [--threads N] "
-               "[--interpolate-pos-encoding]\n";
+               "[--interpolate-pos-encoding]"
+            << engineUsage() << "\n";
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("classify"));
+    if (!engine) return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));
     compute::VitRunOptions run;
     run.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
     try {
         const QString folder = p.value(QStringLiteral("model"));
-        const VitSession s = VitSession::open(folder);
+        const VitSession s = VitSession::open(folder, *engine);
         if (s.model.arch() == compute::VitModel::Arch::ViTModel)
             throw compute::Error(
                 folder.toStdString(),
@@ -76,6 +83,7 @@ int classify(const QStringList& args)
         int failures = 0;
         for (const QString& image : images) {
             std::vector<float> logits;
+            const core::ExecutionScope scope(*engine);
             try {
                 // Decoded through core::readImage, which accepts and refuses images as import does.
                 const compute::Tensor px = core::loadPixelValues(image, s.processor);
@@ -86,6 +94,8 @@ int classify(const QStringList& args)
                 ++failures;
                 continue;
             }
+            const compute::ExecutionRecord execution = scope.finish();
+            reportFallback(execution, QStringLiteral("classify"));
             // Softmax in double so tiny probabilities print sensibly.
             const double mx = *std::max_element(logits.begin(), logits.end());
             double sum = 0;
@@ -107,6 +117,7 @@ int classify(const QStringList& args)
                                           {"logit", logits[size_t(c)]},
                                           {"prob", std::exp(double(logits[size_t(c)]) - mx) / sum}});
                 }
+                addExecutionJson(row, execution);
                 out << QString::fromStdString(row.dump()) << "\n";
             } else {
                 out << image << "\n";

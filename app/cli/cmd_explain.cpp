@@ -3,6 +3,7 @@
 // OUT Per image: NAME.METHOD.png (overlay) and NAME.METHOD.npy (raw patch-grid map, float32, rows first);
 // head-importance writes the [layers, heads] table as .npy and .json instead.
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/attribution/npy.h"
@@ -12,6 +13,7 @@
 #include "core/explain/explainer.h"
 #include "core/explain/faithfulness_report.h"
 #include "core/imageio.h"
+#include "core/inference/execution.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -102,6 +104,7 @@ int explain(const QStringList& args)
     opt("interpolate-pos-encoding",
         "Accept images the processor resizes to a size other than the model's (interpolates the position "
         "embeddings, as transformers' interpolate_pos_encoding).");
+    addEngineOptions(p);
     opt("progress", "Report the model passes of long methods on stderr (default when stderr is a terminal).");
     p.addOption({{QStringLiteral("o"), QStringLiteral("output")},
                  QStringLiteral("Output folder."),
@@ -119,7 +122,8 @@ int explain(const QStringList& args)
     }
     const QString usage = QStringLiteral("usage: loupe explain --model DIR [--method METHOD] [--target "
                                          "CLASS] [--layer L --head H] [--metrics] "
-                                         "IMAGE... -o OUTDIR\n");
+                                         "IMAGE... -o OUTDIR") +
+                          engineUsage() + QStringLiteral("\n");
     const QString method = p.value(QStringLiteral("method"));
     if (!p.isSet(QStringLiteral("model")) || !p.isSet(QStringLiteral("output")) || method.isEmpty() ||
         p.positionalArguments().isEmpty()) {
@@ -167,13 +171,15 @@ int explain(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("explain"));
+    if (!engine) return ExitUsage;
     const QString outDir = p.value(QStringLiteral("output"));
     if (!QDir().mkpath(outDir)) {
         err << "loupe explain: cannot create output folder " << outDir << "\n";
         return ExitFailure;
     }
     try {
-        VitSession s = VitSession::open(p.value(QStringLiteral("model")));
+        VitSession s = VitSession::open(p.value(QStringLiteral("model")), *engine);
         s.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
         const bool showProgress = p.isSet(QStringLiteral("progress")) || isatty(STDERR_FILENO);
         if (s.model.arch() == compute::VitModel::Arch::ViTModel)
@@ -198,6 +204,7 @@ int explain(const QStringList& args)
                         err.flush();
                         return true;
                     };
+                const core::ExecutionScope scope(*engine);
                 const std::vector<float> logits = logitsOf(s, image);
                 compute::requireFiniteOutputs(logits.data(), logits.size(), imagePath.toStdString());
                 const int target = fixedTarget >= 0
@@ -239,7 +246,13 @@ int explain(const QStringList& args)
                     compute::requireFiniteOutputs(map.data(), map.size(), imagePath.toStdString());
                     compute::writeNpyF32((stem + ".npy").toStdString(), {grid.rows, grid.cols}, map);
                     const QImage original = core::readImage(imagePath, nullptr);
-                    if (!overlay(original, map, grid.rows, grid.cols).save(stem + ".png"))
+                    QImage png = overlay(original, map, grid.rows, grid.cols);
+                    // The PNG carries what made it, so a map made below f32 says so wherever it goes.
+                    const compute::ExecutionRecord made = scope.finish();
+                    png.setText(QStringLiteral("Loupe-Backend"), QString::fromStdString(made.backend));
+                    png.setText(QStringLiteral("Loupe-Device"), QString::fromStdString(made.device));
+                    png.setText(QStringLiteral("Loupe-Precision"), QString::fromStdString(made.precision));
+                    if (!png.save(stem + ".png"))
                         throw compute::Error((stem + ".png").toStdString(), "cannot write");
                     row["npy"] = (stem + ".npy").toStdString();
                     row["png"] = (stem + ".png").toStdString();
@@ -257,6 +270,9 @@ int explain(const QStringList& args)
                         row["metrics"] = summary;
                     }
                 }
+                const compute::ExecutionRecord execution = scope.finish();
+                reportFallback(execution, QStringLiteral("explain"));
+                addExecutionJson(row, execution);
                 out << QString::fromStdString(row.dump()) << "\n";
                 out.flush();
             } catch (const std::bad_alloc&) {

@@ -5,6 +5,7 @@
 // model-randomisation rank correlation. Without --images it generates shapes-world images, whose target
 // object's mask is exact. The scoring lives in core/explain/quality*; this file only parses and prints.
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/quality_coco.h"
 #include "app/cli/threads.h"
@@ -13,6 +14,7 @@
 #include "compute/error.h"
 #include "core/explain/quality_export.h"
 #include "core/explain/quality_folder.h"
+#include "core/inference/execution.h"
 #include "core/samples/sampleproject.h"
 #include "core/samples/shapesworld.h"
 
@@ -68,6 +70,7 @@ int explainQuality(const QStringList& args)
     p.addOption({QStringLiteral("table"), QStringLiteral("Print a Markdown table instead of JSON.")});
     p.addOption({QStringLiteral("progress"),
                  QStringLiteral("Report progress on stderr (default when stderr is a terminal).")});
+    addEngineOptions(p);
     p.addOption({QStringLiteral("interpolate-pos-encoding"),
                  QStringLiteral("Accept images the processor resizes to a size other than the model's.")});
     QTextStream out(stdout), err(stderr);
@@ -75,7 +78,8 @@ int explainQuality(const QStringList& args)
         err << "loupe explain-quality: " << why << "\n"
             << "usage: loupe explain-quality [--model DIR] [--random-model DIR] [--images DIR (--masks DIR | "
                "--coco FILE) [--targets FILE]] [--count N] [--seed S] [--methods LIST] [--json|--table] "
-               "[--csv FILE]\n";
+               "[--csv FILE]"
+            << engineUsage() << "\n";
         return int(ExitUsage);
     };
     if (!p.parse(QStringList{QStringLiteral("loupe explain-quality")} + args)) return usage(p.errorText());
@@ -120,6 +124,9 @@ int explainQuality(const QStringList& args)
     const QString badMethod = core::checkQualityMethods(options.methods);
     if (!badMethod.isEmpty()) return usage(badMethod);
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine =
+        parseEngineOptions(p, QStringLiteral("explain-quality"));
+    if (!engine) return ExitUsage;
 
     core::QualitySource source;
     std::optional<core::ShapesWorld> world;
@@ -148,11 +155,11 @@ int explainQuality(const QStringList& args)
         source = core::shapesQualitySource(*world, count > 0 ? count : 500, first);
     }
     try {
-        core::VitSession s = core::VitSession::open(modelDir);
+        core::VitSession s = core::VitSession::open(modelDir, *engine);
         s.interpolatePosEncoding = p.isSet(QStringLiteral("interpolate-pos-encoding"));
         std::optional<core::VitSession> random;
         if (!randomDir.isEmpty()) {
-            random.emplace(core::VitSession::open(randomDir));
+            random.emplace(core::VitSession::open(randomDir, *engine));
             random->interpolatePosEncoding = s.interpolatePosEncoding;
         }
         if (!folder && s.model.config().numLabels() < core::kShapeClassCount)
@@ -164,8 +171,11 @@ int explainQuality(const QStringList& args)
                 err << "explain-quality: " << done << "/" << total << "\n";
                 err.flush();
             };
+        const core::ExecutionScope scope(*engine);
         const core::QualityReport report =
             core::runQuality(s, random ? &*random : nullptr, source, options, callbacks);
+        const compute::ExecutionRecord execution = scope.finish();
+        reportFallback(execution, QStringLiteral("explain-quality"));
         if (p.isSet(QStringLiteral("csv"))) {
             QSaveFile f(p.value(QStringLiteral("csv")));
             if (!f.open(QIODevice::WriteOnly) || f.write(core::qualityImagesCsv(report)) < 0 || !f.commit()) {
@@ -183,6 +193,7 @@ int explainQuality(const QStringList& args)
         if (random) j[QStringLiteral("random_model")] = randomDir;
         j[QStringLiteral("source")] = source.description;
         if (world) j[QStringLiteral("seed")] = qint64(seed);
+        addExecutionJson(j, execution);
         out << QJsonDocument(j).toJson(QJsonDocument::Indented);
         return ExitOk;
     } catch (const std::exception& e) {

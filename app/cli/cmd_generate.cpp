@@ -6,6 +6,7 @@
 // Greedy and sampled text streams to a terminal as it is produced.
 #include "app/cli/command.h"
 #include "app/cli/decoding_args.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/text_streamer.h"
 #include "app/cli/threads.h"
@@ -15,6 +16,7 @@
 #include "compute/models/gpt2.h"
 #include "compute/models/gpt2_language_model.h"
 #include "compute/text/tokenizer.h"
+#include "core/inference/execution.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -75,6 +77,7 @@ int generateCommand(const QStringList& args)
             o.value ? QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help), QLatin1String(o.value))
                     : QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help)));
     addDecodingOptions(p, true);
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("PROMPT"), QStringLiteral("The text to continue."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe generate")} + args)) {
@@ -95,6 +98,8 @@ int generateCommand(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("generate"));
+    if (!engine) return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));
     try {
         const std::string folder = p.value(QStringLiteral("model")).toStdString();
@@ -106,7 +111,7 @@ int generateCommand(const QStringList& args)
             if (!ok || topAlternatives < 1)
                 usage(QStringLiteral("--top-alternatives needs an integer of at least 1"));
         }
-        const compute::Checkpoint ckpt = compute::Checkpoint::open(folder);
+        const compute::Checkpoint ckpt = compute::Checkpoint::open(folder, *engine);
         compute::Gpt2Model model = compute::Gpt2Model::fromCheckpoint(ckpt);
         if (model.config().addCrossAttention)
             throw compute::Error(folder, "this GPT-2 is a decoder with cross-attention (it needs an image "
@@ -135,8 +140,11 @@ int generateCommand(const QStringList& args)
             streamer = std::make_unique<TextStreamer>(*tok, prompt);
             cb.onToken = [&](int64_t id) { streamer->add(id); };
         }
+        const core::ExecutionScope scope(*engine);
         const compute::generate::GenerationResult r =
             compute::generate::generateSequences(lm, prompt, cfg, cb);
+        const compute::ExecutionRecord execution = scope.finish();
+        reportFallback(execution, QStringLiteral("generate"));
 
         if (json) {
             nlohmann::json j;
@@ -154,6 +162,7 @@ int generateCommand(const QStringList& args)
                         {{"step", s.step}, {"row", s.row}, {"chosen", s.chosen}, {"top", alts}});
                 }
             }
+            addExecutionJson(j, execution);
             out << QString::fromStdString(j.dump(2)) << "\n";
             return ExitOk;
         }

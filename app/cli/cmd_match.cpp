@@ -5,12 +5,14 @@
 // logit (gradient-weighted attention of the vision tower) as NAME.textK.npy (patch grid, float32, rows
 // first) and NAME.textK.png (overlay on the part of the image the model sees: CLIP center-crops).
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/attribution/npy.h"
 #include "compute/error.h"
 #include "core/explain/explainer.h"
 #include "core/imageio.h"
+#include "core/inference/execution.h"
 #include "core/inference/matcher.h"
 
 #include <QCommandLineParser>
@@ -78,6 +80,7 @@ int match(const QStringList& args)
                  QStringLiteral("DIR")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image."));
     p.addPositionalArgument(QStringLiteral("TEXT"), QStringLiteral("Texts to match (at least one)."),
                             QStringLiteral("TEXT..."));
@@ -97,11 +100,14 @@ int match(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("match"));
+    if (!engine) return ExitUsage;
     const QString image = pos.front();
     const QStringList texts = pos.mid(1);
     try {
         const QString folder = p.value(QStringLiteral("model"));
-        const auto matcher = core::Matcher::open(folder);
+        const auto matcher = core::Matcher::open(folder, *engine);
+        const core::ExecutionScope scope(*engine);
         const core::MatchScores scores = matcher->match(image, texts);
         for (qsizetype t = 0; t < texts.size(); ++t)
             if (const int64_t full = scores.truncatedFrom[size_t(t)])
@@ -118,6 +124,8 @@ int match(const QStringList& args)
                 throw compute::Error(dir.toStdString(), "cannot create the heatmap folder");
             maps = writeHeatmaps(*matcher, image, texts, dir);
         }
+        const compute::ExecutionRecord execution = scope.finish();
+        reportFallback(execution, QStringLiteral("match"));
         if (p.isSet(QStringLiteral("json"))) {
             nlohmann::json row;
             row["image"] = image.toStdString();
@@ -131,6 +139,7 @@ int match(const QStringList& args)
                 for (const Heatmap& h : maps)
                     row["heatmaps"].push_back({{"npy", h.npy}, {"png", h.png}});
             }
+            addExecutionJson(row, execution);
             out << QString::fromStdString(row.dump()) << "\n";
         } else {
             out << image << "\n";

@@ -6,6 +6,7 @@
 // after Ctrl-C (the current image is finished and kept) running the same command finishes the rest.
 #include "annotation/assist/prelabeljob.h"
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "core/store/busywait.h"
@@ -83,6 +84,7 @@ QJsonObject reportJson(const core::Project& project, const annotation::PrelabelR
                   {QStringLiteral("failed"), failed},
                   {QStringLiteral("cancelled"), r.cancelled}};
     if (!r.error.isEmpty()) o.insert(QStringLiteral("error"), r.error);
+    if (r.stored > 0) addExecutionJson(o, r.execution); // what ran the model, when it ran
     return o;
 }
 
@@ -123,6 +125,7 @@ int prelabel(const QStringList& args)
     p.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary instead of text.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The .loupe project file."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe prelabel")} + args)) {
@@ -136,7 +139,8 @@ int prelabel(const QStringList& args)
     const QStringList pos = p.positionalArguments();
     if (pos.size() != 1 || !p.isSet(QStringLiteral("model"))) {
         err << "usage: loupe prelabel PROJECT --model DIR [--labeller CLIP_DIR] [--images QUERY] "
-               "[--threshold T] [--set KEY=VALUE]... [--json] [--threads N]\n";
+               "[--threshold T] [--set KEY=VALUE]... [--json] [--threads N]"
+            << engineUsage() << "\n";
         return ExitUsage;
     }
     bool ok = false;
@@ -147,6 +151,8 @@ int prelabel(const QStringList& args)
         return ExitUsage;
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("prelabel"));
+    if (!engine) return ExitUsage;
 
     core::setBusyNotice(
         [](const QString& message) { QTextStream(stderr) << "loupe prelabel: " << message << "\n"; });
@@ -160,6 +166,7 @@ int prelabel(const QStringList& args)
     request.modelFolder = p.value(QStringLiteral("model"));
     request.labellerFolder = p.value(QStringLiteral("labeller"));
     request.threshold = threshold;
+    request.engine = *engine; // the command line's choice, not the GUI's per-model one
     for (const QString& kv : p.values(QStringLiteral("set"))) {
         const qsizetype eq = kv.indexOf(QLatin1Char('='));
         if (eq <= 0 || eq == kv.size() - 1) {
@@ -183,6 +190,7 @@ int prelabel(const QStringList& args)
     const annotation::PrelabelReport r =
         annotation::runPrelabel(*project, request, progress, [] { return g_interrupted != 0; });
     if (tty) std::fputs("\n", stderr);
+    if (r.stored > 0) reportFallback(r.execution, QStringLiteral("prelabel"));
     if (p.isSet(QStringLiteral("json"))) {
         out << QJsonDocument(reportJson(*project, request, r)).toJson(QJsonDocument::Indented);
     } else if (r.error.isEmpty()) {

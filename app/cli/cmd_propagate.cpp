@@ -9,9 +9,11 @@
 #include "annotation/propagation/propagationruns.h"
 #include "annotation/propagation/propagator.h"
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
+#include "core/inference/execution.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -31,6 +33,7 @@ using namespace loupe::annotation;
 const char* kUsage =
     "usage: loupe propagate PROJECT --from FRAME --to FRAME [--tracker sam|opencv] [--model DIR]\n"
     "                       [--shape ID]... [--min-iou T] [--interpolate] [--json] [--threads N]\n"
+    "                       [--backend auto|cpu|vulkan|cuda] [--dtype f32|bf16|f16|int8]\n"
     "  FRAME is an image id, an image's path (absolute, relative to the project file, or relative to\n"
     "  the folder holding the project's images) or SEQUENCE:N (frame N of an imported video); both\n"
     "  frames belong to one sequence (a video's frames, or the images of one folder by file name) and\n"
@@ -97,6 +100,7 @@ struct Request
     QStringList shapeIds;
     double minIou = 0.5;
     bool interpolate = false, json = false;
+    compute::EngineOptions engine;
 };
 
 int run(const Request& r, QTextStream& out)
@@ -118,6 +122,7 @@ int run(const Request& r, QTextStream& out)
                        {QStringLiteral("to"), to},
                        {QStringLiteral("frames"), int(frames.size())}};
     std::vector<Shape> made;
+    std::optional<compute::ExecutionRecord> execution; // set when SAM ran
     QString stepText;
     QElapsedTimer clock;
     clock.start();
@@ -160,9 +165,15 @@ int run(const Request& r, QTextStream& out)
             core::makeOpenCvTracker({}, &why);
             throw Failure{why};
         }
-        if (!r.model.isEmpty()) request.sam = core::SamCheckpoint::open(r.model);
+        if (!r.model.isEmpty()) request.sam = core::SamCheckpoint::open(r.model, r.engine);
         request.samOptions.minIou = r.minIou;
+        const core::ExecutionScope scope(r.engine);
         PropagationResult result = propagate(request);
+        if (request.sam) {
+            execution = scope.finish();
+            reportFallback(*execution, QStringLiteral("propagate"));
+            addExecutionJson(report, *execution);
+        }
         if (!result.error.isEmpty()) throw Failure{result.error + QStringLiteral(": nothing was added")};
         QJsonArray tracks;
         for (const TrackReport& t : result.tracks) {
@@ -190,6 +201,7 @@ int run(const Request& r, QTextStream& out)
         info.modelFolder = r.model;
         info.parameters.insert(QStringLiteral("tracker"), report.value(QStringLiteral("tracker")));
         info.parameters.insert(QStringLiteral("min_iou"), r.minIou);
+        info.execution = execution;
     }
     if (!recordPropagationRuns(*project, made, info, &error))
         throw Failure{r.project + QStringLiteral(": ") + error};
@@ -239,6 +251,7 @@ int propagateCommand(const QStringList& args)
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the report as JSON.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The .loupe project."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe propagate")} + args)) {
@@ -276,6 +289,9 @@ int propagateCommand(const QStringList& args)
         }
     }
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("propagate"));
+    if (!engine) return ExitUsage;
+    r.engine = *engine;
     try {
         return run(r, out);
     } catch (const Failure& f) {

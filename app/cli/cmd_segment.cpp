@@ -2,6 +2,7 @@
 // loupe segment --model DIR IMAGE [--point X,Y[,L]]... [--box X0,Y0,X1,Y1] [--multimask] -o MASK.png
 //               [--polygon OUT.json] [--json] [--threads N]
 #include "app/cli/command.h"
+#include "app/cli/engine_args.h"
 #include "app/cli/help_text.h"
 #include "app/cli/threads.h"
 #include "compute/error.h"
@@ -10,6 +11,7 @@
 #include "compute/preprocess/sam_mask_polygon.h"
 #include "compute/preprocess/sam_prompts.h"
 #include "core/imageio.h"
+#include "core/inference/execution.h"
 #include "core/inference/segmenter.h"
 
 #include <QCommandLineParser>
@@ -28,7 +30,8 @@ namespace {
 using compute::Error;
 
 const char* kUsage = "usage: loupe segment --model DIR IMAGE [--point X,Y[,L]]... [--box X0,Y0,X1,Y1] "
-                     "[--multimask] -o MASK.png [--polygon OUT.json] [--json] [--threads N]\n";
+                     "[--multimask] -o MASK.png [--polygon OUT.json] [--json] [--threads N] "
+                     "[--backend auto|cpu|vulkan|cuda] [--dtype f32|bf16|f16|int8]\n";
 
 // "X,Y" or "X,Y,L" (L = 1 foreground, 0 background) or "X0,Y0,X1,Y1": `count` numbers, in image pixels.
 std::vector<double> parseNumbers(const QString& text, const char* what)
@@ -89,11 +92,12 @@ struct Request
     QStringList points;
     QString box;
     bool multimask = false, json = false;
+    compute::EngineOptions engine;
 };
 
 int run(const Request& r, QTextStream& out)
 {
-    const auto sam = core::SamCheckpoint::open(r.model);
+    const auto sam = core::SamCheckpoint::open(r.model, r.engine);
     const compute::SamModel& model = sam->model;
     const compute::ImageProcessorConfig& processor = sam->processor;
     const int64_t S = model.config().vision.imageSize;
@@ -135,8 +139,11 @@ int run(const Request& r, QTextStream& out)
 
     const compute::ImageU8 view{W, H, 3, size_t(rgb.bytesPerLine()), rgb.constBits()};
     const compute::PreprocessedImage pre = compute::preprocess(view, processor);
+    const core::ExecutionScope scope(r.engine);
     const compute::Tensor embedding = model.embed(compute::Tensor::fromF32(pre.shape(), pre.pixels));
     const compute::sam::MaskPrediction pred = model.decode(embedding, prompt, true);
+    const compute::ExecutionRecord execution = scope.finish();
+    reportFallback(execution, QStringLiteral("segment"));
 
     // Without --multimask the mask the model rates best.
     std::vector<int64_t> chosen;
@@ -161,6 +168,7 @@ int run(const Request& r, QTextStream& out)
         result["masks"].push_back(path.toStdString());
         if (!r.json) out << path << "  iou " << pred.iou[size_t(i)] << "\n";
     }
+    addExecutionJson(result, execution);
     if (r.json) out << QString::fromStdString(result.dump()) << "\n";
     return ExitOk;
 }
@@ -192,6 +200,7 @@ int segment(const QStringList& args)
         {QStringLiteral("json"), QStringLiteral("Print {\"image\", \"iou_scores\", \"masks\"} as JSON.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: all cores)."),
                  QStringLiteral("N")});
+    addEngineOptions(p);
     p.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("The image to segment."));
     QTextStream out(stdout), err(stderr);
     if (!p.parse(QStringList{QStringLiteral("loupe segment")} + args)) {
@@ -219,6 +228,9 @@ int segment(const QStringList& args)
     }
     r.image = p.positionalArguments().front();
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
+    const std::optional<compute::EngineOptions> engine = parseEngineOptions(p, QStringLiteral("segment"));
+    if (!engine) return ExitUsage;
+    r.engine = *engine;
     try {
         return run(r, out);
     } catch (const Error& e) {
