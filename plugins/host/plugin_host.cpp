@@ -13,7 +13,7 @@
 #include <QPluginLoader>
 #include <QStandardPaths>
 
-Q_LOGGING_CATEGORY(lcPlugins, "loupe.plugins")
+Q_LOGGING_CATEGORY(lcPlugins, "loupe.plugins", QtWarningMsg) // a loaded plugin is news only when asked for
 
 #ifndef LOUPE_PLUGIN_SYSTEM_DIR
 #define LOUPE_PLUGIN_SYSTEM_DIR "/usr/lib/loupe/plugins"
@@ -178,11 +178,13 @@ const PluginRecord& PluginHost::loadFile(const QString& file, const QString& ori
     if (!version) {
         refusedAs(r, QStringLiteral("has no %1 symbol (build it with loupe_add_plugin())")
                          .arg(QLatin1String(LOUPE_PLUGIN_API_VERSION_SYMBOL)));
+        library.unload();
         return r;
     }
     const QString compiled = QString::fromLatin1(version());
     if (const QString why = incompatibility(compiled); !why.isEmpty()) {
         refusedAs(r, QStringLiteral("its code says: %1").arg(why));
+        library.unload();
         return r;
     }
 
@@ -190,6 +192,7 @@ const PluginRecord& PluginHost::loadFile(const QString& file, const QString& ori
     QObject* instance = loader.instance();
     if (!instance) {
         refusedAs(r, QStringLiteral("cannot be instantiated: %1").arg(loader.errorString()));
+        library.unload();
         return r;
     }
     const Registration reg = registerPluginObject(instance, r.file);
@@ -197,6 +200,8 @@ const PluginRecord& PluginHost::loadFile(const QString& file, const QString& ori
     r.notes = reg.refused;
     if (!reg.implementsAny) {
         refusedAs(r, QStringLiteral("implements no Loupe plugin interface"));
+        loader.unload(); // nothing of it was registered
+        library.unload();
         return r;
     }
     r.loaded = true;

@@ -79,8 +79,8 @@ void registerFormats(plugin::AnnotationFormatInterface* plugin, const QString& o
 class PluginDetector : public core::Detector
 {
 public:
-    PluginDetector(std::unique_ptr<plugin::Detector> d, QString folder)
-        : m_d(std::move(d)), m_folder(std::move(folder))
+    PluginDetector(std::unique_ptr<plugin::Detector> d, QString folder, double threshold)
+        : m_d(std::move(d)), m_folder(std::move(folder)), m_threshold(threshold)
     {
     }
     QString name() const override { return m_d->name(); }
@@ -95,13 +95,15 @@ public:
                 (error.isEmpty() ? QStringLiteral("the detector failed") : error).toStdString());
         std::vector<core::Detection> out;
         for (plugin::Detection& d : found)
-            out.push_back({d.label, d.score, d.box, std::move(d.mask)});
+            if (d.score >= m_threshold) // the contract pre-labelling relies on, whatever the plugin did
+                out.push_back({d.label, d.score, d.box, std::move(d.mask)});
         return out;
     }
 
 private:
     std::unique_ptr<plugin::Detector> m_d;
     QString m_folder;
+    double m_threshold;
 };
 
 void registerDetectors(plugin::ModelAdapterInterface* plugin, const QString& origin, Registration& reg)
@@ -124,7 +126,7 @@ void registerDetectors(plugin::ModelAdapterInterface* plugin, const QString& ori
                         o.modelFolder.toStdString(),
                         (error.isEmpty() ? QStringLiteral("%1 cannot open it").arg(origin) : error)
                             .toStdString());
-                return std::make_unique<PluginDetector>(std::move(d), o.modelFolder);
+                return std::make_unique<PluginDetector>(std::move(d), o.modelFolder, o.threshold);
             });
         note(reg, true, what, {});
     }

@@ -78,7 +78,9 @@ private slots:
         QVERIFY(
             refused.value(QStringLiteral("libloupe_test_no_symbol.so")).contains(QStringLiteral("symbol")));
         QVERIFY(refused.contains(QStringLiteral("libbroken.so")));
-        QCOMPARE(refused.size(), 7);
+        QVERIFY(refused.value(QStringLiteral("libloupe_test_unresolved.so"))
+                    .contains(QStringLiteral("cannot be loaded")));
+        QCOMPARE(refused.size(), 8);
     }
 
     void textNamesFoldersAndReasons()

@@ -96,6 +96,9 @@ private slots:
         QCOMPARE(found.size(), size_t(1));
         QCOMPARE(found[0].label, QStringLiteral("car"));
         QCOMPARE(found[0].box, QRectF(25, 20, 50, 40));
+        // Detections under the threshold never reach pre-labelling, whatever the plugin returns.
+        o.threshold = 1.5;
+        QVERIFY(core::openDetector(o, &why)->detect(image).empty());
         // The plugin's refusal comes back as the exception pre-labelling expects, naming the folder.
         o.settings.insert(QStringLiteral("grid"), 4);
         try {
@@ -115,6 +118,7 @@ private slots:
             << badPlugin("wrong_major") << QStringLiteral("built for plugin API 2");
         QTest::newRow("a newer minor API")
             << badPlugin("newer_minor") << QStringLiteral("built for plugin API 1.9");
+        QTest::newRow("cannot be loaded") << badPlugin("unresolved") << QStringLiteral("cannot be loaded: ");
         QTest::newRow("no version symbol")
             << badPlugin("no_symbol") << QStringLiteral("has no loupe_plugin_api_version symbol");
         QTest::newRow("code for another API")
