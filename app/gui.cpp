@@ -21,6 +21,7 @@ Q_LOGGING_CATEGORY(lcGui, "loupe.gui")
 int runGui(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.loupe.Loupe")); // Wayland ties the window to the menu entry
     plugins::loadInstalledPlugins(); // formats, models and explanation methods plugins add
     views::applyTheme(app);
 

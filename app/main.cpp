@@ -44,7 +44,7 @@ int main(int argc, char** argv)
             QTextStream(stdout) << "loupe " << LOUPE_VERSION << "\n";
             return cli::ExitOk;
         }
-        if (first[0] != '-' && !QString::fromLocal8Bit(first).endsWith(QLatin1String(".loupe"))) {
+        if (first[0] != '-' && !QString::fromLocal8Bit(first).endsWith(QLatin1String(".loupe"), Qt::CaseInsensitive)) {
             QCoreApplication app(argc, argv);
             plugins::loadInstalledPlugins(); // a command may use a format or method a plugin adds
             const cli::Command* command = cli::findCommand(QString::fromLocal8Bit(first));

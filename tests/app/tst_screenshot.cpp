@@ -129,6 +129,24 @@ private slots:
         QVERIFY(QFileInfo::exists(projects.first()));
         if (created.isValid()) QCOMPARE(QFileInfo(projects.first()).birthTime(), created);
     }
+
+    // A file manager passes the project's name as it is on disk: "SCAN.LOUPE" opens like "scan.loupe"
+    // (the MIME type matches either case) instead of being taken for a command.
+    void projectWithUpperCaseExtension()
+    {
+        QDirIterator it(m_dir.filePath(QStringLiteral("data")), {QStringLiteral("sample.loupe")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        if (!it.hasNext()) QSKIP("needs the sample project sampleProjectOnFirstRun created");
+        const QString sample = it.next();
+        const QString upper = QFileInfo(sample).absoluteDir().filePath(QStringLiteral("COPY.LOUPE"));
+        QFile::remove(upper);
+        QVERIFY(QFile::copy(sample, upper));
+        int exitCode = -1;
+        const QImage shot =
+            runApp({upper}, QStringLiteral("loupe_screenshot_upper_case.png"), QStringLiteral("dark"), &exitCode);
+        QVERIFY2(!shot.isNull(), qPrintable(QStringLiteral("exit code %1").arg(exitCode)));
+        QVERIFY2(distinctColours(shot) > 200, qPrintable(QString::number(distinctColours(shot))));
+    }
 };
 
 QTEST_MAIN(TestScreenshot)
