@@ -18,6 +18,7 @@
 #include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/cuda_backend.h"
 #include "compute/backend/cuda/dtensor.h"
+#include "compute/backend/cuda/gemm_plan.h"
 #include "compute/backend/cuda/memory.h"
 #endif
 
@@ -116,6 +117,38 @@ Tensor weightOf(std::mt19937& rng, Shape s, float scale = 0.05f)
     return randomTensor(rng, std::move(s), -scale, scale);
 }
 
+#if LOUPE_HAVE_CUDA
+// One planned cuBLAS call run on the host with cuBLAS's documented column-major semantics:
+// C[i + j ldc] = sum_l op(first)[i, l] op(second)[l, j], op N reading X[r + c ld], op T reading X[c + r ld].
+// Fails the test when a leading dimension is one cuBLAS would refuse.
+void emulate(const cuda::BlasCall& c, const float* first, const float* second, float* out)
+{
+    QVERIFY(c.ldFirst >= std::max<int64_t>(1, c.opFirst == CUBLAS_OP_N ? c.m : c.k));
+    QVERIFY(c.ldSecond >= std::max<int64_t>(1, c.opSecond == CUBLAS_OP_N ? c.k : c.n));
+    QVERIFY(c.ldc >= std::max<int64_t>(1, c.m));
+    for (int64_t p = 0; p < c.batch; ++p) {
+        const float* A = first + c.offFirst + p * c.strideFirst;
+        const float* B = second + c.offSecond + p * c.strideSecond;
+        float* C = out + c.offC + p * c.strideC;
+        for (int64_t i = 0; i < c.m; ++i)
+            for (int64_t j = 0; j < c.n; ++j) {
+                double acc = 0;
+                for (int64_t l = 0; l < c.k; ++l) {
+                    const float a = c.opFirst == CUBLAS_OP_N ? A[i + l * c.ldFirst] : A[l + i * c.ldFirst];
+                    const float b = c.opSecond == CUBLAS_OP_N ? B[l + j * c.ldSecond] : B[j + l * c.ldSecond];
+                    acc += double(a) * double(b);
+                }
+                C[i + j * c.ldc] = float(acc);
+            }
+    }
+}
+
+cuda::DTensor hostView(const Tensor& t)
+{
+    return {t.ptr<float>(), t.shape(), t.strides()};
+}
+#endif
+
 bool loadedInThisProcess(const char* library)
 {
     QFile maps("/proc/self/maps");
@@ -168,7 +201,7 @@ private slots:
         qputenv("LOUPE_CUDA_DISABLE", "0"); // "0" does not disable
         const std::string enabled = cudaStatus();
         qunsetenv("LOUPE_CUDA_DISABLE");
-        QVERIFY2(enabled.find("disabled") == std::string::npos, enabled.c_str());
+        QVERIFY2(enabled.find("LOUPE_CUDA_DISABLE") == std::string::npos, enabled.c_str());
     }
 
     // The engine links the CUDA runtime statically and opens cuBLAS only once a GPU is found, so nothing
@@ -255,6 +288,85 @@ private slots:
             QVERIFY2(m.startsWith("cuda: softmax: " + phrase), qPrintable(m));
         }
         QVERIFY_THROWS_EXCEPTION(DeviceError, cuda::unsupported("a 9-D view"));
+    }
+
+    // The mapping of row-major strided products onto column-major cuBLAS calls (operations, leading
+    // dims, batch folding, broadcast batches), checked without a GPU by running the planned calls on the
+    // host with cuBLAS's semantics against a plain loop over the views.
+    void gemmPlan_data()
+    {
+        QTest::addColumn<QString>("kind");
+        for (const char* k :
+             {"scores", "context", "broadcast", "odd2d", "m1", "k1", "n1", "unfoldable", "linear"})
+            QTest::newRow(k) << k;
+    }
+    void gemmPlan()
+    {
+        QFETCH(QString, kind);
+        std::mt19937 rng(59);
+        Tensor a, b;
+        if (kind == "scores") {
+            a = randomTensor(rng, {1, 7, 3, 5}).permute({0, 2, 1, 3}); // q heads [1, 3, 7, 5]
+            b = randomTensor(rng, {1, 7, 3, 5}).permute({0, 2, 3, 1}); // k^T [1, 3, 5, 7]
+        } else if (kind == "context") {
+            a = randomTensor(rng, {1, 3, 7, 7});
+            b = randomTensor(rng, {1, 7, 3, 5}).permute({0, 2, 1, 3});
+        } else if (kind == "broadcast") {
+            a = randomTensor(rng, {3, 1, 6, 5});
+            b = randomTensor(rng, {1, 4, 5, 7});
+        } else if (kind == "odd2d") {
+            a = randomTensor(rng, {33, 17});
+            b = randomTensor(rng, {65, 17}).permute({1, 0});
+        } else if (kind == "m1") {
+            a = randomTensor(rng, {1, 5});
+            b = randomTensor(rng, {5, 4});
+        } else if (kind == "k1") {
+            a = randomTensor(rng, {4, 1});
+            b = randomTensor(rng, {1, 3});
+        } else if (kind == "n1") {
+            a = randomTensor(rng, {2, 6, 5});
+            b = randomTensor(rng, {2, 1, 5}).permute({0, 2, 1});
+        } else if (kind == "unfoldable") {
+            a = randomTensor(rng, {2, 3, 4, 5}).permute({1, 0, 2, 3}); // batch strides (20, 60)
+            b = randomTensor(rng, {3, 2, 5, 6});
+        } else {
+            a = randomTensor(rng, {7, 5});
+            b = randomTensor(rng, {13, 5}).permute({1, 0}); // W^T of a [13, 5] weight
+        }
+        const size_t nd = size_t(a.dim());
+        Shape outShape(a.shape().begin(), a.shape().end() - 2);
+        for (size_t i = 0; i + 2 < nd; ++i)
+            outShape[i] = std::max(a.shape()[i], b.shape()[i]);
+        outShape.push_back(a.shape()[nd - 2]);
+        outShape.push_back(b.shape()[nd - 1]);
+        Tensor out = Tensor::zeros(DType::F32, outShape);
+        QVERIFY(cuda::gemmReadable(hostView(a)));
+        QVERIFY(cuda::gemmReadable(hostView(b)));
+        const cuda::Gemm g = cuda::matmulProblem(hostView(out), hostView(a), hostView(b));
+        const std::vector<cuda::BlasCall> calls = cuda::planGemm(g);
+        QVERIFY(!calls.empty());
+        if (kind == "unfoldable") QCOMPARE(calls.size(), size_t(3));
+        if (kind == "scores" || kind == "context") QCOMPARE(calls.size(), size_t(1));
+        for (const cuda::BlasCall& c : calls) {
+            emulate(c, static_cast<const float*>(g.b), static_cast<const float*>(g.a), g.c);
+            if (QTest::currentTestFailed()) return;
+        }
+        double worstDiff = 0;
+        forEachIndex(outShape, [&](const Shape& idx) {
+            Shape ia(idx), ib(idx);
+            for (size_t i = 0; i + 2 < nd; ++i) {
+                if (a.shape()[i] == 1) ia[i] = 0;
+                if (b.shape()[i] == 1) ib[i] = 0;
+            }
+            double ref = 0;
+            for (int64_t l = 0; l < a.shape()[nd - 1]; ++l) {
+                ia[nd - 1] = l;
+                ib[nd - 2] = l;
+                ref += at(a, ia) * at(b, ib);
+            }
+            worstDiff = std::max(worstDiff, std::fabs(ref - at(out, idx)));
+        });
+        QVERIFY2(worstDiff < 1e-4, qPrintable(QString("largest difference %1").arg(worstDiff)));
     }
 
     void poolSizeClasses()

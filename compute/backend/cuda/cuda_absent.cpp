@@ -2,6 +2,11 @@
 // Built instead of the CUDA backend where no CUDA toolkit was found at configure time.
 #include "compute/backend/cuda/cuda_devices.h"
 
+// What configure said (cmake/LoupeBackends.cmake): disabled, or no toolkit found.
+#ifndef LOUPE_CUDA_REASON
+#define LOUPE_CUDA_REASON "no CUDA toolkit was found when Loupe was configured"
+#endif
+
 namespace loupe::compute {
 
 std::vector<CudaDeviceInfo> cudaDeviceInfos()
@@ -11,7 +16,7 @@ std::vector<CudaDeviceInfo> cudaDeviceInfos()
 
 std::string cudaStatus()
 {
-    return "not built (no CUDA toolkit was found when Loupe was configured)";
+    return std::string("not built: ") + LOUPE_CUDA_REASON;
 }
 
 Device* cudaDevice()
