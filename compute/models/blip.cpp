@@ -3,6 +3,7 @@
 
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/io/checkpoint.h"
 #include "compute/models/blip_weights.h"
 
@@ -56,6 +57,7 @@ std::vector<std::string> BlipForConditionalGeneration::supportedArchitectures()
 BlipForConditionalGeneration BlipForConditionalGeneration::fromCheckpoint(const Checkpoint& ckpt)
 {
     const BlipConfig cfg = readConfig(ckpt, "BlipForConditionalGeneration", "BlipForQuestionAnswering");
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     BlipWeights w(ckpt, "BlipForConditionalGeneration");
     auto d = std::make_shared<Impl>(
         Impl{cfg, BlipVisionModel::load(cfg.vision, w),
@@ -63,7 +65,7 @@ BlipForConditionalGeneration BlipForConditionalGeneration::fromCheckpoint(const 
     w.requireAllUsed();
     d->params = w.parameterCount();
     auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
     d->vision.setScheduler(scheduler);
     d->decoder.setScheduler(scheduler);
     BlipForConditionalGeneration m;
@@ -139,6 +141,7 @@ BlipForQuestionAnswering BlipForQuestionAnswering::fromCheckpoint(const Checkpoi
                     "text_config.encoder_hidden_size " + std::to_string(cfg.text.encoderHiddenSize) +
                         " differs from text_config.hidden_size " + std::to_string(cfg.text.hiddenSize) +
                         ": the answer decoder cross-attends the question encoder's states");
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     BlipWeights w(ckpt, "BlipForQuestionAnswering");
     auto d = std::make_shared<Impl>(
         Impl{cfg, BlipVisionModel::load(cfg.vision, w), BlipTextModel::load(cfg.text, w, "text_encoder.", ""),
@@ -146,7 +149,7 @@ BlipForQuestionAnswering BlipForQuestionAnswering::fromCheckpoint(const Checkpoi
     w.requireAllUsed();
     d->params = w.parameterCount();
     auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
     d->vision.setScheduler(scheduler);
     d->encoder.setScheduler(scheduler);
     d->decoder.setScheduler(scheduler);

@@ -274,7 +274,7 @@ ClipModel ClipModel::fromCheckpoint(const Checkpoint& ckpt)
     if (!unused.empty())
         throw Error(where,
                     "unexpected tensor '" + *unused.begin() + "' for CLIPModel (is config.json right?)");
-    d->scheduler = std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+    d->scheduler = std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
     ClipModel m;
     m.d_ = std::move(d);
     return m;

@@ -3,6 +3,7 @@
 
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
+#include "compute/gemm/loading_weight_format.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/config_fields.h"
 #include "compute/models/sam_vision.h"
@@ -145,9 +146,10 @@ SamModel SamModel::fromCheckpoint(const Checkpoint& ckpt)
             throw Error(ckpt.files().empty() ? source : ckpt.files().front().string(),
                         "tensor '" + name + "' has non-float dtype " + std::string(dtypeName(v.dtype)));
     }
+    const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     SamModel m = fromTensors(cfg, std::move(weights), ckpt.folder().string());
     m.d_->scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
     return m;
 }
 

@@ -110,7 +110,7 @@ VisionEncoderDecoderModel VisionEncoderDecoderModel::fromCheckpoint(const Checkp
         Gpt2Model::fromTensors(dc, tensorsUnder(ckpt, "decoder.", owner, where), where + " (decoder.*)");
     // One scheduler for both halves: a device failure in either moves the whole model to the CPU.
     auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision);
+        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
     enc.setScheduler(scheduler);
     dec.setScheduler(scheduler);
     int64_t start = dc.bosTokenId;

@@ -261,7 +261,7 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
     }
     const WeightFormatScope format(ckpt.linearWeightFormat()); // the precision linearW packs at
     VitModel m = fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
-    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.engineOptions().precision));
+    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision));
     return m;
 }
 
