@@ -16,6 +16,7 @@
 #include "views/models/classifypanel.h"
 #include "views/models/modelspanel.h"
 #include "views/prelabel/prelabelbinding.h"
+#include "views/profiler/profilerdock.h"
 #include "views/propagation/propagationbinding.h"
 #include "views/quality/qualitydialog.h"
 #include "views/text/modelfit.h"
@@ -198,6 +199,13 @@ void MainWindow::createDocks()
     });
     resizeDocks({m_datasetDock, m_infoDock}, {300, 240}, Qt::Horizontal);
     resizeDocks({m_jobsDock}, {120}, Qt::Vertical);
+    // View > Engine Profiler: hidden until asked for, and recording only while visible.
+    auto* profiler = new ProfilerDock(this);
+    profiler->setJobTracker(m_controller->jobTracker());
+    QDockWidget* profilerDock = makeDock(tr("Engine Profiler"), QStringLiteral("EngineProfilerDock"), profiler,
+                                         Qt::BottomDockWidgetArea);
+    profilerDock->hide();
+    connect(profilerDock, &QDockWidget::visibilityChanged, profiler, &ProfilerDock::setActive);
 }
 
 void MainWindow::createMenus()
@@ -307,6 +315,13 @@ void MainWindow::createMenus()
                                           m_controller->jobTracker());
         });
     quality->setObjectName(QStringLiteral("showExplanationQuality"));
+    view->addAction(tr("Engine &Profiler"), QKeySequence(tr("Ctrl+Shift+P")), this,
+                    [this] {
+                        auto* d = findChild<QDockWidget*>(QStringLiteral("EngineProfilerDock"));
+                        d->show();
+                        d->raise();
+                    })
+        ->setObjectName(QStringLiteral("showEngineProfiler"));
     QMenu* panels = view->addMenu(tr("&Panels"));
     for (QDockWidget* d : {m_datasetDock, m_jobsDock, m_infoDock, m_explainDock, m_captionDock, m_askDock})
         panels->addAction(d->toggleViewAction());
