@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "core/imageio.h"
+#include "core/inference/execution.h"
 #include "core/models/checkpoint_hash.h"
 
 #include <QElapsedTimer>
@@ -26,7 +27,17 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
     e.targetLabel = QString::fromStdString(s.label(e.target));
     e.modelPath = r.modelFolder;
     e.checkpointHash = o.checkpointHash;
-    e.backend = QStringLiteral("cpu");
+    // Attention maps are read from the cached forward and share what ran it; other methods run the model
+    // here.
+    const core::ExecutionScope execution(r.engine);
+    const auto record = [&] {
+        const compute::ExecutionRecord x =
+            core::isAttentionMethod(r.params.method) ? f.execution : execution.finish();
+        e.backend = QString::fromStdString(x.backend);
+        e.device = QString::fromStdString(x.device);
+        e.precision = QString::fromStdString(x.precision);
+        e.fallbackReason = QString::fromStdString(x.fallbackReason);
+    };
     QElapsedTimer timer;
     timer.start();
     if (r.params.method == QLatin1String("head-importance")) {
@@ -37,6 +48,7 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
         e.grid = h.delta;
         e.layerDelta = h.layerDelta;
         e.durationMs = double(timer.nsecsElapsed()) / 1e6;
+        record();
         return e; // a layers × heads table has no pixels to perturb
     }
     e.rows = f.grid.rows;
@@ -50,6 +62,7 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
                      : core::explainMap(s, f.image, e.target, r.params, &control);
         e.durationMs = double(timer.nsecsElapsed()) / 1e6;
     }
+    record();
     if (r.metrics) {
         const core::FaithfulnessCurves c =
             core::faithfulnessCurves(s, f.image, e.target, e.grid, e.rows, e.cols, 20, &control);
@@ -62,18 +75,26 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
 
 } // namespace
 
+QString modelKey(const QString& folder, const compute::EngineOptions& engine)
+{
+    return folder + QLatin1Char('\t') + QString::fromUtf8(compute::backendChoiceName(engine.backend).data()) +
+           QLatin1Char('/') + QString::fromUtf8(compute::precisionName(engine.precision).data());
+}
+
 ExplainOutcome runExplainJob(const ExplainRequest& r, const core::ExplainControl& control)
 {
     ExplainOutcome o;
     o.kind = r.kind;
     o.modelFolder = r.modelFolder;
+    o.engine = r.engine;
     o.imagePath = r.imagePath;
     o.session = r.session;
     o.checkpointHash = r.checkpointHash;
     o.forward = r.forward;
     try {
         if (!o.session)
-            o.session = std::make_shared<const core::VitSession>(core::VitSession::open(r.modelFolder));
+            o.session =
+                std::make_shared<const core::VitSession>(core::VitSession::open(r.modelFolder, r.engine));
         if (o.checkpointHash.isEmpty()) {
             o.checkpointHash = core::checkpointHash(r.modelFolder, &o.error);
             if (o.checkpointHash.isEmpty()) return o;

@@ -22,6 +22,7 @@ struct ExplainRequest
     };
     Kind kind = Kind::Prepare;
     QString modelFolder;
+    compute::EngineOptions engine; // the model's backend and precision (the Models panel's choice)
     QString imagePath;
     // Reused when present, made (and handed back in the outcome) otherwise.
     std::shared_ptr<const core::VitSession> session;
@@ -40,6 +41,7 @@ struct ExplainOutcome
 {
     ExplainRequest::Kind kind = ExplainRequest::Kind::Prepare;
     QString modelFolder;
+    compute::EngineOptions engine;
     QString imagePath;
     std::shared_ptr<const core::VitSession> session;
     QString checkpointHash;
@@ -51,6 +53,10 @@ struct ExplainOutcome
 };
 
 inline constexpr int kPreviewSide = 512;
+
+// One key per model folder and engine options: a model opened at bf16 is not the one opened at f32, so
+// its session and forwards are cached apart.
+QString modelKey(const QString& folder, const compute::EngineOptions& engine);
 
 // Runs on a worker thread; control.progress is called from it (and may cancel).
 ExplainOutcome runExplainJob(const ExplainRequest& request, const core::ExplainControl& control);

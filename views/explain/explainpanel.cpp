@@ -4,6 +4,7 @@
 #include "compute/error.h"
 #include "core/imageio.h"
 #include "core/jobs/jobtracker.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/compareview.h"
@@ -132,6 +133,11 @@ void ExplainPanel::setModelFolder(const QString& folder)
     syncForward();
 }
 
+compute::EngineOptions ExplainPanel::engine() const
+{
+    return core::modelEngineOptions(m_folder);
+}
+
 void ExplainPanel::setAsset(qint64 assetId)
 {
     m_assetId = assetId;
@@ -207,7 +213,8 @@ void ExplainPanel::syncForward()
     r.kind = ExplainRequest::Kind::Prepare;
     r.modelFolder = m_folder;
     r.imagePath = m_imagePath;
-    r.session = m_sessions.value(m_folder);
+    r.engine = engine();
+    r.session = m_sessions.value(sessionKey());
     r.checkpointHash = m_hashes.value(m_folder);
     if (!m_watcher.isRunning())
         setCaption(tr("Running the model on %1…").arg(QFileInfo(m_imagePath).fileName()));
@@ -280,9 +287,9 @@ void ExplainPanel::cancel()
 
 void ExplainPanel::keepOutcome(const ExplainOutcome& out)
 {
-    if (out.session) m_sessions.insert(out.modelFolder, out.session);
+    if (out.session) m_sessions.insert(modelKey(out.modelFolder, out.engine), out.session);
     if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.modelFolder, out.checkpointHash);
-    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    const QString key = modelKey(out.modelFolder, out.engine) + QLatin1Char('\n') + out.imagePath;
     if (out.forward && !m_forwards.contains(key)) {
         m_forwards.insert(key, out.forward);
         m_forwardOrder << key;
@@ -296,7 +303,7 @@ void ExplainPanel::onPrepareFinished()
 {
     const ExplainOutcome out = m_prepare.result();
     keepOutcome(out);
-    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    const QString key = modelKey(out.modelFolder, out.engine) + QLatin1Char('\n') + out.imagePath;
     if (key == cacheKey() && !out.error.isEmpty()) {
         m_failedKey = key;
         m_lastError = out.error;
@@ -321,7 +328,7 @@ void ExplainPanel::onJobFinished()
         m_handle = nullptr;
     }
     keepOutcome(out);
-    const QString key = out.modelFolder + QLatin1Char('\n') + out.imagePath;
+    const QString key = modelKey(out.modelFolder, out.engine) + QLatin1Char('\n') + out.imagePath;
     const bool current = key == cacheKey() && m_jobAsset == m_assetId;
     if (out.cancelled) {
         restoreLayer();
@@ -368,7 +375,7 @@ void ExplainPanel::restoreLayer()
 
 void ExplainPanel::onForwardReady()
 {
-    const core::VitSession* s = m_sessions.value(m_folder).get();
+    const core::VitSession* s = m_sessions.value(sessionKey()).get();
     QStringList names;
     for (int i = 0; i < int(m_forward->logits.size()); ++i)
         names << (s ? QString::fromStdString(s->label(i)) : QString::number(i));
@@ -438,7 +445,11 @@ void ExplainPanel::recomputeLive()
     e.targetLabel = targetName(e.target);
     e.modelPath = m_folder;
     e.checkpointHash = m_hashes.value(m_folder);
-    e.backend = QStringLiteral("cpu");
+    const compute::ExecutionRecord& x = m_forward->execution; // the map is read from this forward
+    e.backend = QString::fromStdString(x.backend);
+    e.device = QString::fromStdString(x.device);
+    e.precision = QString::fromStdString(x.precision);
+    e.fallbackReason = QString::fromStdString(x.fallbackReason);
     show(e);
 }
 
@@ -472,6 +483,11 @@ void ExplainPanel::show(const core::Explanation& e)
                                    QFileInfo(e.modelPath).fileName())
                               .arg(e.durationMs, 0, 'f', 1)
                         : tr("\nLive from the cached forward · %1 ms").arg(e.durationMs, 0, 'f', 2);
+    if (!e.precisionBadge().isEmpty())
+        text += tr("\nComputed at reduced precision (%1) on %2: compare with an f32 map before trusting fine "
+                   "detail")
+                    .arg(e.precisionBadge(), e.device.isEmpty() ? e.backend : e.device);
+    if (!e.fallbackReason.isEmpty()) text += QLatin1Char('\n') + e.fallbackReason;
     if (e.hasMetrics)
         text += tr("\nDeletion AUC %1 · insertion AUC %2")
                     .arg(double(e.deletion.auc), 0, 'f', 3)
@@ -500,7 +516,7 @@ void ExplainPanel::clearShown(const QString& caption)
 QString ExplainPanel::targetName(int target) const
 {
     if (target < 0) return {};
-    if (const core::VitSession* s = m_sessions.value(m_folder).get())
+    if (const core::VitSession* s = m_sessions.value(sessionKey()).get())
         return QString::fromStdString(s->label(target));
     return tr("class %1").arg(target);
 }
@@ -510,8 +526,12 @@ QString ExplainPanel::overlayCaption(const core::Explanation& e) const
     const QString target = !e.targetLabel.isEmpty() ? e.targetLabel
                            : e.target >= 0          ? tr("class %1").arg(e.target)
                                                     : QString();
-    return target.isEmpty() ? methodSummary(e.params)
-                            : tr("%1 · target %2").arg(methodSummary(e.params), target);
+    QString caption = target.isEmpty() ? methodSummary(e.params)
+                                       : tr("%1 · target %2").arg(methodSummary(e.params), target);
+    // A map made below f32 says so on the canvas and in the comparison, not only in the details.
+    if (const QString badge = e.precisionBadge(); !badge.isEmpty())
+        caption += QStringLiteral(" · [%1]").arg(badge);
+    return caption;
 }
 
 QImage ExplainPanel::overlayPreview(const core::Explanation& e) const
@@ -583,7 +603,8 @@ bool ExplainPanel::explain()
     r.kind = ExplainRequest::Kind::Explain;
     r.modelFolder = m_folder;
     r.imagePath = m_imagePath;
-    r.session = m_sessions.value(m_folder);
+    r.engine = engine();
+    r.session = m_sessions.value(sessionKey());
     r.checkpointHash = m_hashes.value(m_folder);
     r.forward = m_forward;
     r.params = m_form->params();

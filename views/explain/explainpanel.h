@@ -110,7 +110,10 @@ signals:
 private:
     QWidget* buildControls();
     QWidget* buildTabs();
-    QString cacheKey() const { return m_folder + QLatin1Char('\n') + m_imagePath; }
+    // The model as the Models panel has it set up (folder, backend, precision).
+    compute::EngineOptions engine() const;
+    QString sessionKey() const { return modelKey(m_folder, engine()); }
+    QString cacheKey() const { return sessionKey() + QLatin1Char('\n') + m_imagePath; }
     void syncForward();
     void startJob(ExplainRequest request);
     void startPrepare(ExplainRequest request);
@@ -138,7 +141,8 @@ private:
     QString m_imagePath;
     QString m_folder;
 
-    // Opened models, their hashes and recent forwards, so nothing is loaded, hashed or run twice.
+    // Opened models (by sessionKey), their hashes (by folder) and recent forwards, so nothing is loaded,
+    // hashed or run twice.
     QHash<QString, std::shared_ptr<const core::VitSession>> m_sessions;
     QHash<QString, QString> m_hashes;
     QHash<QString, std::shared_ptr<const core::CachedForward>> m_forwards;

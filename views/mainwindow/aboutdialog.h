@@ -16,6 +16,9 @@ public:
     static QString aboutHtml();
     // "CPU: <model name>, N threads" from /proc/cpuinfo (the model name falls back to the architecture).
     static QString cpuDescription();
+    // One line per device the engine can use (CPU, each Vulkan device with type, driver and memory,
+    // each CUDA GPU or why there is none), the one auto picks marked, as HTML list items.
+    static QString devicesHtml();
 };
 
 } // namespace loupe::views

@@ -2,7 +2,9 @@
 #include "views/models/classifypanel.h"
 
 #include "core/imageio.h"
+#include "core/inference/execution.h"
 #include "core/models/checkpoint_hash.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 
 #include <QFileInfo>
@@ -108,23 +110,31 @@ bool ClassifyPanel::run()
     const QString folder = m_folder;
     const int topk = m_topk;
     const qint64 assetId = m_assetId;
-    auto classifier = m_classifiers.value(folder);
+    // The choice is read when the model is opened, so a change in the Models panel applies from the next run.
+    const compute::EngineOptions engine = core::modelEngineOptions(folder);
+    const QString key = folder + QLatin1Char('\t') +
+                        QString::fromUtf8(compute::backendChoiceName(engine.backend).data()) +
+                        QLatin1Char('/') + QString::fromUtf8(compute::precisionName(engine.precision).data());
+    auto classifier = m_classifiers.value(key);
     QString hash = m_hashes.value(folder);
     setBusy(true);
     m_watcher.setFuture(QtConcurrent::run([=]() mutable {
         Outcome out;
         out.assetId = assetId;
         out.folder = folder;
+        out.classifierKey = key;
         // The project's one reader: EXIF orientation, the pixel limit and truncation, as the canvas reads it.
         const QImage image = core::readImage(imagePath, &out.error);
         if (image.isNull()) return out;
-        if (!classifier) classifier = core::ImageClassifier::open(folder, &out.error);
+        if (!classifier) classifier = core::ImageClassifier::open(folder, &out.error, engine);
         if (!classifier) return out;
         if (hash.isEmpty()) hash = core::checkpointHash(folder, &out.error);
         if (hash.isEmpty()) return out;
         out.classifier = classifier;
         out.checkpointHash = hash;
+        const core::ExecutionScope scope(engine);
         out.result = classifier->classify(image, topk, &out.error);
+        out.execution = scope.finish();
         return out;
     }));
     return true;
@@ -135,7 +145,7 @@ void ClassifyPanel::onFinished()
     setBusy(false);
     m_lastError.clear(); // a refusal while the job ran is not this run's outcome
     const Outcome out = m_watcher.result();
-    if (out.classifier) m_classifiers.insert(out.folder, out.classifier);
+    if (out.classifier) m_classifiers.insert(out.classifierKey, out.classifier);
     if (!out.checkpointHash.isEmpty()) m_hashes.insert(out.folder, out.checkpointHash);
     if (!out.error.isEmpty() || out.result.top.isEmpty()) {
         m_lastError = out.error.isEmpty() ? tr("The model returned no classes.") : out.error;
@@ -151,7 +161,7 @@ void ClassifyPanel::onFinished()
         rec.modelPath = out.folder;
         rec.checkpointHash = out.checkpointHash;
         rec.parameters = QJsonObject{{QStringLiteral("topk"), m_topk}};
-        rec.backend = QStringLiteral("cpu");
+        core::applyExecution(rec, out.execution);
         rec.durationMs = out.result.durationMs;
         rec.when = QDateTime::currentDateTimeUtc();
         rec.result = out.result.toJson();
@@ -162,8 +172,10 @@ void ClassifyPanel::onFinished()
         }
     }
     if (out.assetId == m_assetId)
-        show(out.result,
-             tr("%1 — %2 ms").arg(QFileInfo(out.folder).fileName()).arg(out.result.durationMs, 0, 'f', 1));
+        show(out.result, tr("%1 — %2 ms — %3")
+                             .arg(QFileInfo(out.folder).fileName())
+                             .arg(out.result.durationMs, 0, 'f', 1)
+                             .arg(core::executionSummary(out.execution)));
     emit finished(m_lastError.isEmpty());
 }
 

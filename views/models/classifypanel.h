@@ -56,8 +56,10 @@ private:
         qint64 assetId = 0;
         QString folder;
         QString checkpointHash;
+        QString classifierKey; // folder and engine options
         std::shared_ptr<const core::ImageClassifier> classifier;
         core::Classification result;
+        compute::ExecutionRecord execution;
         QString error;
     };
     void onFinished();
@@ -68,7 +70,8 @@ private:
     QString m_folder;
     qint64 m_assetId = -1;
     int m_topk = 5;
-    // Opened models and their hashes, kept so a second run does not reload or re-hash the weights.
+    // Opened models (by folder and the backend and precision chosen for it in the Models panel) and their
+    // hashes (by folder), kept so a second run does not reload or re-hash the weights.
     QHash<QString, std::shared_ptr<const core::ImageClassifier>> m_classifiers;
     QHash<QString, QString> m_hashes;
     QFutureWatcher<Outcome> m_watcher;

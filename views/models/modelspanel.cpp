@@ -7,6 +7,7 @@
 #include "core/models/model_registry.h"
 #include "core/store/project.h"
 #include "views/models/hubdownloaddialog.h"
+#include "views/models/modelengineform.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -38,13 +39,17 @@ ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_engine = new ModelEngineForm(this);
+    m_engine->setObjectName(QStringLiteral("modelEngineForm"));
     layout->addWidget(m_list, 1);
+    layout->addWidget(m_engine);
     layout->addWidget(add);
     layout->addWidget(download);
     layout->addWidget(m_message);
     connect(add, &QPushButton::clicked, this, &ModelsPanel::registerFolderDialog);
     connect(download, &QPushButton::clicked, this, &ModelsPanel::downloadDialog);
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        m_engine->setFolder(item ? item->data(kFolderRole).toString() : QString());
         if (item) emit modelSelected(item->data(kFolderRole).toString());
     });
 }
@@ -150,6 +155,7 @@ void ModelsPanel::refresh(const QString& cacheDir)
         const QSignalBlocker block(m_list);
         m_list->setCurrentRow(0);
     }
+    m_engine->setFolder(selectedFolder());
 }
 
 QString ModelsPanel::registerFolder(const QString& folder)

@@ -18,6 +18,8 @@ class HubDownloadTask;
 
 namespace loupe::views {
 
+class ModelEngineForm;
+
 // The Models dock: the project's registered checkpoint folders and the snapshots found in the
 // Hugging Face cache, in one list; "Register folder…" checks a folder (architecture, weights) and
 // stores it in the project; "Download from Hub…" fetches a checkpoint into the cache as a job and
@@ -45,6 +47,8 @@ public:
     QString selectedFolder() const;
     bool selectFolder(const QString& folder);
     QListWidget* list() const { return m_list; }
+    // The selected model's backend and precision.
+    ModelEngineForm* engineForm() const { return m_engine; }
 
 signals:
     void modelSelected(const QString& folder);
@@ -60,6 +64,7 @@ private:
     QPointer<core::Project> m_project;
     QPointer<core::JobTracker> m_tracker;
     QListWidget* m_list = nullptr;
+    ModelEngineForm* m_engine = nullptr;
     QLabel* m_message = nullptr;
     QString m_cacheDir;
 };
