@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/engine_options.h"
 #include "compute/graph/graph.h"
 #include "compute/graph/planner.h"
 
@@ -51,6 +52,11 @@ struct GraphRun
     // Called as each kept node is computed, with a view valid only during the call.
     std::function<void(const std::string& name, const Tensor& value)> observe;
     std::map<std::string, Tensor> kept; // filled: every kept node's value (owned copies), by name
+    // The model's precision (Scheduler sets it). A GPU backend that computes at reduced precision says
+    // what it used in `precisionUsed` ("f16"), and why it differs from what was asked in `precisionNote`.
+    Precision precision = Precision::Default;
+    std::string precisionUsed;
+    std::string precisionNote;
 };
 
 class Device;

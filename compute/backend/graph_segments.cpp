@@ -165,6 +165,7 @@ void runSegments(std::vector<GraphSegment>& segments, const Graph& original, Gra
     std::map<int, Tensor> handed; // original node -> value a later segment reads
     for (GraphSegment& seg : segments) {
         GraphRun part;
+        part.precision = run.precision;
         for (const Node& n : seg.graph.nodes()) {
             if (n.op != Op::Input) continue;
             auto b = seg.boundary.find(n.name);
@@ -184,6 +185,8 @@ void runSegments(std::vector<GraphSegment>& segments, const Graph& original, Gra
                     if (original.node(id).keep) run.observe(keyOf(original, id), value);
             };
         backendFor(*seg.device).compute(seg.graph, seg.plan, *seg.arena, part);
+        if (run.precisionUsed.empty() || part.precisionUsed == "f16") run.precisionUsed = part.precisionUsed;
+        if (run.precisionNote.empty()) run.precisionNote = part.precisionNote;
         for (auto& [key, value] : part.kept) {
             auto it = seg.original.find(key);
             if (it == seg.original.end()) continue;

@@ -51,7 +51,7 @@ std::string Scheduler::fallbackReason() const
     return reason_;
 }
 
-ExecutionRecord Scheduler::record(const Device& d) const
+ExecutionRecord Scheduler::record(const Device& d, const GraphRun* run) const
 {
     ExecutionRecord r;
     r.backend = backendOf(d);
@@ -62,6 +62,9 @@ ExecutionRecord Scheduler::record(const Device& d) const
                       ? "f32"
                       : std::string(precisionName(precision_));
     r.fallbackReason = fallbackReason();
+    if (run && r.backend != "cpu" && !run->precisionUsed.empty()) r.precision = run->precisionUsed;
+    if (run && r.backend != "cpu" && !run->precisionNote.empty())
+        r.fallbackReason += (r.fallbackReason.empty() ? "" : "; ") + run->precisionNote;
     return r;
 }
 
@@ -87,12 +90,15 @@ template <typename Compile> void Scheduler::runWithFallback(const Compile& compi
     if (&d != &cpuDevice()) {
         try {
             std::shared_ptr<CompiledGraph> c = compile(d);
+            run.precision = precision_;
             runCompiled(*c, run);
-            setLastExecution(record(d));
+            setLastExecution(record(d, &run));
             return;
         } catch (const DeviceError& e) {
             fallBack(d, e);
             run.kept.clear(); // a partial run's results are not kept
+            run.precisionUsed.clear();
+            run.precisionNote.clear();
         }
     }
     std::shared_ptr<CompiledGraph> c = compile(cpuDevice());

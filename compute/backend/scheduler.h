@@ -38,8 +38,9 @@ public:
     // Runs a graph that is built once (not worth caching).
     void run(const Graph& g, GraphRun& run);
 
-    // The record of a run on `d` by this model: backend, device, precision, fall-back reason.
-    ExecutionRecord record(const Device& d) const;
+    // The record of a run on `d` by this model: backend, device, precision (what the backend says it
+    // used, when `run` is given), fall-back reason (and why the precision differs from the asked one).
+    ExecutionRecord record(const Device& d, const GraphRun* run = nullptr) const;
     // A CPU-only computation of this model (custom kernels, gradients): records it, saying why when
     // another backend was asked for.
     void recordCpu(const std::string& why) const;

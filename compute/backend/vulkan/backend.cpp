@@ -93,6 +93,36 @@ void VulkanBackend::record(Recorder& r, const Node& n, const std::vector<DeviceT
     throw Error("vulkan", std::string("op ") + opName(n.op) + " is not implemented on Vulkan");
 }
 
+// Whether this run keeps Linear weights in f16: asked for (f16, or bf16, which Vulkan has no arithmetic
+// for) and not turned off by LOUPE_VULKAN_NO_F16. The f16 GEMM reads halves through 32-bit words, so
+// it needs no optional device feature. Says in `note` why the precision differs from the one asked.
+bool useHalfWeights(Precision asked, std::string& note)
+{
+    if (asked != Precision::F16 && asked != Precision::BF16) return false;
+    const char* off = std::getenv("LOUPE_VULKAN_NO_F16");
+    if (off && *off && std::string(off) != "0") {
+        note = std::string(precisionName(asked)) +
+               " was asked for; Vulkan computes f32 (LOUPE_VULKAN_NO_F16 is set)";
+        return false;
+    }
+    if (asked == Precision::BF16)
+        note = "bf16 was asked for; Vulkan has no bf16 arithmetic, so its Linear weights are f16";
+    return true;
+}
+
+// Weight nodes read only as a Linear layer's weight (src 1): those may be stored in f16.
+std::vector<bool> linearOnlyWeights(const Graph& g)
+{
+    const auto& nodes = g.nodes();
+    std::vector<bool> ok(nodes.size(), false);
+    for (size_t i = 0; i < nodes.size(); ++i)
+        ok[i] = nodes[i].op == Op::Weight && !nodes[i].keep;
+    for (const Node& n : nodes)
+        for (int s = 0; s < 4; ++s)
+            if (n.src[s] >= 0 && !(n.op == Op::Linear && s == 1)) ok[size_t(n.src[s])] = false;
+    return ok;
+}
+
 // A device tensor (any view) read back into a packed host tensor.
 Tensor download(const DeviceTensor& t)
 {
@@ -120,6 +150,9 @@ void VulkanBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& aren
                                   " bytes is smaller than the plan's " + std::to_string(plan.arenaBytes));
     const auto& nodes = g.nodes();
     std::vector<DeviceTensor> values(nodes.size());
+    const bool half = useHalfWeights(run.precision, run.precisionNote);
+    const std::vector<bool> halfOk = half ? linearOnlyWeights(g) : std::vector<bool>(nodes.size(), false);
+    bool usedHalf = false;
     for (size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
         if (!device_.supportsOp(n))
@@ -130,7 +163,8 @@ void VulkanBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& aren
             values[i] = input(n, run);
             break;
         case Op::Weight:
-            values[i] = device_.weight(n);
+            values[i] = device_.weight(n, halfOk[i]);
+            usedHalf = usedHalf || halfOk[i];
             break;
         case Op::View: {
             const DeviceTensor& s = values[size_t(n.src[0])];
@@ -157,6 +191,7 @@ void VulkanBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& aren
         std::fprintf(
             stderr, "loupe profile: vulkan graph %8.3f ms\n",
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    run.precisionUsed = usedHalf ? "f16" : "f32";
     for (size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
         if (!n.keep) continue;

@@ -2,6 +2,7 @@
 #include "compute/backend/vulkan/device.h"
 
 #include "compute/backend/vulkan/faults.h"
+#include "compute/dtype.h"
 #include "compute/error.h"
 
 #include <cstdlib>
@@ -110,9 +111,10 @@ Pipelines& VulkanDevice::pipelines()
     return *pipelines_;
 }
 
-DeviceTensor VulkanDevice::weight(const Node& n)
+DeviceTensor VulkanDevice::weight(const Node& n, bool half)
 {
     std::ostringstream key;
+    if (half) key << "f16:";
     if (n.packed)
         key << "packed:" << n.packed.get();
     else
@@ -131,10 +133,24 @@ DeviceTensor VulkanDevice::weight(const Node& n)
         w.host = n.value;
         values = n.value.contiguous();
     }
-    auto buffer = type_.allocate(values.nbytes());
-    buffer->write(0, values.data(), values.nbytes());
+    std::unique_ptr<Buffer> buffer;
+    if (half) {
+        const int64_t count = values.numel();
+        // Padded to whole 32-bit words: the shader reads halves in pairs.
+        std::vector<uint16_t> h(static_cast<size_t>(count + (count & 1)), 0);
+        const float* f = values.ptr<float>();
+        for (int64_t i = 0; i < count; ++i)
+            h[size_t(i)] = floatToHalf(f[i]);
+        buffer = type_.allocate(h.size() * sizeof(uint16_t));
+        buffer->write(0, h.data(), h.size() * sizeof(uint16_t));
+    } else {
+        buffer = type_.allocate(values.nbytes());
+        buffer->write(0, values.data(), values.nbytes());
+    }
     auto* db = static_cast<DeviceBuffer*>(buffer.get());
-    w.value = {db->vkBuffer(), elementBase(*db), values.shape(), contiguousStrides(values.shape()), db};
+    // f16 tensors are addressed in f16 elements of the same VkBuffer.
+    const uint32_t base = half ? uint32_t(db->blockOffset() / sizeof(uint16_t)) : elementBase(*db);
+    w.value = {db->vkBuffer(), base, values.shape(), contiguousStrides(values.shape()), db, half};
     w.buffer = std::move(buffer);
     return weights_.emplace(key.str(), std::move(w)).first->second.value;
 }

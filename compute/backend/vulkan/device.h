@@ -33,7 +33,8 @@ public:
     Pipelines& pipelines();
     // A weight node's values on the device, uploaded on first use and kept (the cache holds the host
     // tensor too, so its address cannot be reused by another weight while cached).
-    DeviceTensor weight(const Node& n);
+    // `half`: stored as f16 (a Linear weight on the f16 path).
+    DeviceTensor weight(const Node& n, bool half = false);
 
 private:
     void ensureContext();

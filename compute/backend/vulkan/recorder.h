@@ -19,6 +19,7 @@ struct DeviceTensor
     Shape shape;
     Shape strides;
     const DeviceBuffer* owner = nullptr; // the allocation `buffer` is seen through (for downloads)
+    bool half = false;                   // f16 elements (a Linear weight on the f16 path), else f32
 };
 
 // Records dispatches into one command buffer, each followed by a barrier so the next op sees its
