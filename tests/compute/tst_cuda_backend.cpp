@@ -15,6 +15,8 @@
 #include "compute/models/vit.h"
 #include "op_reference.h"
 #if LOUPE_HAVE_CUDA
+#include "compute/backend/cpu/ops.h"
+#include "compute/backend/cpu/vmath.h"
 #include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/cuda_backend.h"
 #include "compute/backend/cuda/dtensor.h"
@@ -367,6 +369,127 @@ private slots:
             worstDiff = std::max(worstDiff, std::fabs(ref - at(out, idx)));
         });
         QVERIFY2(worstDiff < 1e-4, qPrintable(QString("largest difference %1").arg(worstDiff)));
+    }
+
+    // The elementwise and image kernels' per-element code, run by their host twins, against the CPU
+    // backend's kernels: broadcasting, strided views (6-D window partition included), strided output,
+    // every activation, the GEMM epilogue, im2col order and torch's bicubic.
+    void hostTwinBinaryAndCopy_data()
+    {
+        QTest::addColumn<QString>("kind");
+        for (const char* k : {"row", "both", "strided", "scalar", "windows", "sliceOut"})
+            QTest::newRow(k) << k;
+    }
+    void hostTwinBinaryAndCopy()
+    {
+        QFETCH(QString, kind);
+        std::mt19937 rng(61);
+        if (kind == "windows" || kind == "sliceOut") {
+            const Tensor x = kind == "windows" ? randomTensor(rng, {1, 28, 28, 8})
+                                                     .reshape({1, 2, 14, 2, 14, 8})
+                                                     .permute({0, 1, 3, 2, 4, 5})
+                                               : randomTensor(rng, {9, 5}).permute({1, 0});
+            Tensor bigExpected = Tensor::zeros(DType::F32, {5, 20}),
+                   bigGot = Tensor::zeros(DType::F32, {5, 20});
+            const Tensor expected =
+                kind == "windows" ? Tensor::zeros(DType::F32, x.shape()) : bigExpected.slice(1, 4, 13);
+            const Tensor got =
+                kind == "windows" ? Tensor::zeros(DType::F32, x.shape()) : bigGot.slice(1, 4, 13);
+            cpu::copy(expected, x);
+            cuda::hostBinary(cuda::Elementwise::Copy, got.ptr<float>(), x.ptr<float>(), nullptr,
+                             cuda::makeLayout("copy", hostView(got), hostView(x)));
+            QCOMPARE(worstRatio(kind == "windows" ? got : bigGot, kind == "windows" ? expected : bigExpected,
+                                kF32Exact),
+                     0.0);
+            return;
+        }
+        Tensor a, b;
+        if (kind == "row") {
+            a = randomTensor(rng, {2, 5, 7});
+            b = randomTensor(rng, {7});
+        } else if (kind == "both") {
+            a = randomTensor(rng, {4, 1, 5});
+            b = randomTensor(rng, {3, 1});
+        } else if (kind == "strided") {
+            a = randomTensor(rng, {6, 5, 3}).permute({2, 0, 1});
+            b = randomTensor(rng, {3, 6, 10}).slice(2, 2, 7);
+        } else {
+            a = randomTensor(rng, {50, 7});
+            b = randomTensor(rng, {1});
+        }
+        Shape shape(std::max(a.dim(), b.dim()));
+        for (size_t i = 0; i < shape.size(); ++i) {
+            const int64_t da = int64_t(i) - int64_t(shape.size()) + a.dim(),
+                          db = int64_t(i) - int64_t(shape.size()) + b.dim();
+            shape[i] = std::max(da >= 0 ? a.shape()[size_t(da)] : 1, db >= 0 ? b.shape()[size_t(db)] : 1);
+        }
+        for (Op op : {Op::Add, Op::Sub, Op::Mul}) {
+            const Tensor expected = Tensor::zeros(DType::F32, shape), got = Tensor::zeros(DType::F32, shape);
+            cpu::binary(op, expected, a, b);
+            const auto e = op == Op::Add   ? cuda::Elementwise::Add
+                           : op == Op::Sub ? cuda::Elementwise::Sub
+                                           : cuda::Elementwise::Mul;
+            const cuda::DTensor db = hostView(b);
+            cuda::hostBinary(e, got.ptr<float>(), a.ptr<float>(), b.ptr<float>(),
+                             cuda::makeLayout("binary", hostView(got), hostView(a), &db));
+            QCOMPARE(worstRatio(got, expected, kF32Exact), 0.0);
+        }
+    }
+
+    void hostTwinActivationAndEpilogue()
+    {
+        std::mt19937 rng(67);
+        const Tensor x = randomTensor(rng, {7, 3, 5}, -6.f, 6.f).permute({2, 0, 1});
+        const Tensor c0 = randomTensor(rng, {6, 10}, -4.f, 4.f), bias = randomTensor(rng, {10}),
+                     res = randomTensor(rng, {6, 10});
+        for (Activation act :
+             {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu,
+              Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid}) {
+            const Tensor expected = Tensor::zeros(DType::F32, x.shape()),
+                         got = Tensor::zeros(DType::F32, x.shape());
+            cpu::activation(expected, x, act);
+            cuda::hostActivation(int(act), got.ptr<float>(), x.ptr<float>(),
+                                 cuda::makeLayout("act", hostView(got), hostView(x)));
+            QVERIFY2(worstRatio(got, expected, {2e-6, 2e-5}) <= 1.0, activationName(act));
+            // Epilogue: act(c + bias) + residual.
+            Tensor got2 = c0.clone();
+            cuda::hostEpilogue(got2.ptr<float>(), 6, 10, bias.ptr<float>(), int(act), res.ptr<float>());
+            Tensor expected2 = Tensor::zeros(DType::F32, {6, 10});
+            for (int64_t i = 0; i < 60; ++i)
+                expected2.ptr<float>()[i] =
+                    activationScalar(act, c0.ptr<float>()[i] + bias.ptr<float>()[i % 10]) +
+                    res.ptr<float>()[i];
+            QVERIFY2(worstRatio(got2, expected2, {2e-6, 2e-5}) <= 1.0, activationName(act));
+        }
+    }
+
+    void hostTwinIm2colAndBicubic()
+    {
+        std::mt19937 rng(71);
+        const int64_t B = 2, C = 3, H = 32, W = 50, P = 16, gh = H / P, gw = W / P, K = C * P * P;
+        const Tensor px = randomTensor(rng, {B, C, H, W});
+        Tensor cols = Tensor::zeros(DType::F32, {B * gh * gw, K});
+        cuda::hostIm2col(cols.ptr<float>(), px.ptr<float>(), B, C, H, W, P);
+        double worstDiff = 0;
+        forEachIndex({B, gh, gw, C, P, P}, [&](const Shape& i) {
+            const double want = at(px, {i[0], i[3], i[1] * P + i[4], i[2] * P + i[5]});
+            const double got = at(cols, {(i[0] * gh + i[1]) * gw + i[2], (i[3] * P + i[4]) * P + i[5]});
+            worstDiff = std::max(worstDiff, std::fabs(want - got));
+        });
+        QCOMPARE(worstDiff, 0.0);
+        for (const bool up : {true, false}) {
+            const Tensor x = up ? randomTensor(rng, {1, 32, 14, 14}) : randomTensor(rng, {2, 3, 9, 11});
+            const int64_t OH = up ? 24 : 4, OW = up ? 20 : 5;
+            const double sH = up ? 24.1 / 14 : 0, sW = up ? 20.1 / 14 : 0;
+            const Tensor expected = Tensor::zeros(DType::F32, {x.size(0), x.size(1), OH, OW});
+            const Tensor got = Tensor::zeros(DType::F32, {x.size(0), x.size(1), OH, OW});
+            cpu::bicubic(expected, x, sH, sW);
+            const float sh = sH > 0 ? float(1.0 / sH) : float(x.size(2)) / float(OH);
+            const float sw = sW > 0 ? float(1.0 / sW) : float(x.size(3)) / float(OW);
+            cuda::hostBicubic(got.ptr<float>(), x.ptr<float>(), x.size(0) * x.size(1), x.size(2), x.size(3),
+                              OH, OW, sh, sw);
+            QVERIFY(worstRatio(got, expected, {1e-5, 1e-5}) <= 1.0);
+        }
     }
 
     void poolSizeClasses()

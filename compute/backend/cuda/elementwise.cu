@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Elementwise kernels: broadcast binary ops and strided copies, activations, the GEMM epilogue and the
 // f32 -> f16/bf16 conversion of GEMM inputs. Math matches the CPU backend's scalar reference
-// (compute/backend/cpu/vmath.cpp): erff, tanhf, expf, no fast-math intrinsics.
+// (compute/backend/cpu/vmath.cpp): erff, tanhf, expf, no fast-math intrinsics. The per-element code is
+// __host__ __device__ so its host twins (kernels.h) test it without a GPU.
 #include "compute/backend/cuda/kernels.h"
 
 #include <cuda_bf16.h>
@@ -19,7 +20,7 @@ unsigned blocksFor(int64_t n)
     return unsigned(b < (int64_t(1) << 20) ? (b > 0 ? b : 1) : (int64_t(1) << 20)); // grid-stride beyond
 }
 
-__device__ float activate(int act, float x)
+__host__ __device__ float activate(int act, float x)
 {
     switch (act) {
     case 1: // GeluErf
@@ -42,7 +43,7 @@ __device__ float activate(int act, float x)
 }
 
 // Element i of the layout's shape -> offsets of out, a and b.
-__device__ void offsets(const Layout& l, int64_t i, int64_t& o, int64_t& a, int64_t& b)
+__host__ __device__ void offsets(const Layout& l, int64_t i, int64_t& o, int64_t& a, int64_t& b)
 {
     o = a = b = 0;
     for (int d = l.nd - 1; d >= 0; --d) {
@@ -55,51 +56,66 @@ __device__ void offsets(const Layout& l, int64_t i, int64_t& o, int64_t& a, int6
     }
 }
 
+__host__ __device__ void binaryAt(Elementwise op, float* out, const float* a, const float* b, const Layout& l,
+                                  int64_t i)
+{
+    int64_t oo, oa, ob;
+    offsets(l, i, oo, oa, ob);
+    const float x = a[oa];
+    float y = x;
+    if (op == Elementwise::Add)
+        y = x + b[ob];
+    else if (op == Elementwise::Sub)
+        y = x - b[ob];
+    else if (op == Elementwise::Mul)
+        y = x * b[ob];
+    out[oo] = y;
+}
+
+__host__ __device__ void activationAt(int act, float* out, const float* x, const Layout& l, int64_t i)
+{
+    int64_t oo, oa, ob;
+    offsets(l, i, oo, oa, ob);
+    out[oo] = activate(act, x[oa]);
+}
+
+__host__ __device__ void epilogueAt(float* c, int64_t n, const float* bias, int act, const float* residual,
+                                    int64_t i)
+{
+    float v = c[i];
+    if (bias) v += bias[i % n];
+    v = activate(act, v);
+    if (residual) v += residual[i];
+    c[i] = v;
+}
+
+#define LOUPE_GRID_STRIDE(i, n)                                                                              \
+    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < (n);                                \
+         i += int64_t(gridDim.x) * blockDim.x)
+
 __global__ void binaryKernel(Elementwise op, float* out, const float* a, const float* b, Layout l)
 {
-    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < l.n;
-         i += int64_t(gridDim.x) * blockDim.x) {
-        int64_t oo, oa, ob;
-        offsets(l, i, oo, oa, ob);
-        const float x = a[oa];
-        float y = x;
-        if (op == Elementwise::Add)
-            y = x + b[ob];
-        else if (op == Elementwise::Sub)
-            y = x - b[ob];
-        else if (op == Elementwise::Mul)
-            y = x * b[ob];
-        out[oo] = y;
-    }
+    LOUPE_GRID_STRIDE(i, l.n)
+    binaryAt(op, out, a, b, l, i);
 }
 
 __global__ void activationKernel(int act, float* out, const float* x, Layout l)
 {
-    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < l.n;
-         i += int64_t(gridDim.x) * blockDim.x) {
-        int64_t oo, oa, ob;
-        offsets(l, i, oo, oa, ob);
-        out[oo] = activate(act, x[oa]);
-    }
+    LOUPE_GRID_STRIDE(i, l.n)
+    activationAt(act, out, x, l, i);
 }
 
 __global__ void epilogueKernel(float* c, int64_t total, int64_t n, const float* bias, int act,
                                const float* residual)
 {
-    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-         i += int64_t(gridDim.x) * blockDim.x) {
-        float v = c[i];
-        if (bias) v += bias[i % n];
-        v = activate(act, v);
-        if (residual) v += residual[i];
-        c[i] = v;
-    }
+    LOUPE_GRID_STRIDE(i, total)
+    epilogueAt(c, n, bias, act, residual, i);
 }
 
 __global__ void toHalfKernel(void* dst, const float* src, int64_t n, bool bf16)
 {
-    for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n;
-         i += int64_t(gridDim.x) * blockDim.x) {
+    LOUPE_GRID_STRIDE(i, n)
+    {
         if (bf16)
             static_cast<__nv_bfloat16*>(dst)[i] = __float2bfloat16_rn(src[i]);
         else
@@ -138,6 +154,24 @@ cudaError_t launchToHalf(cudaStream_t stream, void* dst, const float* src, int64
     if (n == 0) return cudaSuccess;
     toHalfKernel<<<blocksFor(n), kThreads, 0, stream>>>(dst, src, n, bf16);
     return cudaGetLastError();
+}
+
+void hostBinary(Elementwise op, float* out, const float* a, const float* b, const Layout& layout)
+{
+    for (int64_t i = 0; i < layout.n; ++i)
+        binaryAt(op, out, a, b ? b : a, layout, i);
+}
+
+void hostActivation(int act, float* out, const float* x, const Layout& layout)
+{
+    for (int64_t i = 0; i < layout.n; ++i)
+        activationAt(act, out, x, layout, i);
+}
+
+void hostEpilogue(float* c, int64_t rows, int64_t n, const float* bias, int act, const float* residual)
+{
+    for (int64_t i = 0; i < rows * n; ++i)
+        epilogueAt(c, n, bias, act, residual, i);
 }
 
 } // namespace loupe::compute::cuda

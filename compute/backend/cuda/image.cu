@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Image kernels: the patch embedding's im2col and torch's bicubic interpolation, each the CPU kernel's
-// arithmetic per output element (compute/backend/cpu/conv2d_patch.cpp, interpolate.cpp).
+// arithmetic per output element (compute/backend/cpu/conv2d_patch.cpp, interpolate.cpp), __host__
+// __device__ so the host twins (kernels.h) test it without a GPU.
 #include "compute/backend/cuda/kernels.h"
 
 namespace loupe::compute::cuda {
@@ -15,65 +16,75 @@ unsigned blocksFor(int64_t n)
     return unsigned(b < (int64_t(1) << 20) ? (b > 0 ? b : 1) : (int64_t(1) << 20));
 }
 
+__host__ __device__ void im2colAt(float* cols, const float* px, int64_t C, int64_t H, int64_t W, int64_t P,
+                                  int64_t gh, int64_t gw, int64_t i)
+{
+    const int64_t K = C * P * P;
+    const int64_t row = i / K, k = i % K;
+    const int64_t c = k / (P * P), ky = (k / P) % P, kx = k % P;
+    const int64_t pxi = row % gw, py = (row / gw) % gh, b = row / (gw * gh);
+    cols[i] = px[((b * C + c) * H + py * P + ky) * W + pxi * P + kx];
+}
+
 __global__ void im2colKernel(float* cols, const float* px, int64_t C, int64_t H, int64_t W, int64_t P,
                              int64_t gh, int64_t gw, int64_t total)
 {
-    const int64_t K = C * P * P;
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-         i += int64_t(gridDim.x) * blockDim.x) {
-        const int64_t row = i / K, k = i % K;
-        const int64_t c = k / (P * P), ky = (k / P) % P, kx = k % P;
-        const int64_t pxi = row % gw, py = (row / gw) % gh, b = row / (gw * gh);
-        cols[i] = px[((b * C + c) * H + py * P + ky) * W + pxi * P + kx];
-    }
+         i += int64_t(gridDim.x) * blockDim.x)
+        im2colAt(cols, px, C, H, W, P, gh, gw, i);
 }
 
 constexpr float kA = -0.75f;
 
-__device__ float cubic1(float x)
+__host__ __device__ float cubic1(float x)
 {
     return ((kA + 2) * x - (kA + 3)) * x * x + 1;
 }
-__device__ float cubic2(float x)
+__host__ __device__ float cubic2(float x)
 {
     return ((kA * x - 5 * kA) * x + 8 * kA) * x - 4 * kA;
 }
-__device__ void cubicWeights(float t, float w[4])
+__host__ __device__ void cubicWeights(float t, float w[4])
 {
     w[0] = cubic2(t + 1);
     w[1] = cubic1(t);
     w[2] = cubic1(1 - t);
     w[3] = cubic2(2 - t);
 }
-__device__ int64_t clampIndex(int64_t v, int64_t hi)
+__host__ __device__ int64_t clampIndex(int64_t v, int64_t hi)
 {
     return v < 0 ? 0 : (v > hi ? hi : v);
+}
+
+__host__ __device__ void bicubicAt(float* out, const float* x, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                                   float sh, float sw, int64_t i)
+{
+    const int64_t ox = i % OW, oy = (i / OW) % OH, plane = i / (OW * OH);
+    const float* src = x + plane * H * W;
+    const float ry = sh * (float(oy) + 0.5f) - 0.5f;
+    const int64_t iy = int64_t(floorf(ry));
+    const float rx = sw * (float(ox) + 0.5f) - 0.5f;
+    const int64_t ix = int64_t(floorf(rx));
+    float wy[4], wx[4];
+    cubicWeights(ry - float(iy), wy);
+    cubicWeights(rx - float(ix), wx);
+    float acc = 0;
+    for (int j = 0; j < 4; ++j) {
+        const int64_t yy = clampIndex(iy - 1 + j, H - 1);
+        float rowv = 0;
+        for (int k = 0; k < 4; ++k)
+            rowv += wx[k] * src[yy * W + clampIndex(ix - 1 + k, W - 1)];
+        acc += wy[j] * rowv;
+    }
+    out[i] = acc;
 }
 
 __global__ void bicubicKernel(float* out, const float* x, int64_t H, int64_t W, int64_t OH, int64_t OW,
                               float sh, float sw, int64_t total)
 {
     for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-         i += int64_t(gridDim.x) * blockDim.x) {
-        const int64_t ox = i % OW, oy = (i / OW) % OH, plane = i / (OW * OH);
-        const float* src = x + plane * H * W;
-        const float ry = sh * (float(oy) + 0.5f) - 0.5f;
-        const int64_t iy = int64_t(floorf(ry));
-        const float rx = sw * (float(ox) + 0.5f) - 0.5f;
-        const int64_t ix = int64_t(floorf(rx));
-        float wy[4], wx[4];
-        cubicWeights(ry - float(iy), wy);
-        cubicWeights(rx - float(ix), wx);
-        float acc = 0;
-        for (int j = 0; j < 4; ++j) {
-            const int64_t yy = clampIndex(iy - 1 + j, H - 1);
-            float rowv = 0;
-            for (int k = 0; k < 4; ++k)
-                rowv += wx[k] * src[yy * W + clampIndex(ix - 1 + k, W - 1)];
-            acc += wy[j] * rowv;
-        }
-        out[i] = acc;
-    }
+         i += int64_t(gridDim.x) * blockDim.x)
+        bicubicAt(out, x, H, W, OH, OW, sh, sw, i);
 }
 
 } // namespace
@@ -94,6 +105,20 @@ cudaError_t launchBicubic(cudaStream_t stream, float* out, const float* x, int64
     if (total == 0) return cudaSuccess;
     bicubicKernel<<<blocksFor(total), kThreads, 0, stream>>>(out, x, H, W, OH, OW, sh, sw, total);
     return cudaGetLastError();
+}
+
+void hostIm2col(float* cols, const float* px, int64_t B, int64_t C, int64_t H, int64_t W, int64_t P)
+{
+    const int64_t gh = H / P, gw = W / P, total = B * gh * gw * C * P * P;
+    for (int64_t i = 0; i < total; ++i)
+        im2colAt(cols, px, C, H, W, P, gh, gw, i);
+}
+
+void hostBicubic(float* out, const float* x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                 float sh, float sw)
+{
+    for (int64_t i = 0; i < planes * OH * OW; ++i)
+        bicubicAt(out, x, H, W, OH, OW, sh, sw, i);
 }
 
 } // namespace loupe::compute::cuda

@@ -50,4 +50,13 @@ cudaError_t launchIm2col(cudaStream_t stream, float* cols, const float* px, int6
 cudaError_t launchBicubic(cudaStream_t stream, float* out, const float* x, int64_t planes, int64_t H,
                           int64_t W, int64_t OH, int64_t OW, float sh, float sw);
 
+// Host twins of the elementwise and image kernels: the same per-element code (__host__ __device__) run
+// in a loop on the CPU, so their indexing and arithmetic are tested where there is no GPU.
+void hostBinary(Elementwise op, float* out, const float* a, const float* b, const Layout& layout);
+void hostActivation(int act, float* out, const float* x, const Layout& layout);
+void hostEpilogue(float* c, int64_t rows, int64_t n, const float* bias, int act, const float* residual);
+void hostIm2col(float* cols, const float* px, int64_t B, int64_t C, int64_t H, int64_t W, int64_t P);
+void hostBicubic(float* out, const float* x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                 float sh, float sw);
+
 } // namespace loupe::compute::cuda
