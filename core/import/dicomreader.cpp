@@ -13,7 +13,6 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -193,30 +192,12 @@ std::optional<Opened> openDicom(const QString& path, QString* error)
     setUpDcmtk();
     Opened o;
     o.file = std::make_unique<DcmFileFormat>();
-    const OFCondition c = o.file->loadFile(OFFilename(QFile::encodeName(path).constData()));
+    // Values over 4 KB are read when used, not while parsing: a declared length past the end of the
+    // file then fails the parse instead of reserving up to 4 GB for it.
+    const OFCondition c =
+        o.file->loadFile(OFFilename(QFile::encodeName(path).constData()), EXS_Unknown, EGL_noChange, 4096);
     if (c.bad()) return fail(QStringLiteral("damaged DICOM file (%1)").arg(QString::fromLatin1(c.text())));
     return check(std::move(o), path, error);
-}
-
-std::optional<Opened> openDicomBytes(const QByteArray& bytes, const QString& name, QString* error)
-{
-    auto fail = [&](const QString& why) -> std::optional<Opened> {
-        if (error) *error = QStringLiteral("%1: %2").arg(name, why);
-        return std::nullopt;
-    };
-    if (!hasPreamble(bytes.constData(), bytes.size()))
-        return fail(QStringLiteral("not a DICOM file (no DICM preamble)"));
-    setUpDcmtk();
-    Opened o;
-    o.file = std::make_unique<DcmFileFormat>();
-    DcmInputBufferStream in;
-    in.setBuffer(bytes.constData(), offile_off_t(bytes.size()));
-    in.setEos();
-    o.file->transferInit();
-    const OFCondition c = o.file->read(in);
-    o.file->transferEnd();
-    if (c.bad()) return fail(QStringLiteral("damaged DICOM file (%1)").arg(QString::fromLatin1(c.text())));
-    return check(std::move(o), name, error);
 }
 
 // The pixel data of all frames, decompressed, or an error. Points into the dataset.
@@ -398,12 +379,6 @@ std::optional<DicomInfo> readDicomInfo(const QString& path, QString* error)
 std::optional<DicomImage> readDicom(const QString& path, int frameIndex, QString* error)
 {
     return decodeFrame(openDicom(path, error), path, frameIndex, error);
-}
-
-std::optional<DicomImage> readDicomBytes(const QByteArray& bytes, const QString& name, int frameIndex,
-                                         QString* error)
-{
-    return decodeFrame(openDicomBytes(bytes, name, error), name, frameIndex, error);
 }
 
 QImage readDicomImage(const QString& path, int frameIndex, QString* error)

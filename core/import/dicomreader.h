@@ -3,7 +3,6 @@
 
 #include "core/import/dicomimage.h"
 
-#include <QByteArray>
 #include <QString>
 #include <QVector>
 #include <functional>
@@ -37,10 +36,6 @@ std::optional<DicomInfo> readDicomInfo(const QString& path, QString* error);
 // data's length against them before anything is allocated, so a truncated file, a wrong length or
 // huge declared dimensions give "PATH: reason", never a crash.
 std::optional<DicomImage> readDicom(const QString& path, int frameIndex, QString* error);
-
-// The same for a file's bytes in memory (fuzzing, embedded data); `name` is used in messages.
-std::optional<DicomImage> readDicomBytes(const QByteArray& bytes, const QString& name, int frameIndex,
-                                         QString* error);
 
 // The frame windowed to 8 bits with the file's first preset (or its full range): what models and
 // thumbnails get. A null image and *error ("PATH: reason") on failure.

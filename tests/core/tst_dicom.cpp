@@ -5,6 +5,7 @@
 // their preamble) and multi-frame files as sequences. Expected values come from pydicom on the files
 // of tests/data/dicom (tools/dicom/make_test_dicoms.py).
 #include "core/imageio.h"
+#include "core/import/dicomdeidentify.h"
 #include "core/import/dicomimport.h"
 #include "core/import/dicomreader.h"
 #include "core/import/importjob.h"
@@ -227,6 +228,36 @@ private slots:
         QVERIFY2(error.contains(reason), qPrintable(error));
         QVERIFY(readImage(data(file), &error).isNull());
         QVERIFY2(error.startsWith(data(file)), qPrintable(error));
+    }
+
+    // What leaves the project with its images carries no patient: names, IDs and dates are gone from
+    // the bytes, the pixels and windows are those of the original.
+    void deidentifiedCopy()
+    {
+        QTemporaryDir dir;
+        for (const char* name : {"ct16.dcm", "jpeg_lossless.dcm", "rgb_jpeg_baseline.dcm"}) {
+            const QString target = QDir(dir.path()).filePath(QString::fromLatin1(name));
+            QCOMPARE(writeDeidentifiedDicom(data(QString::fromLatin1(name)), target), QString());
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            for (const char* secret : {"Doe^Jane", "PAT-0042", "19700101", "Loupe synthetic study"})
+                QVERIFY2(!bytes.contains(secret), secret);
+            QString error;
+            const auto copy = readDicom(target, 0, &error);
+            QVERIFY2(copy, qPrintable(error));
+            const DicomImage original = mustRead(QString::fromLatin1(name));
+            QVERIFY(copy->frame.values == original.frame.values);
+            QVERIFY(copy->frame.rgb == original.frame.rgb);
+            QCOMPARE(copy->info.windows.size(), original.info.windows.size());
+            QCOMPARE(copy->info.modality, original.info.modality);
+            for (const auto& [k, v] : copy->info.patient.fields)
+                QVERIFY2(v.isEmpty() || !k.startsWith(QStringLiteral("Patient")), qPrintable(k + v));
+        }
+        const QString bad = data(QStringLiteral("malformed/truncated.dcm"));
+        const QString error = writeDeidentifiedDicom(bad, QDir(dir.path()).filePath(QStringLiteral("x.dcm")));
+        QVERIFY2(error.startsWith(bad + QStringLiteral(": ")), qPrintable(error));
+        QVERIFY(!QFile::exists(QDir(dir.path()).filePath(QStringLiteral("x.dcm"))));
     }
 
     void importFilesFoldersAndSequences()
