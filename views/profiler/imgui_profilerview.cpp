@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/profiler/imgui_profilerview.h"
 
+#include <QFileInfo>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -28,6 +29,26 @@ public:
 private:
     ImGuiContext* m_previous;
 };
+
+// The atlas is rasterised at the device pixel ratio and drawn scaled back, so text stays sharp on HiDPI
+// screens instead of being a magnified 13-pixel bitmap. DejaVu (fonts-dejavu-core) where installed,
+// ImGui's built-in font otherwise.
+void buildFonts(float dpr)
+{
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    ImFont* font = nullptr;
+    for (const char* path :
+         {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"})
+        if (!font && QFileInfo::exists(QString::fromLatin1(path)))
+            font = io.Fonts->AddFontFromFileTTF(path, 14.0f * dpr);
+    if (!font) {
+        ImFontConfig config;
+        config.SizePixels = 13.0f * dpr;
+        io.Fonts->AddFontDefault(&config);
+    }
+    io.FontGlobalScale = 1.0f / dpr;
+}
 
 } // namespace
 
@@ -67,6 +88,8 @@ void ImGuiProfilerView::initializeGL()
     const QSurfaceFormat f = context()->format();
     const bool glsl130 = !context()->isOpenGLES() &&
                          (f.majorVersion() > 3 || (f.majorVersion() == 3 && f.minorVersion() >= 0));
+    m_fontScale = float(devicePixelRatioF());
+    buildFonts(m_fontScale);
     m_ready = glsl130 && ImGui_ImplOpenGL3_Init("#version 130");
     if (!m_ready) {
         const QString why = tr("OpenGL %1.%2%3 cannot run Dear ImGui's OpenGL 3 renderer")
@@ -86,6 +109,12 @@ void ImGuiProfilerView::paintGL()
     ContextScope scope(m_context);
     ImGuiIO& io = ImGui::GetIO();
     const float dpr = float(devicePixelRatioF());
+    if (dpr != m_fontScale) { // moved to a screen of another scale
+        m_fontScale = dpr;
+        buildFonts(dpr);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     io.DisplaySize = ImVec2(float(width()), float(height()));
     io.DisplayFramebufferScale = ImVec2(dpr, dpr);
     io.DeltaTime = std::max(1e-4f, float(m_clock.restart()) / 1000.0f);

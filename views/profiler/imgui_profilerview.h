@@ -52,6 +52,7 @@ private:
     ImGuiContext* m_context = nullptr;
     bool m_ready = false;
     int m_frames = 0;
+    float m_fontScale = 1;                             // the device pixel ratio the font atlas was built for
     std::deque<std::pair<int, bool>> m_pendingButtons; // (button, down), applied one per frame
     QElapsedTimer m_clock;
     ProfilerSnapshot m_snapshot;
