@@ -46,7 +46,27 @@ float dot(const float* a, const float* b, int64_t n)
     return s;
 }
 
-// Weight-only int8: rows dequantised block by block inside the GEMM.
+// sum over k of q[k] * a[k] for int8 q, widened 8 at a time.
+float dotInt8(const int8_t* q, const float* a, int64_t n)
+{
+    __m256 s0 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(q + i));
+        s0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes)), _mm256_loadu_ps(a + i), s0);
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, s0);
+    float s = 0;
+    for (float v : lanes)
+        s += v;
+    for (; i < n; ++i)
+        s += float(q[i]) * a[i];
+    return s;
+}
+
+// Weight-only int8: rows dequantised block by block inside the GEMM; for a few rows of A (decoding)
+// each group's integer dot product is scaled instead, so no row is ever written out as f32.
 class Int8DequantWeight final : public PackedWeight
 {
 public:
@@ -65,6 +85,23 @@ public:
         if (p.batch[0] * p.batch[1] != 1) return nullptr;
         constexpr int64_t NB = 8;
         const int64_t K = w.cols, G = w.groupLength(), groups = w.groupsPerRow();
+        if (p.M <= 4 && p.aCol == 1) {
+            parallelFor(w.rows, 64, [&](int64_t n0, int64_t n1) {
+                for (int64_t n = n0; n < n1; ++n) {
+                    const int8_t* q = w.q.data() + n * K;
+                    const float* s = w.scales.data() + n * groups;
+                    for (int64_t m = 0; m < p.M; ++m) {
+                        const float* a = p.a + m * p.aRow;
+                        float acc = 0;
+                        for (int64_t g = 0; g < groups; ++g)
+                            acc += s[g] * dotInt8(q + g * G, a + g * G, G);
+                        p.c[m * p.cRow + n] = acc;
+                    }
+                }
+            });
+            gemmEpilogue(p);
+            return "int8_dequant";
+        }
         parallelFor((w.rows + NB - 1) / NB, 1, [&](int64_t b0, int64_t b1) {
             std::vector<float> wf(size_t(NB * K)), arow(p.aCol == 1 ? 0 : size_t(K));
             for (int64_t blk = b0; blk < b1; ++blk) {

@@ -216,9 +216,17 @@ private slots:
         QVERIFY(worstError(out, ref) > 0); // activations really were quantised
     }
 
+    void int8GroupWiseDequantisesInTheGemm_data()
+    {
+        QTest::addColumn<int>("M");
+        QTest::newRow("13 rows: blocks dequantised") << 13;
+        QTest::newRow("1 row: scaled integer dots") << 1;
+        QTest::newRow("3 rows: scaled integer dots") << 3;
+    }
     void int8GroupWiseDequantisesInTheGemm()
     {
-        Case c = makeCase(13, 40, 128, 128, 6);
+        QFETCH(int, M);
+        Case c = makeCase(M, 40, 128, 136, 6);
         c.w[5] = 40.f; // an outlier: its group's scale grows, the others keep theirs
         auto packed = packLinearWeight(c.w.data(), c.N, c.K, c.K, WeightFormat(Precision::Int8, 32));
         QVERIFY(packed);
