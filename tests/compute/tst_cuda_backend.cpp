@@ -8,6 +8,7 @@
 #include "compute/backend/backend.h"
 #include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/device_error.h"
+#include "compute/backend/profiler.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
 #include "compute/io/checkpoint.h"
@@ -916,6 +917,33 @@ private slots:
             compareKept(qPrintable(QString("run %1").arg(i)), run.kept, runOn(cpuDevice(), g, in),
                         kF32Reduction);
         }
+    }
+
+    // With the engine profiler on, every computed node of a CUDA run is filed with its GPU time, and
+    // device memory shows on the "cuda" gauge.
+    void profilerSeesEveryNode()
+    {
+        REQUIRE_GPU();
+        std::mt19937 rng(73);
+        Graph g;
+        const NodeId x = g.input("x", {50, 768});
+        const NodeId y = g.softmax(g.linear(x, g.weight("w", weightOf(rng, {64, 768}))), 0.5);
+        g.keep(g.name(
+            g.layerNorm(y, g.weight("lw", weightOf(rng, {64})), g.weight("lb", weightOf(rng, {64})), 1e-5),
+            "out"));
+        Profiler::clear();
+        Profiler::setEnabled(true);
+        const auto got = runOn(*cudaDevice(), g, {{"x", randomTensor(rng, {50, 768})}});
+        Profiler::setEnabled(false);
+        const std::vector<ProfileRun> runs = Profiler::runs("cuda");
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].events.size(), size_t(3)); // linear, softmax, layer_norm
+        for (const ProfileEvent& e : runs[0].events)
+            QVERIFY2(e.durationNs > 0, e.op.c_str());
+        bool gauge = false;
+        for (const MemoryGauge& m : Profiler::memoryGauges())
+            gauge |= m.device == "cuda" && m.peak > 0;
+        QVERIFY(gauge);
     }
 
     void outOfMemoryIsAnError()

@@ -4,6 +4,7 @@
 #include "compute/backend/cuda/cuda_backend.h"
 #include "compute/backend/cuda/device.h"
 #include "compute/backend/cuda/ops.h"
+#include "compute/backend/profiler.h"
 #include "compute/error.h"
 
 #include <chrono>
@@ -74,7 +75,9 @@ public:
 private:
     void bind(const Graph& g, const MemoryPlan& plan, CudaBuffer& arena, const GraphRun& run);
     uint64_t signature(const Graph& g) const;
-    std::vector<DTensor> enqueue(const Graph& g); // the kept tensors, packed
+    // The kept tensors, packed. `timed`: an event after every computed node (the engine profiler).
+    std::vector<DTensor> enqueue(const Graph& g, bool timed = false);
+    void fileProfile(const Graph& g, int64_t hostStartNs);
     bool capture(const Graph& g, uint64_t sig);
     void download(const Graph& g, const std::vector<DTensor>& kept, GraphRun& run);
 
@@ -94,6 +97,7 @@ private:
     uint64_t execSig_ = 0;
     std::vector<DTensor> execKept_;
     bool graphsBroken_ = false;
+    std::vector<cudaEvent_t> events_; // [0] the run's start, [i + 1] after node i (profiled runs)
 };
 
 CudaBackend::CudaBackend(CudaDevice& d, Precision p) : device_(d), precision_(p), scratch_(d.pool())
@@ -115,6 +119,8 @@ CudaBackend::~CudaBackend()
 {
     if (stream_) cudaStreamSynchronize(stream_);
     if (exec_) cudaGraphExecDestroy(exec_);
+    for (cudaEvent_t e : events_)
+        cudaEventDestroy(e);
     if (blas_) cublas()->destroy(blas_);
     if (stream_) cudaStreamDestroy(stream_);
     device_.pool().release(workspace_, kBlasWorkspace);
@@ -211,10 +217,18 @@ uint64_t CudaBackend::signature(const Graph& g) const
     return h.h;
 }
 
-std::vector<DTensor> CudaBackend::enqueue(const Graph& g)
+std::vector<DTensor> CudaBackend::enqueue(const Graph& g, bool timed)
 {
     Exec x{stream_, blas_, &scratch_};
     const auto& nodes = g.nodes();
+    if (timed) {
+        while (events_.size() < nodes.size() + 1) {
+            cudaEvent_t e;
+            check(cudaEventCreate(&e), "creating a timing event");
+            events_.push_back(e);
+        }
+        check(cudaEventRecord(events_[0], stream_), "timing event");
+    }
     auto src = [&](const Node& n, int i) -> const DTensor& { return values_[size_t(n.src[i])]; };
     auto opt = [&](const Node& n, int i) -> const DTensor* {
         return n.src[i] >= 0 ? &values_[size_t(n.src[i])] : nullptr;
@@ -260,11 +274,33 @@ std::vector<DTensor> CudaBackend::enqueue(const Graph& g)
             bicubic(x, out, src(n, 0), n.f0, n.f1);
             break;
         }
+        if (timed && !n.isView() && n.op != Op::Input && n.op != Op::Weight)
+            check(cudaEventRecord(events_[i + 1], stream_), "timing event");
     }
     std::vector<DTensor> kept(nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].keep) kept[i] = packed(x, values_[i]);
     return kept;
+}
+
+// Files a timed run with the engine profiler: each node's time between the events around it, placed on
+// the profiler's clock from when the run was enqueued (the stream is idle then: runs synchronise).
+void CudaBackend::fileProfile(const Graph& g, int64_t hostStartNs)
+{
+    GraphRecorder rec(name(), device_.name());
+    const auto& nodes = g.nodes();
+    cudaEvent_t previous = events_[0];
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const Node& n = nodes[i];
+        if (n.isView() || n.op == Op::Input || n.op == Op::Weight) continue;
+        float startMs = 0, durationMs = 0;
+        cudaEventElapsedTime(&startMs, events_[0], previous);
+        cudaEventElapsedTime(&durationMs, previous, events_[i + 1]);
+        rec.node(opName(n.op), n.name, i, shapeString(n.shape), uint64_t(n.numel()) * sizeof(float),
+                 hostStartNs + int64_t(double(startMs) * 1e6), int64_t(double(durationMs) * 1e6));
+        previous = events_[i + 1];
+    }
+    (void)cudaGetLastError();
 }
 
 // Records the run into a CUDA graph and instantiates it; false (and graphs off for this backend) when
@@ -360,8 +396,14 @@ void CudaBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arenaI
         const uint64_t sig = signature(g);
         std::vector<DTensor> kept;
         // A graph is captured on its second identical run in a row and replayed while nothing changes.
-        const bool graphs = graphsEnabled() && !graphsBroken_;
-        if (graphs && exec_ && sig == execSig_) {
+        // The engine profiler times every node, which a replayed graph cannot: profiled runs are enqueued.
+        const bool timed = Profiler::enabled();
+        const int64_t hostStartNs = timed ? Profiler::nowNs() : 0;
+        const bool graphs = graphsEnabled() && !graphsBroken_ && !timed;
+        if (timed) {
+            kept = enqueue(g, true);
+            how = "ops, profiled";
+        } else if (graphs && exec_ && sig == execSig_) {
             check(cudaGraphLaunch(exec_, stream_), "CUDA graph launch");
             kept = execKept_;
             how = "graph replay";
@@ -374,6 +416,7 @@ void CudaBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arenaI
         }
         lastSig_ = sig;
         download(g, kept, run);
+        if (timed) fileProfile(g, hostStartNs);
     } catch (...) {
         // Nothing queued may outlive the buffers it uses.
         cudaStreamSynchronize(stream_);

@@ -2,6 +2,7 @@
 #include "compute/backend/cuda/memory.h"
 
 #include "compute/backend/cuda/check.h"
+#include "compute/backend/profiler.h"
 #include "compute/error.h"
 
 #include <algorithm>
@@ -57,6 +58,7 @@ void* Pool::allocate(size_t bytes)
         cached_ -= size;
         inUse_ += size;
         peak_ = std::max(peak_, inUse_);
+        Profiler::memory("cuda", int64_t(inUse_));
         return p;
     }
     OnDevice on(device_);
@@ -76,6 +78,7 @@ void* Pool::allocate(size_t bytes)
         fail(e, "allocating " + mib(size) + " of device memory (" + mib(inUse_) + " in use by Loupe)");
     inUse_ += size;
     peak_ = std::max(peak_, inUse_);
+    Profiler::memory("cuda", int64_t(inUse_)); // the Engine Profiler's device memory gauge
     return p;
 }
 
@@ -87,6 +90,7 @@ void Pool::release(void* p, size_t bytes)
     free_[size].push_back(p);
     inUse_ -= size;
     cached_ += size;
+    Profiler::memory("cuda", int64_t(inUse_));
 }
 
 void Pool::trim()
