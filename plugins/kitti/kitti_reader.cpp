@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "kitti_frames.h"
 #include "kitti_io.h"
 #include "kitti_labels.h"
 
@@ -90,8 +91,9 @@ bool read(const QString& path, const QJsonObject& options, QJsonObject* dataset,
         }
         const QString stem = QFileInfo(file).completeBaseName();
         const QString imagePath = imageFor(layout->imageDir, stem);
-        QJsonObject image{{QStringLiteral("path"), imagePath.isEmpty() ? stem + QStringLiteral(".png")
-                                                                       : QFileInfo(imagePath).fileName()}};
+        // The frame name stands for the image's path in the project it was exported from (kitti_frames.h).
+        const QString suffix = imagePath.isEmpty() ? QStringLiteral("png") : QFileInfo(imagePath).suffix();
+        QJsonObject image{{QStringLiteral("path"), framePath(stem) + QLatin1Char('.') + suffix}};
         QSize size;
         if (!imagePath.isEmpty()) {
             QImageReader reader(imagePath);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "kitti_frames.h"
 #include "kitti_io.h"
 #include "kitti_labels.h"
 
@@ -96,9 +97,8 @@ bool write(const QJsonObject& dataset, const QString& outDir, const QJsonObject&
     for (const QJsonValue& iv : images) {
         const QJsonObject image = iv.toObject();
         const QString path = image.value(QStringLiteral("path")).toString();
-        const QString stem = path.left(path.lastIndexOf(QLatin1Char('.')) > path.lastIndexOf(QLatin1Char('/'))
-                                           ? path.lastIndexOf(QLatin1Char('.'))
-                                           : path.size());
+        // label_2/ and image_2/ are flat: folders become part of the frame name (kitti_frames.h).
+        const QString stem = frameName(path);
         if (stems.contains(stem)) {
             report.error(path, {},
                          QStringLiteral("another image has the same name without its suffix (%1): "
@@ -149,7 +149,9 @@ bool write(const QJsonObject& dataset, const QString& outDir, const QJsonObject&
         splits[split.isEmpty() ? defaultSplit : split] << stem;
         if (!imageRoot.isEmpty()) {
             const QString src = imageRoot + QLatin1Char('/') + path;
-            const QString dst = outDir + QStringLiteral("/image_2/") + path;
+            const QString suffix = QFileInfo(path).suffix();
+            const QString dst = outDir + QStringLiteral("/image_2/") + stem +
+                                (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix);
             QDir().mkpath(QFileInfo(dst).absolutePath());
             QFile::remove(dst);
             if (!QFile::copy(src, dst))

@@ -140,6 +140,70 @@ private slots:
             QCOMPARE(back->images[i].shapes, data->images[i].shapes);
     }
 
+    void nestedImagePathsRoundTripThroughFlatFolders()
+    {
+        // Two images share a file name in different folders; one folder name holds a '%'.
+        const QStringList paths{QStringLiteral("day1/cam0/000001.png"), QStringLiteral("day2/000001.png"),
+                                QStringLiteral("50%/b.jpg")};
+        QTemporaryDir root, out;
+        Dataset data;
+        const int car = data.ensureLabel(QStringLiteral("Car"));
+        for (int i = 0; i < paths.size(); ++i) {
+            QImage pixels(64, 48, QImage::Format_RGB888);
+            pixels.fill(Qt::darkGray);
+            QDir().mkpath(QFileInfo(root.filePath(paths[i])).absolutePath());
+            QVERIFY(pixels.save(root.filePath(paths[i])));
+            annotation::DatasetImage img;
+            img.path = paths[i];
+            img.width = 64;
+            img.height = 48;
+            annotation::Shape box;
+            box.labelId = car;
+            box.geometry = annotation::RectangleGeom{QRectF(1 + i, 2, 10, 20)};
+            img.shapes = {box};
+            data.images.push_back(img);
+        }
+        annotation::ExportOptions options;
+        options.imageRoot = root.path();
+        options.split = QStringLiteral("train");
+        FormatReport writeReport;
+        QVERIFY2(
+            annotation::exportDatasetNamed(QStringLiteral("kitti"), data, out.path(), options, writeReport),
+            qPrintable(errorsOf(writeReport)));
+        // KITTI's layout: label_2/ and image_2/ hold files only, one frame name each.
+        QCOMPARE(QDir(out.filePath(QStringLiteral("label_2"))).entryList(QDir::Files, QDir::Name),
+                 (QStringList{QStringLiteral("50%25%2Fb.txt"), QStringLiteral("day1%2Fcam0%2F000001.txt"),
+                              QStringLiteral("day2%2F000001.txt")}));
+        QVERIFY(QDir(out.filePath(QStringLiteral("label_2")))
+                    .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                    .isEmpty());
+        QVERIFY(QDir(out.filePath(QStringLiteral("image_2")))
+                    .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                    .isEmpty());
+        QVERIFY(QFile::exists(out.filePath(QStringLiteral("image_2/day1%2Fcam0%2F000001.png"))));
+        QVERIFY(QFile::exists(out.filePath(QStringLiteral("image_2/50%25%2Fb.jpg"))));
+        QCOMPARE(readFile(out.filePath(QStringLiteral("ImageSets/train.txt"))),
+                 QByteArray("day1%2Fcam0%2F000001\nday2%2F000001\n50%25%2Fb\n"));
+        // Reading it back gives each image its folders again, with its own boxes and size.
+        FormatReport readReport;
+        const std::optional<Dataset> back =
+            annotation::importDatasetNamed(QStringLiteral("kitti"), out.path(), readReport);
+        QVERIFY2(back, qPrintable(errorsOf(readReport)));
+        QHash<QString, const annotation::DatasetImage*> byPath;
+        for (const annotation::DatasetImage& img : back->images)
+            byPath.insert(img.path, &img);
+        QCOMPARE(byPath.size(), paths.size());
+        for (size_t i = 0; i < data.images.size(); ++i) {
+            const annotation::DatasetImage* img = byPath.value(data.images[i].path);
+            QVERIFY2(img, qPrintable(data.images[i].path));
+            QCOMPARE(img->width, 64);
+            QCOMPARE(img->height, 48);
+            QCOMPARE(img->shapes.size(), size_t(1));
+            QCOMPARE(std::get<annotation::RectangleGeom>(img->shapes[0].geometry).rect,
+                     std::get<annotation::RectangleGeom>(data.images[i].shapes[0].geometry).rect);
+        }
+    }
+
     void exportReportsWhatKittiCannotHold()
     {
         Dataset data;
@@ -164,7 +228,7 @@ private slots:
         QCOMPARE(report.droppedCount(QStringLiteral("point")), qsizetype(1));
         QCOMPARE(report.droppedCount(QStringLiteral("field:attributes")), qsizetype(1));
         QCOMPARE(report.convertedCount(QStringLiteral("field:label")), qsizetype(1));
-        QCOMPARE(readFile(out.filePath(QStringLiteral("label_2/frames/a.txt"))),
+        QCOMPARE(readFile(out.filePath(QStringLiteral("label_2/frames%2Fa.txt"))),
                  QByteArray("traffic_sign 0.00 0 -10.00 10.00 5.00 30.00 25.00 -1.00 -1.00 -1.00 -1000.00 "
                             "-1000.00 -1000.00 -10.00\n"));
     }
