@@ -4,6 +4,8 @@
 // message, and Vulkan gives the CPU's answer where a Vulkan device exists.
 #include "common/runloupe.h"
 #include "common/testsupport.h"
+#include "core/import/importjob.h"
+#include "core/store/project.h"
 
 #include <QImage>
 #include <QJsonArray>
@@ -92,7 +94,7 @@ private slots:
     void cudaFallsBackToTheCpu()
     {
         const LoupeRun cpu = runLoupe(classifyArgs({}));
-        QVERIFY2(cpu.code == 0, qPrintable(cpu.err));
+        QVERIFY2(cpu.code == 0, qPrintable(QStringLiteral("exit %1: %2").arg(cpu.code).arg(cpu.err)));
         const LoupeRun r = runLoupe(classifyArgs({QStringLiteral("--backend"), QStringLiteral("cuda")}));
         QVERIFY2(r.code == 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
         const QJsonObject row = firstJsonLine(r.out);
@@ -114,8 +116,8 @@ private slots:
             QSKIP("loupe devices lists no Vulkan device here");
         const LoupeRun cpu = runLoupe(classifyArgs({QStringLiteral("--backend"), QStringLiteral("cpu")}));
         const LoupeRun vk = runLoupe(classifyArgs({QStringLiteral("--backend"), QStringLiteral("vulkan")}));
-        QVERIFY2(cpu.code == 0, qPrintable(cpu.err));
-        QVERIFY2(vk.code == 0, qPrintable(vk.err));
+        QVERIFY2(cpu.code == 0, qPrintable(QStringLiteral("exit %1: %2").arg(cpu.code).arg(cpu.err)));
+        QVERIFY2(vk.code == 0, qPrintable(QStringLiteral("exit %1: %2").arg(vk.code).arg(vk.err)));
         const QJsonObject row = firstJsonLine(vk.out);
         QCOMPARE(topLabel(row), topLabel(firstJsonLine(cpu.out)));
         // Either Vulkan ran it, or the JSON and stderr say why the CPU did.
@@ -137,6 +139,49 @@ private slots:
                  qPrintable(precision));
         if (precision == QLatin1String("f32"))
             QVERIFY(row.value(QStringLiteral("fallback_reason")).toString().contains(QStringLiteral("bf16")));
+    }
+
+    // A command that stores runs stores what ran them: pre-labelling asked to use CUDA where there is none.
+    void prelabelRunsRecordTheFallback()
+    {
+        QTemporaryDir dir;
+        const QString images = dir.filePath(QStringLiteral("shapes"));
+        const LoupeRun sample = runLoupe({QStringLiteral("sample"), QStringLiteral("shapes"), images,
+                                          QStringLiteral("--count"), QStringLiteral("2")});
+        QVERIFY2(sample.code == 0, qPrintable(sample.err));
+        const QString file = dir.filePath(QStringLiteral("p.loupe"));
+        {
+            QString error;
+            auto p = loupe::core::Project::create(file, &error);
+            QVERIFY2(p, qPrintable(error));
+            QCOMPARE(loupe::core::importFiles(*p, {images}).added, 2);
+            QVERIFY(p->addLabel({0, QStringLiteral("circle"), Qt::red, {}, 0}, &error));
+            QVERIFY(p->addLabel({0, QStringLiteral("square"), Qt::blue, {}, 1}, &error));
+        }
+        const LoupeRun r =
+            runLoupe({QStringLiteral("prelabel"), file, QStringLiteral("--model"), kModels + "shapes-clip",
+                      QStringLiteral("--backend"), QStringLiteral("cuda"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(QStringLiteral("exit %1: %2").arg(r.code).arg(r.err)));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        if (o.value(QStringLiteral("backend")).toString() == QLatin1String("cuda"))
+            QSKIP("a CUDA GPU ran it: nothing fell back");
+        QCOMPARE(o.value(QStringLiteral("backend")).toString(), QStringLiteral("cpu"));
+        QVERIFY(o.value(QStringLiteral("fallback_reason"))
+                    .toString()
+                    .contains(QStringLiteral("cuda"), Qt::CaseInsensitive));
+        QVERIFY2(r.err.contains(QStringLiteral("loupe prelabel: ")), qPrintable(r.err));
+        QString error;
+        auto p = loupe::core::Project::open(file, &error);
+        QVERIFY2(p, qPrintable(error));
+        for (const loupe::core::AssetRow& a : p->assetPage({}, 0, 10)) {
+            const QVector<loupe::core::RunRecord> runs = p->runs(a.id, QStringLiteral("prelabel"));
+            QCOMPARE(runs.size(), 1);
+            QCOMPARE(runs[0].backend, QStringLiteral("cpu"));
+            QCOMPARE(runs[0].precision, QStringLiteral("f32"));
+            QVERIFY(!runs[0].device.isEmpty());
+            QVERIFY2(runs[0].fallbackReason.contains(QStringLiteral("cuda"), Qt::CaseInsensitive),
+                     qPrintable(runs[0].fallbackReason));
+        }
     }
 
     void explainMarksItsOutputs()
