@@ -5,6 +5,7 @@
 #include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/cublas.h"
 #include "compute/backend/cuda/device.h"
+#include "compute/backend/profiler.h"
 
 #include <algorithm>
 #include <cctype>
@@ -65,6 +66,9 @@ Registry build()
     }
     int driver = 0;
     cudaDriverGetVersion(&driver);
+    // The profiler's state must outlive the devices, whose pools report to it until they are destroyed
+    // at exit: touching it here constructs it first, so it is destroyed after them.
+    Profiler::memory("cuda", 0);
     for (int i = 0; i < count; ++i) {
         cudaDeviceProp p{};
         if (cudaGetDeviceProperties(&p, i) != cudaSuccess) {
