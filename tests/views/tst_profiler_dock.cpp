@@ -5,8 +5,9 @@
 // main window's View > Engine Profiler (Ctrl+Shift+P) shows it. Screenshots go to the artifact folder.
 //
 // Under the offscreen platform there is usually no OpenGL, so the dock shows its Qt tables and says why;
-// under a real X server (xvfb-run, QT_QPA_PLATFORM=xcb) it draws with Dear ImGui. The view used is
-// printed, and LOUPE_EXPECT_PROFILER_VIEW=imgui makes the ImGui path mandatory.
+// under a real X server (xvfb-run, QT_QPA_PLATFORM=xcb) it draws with Dear ImGui, which imguiUnderXvfb
+// checks in a child process. The view used is printed, and LOUPE_EXPECT_PROFILER_VIEW=imgui makes the
+// ImGui path mandatory.
 #include "common/testsupport.h"
 #include "compute/backend/profiler.h"
 #include "core/inference/classifier.h"
@@ -17,15 +18,18 @@
 #include <QAction>
 #include <QDir>
 #include <QDockWidget>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QOpenGLWidget>
 #include <QPainter>
+#include <QProcess>
 #include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTest>
+#include <map>
 
 using namespace loupe;
 using namespace loupe::views;
@@ -145,6 +149,33 @@ private slots:
         QVERIFY(cpuMemory);
         QVERIFY(!s.nvml.available || !s.nvml.gpus.empty());
 
+        // Slowest first by default; a click on the "max ms" header sorts by the longest node instead.
+        std::map<QString, const compute::ProfileStat*> stat;
+        for (const compute::ProfileStat& op : s.backends[0].ops)
+            stat[QString::fromStdString(op.name)] = &op;
+        auto sortedBy = [&](auto key) {
+            const QStringList shown = view->shownOps();
+            bool up = true, down = true;
+            for (int i = 1; i < shown.size(); ++i) {
+                const double a = key(*stat[shown[i - 1]]), b = key(*stat[shown[i]]);
+                up = up && a <= b;
+                down = down && a >= b;
+            }
+            return shown.size() == int(stat.size()) && (up || down);
+        };
+        QVERIFY(sortedBy([](const compute::ProfileStat& op) { return op.msPerRun; }));
+        const QRect header = view->opsHeaderRect(4);
+        QVERIFY(!header.isEmpty());
+        QWidget* target = view->widget();
+        QPoint at = header.center();
+        if (QWidget* child = target->childAt(at)) { // the table's header, in the Qt view
+            at = child->mapFrom(target, at);
+            target = child;
+        }
+        QTest::mouseClick(target, Qt::LeftButton, {}, at);
+        QTRY_VERIFY2(sortedBy([](const compute::ProfileStat& op) { return double(op.maxNs); }),
+                     qPrintable(view->shownOps().join(',')));
+
         const QImage shot = screenshot(dock);
         QVERIFY(!shot.isNull());
         QVERIFY2(distinctColours(shot) > 8, "the dock drew something");
@@ -198,6 +229,29 @@ private slots:
         QVERIFY(shot.save(
             QDir(test::artifactDir()).filePath(QStringLiteral("profiler_dock_tables_fallback.png"))));
         dock.setActive(false);
+    }
+
+    // Offscreen has no OpenGL here, so the case above saw the Qt tables: run it again in a child under
+    // Xvfb, where the dock must draw with Dear ImGui (Mesa's software OpenGL).
+    void imguiUnderXvfb()
+    {
+        if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+            QSKIP("already on a real display: the cases above drew whichever view it allows");
+        const QString xvfb = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
+        if (xvfb.isEmpty()) QSKIP("xvfb-run is not installed (scripts/packages.txt lists it)");
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        env.insert(QStringLiteral("LOUPE_EXPECT_PROFILER_VIEW"), QStringLiteral("imgui"));
+        child.setProcessEnvironment(env);
+        child.setProcessChannelMode(QProcess::MergedChannels);
+        child.start(xvfb, {QStringLiteral("-a"), QStringLiteral("-s"),
+                           QStringLiteral("-screen 0 1280x800x24"), QCoreApplication::applicationFilePath(),
+                           QStringLiteral("showsTheOpsOfAClassification")});
+        QVERIFY(child.waitForFinished(180000));
+        const QString output = QString::fromUtf8(child.readAll());
+        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, qPrintable(output));
+        QVERIFY2(output.contains(QLatin1String("profiler view: imgui")), qPrintable(output));
     }
 
     void mainWindowShowsItFromTheViewMenu()

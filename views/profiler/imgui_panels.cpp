@@ -67,7 +67,7 @@ void drawTimeline(const compute::ProfileRun& run, ImGuiPanelState& state)
 
 // A sortable table of per-op or per-layer sums; rows are re-sorted every frame by the header clicked.
 void drawStats(const char* id, const char* firstColumn, bool slowestFirst,
-               std::vector<compute::ProfileStat> rows, ImVec2 size, QStringList* shown)
+               std::vector<compute::ProfileStat> rows, ImVec2 size, QStringList* shown, QRectF* headers)
 {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
@@ -81,7 +81,18 @@ void drawStats(const char* id, const char* firstColumn, bool slowestFirst,
     ImGui::TableSetupColumn("%", ImGuiTableColumnFlags_PreferSortDescending, 0.7f);
     ImGui::TableSetupColumn("nodes", ImGuiTableColumnFlags_PreferSortDescending, 0.8f);
     ImGui::TableSetupColumn("max ms", ImGuiTableColumnFlags_PreferSortDescending, 1.0f);
-    ImGui::TableHeadersRow();
+    // TableHeadersRow() by hand, to note where each header is.
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < 5; ++c) {
+        if (!ImGui::TableSetColumnIndex(c)) continue;
+        ImGui::PushID(c);
+        ImGui::TableHeader(ImGui::TableGetColumnName(c));
+        ImGui::PopID();
+        if (headers) {
+            const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+            headers[c] = QRectF(QPointF(a.x, a.y), QPointF(b.x, b.y));
+        }
+    }
     if (const ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
         const ImGuiTableColumnSortSpecs& s = specs->Specs[0];
         auto key = [&](const compute::ProfileStat& r) -> double {
@@ -173,9 +184,9 @@ void drawProfilerPanels(const ProfilerSnapshot& snapshot, ImGuiPanelState& state
             const ImVec2 avail = ImGui::GetContentRegionAvail();
             const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) / 2;
             const ImVec2 size{half, std::max(120.0f, avail.y)};
-            drawStats("ops", "op", true, b.ops, size, first ? &state.shownOps : nullptr);
+            drawStats("ops", "op", true, b.ops, size, first ? &state.shownOps : nullptr, state.opsHeaders);
             ImGui::SameLine();
-            drawStats("layers", "layer", false, b.layers, size, nullptr);
+            drawStats("layers", "layer", false, b.layers, size, nullptr, nullptr);
             first = false;
             ImGui::EndTabItem();
         }

@@ -3,6 +3,7 @@
 
 #include "views/profiler/profilersnapshot.h"
 
+#include <QRectF>
 #include <QStringList>
 
 namespace loupe::views {
@@ -12,6 +13,7 @@ struct ImGuiPanelState
 {
     QStringList shownOps;
     QStringList shownTimeline;
+    QRectF opsHeaders[5]; // the per-op table's column headers, in ImGui (logical pixel) coordinates
 };
 
 // Draws one frame of the profiler into the current ImGui context, filling the display: gauges, then a

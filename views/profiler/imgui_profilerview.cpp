@@ -82,6 +82,11 @@ void ImGuiProfilerView::setSnapshot(const ProfilerSnapshot& snapshot)
     update();
 }
 
+QRect ImGuiProfilerView::opsHeaderRect(int column) const
+{
+    return column >= 0 && column < 5 ? m_state.opsHeaders[column].toAlignedRect() : QRect();
+}
+
 void ImGuiProfilerView::initializeGL()
 {
     ContextScope scope(m_context);

@@ -30,6 +30,7 @@ public:
     QString kind() const override { return QStringLiteral("imgui"); }
     QStringList shownOps() const override { return m_state.shownOps; }
     QStringList shownTimeline() const override { return m_state.shownTimeline; }
+    QRect opsHeaderRect(int column) const override;
     int framesDrawn() const { return m_frames; }
 
 signals:

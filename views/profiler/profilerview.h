@@ -3,6 +3,7 @@
 
 #include "views/profiler/profilersnapshot.h"
 
+#include <QRect>
 #include <QStringList>
 
 class QWidget;
@@ -22,6 +23,9 @@ public:
     virtual QStringList shownOps() const = 0;
     // The node names of the timeline as last drawn.
     virtual QStringList shownTimeline() const = 0;
+    // Where the per-op table's header of `column` (0 name, 1 ms/run, 2 %, 3 nodes, 4 max ms) was drawn,
+    // in widget() coordinates; clicking it sorts by that column.
+    virtual QRect opsHeaderRect(int column) const = 0;
 };
 
 } // namespace loupe::views

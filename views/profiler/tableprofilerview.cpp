@@ -154,6 +154,14 @@ QStringList TableProfilerView::shownOps() const
     return out;
 }
 
+QRect TableProfilerView::opsHeaderRect(int column) const
+{
+    const QHeaderView* h = m_ops->horizontalHeader();
+    if (!m_ops->isVisible() || column < 0 || column >= h->count()) return {};
+    const QRect inHeader(h->sectionViewportPosition(column), 0, h->sectionSize(column), h->height());
+    return QRect(h->viewport()->mapTo(this, inHeader.topLeft()), inHeader.size());
+}
+
 QStringList TableProfilerView::shownTimeline() const
 {
     QStringList out;

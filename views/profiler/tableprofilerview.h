@@ -24,6 +24,7 @@ public:
     QString kind() const override { return QStringLiteral("tables"); }
     QStringList shownOps() const override;
     QStringList shownTimeline() const override;
+    QRect opsHeaderRect(int column) const override;
 
 private:
     void showBackend();
