@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b]
-//   [--yolo-task T] [--no-copy-images] [--force] [--json]
-#include "annotation/bridge/projectexchange.h"
+// loupe export PROJECT --format FMT OUT [--split S] [--labels a,b] [--yolo-task T] [--no-copy-images]
+//   [--force] [--json]; FMT is a built-in format or a plugin's.
+#include "annotation/bridge/namedexchange.h"
 #include "annotation/bridge/projectstoreaccess.h"
 #include "app/cli/command.h"
 #include "app/cli/exchange_args.h"
@@ -14,13 +14,19 @@ namespace loupe::cli {
 namespace {
 
 const char* kUsage =
-    "Usage: loupe export PROJECT --format coco|yolo|voc|labelme|cvat OUT [--split S] [--labels a,b]\n"
+    "Usage: loupe export PROJECT --format FMT OUT [--split S] [--labels a,b]\n"
     "                    [--yolo-task auto|detect|segment|pose|obb] [--no-copy-images] [--force] [--json]\n"
     "  Writes the project's annotations to the folder OUT and reports what the format could not hold.\n"
     "  The images are copied into the format's layout (YOLO images/<split>/, COCO images/, VOC\n"
-    "  JPEGImages/, CVAT images/, labelme beside each JSON) unless --no-copy-images. OUT must be empty\n"
-    "  or new unless --force. YOLO writes each image under its project split, and data.yaml's val is\n"
-    "  the project's val split when it has one (else the train folder again).\n";
+    "  JPEGImages/, CVAT images/, labelme beside each JSON, KITTI image_2/) unless --no-copy-images.\n"
+    "  OUT must be empty or new unless --force. YOLO writes each image under its project split, and\n"
+    "  data.yaml's val is the project's val split when it has one (else the train folder again).\n";
+
+// The formats are only known once the plugins are loaded.
+QString usage()
+{
+    return QString::fromUtf8(kUsage) + formatChoices();
+}
 
 int run(const QStringList& args)
 {
@@ -33,13 +39,13 @@ int run(const QStringList& args)
     addExportOptions(p);
     ExchangeArgs a;
     if (const int code =
-            parseExchangeArgs(QStringLiteral("export"), kUsage, QStringLiteral("OUT"), p, args, a);
+            parseExchangeArgs(QStringLiteral("export"), usage(), QStringLiteral("OUT"), p, args, a);
         code >= 0)
         return code;
     ExportArgs ea;
     QString error;
     if (!readExportOptions(p, ea, &error)) {
-        QTextStream(stderr) << "loupe export: " << error << "\n" << kUsage;
+        QTextStream(stderr) << "loupe export: " << error << "\n" << usage();
         return ExitUsage;
     }
     if (!annotation::exportFolderUsable(a.path, ea.force, &error)) {
@@ -49,7 +55,6 @@ int run(const QStringList& args)
     core::Project* project = a.project.get();
     annotation::ProjectStoreAccess access(*project);
     annotation::ProjectExportOptions options;
-    options.format = a.format;
     options.outDir = a.path;
     options.split = p.value(split);
     options.yoloTask = ea.yoloTask;
@@ -58,7 +63,7 @@ int run(const QStringList& args)
         for (const QString& l : p.value(labels).split(QLatin1Char(','), Qt::SkipEmptyParts))
             options.labels << l.trimmed();
     annotation::FormatReport report;
-    const bool ok = annotation::exportProject(access, options, report);
+    const bool ok = annotation::exportProjectAs(a.format, access, options, report);
     for (const QString& e : access.shapeErrors())
         report.warning(project->path(), QString(), QStringLiteral("skipped unreadable %1").arg(e));
     printReport(report, a.json);
@@ -69,9 +74,10 @@ int run(const QStringList& args)
     return ExitOk;
 }
 
-const CommandRegistrar
-    registrar({QStringLiteral("export"),
-               QStringLiteral("write a project's annotations as COCO, YOLO, VOC, labelme or CVAT"), run});
+const CommandRegistrar registrar(
+    {QStringLiteral("export"),
+     QStringLiteral("write a project's annotations as COCO, YOLO, VOC, labelme, CVAT or a plugin's format"),
+     run});
 
 } // namespace
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "app/cli/exchange_args.h"
 
+#include "annotation/formats/format_registry.h"
 #include "annotation/formats/report.h"
 #include "app/cli/command.h"
 
@@ -10,7 +11,22 @@
 
 namespace loupe::cli {
 
-int parseExchangeArgs(const QString& command, const char* usage, const QString& pathName,
+QString formatChoices()
+{
+    QString out = QStringLiteral("  Formats (--format):\n");
+    for (const annotation::FormatInfo& f : annotation::formatInfos())
+        out += QStringLiteral("    %1  %2\n").arg(f.name, -8).arg(f.title);
+    // Plugins add theirs at startup; say where each came from so a surprising one can be traced.
+    for (const annotation::RegisteredFormat& f : annotation::registeredFormats()) {
+        const QString way = f.read && f.write ? QString()
+                            : f.read          ? QStringLiteral(", import only")
+                                              : QStringLiteral(", export only");
+        out += QStringLiteral("    %1  %2 (plugin %3%4)\n").arg(f.name, -8).arg(f.title, f.origin, way);
+    }
+    return out;
+}
+
+int parseExchangeArgs(const QString& command, const QString& usage, const QString& pathName,
                       QCommandLineParser& p, const QStringList& args, ExchangeArgs& out)
 {
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -35,10 +51,10 @@ int parseExchangeArgs(const QString& command, const char* usage, const QString& 
         err << prefix << "expected PROJECT, " << pathName << " and --format\n" << usage;
         return ExitUsage;
     }
-    const auto fmt = annotation::formatFromName(p.value(format));
-    if (!fmt) {
+    const QString fmt = p.value(format).trimmed().toLower();
+    if (!annotation::allFormatNames().contains(fmt)) {
         err << prefix << "unknown format '" << p.value(format) << "' (one of "
-            << annotation::formatNames().join(QStringLiteral(", ")) << ")\n";
+            << annotation::allFormatNames().join(QStringLiteral(", ")) << ")\n";
         return ExitUsage;
     }
     QString error;
@@ -47,7 +63,7 @@ int parseExchangeArgs(const QString& command, const char* usage, const QString& 
         err << prefix << error << "\n";
         return ExitFailure;
     }
-    out.format = *fmt;
+    out.format = fmt;
     // Absolute before anything else: readers pair folders with relative file names.
     out.path = QFileInfo(pos[1]).absoluteFilePath();
     out.json = p.isSet(json);

@@ -18,8 +18,8 @@ namespace loupe::cli {
 struct ExchangeArgs
 {
     std::unique_ptr<core::Project> project;
-    annotation::Format format = annotation::Format::Coco;
-    QString path; // OUT for export, PATH for import; absolute (resolved against the current directory)
+    QString format; // a name from annotation::allFormatNames(): built in or a plugin's
+    QString path;   // OUT for export, PATH for import; absolute (resolved against the current directory)
     bool json = false;
 };
 
@@ -43,9 +43,13 @@ void addExportOptions(QCommandLineParser& parser);
 // False with *error for a value that is not one of the choices.
 bool readExportOptions(const QCommandLineParser& parser, ExportArgs& out, QString* error);
 
+// The formats there are at run time (built in, then the plugins'), one per line, for --help.
+QString formatChoices();
+
 // Parses `args` for `command` (extra options already added to `parser`). Returns the exit code to
-// stop with (usage, help or an unopenable project; messages printed), or -1 with `out` filled.
-int parseExchangeArgs(const QString& command, const char* usage, const QString& pathName,
+// stop with (usage, help, an unknown format or an unopenable project; messages printed), or -1 with
+// `out` filled.
+int parseExchangeArgs(const QString& command, const QString& usage, const QString& pathName,
                       QCommandLineParser& parser, const QStringList& args, ExchangeArgs& out);
 
 // The report on stdout, as text or compact JSON.
