@@ -188,6 +188,9 @@ private slots:
         } else {
             QCOMPARE(cudaDevice()->name(), std::string("cuda"));
             QCOMPARE(cudaDevice()->kind(), DeviceKind::DiscreteGpu);
+            // Runs record the GPU's own name.
+            for (const CudaDeviceInfo& d : cudaDeviceInfos())
+                if (d.selected) QCOMPARE(cudaDevice()->label(), d.name);
         }
     }
 

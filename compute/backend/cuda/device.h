@@ -20,6 +20,7 @@ public:
     ~CudaDevice() override;
     std::string name() const override { return "cuda"; }
     std::string description() const override;
+    std::string label() const override { return info_.name; } // what execution records store
     DeviceKind kind() const override { return DeviceKind::DiscreteGpu; }
     const BufferType& bufferType() const override { return type_; }
     bool supportsOp(const Node& n) const override;
