@@ -5,6 +5,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <mutex>
+#include <string>
 
 namespace loupe::compute {
 
@@ -60,9 +61,13 @@ Nvml& nvml()
             n.reason = "NVML disabled by LOUPE_DISABLE_NVML";
             return;
         }
-        n.lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+        // LOUPE_NVML_LIBRARY names another file: a driver installed off the library path, or a test's
+        // stand-in.
+        const char* custom = std::getenv("LOUPE_NVML_LIBRARY");
+        const std::string file = custom && *custom ? custom : "libnvidia-ml.so.1";
+        n.lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!n.lib) {
-            n.reason = "libnvidia-ml.so.1 not found (no NVIDIA driver)";
+            n.reason = file + " not found (no NVIDIA driver)";
             return;
         }
         if (!bind(n.lib, "nvmlInit_v2", n.init) || !bind(n.lib, "nvmlDeviceGetCount_v2", n.deviceCount) ||

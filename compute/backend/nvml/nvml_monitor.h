@@ -9,7 +9,7 @@ namespace loupe::compute {
 
 // GPU utilisation and memory as the NVIDIA driver reports them (NVML). libnvidia-ml.so.1 is opened at
 // run time, never linked, so the engine runs on machines without the driver; LOUPE_DISABLE_NVML=1
-// keeps it closed.
+// keeps it closed and LOUPE_NVML_LIBRARY=PATH opens another file.
 struct GpuSample
 {
     unsigned index = 0;
