@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 namespace loupe::cli {
@@ -46,6 +47,7 @@ struct QuantizeReport
     std::vector<LogitRow> logits;
     std::vector<MapRow> maps;
     std::vector<CaptionRow> captions;
+    QStringList notes; // what was left out and why (a golden case the group size does not fit)
 
     QJsonObject json() const;
     QString markdown() const;
