@@ -31,6 +31,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -151,6 +153,44 @@ cuda::DTensor hostView(const Tensor& t)
     return {t.ptr<float>(), t.shape(), t.strides()};
 }
 #endif
+
+// ViT-B/16 at 224 with random weights of the real shapes (for timing only).
+VitModel randomVitB16()
+{
+    std::mt19937 rng(41);
+    ViTConfig c; // transformers' defaults are ViT-B/16 at 224
+    for (int i = 0; i < 1000; ++i)
+        c.id2label[i] = "class_" + std::to_string(i);
+    const int64_t D = c.hiddenSize, I = c.intermediateSize;
+    std::map<std::string, Tensor> w;
+    auto lin = [&](const std::string& n, int64_t out, int64_t in) {
+        w[n + ".weight"] = weightOf(rng, {out, in});
+        w[n + ".bias"] = weightOf(rng, {out});
+    };
+    auto ln = [&](const std::string& n) {
+        w[n + ".weight"] = randomTensor(rng, {D}, 0.9f, 1.1f);
+        w[n + ".bias"] = weightOf(rng, {D});
+    };
+    w["vit.embeddings.cls_token"] = weightOf(rng, {1, 1, D});
+    w["vit.embeddings.position_embeddings"] = weightOf(rng, {1, c.numPatches() + 1, D});
+    w["vit.embeddings.patch_embeddings.projection.weight"] = weightOf(rng, {D, 3, 16, 16});
+    w["vit.embeddings.patch_embeddings.projection.bias"] = weightOf(rng, {D});
+    for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
+        const std::string l = "vit.encoder.layer." + std::to_string(i) + ".";
+        ln(l + "layernorm_before");
+        ln(l + "layernorm_after");
+        lin(l + "attention.attention.query", D, D);
+        lin(l + "attention.attention.key", D, D);
+        lin(l + "attention.attention.value", D, D);
+        lin(l + "attention.output.dense", D, D);
+        lin(l + "intermediate.dense", I, D);
+        lin(l + "output.dense", D, I);
+    }
+    ln("vit.layernorm");
+    lin("classifier", 1000, D);
+    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w),
+                                 "random ViT-B/16");
+}
 
 bool loadedInThisProcess(const char* library)
 {
@@ -967,6 +1007,64 @@ private slots:
         std::mt19937 rng(1);
         compareOnCuda("add after OOM", g, {{"a", randomTensor(rng, {4})}, {"b", randomTensor(rng, {4})}},
                       kF32Exact);
+    }
+#endif
+
+#if LOUPE_HAVE_CUDA
+    // Opt-in (LOUPE_TEST_TIMING=1 on a GPU machine): random-weight ViT-B/16 at 224, batch 1 and 64, f32
+    // and f16, one JSON line each (the rows tools/bench/peer_torch_gpu.py prints for PyTorch), and the
+    // batch-1 logits against the CPU's.
+    void timing()
+    {
+        REQUIRE_GPU();
+        if (qEnvironmentVariableIsEmpty("LOUPE_TEST_TIMING")) QSKIP("set LOUPE_TEST_TIMING=1 to time");
+        const VitModel vit = randomVitB16();
+        std::mt19937 rng(79);
+        for (const int64_t batch : {int64_t(1), int64_t(64)}) {
+            const Shape px{batch, 3, 224, 224};
+            const Graph g = vit.buildGraph(px, {});
+            const std::map<std::string, Tensor> in{{"pixel_values", randomTensor(rng, px)}};
+            const MemoryPlan plan = planMemory(g);
+            Device& d = *cudaDevice();
+            auto arena = d.bufferType().allocate(plan.arenaBytes);
+            for (const Precision p : {Precision::F32, Precision::F16}) {
+                auto backend = createCudaBackend(d, p);
+                std::vector<double> ms;
+                std::map<std::string, Tensor> kept;
+                for (int i = 0; i < 23; ++i) { // the first runs upload weights and capture the graph
+                    GraphRun run;
+                    run.inputs = in;
+                    const auto t0 = std::chrono::steady_clock::now();
+                    backend->compute(g, plan, *arena, run);
+                    if (i >= 3)
+                        ms.push_back(
+                            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                                .count());
+                    kept = std::move(run.kept);
+                }
+                std::sort(ms.begin(), ms.end());
+                const double median = ms[ms.size() / 2];
+                double diff = -1, scale = 1;
+                if (batch == 1) {
+                    const std::vector<float> e = runOn(cpuDevice(), g, in).at("logits").toF32Vector(),
+                                             a = kept.at("logits").toF32Vector();
+                    diff = 0;
+                    for (size_t i = 0; i < e.size(); ++i) {
+                        diff = std::max(diff, std::fabs(double(a[i]) - double(e[i])));
+                        scale = std::max(scale, std::fabs(double(e[i])));
+                    }
+                }
+                qInfo("{\"benchmark\": \"vit-b16-224\", \"backend\": \"cuda\", \"device\": \"%s\", "
+                      "\"batch\": %lld, "
+                      "\"dtype\": \"%s\", \"ms_median\": %.4f, \"ms_min\": %.4f, \"images_per_s\": %.1f, "
+                      "\"logits_max_abs_diff_vs_cpu\": %.3g}",
+                      d.label().c_str(), (long long)batch, p == Precision::F16 ? "f16" : "f32", median,
+                      ms.front(), double(batch) * 1e3 / median, diff);
+                if (batch == 1)
+                    QVERIFY2(diff <= (p == Precision::F16 ? 2e-2 : 1e-3) * scale,
+                             qPrintable(QString::number(diff)));
+            }
+        }
     }
 #endif
 
