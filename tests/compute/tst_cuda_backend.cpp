@@ -19,6 +19,7 @@
 #include "compute/backend/cpu/ops.h"
 #include "compute/backend/cpu/vmath.h"
 #include "compute/backend/cuda/check.h"
+#include "compute/backend/cuda/cublas.h"
 #include "compute/backend/cuda/cuda_backend.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/backend/cuda/gemm_plan.h"
@@ -533,6 +534,26 @@ private slots:
             cuda::hostBicubic(got.ptr<float>(), x.ptr<float>(), x.size(0) * x.size(1), x.size(2), x.size(3),
                               OH, OW, sh, sw);
             QVERIFY(worstRatio(got, expected, {1e-5, 1e-5}) <= 1.0);
+        }
+    }
+
+    // cuBLAS opens with dlopen and every function binds by its exported name (this needs the library,
+    // not a GPU: it runs after startsWithoutCudaLibraries, which checks it was not opened before).
+    void cublasBinds()
+    {
+        std::string why;
+        const cuda::CublasApi* api = cuda::cublas(&why);
+        if (!api) QSKIP(qPrintable(QString("cuBLAS is not installed here: %1").arg(why.c_str())));
+        QVERIFY(!api->library.empty());
+        QVERIFY(api->create && api->destroy && api->setStream && api->setWorkspace && api->setMathMode &&
+                api->getVersion && api->gemmEx && api->gemmStridedBatchedEx);
+        QVERIFY(std::string(api->statusString(CUBLAS_STATUS_ALLOC_FAILED)).size() > 0);
+        try {
+            cuda::checkBlas(CUBLAS_STATUS_ALLOC_FAILED, "gemm");
+            QFAIL("checkBlas returned");
+        } catch (const DeviceError& e) {
+            QCOMPARE(e.failure(), DeviceFailure::OutOfMemory);
+            QVERIFY2(QString(e.what()).startsWith("cuda: gemm: out of device memory"), e.what());
         }
     }
 
