@@ -582,6 +582,7 @@ private slots:
         QTest::newRow("odd 7x13x5 gelu tanh, strided x") << "linearOdd";
         QTest::newRow("3-D permuted x, quick gelu, no bias") << "linear3d";
         QTest::newRow("577 tokens, relu, transposed weight view") << "linear577";
+        QTest::newRow("weight tensor stored transposed, and a slice of one") << "stridedWeight";
     }
     void linear()
     {
@@ -613,6 +614,16 @@ private slots:
             const NodeId x = g.permute(input("x", {9, 2, 24}), {1, 0, 2});
             g.keep(g.name(
                 g.linear(x, g.weight("w", weightOf(rng, {31, 24}, 0.3f)), -1, Activation::QuickGelu), "y"));
+        } else if (kind == "stridedWeight") {
+            // Weights bound as strided host tensors: the graph's views of them use their strides.
+            const Tensor wt = weightOf(rng, {24, 40}).permute({1, 0});   // [40, 24], strides (1, 40)
+            const Tensor wide = weightOf(rng, {40, 30}).slice(1, 3, 27); // [40, 24], row stride 30
+            const NodeId x = input("x", {9, 24});
+            const NodeId y1 = g.linear(x, g.weight("wt", wt));
+            const NodeId y2 = g.linear(x, g.slice(g.weight("wide", wide), 0, 5, 35));
+            g.keep(g.name(y1, "y1"));
+            g.keep(g.name(
+                g.add(y2, g.permute(g.weight("b2", weightOf(rng, {30, 1}).slice(0, 0, 30)), {1, 0})), "y2"));
         } else {
             // The weight is a transposed view of a [K, N] tensor (GPT-2's Conv1D layout).
             const NodeId wt = g.weight("wt", weightOf(rng, {64, 96}));

@@ -83,15 +83,32 @@ CudaDevice::CachedWeight& CudaDevice::cached(const Node& n)
     auto it = weights_.find(key.str());
     if (it != weights_.end()) return it->second;
     CachedWeight w;
-    const Tensor values = hostValues(n);
-    if (n.packed)
-        w.packed = n.packed;
-    else
-        w.host = n.value;
-    w.f32 = type_.allocate(values.nbytes());
-    w.f32->write(0, values.data(), values.nbytes());
-    w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()), values.shape(),
-               contiguousStrides(values.shape())};
+    if (n.packed || n.value.isContiguous() || n.value.numel() == 0) {
+        const Tensor values = hostValues(n);
+        if (n.packed)
+            w.packed = n.packed;
+        else
+            w.host = n.value;
+        w.f32 = type_.allocate(values.nbytes());
+        w.f32->write(0, values.data(), values.nbytes());
+        w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()), values.shape(),
+                   contiguousStrides(values.shape())};
+    } else {
+        // A strided weight keeps its layout on the device: the graph's views of it carry strides
+        // relative to it. The span from its lowest to its highest element goes up as it is.
+        const Tensor& t = n.value;
+        int64_t lo = 0, hi = 0;
+        for (size_t d = 0; d < t.shape().size(); ++d) {
+            const int64_t reach = (t.shape()[d] - 1) * t.strides()[d];
+            (reach < 0 ? lo : hi) += reach;
+        }
+        const size_t bytes = size_t(hi - lo + 1) * sizeof(float);
+        w.host = t;
+        w.f32 = type_.allocate(bytes);
+        w.f32->write(0, t.ptr<float>() + lo, bytes);
+        w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()) - lo, t.shape(),
+                   t.strides()};
+    }
     return weights_.emplace(key.str(), std::move(w)).first->second;
 }
 
