@@ -5,6 +5,7 @@
 #include "annotation/geometry/rle.h"
 #include "compute/error.h"
 #include "compute/preprocess/sam_mask_polygon.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 #include "views/annotate/shapescene.h"
 #include "views/canvas/imagecanvas.h"
@@ -84,11 +85,13 @@ void SamTool::setModelFolder(const QString& folder)
     // Reading the weights takes seconds for a real checkpoint: never on the GUI thread.
     m_loading = true;
     if (scene() && canvas()) scene()->showMessage(hint());
-    m_loadWatcher->setFuture(QtConcurrent::run([folder, id] {
+    // The backend and precision chosen for this model in the Models panel, read at each load.
+    const compute::EngineOptions engine = core::modelEngineOptions(folder);
+    m_loadWatcher->setFuture(QtConcurrent::run([folder, id, engine] {
         Loaded l;
         l.id = id;
         try {
-            l.model = core::SamCheckpoint::open(folder);
+            l.model = core::SamCheckpoint::open(folder, engine);
         } catch (const std::exception& e) {
             l.error = QString::fromUtf8(e.what());
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/ask/askjob.h"
 
+#include "core/inference/execution.h"
 #include "views/text/modelerror.h"
 
 #include <exception>
@@ -12,10 +13,13 @@ AskOutcome runAskJob(AskJob job)
     AskOutcome out;
     out.question = job.question;
     try {
-        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key();
+        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key() + QLatin1Char('\n') +
+                            QString::fromUtf8(compute::backendChoiceName(job.engine.backend).data()) +
+                            QLatin1Char('/') +
+                            QString::fromUtf8(compute::precisionName(job.engine.precision).data());
         if (!job.asker || job.askerKey != key) {
             const auto base = compute::generate::GenerationConfig::fromModelFolder(job.folder.toStdString());
-            job.asker = core::Asker::open(job.folder, job.decoding.apply(base));
+            job.asker = core::Asker::open(job.folder, job.decoding.apply(base), job.engine);
         }
         out.asker = job.asker;
         out.askerKey = key;
@@ -30,7 +34,9 @@ AskOutcome runAskJob(AskJob job)
                 ids.push_back(id);
                 job.onText(QString::fromStdString(a.tokenizer().decode(ids, true)));
             };
+        const core::ExecutionScope scope(job.engine);
         core::Answer answer = a.answer(job.image, job.question, request);
+        out.execution = scope.finish();
         out.raw = answer;
         out.answer = describeGeneration(a.tokenizer(), answer.sequence.tokens, a.promptIds().size(),
                                         std::move(answer.traces), a.grid());

@@ -20,8 +20,9 @@ struct AskJob
     QString image;
     QString question;
     DecodingChoices decoding;
+    compute::EngineOptions engine;      // the backend and precision chosen for the model; others reopen it
     std::shared_ptr<core::Asker> asker; // the panel's open model, if any
-    QString askerKey;                   // folder + settings it was opened with
+    QString askerKey;                   // folder + settings + engine options it was opened with
     int64_t traceTop = 5;
     std::shared_ptr<std::atomic<bool>> cancel;
     std::function<void(const QString& textSoFar)> onText; // on the worker thread
@@ -31,8 +32,9 @@ struct AskOutcome
 {
     QString question;
     GeneratedText answer;
-    core::Answer raw; // what the asker returned, for relevancy
-    QString error;    // names the model folder or the image and the problem
+    core::Answer raw;                   // what the asker returned, for relevancy
+    QString error;                      // names the model folder or the image and the problem
+    compute::ExecutionRecord execution; // what ran the answer (backend, device, precision)
     std::shared_ptr<core::Asker> asker;
     QString askerKey;
 };

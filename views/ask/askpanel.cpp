@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "views/ask/askpanel.h"
 
+#include "core/inference/execution.h"
+#include "core/models/engine_choice.h"
 #include "core/store/project.h"
 #include "core/store/qaturns.h"
 #include "core/store/records.h"
@@ -116,7 +118,7 @@ void AskPanel::store(const AskOutcome& out)
     run.modelPath = m_project->storedPath(modelFolder());
     run.parameters = QJsonObject{{QStringLiteral("question"), out.question},
                                  {QStringLiteral("decoding"), m_form->choices().key()}};
-    run.backend = QStringLiteral("cpu");
+    core::applyExecution(run, out.execution);
     run.when = QDateTime::currentDateTimeUtc();
     QJsonArray ids;
     for (int64_t id : out.answer.tokens)
@@ -154,6 +156,8 @@ bool AskPanel::ask(const QString& question)
     job.image = m_image;
     job.question = q;
     job.decoding = m_form->choices();
+    // Read at each question, so a choice made in the Models panel applies from the next answer.
+    job.engine = core::modelEngineOptions(job.folder);
     job.asker = m_asker;
     job.askerKey = m_askerKey;
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
@@ -208,8 +212,10 @@ void AskPanel::onFinished()
     m_question->clear();
     if (!cancelled) store(out);
     addTurn({out.question, out.answer, out.raw, std::vector<bool>(out.answer.tokens.size(), false)});
-    m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.answer.tokens.size()))
-                                : tr("Click a word of the answer to see where the model looked."));
+    const QString ran = core::executionSummary(out.execution);
+    m_status->setText(
+        cancelled ? tr("Cancelled after %n token(s) — %1.", nullptr, int(out.answer.tokens.size())).arg(ran)
+                  : tr("%1. Click a word of the answer to see where the model looked.").arg(ran));
     emit finished(!cancelled);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/caption/captionjob.h"
 
+#include "core/inference/execution.h"
 #include "views/text/modelerror.h"
 
 #include <exception>
@@ -13,10 +14,13 @@ CaptionOutcome runCaptionJob(CaptionJob job)
     out.branchStep = job.branchStep;
     out.branchToken = job.branchToken;
     try {
-        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key();
+        const QString key = job.folder + QLatin1Char('\n') + job.decoding.key() + QLatin1Char('\n') +
+                            QString::fromUtf8(compute::backendChoiceName(job.engine.backend).data()) +
+                            QLatin1Char('/') +
+                            QString::fromUtf8(compute::precisionName(job.engine.precision).data());
         if (!job.captioner || job.captionerKey != key) {
             const auto base = compute::generate::GenerationConfig::fromModelFolder(job.folder.toStdString());
-            job.captioner = core::openCaptioner(job.folder, job.decoding.apply(base));
+            job.captioner = core::openCaptioner(job.folder, job.decoding.apply(base), job.engine);
         }
         out.captioner = job.captioner;
         out.captionerKey = key;
@@ -39,8 +43,10 @@ CaptionOutcome runCaptionJob(CaptionJob job)
                 ids.push_back(id);
                 job.onText(QString::fromStdString(c.tokenizer().decode(ids, true)));
             };
+        const core::ExecutionScope scope(job.engine);
         out.caption = job.branchStep >= 0 ? c.branch(job.parent, job.branchStep, job.branchToken, request)
                                           : c.caption(job.image, request);
+        out.execution = scope.finish();
         out.text = describeGeneration(c.tokenizer(), out.caption.sequence.tokens,
                                       size_t(out.caption.promptLength), out.caption.traces, c.grid());
         out.text.cancelled = cancel && cancel->load();

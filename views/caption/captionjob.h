@@ -19,9 +19,10 @@ struct CaptionJob
     QString folder;
     QString image;
     QString prompt;
-    DecodingChoices decoding; // over the checkpoint's settings; other choices reopen the model
+    DecodingChoices decoding;      // over the checkpoint's settings; other choices reopen the model
+    compute::EngineOptions engine; // the backend and precision chosen for the model; others reopen it
     std::shared_ptr<core::Captioner> captioner; // the panel's open model, if any
-    QString captionerKey;                       // folder + settings it was opened with
+    QString captionerKey;                       // folder + settings + engine options it was opened with
     int64_t traceTop = 5;
     // Branch: regenerate `parent` from new token `branchStep` with `branchToken` there (-1: a fresh caption).
     int branchStep = -1;
@@ -34,8 +35,9 @@ struct CaptionJob
 struct CaptionOutcome
 {
     GeneratedText text;
-    core::Caption caption; // what the captioner returned, for relevancy and further branches
-    QString error;         // names the model folder or image and the problem
+    core::Caption caption;              // what the captioner returned, for relevancy and further branches
+    QString error;                      // names the model folder or image and the problem
+    compute::ExecutionRecord execution; // what ran the decoding (backend, device, precision)
     std::shared_ptr<core::Captioner> captioner;
     QString captionerKey;
     int branchStep = -1;

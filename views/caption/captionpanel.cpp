@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "views/caption/captionpanel.h"
 
+#include "core/inference/execution.h"
+#include "core/models/engine_choice.h"
 #include "core/store/captions.h"
 #include "core/store/project.h"
 #include "core/store/records.h"
@@ -158,6 +160,8 @@ bool CaptionPanel::start(CaptionJob job)
     job.image = m_image;
     job.prompt = m_prompt->text();
     job.decoding = m_form->choices();
+    // Read at each run, so a choice made in the Models panel applies from the next caption.
+    job.engine = core::modelEngineOptions(job.folder);
     job.captioner = m_captioner;
     job.captionerKey = m_captionerKey;
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
@@ -224,16 +228,20 @@ void CaptionPanel::onFinished()
         m_variantList->clear();
         m_current = -1;
     }
-    addVariant(out.text, out.caption, label);
-    m_status->setText(cancelled ? tr("Cancelled after %n token(s).", nullptr, int(out.text.tokens.size()))
-                                : tr("%n token(s). Click a word to see where the model looked.", nullptr,
-                                     int(out.text.tokens.size())));
+    addVariant(out.text, out.caption, label, out.execution);
+    const QString ran = core::executionSummary(out.execution);
+    m_status->setText(
+        cancelled ? tr("Cancelled after %n token(s) — %1.", nullptr, int(out.text.tokens.size())).arg(ran)
+                  : tr("%n token(s) — %1. Click a word to see where the model looked.", nullptr,
+                       int(out.text.tokens.size()))
+                        .arg(ran));
     emit finished(!cancelled);
 }
 
-void CaptionPanel::addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label)
+void CaptionPanel::addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label,
+                              const compute::ExecutionRecord& execution)
 {
-    m_variants.push_back({text, caption, label, std::vector<bool>(text.tokens.size(), false)});
+    m_variants.push_back({text, caption, label, execution, std::vector<bool>(text.tokens.size(), false)});
     const int n = int(m_variants.size());
     const QString line = label.isEmpty()
                              ? QStringLiteral("%1. %2").arg(n).arg(text.text.trimmed())
@@ -312,7 +320,7 @@ bool CaptionPanel::saveCaption()
     run.parameters = QJsonObject{{QStringLiteral("prompt"), m_prompt->text()},
                                  {QStringLiteral("decoding"), m_form->choices().key()},
                                  {QStringLiteral("variant"), v.label}};
-    run.backend = QStringLiteral("cpu");
+    core::applyExecution(run, v.execution);
     run.when = QDateTime::currentDateTimeUtc();
     QJsonArray ids;
     for (int64_t id : v.caption.sequence.tokens)

@@ -42,7 +42,8 @@ public:
     // Copies the shown variant's text to the clipboard.
     void copyText() const;
     // Stores the shown variant as the image's caption, with the run that produced it, as one undoable
-    // project edit; false (with lastError()) without a project and image or when the store refuses.
+    // project edit, recording the backend, device and precision that ran it; false (with lastError()) without
+    // a project and image or when the store refuses.
     bool saveCaption();
 
     QListWidget* variantList() const { return m_variantList; }
@@ -62,14 +63,16 @@ private:
         GeneratedText text;
         core::Caption caption; // for relevancy and further branches
         QString label;
-        std::vector<bool> relevancyAsked; // per token: asked once, so a failure is not retried in a loop
+        compute::ExecutionRecord execution; // what ran it, stored with the caption
+        std::vector<bool> relevancyAsked;   // per token: asked once, so a failure is not retried in a loop
     };
     QWidget* buildControls();
     void imageChanged() override;
     bool start(CaptionJob job);
     void onFinished();
     void setBusy(bool busy);
-    void addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label);
+    void addVariant(const GeneratedText& text, const core::Caption& caption, const QString& label,
+                    const compute::ExecutionRecord& execution);
     void requestRelevancy(int first, int count);
     void onRelevancyFinished();
 
