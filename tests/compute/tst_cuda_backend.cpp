@@ -508,6 +508,36 @@ private slots:
         }
     }
 
+    // Softmax (scale, a half-masked row, a one-hot row) and LayerNorm per row, as the row kernels split
+    // the work over 256 threads, against the CPU backend.
+    void hostTwinRows()
+    {
+        std::mt19937 rng(83);
+        for (const int64_t d : {int64_t(7), int64_t(197), int64_t(577), int64_t(768)}) {
+            Tensor x = randomTensor(rng, {3, d}, -20.f, 20.f);
+            for (int64_t j = d / 2; j < d; ++j)
+                x.ptr<float>()[j] = -INFINITY; // row 0 half masked
+            for (int64_t j = 0; j < d; ++j)
+                if (j != d / 3) x.ptr<float>()[2 * d + j] = -INFINITY; // row 2 one-hot (a fully masked row
+            // is left out: the CPU's vector exp does not give 0 for -inf, as in tst_backend_ops)
+            const Tensor expected = Tensor::zeros(DType::F32, {3, d}),
+                         got = Tensor::zeros(DType::F32, {3, d});
+            cpu::softmax(expected, x, 0.125f);
+            cuda::hostSoftmax(got.ptr<float>(), x.ptr<float>(), 3, d, 0.125f);
+            QVERIFY2(worstRatio(got, expected, kF32Reduction) <= 1.0,
+                     qPrintable(QString("softmax d=%1").arg(d)));
+            const Tensor y = randomTensor(rng, {5, d}, -3.f, 5.f), w = randomTensor(rng, {d}, 0.5f, 1.5f),
+                         b = randomTensor(rng, {d});
+            const Tensor expectedLn = Tensor::zeros(DType::F32, {5, d}),
+                         gotLn = Tensor::zeros(DType::F32, {5, d});
+            cpu::layerNorm(expectedLn, y, w, b, 1e-5f);
+            cuda::hostLayerNorm(gotLn.ptr<float>(), y.ptr<float>(), w.ptr<float>(), b.ptr<float>(), 5, d,
+                                1e-5f);
+            QVERIFY2(worstRatio(gotLn, expectedLn, kF32Reduction) <= 1.0,
+                     qPrintable(QString("layer norm d=%1").arg(d)));
+        }
+    }
+
     void hostTwinIm2colAndBicubic()
     {
         std::mt19937 rng(71);

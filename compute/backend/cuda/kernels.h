@@ -56,6 +56,9 @@ void hostBinary(Elementwise op, float* out, const float* a, const float* b, cons
 void hostActivation(int act, float* out, const float* x, const Layout& layout);
 void hostEpilogue(float* c, int64_t rows, int64_t n, const float* bias, int act, const float* residual);
 void hostIm2col(float* cols, const float* px, int64_t B, int64_t C, int64_t H, int64_t W, int64_t P);
+void hostSoftmax(float* out, const float* x, int64_t rows, int64_t d, float scale);
+void hostLayerNorm(float* out, const float* x, const float* w, const float* b, int64_t rows, int64_t d,
+                   float eps);
 void hostBicubic(float* out, const float* x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW,
                  float sh, float sw);
 
