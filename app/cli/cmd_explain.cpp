@@ -10,6 +10,7 @@
 #include "compute/attribution/rise.h"
 #include "compute/error.h"
 #include "compute/models/finite_outputs.h"
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
 #include "core/explain/faithfulness_report.h"
 #include "core/imageio.h"
@@ -20,6 +21,7 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
 #include <algorithm>
 #include <climits>
@@ -70,6 +72,19 @@ void writeJson(const QString& path, const nlohmann::json& j)
     if (!f) throw compute::Error(path.toStdString(), "cannot write");
 }
 
+// What --set takes: the settings of the methods plugins add, with their defaults.
+QString methodSettingsHelp()
+{
+    QStringList lines;
+    for (const core::ExplainMethodEntry& e : core::registeredExplainMethods())
+        for (const core::ExplainMethodSetting& s : e.settings)
+            lines << QStringLiteral("%1: %2 (default %3) %4")
+                         .arg(e.name, s.key, s.defaultValue.toString(), s.description);
+    return QStringLiteral("A setting of the method's own, repeatable%1")
+        .arg(lines.isEmpty() ? QStringLiteral(" (no method here has any).")
+                             : QStringLiteral(":\n") + lines.join(QLatin1Char('\n')));
+}
+
 int explain(const QStringList& args)
 {
     QCommandLineParser p;
@@ -100,6 +115,7 @@ int explain(const QStringList& args)
     opt("p", "rise: probability a cell is kept.", "P", "0.5");
     opt("seed", "rise: seed.", "SEED", "0");
     opt("batch", "Images per forward pass.", "B", "16");
+    p.addOption({QStringLiteral("set"), methodSettingsHelp(), QStringLiteral("KEY=VALUE")});
     opt("threads", "CPU threads (default: all cores).", "N");
     opt("interpolate-pos-encoding",
         "Accept images the processor resizes to a size other than the model's (interpolates the position "
@@ -133,6 +149,13 @@ int explain(const QStringList& args)
     if (!isKnownMethod(method)) {
         err << "loupe explain: unknown method '" << method << "'; one of " << forwardMethods().join(", ")
             << "\n";
+        return ExitUsage;
+    }
+    QString settingsError;
+    const std::optional<QVariantMap> methodSettings =
+        core::parseExplainMethodSettings(method, p.values(QStringLiteral("set")), &settingsError);
+    if (!methodSettings) {
+        err << "loupe explain: --set: " << settingsError << "\n";
         return ExitUsage;
     }
     ExplainParams params;
@@ -242,7 +265,8 @@ int explain(const QStringList& args)
                     row["json"] = (stem + ".json").toStdString();
                 } else {
                     const auto grid = patchGrid(s, image.height, image.width);
-                    const std::vector<float> map = explainMap(s, image, target, params, &control);
+                    const std::vector<float> map =
+                        core::explainMapWithSettings(s, image, target, params, *methodSettings, &control);
                     compute::requireFiniteOutputs(map.data(), map.size(), imagePath.toStdString());
                     compute::writeNpyF32((stem + ".npy").toStdString(), {grid.rows, grid.cols}, map);
                     const QImage original = core::readImage(imagePath, nullptr);
@@ -256,6 +280,11 @@ int explain(const QStringList& args)
                         throw compute::Error((stem + ".png").toStdString(), "cannot write");
                     row["npy"] = (stem + ".npy").toStdString();
                     row["png"] = (stem + ".png").toStdString();
+                    if (!methodSettings->isEmpty())
+                        row["settings"] =
+                            nlohmann::json::parse(QJsonDocument(QJsonObject::fromVariantMap(*methodSettings))
+                                                      .toJson(QJsonDocument::Compact)
+                                                      .toStdString());
                     if (p.isSet(QStringLiteral("metrics"))) {
                         const core::FaithfulnessReport f =
                             core::faithfulnessReport(s, image, target, map, grid.rows, grid.cols);

@@ -5,6 +5,7 @@
 
 #include <QMutex>
 #include <QMutexLocker>
+#include <algorithm>
 
 namespace loupe::core {
 
@@ -36,6 +37,11 @@ bool registerExplainMethod(ExplainMethodEntry entry, QString* why)
         *why = QStringLiteral("an explanation method needs a name and a map function");
         return false;
     }
+    if (!entry.settings.empty() && !entry.mapWithSettings) {
+        *why = QStringLiteral("explanation method '%1' has settings but no map function taking them")
+                   .arg(entry.name);
+        return false;
+    }
     if (isBuiltIn(entry.name)) {
         *why = QStringLiteral("explanation method '%1' is built in").arg(entry.name);
         return false;
@@ -65,6 +71,94 @@ QStringList registeredExplainMethodNames()
     for (const ExplainMethodEntry& e : registeredExplainMethods())
         names << e.name;
     return names;
+}
+
+std::vector<ExplainMethodSetting> explainMethodSettings(const QString& method)
+{
+    Registry& r = registry();
+    QMutexLocker lock(&r.mutex);
+    for (const ExplainMethodEntry& e : r.entries)
+        if (e.name == method) return e.settings;
+    return {};
+}
+
+std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, const QStringList& keyValues,
+                                                      QString* error)
+{
+    const std::vector<ExplainMethodSetting> settings = explainMethodSettings(method);
+    QStringList keys;
+    for (const ExplainMethodSetting& s : settings)
+        keys << s.key;
+    QVariantMap out;
+    for (const QString& kv : keyValues) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            *error = QStringLiteral("a setting is KEY=VALUE, got '%1'").arg(kv);
+            return std::nullopt;
+        }
+        const QString key = kv.left(eq).trimmed();
+        const QString text = kv.mid(eq + 1).trimmed();
+        const auto s = std::find_if(settings.begin(), settings.end(),
+                                    [&](const ExplainMethodSetting& x) { return x.key == key; });
+        if (s == settings.end()) {
+            *error = keys.isEmpty()
+                         ? QStringLiteral("method '%1' has no settings (got '%2')").arg(method, key)
+                         : QStringLiteral("method '%1' has no setting '%2'; it has %3")
+                               .arg(method, key, keys.join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+        bool ok = true;
+        QVariant value;
+        switch (s->defaultValue.typeId()) {
+        case QMetaType::Int:
+            value = text.toInt(&ok);
+            break;
+        case QMetaType::LongLong:
+            value = text.toLongLong(&ok);
+            break;
+        case QMetaType::Double:
+        case QMetaType::Float:
+            value = text.toDouble(&ok);
+            break;
+        case QMetaType::Bool:
+            ok = text == QLatin1String("true") || text == QLatin1String("false");
+            value = text == QLatin1String("true");
+            break;
+        default:
+            value = text;
+        }
+        if (!ok) {
+            *error = QStringLiteral("setting '%1' of '%2' takes %3 like its default %4, got '%5'")
+                         .arg(key, method,
+                              s->defaultValue.typeId() == QMetaType::Bool ? QStringLiteral("true or false")
+                              : s->defaultValue.typeId() == QMetaType::Double ||
+                                      s->defaultValue.typeId() == QMetaType::Float
+                                  ? QStringLiteral("a number")
+                                  : QStringLiteral("a whole number"),
+                              s->defaultValue.toString(), text);
+            return std::nullopt;
+        }
+        out.insert(key, value);
+    }
+    return out;
+}
+
+std::vector<float> explainMapWithSettings(const VitSession& session,
+                                          const compute::attribution::PlanarImage& image, int target,
+                                          const ExplainParams& params, const QVariantMap& settings,
+                                          const ExplainControl* control)
+{
+    if (!settings.isEmpty()) {
+        ExplainSettingsMapFn fn;
+        {
+            Registry& r = registry();
+            QMutexLocker lock(&r.mutex);
+            for (const ExplainMethodEntry& e : r.entries)
+                if (e.name == params.method) fn = e.mapWithSettings;
+        }
+        if (fn) return fn(session, image, target, params, settings, control);
+    }
+    return explainMap(session, image, target, params, control);
 }
 
 ExplainMapFn registeredExplainMap(const QString& name)

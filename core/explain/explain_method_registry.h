@@ -6,7 +6,9 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace loupe::core {
@@ -20,12 +22,28 @@ using ExplainMapFn =
     std::function<std::vector<float>(const VitSession&, const compute::attribution::PlanarImage&, int target,
                                      const ExplainParams&, const ExplainControl*)>;
 
+// The same with the method's own settings by key (over the defaults; see ExplainMethodSetting).
+using ExplainSettingsMapFn = std::function<std::vector<float>(
+    const VitSession&, const compute::attribution::PlanarImage&, int target, const ExplainParams&,
+    const QVariantMap& settings, const ExplainControl*)>;
+
+// One knob a registered method exposes (`loupe explain --set KEY=VALUE`). The default's type is the
+// value's: a whole number, a number, true/false or text.
+struct ExplainMethodSetting
+{
+    QString key;
+    QVariant defaultValue;
+    QString description;
+};
+
 struct ExplainMethodEntry
 {
     QString name;   // as --method takes it
     QString title;  // for people
     QString origin; // where it came from (a plugin's file), for messages
     ExplainMapFn map;
+    std::vector<ExplainMethodSetting> settings; // empty: the method has none
+    ExplainSettingsMapFn mapWithSettings;       // set when settings is not empty
 };
 
 // False with *why when the name is empty, taken by a built-in method or already registered: a plugin
@@ -35,6 +53,18 @@ std::vector<ExplainMethodEntry> registeredExplainMethods();
 QStringList registeredExplainMethodNames();
 // Null when no registered method has the name.
 ExplainMapFn registeredExplainMap(const QString& name);
+// The settings a method exposes; empty for a built-in or unknown method.
+std::vector<ExplainMethodSetting> explainMethodSettings(const QString& method);
+// "KEY=VALUE" strings checked against the method's settings, each value converted to its default's
+// type. nullopt with *error naming the key or value and the choices (a method without settings takes
+// none).
+std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, const QStringList& keyValues,
+                                                      QString* error);
+// explainMap() with a registered method's settings; without settings it is explainMap().
+std::vector<float> explainMapWithSettings(const VitSession& session,
+                                          const compute::attribution::PlanarImage& image, int target,
+                                          const ExplainParams& params, const QVariantMap& settings,
+                                          const ExplainControl* control);
 // For tests: forget every registered method.
 void clearRegisteredExplainMethods();
 

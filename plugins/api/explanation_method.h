@@ -5,6 +5,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 #include <QVariantMap>
 #include <QtPlugin>
 #include <vector>
@@ -59,7 +60,28 @@ public:
                      const QVariantMap& settings, std::vector<float>* map, QString* error) = 0;
 };
 
+// One knob of a method, shown to users and set with `loupe explain --set KEY=VALUE`. The default's
+// type (int, double, bool or QString) is the type map() receives under the key.
+struct MethodSetting
+{
+    QString key;
+    QVariant defaultValue;
+    QString description;
+};
+
+// Optional, beside ExplanationMethodInterface: the settings each method takes. A separate interface so
+// that plugins built before it keep loading (Loupe asks for it with qobject_cast); a method that
+// declares settings receives the user's values in map()'s settings, the defaults otherwise.
+class ExplanationSettingsInterface
+{
+public:
+    virtual ~ExplanationSettingsInterface() = default;
+    virtual QList<MethodSetting> settings(const QString& method) const = 0;
+};
+
 } // namespace loupe::plugin
 
 #define LOUPE_EXPLANATION_METHOD_IID "org.loupe.ExplanationMethod/1"
 Q_DECLARE_INTERFACE(loupe::plugin::ExplanationMethodInterface, LOUPE_EXPLANATION_METHOD_IID)
+#define LOUPE_EXPLANATION_SETTINGS_IID "org.loupe.ExplanationSettings/1"
+Q_DECLARE_INTERFACE(loupe::plugin::ExplanationSettingsInterface, LOUPE_EXPLANATION_SETTINGS_IID)

@@ -75,25 +75,37 @@ plugin::ExplainImage toExplainImage(const compute::attribution::PlanarImage& ima
     return {image.channels, image.height, image.width, image.data};
 }
 
+core::ExplainSettingsMapFn explainSettingsMapOf(plugin::ExplanationMethodInterface* plugin,
+                                                const QString& method)
+{
+    return [plugin, method](const core::VitSession& s, const compute::attribution::PlanarImage& image,
+                            int target, const core::ExplainParams& params, const QVariantMap& own,
+                            const core::ExplainControl* control) {
+        VitModelSession session(s, control);
+        std::vector<float> map;
+        QString error;
+        // The method's own settings win over Loupe's parameters of the same name.
+        QVariantMap settings = explainSettings(params);
+        settings.insert(own);
+        const bool ok = plugin->map(method, session, toExplainImage(image), target, settings, &map, &error);
+        if (session.cancelled()) throw core::ExplainCancelled();
+        if (!ok) throw compute::Error("explain " + method.toStdString(), error.toStdString());
+        const plugin::MapGrid g = session.grid(image.height, image.width);
+        if (map.size() != size_t(g.rows) * size_t(g.cols))
+            throw compute::Error("explain " + method.toStdString(),
+                                 "the plugin's map has " + std::to_string(map.size()) + " values for a " +
+                                     std::to_string(g.rows) + " x " + std::to_string(g.cols) + " grid");
+        return map;
+    };
+}
+
 core::ExplainMapFn explainMapOf(plugin::ExplanationMethodInterface* plugin, const QString& method)
 {
-    return
-        [plugin, method](const core::VitSession& s, const compute::attribution::PlanarImage& image,
-                         int target, const core::ExplainParams& params, const core::ExplainControl* control) {
-            VitModelSession session(s, control);
-            std::vector<float> map;
-            QString error;
-            const bool ok = plugin->map(method, session, toExplainImage(image), target,
-                                        explainSettings(params), &map, &error);
-            if (session.cancelled()) throw core::ExplainCancelled();
-            if (!ok) throw compute::Error("explain " + method.toStdString(), error.toStdString());
-            const plugin::MapGrid g = session.grid(image.height, image.width);
-            if (map.size() != size_t(g.rows) * size_t(g.cols))
-                throw compute::Error("explain " + method.toStdString(),
-                                     "the plugin's map has " + std::to_string(map.size()) + " values for a " +
-                                         std::to_string(g.rows) + " x " + std::to_string(g.cols) + " grid");
-            return map;
-        };
+    return [withSettings = explainSettingsMapOf(plugin, method)](
+               const core::VitSession& s, const compute::attribution::PlanarImage& image, int target,
+               const core::ExplainParams& params, const core::ExplainControl* control) {
+        return withSettings(s, image, target, params, {}, control);
+    };
 }
 
 } // namespace loupe::plugins

@@ -38,5 +38,8 @@ plugin::ExplainImage toExplainImage(const compute::attribution::PlanarImage& ima
 // The registry's map function for one method of a plugin: checks the map's size, turns a plugin's
 // failure into compute::Error and a cancel into core::ExplainCancelled.
 core::ExplainMapFn explainMapOf(plugin::ExplanationMethodInterface* plugin, const QString& method);
+// The same taking the method's own settings (`loupe explain --set`), passed over Loupe's parameters.
+core::ExplainSettingsMapFn explainSettingsMapOf(plugin::ExplanationMethodInterface* plugin,
+                                                const QString& method);
 
 } // namespace loupe::plugins

@@ -132,10 +132,21 @@ void registerDetectors(plugin::ModelAdapterInterface* plugin, const QString& ori
     }
 }
 
-void registerExplainers(plugin::ExplanationMethodInterface* plugin, const QString& origin, Registration& reg)
+void registerExplainers(plugin::ExplanationMethodInterface* plugin,
+                        const plugin::ExplanationSettingsInterface* settings, const QString& origin,
+                        Registration& reg)
 {
     for (const QString& method : plugin->methods()) {
-        core::ExplainMethodEntry e{method, plugin->title(method), origin, explainMapOf(plugin, method)};
+        core::ExplainMethodEntry e;
+        e.name = method;
+        e.title = plugin->title(method);
+        e.origin = origin;
+        e.map = explainMapOf(plugin, method);
+        if (settings) {
+            for (const plugin::MethodSetting& s : settings->settings(method))
+                e.settings.push_back({s.key, s.defaultValue, s.description});
+            e.mapWithSettings = explainSettingsMapOf(plugin, method);
+        }
         QString why;
         note(reg, core::registerExplainMethod(std::move(e), &why), QStringLiteral("explain:") + method, why);
     }
@@ -175,7 +186,7 @@ Registration registerPluginObject(QObject* object, const QString& origin)
     }
     if (auto* p = qobject_cast<plugin::ExplanationMethodInterface*>(object)) {
         reg.implementsAny = true;
-        registerExplainers(p, origin, reg);
+        registerExplainers(p, qobject_cast<plugin::ExplanationSettingsInterface*>(object), origin, reg);
     }
     if (auto* p = qobject_cast<plugin::DatasetImporterInterface*>(object)) {
         reg.implementsAny = true;

@@ -33,4 +33,14 @@ bool SmoothGradPlugin::map(const QString& method, plugin::ModelSession& session,
     return smoothGradMap(session, image, target, o, map, error);
 }
 
+QList<plugin::MethodSetting> SmoothGradPlugin::settings(const QString& method) const
+{
+    if (!methods().contains(method)) return {};
+    const Options defaults;
+    return {{QStringLiteral("samples"), defaults.samples,
+             QStringLiteral("noisy copies averaged (at least 1; more is smoother and slower)")},
+            {QStringLiteral("noise"), defaults.noise,
+             QStringLiteral("noise sigma as a fraction of the image's value range (not negative)")}};
+}
+
 } // namespace loupe::smoothgrad

@@ -81,13 +81,63 @@ private slots:
         const core::ExplainMapFn fn = [](const core::VitSession&, const compute::attribution::PlanarImage&,
                                          int, const core::ExplainParams&,
                                          const core::ExplainControl*) { return std::vector<float>{}; };
-        QVERIFY(!core::registerExplainMethod({QStringLiteral("rise"), {}, QStringLiteral("test"), fn}, &why));
+        QVERIFY(!core::registerExplainMethod({QStringLiteral("rise"), {}, QStringLiteral("test"), fn, {}, {}},
+                                             &why));
         QVERIFY2(why.contains(QStringLiteral("built in")), qPrintable(why));
-        QVERIFY(core::registerExplainMethod({QStringLiteral("lime"), {}, QStringLiteral("test"), fn}, &why));
+        QVERIFY(core::registerExplainMethod({QStringLiteral("lime"), {}, QStringLiteral("test"), fn, {}, {}},
+                                            &why));
         QVERIFY(core::forwardMethods().endsWith(QStringLiteral("lime")));
-        QVERIFY(
-            !core::registerExplainMethod({QStringLiteral("lime"), {}, QStringLiteral("other"), fn}, &why));
+        QVERIFY(!core::registerExplainMethod(
+            {QStringLiteral("lime"), {}, QStringLiteral("other"), fn, {}, {}}, &why));
         QCOMPARE(core::forwardMethods().count(QStringLiteral("lime")), 1);
+    }
+
+    void explainSettingsAreCheckedAgainstTheMethod()
+    {
+        QString why;
+        const core::ExplainMapFn fn = [](const core::VitSession&, const compute::attribution::PlanarImage&,
+                                         int, const core::ExplainParams&,
+                                         const core::ExplainControl*) { return std::vector<float>{}; };
+        const core::ExplainSettingsMapFn withSettings =
+            [](const core::VitSession&, const compute::attribution::PlanarImage&, int,
+               const core::ExplainParams&, const QVariantMap&,
+               const core::ExplainControl*) { return std::vector<float>{}; };
+        core::ExplainMethodEntry lime{QStringLiteral("lime"), {}, QStringLiteral("test"), fn, {}, {}};
+        lime.settings = {{QStringLiteral("samples"), 16, QStringLiteral("n")},
+                         {QStringLiteral("kernel"), 0.25, QStringLiteral("w")},
+                         {QStringLiteral("positive"), true, QStringLiteral("p")}};
+        // Settings without a function that takes them would be silently ignored: refused.
+        QVERIFY(!core::registerExplainMethod(lime, &why));
+        QVERIFY2(why.contains(QStringLiteral("no map function taking them")), qPrintable(why));
+        lime.mapWithSettings = withSettings;
+        QVERIFY2(core::registerExplainMethod(lime, &why), qPrintable(why));
+        QCOMPARE(core::explainMethodSettings(QStringLiteral("lime")).size(), size_t(3));
+
+        const std::optional<QVariantMap> ok = core::parseExplainMethodSettings(
+            QStringLiteral("lime"),
+            {QStringLiteral("samples=32"), QStringLiteral("kernel=0.5"), QStringLiteral("positive=false")},
+            &why);
+        QVERIFY2(ok, qPrintable(why));
+        QCOMPARE(ok->value(QStringLiteral("samples")), QVariant(32));
+        QCOMPARE(ok->value(QStringLiteral("kernel")), QVariant(0.5));
+        QCOMPARE(ok->value(QStringLiteral("positive")), QVariant(false));
+
+        QVERIFY(
+            !core::parseExplainMethodSettings(QStringLiteral("lime"), {QStringLiteral("sampels=3")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("no setting 'sampels'")) &&
+                     why.contains(QStringLiteral("samples, kernel, positive")),
+                 qPrintable(why));
+        QVERIFY(
+            !core::parseExplainMethodSettings(QStringLiteral("lime"), {QStringLiteral("samples=2.5")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("whole number")) && why.contains(QStringLiteral("'2.5'")),
+                 qPrintable(why));
+        QVERIFY(!core::parseExplainMethodSettings(QStringLiteral("lime"), {QStringLiteral("kernel")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("KEY=VALUE")), qPrintable(why));
+        // A built-in method has none to set.
+        QVERIFY(
+            !core::parseExplainMethodSettings(QStringLiteral("rise"), {QStringLiteral("samples=2")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("has no settings")), qPrintable(why));
+        QVERIFY(core::parseExplainMethodSettings(QStringLiteral("rise"), {}, &why));
     }
 
     void datasetJsonRoundTrips()
