@@ -180,6 +180,23 @@ private slots:
         QCOMPARE(annotationCount(path(QStringLiteral("to.loupe"))), 6);
     }
 
+    void labelsWithoutImagesTakeTheProjectsSizes()
+    {
+        // An export without its images (--no-copy-images) has no image_2/ to size them by.
+        const QString labels = path(QStringLiteral("labels-only"));
+        const LoupeRun out = runLoupe({QStringLiteral("export"), path(QStringLiteral("from.loupe")),
+                                       QStringLiteral("--format"), QStringLiteral("kitti"), labels,
+                                       QStringLiteral("--no-copy-images")});
+        QVERIFY2(out.code == 0, qPrintable(out.err + out.out));
+        QVERIFY(!QFileInfo::exists(labels + QStringLiteral("/image_2")));
+        makeProject(QStringLiteral("labels.loupe"));
+        const LoupeRun r =
+            runLoupe({QStringLiteral("import-annotations"), path(QStringLiteral("labels.loupe")),
+                      QStringLiteral("--format"), QStringLiteral("kitti"), labels});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        QCOMPARE(annotationCount(path(QStringLiteral("labels.loupe"))), 6);
+    }
+
     void aBadLabelFileChangesNothingAndIsNamed()
     {
         const QString bad = path(QStringLiteral("bad/label_2"));
