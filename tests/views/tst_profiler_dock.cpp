@@ -245,9 +245,10 @@ private slots:
         env.insert(QStringLiteral("LOUPE_EXPECT_PROFILER_VIEW"), QStringLiteral("imgui"));
         child.setProcessEnvironment(env);
         child.setProcessChannelMode(QProcess::MergedChannels);
-        child.start(xvfb, {QStringLiteral("-a"), QStringLiteral("-s"),
-                           QStringLiteral("-screen 0 1280x800x24"), QCoreApplication::applicationFilePath(),
-                           QStringLiteral("showsTheOpsOfAClassification")});
+        child.start(xvfb,
+                    {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1280x800x24"),
+                     QCoreApplication::applicationFilePath(), QStringLiteral("showsTheOpsOfAClassification"),
+                     QStringLiteral("mainWindowShowsItFromTheViewMenu")});
         QVERIFY(child.waitForFinished(180000));
         const QString output = QString::fromUtf8(child.readAll());
         QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, qPrintable(output));
@@ -271,6 +272,18 @@ private slots:
         action->trigger();
         QTRY_VERIFY(dock->isVisible());
         QTRY_VERIFY(compute::Profiler::enabled());
+        auto* content = qobject_cast<ProfilerDock*>(dock->widget());
+        QVERIFY(content && content->view());
+        classifyOnce();
+        QTRY_VERIFY(content->view()->shownOps().contains(QLatin1String("linear")));
+        QVERIFY(content->snapshot().jobsRunning >= 0); // the window's job tracker feeds the queue line
+        QTRY_VERIFY2(dock->height() >= 250, "tall enough for the timeline and tables");
+        auto* jobs = window.findChild<QDockWidget*>(QStringLiteral("JobsDock"));
+        QCOMPARE(window.tabifiedDockWidgets(dock), QList<QDockWidget*>{jobs});
+        QVERIFY(!jobs->isVisible() || jobs->visibleRegion().isEmpty()); // the profiler's tab is raised
+        const QString kind = content->view()->kind();
+        QVERIFY(window.grab().save(
+            QDir(test::artifactDir()).filePath(QStringLiteral("profiler_dock_mainwindow_%1.png").arg(kind))));
         dock->hide();
         QTRY_VERIFY(!compute::Profiler::enabled());
     }

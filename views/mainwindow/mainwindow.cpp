@@ -202,8 +202,9 @@ void MainWindow::createDocks()
     // View > Engine Profiler: hidden until asked for, and recording only while visible.
     auto* profiler = new ProfilerDock(this);
     profiler->setJobTracker(m_controller->jobTracker());
-    QDockWidget* profilerDock = makeDock(tr("Engine Profiler"), QStringLiteral("EngineProfilerDock"), profiler,
-                                         Qt::BottomDockWidgetArea);
+    QDockWidget* profilerDock = makeDock(tr("Engine Profiler"), QStringLiteral("EngineProfilerDock"),
+                                         profiler, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_jobsDock, profilerDock); // under the canvas, full width, beside the Jobs it counts
     profilerDock->hide();
     connect(profilerDock, &QDockWidget::visibilityChanged, profiler, &ProfilerDock::setActive);
 }
@@ -320,6 +321,8 @@ void MainWindow::createMenus()
                         auto* d = findChild<QDockWidget*>(QStringLiteral("EngineProfilerDock"));
                         d->show();
                         d->raise();
+                        // The Jobs dock's height is too short for the tables and the timeline.
+                        resizeDocks({d}, {qMax(d->height(), 320)}, Qt::Vertical);
                     })
         ->setObjectName(QStringLiteral("showEngineProfiler"));
     QMenu* panels = view->addMenu(tr("&Panels"));

@@ -20,6 +20,14 @@ ImU32 opColour(int index)
     return palette[size_t(index) % (sizeof palette / sizeof palette[0])];
 }
 
+size_t distinctOps(const compute::ProfileRun& run)
+{
+    std::map<std::string, int> ops;
+    for (const compute::ProfileEvent& e : run.events)
+        ops.emplace(e.op, 0);
+    return ops.size();
+}
+
 // One lane per op kind, nodes placed by their start within the run.
 void drawTimeline(const compute::ProfileRun& run, ImGuiPanelState& state)
 {
@@ -165,7 +173,9 @@ void drawProfilerPanels(const ProfilerSnapshot& snapshot, ImGuiPanelState& state
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos({0, 0});
     ImGui::SetNextWindowSize(io.DisplaySize);
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+    // No title, frame or moving (Qt's dock is the window), but a scroll bar when the dock is short.
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("Engine Profiler", nullptr, flags);
     drawGauges(snapshot);
@@ -179,11 +189,18 @@ void drawProfilerPanels(const ProfilerSnapshot& snapshot, ImGuiPanelState& state
             if (!ImGui::BeginTabItem(b.name.c_str())) continue;
             ImGui::Text("%s: last run %.3f ms; tables sum the last %d runs", b.device.c_str(), b.lastRunMs,
                         b.runs);
-            if (ImGui::CollapsingHeader("Timeline of the last run", ImGuiTreeNodeFlags_DefaultOpen))
-                drawTimeline(b.lastRun, state);
+            // The timeline takes at most 40 % of a short dock (scrolling inside), so the tables stay in view.
+            const float lanes = float(std::max<size_t>(1, distinctOps(b.lastRun)));
+            const float wanted =
+                (lanes + 1) * (ImGui::GetTextLineHeight() + 4) + ImGui::GetFrameHeightWithSpacing();
+            const float timelineHeight =
+                std::min(wanted, std::max(70.0f, ImGui::GetContentRegionAvail().y * 0.4f));
+            ImGui::BeginChild("timeline", {0, timelineHeight});
+            drawTimeline(b.lastRun, state);
+            ImGui::EndChild();
             const ImVec2 avail = ImGui::GetContentRegionAvail();
             const float half = (avail.x - ImGui::GetStyle().ItemSpacing.x) / 2;
-            const ImVec2 size{half, std::max(120.0f, avail.y)};
+            const ImVec2 size{half, std::max(100.0f, avail.y)};
             drawStats("ops", "op", true, b.ops, size, first ? &state.shownOps : nullptr, state.opsHeaders);
             ImGui::SameLine();
             drawStats("layers", "layer", false, b.layers, size, nullptr, nullptr);
