@@ -2,6 +2,7 @@
 #include "core/import/dicomreader.h"
 
 #include "core/imageio.h"
+#include "core/import/dicomj2k.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +14,9 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -200,12 +204,60 @@ std::optional<Opened> openDicom(const QString& path, QString* error)
     return check(std::move(o), path, error);
 }
 
+// DCMTK 3.6.7 walks the markers of each frame's first JPEG fragment for the frame header's bit depth
+// (DJCodecDecoder::scanJpegDataForBitDepth) and never moves past a TEM marker (FF 01): a damaged file
+// would hang the import. The same walk, step for step, stopping where DCMTK would loop.
+bool jpegMarkersHang(const Uint8* data, Uint32 length)
+{
+    Uint32 offset = 0;
+    while (data && offset + 4 < length) {
+        const unsigned marker = unsigned(data[offset]) << 8 | data[offset + 1];
+        const unsigned segment = (unsigned(data[offset + 2]) << 8 | data[offset + 3]) + 2;
+        if (marker == 0xFF01) return true;
+        if (marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 && marker != 0xFFC8 && marker != 0xFFCC)
+            return false; // a frame header: DCMTK has its bit depth
+        if (marker == 0xFFFF)
+            offset += 1;
+        else if (marker >= 0xFFD0 && marker <= 0xFFD9)
+            offset += 2; // RSTm, SOI, EOI
+        else if (marker == 0xFFC4 || marker == 0xFFC8 || marker == 0xFFCC ||
+                 (marker >= 0xFFDA && marker <= 0xFFFE))
+            offset += segment;
+        else if (data[offset] == 0xFF && data[offset + 1] > 2 && data[offset + 1] <= 0xBF)
+            offset += 2; // reserved markers
+        else
+            return false; // not a marker: DCMTK stops too
+    }
+    return false;
+}
+
+QString checkJpegFragments(DcmDataset& ds)
+{
+    DcmElement* element = nullptr;
+    if (ds.findAndGetElement(DCM_PixelData, element).bad()) return {};
+    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+    DcmPixelSequence* sequence = nullptr;
+    if (!pixelData ||
+        pixelData->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, sequence).bad() || !sequence)
+        return {};
+    for (unsigned long i = 0; i < sequence->card(); ++i) {
+        DcmPixelItem* item = nullptr;
+        Uint8* data = nullptr;
+        if (sequence->getItem(item, i).bad() || !item || item->getUint8Array(data).bad()) continue;
+        if (jpegMarkersHang(data, item->getLength()))
+            return QStringLiteral("damaged JPEG data (a TEM marker in fragment %1)").arg(i);
+    }
+    return {};
+}
+
 // The pixel data of all frames, decompressed, or an error. Points into the dataset.
 struct Pixels
 {
     const char* data = nullptr;
     size_t length = 0;
     QString error;
+    std::vector<char> decoded; // JPEG 2000, decoded here rather than by DCMTK
+    bool rgb = false;          // colour was decoded to RGB whatever the header's photometric says
 };
 
 Pixels pixelData(Opened& o)
@@ -215,13 +267,31 @@ Pixels pixelData(Opened& o)
     const DicomInfo& info = o.info;
     const DcmXfer xfer(ds->getOriginalXfer());
     if (xfer.isEncapsulated()) {
-        if (info.transferSyntaxUid.startsWith(QLatin1String("1.2.840.10008.1.2.4.9")) ||
-            info.transferSyntaxUid.startsWith(QLatin1String("1.2.840.10008.1.2.4.20"))) {
-            p.error =
-                QStringLiteral("%1 is not supported: DCMTK as packaged has no JPEG 2000 decoder (convert "
-                               "the file, e.g. gdcmconv --raw or dcmdjpeg from a build with one)")
-                    .arg(info.transferSyntax);
+        // DCMTK as packaged has no JPEG 2000 decoder: OpenJPEG decodes it (core/import/dicomj2k.h).
+        if (isJpeg2000Syntax(info.transferSyntaxUid)) {
+            if (const QString problem = decodeJpeg2000(*ds, info, p.decoded); !problem.isEmpty()) {
+                p.error =
+                    QStringLiteral("cannot decode the pixel data (%1: %2)").arg(info.transferSyntax, problem);
+                return p;
+            }
+            p.data = p.decoded.data();
+            p.length = p.decoded.size();
+            p.rgb = true;
             return p;
+        }
+        if (info.transferSyntaxUid.startsWith(QLatin1String("1.2.840.10008.1.2.4.20"))) {
+            p.error = QStringLiteral("%1 is not supported (no High-Throughput JPEG 2000 decoder)")
+                          .arg(info.transferSyntax);
+            return p;
+        }
+        if (info.transferSyntaxUid.startsWith(QLatin1String("1.2.840.10008.1.2.4.5")) ||
+            info.transferSyntaxUid.startsWith(QLatin1String("1.2.840.10008.1.2.4.6")) ||
+            info.transferSyntaxUid == QLatin1String("1.2.840.10008.1.2.4.70")) {
+            if (const QString problem = checkJpegFragments(*ds); !problem.isEmpty()) {
+                p.error =
+                    QStringLiteral("cannot decode the pixel data (%1: %2)").arg(info.transferSyntax, problem);
+                return p;
+            }
         }
         if (ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() ||
             !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
@@ -346,8 +416,9 @@ std::optional<DicomImage> decodeFrame(std::optional<Opened> o, const QString& pa
     }
     // The decoders may have converted colour (YBR to RGB, planes to pixels): read what they left.
     DcmDataset& ds = *o->file->getDataset();
-    const QString photometric = tagText(ds, DCM_PhotometricInterpretation);
-    const bool planar = tagInt(ds, DCM_PlanarConfiguration, 0) == 1;
+    const QString photometric =
+        pixels.rgb ? QStringLiteral("RGB") : tagText(ds, DCM_PhotometricInterpretation);
+    const bool planar = !pixels.rgb && tagInt(ds, DCM_PlanarConfiguration, 0) == 1;
     if (photometric != QLatin1String("RGB") && photometric != QLatin1String("YBR_FULL"))
         return fail(QStringLiteral("colour as %1 is not supported (RGB, YBR_FULL or compressed YBR)")
                         .arg(photometric));
@@ -420,6 +491,10 @@ QString writeDicomFrames(const QString& source, const QVector<int>& frames,
     for (const DcmTagKey& tag :
          {DCM_PixelData, DCM_NumberOfFrames, DCM_FrameIncrementPointer, DCM_PerFrameFunctionalGroupsSequence})
         delete base.remove(tag);
+    if (pixels.rgb && info.samplesPerPixel == 3) { // decoded here to interleaved RGB
+        base.putAndInsertString(DCM_PhotometricInterpretation, "RGB");
+        base.putAndInsertUint16(DCM_PlanarConfiguration, 0);
+    }
     for (int f : frames) {
         const QString target = targetFor(f);
         DcmFileFormat out(&base);

@@ -30,8 +30,7 @@ struct DicomImage
 std::optional<DicomInfo> readDicomInfo(const QString& path, QString* error);
 
 // Decodes frame `frameIndex` of a DICOM file with DCMTK: uncompressed (little or big endian), JPEG
-// baseline, extended and lossless, JPEG-LS and RLE (JPEG 2000 is refused by name: Debian's DCMTK has
-// no decoder for it); 8 to 16 bits grey (signed or not, masked to Bits Stored) and 8-bit
+// baseline, extended and lossless, JPEG-LS and RLE, and JPEG 2000 through OpenJPEG (dicomj2k.h); 8 to 16 bits grey (signed or not, masked to Bits Stored) and 8-bit
 // RGB or YBR colour. Dimensions are checked against kMaxImagePixels (core/imageio.h) and the pixel
 // data's length against them before anything is allocated, so a truncated file, a wrong length or
 // huge declared dimensions give "PATH: reason", never a crash.

@@ -4,7 +4,7 @@
 // core/imageio.h. The input goes through a file because that is how Loupe reads DICOM: DCMTK then
 // defers long values, so a declared length past the end fails the parse instead of being allocated.
 // Inputs without the DICM preamble get one, so the fuzzer spends its time inside DCMTK's parser and
-// decoders and Loupe's pixel handling rather than on the preamble check.
+// decoders, OpenJPEG and Loupe's pixel handling rather than on the preamble check.
 #include "core/import/dicomreader.h"
 
 #include <QByteArray>

@@ -127,11 +127,19 @@ def main(folder):
     conv("ct16.dcm", "rle.dcm", "--rle")
     conv("ct16.dcm", "j2k.dcm", "--j2k")
     conv("rgb.dcm", "rgb_jpeg_baseline.dcm", "--jpeg", "--lossy", "-q", "95")
+    conv("rgb.dcm", "rgb_j2k.dcm", "--j2k")
+    conv("multiframe.dcm", "multiframe_j2k.dcm", "--j2k")
 
     # Malformed files: each must give a clear error, never a crash.
     bad = os.path.join(folder, "malformed")
     os.makedirs(bad, exist_ok=True)
     data = open(os.path.join(folder, "ct16.dcm"), "rb").read()
+    j2k = open(os.path.join(folder, "j2k.dcm"), "rb").read()
+    # A JPEG 2000 codestream cut in the middle.
+    open(os.path.join(bad, "j2k_truncated.dcm"), "wb").write(j2k[: len(j2k) - 1200])
+    # The DICOM structure intact, the JPEG 2000 header inside it zeroed (after SOC).
+    start = j2k.find(b"\xff\x4f\xff\x51")
+    open(os.path.join(bad, "j2k_damaged.dcm"), "wb").write(j2k[: start + 2] + b"\0" * 60 + j2k[start + 62 :])
     open(os.path.join(bad, "truncated.dcm"), "wb").write(data[: len(data) - 2000])
     ds = base("huge", "CT", rows=65535, cols=65535)
     grey(ds, np.zeros((4, 4)), 16, 16, False)
@@ -142,6 +150,14 @@ def main(folder):
     wrong[i + 8 : i + 12] = (0x7FFFFFF0).to_bytes(4, "little")
     open(os.path.join(bad, "wrong_length.dcm"), "wb").write(bytes(wrong))
     open(os.path.join(bad, "preamble_only.dcm"), "wb").write(b"\0" * 128 + b"DICM")
+    # The JPEG frame header (SOF0) turned into a TEM marker: DCMTK 3.6.7's marker walk never ends on it.
+    jpeg = open(os.path.join(folder, "jpeg_baseline.dcm"), "rb").read()
+    sof = jpeg.find(b"\xff\xc0", jpeg.find(b"\xff\xd8"))
+    open(os.path.join(bad, "jpeg_tem_marker.dcm"), "wb").write(jpeg[:sof] + b"\xff\x01" + jpeg[sof + 2 :])
+    # The same reached through a fill byte (FF FF) right after the quantisation table.
+    dqt = jpeg.find(b"\xff\xdb", jpeg.find(b"\xff\xd8"))
+    end = dqt + 2 + int.from_bytes(jpeg[dqt + 2 : dqt + 4], "big")
+    open(os.path.join(bad, "jpeg_fill_then_tem.dcm"), "wb").write(jpeg[:end] + b"\xff\xff\x01" + jpeg[end + 3 :])
     for p in made:
         print(p, os.path.getsize(p))
 
