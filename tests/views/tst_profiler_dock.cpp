@@ -284,6 +284,13 @@ private slots:
         const QString kind = content->view()->kind();
         QVERIFY(window.grab().save(
             QDir(test::artifactDir()).filePath(QStringLiteral("profiler_dock_mainwindow_%1.png").arg(kind))));
+        // Floating the dock gives the view a new top-level window and OpenGL context, and back again.
+        for (bool floating : {true, false}) {
+            dock->setFloating(floating);
+            QTRY_VERIFY(dock->isVisible());
+            QTest::qWait(100);
+            QVERIFY2(distinctColours(screenshot(*content)) > 8, floating ? "floating" : "docked again");
+        }
         dock->hide();
         QTRY_VERIFY(!compute::Profiler::enabled());
     }

@@ -67,13 +67,20 @@ ImGuiProfilerView::ImGuiProfilerView(QWidget* parent) : QOpenGLWidget(parent)
 
 ImGuiProfilerView::~ImGuiProfilerView()
 {
-    if (m_ready) {
-        makeCurrent();
+    releaseRenderer();
+    ImGui::DestroyContext(m_context);
+}
+
+void ImGuiProfilerView::releaseRenderer()
+{
+    if (!m_ready) return;
+    m_ready = false;
+    makeCurrent();
+    {
         ContextScope scope(m_context);
         ImGui_ImplOpenGL3_Shutdown();
-        doneCurrent();
     }
-    ImGui::DestroyContext(m_context);
+    doneCurrent();
 }
 
 void ImGuiProfilerView::setSnapshot(const ProfilerSnapshot& snapshot)
@@ -89,6 +96,10 @@ QRect ImGuiProfilerView::opsHeaderRect(int column) const
 
 void ImGuiProfilerView::initializeGL()
 {
+    // Floating or re-docking the dock moves the widget to another window, whose new OpenGL context calls
+    // this again: the renderer's objects die with the old context, so it is shut down first.
+    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &ImGuiProfilerView::releaseRenderer,
+            Qt::UniqueConnection);
     ContextScope scope(m_context);
     const QSurfaceFormat f = context()->format();
     const bool glsl130 = !context()->isOpenGLES() &&

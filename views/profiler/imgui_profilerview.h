@@ -47,6 +47,7 @@ protected:
     void leaveEvent(QEvent* e) override;
 
 private:
+    void releaseRenderer(); // ImGui's OpenGL objects, while their context is still current-able
     void mouseButton(QMouseEvent* e, bool down);
     void redrawAfterInput();
 
