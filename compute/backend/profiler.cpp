@@ -32,9 +32,11 @@ struct State
     std::map<std::string, int> queues;
 };
 
+// Never destroyed: device memory pools owned by other statics report their frees during exit, in
+// whatever order those statics go.
 State& state()
 {
-    static State s;
+    static State& s = *new State;
     return s;
 }
 
