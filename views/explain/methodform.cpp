@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "views/explain/methodform.h"
 
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/explain_record.h"
 #include "core/explain/forward_cache.h"
 #include "views/explain/methodnames.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -17,6 +19,7 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 #include <cmath>
+#include <optional>
 
 namespace loupe::views {
 
@@ -56,8 +59,23 @@ QStringList MethodForm::methods()
     QStringList out;
     for (const QString& m : order)
         if (core::mapMethods().contains(m)) out << m;
+    // Methods plugins added, after the built-ins: the registry refuses a built-in's name, so none repeats.
+    for (const QString& m : core::registeredExplainMethodNames())
+        if (!out.contains(m)) out << m;
     return out;
 }
+
+namespace {
+
+// The registry's entry for a method a plugin added; nullopt for a built-in.
+std::optional<core::ExplainMethodEntry> addedMethod(const QString& name)
+{
+    for (core::ExplainMethodEntry& e : core::registeredExplainMethods())
+        if (e.name == name) return std::move(e);
+    return std::nullopt;
+}
+
+} // namespace
 
 MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
 {
@@ -65,11 +83,16 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     layout->setContentsMargins(0, 0, 0, 0);
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("explainMethod"));
-    for (const QString& m : methods())
-        m_method->addItem(methodDisplayName(m), m);
+    const QStringList all = methods();
+    for (const QString& m : all) {
+        const auto added = addedMethod(m);
+        m_method->addItem(added && !added->title.isEmpty() ? added->title : methodDisplayName(m), m);
+    }
     m_pages = new QStackedWidget(this);
-    for (const QString& m : methods()) {
-        if (m == QLatin1String("attention"))
+    for (const QString& m : all) {
+        if (const auto added = addedMethod(m))
+            m_pages->addWidget(addedMethodPage(*added));
+        else if (m == QLatin1String("attention"))
             m_pages->addWidget(attentionPage());
         else if (m == QLatin1String("rollout"))
             m_pages->addWidget(rolloutPage());
@@ -227,6 +250,19 @@ QWidget* MethodForm::gradCamPage(int which, const QString& note)
     f->addRow(label);
     f->addRow(tr("Block"), m_camBlock[which]);
     connect(m_camBlock[which], &QSpinBox::valueChanged, this, &MethodForm::emitChanged);
+    return page;
+}
+
+QWidget* MethodForm::addedMethodPage(const core::ExplainMethodEntry& entry)
+{
+    // The page names the plugin, so a map is never taken for a built-in method's.
+    // The title is in the menu above; the page adds the name `loupe explain --method` takes.
+    auto* page = new QLabel(
+        tr("Method “%1”, added by the plugin %2.").arg(entry.name, QFileInfo(entry.origin).fileName()), this);
+    page->setTextFormat(Qt::PlainText); // names come from a plugin
+    page->setWordWrap(true);
+    page->setObjectName(QStringLiteral("pluginMethodPage"));
+    page->setToolTip(entry.origin);
     return page;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
 
 #include <QWidget>
@@ -22,8 +23,8 @@ class MethodForm : public QWidget
 public:
     explicit MethodForm(QWidget* parent = nullptr);
 
-    // The methods offered (their ids), in menu order (only those the engine implements); the menu shows
-    // methodDisplayName() of each.
+    // The methods offered (their ids), in menu order (only those the engine implements), then the ones
+    // plugins registered; the menu shows methodDisplayName() of each, a plugin method's own title.
     static QStringList methods();
 
     void setModelShape(int layers, int heads);
@@ -50,6 +51,7 @@ private:
     QWidget* risePage();
     QWidget* gradCamPage(int which, const QString& note);
     QWidget* notePage(const QString& text);
+    QWidget* addedMethodPage(const core::ExplainMethodEntry& entry);
     void syncPage();
     void emitChanged();
 

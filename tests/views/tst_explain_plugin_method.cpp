@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// A method a plugin adds is offered by the Explain view after the built-ins, under the plugin's title,
+// with a page naming the plugin, and runs from there: the in-tree SmoothGrad plugin, loaded from the
+// build tree, explains the sample project's image, the map is the one core::explainMap computes with
+// the same parameters, and the run is stored. A screenshot of the view goes to the test artifacts.
+#include "common/testsupport.h"
+#include "core/explain/explain_method_registry.h"
+#include "core/explain/explainer.h"
+#include "core/samples/createsampleproject.h"
+#include "core/store/project.h"
+#include "plugins/host/plugin_host.h"
+#include "views/canvas/imagecanvas.h"
+#include "views/explain/explainpanel.h"
+#include "views/explain/methodform.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <algorithm>
+#include <cmath>
+
+using namespace loupe;
+using namespace loupe::views;
+
+namespace {
+
+const QString kPlugin = QStringLiteral(LOUPE_PLUGIN_BUILD_DIR "/libloupe_smoothgrad.so");
+const QString kMethod = QStringLiteral("smoothgrad");
+
+} // namespace
+
+class TestExplainPluginMethod : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_projectPath;
+    QString m_model;
+    QString m_imagePath;
+    qint64 m_asset = -1;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
+        plugins::PluginHost host;
+        const plugins::PluginRecord& r = host.loadFile(kPlugin, QStringLiteral("test"));
+        QVERIFY2(r.loaded, qPrintable(r.reason));
+        QVERIFY(core::registeredExplainMethodNames().contains(kMethod));
+        QString error;
+        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
+        auto p = core::Project::open(m_projectPath, &error);
+        QVERIFY2(p, qPrintable(error));
+        m_model = p->absolutePath(p->models().first().path);
+        const QVector<core::AssetRow> rows = p->assetPage({}, 0, 1);
+        QCOMPARE(rows.size(), 1);
+        m_asset = rows.first().id;
+        m_imagePath = p->absolutePath(rows.first().storedPath);
+    }
+
+    void listedAfterTheBuiltInsWithItsTitle()
+    {
+        const QStringList methods = MethodForm::methods();
+        QVERIFY(methods.contains(kMethod));
+        // The built-ins keep their places; plugin methods follow them.
+        QVERIFY(methods.indexOf(kMethod) > methods.indexOf(QStringLiteral("rise")));
+        MethodForm form;
+        QCOMPARE(form.methodBox()->count(), methods.size());
+        const int i = form.methodBox()->findData(kMethod);
+        QVERIFY(i >= 0);
+        QString title;
+        for (const core::ExplainMethodEntry& e : core::registeredExplainMethods())
+            if (e.name == kMethod) title = e.title;
+        QVERIFY(!title.isEmpty());
+        QCOMPARE(form.methodBox()->itemText(i), title);
+    }
+
+    void runsFromTheExplainView()
+    {
+        QString error;
+        auto project = core::Project::open(m_projectPath, &error);
+        QVERIFY2(project, qPrintable(error));
+        QWidget window;
+        auto* layout = new QHBoxLayout(&window);
+        auto* canvas = new ImageCanvas(&window);
+        canvas->setImage(QImage(m_imagePath), m_imagePath);
+        auto* panel = new ExplainPanel(canvas, &window);
+        layout->addWidget(canvas, 1);
+        layout->addWidget(panel);
+        window.resize(1100, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        panel->setProject(project.get());
+        panel->setAsset(m_asset);
+        if (!panel->isReady()) {
+            QSignalSpy ready(panel, &ExplainPanel::ready);
+            QVERIFY(ready.wait(60000));
+        }
+        QComboBox* box = panel->methodForm()->methodBox();
+        box->setCurrentIndex(box->findData(kMethod)); // as a user picks it
+        QCOMPARE(panel->methodForm()->method(), kMethod);
+        // The page shown names the method and the plugin it came from.
+        auto* pages = panel->methodForm()->findChild<QStackedWidget*>();
+        QVERIFY(pages);
+        auto* page = qobject_cast<QLabel*>(pages->currentWidget());
+        QVERIFY(page);
+        QCOMPARE(page->objectName(), QStringLiteral("pluginMethodPage"));
+        QVERIFY2(page->isVisible(), qPrintable(page->text()));
+        QVERIFY2(page->text().contains(QStringLiteral("“%1”").arg(kMethod)), qPrintable(page->text()));
+        QVERIFY2(page->text().contains(QFileInfo(kPlugin).fileName()), qPrintable(page->text()));
+
+        panel->setCurvesEnabled(false);
+        QSignalSpy finished(panel, &ExplainPanel::finished);
+        QVERIFY2(panel->explain(), qPrintable(panel->lastError()));
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.first().first().toBool(), qPrintable(panel->lastError()));
+        const core::Explanation& shown = panel->shown();
+        QCOMPARE(shown.params.method, kMethod);
+        QVERIFY(panel->shownIsStored());
+
+        // The map is the plugin's, computed with the parameters the view passed (seeded noise).
+        const core::ExplainParams params = panel->methodForm()->params();
+        const core::VitSession s = core::VitSession::open(m_model);
+        const std::vector<float> expected =
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), shown.target, params);
+        QCOMPARE(shown.grid.size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i)
+            QVERIFY2(
+                std::abs(shown.grid[i] - expected[i]) <= 1e-4f * (std::abs(expected[i]) + 1e-3f),
+                qPrintable(QStringLiteral("cell %1: %2 vs %3").arg(i).arg(shown.grid[i]).arg(expected[i])));
+        QVERIFY(std::any_of(expected.begin(), expected.end(), [](float v) { return v > 0; }));
+
+        const QString dir = test::artifactDir();
+        QDir().mkpath(dir);
+        QVERIFY(window.grab().save(QDir(dir).filePath(QStringLiteral("explain_plugin_method.png"))));
+    }
+};
+
+QTEST_MAIN(TestExplainPluginMethod)
+#include "tst_explain_plugin_method.moc"
