@@ -19,9 +19,9 @@ bool isJpeg2000Syntax(const QString& transferSyntaxUid);
 // Decodes the encapsulated JPEG 2000 pixel data of `ds` with OpenJPEG into `out`, laid out as
 // uncompressed DICOM pixel data (frames one after another; 8-bit samples as bytes, 16-bit as
 // little-endian words; colour interleaved, as RGB: OpenJPEG undoes the codestream's colour
-// transform). Frames are told apart by the Basic Offset Table or, without one, by the codestream
-// start marker at the head of a fragment. Each codestream's size is checked against `info` before
-// it is decoded. Empty on success, else the reason.
+// transform). A fragment that starts with a codestream marker (SOC, or a JP2 signature) starts a
+// frame and the others continue it, which needs no Basic Offset Table. Each codestream's size is checked
+// against `info` before it is decoded. Empty on success, else the reason.
 QString decodeJpeg2000(DcmDataset& ds, const DicomInfo& info, std::vector<char>& out);
 
 } // namespace loupe::core

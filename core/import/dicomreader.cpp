@@ -3,6 +3,7 @@
 
 #include "core/imageio.h"
 #include "core/import/dicomj2k.h"
+#include "core/import/dicomjpegcheck.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -14,9 +15,6 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcpixel.h>
-#include <dcmtk/dcmdata/dcpixseq.h>
-#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
@@ -202,52 +200,6 @@ std::optional<Opened> openDicom(const QString& path, QString* error)
         o.file->loadFile(OFFilename(QFile::encodeName(path).constData()), EXS_Unknown, EGL_noChange, 4096);
     if (c.bad()) return fail(QStringLiteral("damaged DICOM file (%1)").arg(QString::fromLatin1(c.text())));
     return check(std::move(o), path, error);
-}
-
-// DCMTK 3.6.7 walks the markers of each frame's first JPEG fragment for the frame header's bit depth
-// (DJCodecDecoder::scanJpegDataForBitDepth) and never moves past a TEM marker (FF 01): a damaged file
-// would hang the import. The same walk, step for step, stopping where DCMTK would loop.
-bool jpegMarkersHang(const Uint8* data, Uint32 length)
-{
-    Uint32 offset = 0;
-    while (data && offset + 4 < length) {
-        const unsigned marker = unsigned(data[offset]) << 8 | data[offset + 1];
-        const unsigned segment = (unsigned(data[offset + 2]) << 8 | data[offset + 3]) + 2;
-        if (marker == 0xFF01) return true;
-        if (marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 && marker != 0xFFC8 && marker != 0xFFCC)
-            return false; // a frame header: DCMTK has its bit depth
-        if (marker == 0xFFFF)
-            offset += 1;
-        else if (marker >= 0xFFD0 && marker <= 0xFFD9)
-            offset += 2; // RSTm, SOI, EOI
-        else if (marker == 0xFFC4 || marker == 0xFFC8 || marker == 0xFFCC ||
-                 (marker >= 0xFFDA && marker <= 0xFFFE))
-            offset += segment;
-        else if (data[offset] == 0xFF && data[offset + 1] > 2 && data[offset + 1] <= 0xBF)
-            offset += 2; // reserved markers
-        else
-            return false; // not a marker: DCMTK stops too
-    }
-    return false;
-}
-
-QString checkJpegFragments(DcmDataset& ds)
-{
-    DcmElement* element = nullptr;
-    if (ds.findAndGetElement(DCM_PixelData, element).bad()) return {};
-    auto* pixelData = dynamic_cast<DcmPixelData*>(element);
-    DcmPixelSequence* sequence = nullptr;
-    if (!pixelData ||
-        pixelData->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, sequence).bad() || !sequence)
-        return {};
-    for (unsigned long i = 0; i < sequence->card(); ++i) {
-        DcmPixelItem* item = nullptr;
-        Uint8* data = nullptr;
-        if (sequence->getItem(item, i).bad() || !item || item->getUint8Array(data).bad()) continue;
-        if (jpegMarkersHang(data, item->getLength()))
-            return QStringLiteral("damaged JPEG data (a TEM marker in fragment %1)").arg(i);
-    }
-    return {};
 }
 
 // The pixel data of all frames, decompressed, or an error. Points into the dataset.

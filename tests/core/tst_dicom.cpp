@@ -8,6 +8,7 @@
 #include "core/import/dicomdeidentify.h"
 #include "core/import/dicomimport.h"
 #include "core/import/dicomj2k.h"
+#include "core/import/dicomjpegcheck.h"
 #include "core/import/dicomreader.h"
 #include "core/import/importjob.h"
 #include "core/store/database.h"
@@ -185,6 +186,24 @@ private slots:
         QVERIFY(!readDicom(data(QStringLiteral("j2k.dcm")), 0, &error));
         QVERIFY2(error.startsWith(data(QStringLiteral("j2k.dcm")) + QStringLiteral(": ")), qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("no JPEG 2000 decoder")), qPrintable(error));
+    }
+
+    // The marker walk that decides whether DCMTK would loop forever, on hand-made headers.
+    void jpegMarkerWalk()
+    {
+        const auto hangs = [](std::initializer_list<int> bytes) {
+            std::vector<uint8_t> v;
+            for (int b : bytes)
+                v.push_back(uint8_t(b));
+            v.resize(v.size() + 8, 0); // DCMTK stops 4 bytes before the end
+            return jpegMarkersHang(v.data(), uint32_t(v.size()));
+        };
+        QVERIFY(hangs({0xFF, 0xD8, 0xFF, 0x01}));                                     // SOI, TEM
+        QVERIFY(hangs({0xFF, 0xD8, 0xFF, 0xFF, 0x01}));                               // SOI, fill, TEM
+        QVERIFY(hangs({0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0xAA, 0xBB, 0xFF, 0x01})); // after APP0
+        QVERIFY(!hangs({0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08}));                  // SOF0 first
+        QVERIFY(!hangs({0xFF, 0xD8, 0x12, 0x34, 0xFF, 0x01})); // DCMTK stops at garbage
+        QVERIFY(!jpegMarkersHang(nullptr, 100));
     }
 
     void jpegBaselineIsClose()
