@@ -13,6 +13,7 @@
 #include "core/import/importjob.h"
 #include "core/store/database.h"
 #include "core/store/project.h"
+#include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
 #include <QFile>
@@ -247,6 +248,18 @@ private slots:
         reader.setScaledSize(QSize(32, 24));
         const QImage thumb = readImage(reader, file.fileName(), &error);
         QCOMPARE(thumb.size(), QSize(32, 24));
+    }
+
+    // The dataset browser's thumbnails of DICOM assets: windowed, scaled, and an error for a damaged file.
+    void thumbnails()
+    {
+        QString error;
+        const QImage thumb = ThumbnailCache::makeThumbnail(data(QStringLiteral("ct16.dcm")), 32, &error);
+        QCOMPARE(thumb.size(), QSize(32, 24));
+        QCOMPARE(qGray(thumb.pixel(0, 0)), 0);
+        QVERIFY(ThumbnailCache::makeThumbnail(data(QStringLiteral("malformed/truncated.dcm")), 32, &error)
+                    .isNull());
+        QVERIFY2(error.contains(QStringLiteral("truncated.dcm: ")), qPrintable(error));
     }
 
     void malformedFilesGiveClearErrors_data()
