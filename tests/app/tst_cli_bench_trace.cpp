@@ -84,6 +84,41 @@ private slots:
             QVERIFY2(ops.contains(QLatin1String(op)), op);
     }
 
+    // Each backend is a process of its own in the trace, named with its device: Vulkan where a device
+    // (lavapipe on CI) takes the run, else the CPU it fell back to.
+    void backendIsTheTraceProcess()
+    {
+        QTemporaryDir dir;
+        const QString trace = dir.filePath(QStringLiteral("vulkan.trace.json"));
+        const LoupeRun r = runLoupe(generate(
+            {QStringLiteral("--trace"), trace, QStringLiteral("--backend"), QStringLiteral("vulkan")}));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject engine =
+            QJsonDocument::fromJson(r.out.toUtf8()).object().value(QLatin1String("engine")).toObject();
+        const QString backend = engine.value(QLatin1String("backend")).toString();
+        QVERIFY2(backend == QLatin1String("vulkan") || backend == QLatin1String("cpu"), qPrintable(backend));
+        qInfo("ran on %s (%s)", qPrintable(backend),
+              qPrintable(engine.value(QLatin1String("device")).toString()));
+        const int pid = backend == QLatin1String("vulkan") ? 2 : 1;
+        QFile f(trace);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int nodes = 0;
+        QString process;
+        for (const auto& v :
+             QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("traceEvents")).toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e.value(QLatin1String("ph")).toString() == QLatin1String("M") &&
+                e.value(QLatin1String("name")).toString() == QLatin1String("process_name"))
+                process = e.value(QLatin1String("args")).toObject().value(QLatin1String("name")).toString();
+            if (e.value(QLatin1String("ph")).toString() != QLatin1String("X")) continue;
+            QCOMPARE(e.value(QLatin1String("pid")).toInt(), pid);
+            ++nodes;
+        }
+        QVERIFY(nodes > 10);
+        QCOMPARE(process,
+                 QStringLiteral("%1 (%2)").arg(backend, engine.value(QLatin1String("device")).toString()));
+    }
+
     void badTracePathIsAClearError()
     {
         const QString bad = QStringLiteral("/nonexistent-loupe-folder/trace.json");
