@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Engine Profiler dock: after a classification with the shipped shapes classifier it shows that
-// run's ops (per-op and per-layer tables and the timeline naming the ViT's nodes) and device memory; it
+// run's ops (per-op and per-layer tables and the timeline naming the ViT's nodes) and device memory, with
+// tables of their own for a run on Vulkan (lavapipe) beside one on the CPU; it
 // records nothing and creates no view while hidden; the Qt-table fallback sorts by a clicked column; the
 // main window's View > Engine Profiler (Ctrl+Shift+P) shows it. Screenshots go to the artifact folder.
 //
@@ -10,12 +11,14 @@
 // ImGui path mandatory.
 #include "common/testsupport.h"
 #include "compute/backend/profiler.h"
+#include "compute/engine_options.h"
 #include "core/inference/classifier.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/profiler/profilerdock.h"
 #include "views/profiler/profilerview.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QGuiApplication>
@@ -54,10 +57,26 @@ QImage disc()
     return img;
 }
 
-void classifyOnce()
+// Returns the backend that ran it.
+std::string classifyOnce(compute::BackendChoice backend = compute::BackendChoice::Cpu)
 {
     QString error;
-    const auto classifier = core::ImageClassifier::open(shapesClassifier(), &error);
+    compute::EngineOptions options;
+    options.backend = backend;
+    const auto classifier = core::ImageClassifier::open(shapesClassifier(), &error, options);
+    if (!classifier) qWarning() << error;
+    if (!classifier) return {};
+    const core::Classification c = classifier->classify(disc(), 3, &error);
+    if (c.top.isEmpty()) qWarning() << error;
+    return c.top.isEmpty() ? std::string() : compute::lastExecution().backend;
+}
+
+void classifyOnCpu()
+{
+    QString error;
+    compute::EngineOptions cpu;
+    cpu.backend = compute::BackendChoice::Cpu; // the cases below read the cpu backend's tables
+    const auto classifier = core::ImageClassifier::open(shapesClassifier(), &error, cpu);
     QVERIFY2(classifier, qPrintable(error));
     const core::Classification c = classifier->classify(disc(), 3, &error);
     QVERIFY2(!c.top.isEmpty(), qPrintable(error));
@@ -100,7 +119,7 @@ private slots:
         QVERIFY(!dock.view()); // no view (and no OpenGL context) until first shown
         QVERIFY(!compute::Profiler::enabled());
         const uint64_t before = compute::Profiler::generation();
-        classifyOnce();
+        classifyOnCpu();
         QCOMPARE(compute::Profiler::generation(), before);
         dock.setActive(true);
         QVERIFY(compute::Profiler::enabled());
@@ -116,7 +135,7 @@ private slots:
         dock.show();
         dock.setActive(true);
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
-        classifyOnce();
+        classifyOnCpu();
         dock.refresh();
         ProfilerView* view = dock.view();
         QVERIFY(view);
@@ -186,6 +205,40 @@ private slots:
         dock.setActive(false);
     }
 
+    // A run on Vulkan (lavapipe here) and one on the CPU: each backend gets its own tables.
+    void eachBackendHasItsOwnTables()
+    {
+        qputenv("LOUPE_PROFILER_TABLES", "1");
+        compute::Profiler::clear();
+        ProfilerDock dock;
+        dock.resize(900, 600);
+        dock.show();
+        dock.setActive(true);
+        qunsetenv("LOUPE_PROFILER_TABLES");
+        QCOMPARE(classifyOnce(compute::BackendChoice::Cpu), std::string("cpu"));
+        const std::string other = classifyOnce(compute::BackendChoice::Vulkan);
+        if (other != "vulkan") QSKIP("no Vulkan device ran the model here");
+        dock.refresh();
+        auto* backends = dock.findChild<QComboBox*>(QStringLiteral("profilerBackend"));
+        QVERIFY(backends);
+        QCOMPARE(backends->count(), 2);
+        auto* timeline = dock.findChild<QTableWidget*>(QStringLiteral("profilerTimeline"));
+        for (int i = 0; i < 2; ++i) {
+            backends->setCurrentIndex(i);
+            const std::string name = backends->currentText().toStdString();
+            const auto& b = dock.snapshot().backends[size_t(i)];
+            QCOMPARE(b.name, name);
+            QCOMPARE(b.runs, 1);
+            QCOMPARE(timeline->rowCount(), int(b.lastRun.events.size()));
+            QVERIFY(dock.view()->shownOps().contains(QLatin1String("linear")));
+        }
+        bool vulkanMemory = false;
+        for (const compute::MemoryGauge& g : dock.snapshot().memory)
+            vulkanMemory = vulkanMemory || (g.device != "cpu" && g.peak > 0);
+        QVERIFY2(vulkanMemory, "the Vulkan device's memory gauge");
+        dock.setActive(false);
+    }
+
     void tablesSortByAClickedColumn()
     {
         qputenv("LOUPE_PROFILER_TABLES", "1");
@@ -196,7 +249,7 @@ private slots:
         dock.setActive(true);
         qunsetenv("LOUPE_PROFILER_TABLES");
         QCOMPARE(dock.view()->kind(), QStringLiteral("tables"));
-        classifyOnce();
+        classifyOnCpu();
         dock.refresh();
         auto* ops = dock.findChild<QTableWidget*>(QStringLiteral("profilerOps"));
         QVERIFY(ops);
@@ -274,7 +327,7 @@ private slots:
         QTRY_VERIFY(compute::Profiler::enabled());
         auto* content = qobject_cast<ProfilerDock*>(dock->widget());
         QVERIFY(content && content->view());
-        classifyOnce();
+        classifyOnCpu();
         QTRY_VERIFY(content->view()->shownOps().contains(QLatin1String("linear")));
         QVERIFY(content->snapshot().jobsRunning >= 0); // the window's job tracker feeds the queue line
         QTRY_VERIFY2(dock->height() >= 250, "tall enough for the timeline and tables");
