@@ -122,11 +122,22 @@ ImportReport importDicomFrames(Project& project, const QString& path, const Prog
     auto fileFor = [&folder](int f) {
         return QStringLiteral("%1/frame_%2.dcm").arg(folder).arg(f, 6, 10, QLatin1Char('0'));
     };
+    // Frames are written first (one decode of the source), then committed in one transaction; a
+    // cancel while writing keeps the frames written so far, like a cancelled video import.
+    int written = 0;
+    const int skipped = report.duplicates; // frames already in the project
     if (!wanted.isEmpty()) {
-        if (const QString problem = writeDicomFrames(path, wanted, fileFor); !problem.isEmpty()) {
+        const QString problem = writeDicomFrames(path, wanted, fileFor, [&](int n) {
+            written = n;
+            if (progress) progress(skipped + n, report.total);
+            return !(cancel && cancel->load());
+        });
+        if (!problem.isEmpty()) {
             report.failed.push_back({path, problem});
             return report;
         }
+        report.canceled = written < wanted.size();
+        wanted.resize(written);
     }
     QVector<AssetRecord> batch;
     for (int f : wanted) {
@@ -161,7 +172,7 @@ ImportReport importDicomFrames(Project& project, const QString& path, const Prog
         report.added += res->added;
         report.duplicates += res->duplicates;
     }
-    if (progress) progress(report.total, report.total);
+    if (progress && !report.canceled) progress(report.total, report.total);
     return report;
 }
 

@@ -21,7 +21,9 @@ ProbeResult probeDicom(const QString& path);
 // single-frame uncompressed DICOM file, frames/<sequence>/frame_000012.dcm beside the project (full
 // range kept), and added with its sequence and 0-based frame number; the metadata names the source
 // ("dicom_source"). Importing the same file again continues its sequence, skipping the frames there.
-// Failures are reported in `failed` as "FILE: reason".
+// `progress` follows the frames written; a cancel while writing keeps (and adds) the frames written so
+// far and sets `canceled`; importing the file again adds the rest. Failures are reported in `failed`
+// as "FILE: reason".
 ImportReport importDicomFrames(Project& project, const QString& path, const ProgressCallback& progress = {},
                                std::atomic<bool>* cancel = nullptr);
 

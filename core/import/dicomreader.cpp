@@ -425,7 +425,8 @@ int dicomFrameCount(const QString& path)
 }
 
 QString writeDicomFrames(const QString& source, const QVector<int>& frames,
-                         const std::function<QString(int)>& targetFor)
+                         const std::function<QString(int)>& targetFor,
+                         const std::function<bool(int written)>& keepGoing)
 {
     QString error;
     auto o = openDicom(source, &error);
@@ -447,6 +448,7 @@ QString writeDicomFrames(const QString& source, const QVector<int>& frames,
         base.putAndInsertString(DCM_PhotometricInterpretation, "RGB");
         base.putAndInsertUint16(DCM_PlanarConfiguration, 0);
     }
+    int written = 0;
     for (int f : frames) {
         const QString target = targetFor(f);
         DcmFileFormat out(&base);
@@ -470,6 +472,7 @@ QString writeDicomFrames(const QString& source, const QVector<int>& frames,
                 .arg(target)
                 .arg(f)
                 .arg(QString::fromLatin1(c.text()));
+        if (keepGoing && !keepGoing(++written)) break;
     }
     return {};
 }

@@ -30,10 +30,10 @@ struct DicomImage
 std::optional<DicomInfo> readDicomInfo(const QString& path, QString* error);
 
 // Decodes frame `frameIndex` of a DICOM file with DCMTK: uncompressed (little or big endian), JPEG
-// baseline, extended and lossless, JPEG-LS and RLE, and JPEG 2000 through OpenJPEG (dicomj2k.h); 8 to 16 bits grey (signed or not, masked to Bits Stored) and 8-bit
-// RGB or YBR colour. Dimensions are checked against kMaxImagePixels (core/imageio.h) and the pixel
-// data's length against them before anything is allocated, so a truncated file, a wrong length or
-// huge declared dimensions give "PATH: reason", never a crash.
+// baseline, extended and lossless, JPEG-LS and RLE, and JPEG 2000 through OpenJPEG (dicomj2k.h); 8 to 16 bits
+// grey (signed or not, masked to Bits Stored) and 8-bit RGB or YBR colour. Dimensions are checked against
+// kMaxImagePixels (core/imageio.h) and the pixel data's length against them before anything is allocated, so
+// a truncated file, a wrong length or huge declared dimensions give "PATH: reason", never a crash.
 std::optional<DicomImage> readDicom(const QString& path, int frameIndex, QString* error);
 
 // The frame windowed to 8 bits with the file's first preset (or its full range): what models and
@@ -42,8 +42,11 @@ QImage readDicomImage(const QString& path, int frameIndex, QString* error);
 
 // Writes the given frames of `source` as single-frame, uncompressed DICOM files at targetFor(frame),
 // keeping the description (rescale, windows, modality, patient) so each frame stays full range and
-// opens like any DICOM file. The source is decoded once. Empty on success, else "PATH: reason".
+// opens like any DICOM file. The source is decoded once. After each frame written, keepGoing (when
+// given) gets how many are written so far and stops the writing by returning false (cancel). Empty
+// on success or when stopped, else "PATH: reason".
 QString writeDicomFrames(const QString& source, const QVector<int>& frames,
-                         const std::function<QString(int)>& targetFor);
+                         const std::function<QString(int)>& targetFor,
+                         const std::function<bool(int written)>& keepGoing = {});
 
 } // namespace loupe::core

@@ -20,6 +20,7 @@
 #include <QImageReader>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
 
 using namespace loupe::core;
 
@@ -370,6 +371,34 @@ private slots:
         QCOMPARE(r.added, 0);
         QCOMPARE(r.duplicates, 2 + 4);
         QCOMPARE(project->sequenceNames().size(), 1);
+    }
+
+    // A cancel during a multi-frame import keeps the frames written so far; the next import adds the rest.
+    void multiFrameImportCancelsAndResumes()
+    {
+        QTemporaryDir dir;
+        QString error;
+        auto project = Project::create(QDir(dir.path()).filePath(QStringLiteral("p.loupe")), &error);
+        QVERIFY(project);
+        std::atomic<bool> cancel{false};
+        QVector<int> seen;
+        ImportReport r = importDicomFrames(
+            *project, data(QStringLiteral("multiframe.dcm")),
+            [&](int done, int total) {
+                seen << done;
+                QCOMPARE(total, 4);
+                if (done == 2) cancel = true;
+            },
+            &cancel);
+        QVERIFY(r.canceled);
+        QCOMPARE(r.added, 2);
+        QCOMPARE(seen, (QVector<int>{0, 1, 2}));
+        cancel = false;
+        r = importDicomFrames(*project, data(QStringLiteral("multiframe.dcm")), {}, &cancel);
+        QVERIFY(!r.canceled);
+        QCOMPARE(r.added, 2);
+        QCOMPARE(r.duplicates, 2);
+        QCOMPARE(project->sequenceFrames(SequenceKey{QStringLiteral("multiframe"), {}}).size(), 4);
     }
 
     void importReportsMalformedByName()
