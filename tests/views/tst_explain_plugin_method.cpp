@@ -115,6 +115,12 @@ private slots:
         QVERIFY2(page->isVisible(), qPrintable(page->text()));
         QVERIFY2(page->text().contains(QStringLiteral("“%1”").arg(kMethod)), qPrintable(page->text()));
         QVERIFY2(page->text().contains(QFileInfo(kPlugin).fileName()), qPrintable(page->text()));
+        // Its settings are listed with their defaults.
+        for (const core::ExplainMethodSetting& setting : core::explainMethodSettings(kMethod))
+            QVERIFY2(page->text().contains(
+                         QStringLiteral("%1 (default %2)").arg(setting.key, setting.defaultValue.toString())),
+                     qPrintable(page->text()));
+        QVERIFY(!core::explainMethodSettings(kMethod).empty());
 
         panel->setCurvesEnabled(false);
         QSignalSpy finished(panel, &ExplainPanel::finished);

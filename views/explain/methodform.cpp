@@ -255,14 +255,26 @@ QWidget* MethodForm::gradCamPage(int which, const QString& note)
 
 QWidget* MethodForm::addedMethodPage(const core::ExplainMethodEntry& entry)
 {
-    // The page names the plugin, so a map is never taken for a built-in method's.
-    // The title is in the menu above; the page adds the name `loupe explain --method` takes.
-    auto* page = new QLabel(
-        tr("Method “%1”, added by the plugin %2.").arg(entry.name, QFileInfo(entry.origin).fileName()), this);
+    // The page names the plugin, so a map is never taken for a built-in method's; the title is in the
+    // menu above, the page adds the name `loupe explain --method` takes.
+    QString text = tr("“%1” from the plugin %2").arg(entry.name, QFileInfo(entry.origin).fileName());
+    QStringList tip{entry.origin};
+    // ExplainParams has no room for a plugin's own settings yet, so the view cannot set them: list them
+    // with their defaults and say where they are set, rather than offer controls that change nothing.
+    if (!entry.settings.empty()) {
+        QStringList names;
+        for (const core::ExplainMethodSetting& s : entry.settings) {
+            names << tr("%1 (default %2)").arg(s.key, s.defaultValue.toString());
+            if (!s.description.isEmpty()) tip << s.key + QStringLiteral(": ") + s.description;
+        }
+        text += QLatin1Char('\n') +
+                tr("Settings, for loupe explain --set: %1").arg(names.join(QStringLiteral(", ")));
+    }
+    auto* page = new QLabel(text, this);
     page->setTextFormat(Qt::PlainText); // names come from a plugin
     page->setWordWrap(true);
     page->setObjectName(QStringLiteral("pluginMethodPage"));
-    page->setToolTip(entry.origin);
+    page->setToolTip(tip.join(QLatin1Char('\n')));
     return page;
 }
 
