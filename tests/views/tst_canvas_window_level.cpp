@@ -6,8 +6,11 @@
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/canvas/windowlevel.h"
+#include "views/dicom/dicompanel.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QSignalSpy>
@@ -111,6 +114,17 @@ private slots:
         QCOMPARE(wl->window().width, 400.0);
         QVERIFY(canvas->sourceImage() != bone);
         QCOMPARE(qGray(canvas->sourceImage().pixel(0, 0)), 0);
+        // A click on the readout opens the DICOM panel with the presets and the patient behind a button.
+        QTest::mouseClick(status->windowLabel(), Qt::LeftButton);
+        QVERIFY(status->dicomPanel());
+        QTRY_VERIFY(status->dicomPanel()->isVisible());
+        QCOMPARE(status->dicomPanel()->presetBox()->count(), 3);
+        QVERIFY(!status->dicomPanel()->patientBox()->isVisible());
+        status->dicomPanel()->presetBox()->setCurrentIndex(1);
+        emit status->dicomPanel()->presetBox()->activated(1);
+        QCOMPARE(wl->window().name, QStringLiteral("BONE"));
+        status->dicomPanel()->close();
+        wl->reset();
         // None of this touched the decoded values.
         QVERIFY(wl->dicom()->frame.values == values);
     }

@@ -4,6 +4,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/canvas/windowlevel.h"
 #include "views/canvas/zoomable.h"
+#include "views/dicom/dicompanel.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -36,6 +37,9 @@ CanvasStatus::CanvasStatus(ImageCanvas* canvas, QWidget* parent)
     m_zoom->setObjectName(QStringLiteral("statusZoom"));
     m_window->setObjectName(QStringLiteral("statusWindow"));
     m_window->hide();
+    // A click on the window readout opens the DICOM panel: presets, reset, the patient on request.
+    m_window->setCursor(Qt::PointingHandCursor);
+    m_window->installEventFilter(this);
     // Fixed minimum widths so the labels do not jitter as the cursor moves.
     const QFontMetrics fm(font());
     m_size->setMinimumWidth(fm.horizontalAdvance(QStringLiteral("00000 × 00000")));
@@ -81,6 +85,21 @@ void CanvasStatus::refreshWindow()
     m_window->setToolTip(lines.join(QLatin1Char('\n')));
 }
 
+void CanvasStatus::showDicomPanel()
+{
+    if (!m_canvas->windowLevel()->isActive()) return;
+    if (!m_dicomPanel) {
+        m_dicomPanel = new DicomPanel(m_canvas, this);
+        m_dicomPanel->setWindowFlag(Qt::Popup);
+        m_dicomPanel->setObjectName(QStringLiteral("statusDicomPanel"));
+    }
+    m_dicomPanel->adjustSize();
+    // Above the readout, kept on screen by the window system.
+    const QPoint corner = m_window->mapToGlobal(QPoint(0, 0));
+    m_dicomPanel->move(corner.x(), corner.y() - m_dicomPanel->height());
+    m_dicomPanel->show();
+}
+
 QString CanvasStatus::windowText() const
 {
     return m_canvas->windowLevel()->isActive() ? m_window->text() : QString();
@@ -117,6 +136,10 @@ void CanvasStatus::elideHint()
 bool CanvasStatus::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_hint && event->type() == QEvent::Resize) elideHint();
+    if (watched == m_window && event->type() == QEvent::MouseButtonRelease) {
+        showDicomPanel();
+        return true;
+    }
     return QWidget::eventFilter(watched, event);
 }
 

@@ -8,6 +8,7 @@ class QTimer;
 
 namespace loupe::views {
 
+class DicomPanel;
 class ImageCanvas;
 struct CursorInfo;
 
@@ -26,9 +27,12 @@ public:
     QString valueText() const;
     QString zoomText() const;
     // The DICOM window ("W 400 C 40 (SOFT TISSUE)"), empty unless the image is a grey DICOM. Its
-    // tooltip lists the modality and the patient tags.
+    // tooltip lists the modality and the patient tags; a click opens the DICOM panel.
     QString windowText() const;
     QLabel* windowLabel() const { return m_window; }
+    // The DICOM panel a click on the window readout opens (nullptr until then).
+    DicomPanel* dicomPanel() const { return m_dicomPanel; }
+    void showDicomPanel();
 
     // Shows a hint for timeoutMs (0 = until replaced); an empty text clears it. The full text is the tooltip.
     void showHint(const QString& text, int timeoutMs = 0);
@@ -58,6 +62,7 @@ private:
     QLabel* m_position;
     QLabel* m_value;
     QLabel* m_window;
+    DicomPanel* m_dicomPanel = nullptr;
     QLabel* m_zoom;
 };
 
