@@ -21,23 +21,17 @@ qsizetype duplicatesSkipped(const FormatReport& report)
     return report.droppedCount(kDuplicateKind);
 }
 
-bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& options, FormatReport& report)
+namespace {
+
+// importDatasetIntoProject() with the project's images already read.
+bool addDataset(ProjectAccess& project, const std::vector<ProjectImage>& images, const Dataset& data,
+                const ProjectImportOptions& options, FormatReport& report)
 {
-    const std::vector<ProjectImage> images = project.images();
     QStringList paths;
-    std::vector<QSize> sizes;
-    for (const ProjectImage& pi : images) {
+    for (const ProjectImage& pi : images)
         paths << pi.path;
-        sizes.emplace_back(pi.width, pi.height);
-    }
-    const ImportTarget target(paths, sizes);
-    ImportOptions io;
-    io.target = &target;
-    if (!options.emptyLabel.isEmpty()) io.emptyLabel = options.emptyLabel;
-    const auto data = importDataset(options.format, options.path, report, io);
-    if (!data) return false;
     const QString& path = options.path;
-    const ImageMatch match = matchImages(paths, *data, path, report);
+    const ImageMatch match = matchImages(paths, data, path, report);
     QHash<QString, LabelDef> projectLabels;
     QHash<qint64, QString> labelNames;
     for (const LabelDef& l : project.labels()) {
@@ -46,13 +40,15 @@ bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& optio
     }
     std::vector<ImportItem> items;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (size_t k = 0; k < data->images.size(); ++k) {
+    for (size_t k = 0; k < data.images.size(); ++k) {
         const int idx = match.projectIndex[k];
         if (idx < 0) continue;
-        const DatasetImage& im = data->images[k];
+        const DatasetImage& im = data.images[k];
         const ProjectImage& pi = images[size_t(idx)];
-        // Coordinates are only right on an image of the size they were drawn on.
-        if (im.width != pi.width || im.height != pi.height) {
+        // Coordinates are only right on an image of the size they were drawn on; an unsized image
+        // (0 x 0) was drawn on the project's.
+        const bool unsized = im.width == 0 && im.height == 0;
+        if (!unsized && (im.width != pi.width || im.height != pi.height)) {
             report.error(path, im.path,
                          QStringLiteral("annotated as %1 x %2 but the project's image \"%3\" is %4 x %5")
                              .arg(im.width)
@@ -66,7 +62,7 @@ bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& optio
             options.keepDuplicates ? std::vector<Shape>{} : project.shapesOf(pi.id);
         for (const Shape& s : im.shapes) {
             ImportItem item;
-            item.label = s.labelId >= 0 ? data->labels[size_t(s.labelId)].name : QString();
+            item.label = s.labelId >= 0 ? data.labels[size_t(s.labelId)].name : QString();
             const bool duplicate = std::any_of(existing.begin(), existing.end(), [&](const Shape& e) {
                 const QString eLabel =
                     e.kind() == ShapeKind::Caption ? QString() : labelNames.value(e.labelId);
@@ -106,6 +102,40 @@ bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& optio
         return false;
     }
     return true;
+}
+
+} // namespace
+
+bool importDatasetIntoProject(ProjectAccess& project, const Dataset& data,
+                              const ProjectImportOptions& options, FormatReport& report)
+{
+    return addDataset(project, project.images(), data, options, report);
+}
+
+bool importIntoProjectWith(ProjectAccess& project, const ProjectImportOptions& options, FormatReport& report,
+                           const std::function<std::optional<Dataset>(const ImportOptions&)>& read)
+{
+    const std::vector<ProjectImage> images = project.images();
+    QStringList paths;
+    std::vector<QSize> sizes;
+    for (const ProjectImage& pi : images) {
+        paths << pi.path;
+        sizes.emplace_back(pi.width, pi.height);
+    }
+    const ImportTarget target(paths, sizes);
+    ImportOptions io;
+    io.target = &target;
+    if (!options.emptyLabel.isEmpty()) io.emptyLabel = options.emptyLabel;
+    const std::optional<Dataset> data = read(io);
+    if (!data) return false;
+    return addDataset(project, images, *data, options, report);
+}
+
+bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& options, FormatReport& report)
+{
+    return importIntoProjectWith(project, options, report, [&](const ImportOptions& io) {
+        return importDataset(options.format, options.path, report, io);
+    });
 }
 
 } // namespace loupe::annotation

@@ -4,6 +4,9 @@
 #include "annotation/bridge/projectaccess.h"
 #include "annotation/formats/formats.h"
 
+#include <functional>
+#include <optional>
+
 namespace loupe::annotation {
 
 // What `loupe import-annotations` and File > Import Annotations ask for.
@@ -23,6 +26,19 @@ struct ProjectImportOptions
 // keepDuplicates. Images that match nothing are reported and skipped; malformed input, a size that
 // disagrees with the project's image or a store failure leaves the project unchanged and returns false.
 bool importIntoProject(ProjectAccess& project, const ProjectImportOptions& options, FormatReport& report);
+
+// The step of importIntoProject() after its reader has run, for a dataset read some other way (a format
+// registered at run time): the same matching, size check, duplicate skipping and all-or-nothing write.
+// options.path names the input in the report; options.format is not used. A 0 x 0 dataset image means
+// "size unknown" (a format that stores no sizes, read without its images) and takes the size of the
+// project image it matches; the built-in readers always give a size.
+bool importDatasetIntoProject(ProjectAccess& project, const Dataset& data,
+                              const ProjectImportOptions& options, FormatReport& report);
+
+// Runs read with what a reader needs to import into project (its images as the target, options.emptyLabel),
+// then importDatasetIntoProject() with what it read. importIntoProject() is this with importDataset().
+bool importIntoProjectWith(ProjectAccess& project, const ProjectImportOptions& options, FormatReport& report,
+                           const std::function<std::optional<Dataset>(const ImportOptions&)>& read);
 
 // The report's count of shapes skipped as duplicates.
 qsizetype duplicatesSkipped(const FormatReport& report);
