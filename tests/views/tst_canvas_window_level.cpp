@@ -129,6 +129,29 @@ private slots:
         QVERIFY(wl->dicom()->frame.values == values);
     }
 
+    // Stepping to another frame of the series keeps the chosen window; another series starts from its own.
+    void theWindowStaysWithinASeries()
+    {
+        ImageCanvas canvas;
+        canvas.resize(200, 160);
+        canvas.show();
+        QSignalSpy loaded(&canvas, &ImageCanvas::imageChanged);
+        canvas.loadImage(kCt);
+        QTRY_COMPARE(loaded.size(), 1);
+        const core::DicomWindow custom{500, 1000, QStringLiteral("custom")};
+        canvas.windowLevel()->setWindow(custom);
+        const QImage customImage = canvas.sourceImage();
+        // The same slice, JPEG lossless: same modality, presets and rescale.
+        canvas.loadImage(QStringLiteral(LOUPE_TEST_DATA "/dicom/jpeg_lossless.dcm"));
+        QTRY_COMPARE(loaded.size(), 2);
+        QCOMPARE(canvas.windowLevel()->window().center, 500.0);
+        QCOMPARE(canvas.sourceImage(), customImage);
+        canvas.loadImage(QStringLiteral(LOUPE_TEST_DATA "/dicom/mono1.dcm"));
+        QTRY_COMPARE(loaded.size(), 3);
+        QCOMPARE(canvas.windowLevel()->window().center, 2048.0);
+        QCOMPARE(canvas.windowLevel()->window().width, 4096.0);
+    }
+
     void ordinaryImagesHaveNoWindow()
     {
         ImageCanvas canvas;

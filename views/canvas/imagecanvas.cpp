@@ -80,7 +80,12 @@ void ImageCanvas::onDecoded(const DecodedImage& image)
     m_loadError.clear();
     m_source = image.source;
     m_windowLevel->setDicom(image.dicom);
-    m_imageLayer->setImage(image.display);
+    if (m_windowLevel->isActive()) { // the window may be the one kept from the previous frame
+        m_source = m_windowLevel->render();
+        m_imageLayer->setImage(ImageDecoder::toDisplay(m_source));
+    } else {
+        m_imageLayer->setImage(image.display);
+    }
     for (CanvasLayer* layer : std::as_const(m_layers))
         layer->imageChanged(m_source.size());
     fitToWindow();

@@ -8,11 +8,27 @@ namespace loupe::views {
 
 WindowLevel::WindowLevel(QObject* parent) : QObject(parent) {}
 
+namespace {
+
+// Frames of one series: stepping through them keeps the window the user chose.
+bool sameSeries(const core::DicomImage& a, const core::DicomImage& b)
+{
+    if (a.info.modality != b.info.modality || a.info.windows.size() != b.info.windows.size()) return false;
+    for (qsizetype i = 0; i < a.info.windows.size(); ++i)
+        if (a.info.windows[i].center != b.info.windows[i].center ||
+            a.info.windows[i].width != b.info.windows[i].width)
+            return false;
+    return a.info.slope == b.info.slope && a.info.intercept == b.info.intercept;
+}
+
+} // namespace
+
 void WindowLevel::setDicom(std::shared_ptr<const core::DicomImage> dicom)
 {
+    const bool keep = isActive() && dicom && dicom->frame.isGrey() && sameSeries(*m_dicom, *dicom);
     m_dicom = std::move(dicom);
     m_dragging = false;
-    m_window = m_dicom ? core::defaultWindow(m_dicom->info, m_dicom->frame) : core::DicomWindow{};
+    if (!keep) m_window = m_dicom ? core::defaultWindow(m_dicom->info, m_dicom->frame) : core::DicomWindow{};
 }
 
 QVector<core::DicomWindow> WindowLevel::presets() const

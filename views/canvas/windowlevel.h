@@ -21,7 +21,9 @@ class WindowLevel : public QObject
 public:
     explicit WindowLevel(QObject* parent = nullptr);
 
-    // The decoded DICOM behind the image now shown; null for an ordinary image.
+    // The decoded DICOM behind the image now shown; null for an ordinary image. The next frame of the
+    // same series (same modality, presets and rescale) keeps the current window; anything else starts
+    // from its default.
     void setDicom(std::shared_ptr<const core::DicomImage> dicom);
     const core::DicomImage* dicom() const { return m_dicom.get(); }
     bool isActive() const { return m_dicom && m_dicom->frame.isGrey(); }
