@@ -103,6 +103,33 @@ private slots:
                  2);
     }
 
+    // A model sees a DICOM file as its windowed 8-bit image: classifying the file and the PNG that
+    // `loupe dicom --png` wrote gives the same logits.
+    void modelsSeeTheWindowedImage()
+    {
+        QTemporaryDir dir;
+        const QString png = QDir(dir.path()).filePath(QStringLiteral("ct.png"));
+        QCOMPARE(runLoupe({QStringLiteral("dicom"), data(QStringLiteral("ct16.dcm")), QStringLiteral("--png"),
+                           png})
+                     .code,
+                 0);
+        const QString model = QStringLiteral(LOUPE_TEST_DATA "/../../resources/models/shapes-vit");
+        const LoupeRun r = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), model,
+                                     data(QStringLiteral("ct16.dcm")), png, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        const QJsonArray fromDicom =
+            QJsonDocument::fromJson(lines[0].toUtf8()).object().value(QStringLiteral("top")).toArray();
+        const QJsonArray fromPng =
+            QJsonDocument::fromJson(lines[1].toUtf8()).object().value(QStringLiteral("top")).toArray();
+        QVERIFY(!fromDicom.isEmpty());
+        QCOMPARE(fromDicom, fromPng);
+        const LoupeRun bad = runLoupe({QStringLiteral("classify"), QStringLiteral("--model"), model,
+                                       data(QStringLiteral("malformed/truncated.dcm"))});
+        QVERIFY2(bad.err.contains(QStringLiteral("truncated.dcm: damaged DICOM file")), qPrintable(bad.err));
+    }
+
     void clearErrors()
     {
         const QString truncated = data(QStringLiteral("malformed/truncated.dcm"));
