@@ -135,6 +135,23 @@ private slots:
         }
     }
 
+    // Colour plane by plane, and YBR_FULL converted to RGB (within rounding).
+    void planarAndYbrColour()
+    {
+        const QImage rgb = mustRead(QStringLiteral("rgb.dcm")).frame.rgb;
+        QCOMPARE(mustRead(QStringLiteral("rgb_planar.dcm")).frame.rgb, rgb);
+        const DicomImage ybr = mustRead(QStringLiteral("ybr_full.dcm"));
+        QCOMPARE(ybr.info.photometric, QStringLiteral("YBR_FULL"));
+        int worst = 0;
+        for (int y = 0; y < rgb.height(); ++y)
+            for (int x = 0; x < rgb.width(); ++x) {
+                const QRgb a = rgb.pixel(x, y), b = ybr.frame.rgb.pixel(x, y);
+                worst = std::max({worst, std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                                  std::abs(qBlue(a) - qBlue(b))});
+            }
+        QVERIFY2(worst <= 2, qPrintable(QString::number(worst)));
+    }
+
     void losslessCompressionGivesTheSameValues_data()
     {
         QTest::addColumn<QString>("file");

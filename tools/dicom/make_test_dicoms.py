@@ -109,6 +109,19 @@ def main(folder):
     ds.PixelData = rgb.tobytes()
     made.append(write(ds, folder, "rgb.dcm"))
 
+    # The same colours plane by plane (Planar Configuration 1), and as YBR_FULL.
+    ds.PlanarConfiguration = 1
+    ds.PixelData = np.ascontiguousarray(rgb.transpose(2, 0, 1)).tobytes()
+    made.append(write(ds, folder, "rgb_planar.dcm"))
+    ds.PlanarConfiguration = 0
+    ds.PhotometricInterpretation = "YBR_FULL"
+    f = rgb.astype(float)
+    y = 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
+    cb = 128 - 0.168736 * f[..., 0] - 0.331264 * f[..., 1] + 0.5 * f[..., 2]
+    cr = 128 + 0.5 * f[..., 0] - 0.418688 * f[..., 1] - 0.081312 * f[..., 2]
+    ds.PixelData = np.clip(np.round(np.stack([y, cb, cr], -1)), 0, 255).astype(np.uint8).tobytes()
+    made.append(write(ds, folder, "ybr_full.dcm"))
+
     # Four frames, each brighter than the one before.
     ds = base("cine", "MR")
     frames = np.stack([ramp(0, 1000) + 500 * i for i in range(4)])
