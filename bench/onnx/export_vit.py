@@ -24,5 +24,8 @@ class ViT(nn.Module):
         for b in s.blocks: x = b(x)
         return s.head(s.ln(x)[:, 0])
 m = ViT().eval()
-torch.onnx.export(m, torch.randn(1, 3, S, S), sys.argv[1], opset_version=14, input_names=["pixel_values"], output_names=["logits"], dynamic_axes={"pixel_values": {0: "b"}, "logits": {0: "b"}})
+# Newer torch exports through dynamo (needs onnxscript) unless told otherwise; older torch has no such keyword.
+import inspect
+legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+torch.onnx.export(m, torch.randn(1, 3, S, S), sys.argv[1], opset_version=14, input_names=["pixel_values"], output_names=["logits"], dynamic_axes={"pixel_values": {0: "b"}, "logits": {0: "b"}}, **legacy)
 print("exported", sys.argv[1])

@@ -47,8 +47,6 @@ public:
 
 private:
     std::shared_ptr<Bf16Entry> entryFor(const GemmProblem& p) const;
-    mutable std::mutex cacheMutex_;
-    mutable std::unordered_map<std::string, std::shared_ptr<Bf16Entry>> cache_;
 };
 
 memory::desc bf16WeightsDesc(int64_t m, int64_t N, int64_t K)
@@ -63,9 +61,13 @@ memory::desc bf16WeightsDesc(int64_t m, int64_t N, int64_t K)
 
 std::shared_ptr<Bf16Entry> Bf16PackedWeight::entryFor(const GemmProblem& p) const
 {
-    std::string key = std::to_string(p.M) + ',' + std::to_string(p.cRow) + (p.bias ? 'b' : '-') +
-                      (p.residual ? 'r' : '-') + char('0' + int(p.act)) + 't' +
-                      std::to_string(activeThreadCount());
+    // Shared by every weight of the same shape (their packed layouts are the same), so a new prompt
+    // length creates one primitive per distinct layer shape, not one per layer.
+    static std::mutex cacheMutex_;
+    static std::unordered_map<std::string, std::shared_ptr<Bf16Entry>> cache_;
+    std::string key = std::to_string(n) + 'x' + std::to_string(k) + ',' + std::to_string(p.M) + ',' +
+                      std::to_string(p.cRow) + (p.bias ? 'b' : '-') + (p.residual ? 'r' : '-') +
+                      char('0' + int(p.act)) + 't' + std::to_string(activeThreadCount());
     std::lock_guard lock(cacheMutex_);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     std::shared_ptr<Bf16Entry> e = std::make_shared<Bf16Entry>();

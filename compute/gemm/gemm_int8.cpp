@@ -157,10 +157,6 @@ public:
         dequantizeInt8(q.data(), scales.data(), n, k, 0, dst);
     }
     const char* multiply(const GemmProblem& p) const override;
-
-private:
-    mutable std::mutex cacheMutex_;
-    mutable std::unordered_map<std::string, std::shared_ptr<dnnl::matmul>> cache_;
 };
 
 dnnl::matmul::primitive_desc u8s8Desc(int64_t M, int64_t N, int64_t K, const memory::desc& wei)
@@ -176,7 +172,11 @@ const char* Int8VnniWeight::multiply(const GemmProblem& p) const
     if (p.M == 0) return "onednn_u8s8";
     std::shared_ptr<dnnl::matmul> prim;
     {
-        const std::string key = std::to_string(p.M) + 't' + std::to_string(activeThreadCount());
+        // Shared by every weight of the same shape, as for bf16.
+        static std::mutex cacheMutex_;
+        static std::unordered_map<std::string, std::shared_ptr<dnnl::matmul>> cache_;
+        const std::string key = std::to_string(n) + 'x' + std::to_string(k) + ',' + std::to_string(p.M) +
+                                't' + std::to_string(activeThreadCount());
         std::lock_guard lock(cacheMutex_);
         auto it = cache_.find(key);
         if (it == cache_.end()) {
