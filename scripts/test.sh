@@ -18,7 +18,7 @@ if [[ "${LOUPE_SKIP_FUZZ:-0}" != 1 ]]; then
   if [[ ! -f "$fuzz/build.ninja" ]]; then
     cmake -S "$root" -B "$fuzz" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-      -DLOUPE_BUILD_FUZZERS=ON -DLOUPE_BUILD_TESTS=OFF -DLOUPE_FUZZ_SECONDS="${LOUPE_FUZZ_SECONDS:-20}"
+      -DLOUPE_BUILD_FUZZERS=ON -DLOUPE_BUILD_TESTS=OFF -DLOUPE_WITH_CUDA=OFF -DLOUPE_FUZZ_SECONDS="${LOUPE_FUZZ_SECONDS:-20}"
   fi
   cmake --build "$fuzz" --target fuzzers --parallel "${LOUPE_JOBS:-$(nproc)}"
   (cd "$fuzz" && ctest --output-on-failure --parallel "$jobs" -L fuzz) || status=$?

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/exportcommon.h"
+#include "core/import/dicomdeidentify.h"
+#include "core/import/dicomreader.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,6 +14,15 @@ bool copyImage(const QString& imageRoot, const QString& relPath, const QString& 
     const QString src = QDir(imageRoot).filePath(relPath);
     QDir().mkpath(QFileInfo(dst).absolutePath());
     QFile::remove(dst);
+    // What leaves the project carries no patient: a DICOM image is copied without its identifiers.
+    if (core::isDicomFile(src)) {
+        const QString error = core::writeDeidentifiedDicom(src, dst);
+        if (!error.isEmpty()) {
+            report.error(src, QString(), QStringLiteral("cannot copy the image into %1: %2").arg(dst, error));
+            return false;
+        }
+        return true;
+    }
     if (!QFile::copy(src, dst)) {
         report.error(src, QString(), QStringLiteral("cannot copy the image into %1").arg(dst));
         return false;
