@@ -436,8 +436,12 @@ void MainWindow::saveProjectAs()
 
 void MainWindow::importImages()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import Images"), QString(), tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
+    // DICOM files often have no extension: "All files" lets them be picked; the importer finds them by
+    // content.
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import Images"), QString(),
+                                      tr("Images (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp *.dcm "
+                                         "*.dicom);;DICOM (*.dcm *.dicom);;All files (*)"));
     if (!files.isEmpty()) m_controller->importPaths(files);
 }
 
