@@ -149,6 +149,18 @@ void roundRowsToBf16(const float* a, int64_t M, int64_t K, int64_t aRow, int64_t
     });
 }
 
+bool bf16KernelAvailable()
+{
+    static const bool available = [] {
+        try {
+            return !bf16WeightsDesc(1, 64, 64).is_zero();
+        } catch (const dnnl::error&) {
+            return false;
+        }
+    }();
+    return available;
+}
+
 std::shared_ptr<const PackedWeight> packBf16Weight(const float* w, int64_t N, int64_t K, int64_t rowStride)
 {
     if (!cpuOptions().useOneDnn || cpuOptions().naiveGemm || N <= 0 || K <= 0) return nullptr;

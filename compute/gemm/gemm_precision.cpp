@@ -41,8 +41,8 @@ WeightFormat effectiveWeightFormat(const WeightFormat& requested)
         return {Precision::F32};
     case Precision::BF16:
         // Without oneDNN's bf16 kernel the weights stay f32 rather than being emulated slowly.
-        return oneDnn && precisionSwitches().bf16 ? WeightFormat{Precision::BF16}
-                                                  : WeightFormat{Precision::F32};
+        return oneDnn && precisionSwitches().bf16 && bf16KernelAvailable() ? WeightFormat{Precision::BF16}
+                                                                           : WeightFormat{Precision::F32};
     case Precision::F16:
         return oneDnn ? WeightFormat{Precision::F16} : WeightFormat{Precision::F32};
     case Precision::Int8:
