@@ -2,16 +2,18 @@
 // What reduced precision buys on the CPU engine, every precision in one run so that only same-run
 // ratios are compared (these hosts vary by 1.5x from day to day): ViT-B/16 224 at batch 1 and 8, and
 // GPT-2 small greedy decoding, each at f32, bf16 and int8 (per output channel; int8 per group with
-// --group-size), with the ratio to f32's time. Random weights of the real shapes. SAM is not here:
-// its loader packs at the model's precision too, but building a random SAM checkpoint belongs to
-// loupe_bench_sam. One JSON object; bench/onnx/run_precision.sh adds ONNX Runtime's f32 time.
+// --group-size), with the ratio to f32's time. Random weights of the real shapes. With --sam DIR, the
+// image encoder of that SAM checkpoint folder too (SAM ViT-B's random weights belong to loupe_bench_sam,
+// which runs f32). One JSON object; bench/onnx/run_precision.sh adds ONNX Runtime's f32 time.
 //   loupe_bench_precision [--threads N] [--runs N] [--batch8-runs N] [--decode-tokens N] [--decode-runs N]
-//                         [--group-size G]
+//                         [--group-size G] [--sam DIR]
 #include "compute/bench/decode_benchmark.h"
 #include "compute/bench/random_weights.h"
 #include "compute/cpu_options.h"
 #include "compute/gemm/gemm.h"
 #include "compute/gemm/loading_weight_format.h"
+#include "compute/io/checkpoint.h"
+#include "compute/models/sam.h"
 #include "compute/models/vit.h"
 #include "compute/threadpool.h"
 
@@ -78,6 +80,7 @@ int main(int argc, char** argv)
 {
     int threads = 2, runs = 20, runs8 = 4, decodeRuns = 2;
     int64_t decodeTokens = 64, groupSize = 0;
+    std::string samDir;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         const int v = std::atoi(argv[i + 1]);
@@ -93,6 +96,8 @@ int main(int argc, char** argv)
             decodeRuns = std::max(1, v);
         else if (a == "--group-size")
             groupSize = std::max(0, v);
+        else if (a == "--sam")
+            samDir = argv[i + 1];
         else {
             std::cerr << "loupe_bench_precision: unknown option " << a << "\n";
             return 2;
@@ -182,8 +187,37 @@ int main(int argc, char** argv)
     std::error_code ec;
     fs::remove_all(dir, ec);
     out["gpt2_small_decode"] = gpt;
-    out["sam_encoder"] =
-        "not measured here (see loupe_bench_sam; SAM packs its linear weights at the model's precision)";
+    nlohmann::json sam = nlohmann::json::array();
+    if (!samDir.empty()) {
+        try {
+            double f32Ms = 0;
+            for (const WeightFormat& f : formats) {
+                if (f.groupSize) continue; // a group size reaches the loader only through a saved checkpoint
+                const SamModel m =
+                    SamModel::fromCheckpoint(Checkpoint::open(samDir, {BackendChoice::Cpu, f.precision}));
+                const int64_t S = m.config().vision.imageSize;
+                const Tensor px = Tensor::zeros(DType::F32, {1, 3, S, S});
+                m.embed(px);
+                std::vector<double> ms;
+                for (int r = 0; r < std::max(2, runs / 4); ++r) {
+                    const auto t0 = Clock::now();
+                    m.embed(px);
+                    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+                }
+                const double med = median(ms);
+                if (f32Ms == 0) f32Ms = med;
+                sam.push_back({{"precision", std::string(precisionName(effectiveWeightFormat(f).precision))},
+                               {"image_size", S},
+                               {"encoder_ms_median", med},
+                               {"encoder_ms_min", *std::min_element(ms.begin(), ms.end())},
+                               {"speedup_vs_f32", f32Ms / med}});
+            }
+        } catch (const std::exception& e) {
+            std::cerr << "loupe_bench_precision: SAM: " << e.what() << "\n";
+        }
+    }
+    out["sam_encoder"] = sam;
+    out["sam_model"] = samDir.empty() ? "not measured (--sam DIR)" : samDir;
     out["load_average_1min_end"] = loadAverage();
     std::cout << out.dump(1) << std::endl;
     return 0;
