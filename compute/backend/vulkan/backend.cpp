@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
+#include "compute/backend/profiler.h"
 #include "compute/backend/vulkan/device.h"
 #include "compute/backend/vulkan/ops.h"
+#include "compute/backend/vulkan/timestamps.h"
 #include "compute/error.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace loupe::compute::vk {
 
@@ -177,16 +180,45 @@ void VulkanBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& aren
                          contiguousStrides(n.shape), arena};
         }
     }
-    // LOUPE_PROFILE=1 prints the device time of each run (one submission: no per-op split yet).
+    // LOUPE_PROFILE=1 prints the device time of each run.
     static const bool profile = std::getenv("LOUPE_PROFILE") != nullptr;
     const auto t0 = std::chrono::steady_clock::now();
     Context& ctx = device_.context();
     Recorder rec(ctx, device_.pipelines(), uint32_t(2 * nodes.size()));
+    // The engine profiler gets each node's GPU time from a timestamp written after its dispatches
+    // (each ends in a barrier, so the timestamp waits for them); the node's start is the previous one.
+    std::optional<GraphRecorder> profiler;
+    std::optional<TimestampQueries> stamps;
+    std::vector<size_t> stamped; // node index of timestamp q + 1
+    if (Profiler::enabled()) {
+        profiler.emplace("vulkan", device_.info().name);
+        stamps.emplace(ctx, uint32_t(nodes.size() + 1));
+    }
+    const int64_t submitNs = profiler ? Profiler::nowNs() : 0;
     ctx.submitAndWait([&](VkCommandBuffer cb) {
         rec.begin(cb);
-        for (size_t i = 0; i < nodes.size(); ++i)
+        if (stamps) {
+            stamps->reset(cb);
+            stamps->write(cb, 0);
+        }
+        for (size_t i = 0; i < nodes.size(); ++i) {
             record(rec, nodes[i], values, values[i]);
+            const Op op = nodes[i].op;
+            if (stamps && op != Op::Input && op != Op::Weight && op != Op::View) {
+                stamped.push_back(i);
+                stamps->write(cb, uint32_t(stamped.size()));
+            }
+        }
     });
+    if (profiler) {
+        const std::vector<int64_t> ns = stamps->read(uint32_t(stamped.size() + 1));
+        for (size_t q = 0; q + 1 < ns.size(); ++q) {
+            const Node& n = nodes[stamped[q]];
+            profiler->node(opName(n.op), n.name, stamped[q], shapeString(n.shape),
+                           uint64_t(n.numel()) * dtypeSize(n.dtype), submitNs + ns[q], ns[q + 1] - ns[q]);
+        }
+        profiler->finish();
+    }
     if (profile)
         std::fprintf(
             stderr, "loupe profile: vulkan graph %8.3f ms\n",

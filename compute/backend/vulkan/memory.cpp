@@ -2,6 +2,7 @@
 #include "compute/backend/vulkan/memory.h"
 
 #include "compute/backend/device_error.h"
+#include "compute/backend/profiler.h"
 #include "compute/backend/vulkan/faults.h"
 
 #include <algorithm>
@@ -106,6 +107,7 @@ Allocation Allocator::allocate(VkDeviceSize bytes)
     if (size > need) chosen->free[at + need] = size - need;
     inUse_ += need;
     peak_ = std::max(peak_, inUse_);
+    Profiler::memory(ctx_.props.deviceName, int64_t(inUse_)); // the profiler's device memory gauge
     return {chosen, at, need};
 }
 
@@ -128,6 +130,7 @@ void Allocator::release(const Allocation& a)
         }
     }
     inUse_ -= a.size;
+    Profiler::memory(ctx_.props.deviceName, int64_t(inUse_));
 }
 
 DeviceBuffer::DeviceBuffer(const BufferType& type, Context& ctx, Allocator& alloc, size_t bytes)
