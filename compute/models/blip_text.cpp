@@ -330,7 +330,9 @@ DecoderTokenGradients BlipTextModel::tokenGradients(const std::vector<int64_t>& 
     inputs["position_embeds"] =
         gatherRows(d_->posEmbed, positions, d_->source + ": positions").reshape({1, n, D});
     inputs["encoder_states"] = encoderStates.contiguous();
-    return decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip");
+    DecoderTokenGradients out = decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip");
+    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    return out;
 }
 
 TextEncoderGradients BlipTextModel::encoderGradients(const std::vector<int64_t>& ids,
@@ -371,6 +373,7 @@ TextEncoderGradients BlipTextModel::encoderGradients(const std::vector<int64_t>&
     const NodeId encoder = need("encoder_states");
     req.gradients.push_back(encoder);
     const GradientRun run = runWithGradients(g, inputs, out, seed.contiguous(), req);
+    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
     TextEncoderGradients r;
     for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
         const NodeId self = req.gradients[size_t(2 * l)], cross = req.gradients[size_t(2 * l + 1)];

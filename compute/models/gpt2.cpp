@@ -402,7 +402,9 @@ DecoderTokenGradients Gpt2Model::tokenGradients(const std::vector<int64_t>& ids,
     inputs["position_embeds"] =
         gatherRows(d_->wpe, positions, d_->source + ": positions").reshape({1, n, c.nEmbd});
     inputs["encoder_states"] = encoderStates.contiguous();
-    return decoderTokenGradients(g, inputs, c.nLayer, target, "gpt2");
+    DecoderTokenGradients out = decoderTokenGradients(g, inputs, c.nLayer, target, "gpt2");
+    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    return out;
 }
 
 Gpt2Output Gpt2Model::step(KvCache& cache, const std::vector<std::vector<int64_t>>& ids,

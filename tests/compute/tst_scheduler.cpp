@@ -13,6 +13,7 @@
 #include "compute/graph/graph_cache.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
+#include "compute/models/vision_encoder_decoder.h"
 #include "compute/models/vit.h"
 
 #include <QElapsedTimer>
@@ -290,6 +291,23 @@ private slots:
         const ExecutionRecord r = lastExecution();
         QCOMPARE(r.backend, std::string("cpu"));
         QVERIFY2(r.fallbackReason.find("gradients") != std::string::npos, r.fallbackReason.c_str());
+    }
+
+    void decoderGradientsOnAVulkanModel()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = loupe::test::goldenDir(QStringLiteral("vit_gpt2_caption")).toStdString();
+        const auto model =
+            VisionEncoderDecoderModel::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const SafetensorsFile expected = SafetensorsFile::open(dir + "/expected.safetensors");
+        const TensorView& v = expected.tensor("pixel_values");
+        const Tensor states = model.encode(Tensor::fromF32(v.shape, toF32(v)));
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        const DecoderTokenGradients g = model.decoder().tokenGradients(model.decoderPrompt({}), states, 3);
+        QVERIFY(g.encoderGrad.defined());
+        QCOMPARE(lastExecution().backend, std::string("cpu"));
+        QVERIFY2(lastExecution().fallbackReason.find("gradients") != std::string::npos,
+                 lastExecution().fallbackReason.c_str());
     }
 };
 
