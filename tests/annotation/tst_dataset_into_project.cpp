@@ -6,6 +6,12 @@
 #include "memoryproject.h"
 #include "sampledataset.h"
 
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace loupe::annotation;
@@ -28,6 +34,50 @@ ProjectImportOptions optionsFor(const QString& path)
     ProjectImportOptions o;
     o.path = path;
     return o;
+}
+
+// Rewrites every file under dir with edit.
+void editFiles(const QString& dir, const std::function<QByteArray(QByteArray)>& edit)
+{
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray edited = edit(f.readAll());
+        f.close();
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(edited);
+    }
+}
+
+// Sets the named size keys of every JSON object that has them (COCO's images, LabelMe's files) to 0.
+QJsonValue zeroSizes(QJsonValue v, const QString& w, const QString& h)
+{
+    if (v.isArray()) {
+        QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            a[i] = zeroSizes(a.at(i), w, h);
+        return a;
+    }
+    if (!v.isObject()) return v;
+    QJsonObject o = v.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it)
+        it.value() = zeroSizes(it.value(), w, h);
+    if (o.contains(w) && o.contains(h)) o[w] = o[h] = 0;
+    return o;
+}
+
+QByteArray zeroJsonSizes(const QByteArray& bytes, const QString& w, const QString& h)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes);
+    if (doc.isNull()) return bytes;
+    const QJsonValue v = zeroSizes(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()), w, h);
+    return v.isArray() ? QJsonDocument(v.toArray()).toJson() : QJsonDocument(v.toObject()).toJson();
+}
+
+QByteArray replaceAll(QByteArray bytes, const QString& pattern, const QString& with)
+{
+    return QString::fromUtf8(bytes).replace(QRegularExpression(pattern), with).toUtf8();
 }
 
 } // namespace
@@ -134,6 +184,71 @@ private slots:
         QVERIFY(
             !importIntoProjectWith(q, o, r2, [](const ImportOptions&) { return std::optional<Dataset>(); }));
         QCOMPARE(q.shapeCount(), qsizetype(0));
+    }
+    // A 0 x 0 image never reaches importDatasetIntoProject from a built-in format: each reader refuses it,
+    // so importIntoProject behaves as it did before sizes could be unknown.
+    void builtInReadersRefuseZeroSizes_data()
+    {
+        QTest::addColumn<int>("format");
+        QTest::newRow("coco") << int(Format::Coco);
+        QTest::newRow("labelme") << int(Format::Labelme);
+        QTest::newRow("voc") << int(Format::Voc);
+        QTest::newRow("cvat") << int(Format::Cvat);
+    }
+    void builtInReadersRefuseZeroSizes()
+    {
+        QFETCH(int, format);
+        const Format f = Format(format);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out"));
+        FormatReport er;
+        QVERIFY2(exportDataset(f, test::sampleDataset(), out, {}, er), qPrintable(er.toText()));
+        ProjectImportOptions o;
+        o.format = f;
+        o.path = out;
+        {
+            // As written, the file imports: what the edit below breaks is the size alone.
+            MemoryProject p = sampleProject(dir.path());
+            p.shapes.clear();
+            FormatReport r;
+            QVERIFY2(importIntoProject(p, o, r), qPrintable(r.toText()));
+            QVERIFY(p.shapeCount() > 0);
+        }
+        switch (f) {
+        case Format::Coco:
+            editFiles(out, [](QByteArray b) {
+                return zeroJsonSizes(b, QStringLiteral("width"), QStringLiteral("height"));
+            });
+            break;
+        case Format::Labelme:
+            editFiles(out, [](QByteArray b) {
+                return zeroJsonSizes(b, QStringLiteral("imageWidth"), QStringLiteral("imageHeight"));
+            });
+            break;
+        case Format::Voc:
+            editFiles(out, [](QByteArray b) {
+                b = replaceAll(b, QStringLiteral("<width>\\d+</width>"), QStringLiteral("<width>0</width>"));
+                return replaceAll(b, QStringLiteral("<height>\\d+</height>"),
+                                  QStringLiteral("<height>0</height>"));
+            });
+            break;
+        case Format::Cvat:
+            editFiles(out, [](QByteArray b) {
+                b = replaceAll(b, QStringLiteral("(<image [^>]*)width=\"\\d+\""),
+                               QStringLiteral("\\1width=\"0\""));
+                return replaceAll(b, QStringLiteral("(<image [^>]*)height=\"\\d+\""),
+                                  QStringLiteral("\\1height=\"0\""));
+            });
+            break;
+        case Format::Yolo:
+            break; // sizes come from the image files, which cannot be 0 x 0
+        }
+        MemoryProject p = sampleProject(dir.path());
+        p.shapes.clear();
+        FormatReport r;
+        QVERIFY2(!importIntoProject(p, o, r), qPrintable(r.toText()));
+        QVERIFY2(r.toText().contains(QLatin1String("positive")), qPrintable(r.toText()));
+        QCOMPARE(p.shapeCount(), qsizetype(0));
     }
 };
 
