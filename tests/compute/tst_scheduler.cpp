@@ -7,6 +7,7 @@
 #include "compute/backend/backend.h"
 #include "compute/backend/device_choice.h"
 #include "compute/backend/device_error.h"
+#include "compute/backend/profiler.h"
 #include "compute/backend/scheduler.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
 #include "compute/error.h"
@@ -291,6 +292,30 @@ private slots:
         const ExecutionRecord r = lastExecution();
         QCOMPARE(r.backend, std::string("cpu"));
         QVERIFY2(r.fallbackReason.find("gradients") != std::string::npos, r.fallbackReason.c_str());
+    }
+
+    // Models loaded one after another for Vulkan: the device keeps no weights of models that are gone.
+    void deviceMemoryDoesNotPileUp()
+    {
+        Device* vk = vulkanDevice();
+        if (!vk) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        auto inUse = [&] {
+            for (const MemoryGauge& g : Profiler::memoryGauges())
+                if (g.device == vk->label()) return g.inUse;
+            return int64_t(-1);
+        };
+        int64_t first = 0;
+        for (int i = 0; i < 4; ++i) {
+            const VitModel model = open(BackendChoice::Vulkan);
+            QVERIFY(maxAbsDiff(model.forward(pixels_).logits, cpuLogits_) < 1e-4);
+            if (i == 0) first = inUse();
+            QVERIFY2(inUse() <= first,
+                     qPrintable(QString("%1 bytes in use after %2 loads, %3 after the first")
+                                    .arg(inUse())
+                                    .arg(i + 1)
+                                    .arg(first)));
+        }
+        QVERIFY(first > 0);
     }
 
     void decoderGradientsOnAVulkanModel()

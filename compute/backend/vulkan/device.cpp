@@ -121,7 +121,9 @@ DeviceTensor VulkanDevice::weight(const Node& n, bool half)
         key << n.value.data() << shapeString(n.value.shape()) << shapeString(n.value.strides());
     std::lock_guard lock(weightsMutex_);
     auto it = weights_.find(key.str());
-    if (it != weights_.end()) return it->second.value;
+    if (it != weights_.end() && !it->second.expired()) return it->second.value;
+    // A miss: free what belonged to weights that no longer exist (before allocating more).
+    std::erase_if(weights_, [](const auto& e) { return e.second.expired(); });
     CachedWeight w;
     Tensor values;
     if (n.packed) {
@@ -130,7 +132,10 @@ DeviceTensor VulkanDevice::weight(const Node& n, bool half)
         n.packed->unpack(values.ptr<float>());
     } else {
         if (n.value.dtype() != DType::F32) throw Error("vulkan", "weight '" + n.name + "' is not f32");
-        w.host = n.value;
+        if (n.value.owner())
+            w.hostOwner = n.value.owner();
+        else
+            w.host = n.value;
         values = n.value.contiguous();
     }
     std::unique_ptr<Buffer> buffer;
@@ -153,6 +158,12 @@ DeviceTensor VulkanDevice::weight(const Node& n, bool half)
     w.value = {db->vkBuffer(), base, values.shape(), contiguousStrides(values.shape()), db, half};
     w.buffer = std::move(buffer);
     return weights_.emplace(key.str(), std::move(w)).first->second.value;
+}
+
+bool VulkanDevice::CachedWeight::expired() const
+{
+    if (host.defined()) return false;
+    return packed.expired() && hostOwner.expired();
 }
 
 std::unique_ptr<Backend> VulkanDevice::createBackend()

@@ -31,8 +31,10 @@ public:
     Context& context();
     Allocator& allocator();
     Pipelines& pipelines();
-    // A weight node's values on the device, uploaded on first use and kept (the cache holds the host
-    // tensor too, so its address cannot be reused by another weight while cached).
+    // A weight node's values on the device, uploaded on first use and kept while the host weights live:
+    // an entry whose host tensor (or packed weight) is gone is freed at the next upload, so models
+    // loaded one after another do not pile up in device memory, and a new weight that reuses a freed
+    // address is never mistaken for the old one.
     // `half`: stored as f16 (a Linear weight on the f16 path).
     DeviceTensor weight(const Node& n, bool half = false);
 
@@ -48,8 +50,10 @@ private:
     std::unique_ptr<Pipelines> pipelines_;
     struct CachedWeight
     {
-        Tensor host;
-        std::shared_ptr<const PackedWeight> packed;
+        std::weak_ptr<const void> hostOwner; // the host tensor's storage
+        Tensor host;                         // held only when the tensor has no owner to watch
+        std::weak_ptr<const PackedWeight> packed;
+        bool expired() const;
         std::unique_ptr<Buffer> buffer;
         DeviceTensor value;
     };
