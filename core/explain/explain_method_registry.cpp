@@ -148,17 +148,55 @@ std::vector<float> explainMapWithSettings(const VitSession& session,
                                           const ExplainParams& params, const QVariantMap& settings,
                                           const ExplainControl* control)
 {
-    if (!settings.isEmpty()) {
-        ExplainSettingsMapFn fn;
-        {
-            Registry& r = registry();
-            QMutexLocker lock(&r.mutex);
-            for (const ExplainMethodEntry& e : r.entries)
-                if (e.name == params.method) fn = e.mapWithSettings;
-        }
-        if (fn) return fn(session, image, target, params, settings, control);
+    ExplainParams withSettings = params;
+    withSettings.methodSettings.insert(settings);
+    return explainMap(session, image, target, withSettings, control);
+}
+
+ExplainSettingsMapFn registeredExplainSettingsMap(const QString& name)
+{
+    Registry& r = registry();
+    QMutexLocker lock(&r.mutex);
+    for (const ExplainMethodEntry& e : r.entries)
+        if (e.name == name) return e.mapWithSettings;
+    return {};
+}
+
+std::optional<ExplainMethodEntry> registeredExplainMethod(const QString& name)
+{
+    Registry& r = registry();
+    QMutexLocker lock(&r.mutex);
+    for (const ExplainMethodEntry& e : r.entries)
+        if (e.name == name) return e;
+    return std::nullopt;
+}
+
+QVariantMap completeExplainMethodSettings(const QString& method, const QVariantMap& settings)
+{
+    QVariantMap out = settings;
+    for (const ExplainMethodSetting& s : explainMethodSettings(method)) {
+        QVariant value = settings.value(s.key, s.defaultValue);
+        // JSON gives 3.0 for 3 and a plugin may declare float: the default's type is the setting's.
+        if (value.typeId() != s.defaultValue.typeId() && !value.convert(s.defaultValue.metaType()))
+            value = settings.value(s.key);
+        out.insert(s.key, value);
     }
-    return explainMap(session, image, target, params, control);
+    return out;
+}
+
+QStringList describeExplainMethodSettings(const QString& method, const QVariantMap& settings)
+{
+    QVariantMap left = completeExplainMethodSettings(method, settings);
+    QStringList out;
+    const auto describe = [&](const QString& key) {
+        out << QStringLiteral("%1 %2").arg(key, left.value(key).toString());
+        left.remove(key);
+    };
+    for (const ExplainMethodSetting& s : explainMethodSettings(method))
+        describe(s.key);
+    for (const QString& key : left.keys())
+        describe(key);
+    return out;
 }
 
 ExplainMapFn registeredExplainMap(const QString& name)

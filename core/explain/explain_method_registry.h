@@ -53,14 +53,25 @@ std::vector<ExplainMethodEntry> registeredExplainMethods();
 QStringList registeredExplainMethodNames();
 // Null when no registered method has the name.
 ExplainMapFn registeredExplainMap(const QString& name);
+// The settings-taking map of a registered method; null when it has no settings or no such method.
+ExplainSettingsMapFn registeredExplainSettingsMap(const QString& name);
+// The registered method's entry; nullopt for a built-in or unknown method.
+std::optional<ExplainMethodEntry> registeredExplainMethod(const QString& name);
 // The settings a method exposes; empty for a built-in or unknown method.
 std::vector<ExplainMethodSetting> explainMethodSettings(const QString& method);
+// Every declared setting of the method: the given value converted to its default's type, else the
+// default. Keys the method does not declare are kept as given (a record made by another version of a
+// plugin keeps what it was made with). Two maps that would run the method alike come out equal.
+QVariantMap completeExplainMethodSettings(const QString& method, const QVariantMap& settings);
 // "KEY=VALUE" strings checked against the method's settings, each value converted to its default's
 // type. nullopt with *error naming the key or value and the choices (a method without settings takes
 // none).
 std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, const QStringList& keyValues,
                                                       QString* error);
-// explainMap() with a registered method's settings; without settings it is explainMap().
+// "samples 3", "noise 0.15", ...: each of completeExplainMethodSettings() in the order the method
+// declares them (then any it does not declare), for titles and captions.
+QStringList describeExplainMethodSettings(const QString& method, const QVariantMap& settings);
+// explainMap() with `settings` over params.methodSettings; without either it is explainMap().
 std::vector<float> explainMapWithSettings(const VitSession& session,
                                           const compute::attribution::PlanarImage& image, int target,
                                           const ExplainParams& params, const QVariantMap& settings,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/explain/explain_record.h"
 
+#include "core/explain/explain_method_registry.h"
+
 #include <QJsonArray>
 
 namespace loupe::core {
@@ -11,6 +13,7 @@ using compute::attribution::HeadFusion;
 namespace {
 
 const QString kMethod = QStringLiteral("method");
+const QString kSettings = QStringLiteral("settings");
 
 QJsonArray toArray(const std::vector<float>& v)
 {
@@ -100,6 +103,7 @@ QString Explanation::title() const
         detail << QStringLiteral("N %1").arg(p.riseMasks) << QStringLiteral("s %1").arg(p.riseCells)
                << QStringLiteral("p %1").arg(double(p.riseP));
     }
+    detail << describeExplainMethodSettings(m, p.methodSettings);
     if ((m == QLatin1String("attention") || m == QLatin1String("rollout")) && (p.token != 0 || p.column))
         detail << QStringLiteral("token %1 %2")
                       .arg(p.token)
@@ -137,6 +141,9 @@ QJsonObject paramsToJson(const ExplainParams& p)
         o.insert(QStringLiteral("p"), double(p.riseP));
         o.insert(QStringLiteral("seed"), QString::number(p.seed)); // 64 bits do not fit a JSON double
     }
+    // Written in full (defaults included), so a run left at a default and one set to it compare equal.
+    const QVariantMap settings = completeExplainMethodSettings(m, p.methodSettings);
+    if (!settings.isEmpty()) o.insert(kSettings, QJsonObject::fromVariantMap(settings));
     return o;
 }
 
@@ -172,6 +179,12 @@ std::optional<ExplainParams> paramsFromJson(const QJsonObject& o, QString* error
     p.riseCells = integer("cells", p.riseCells);
     p.riseP = float(o.value(QStringLiteral("p")).toDouble(double(p.riseP)));
     p.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    const QJsonValue settings = o.value(kSettings);
+    if (!settings.isUndefined() && !settings.isObject()) {
+        fail(error, QStringLiteral("the settings of '%1' are not a JSON object").arg(p.method));
+        return std::nullopt;
+    }
+    p.methodSettings = completeExplainMethodSettings(p.method, settings.toObject().toVariantMap());
     return p;
 }
 

@@ -157,6 +157,9 @@ ScoreFn probabilityScore(const VitSession& s, int target)
 std::vector<float> explainMap(const VitSession& s, const PlanarImage& image, int target,
                               const ExplainParams& p, const ExplainControl* control)
 {
+    if (!p.methodSettings.isEmpty())
+        if (const ExplainSettingsMapFn added = registeredExplainSettingsMap(p.method))
+            return added(s, image, target, p, p.methodSettings, control);
     if (const ExplainMapFn added = registeredExplainMap(p.method)) return added(s, image, target, p, control);
     const PatchGrid grid = patchGrid(s, image.height, image.width);
     const int P = int(s.model.config().patchSize);

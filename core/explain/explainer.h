@@ -8,6 +8,7 @@
 
 #include <QImage>
 #include <QString>
+#include <QVariantMap>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -39,6 +40,10 @@ struct ExplainParams
     uint64_t seed = 0;
     int batchSize = 16;
     int igSteps = 16; // integrated gradients: steps from the zero baseline (midpoint rule)
+    // A plugin method's own settings by key (ExplainMethodSetting; `loupe explain --set`, the Explain
+    // view's page). Empty: the plugin's defaults. A map depends on them as much as on the fields above,
+    // so they are stored with it and compared with it.
+    QVariantMap methodSettings;
 };
 
 // Stops a running explanation: thrown from inside a method when ExplainControl::progress says no.

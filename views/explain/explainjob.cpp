@@ -2,6 +2,7 @@
 #include "views/explain/explainjob.h"
 
 #include "compute/error.h"
+#include "core/explain/explain_method_registry.h"
 #include "core/imageio.h"
 #include "core/inference/execution.h"
 #include "core/models/checkpoint_hash.h"
@@ -20,6 +21,8 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
     const core::CachedForward& f = *o.forward;
     core::Explanation e;
     e.params = r.params;
+    // Stored in full, defaults included, so the record says what made the map.
+    e.params.methodSettings = core::completeExplainMethodSettings(r.params.method, r.params.methodSettings);
     e.target = r.target >= 0 ? r.target : f.ranking().front();
     if (e.target >= int(f.logits.size()))
         throw compute::Error("explain", "target class " + std::to_string(e.target) + " is outside 0.." +
@@ -59,7 +62,8 @@ core::Explanation explain(const ExplainRequest& r, const ExplainOutcome& o,
     } else {
         e.grid = core::isAttentionMethod(r.params.method)
                      ? core::attentionMap(f, r.params)
-                     : core::explainMap(s, f.image, e.target, r.params, &control);
+                     : core::explainMapWithSettings(s, f.image, e.target, r.params, e.params.methodSettings,
+                                                    &control);
         e.durationMs = double(timer.nsecsElapsed()) / 1e6;
     }
     record();

@@ -5,6 +5,7 @@
 #include "core/explain/explain_record.h"
 #include "core/explain/forward_cache.h"
 #include "views/explain/methodnames.h"
+#include "views/explain/methodsettingsform.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -65,18 +66,6 @@ QStringList MethodForm::methods()
     return out;
 }
 
-namespace {
-
-// The registry's entry for a method a plugin added; nullopt for a built-in.
-std::optional<core::ExplainMethodEntry> addedMethod(const QString& name)
-{
-    for (core::ExplainMethodEntry& e : core::registeredExplainMethods())
-        if (e.name == name) return std::move(e);
-    return std::nullopt;
-}
-
-} // namespace
-
 MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
@@ -84,13 +73,11 @@ MethodForm::MethodForm(QWidget* parent) : QWidget(parent)
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("explainMethod"));
     const QStringList all = methods();
-    for (const QString& m : all) {
-        const auto added = addedMethod(m);
-        m_method->addItem(added && !added->title.isEmpty() ? added->title : methodDisplayName(m), m);
-    }
+    for (const QString& m : all)
+        m_method->addItem(methodDisplayName(m), m); // a plugin method's own title
     m_pages = new QStackedWidget(this);
     for (const QString& m : all) {
-        if (const auto added = addedMethod(m))
+        if (const auto added = core::registeredExplainMethod(m))
             m_pages->addWidget(addedMethodPage(*added));
         else if (m == QLatin1String("attention"))
             m_pages->addWidget(attentionPage());
@@ -257,24 +244,22 @@ QWidget* MethodForm::addedMethodPage(const core::ExplainMethodEntry& entry)
 {
     // The page names the plugin, so a map is never taken for a built-in method's; the title is in the
     // menu above, the page adds the name `loupe explain --method` takes.
-    QString text = tr("“%1” from the plugin %2").arg(entry.name, QFileInfo(entry.origin).fileName());
-    QStringList tip{entry.origin};
-    // ExplainParams has no room for a plugin's own settings yet, so the view cannot set them: list them
-    // with their defaults and say where they are set, rather than offer controls that change nothing.
-    if (!entry.settings.empty()) {
-        QStringList names;
-        for (const core::ExplainMethodSetting& s : entry.settings) {
-            names << tr("%1 (default %2)").arg(s.key, s.defaultValue.toString());
-            if (!s.description.isEmpty()) tip << s.key + QStringLiteral(": ") + s.description;
-        }
-        text += QLatin1Char('\n') +
-                tr("Settings, for loupe explain --set: %1").arg(names.join(QStringLiteral(", ")));
-    }
-    auto* page = new QLabel(text, this);
-    page->setTextFormat(Qt::PlainText); // names come from a plugin
-    page->setWordWrap(true);
+    auto* page = new QWidget(this);
     page->setObjectName(QStringLiteral("pluginMethodPage"));
-    page->setToolTip(tip.join(QLatin1Char('\n')));
+    QFormLayout* f = form(page);
+    auto* label =
+        new QLabel(tr("“%1” from the plugin %2").arg(entry.name, QFileInfo(entry.origin).fileName()), page);
+    label->setObjectName(QStringLiteral("pluginMethodOrigin"));
+    label->setTextFormat(Qt::PlainText); // names come from a plugin
+    label->setWordWrap(true);
+    label->setToolTip(entry.origin);
+    f->addRow(label);
+    if (!entry.settings.empty()) {
+        auto* settings = new MethodSettingsForm(entry.settings, page);
+        f->addRow(settings);
+        m_settings.insert(entry.name, settings);
+        connect(settings, &MethodSettingsForm::changed, this, &MethodForm::emitChanged);
+    }
     return page;
 }
 
@@ -351,6 +336,8 @@ core::ExplainParams MethodForm::params() const
     p.riseCells = m_cells->value();
     p.riseP = float(m_riseP->value());
     p.seed = uint64_t(m_seed->value());
+    if (const MethodSettingsForm* settings = m_settings.value(p.method))
+        p.methodSettings = settings->values();
     return p;
 }
 
@@ -375,6 +362,7 @@ void MethodForm::setParams(const core::ExplainParams& p)
     m_cells->setValue(p.riseCells);
     m_riseP->setValue(double(p.riseP));
     m_seed->setValue(int(std::min<uint64_t>(p.seed, uint64_t(1) << 30)));
+    if (MethodSettingsForm* settings = m_settings.value(p.method)) settings->setValues(p.methodSettings);
     m_quiet = false;
     syncPage();
     emit changed();

@@ -4,6 +4,7 @@
 #include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
 
+#include <QHash>
 #include <QWidget>
 
 class QComboBox;
@@ -14,6 +15,8 @@ class QSpinBox;
 class QStackedWidget;
 
 namespace loupe::views {
+
+class MethodSettingsForm;
 
 // The method picker of the Explain panel and the settings of each method, one page per method. Ranges
 // follow the model (layers, heads). Emits changed() for every edit so attention maps can follow live.
@@ -39,6 +42,8 @@ public:
     QSlider* discardSlider() const { return m_discard; }
     QSpinBox* layerBox() const { return m_layer; }
     QSpinBox* headBox() const { return m_head; }
+    // The controls of a plugin method's own settings; null for a built-in method or one without settings.
+    MethodSettingsForm* settingsForm(const QString& method) const { return m_settings.value(method); }
 
 signals:
     void changed();
@@ -75,7 +80,8 @@ private:
     QSpinBox* m_cells = nullptr;
     QDoubleSpinBox* m_riseP = nullptr;
     QSpinBox* m_seed = nullptr;
-    QSpinBox* m_camBlock[2] = {nullptr, nullptr}; // Grad-CAM: LayerNorm output, attention
+    QSpinBox* m_camBlock[2] = {nullptr, nullptr};   // Grad-CAM: LayerNorm output, attention
+    QHash<QString, MethodSettingsForm*> m_settings; // plugin methods' own settings, by method
 };
 
 } // namespace loupe::views

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views/explain/methodnames.h"
 
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/explain_record.h"
 #include "core/explain/explainer.h"
 
@@ -33,7 +34,11 @@ QString methodDisplayName(const QString& id)
         {QStringLiteral("head-importance"), QT_TRANSLATE_NOOP("MethodNames", "Head importance")},
     };
     const auto it = names.find(id);
-    return it == names.end() ? id : tr(it.value());
+    if (it != names.end()) return tr(it.value());
+    // A plugin's method goes by the title its plugin gives it.
+    if (const auto added = core::registeredExplainMethod(id); added && !added->title.isEmpty())
+        return added->title;
+    return id;
 }
 
 QString methodSummary(const core::ExplainParams& p)
@@ -59,6 +64,8 @@ QString methodSummary(const core::ExplainParams& p)
     } else if (m == QLatin1String("rise")) {
         parts << tr("%1 masks, s %2, p %3").arg(p.riseMasks).arg(p.riseCells).arg(double(p.riseP));
     }
+    // A plugin method's own settings, each named, so maps made with other settings are told apart.
+    parts << core::describeExplainMethodSettings(m, p.methodSettings);
     if ((m == QLatin1String("attention") || m == QLatin1String("rollout")) && p.token != 0)
         parts << tr("token %1").arg(p.token);
     return parts.join(QStringLiteral(" · "));
