@@ -12,6 +12,7 @@
 #include "compute/attribution/faithfulness.h"
 #include "compute/attribution/rise.h"
 #include "compute/error.h"
+#include "core/explain/explain_method_registry.h"
 #include "core/explain/quality_export.h"
 #include "core/explain/quality_folder.h"
 #include "core/inference/execution.h"
@@ -64,6 +65,10 @@ int explainQuality(const QStringList& args)
     opt("rise-masks", "RISE masks per image (at most 100000).", "N", QStringLiteral("300"));
     opt("methods", "Comma-separated methods.", "LIST", allMethods().join(QLatin1Char(',')));
     opt("steps", "Deletion/insertion steps (at most 1000).", "K", QStringLiteral("16"));
+    opt("set",
+        "A plugin method's own setting, as loupe explain --set takes it: KEY=VALUE for every method "
+        "measured that has KEY, METHOD:KEY=VALUE for one (repeatable).",
+        "[METHOD:]KEY=VALUE");
     opt("threads", "CPU threads (default: all cores).", "N");
     opt("csv", "Also write one CSV row per image and method to FILE.", "FILE");
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (the default).")});
@@ -78,7 +83,7 @@ int explainQuality(const QStringList& args)
         err << "loupe explain-quality: " << why << "\n"
             << "usage: loupe explain-quality [--model DIR] [--random-model DIR] [--images DIR (--masks DIR | "
                "--coco FILE) [--targets FILE]] [--count N] [--seed S] [--methods LIST] [--json|--table] "
-               "[--csv FILE]"
+               "[--csv FILE] [--set [METHOD:]KEY=VALUE]..."
             << engineUsage() << "\n";
         return int(ExitUsage);
     };
@@ -123,6 +128,11 @@ int explainQuality(const QStringList& args)
     if (folder && first > 0) return usage(QStringLiteral("--first goes with the generated shapes world"));
     const QString badMethod = core::checkQualityMethods(options.methods);
     if (!badMethod.isEmpty()) return usage(badMethod);
+    QString settingsError;
+    const std::optional<QMap<QString, QVariantMap>> settings =
+        core::parseExplainMethodsSettings(options.methods, p.values(QStringLiteral("set")), &settingsError);
+    if (!settings) return usage(settingsError);
+    options.methodSettings = *settings;
     if (!applyThreads(p.value(QStringLiteral("threads")))) return ExitUsage;
     const std::optional<compute::EngineOptions> engine =
         parseEngineOptions(p, QStringLiteral("explain-quality"));

@@ -143,6 +143,52 @@ std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, con
     return out;
 }
 
+std::optional<QMap<QString, QVariantMap>>
+parseExplainMethodsSettings(const QStringList& methods, const QStringList& keyValues, QString* error)
+{
+    QMap<QString, QVariantMap> out;
+    for (const QString& kv : keyValues) {
+        const qsizetype eq = kv.indexOf(QLatin1Char('='));
+        const qsizetype colon = kv.indexOf(QLatin1Char(':'));
+        QStringList targets;
+        QString setting = kv;
+        if (colon > 0 && (eq < 0 || colon < eq)) {
+            const QString method = kv.left(colon);
+            if (!methods.contains(method)) {
+                *error = QStringLiteral("--set %1: '%2' is not one of the methods measured (%3)")
+                             .arg(kv, method, methods.join(QStringLiteral(", ")));
+                return std::nullopt;
+            }
+            targets << method;
+            setting = kv.mid(colon + 1);
+        } else {
+            const QString key = kv.left(eq).trimmed();
+            for (const QString& m : methods)
+                for (const ExplainMethodSetting& s : explainMethodSettings(m))
+                    if (s.key == key) targets << m;
+            if (eq > 0 && targets.isEmpty()) {
+                QStringList declared;
+                for (const QString& m : methods)
+                    for (const ExplainMethodSetting& s : explainMethodSettings(m))
+                        declared << m + QLatin1Char(':') + s.key;
+                *error = declared.isEmpty()
+                             ? QStringLiteral("--set %1: none of the methods measured has settings").arg(kv)
+                             : QStringLiteral("--set %1: no method measured has a setting '%2'; they have %3")
+                                   .arg(kv, key, declared.join(QStringLiteral(", ")));
+                return std::nullopt;
+            }
+            if (targets.isEmpty())
+                targets << methods.value(0); // no '=': the single parser says what is wrong
+        }
+        for (const QString& m : targets) {
+            const std::optional<QVariantMap> one = parseExplainMethodSettings(m, {setting}, error);
+            if (!one) return std::nullopt;
+            out[m].insert(*one);
+        }
+    }
+    return out;
+}
+
 std::vector<float> explainMapWithSettings(const VitSession& session,
                                           const compute::attribution::PlanarImage& image, int target,
                                           const ExplainParams& params, const QVariantMap& settings,

@@ -71,6 +71,11 @@ std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, con
 // "samples 3", "noise 0.15", ...: each of completeExplainMethodSettings() in the order the method
 // declares them (then any it does not declare), for titles and captions.
 QStringList describeExplainMethodSettings(const QString& method, const QVariantMap& settings);
+// `--set` for several methods at once (loupe explain-quality): "METHOD:KEY=VALUE" sets one method's
+// setting, "KEY=VALUE" that of every listed method declaring KEY. nullopt with *error when the method is
+// not listed, the value does not fit, or no listed method has the key.
+std::optional<QMap<QString, QVariantMap>>
+parseExplainMethodsSettings(const QStringList& methods, const QStringList& keyValues, QString* error);
 // explainMap() with `settings` over params.methodSettings; without either it is explainMap().
 std::vector<float> explainMapWithSettings(const VitSession& session,
                                           const compute::attribution::PlanarImage& image, int target,

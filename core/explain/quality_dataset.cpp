@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 #include "compute/preprocess/image_processor.h"
+#include "core/explain/explain_method_registry.h"
 #include "core/samples/shapesworld.h"
 
 #include <algorithm>
@@ -48,6 +49,7 @@ ExplainParams paramsFor(const VitSession& s, const QString& method, const Qualit
     // Non-overlapping patch windows keep the harness affordable: one forward per patch.
     p.occlusionStride = int(s.model.config().patchSize);
     p.batchSize = o.batchSize;
+    p.methodSettings = o.methodSettings.value(method);
     return p;
 }
 
@@ -111,6 +113,7 @@ QualityReport runQuality(const VitSession& model, const VitSession* randomModel,
     for (const QString& m : options.methods) {
         MethodQuality mq;
         mq.method = m;
+        mq.settings = completeExplainMethodSettings(m, options.methodSettings.value(m));
         report.methods.push_back(mq);
     }
     auto canceled = [&] { return callbacks.canceled && callbacks.canceled(); };

@@ -50,6 +50,8 @@ struct QualityOptions
     int igSteps = 16;
     int batchSize = 32;
     bool keepPerImage = true; // rows for CSV export
+    // Plugin methods' own settings by method (parseExplainMethodsSettings); absent: the defaults.
+    QMap<QString, QVariantMap> methodSettings;
 };
 
 struct QualityCallbacks
@@ -61,6 +63,7 @@ struct QualityCallbacks
 struct MethodQuality
 {
     QString method;
+    QVariantMap settings; // the method's own settings, in full (empty for built-in methods)
     int images = 0;
     double pointing = 0, inside = 0, deletion = 0, insertion = 0; // means over images
     int randomisedImages = 0;

@@ -77,6 +77,7 @@ QJsonObject qualityJson(const QualityReport& report, const QualityOptions& optio
                       {QStringLiteral("mean_deletion_curve"), array(m.meanDeletion)},
                       {QStringLiteral("mean_insertion_curve"), array(m.meanInsertion)}};
         if (m.randomisedImages > 0) r[QStringLiteral("randomisation_spearman")] = m.randomisation;
+        if (!m.settings.isEmpty()) r[QStringLiteral("settings")] = QJsonObject::fromVariantMap(m.settings);
         methods[m.method] = r;
     }
     j[QStringLiteral("methods")] = methods;

@@ -119,6 +119,50 @@ private slots:
                  std::vector<float>{4.0f});
     }
 
+    void setForSeveralMethods()
+    {
+        core::ExplainMethodEntry other;
+        other.name = QStringLiteral("settings-probe-b");
+        other.map = unused;
+        other.settings = {{QStringLiteral("samples"), 2, QStringLiteral("copies")}};
+        other.mapWithSettings = [](const core::VitSession&, const compute::attribution::PlanarImage&, int,
+                                   const core::ExplainParams&, const QVariantMap&,
+                                   const core::ExplainControl*) { return std::vector<float>{}; };
+        QString why;
+        QVERIFY2(core::registerExplainMethod(other, &why) || why.contains(QStringLiteral("already")),
+                 qPrintable(why));
+        const QStringList methods{kMethod, other.name, QStringLiteral("rollout")};
+
+        // KEY=VALUE sets every method measured that has KEY; METHOD:KEY=VALUE one of them.
+        auto s = core::parseExplainMethodsSettings(
+            methods, {QStringLiteral("samples=3"), QStringLiteral("settings-probe-b:samples=7")}, &why);
+        QVERIFY2(s, qPrintable(why));
+        QCOMPARE(s->value(kMethod), (QVariantMap{{QStringLiteral("samples"), 3}}));
+        QCOMPARE(s->value(other.name), (QVariantMap{{QStringLiteral("samples"), 7}}));
+        QVERIFY(!s->contains(QStringLiteral("rollout")));
+        s = core::parseExplainMethodsSettings(methods, {QStringLiteral("flip=true")}, &why);
+        QVERIFY2(s, qPrintable(why));
+        QCOMPARE(s->value(kMethod), (QVariantMap{{QStringLiteral("flip"), true}}));
+        QVERIFY(!s->contains(other.name));
+
+        // What is refused is named, with the choices.
+        QVERIFY(!core::parseExplainMethodsSettings(methods, {QStringLiteral("sampels=3")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("'sampels'")) &&
+                     why.contains(QStringLiteral("settings-probe:noise")),
+                 qPrintable(why));
+        QVERIFY(!core::parseExplainMethodsSettings(methods, {QStringLiteral("rise:samples=3")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("'rise' is not one of the methods measured")), qPrintable(why));
+        QVERIFY(
+            !core::parseExplainMethodsSettings(methods, {QStringLiteral("settings-probe-b:noise=1")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("no setting 'noise'")), qPrintable(why));
+        QVERIFY(!core::parseExplainMethodsSettings(methods, {QStringLiteral("samples=many")}, &why));
+        QVERIFY2(why.contains(QStringLiteral("'many'")), qPrintable(why));
+        QVERIFY(!core::parseExplainMethodsSettings({QStringLiteral("rollout")}, {QStringLiteral("samples=3")},
+                                                   &why));
+        QVERIFY2(why.contains(QStringLiteral("none of the methods measured has settings")), qPrintable(why));
+        QVERIFY(core::parseExplainMethodsSettings(methods, {}, &why)->isEmpty());
+    }
+
     void titleNamesTheSettings()
     {
         core::Explanation e;
