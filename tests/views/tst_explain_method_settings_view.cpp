@@ -126,6 +126,7 @@ private slots:
         QCOMPARE(tag->text(), QStringLiteral("plain"));
         QCOMPARE(samples->toolTip(), QStringLiteral("noisy copies averaged"));
         QCOMPARE(flip->toolTip(), QStringLiteral("negate the map"));
+        QCOMPARE(noise->singleStep(), 0.1);
         QCOMPARE(form.params().methodSettings,
                  core::completeExplainMethodSettings(kMethod, {})); // the defaults, typed
 

@@ -48,10 +48,12 @@ QWidget* makeEditor(const core::ExplainMethodSetting& s, QWidget* parent)
     case Kind::Number: {
         auto* box = new QDoubleSpinBox(parent);
         box->setRange(-1e9, 1e9);
-        box->setDecimals(4);
-        // A step of the default's order of magnitude: 0.15 moves by 0.1, 200 by 100.
+        // A step of the default's order of magnitude (0.15 moves by 0.1, 200 by 100), and digits enough
+        // that a small default (1e-5) is not shown, and run, as 0.
         const double d = std::abs(s.defaultValue.toDouble());
-        box->setSingleStep(d > 0 ? std::pow(10.0, std::floor(std::log10(d))) : 0.1);
+        const int magnitude = d > 0 ? int(std::floor(std::log10(d))) : -1;
+        box->setDecimals(std::clamp(3 - magnitude, 4, 12));
+        box->setSingleStep(std::pow(10.0, magnitude));
         return box;
     }
     case Kind::Flag:
