@@ -3,6 +3,7 @@
 
 #include "compute/error.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
@@ -70,6 +71,8 @@ double loadAsDouble(const void* base, DType t, int64_t i)
         return static_cast<const double*>(base)[i];
     case DType::Bool:
         return static_cast<const uint8_t*>(base)[i] ? 1 : 0;
+    case DType::I8:
+        return static_cast<const int8_t*>(base)[i];
     }
     return 0;
 }
@@ -100,6 +103,10 @@ void storeFromDouble(void* base, DType t, int64_t i, double v)
         break;
     case DType::Bool:
         static_cast<uint8_t*>(base)[i] = v != 0;
+        break;
+    case DType::I8:
+        // Clamped first: converting an out-of-range double to int8_t is undefined.
+        static_cast<int8_t*>(base)[i] = int8_t(std::clamp(v, -128.0, 127.0));
         break;
     }
 }

@@ -6,6 +6,7 @@
 // LOUPE_TEST_OP / LOUPE_TEST_BACKEND. LOUPE_TEST_TIMING=1 adds CPU/backend timings of the big cases.
 #include "common/testsupport.h"
 #include "compute/backend/backend.h"
+#include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
@@ -50,6 +51,8 @@ std::vector<BackendUnderTest> backendsUnderTest()
     std::vector<BackendUnderTest> out;
     if (Device* v = vulkanDevice(); v && (g_backendFilter.empty() || g_backendFilter == "vulkan"))
         out.push_back({"vulkan", v});
+    if (Device* c = cudaDevice(); c && (g_backendFilter.empty() || g_backendFilter == "cuda"))
+        out.push_back({"cuda", c});
     return out;
 }
 
@@ -106,8 +109,9 @@ bool opSelected(const char* op)
     do {                                                                                                     \
         if (!opSelected(op)) QSKIP("filtered out by -o");                                                    \
         if (backendsUnderTest().empty())                                                                     \
-            QSKIP(qPrintable(QString("no backend besides the CPU reference (Vulkan: %1)")                    \
-                                 .arg(QString::fromStdString(vulkanStatus()))));                             \
+            QSKIP(qPrintable(                                                                                \
+                QString("no backend besides the CPU reference (Vulkan: %1; CUDA: %2)")                       \
+                    .arg(QString::fromStdString(vulkanStatus()), QString::fromStdString(cudaStatus()))));    \
     } while (0)
 
 // Runs `g` (whose outputs are its kept nodes) on the CPU and on every backend under test and compares

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "compute/dtype.h"
+#include "compute/tensor.h"
 
 #include <QTest>
-
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace loupe::compute;
@@ -24,8 +25,7 @@ private slots:
     {
         // Every finite half value survives half -> float -> half exactly.
         for (uint32_t h = 0; h < 0x10000; ++h) {
-            if ((h & 0x7c00) == 0x7c00)
-                continue;
+            if ((h & 0x7c00) == 0x7c00) continue;
             const float f = halfToFloat(uint16_t(h));
             QCOMPARE(floatToHalf(f), uint16_t(h));
         }
@@ -50,6 +50,23 @@ private slots:
             QVERIFY(std::fabs(back - f) <= std::fabs(f) * (1.0f / 256.0f));
         }
         QCOMPARE(bf16ToFloat(floatToBf16(1.0f)), 1.0f);
+    }
+
+    void int8ConvertsBothWays()
+    {
+        // int8 weights are read back as numbers (dequantisation, dumps): not as zeros.
+        Tensor q = Tensor::empty(DType::I8, {4});
+        const int8_t raw[4] = {-128, -3, 0, 127};
+        std::memcpy(q.data(), raw, sizeof raw);
+        QCOMPARE(q.toF32Vector(), (std::vector<float>{-128.f, -3.f, 0.f, 127.f}));
+        QCOMPARE(q.itemF32({1}), -3.f);
+        const Tensor back = Tensor::fromF32({4}, std::vector<float>{-300.f, -3.f, 5.f, 300.f}).to(DType::I8);
+        QCOMPARE(back.dtype(), DType::I8);
+        const int8_t* b = static_cast<const int8_t*>(back.data());
+        QCOMPARE(int(b[0]), -128); // saturated, not wrapped
+        QCOMPARE(int(b[1]), -3);
+        QCOMPARE(int(b[2]), 5);
+        QCOMPARE(int(b[3]), 127);
     }
 };
 
