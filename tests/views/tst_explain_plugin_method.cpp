@@ -12,6 +12,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/methodform.h"
+#include "views/explain/methodsettingsform.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -109,17 +110,22 @@ private slots:
         // The page shown names the method and the plugin it came from.
         auto* pages = panel->methodForm()->findChild<QStackedWidget*>();
         QVERIFY(pages);
-        auto* page = qobject_cast<QLabel*>(pages->currentWidget());
+        QWidget* page = pages->currentWidget();
         QVERIFY(page);
         QCOMPARE(page->objectName(), QStringLiteral("pluginMethodPage"));
-        QVERIFY2(page->isVisible(), qPrintable(page->text()));
-        QVERIFY2(page->text().contains(QStringLiteral("“%1”").arg(kMethod)), qPrintable(page->text()));
-        QVERIFY2(page->text().contains(QFileInfo(kPlugin).fileName()), qPrintable(page->text()));
-        // Its settings are listed with their defaults.
-        for (const core::ExplainMethodSetting& setting : core::explainMethodSettings(kMethod))
-            QVERIFY2(page->text().contains(
-                         QStringLiteral("%1 (default %2)").arg(setting.key, setting.defaultValue.toString())),
-                     qPrintable(page->text()));
+        QVERIFY(page->isVisible());
+        auto* origin = page->findChild<QLabel*>(QStringLiteral("pluginMethodOrigin"));
+        QVERIFY(origin);
+        QVERIFY2(origin->text().contains(QStringLiteral("“%1”").arg(kMethod)), qPrintable(origin->text()));
+        QVERIFY2(origin->text().contains(QFileInfo(kPlugin).fileName()), qPrintable(origin->text()));
+        // Each setting has a control of its own on the page.
+        const MethodSettingsForm* settings = panel->methodForm()->settingsForm(kMethod);
+        QVERIFY(settings);
+        for (const core::ExplainMethodSetting& setting : core::explainMethodSettings(kMethod)) {
+            QWidget* editor = settings->editor(setting.key);
+            QVERIFY2(editor, qPrintable(setting.key));
+            QVERIFY2(page->isAncestorOf(editor), qPrintable(setting.key));
+        }
         QVERIFY(!core::explainMethodSettings(kMethod).empty());
 
         panel->setCurvesEnabled(false);
