@@ -32,6 +32,17 @@ bool isVideoInput(const QString& path)
            opensAsVideo(path);
 }
 
+// A DICOM file's frames or a video's, counted into the import they are part of; its cancel or error ends it.
+void addPart(ImportReport& report, const ImportReport& part)
+{
+    report.total += part.total;
+    report.added += part.added;
+    report.duplicates += part.duplicates;
+    report.failed += part.failed;
+    report.canceled = part.canceled;
+    report.error = part.error;
+}
+
 } // namespace
 
 ImportReport importFiles(Project& project, const QStringList& paths, const ProgressCallback& progress,
@@ -62,12 +73,7 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
     for (const QString& file : multiFrame) {
         if (!report.error.isEmpty() || report.canceled) break;
         const ImportReport r = importDicomFrames(project, file, partProgress, cancel);
-        report.total += r.total;
-        report.added += r.added;
-        report.duplicates += r.duplicates;
-        report.failed += r.failed;
-        report.canceled = r.canceled;
-        report.error = r.error;
+        addPart(report, r);
         base = report.total;
     }
     for (const QString& video : videos) {
@@ -75,12 +81,7 @@ ImportReport importFiles(Project& project, const QStringList& paths, const Progr
         VideoImportOptions options;
         options.stride = videoStride;
         const ImportReport r = importVideo(project, video, options, partProgress, cancel);
-        report.total += r.total;
-        report.added += r.added;
-        report.duplicates += r.duplicates;
-        report.failed += r.failed;
-        report.canceled = r.canceled;
-        report.error = r.error;
+        addPart(report, r);
         base = report.total;
     }
     return report;
