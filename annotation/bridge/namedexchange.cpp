@@ -17,11 +17,9 @@ bool exportProjectAs(const QString& format, const ProjectAccess& project, const 
     if (!findRegisteredFormat(format)) return exportDatasetNamed(format, {}, options.outDir, {}, report);
     const auto data = projectDataset(project, options.split, options.labels, report);
     if (!data) return false;
-    ExportOptions eo;
-    eo.split = options.split.isEmpty() ? QStringLiteral("default") : options.split;
-    eo.yoloTask = options.yoloTask;
-    if (options.copyImages) eo.imageRoot = project.imageRoot();
-    return exportDatasetNamed(format, *data, options.outDir, eo, report);
+    // exportDatasetNamed fails on any error the writer reports, even one it returns true with, as
+    // exportProject() does.
+    return exportDatasetNamed(format, *data, options.outDir, projectExportOptions(project, options), report);
 }
 
 bool importIntoProjectAs(const QString& format, ProjectAccess& project, const ProjectImportOptions& options,

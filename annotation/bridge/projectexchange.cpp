@@ -45,15 +45,22 @@ std::optional<Dataset> projectDataset(const ProjectAccess& project, const QStrin
     return d;
 }
 
-bool exportProject(const ProjectAccess& project, const ProjectExportOptions& options, FormatReport& report)
+ExportOptions projectExportOptions(const ProjectAccess& project, const ProjectExportOptions& options)
 {
-    const auto data = projectDataset(project, options.split, options.labels, report);
-    if (!data) return false;
     ExportOptions eo;
     eo.split = options.split.isEmpty() ? QStringLiteral("default") : options.split;
     eo.yoloTask = options.yoloTask;
     if (options.copyImages) eo.imageRoot = project.imageRoot();
-    return exportDataset(options.format, *data, options.outDir, eo, report) && !report.hasErrors();
+    return eo;
+}
+
+bool exportProject(const ProjectAccess& project, const ProjectExportOptions& options, FormatReport& report)
+{
+    const auto data = projectDataset(project, options.split, options.labels, report);
+    if (!data) return false;
+    return exportDataset(options.format, *data, options.outDir, projectExportOptions(project, options),
+                         report) &&
+           !report.hasErrors();
 }
 
 bool importIntoProject(ProjectAccess& project, Format format, const QString& path, FormatReport& report)

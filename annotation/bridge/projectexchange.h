@@ -21,6 +21,9 @@ struct ProjectExportOptions
 // The project (or the chosen split and labels of it) as a format-neutral dataset.
 std::optional<Dataset> projectDataset(const ProjectAccess& project, const QString& split,
                                       const QStringList& labels, FormatReport& report);
+// What a format writer is told for this export: the split's name ("default" for all images), the YOLO
+// task, and the project's image root when images are copied.
+ExportOptions projectExportOptions(const ProjectAccess& project, const ProjectExportOptions& options);
 // `loupe export`: everything the format cannot express is in the report. False on any error.
 bool exportProject(const ProjectAccess& project, const ProjectExportOptions& options, FormatReport& report);
 
