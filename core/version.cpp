@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/version.h"
 
+#include "compute/backend/cuda/cuda_devices.h"
+#include "compute/backend/vulkan/vulkan_devices.h"
+
 namespace loupe::core {
 
 QString versionString()
@@ -11,10 +14,10 @@ QString versionString()
 QStringList builtBackends()
 {
     QStringList list{QStringLiteral("cpu")};
-    if (LOUPE_HAVE_CUDA)
-        list << QStringLiteral("cuda (toolkit found; backend not implemented yet)");
+    // Each built backend with what it found here ("no NVIDIA driver (...)", "1 device" ...).
+    if (LOUPE_HAVE_CUDA) list << QStringLiteral("cuda: %1").arg(QString::fromStdString(compute::cudaStatus()));
     if (LOUPE_HAVE_VULKAN)
-        list << QStringLiteral("vulkan (toolkit found; backend not implemented yet)");
+        list << QStringLiteral("vulkan: %1").arg(QString::fromStdString(compute::vulkanStatus()));
     return list;
 }
 

@@ -279,8 +279,10 @@ private slots:
     {
         const QString html = AboutDialog::aboutHtml();
         QVERIFY(html.contains(loupe::core::versionString()));
-        for (const QString& b : loupe::core::builtBackends())
+        for (const QString& b : loupe::core::builtBackends()) {
             QVERIFY(html.contains(b.toHtmlEscaped()));
+            QVERIFY2(!b.contains(QLatin1String("not implemented")), qPrintable(b)); // both GPU backends exist
+        }
         const QString cpu = AboutDialog::cpuDescription();
         QVERIFY(cpu.startsWith(QLatin1String("CPU: ")));
         QVERIFY(cpu.endsWith(QStringLiteral("%1 threads").arg(QThread::idealThreadCount())));
