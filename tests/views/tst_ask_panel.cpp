@@ -29,12 +29,10 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace loupe;
 using namespace loupe::views;
-using text_panel_test::addImage;
 
 namespace {
 
@@ -54,26 +52,17 @@ private slots:
 
 void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
 {
-    const QString model = QDir(test::goldenDir(QStringLiteral("blip_vqa"))).canonicalPath();
-    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
-    QTemporaryDir tmp;
-    QString error;
-    std::unique_ptr<core::Project> project =
-        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
-    QVERIFY2(project, qPrintable(error));
-    const qint64 asset = addImage(*project, image);
-    QVERIFY(asset >= 0);
+    const text_panel_test::GoldenAssetProject fx(QStringLiteral("blip_vqa"));
+    QVERIFY2(fx.ok(), qPrintable(fx.error));
 
     ImageCanvas canvas;
     canvas.resize(400, 300);
-    canvas.setImage(QImage(image), image);
+    canvas.setImage(QImage(fx.image), fx.image);
     AskPanel panel(&canvas);
     panel.resize(440, 700);
     panel.show();
-    panel.setProject(project.get());
-    panel.setModelFolder(model);
-    panel.setAsset(asset);
-    QCOMPARE(panel.imagePath(), image);
+    text_panel_test::showAsset(panel, fx);
+    QCOMPARE(panel.imagePath(), fx.image);
     QSignalSpy finished(&panel, &AskPanel::finished);
     QSignalSpy streamed(&panel, &AskPanel::textStreamed);
     panel.questionEdit()->setText(kQuestion);
@@ -88,12 +77,12 @@ void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
     QVERIFY(panel.questionEdit()->text().isEmpty());
     QVERIFY(panel.history()->item(0)->text().contains(kQuestion));
 
-    const QString cli = text_panel_test::cliText({QStringLiteral("ask"), QStringLiteral("--model"), model,
-                                                  QStringLiteral("--json"), image, kQuestion});
+    const QString cli = text_panel_test::cliText({QStringLiteral("ask"), QStringLiteral("--model"), fx.model,
+                                                  QStringLiteral("--json"), fx.image, kQuestion});
     if (!cli.isEmpty()) QCOMPARE(answer.text, cli);
 
     // The chat is in the project, with the run that produced the answer.
-    const QVector<core::QaTurn> stored = core::qaTurnsOf(*project, asset);
+    const QVector<core::QaTurn> stored = core::qaTurnsOf(*fx.project, fx.asset);
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored.first().question, kQuestion);
     QCOMPARE(stored.first().answer, answer.text.trimmed());
@@ -133,8 +122,8 @@ void TestAskPanel::answersLikeTheCliAndKeepsTheChat()
 
     // Another panel on the same image finds the chat again.
     AskPanel again(nullptr);
-    again.setProject(project.get());
-    again.setAsset(asset);
+    again.setProject(fx.project.get());
+    again.setAsset(fx.asset);
     QCOMPARE(again.turns().size(), 1);
     QCOMPARE(again.turns().first().question, kQuestion);
     QCOMPARE(again.turns().first().answer.text, answer.text.trimmed());

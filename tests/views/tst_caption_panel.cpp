@@ -31,12 +31,10 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace loupe;
 using namespace loupe::views;
-using text_panel_test::addImage;
 
 namespace {
 
@@ -262,19 +260,10 @@ void TestCaptionPanel::relevancyOfAWord()
 
 void TestCaptionPanel::saveThenUndo()
 {
-    const QString model = QDir(test::goldenDir(QStringLiteral("vit_gpt2_caption"))).canonicalPath();
-    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
-    QTemporaryDir tmp;
-    QString error;
-    std::unique_ptr<core::Project> project =
-        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
-    QVERIFY2(project, qPrintable(error));
-    const qint64 asset = addImage(*project, image);
-    QVERIFY(asset >= 0);
+    const text_panel_test::GoldenAssetProject fx(QStringLiteral("vit_gpt2_caption"));
+    QVERIFY2(fx.ok(), qPrintable(fx.error));
     CaptionPanel panel(nullptr);
-    panel.setProject(project.get());
-    panel.setModelFolder(model);
-    panel.setAsset(asset);
+    text_panel_test::showAsset(panel, fx);
     QVERIFY(!panel.saveButton()->isEnabled()); // nothing to save yet
     QSignalSpy finished(&panel, &CaptionPanel::finished);
     QVERIFY(panel.generate());
@@ -283,18 +272,19 @@ void TestCaptionPanel::saveThenUndo()
     QSignalSpy saved(&panel, &CaptionPanel::captionSaved);
     QTest::mouseClick(panel.saveButton(), Qt::LeftButton);
     QCOMPARE(saved.count(), 1);
-    QVector<core::CaptionRow> rows = core::captionsOf(*project, asset);
+    QVector<core::CaptionRow> rows = core::captionsOf(*fx.project, fx.asset);
     QCOMPARE(rows.size(), 1);
     QCOMPARE(rows.first().text, panel.variant(0).text.trimmed());
     QCOMPARE(rows.first().source, QStringLiteral("model"));
     QVERIFY(rows.first().runId.has_value());
-    const QVector<core::RunRecord> runs = project->runs(asset, QStringLiteral("caption"));
+    const QVector<core::RunRecord> runs = fx.project->runs(fx.asset, QStringLiteral("caption"));
     QCOMPARE(runs.size(), 1);
     QCOMPARE(runs.first().id, *rows.first().runId);
-    QCOMPARE(project->absolutePath(runs.first().modelPath), model);
-    QVERIFY(project->canUndo());
-    QVERIFY2(project->undo(&error), qPrintable(error));
-    QCOMPARE(core::captionsOf(*project, asset).size(), 0);
+    QCOMPARE(fx.project->absolutePath(runs.first().modelPath), fx.model);
+    QVERIFY(fx.project->canUndo());
+    QString error;
+    QVERIFY2(fx.project->undo(&error), qPrintable(error));
+    QCOMPARE(core::captionsOf(*fx.project, fx.asset).size(), 0);
 }
 
 QTEST_MAIN(TestCaptionPanel)

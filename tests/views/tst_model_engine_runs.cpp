@@ -21,12 +21,10 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace loupe;
 using namespace loupe::views;
-using text_panel_test::addImage;
 
 namespace {
 
@@ -73,20 +71,11 @@ private slots:
 
 void TestModelEngineRuns::captionRunSaysWhatRanIt()
 {
-    const QString model = QDir(test::goldenDir(QStringLiteral("vit_gpt2_caption"))).canonicalPath();
-    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
-    core::setModelEngineOptions(model, cudaChoice());
-    QTemporaryDir tmp;
-    QString error;
-    std::unique_ptr<core::Project> project =
-        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
-    QVERIFY2(project, qPrintable(error));
-    const qint64 asset = addImage(*project, image);
-    QVERIFY(asset >= 0);
+    const text_panel_test::GoldenAssetProject fx(QStringLiteral("vit_gpt2_caption"));
+    QVERIFY2(fx.ok(), qPrintable(fx.error));
+    core::setModelEngineOptions(fx.model, cudaChoice());
     CaptionPanel panel(nullptr);
-    panel.setProject(project.get());
-    panel.setModelFolder(model);
-    panel.setAsset(asset);
+    text_panel_test::showAsset(panel, fx);
     QSignalSpy finished(&panel, &CaptionPanel::finished);
     QVERIFY(panel.generate());
     QVERIFY(finished.wait(120000));
@@ -96,7 +85,7 @@ void TestModelEngineRuns::captionRunSaysWhatRanIt()
     QVERIFY(status);
     const QString shown = status->text();
     QVERIFY(panel.saveCaption());
-    const QVector<core::RunRecord> runs = project->runs(asset, QStringLiteral("caption"));
+    const QVector<core::RunRecord> runs = fx.project->runs(fx.asset, QStringLiteral("caption"));
     QCOMPARE(runs.size(), 1);
     checkRun(runs.first());
     QVERIFY2(shown.contains(runs.first().device), qPrintable(shown));
@@ -104,25 +93,16 @@ void TestModelEngineRuns::captionRunSaysWhatRanIt()
 
 void TestModelEngineRuns::answerRunSaysWhatRanIt()
 {
-    const QString model = QDir(test::goldenDir(QStringLiteral("blip_vqa"))).canonicalPath();
-    const QString image = QDir(model).filePath(QStringLiteral("input.png"));
-    core::setModelEngineOptions(model, cudaChoice());
-    QTemporaryDir tmp;
-    QString error;
-    std::unique_ptr<core::Project> project =
-        core::Project::create(tmp.filePath(QStringLiteral("p.loupe")), &error);
-    QVERIFY2(project, qPrintable(error));
-    const qint64 asset = addImage(*project, image);
-    QVERIFY(asset >= 0);
+    const text_panel_test::GoldenAssetProject fx(QStringLiteral("blip_vqa"));
+    QVERIFY2(fx.ok(), qPrintable(fx.error));
+    core::setModelEngineOptions(fx.model, cudaChoice());
     AskPanel panel(nullptr);
-    panel.setProject(project.get());
-    panel.setModelFolder(model);
-    panel.setAsset(asset);
+    text_panel_test::showAsset(panel, fx);
     QSignalSpy finished(&panel, &AskPanel::finished);
     QVERIFY(panel.ask(QStringLiteral("what is in the picture?")));
     QVERIFY(finished.wait(120000));
     QVERIFY2(finished.first().first().toBool(), qPrintable(panel.lastError()));
-    const QVector<core::RunRecord> runs = project->runs(asset, QStringLiteral("ask"));
+    const QVector<core::RunRecord> runs = fx.project->runs(fx.asset, QStringLiteral("ask"));
     QCOMPARE(runs.size(), 1);
     checkRun(runs.first());
     const QLabel* status = panel.findChild<QLabel*>(QStringLiteral("askStatus"));
