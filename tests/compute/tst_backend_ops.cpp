@@ -240,6 +240,7 @@ private slots:
         QTest::newRow("577 tokens, 2 heads") << "tokens577";
         QTest::newRow("broadcast batch 3x1 x 1x4") << "broadcast";
         QTest::newRow("odd 2-D 33x65x17") << "odd2d";
+        QTest::newRow("weight tensors stored transposed and sliced, read through views") << "stridedWeight";
     }
     void matmul()
     {
@@ -284,6 +285,15 @@ private slots:
             g.keep(g.name(g.matmul(p, v), "ctx"));
         } else if (kind == "broadcast") {
             g.keep(g.name(g.matmul(input("a", {3, 1, 6, 5}), input("b", {1, 4, 5, 7})), "y"));
+        } else if (kind == "stridedWeight") {
+            // Weights bound as strided host tensors: the graph's views of them carry strides relative to
+            // them, so the device must keep their layout.
+            const Tensor wt = weightOf(rng, {24, 40}).permute({1, 0});   // [40, 24], strides (1, 40)
+            const Tensor wide = weightOf(rng, {40, 30}).slice(1, 3, 27); // [40, 24], row stride 30
+            const NodeId x = input("x", {9, 24});
+            g.keep(g.name(g.matmul(x, g.permute(g.weight("wt", wt), {1, 0})), "y1"));
+            g.keep(g.name(g.linear(x, g.slice(g.weight("wide", wide), 0, 5, 35)), "y2"));
+            g.keep(g.name(g.linear(x, g.weight("direct", wt)), "y3"));
         } else {
             g.keep(g.name(g.matmul(input("a", {33, 17}), g.permute(input("b", {65, 17}), {1, 0})), "y"));
         }

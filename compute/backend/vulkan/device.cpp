@@ -136,9 +136,27 @@ DeviceTensor VulkanDevice::weight(const Node& n, bool half)
             w.hostOwner = n.value.owner();
         else
             w.host = n.value;
-        values = n.value.contiguous();
+        if (half || n.value.isContiguous()) values = n.value.contiguous();
     }
     std::unique_ptr<Buffer> buffer;
+    if (!half && !n.packed && !n.value.isContiguous() && n.value.numel() > 0) {
+        // A strided weight keeps its layout on the device: the graph's views of it carry strides
+        // relative to it. The span from its lowest to its highest element goes up as it lies.
+        const Tensor& t = n.value;
+        int64_t lo = 0, hi = 0;
+        for (size_t d = 0; d < t.shape().size(); ++d) {
+            const int64_t reach = (t.shape()[d] - 1) * t.strides()[d];
+            (reach < 0 ? lo : hi) += reach;
+        }
+        const size_t bytes = size_t(hi - lo + 1) * sizeof(float);
+        buffer = type_.allocate(bytes);
+        buffer->write(0, t.ptr<float>() + lo, bytes);
+        auto* db = static_cast<DeviceBuffer*>(buffer.get());
+        w.value = {db->vkBuffer(), uint32_t(int64_t(elementBase(*db)) - lo), t.shape(), t.strides(), db,
+                   false};
+        w.buffer = std::move(buffer);
+        return weights_.emplace(key.str(), std::move(w)).first->second.value;
+    }
     if (half) {
         const int64_t count = values.numel();
         // Padded to whole 32-bit words: the shader reads halves in pairs.
