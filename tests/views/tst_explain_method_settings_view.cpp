@@ -6,8 +6,9 @@
 #include "common/testsupport.h"
 #include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "explain_window_fixture.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -67,7 +68,6 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         core::ExplainMethodEntry e;
         e.name = kMethod;
         e.title = kTitle;
@@ -86,15 +86,15 @@ private slots:
         QVERIFY2(core::registerExplainMethod(e, &why), qPrintable(why));
 
         QString error;
-        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        m_projectPath = sample_project_test::createSample(m_dir, &error);
         QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
-        auto p = core::Project::open(m_projectPath, &error);
-        QVERIFY2(p, qPrintable(error));
+        auto p = sample_project_test::reopen(m_projectPath);
+        QVERIFY(p);
         m_model = p->absolutePath(p->models().first().path);
-        const QVector<core::AssetRow> rows = p->assetPage({}, 0, 1);
-        QCOMPARE(rows.size(), 1);
-        m_asset = rows.first().id;
-        m_imagePath = p->absolutePath(rows.first().storedPath);
+        const sample_project_test::Asset first = sample_project_test::firstAsset(*p);
+        QVERIFY(first.id >= 0);
+        m_asset = first.id;
+        m_imagePath = first.path;
     }
 
     void displayNameIsTheTitle()
@@ -149,25 +149,12 @@ private slots:
 
     void settingsReachTheRunAndTheRecord()
     {
-        QString error;
-        auto project = core::Project::open(m_projectPath, &error);
-        QVERIFY2(project, qPrintable(error));
-        QWidget window;
-        auto* layout = new QHBoxLayout(&window);
-        auto* canvas = new ImageCanvas(&window);
-        canvas->setImage(QImage(m_imagePath), m_imagePath);
-        auto* panel = new ExplainPanel(canvas, &window);
-        layout->addWidget(canvas, 1);
-        layout->addWidget(panel);
-        window.resize(1100, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        panel->setProject(project.get());
-        panel->setAsset(m_asset);
-        if (!panel->isReady()) {
-            QSignalSpy ready(panel, &ExplainPanel::ready);
-            QVERIFY(ready.wait(60000));
-        }
+        auto project = sample_project_test::reopen(m_projectPath);
+        QVERIFY(project);
+        explain_window_test::ExplainWindow w(m_imagePath);
+        ExplainPanel* panel = w.panel;
+        QString why;
+        QVERIFY2(w.showOn(*project, m_asset, &why), qPrintable(why));
         QComboBox* box = panel->methodForm()->methodBox();
         box->setCurrentIndex(box->findData(kMethod)); // as a user picks it
         QCOMPARE(box->currentText(), kTitle);
@@ -179,21 +166,12 @@ private slots:
         samples->setValue(3); // as a user types it
         qobject_cast<QCheckBox*>(settings->editor(QStringLiteral("flip")))->setChecked(true);
 
-        panel->setCurvesEnabled(false);
-        QSignalSpy finished(panel, &ExplainPanel::finished);
-        QVERIFY2(panel->explain(), qPrintable(panel->lastError()));
-        QVERIFY(finished.wait(120000));
-        QVERIFY2(finished.first().first().toBool(), qPrintable(panel->lastError()));
+        QVERIFY2(w.explain(&why), qPrintable(why));
         QVERIFY(panel->shownIsStored());
 
         // The stored record, read back from the project, carries the settings the page had.
-        const QVector<core::RunRecord> runs =
-            project->runs(m_asset, QString::fromLatin1(core::kExplainRunKind));
-        const auto run = std::find_if(runs.begin(), runs.end(),
-                                      [&](const core::RunRecord& r) { return r.id == panel->shown().runId; });
-        QVERIFY(run != runs.end());
-        QString why;
-        const std::optional<core::Explanation> stored = core::fromRun(*run, &why);
+        const std::optional<core::Explanation> stored =
+            explain_window_test::storedExplanation(*project, m_asset, panel->shown().runId, &why);
         QVERIFY2(stored, qPrintable(why));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("samples")), QVariant(3));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("flip")), QVariant(true));
@@ -222,9 +200,7 @@ private slots:
         QVERIFY(item);
         QVERIFY2(item->text().startsWith(kTitle), qPrintable(item->text()));
 
-        const QString dir = test::artifactDir();
-        QDir().mkpath(dir);
-        QVERIFY(window.grab().save(QDir(dir).filePath(QStringLiteral("explain_method_settings.png"))));
+        QVERIFY(w.saveShot(QStringLiteral("explain_method_settings.png")));
     }
 };
 

@@ -5,9 +5,10 @@
 #include "common/testsupport.h"
 #include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "explain_window_fixture.h"
 #include "plugins/host/plugin_host.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -53,7 +54,6 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         plugins::PluginHost host;
         const plugins::PluginRecord& r = host.loadFile(kPlugin, QStringLiteral("test"));
         QVERIFY2(r.loaded, qPrintable(r.reason));
@@ -62,31 +62,19 @@ private slots:
     void samplesSetOnThePageAreStored()
     {
         QString error;
-        const QString path = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        const QString path = sample_project_test::createSample(m_dir, &error);
         QVERIFY2(!path.isEmpty(), qPrintable(error));
-        auto project = core::Project::open(path, &error);
-        QVERIFY2(project, qPrintable(error));
+        auto project = sample_project_test::reopen(path);
+        QVERIFY(project);
         const QString model = project->absolutePath(project->models().first().path);
-        const QVector<core::AssetRow> rows = project->assetPage({}, 0, 1);
-        QCOMPARE(rows.size(), 1);
-        const QString imagePath = project->absolutePath(rows.first().storedPath);
+        const sample_project_test::Asset asset = sample_project_test::firstAsset(*project);
+        QVERIFY(asset.id >= 0);
+        const QString imagePath = asset.path;
 
-        QWidget window;
-        auto* layout = new QHBoxLayout(&window);
-        auto* canvas = new ImageCanvas(&window);
-        canvas->setImage(QImage(imagePath), imagePath);
-        auto* panel = new ExplainPanel(canvas, &window);
-        layout->addWidget(canvas, 1);
-        layout->addWidget(panel);
-        window.resize(1100, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        panel->setProject(project.get());
-        panel->setAsset(rows.first().id);
-        if (!panel->isReady()) {
-            QSignalSpy ready(panel, &ExplainPanel::ready);
-            QVERIFY(ready.wait(60000));
-        }
+        explain_window_test::ExplainWindow w(imagePath);
+        ExplainPanel* panel = w.panel;
+        QString why;
+        QVERIFY2(w.showOn(*project, asset.id, &why), qPrintable(why));
         QComboBox* box = panel->methodForm()->methodBox();
         box->setCurrentIndex(box->findData(kMethod));
         const QString title = core::registeredExplainMethod(kMethod)->title;
@@ -101,20 +89,11 @@ private slots:
         QVERIFY(samples->toolTip().contains(QStringLiteral("noisy copies")));
         samples->setValue(3);
 
-        panel->setCurvesEnabled(false);
-        QSignalSpy finished(panel, &ExplainPanel::finished);
-        QVERIFY2(panel->explain(), qPrintable(panel->lastError()));
-        QVERIFY(finished.wait(120000));
-        QVERIFY2(finished.first().first().toBool(), qPrintable(panel->lastError()));
+        QVERIFY2(w.explain(&why), qPrintable(why));
         QVERIFY(panel->shownIsStored());
 
-        const QVector<core::RunRecord> runs =
-            project->runs(rows.first().id, QString::fromLatin1(core::kExplainRunKind));
-        const auto run = std::find_if(runs.begin(), runs.end(),
-                                      [&](const core::RunRecord& r) { return r.id == panel->shown().runId; });
-        QVERIFY(run != runs.end());
-        QString why;
-        const std::optional<core::Explanation> stored = core::fromRun(*run, &why);
+        const std::optional<core::Explanation> stored =
+            explain_window_test::storedExplanation(*project, asset.id, panel->shown().runId, &why);
         QVERIFY2(stored, qPrintable(why));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("samples")), QVariant(3));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("noise")), QVariant(0.15));
@@ -134,9 +113,7 @@ private slots:
         QVERIFY2(caption.startsWith(title + QStringLiteral(" · samples 3 · noise 0.15")),
                  qPrintable(caption));
 
-        const QString dir = test::artifactDir();
-        QDir().mkpath(dir);
-        QVERIFY(window.grab().save(QDir(dir).filePath(QStringLiteral("explain_smoothgrad_settings.png"))));
+        QVERIFY(w.saveShot(QStringLiteral("explain_smoothgrad_settings.png")));
     }
 };
 
