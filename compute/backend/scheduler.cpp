@@ -32,7 +32,8 @@ void runCompiled(CompiledGraph& c, GraphRun& run)
         runSegments(c.segments, c.graph, run, &backendFor);
 }
 
-Scheduler::Scheduler(BackendChoice choice, Precision precision) : choice_(choice), precision_(precision)
+Scheduler::Scheduler(BackendChoice choice, Precision precision, std::string precisionNote)
+    : choice_(choice), precision_(precision), precisionNote_(std::move(precisionNote))
 {
     DeviceResolution r = resolveDevice(choice);
     device_ = r.device;
@@ -62,6 +63,7 @@ ExecutionRecord Scheduler::record(const Device& d, const GraphRun* run) const
                       ? "f32"
                       : std::string(precisionName(precision_));
     r.fallbackReason = fallbackReason();
+    if (!precisionNote_.empty()) r.fallbackReason += (r.fallbackReason.empty() ? "" : "; ") + precisionNote_;
     if (run && r.backend != "cpu" && !run->precisionUsed.empty()) r.precision = run->precisionUsed;
     if (run && r.backend != "cpu" && !run->precisionNote.empty())
         r.fallbackReason += (r.fallbackReason.empty() ? "" : "; ") + run->precisionNote;

@@ -19,7 +19,10 @@ namespace loupe::compute {
 class Scheduler
 {
 public:
-    explicit Scheduler(BackendChoice choice = BackendChoice::Cpu, Precision precision = Precision::Default);
+    // `precisionNote`: why `precision` is not the one asked for (Checkpoint::linearWeightFormatNote),
+    // carried into every execution record's fallbackReason.
+    explicit Scheduler(BackendChoice choice = BackendChoice::Cpu, Precision precision = Precision::Default,
+                       std::string precisionNote = {});
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
 
@@ -51,6 +54,7 @@ private:
 
     BackendChoice choice_;
     Precision precision_;
+    std::string precisionNote_;
     mutable std::mutex mutex_;
     Device* device_;
     std::string reason_;

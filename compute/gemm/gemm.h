@@ -63,6 +63,10 @@ std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, 
 // What packLinearWeight makes of a requested format on this machine, after the kill switches
 // (LOUPE_DISABLE_BF16, LOUPE_DISABLE_ONEDNN) and Default: what a model loaded with it runs at.
 WeightFormat effectiveWeightFormat(const WeightFormat& requested);
+// Why effectiveWeightFormat(requested) is not the precision asked for ("bf16 was asked for;
+// LOUPE_DISABLE_BF16 is set, so the weights are f32"); empty when it is, or nothing was asked.
+// A precision is never changed silently: the execution record carries this.
+std::string weightFormatNote(const WeightFormat& requested);
 
 // One (optionally batched, up to two batch dimensions) single-precision matrix product with epilogue:
 //   C[b0,b1] = act(A[b0,b1] x B[b0,b1] + bias) + residual

@@ -51,6 +51,22 @@ WeightFormat effectiveWeightFormat(const WeightFormat& requested)
     return {Precision::F32};
 }
 
+std::string weightFormatNote(const WeightFormat& requested)
+{
+    const Precision p = requested.precision;
+    if (p == Precision::Default || effectiveWeightFormat(requested).precision == p) return {};
+    std::string why;
+    if (!cpuOptions().useOneDnn || cpuOptions().naiveGemm)
+        why = "oneDNN is off (LOUPE_DISABLE_ONEDNN or the naive GEMM)";
+    else if (p == Precision::BF16 && !precisionSwitches().bf16)
+        why = "LOUPE_DISABLE_BF16 is set";
+    else if (p == Precision::BF16)
+        why = "this CPU has no oneDNN bf16 kernel";
+    else
+        why = "this CPU cannot compute it";
+    return std::string(precisionName(p)) + " was asked for; " + why + ", so the weights are f32";
+}
+
 std::shared_ptr<const PackedWeight> packLinearWeight(const float* w, int64_t N, int64_t K, int64_t rowStride,
                                                      const WeightFormat& requested)
 {

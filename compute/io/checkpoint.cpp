@@ -178,6 +178,13 @@ WeightFormat Checkpoint::linearWeightFormat() const
     return effectiveWeightFormat(f);
 }
 
+std::string Checkpoint::linearWeightFormatNote() const
+{
+    return d_->options.precision == Precision::Default
+               ? std::string()
+               : weightFormatNote(WeightFormat{d_->options.precision});
+}
+
 const fs::path& Checkpoint::folder() const
 {
     return d_->folder;

@@ -35,6 +35,8 @@ public:
     // What models loaded from this checkpoint pack their linear weights at: the precision asked for in
     // the engine options, else the saved one, else f32; after the kill switches (effectiveWeightFormat).
     WeightFormat linearWeightFormat() const;
+    // Why linearWeightFormat() is not the precision asked for (weightFormatNote); empty when it is.
+    std::string linearWeightFormatNote() const;
 
     const std::filesystem::path& folder() const;
     Format format() const;

@@ -64,8 +64,8 @@ BlipForConditionalGeneration BlipForConditionalGeneration::fromCheckpoint(const 
              BlipTextModel::load(cfg.text, w, "text_decoder.bert.", "text_decoder.cls."), 0});
     w.requireAllUsed();
     d->params = w.parameterCount();
-    auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
+    auto scheduler = std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote());
     d->vision.setScheduler(scheduler);
     d->decoder.setScheduler(scheduler);
     BlipForConditionalGeneration m;
@@ -148,8 +148,8 @@ BlipForQuestionAnswering BlipForQuestionAnswering::fromCheckpoint(const Checkpoi
              BlipTextModel::load(cfg.text, w, "text_decoder.bert.", "text_decoder.cls."), 0});
     w.requireAllUsed();
     d->params = w.parameterCount();
-    auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
+    auto scheduler = std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote());
     d->vision.setScheduler(scheduler);
     d->encoder.setScheduler(scheduler);
     d->decoder.setScheduler(scheduler);

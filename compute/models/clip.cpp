@@ -274,7 +274,8 @@ ClipModel ClipModel::fromCheckpoint(const Checkpoint& ckpt)
     if (!unused.empty())
         throw Error(where,
                     "unexpected tensor '" + *unused.begin() + "' for CLIPModel (is config.json right?)");
-    d->scheduler = std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
+    d->scheduler = std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote());
     ClipModel m;
     m.d_ = std::move(d);
     return m;

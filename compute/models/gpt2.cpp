@@ -167,7 +167,8 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt)
                                 "' is not supported by the GPT-2 engine (supported: GPT2LMHeadModel)");
     const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     Gpt2Model m = fromTensors(cfg, readWeights(ckpt, "", source), ckpt.folder().string());
-    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision));
+    m.setScheduler(std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote()));
     return m;
 }
 
@@ -179,7 +180,8 @@ Gpt2Model Gpt2Model::fromCheckpoint(const Checkpoint& ckpt, const std::string& p
     const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     Gpt2Model m =
         fromTensors(cfg, readWeights(ckpt, prefix, source), ckpt.folder().string() + " (" + prefix + ")");
-    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision));
+    m.setScheduler(std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote()));
     return m;
 }
 

@@ -148,8 +148,8 @@ SamModel SamModel::fromCheckpoint(const Checkpoint& ckpt)
     }
     const WeightFormatScope format(ckpt.linearWeightFormat()); // read where the layers pack
     SamModel m = fromTensors(cfg, std::move(weights), ckpt.folder().string());
-    m.d_->scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
+    m.d_->scheduler = std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote());
     return m;
 }
 

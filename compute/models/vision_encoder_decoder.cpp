@@ -109,8 +109,8 @@ VisionEncoderDecoderModel VisionEncoderDecoderModel::fromCheckpoint(const Checkp
     Gpt2Model dec =
         Gpt2Model::fromTensors(dc, tensorsUnder(ckpt, "decoder.", owner, where), where + " (decoder.*)");
     // One scheduler for both halves: a device failure in either moves the whole model to the CPU.
-    auto scheduler =
-        std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision);
+    auto scheduler = std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote());
     enc.setScheduler(scheduler);
     dec.setScheduler(scheduler);
     int64_t start = dc.bosTokenId;

@@ -261,7 +261,8 @@ VitModel VitModel::fromCheckpoint(const Checkpoint& ckpt)
     }
     const WeightFormatScope format(ckpt.linearWeightFormat()); // the precision linearW packs at
     VitModel m = fromTensors(cfg, arch, std::move(weights), ckpt.folder().string());
-    m.setScheduler(std::make_shared<Scheduler>(ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision));
+    m.setScheduler(std::make_shared<Scheduler>(
+        ckpt.engineOptions().backend, ckpt.linearWeightFormat().precision, ckpt.linearWeightFormatNote()));
     return m;
 }
 
