@@ -11,8 +11,8 @@
 #include "core/explain/vit_session.h"
 #include "core/jobs/jobtracker.h"
 #include "core/models/checkpoint_hash.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/canvaslayer.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/compareview.h"
@@ -46,13 +46,7 @@ class TestExplainPanel : public QObject
     qint64 m_asset = -1;
     QString m_imagePath;
 
-    std::unique_ptr<core::Project> open()
-    {
-        QString error;
-        auto p = core::Project::open(m_projectPath, &error);
-        if (!p) qWarning() << error;
-        return p;
-    }
+    std::unique_ptr<core::Project> open() { return sample_project_test::reopen(m_projectPath); }
 
     // A reference forward made here, outside the panel.
     core::CachedForward referenceForward()
@@ -73,9 +67,8 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         QString error;
-        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        m_projectPath = sample_project_test::createSample(m_dir, &error);
         QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
         auto p = open();
         QVERIFY(p);
@@ -83,10 +76,10 @@ private slots:
         QVERIFY(p->models().size() >= 1);
         QCOMPARE(p->models().first().name, QStringLiteral("shapes-vit"));
         m_model = p->models().first().path;
-        const QVector<core::AssetRow> rows = p->assetPage({}, 0, 1);
-        QCOMPARE(rows.size(), 1);
-        m_asset = rows.first().id;
-        m_imagePath = p->absolutePath(rows.first().storedPath);
+        const sample_project_test::Asset first = sample_project_test::firstAsset(*p);
+        QVERIFY(first.id >= 0);
+        m_asset = first.id;
+        m_imagePath = first.path;
     }
 
     void rolloutFromOneForwardSlidersDoNotRerun()

@@ -7,8 +7,8 @@
 #include "common/testsupport.h"
 #include "core/explain/forward_cache.h"
 #include "core/explain/vit_session.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -37,13 +37,7 @@ class TestExplainStale : public QObject
     int m_topA = -1, m_topB = -1;
     QString m_pathA;
 
-    std::unique_ptr<core::Project> open()
-    {
-        QString error;
-        auto p = core::Project::open(m_projectPath, &error);
-        if (!p) qWarning() << error;
-        return p;
-    }
+    std::unique_ptr<core::Project> open() { return sample_project_test::reopen(m_projectPath); }
 
     static bool waitReady(ExplainPanel& panel)
     {
@@ -76,9 +70,8 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         QString error;
-        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        m_projectPath = sample_project_test::createSample(m_dir, &error);
         QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
         auto p = open();
         QVERIFY(p);

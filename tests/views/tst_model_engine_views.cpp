@@ -6,8 +6,8 @@
 #include "compute/backend/vulkan/vulkan_devices.h"
 #include "core/explain/explain_record.h"
 #include "core/models/engine_choice.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/heatmaplayer.h"
@@ -40,13 +40,7 @@ class TestModelEngineViews : public QObject
     qint64 m_asset = -1;
     QString m_imagePath;
 
-    std::unique_ptr<core::Project> open()
-    {
-        QString error;
-        auto p = core::Project::open(m_projectPath, &error);
-        if (!p) qWarning() << error;
-        return p;
-    }
+    std::unique_ptr<core::Project> open() { return sample_project_test::reopen(m_projectPath); }
 
     static void save(QWidget& w, const QString& name)
     {
@@ -62,17 +56,16 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("loupe-tests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_model_engine_views"));
         QSettings().clear();
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         QString error;
-        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
+        m_projectPath = sample_project_test::createSample(m_dir, &error);
         QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
         auto p = open();
         QVERIFY(p);
         m_model = p->absolutePath(p->models().first().path);
-        const QVector<core::AssetRow> rows = p->assetPage({}, 0, 1);
-        QCOMPARE(rows.size(), 1);
-        m_asset = rows.first().id;
-        m_imagePath = p->absolutePath(rows.first().storedPath);
+        const sample_project_test::Asset first = sample_project_test::firstAsset(*p);
+        QVERIFY(first.id >= 0);
+        m_asset = first.id;
+        m_imagePath = first.path;
     }
 
     void modelsPanelChoosesPerModel()
