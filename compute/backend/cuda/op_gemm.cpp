@@ -7,6 +7,7 @@
 #include "compute/backend/cuda/cublas.h"
 #include "compute/backend/cuda/gemm_plan.h"
 #include "compute/backend/cuda/ops.h"
+#include "compute/backend/device_error.h"
 #include "compute/error.h"
 
 #include <algorithm>
@@ -32,8 +33,11 @@ void run(Exec& x, const Gemm& g)
 {
     const std::vector<BlasCall> calls = planGemm(g);
     if (calls.empty()) return;
-    const CublasApi* api = cublas();
-    if (!api) throw Error("cuda", "gemm: cuBLAS is not loaded");
+    std::string why;
+    const CublasApi* api = cublas(&why);
+    // A missing or broken cuBLAS is a driver-side failure: the scheduler moves the model to the CPU.
+    if (!api)
+        throw DeviceError(DeviceFailure::NoDriver, "cuda", "gemm: cuBLAS could not be loaded (" + why + ")");
     const float one = 1.f, zero = 0.f;
     const size_t es = elementSize(g.type);
     for (const BlasCall& c : calls) {
