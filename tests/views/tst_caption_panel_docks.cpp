@@ -12,6 +12,7 @@
 #include "views/match/matchpanel.h"
 #include "views/models/modelspanel.h"
 #include "views/text/tokeninspector.h"
+#include "window_test_env.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -31,9 +32,7 @@ class TestCaptionDocks : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        qputenv("LOUPE_NO_DIALOGS", "1");
+        window_test::isolateSettingsAndDialogs();
         qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         QVERIFY(m_dir.isValid());
         QString error;

@@ -9,6 +9,7 @@
 #include "views/canvas/imagecanvas.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/mainwindow/storebackend.h"
+#include "window_test_env.h"
 
 #include <QAction>
 #include <QSettings>
@@ -26,9 +27,7 @@ class TestSamBinding : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        qputenv("LOUPE_NO_DIALOGS", "1");
+        window_test::isolateSettingsAndDialogs();
         qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         QVERIFY(m_dir.isValid());
     }
