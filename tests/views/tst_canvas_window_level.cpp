@@ -2,6 +2,7 @@
 // Window/level of a DICOM image on the canvas, on a 2x screen: the file's presets, a right-drag measured
 // in logical pixels, reset, the full-range value under the cursor, the status readout with the patient
 // in its tooltip, and the 16-bit data left untouched by every change. Saves screenshots to look at.
+#include "canvas_load_fixture.h"
 #include "common/testsupport.h"
 #include "views/canvas/canvasstatus.h"
 #include "views/canvas/imagecanvas.h"
@@ -52,11 +53,7 @@ private slots:
         layout->addWidget(canvas, 1);
         layout->addWidget(status);
         window.resize(560, 460);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(canvas, &ImageCanvas::imageChanged);
-        canvas->loadImage(kCt);
-        QTRY_COMPARE(loaded.size(), 1);
+        QVERIFY2(canvas_test::showAndLoad(window, *canvas, kCt), qPrintable(kCt));
         QCOMPARE(canvas->imageSize(), QSize(64, 48));
         WindowLevel* wl = canvas->windowLevel();
         QVERIFY(wl->isActive());

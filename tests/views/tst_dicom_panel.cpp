@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The DICOM panel beside the canvas: the image's description, window presets that set the canvas's
 // window, reset, and the patient tags shown only after "Show Patient". Saves a screenshot to look at.
+#include "canvas_load_fixture.h"
 #include "common/testsupport.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/canvas/windowlevel.h"
@@ -32,11 +33,8 @@ private slots:
         layout->addWidget(canvas, 1);
         layout->addWidget(panel);
         window.resize(720, 420);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(canvas, &ImageCanvas::imageChanged);
-        canvas->loadImage(QStringLiteral(LOUPE_TEST_DATA "/dicom/ct16.dcm"));
-        QTRY_COMPARE(loaded.size(), 1);
+        const QString ct = QStringLiteral(LOUPE_TEST_DATA "/dicom/ct16.dcm");
+        QVERIFY2(canvas_test::showAndLoad(window, *canvas, ct), qPrintable(ct));
         QVERIFY2(panel->descriptionText().contains(QStringLiteral("Modality: CT")),
                  qPrintable(panel->descriptionText()));
         QVERIFY(panel->descriptionText().contains(QStringLiteral("12 stored of 16, signed")));
