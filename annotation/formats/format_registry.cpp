@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "annotation/formats/format_registry.h"
 
-#include <QMutex>
-#include <QMutexLocker>
+#include "core/named_registry.h"
 
 namespace loupe::annotation {
 
 namespace {
 
-struct Registry
+core::NamedRegistry<RegisteredFormat>& registry()
 {
-    QMutex mutex;
-    std::vector<RegisteredFormat> formats;
-};
-
-Registry& registry()
-{
-    static Registry r;
+    static core::NamedRegistry<RegisteredFormat> r;
     return r;
 }
 
@@ -40,39 +33,22 @@ bool registerFormat(RegisteredFormat format, QString* why)
         return false;
     }
     format.name = name;
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const RegisteredFormat& f : r.formats)
-        if (f.name == name) {
-            *why = QStringLiteral("format '%1' is already provided by %2").arg(name, f.origin);
-            return false;
-        }
-    r.formats.push_back(std::move(format));
-    return true;
+    return registry().add(std::move(format), QStringLiteral("format"), why);
 }
 
 std::vector<RegisteredFormat> registeredFormats()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    return r.formats;
+    return registry().all();
 }
 
 std::optional<RegisteredFormat> findRegisteredFormat(const QString& name)
 {
-    const QString key = name.trimmed().toLower();
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const RegisteredFormat& f : r.formats)
-        if (f.name == key) return f;
-    return std::nullopt;
+    return registry().find(name.trimmed().toLower());
 }
 
 void clearRegisteredFormats()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    r.formats.clear();
+    registry().clear();
 }
 
 QStringList allFormatNames()

@@ -2,24 +2,17 @@
 #include "core/explain/explain_method_registry.h"
 
 #include "core/explain/explainer.h"
+#include "core/named_registry.h"
 
-#include <QMutex>
-#include <QMutexLocker>
 #include <algorithm>
 
 namespace loupe::core {
 
 namespace {
 
-struct Registry
+NamedRegistry<ExplainMethodEntry>& registry()
 {
-    QMutex mutex;
-    std::vector<ExplainMethodEntry> entries;
-};
-
-Registry& registry()
-{
-    static Registry r;
+    static NamedRegistry<ExplainMethodEntry> r;
     return r;
 }
 
@@ -46,23 +39,12 @@ bool registerExplainMethod(ExplainMethodEntry entry, QString* why)
         *why = QStringLiteral("explanation method '%1' is built in").arg(entry.name);
         return false;
     }
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const ExplainMethodEntry& e : r.entries)
-        if (e.name == entry.name) {
-            *why =
-                QStringLiteral("explanation method '%1' is already provided by %2").arg(entry.name, e.origin);
-            return false;
-        }
-    r.entries.push_back(std::move(entry));
-    return true;
+    return registry().add(std::move(entry), QStringLiteral("explanation method"), why);
 }
 
 std::vector<ExplainMethodEntry> registeredExplainMethods()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    return r.entries;
+    return registry().all();
 }
 
 QStringList registeredExplainMethodNames()
@@ -75,11 +57,8 @@ QStringList registeredExplainMethodNames()
 
 std::vector<ExplainMethodSetting> explainMethodSettings(const QString& method)
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const ExplainMethodEntry& e : r.entries)
-        if (e.name == method) return e.settings;
-    return {};
+    const std::optional<ExplainMethodEntry> e = registry().find(method);
+    return e ? e->settings : std::vector<ExplainMethodSetting>{};
 }
 
 std::optional<QVariantMap> parseExplainMethodSettings(const QString& method, const QStringList& keyValues,
@@ -201,20 +180,13 @@ std::vector<float> explainMapWithSettings(const VitSession& session,
 
 ExplainSettingsMapFn registeredExplainSettingsMap(const QString& name)
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const ExplainMethodEntry& e : r.entries)
-        if (e.name == name) return e.mapWithSettings;
-    return {};
+    const std::optional<ExplainMethodEntry> e = registry().find(name);
+    return e ? e->mapWithSettings : ExplainSettingsMapFn{};
 }
 
 std::optional<ExplainMethodEntry> registeredExplainMethod(const QString& name)
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const ExplainMethodEntry& e : r.entries)
-        if (e.name == name) return e;
-    return std::nullopt;
+    return registry().find(name);
 }
 
 QVariantMap completeExplainMethodSettings(const QString& method, const QVariantMap& settings)
@@ -247,18 +219,13 @@ QStringList describeExplainMethodSettings(const QString& method, const QVariantM
 
 ExplainMapFn registeredExplainMap(const QString& name)
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const ExplainMethodEntry& e : r.entries)
-        if (e.name == name) return e.map;
-    return {};
+    const std::optional<ExplainMethodEntry> e = registry().find(name);
+    return e ? e->map : ExplainMapFn{};
 }
 
 void clearRegisteredExplainMethods()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    r.entries.clear();
+    registry().clear();
 }
 
 } // namespace loupe::core
