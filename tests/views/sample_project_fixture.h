@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared by the view tests that work on the sample project (core::createSampleProject): making it in a
-// temporary folder, opening it again per test, and its first image.
+// temporary folder, opening it again per test, and its first model and image.
 #pragma once
 
 #include "core/samples/createsampleproject.h"
@@ -42,5 +42,38 @@ inline Asset firstAsset(const loupe::core::Project& project)
     if (rows.isEmpty()) return {};
     return {rows.first().id, project.absolutePath(rows.first().storedPath)};
 }
+
+// The sample made once per test case, with what most cases need of it.
+struct SampleProject
+{
+    QTemporaryDir dir;
+    QString path;      // the project file
+    QString model;     // the first registered model (the shapes classifier), absolute
+    qint64 asset = -1; // the first image
+    QString imagePath; // absolute
+
+    // False, with *error naming the file and what is missing, when the sample cannot be made or read.
+    bool create(QString* error)
+    {
+        path = createSample(dir, error);
+        if (path.isEmpty()) return false;
+        const auto p = reopen(path);
+        if (!p || p->models().isEmpty()) {
+            *error = QStringLiteral("%1: does not open or has no model").arg(path);
+            return false;
+        }
+        model = p->absolutePath(p->models().first().path);
+        const Asset first = firstAsset(*p);
+        if (first.id < 0) {
+            *error = QStringLiteral("%1: has no image").arg(path);
+            return false;
+        }
+        asset = first.id;
+        imagePath = first.path;
+        return true;
+    }
+
+    std::unique_ptr<loupe::core::Project> open() const { return reopen(path); }
+};
 
 } // namespace sample_project_test

@@ -58,11 +58,7 @@ std::vector<float> probeMap(const core::VitSession& s, const compute::attributio
 class TestExplainMethodSettingsView : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
-    QString m_projectPath;
-    QString m_model;
-    QString m_imagePath;
-    qint64 m_asset = -1;
+    sample_project_test::SampleProject m_sample;
 
 private slots:
     void initTestCase()
@@ -86,15 +82,7 @@ private slots:
         QVERIFY2(core::registerExplainMethod(e, &why), qPrintable(why));
 
         QString error;
-        m_projectPath = sample_project_test::createSample(m_dir, &error);
-        QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
-        auto p = sample_project_test::reopen(m_projectPath);
-        QVERIFY(p);
-        m_model = p->absolutePath(p->models().first().path);
-        const sample_project_test::Asset first = sample_project_test::firstAsset(*p);
-        QVERIFY(first.id >= 0);
-        m_asset = first.id;
-        m_imagePath = first.path;
+        QVERIFY2(m_sample.create(&error), qPrintable(error));
     }
 
     void displayNameIsTheTitle()
@@ -149,12 +137,12 @@ private slots:
 
     void settingsReachTheRunAndTheRecord()
     {
-        auto project = sample_project_test::reopen(m_projectPath);
+        auto project = m_sample.open();
         QVERIFY(project);
-        explain_window_test::ExplainWindow w(m_imagePath);
+        explain_window_test::ExplainWindow w(m_sample.imagePath);
         ExplainPanel* panel = w.panel;
         QString why;
-        QVERIFY2(w.showOn(*project, m_asset, &why), qPrintable(why));
+        QVERIFY2(w.showOn(*project, m_sample.asset, &why), qPrintable(why));
         QComboBox* box = panel->methodForm()->methodBox();
         box->setCurrentIndex(box->findData(kMethod)); // as a user picks it
         QCOMPARE(box->currentText(), kTitle);
@@ -171,7 +159,7 @@ private slots:
 
         // The stored record, read back from the project, carries the settings the page had.
         const std::optional<core::Explanation> stored =
-            explain_window_test::storedExplanation(*project, m_asset, panel->shown().runId, &why);
+            explain_window_test::storedExplanation(*project, m_sample.asset, panel->shown().runId, &why);
         QVERIFY2(stored, qPrintable(why));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("samples")), QVariant(3));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("flip")), QVariant(true));
@@ -180,12 +168,12 @@ private slots:
         core::ExplainParams params;
         params.method = kMethod;
         params.methodSettings = {{QStringLiteral("samples"), 3}, {QStringLiteral("flip"), true}};
-        const core::VitSession s = core::VitSession::open(m_model);
+        const core::VitSession s = core::VitSession::open(m_sample.model);
         const std::vector<float> expected =
-            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), stored->target, params);
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_sample.imagePath)), stored->target, params);
         QCOMPARE(stored->grid, expected);
-        QVERIFY(expected != core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), stored->target,
-                                             core::ExplainParams{kMethod}));
+        QVERIFY(expected != core::explainMap(s, core::toPlanar(s.pixelValues(m_sample.imagePath)),
+                                             stored->target, core::ExplainParams{kMethod}));
 
         // The canvas and the stored list name the method by its title, with the settings that made it.
         const QString caption = panel->layer()->caption();

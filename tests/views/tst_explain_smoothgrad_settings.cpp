@@ -48,7 +48,6 @@ bool close(const std::vector<float>& a, const std::vector<float>& b)
 class TestExplainSmoothGradSettings : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
 
 private slots:
     void initTestCase()
@@ -61,20 +60,18 @@ private slots:
 
     void samplesSetOnThePageAreStored()
     {
+        sample_project_test::SampleProject sample;
         QString error;
-        const QString path = sample_project_test::createSample(m_dir, &error);
-        QVERIFY2(!path.isEmpty(), qPrintable(error));
-        auto project = sample_project_test::reopen(path);
+        QVERIFY2(sample.create(&error), qPrintable(error));
+        auto project = sample.open();
         QVERIFY(project);
-        const QString model = project->absolutePath(project->models().first().path);
-        const sample_project_test::Asset asset = sample_project_test::firstAsset(*project);
-        QVERIFY(asset.id >= 0);
-        const QString imagePath = asset.path;
+        const QString& model = sample.model;
+        const QString& imagePath = sample.imagePath;
 
         explain_window_test::ExplainWindow w(imagePath);
         ExplainPanel* panel = w.panel;
         QString why;
-        QVERIFY2(w.showOn(*project, asset.id, &why), qPrintable(why));
+        QVERIFY2(w.showOn(*project, sample.asset, &why), qPrintable(why));
         QComboBox* box = panel->methodForm()->methodBox();
         box->setCurrentIndex(box->findData(kMethod));
         const QString title = core::registeredExplainMethod(kMethod)->title;
@@ -93,7 +90,7 @@ private slots:
         QVERIFY(panel->shownIsStored());
 
         const std::optional<core::Explanation> stored =
-            explain_window_test::storedExplanation(*project, asset.id, panel->shown().runId, &why);
+            explain_window_test::storedExplanation(*project, sample.asset, panel->shown().runId, &why);
         QVERIFY2(stored, qPrintable(why));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("samples")), QVariant(3));
         QCOMPARE(stored->params.methodSettings.value(QStringLiteral("noise")), QVariant(0.15));

@@ -34,13 +34,9 @@ using namespace loupe::views;
 class TestModelEngineViews : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
-    QString m_projectPath;
-    QString m_model;
-    qint64 m_asset = -1;
-    QString m_imagePath;
+    sample_project_test::SampleProject m_sample;
 
-    std::unique_ptr<core::Project> open() { return sample_project_test::reopen(m_projectPath); }
+    std::unique_ptr<core::Project> open() { return m_sample.open(); }
 
     static void save(QWidget& w, const QString& name)
     {
@@ -57,15 +53,7 @@ private slots:
         QCoreApplication::setApplicationName(QStringLiteral("tst_model_engine_views"));
         QSettings().clear();
         QString error;
-        m_projectPath = sample_project_test::createSample(m_dir, &error);
-        QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
-        auto p = open();
-        QVERIFY(p);
-        m_model = p->absolutePath(p->models().first().path);
-        const sample_project_test::Asset first = sample_project_test::firstAsset(*p);
-        QVERIFY(first.id >= 0);
-        m_asset = first.id;
-        m_imagePath = first.path;
+        QVERIFY2(m_sample.create(&error), qPrintable(error));
     }
 
     void modelsPanelChoosesPerModel()
@@ -74,7 +62,7 @@ private slots:
         QVERIFY(project);
         ModelsPanel panel;
         panel.setProject(project.get());
-        panel.refresh(m_dir.filePath(QStringLiteral("empty-hf-cache")));
+        panel.refresh(m_sample.dir.filePath(QStringLiteral("empty-hf-cache")));
         panel.resize(420, 520);
         ModelEngineForm* form = panel.engineForm();
         QVERIFY(form);
@@ -141,21 +129,21 @@ private slots:
         e.rows = e.cols = 12;
         for (int i = 0; i < 144; ++i)
             e.grid.push_back(float(i % 12 + i / 12));
-        e.modelPath = m_model;
+        e.modelPath = m_sample.model;
         e.backend = QStringLiteral("cpu");
         e.device = QStringLiteral("test cpu");
         e.precision = QStringLiteral("bf16");
         QString error;
-        QVERIFY2(project->addRun(core::toRun(e, m_asset), &error), qPrintable(error));
+        QVERIFY2(project->addRun(core::toRun(e, m_sample.asset), &error), qPrintable(error));
 
         // The window first: the canvas and panel, destroyed before it, leave it on their own.
         QWidget window;
         auto* layout = new QHBoxLayout(&window);
         ImageCanvas canvas;
-        canvas.setImage(QImage(m_imagePath), m_imagePath);
+        canvas.setImage(QImage(m_sample.imagePath), m_sample.imagePath);
         ExplainPanel panel(&canvas);
         panel.setProject(project.get());
-        panel.setAsset(m_asset);
+        panel.setAsset(m_sample.asset);
         QVERIFY(panel.shownIsStored());
         QCOMPARE(panel.shown().precision, QStringLiteral("bf16"));
         QVERIFY2(panel.layer()->caption().contains(QStringLiteral("[bf16]")),
@@ -169,7 +157,7 @@ private slots:
         QVERIFY2(panel.caption().contains(QStringLiteral("[bf16]")), qPrintable(panel.caption()));
         QVERIFY2(panel.caption().contains(QStringLiteral("reduced precision")), qPrintable(panel.caption()));
 
-        const QString base = m_dir.filePath(QStringLiteral("bf16map"));
+        const QString base = m_sample.dir.filePath(QStringLiteral("bf16map"));
         const QStringList files = panel.exportShown(base, &error);
         QVERIFY2(files.size() == 3, qPrintable(error));
         const QImage overlay(base + QStringLiteral(".png"));
@@ -197,12 +185,12 @@ private slots:
     {
         auto project = open();
         QVERIFY(project);
-        core::setModelEngineOptions(m_model, {compute::BackendChoice::Cpu, compute::Precision::BF16});
+        core::setModelEngineOptions(m_sample.model, {compute::BackendChoice::Cpu, compute::Precision::BF16});
         ImageCanvas canvas;
-        canvas.setImage(QImage(m_imagePath), m_imagePath);
+        canvas.setImage(QImage(m_sample.imagePath), m_sample.imagePath);
         ExplainPanel panel(&canvas);
         panel.setProject(project.get());
-        panel.setAsset(m_asset);
+        panel.setAsset(m_sample.asset);
         if (!panel.isReady()) {
             QSignalSpy ready(&panel, &ExplainPanel::ready);
             QVERIFY(ready.wait(60000));
@@ -221,7 +209,7 @@ private slots:
             QVERIFY(!panel.caption().contains(QStringLiteral("[bf16]")));
             QVERIFY2(panel.caption().contains(QStringLiteral("bf16")), qPrintable(panel.caption()));
         }
-        core::setModelEngineOptions(m_model, {});
+        core::setModelEngineOptions(m_sample.model, {});
     }
 };
 
