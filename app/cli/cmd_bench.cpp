@@ -59,12 +59,14 @@ int runVit(QCommandLineParser& p, BenchContext& ctx, QTextStream& err)
     const auto runs = intOption(p, QStringLiteral("runs"), 1, err);
     const auto batch8 = intOption(p, QStringLiteral("batch8-runs"), 1, err);
     const auto threads = intOption(p, QStringLiteral("threads"), 0, err);
-    if (!runs || !batch8 || !threads) return ExitUsage;
+    const auto batch64 = intOption(p, QStringLiteral("batch64-runs"), 0, err);
+    if (!runs || !batch8 || !threads || !batch64) return ExitUsage;
     compute::VitBenchOptions o;
     o.runs = int(*runs);
     o.batch8Runs = int(*batch8);
     o.threads = int(*threads);
-    // Random weights of ViT-B/16's shapes, built in memory: no checkpoint takes ctx.engine here.
+    o.batch64Runs = int(*batch64);
+    o.engine = ctx.engine; // the random weights are packed at --dtype and run on --backend
     ctx.result = nlohmann::json::parse(compute::vitBenchmarkJson(o));
     return ExitOk;
 }
@@ -192,10 +194,12 @@ std::vector<Benchmark> benchmarks()
 {
     const auto threads = option("threads", "CPU threads (0: all cores).", "0");
     return {
-        {QStringLiteral("vit"), QStringLiteral("Benchmark ViT-B/16 (224, random weights) on the CPU engine."),
+        {QStringLiteral("vit"),
+         QStringLiteral("Benchmark ViT-B/16 (224, random weights) on --backend at --dtype."),
          [=](QCommandLineParser& p) {
              p.addOption(option("runs", "Timed batch-1 runs.", "20"));
              p.addOption(option("batch8-runs", "Timed batch-8 runs.", "4"));
+             p.addOption(option("batch64-runs", "Timed batch-64 runs (0: none).", "0"));
              p.addOption(threads);
          },
          runVit},
