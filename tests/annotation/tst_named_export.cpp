@@ -38,6 +38,25 @@ void registerProbe(Seen& seen, bool reportError)
     QVERIFY2(registerFormat(std::move(f), &why), qPrintable(why));
 }
 
+// The sample project, exported by the probe's name into a folder of its own.
+struct ProbeExport
+{
+    explicit ProbeExport(bool reportError)
+    {
+        registerProbe(seen, reportError);
+        options.outDir = dir.filePath(QStringLiteral("out"));
+    }
+    bool run(FormatReport& report)
+    {
+        return exportProjectAs(QStringLiteral("probe"), project, options, report);
+    }
+
+    QTemporaryDir dir;
+    loupe::annotation::test::MemoryProject project = sampleProject(dir.path());
+    Seen seen;
+    ProjectExportOptions options;
+};
+
 } // namespace
 
 class TestNamedExport : public QObject
@@ -48,43 +67,33 @@ private slots:
 
     void writerGetsTheProjectsExportOptions()
     {
-        QTemporaryDir dir;
-        const auto p = sampleProject(dir.path());
-        Seen seen;
-        registerProbe(seen, false);
-        ProjectExportOptions o;
-        o.outDir = dir.filePath(QStringLiteral("out"));
-        o.yoloTask = YoloTask::Segment;
+        ProbeExport x(false);
+        x.options.yoloTask = YoloTask::Segment;
         FormatReport r;
-        QVERIFY2(exportProjectAs(QStringLiteral("probe"), p, o, r), qPrintable(r.toText()));
-        QCOMPARE(seen.calls, 1);
-        QCOMPARE(seen.images, qsizetype(p.imgs.size()));
-        QCOMPARE(seen.options.split, QStringLiteral("default")); // all images
-        QCOMPARE(seen.options.yoloTask, YoloTask::Segment);
-        QCOMPARE(seen.options.imageRoot, dir.path());
-        const ExportOptions expected = projectExportOptions(p, o);
-        QCOMPARE(seen.options.split, expected.split);
-        QCOMPARE(seen.options.imageRoot, expected.imageRoot);
+        QVERIFY2(x.run(r), qPrintable(r.toText()));
+        QCOMPARE(x.seen.calls, 1);
+        QCOMPARE(x.seen.images, qsizetype(x.project.imgs.size()));
+        QCOMPARE(x.seen.options.split, QStringLiteral("default")); // all images
+        QCOMPARE(x.seen.options.yoloTask, YoloTask::Segment);
+        QCOMPARE(x.seen.options.imageRoot, x.dir.path());
+        const ExportOptions expected = projectExportOptions(x.project, x.options);
+        QCOMPARE(x.seen.options.split, expected.split);
+        QCOMPARE(x.seen.options.imageRoot, expected.imageRoot);
 
-        o.split = QStringLiteral("train");
-        o.copyImages = false;
+        x.options.split = QStringLiteral("train");
+        x.options.copyImages = false;
         FormatReport r2;
-        QVERIFY2(exportProjectAs(QStringLiteral("probe"), p, o, r2), qPrintable(r2.toText()));
-        QCOMPARE(seen.options.split, QStringLiteral("train"));
-        QVERIFY(seen.options.imageRoot.isEmpty());
+        QVERIFY2(x.run(r2), qPrintable(r2.toText()));
+        QCOMPARE(x.seen.options.split, QStringLiteral("train"));
+        QVERIFY(x.seen.options.imageRoot.isEmpty());
     }
 
     void writerErrorFailsTheExport()
     {
-        QTemporaryDir dir;
-        const auto p = sampleProject(dir.path());
-        Seen seen;
-        registerProbe(seen, true);
-        ProjectExportOptions o;
-        o.outDir = dir.filePath(QStringLiteral("out"));
+        ProbeExport x(true);
         FormatReport r;
-        QVERIFY(!exportProjectAs(QStringLiteral("probe"), p, o, r));
-        QCOMPARE(seen.calls, 1);
+        QVERIFY(!x.run(r));
+        QCOMPARE(x.seen.calls, 1);
         QVERIFY(r.hasErrors());
         QVERIFY2(r.toText().contains(QStringLiteral("cannot express this")), qPrintable(r.toText()));
     }
