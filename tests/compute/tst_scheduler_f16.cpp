@@ -129,6 +129,20 @@ private slots:
         QVERIFY2(err < 5e-2, qPrintable(QString("bf16-as-f16 logits off by %1").arg(err)));
     }
 
+    // int8 weights are read back as f32 on Vulkan: recorded as f32, with the reason, never silently.
+    void int8IsComputedAsF32WithItsReason()
+    {
+        const VitModel model =
+            VitModel::fromCheckpoint(Checkpoint::open(dir_, {BackendChoice::Vulkan, Precision::Int8}));
+        const Tensor logits = model.forward(pixels_).logits;
+        const ExecutionRecord r = lastExecution();
+        QCOMPARE(r.backend, std::string("vulkan"));
+        QCOMPARE(r.precision, std::string("f32"));
+        QVERIFY2(r.fallbackReason.find("int8") != std::string::npos, r.fallbackReason.c_str());
+        const double err = maxAbsDiff(logits, f32Logits_);
+        QVERIFY2(err < 0.1, qPrintable(QString("int8 logits off by %1").arg(err)));
+    }
+
     void killSwitch()
     {
         setenv("LOUPE_VULKAN_NO_F16", "1", 1);

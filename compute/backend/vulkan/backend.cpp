@@ -101,6 +101,10 @@ void VulkanBackend::record(Recorder& r, const Node& n, const std::vector<DeviceT
 // it needs no optional device feature. Says in `note` why the precision differs from the one asked.
 bool useHalfWeights(Precision asked, std::string& note)
 {
+    if (asked == Precision::Int8) {
+        note = "int8 was asked for; Vulkan has no int8 kernels, so it multiplies the int8 weights in f32";
+        return false;
+    }
     if (asked != Precision::F16 && asked != Precision::BF16) return false;
     const char* off = std::getenv("LOUPE_VULKAN_NO_F16");
     if (off && *off && std::string(off) != "0") {
