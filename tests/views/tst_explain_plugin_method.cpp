@@ -6,9 +6,10 @@
 #include "common/testsupport.h"
 #include "core/explain/explain_method_registry.h"
 #include "core/explain/explainer.h"
-#include "core/samples/createsampleproject.h"
 #include "core/store/project.h"
+#include "explain_window_fixture.h"
 #include "plugins/host/plugin_host.h"
+#include "sample_project_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/methodform.h"
@@ -39,31 +40,18 @@ const QString kMethod = QStringLiteral("smoothgrad");
 class TestExplainPluginMethod : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
-    QString m_projectPath;
-    QString m_model;
-    QString m_imagePath;
-    qint64 m_asset = -1;
+    sample_project_test::SampleProject m_sample;
 
 private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        qputenv("LOUPE_MODELS_DIR", QByteArray(LOUPE_TEST_DATA) + "/../../resources/models");
         plugins::PluginHost host;
         const plugins::PluginRecord& r = host.loadFile(kPlugin, QStringLiteral("test"));
         QVERIFY2(r.loaded, qPrintable(r.reason));
         QVERIFY(core::registeredExplainMethodNames().contains(kMethod));
         QString error;
-        m_projectPath = core::createSampleProject(m_dir.filePath(QStringLiteral("sample")), &error);
-        QVERIFY2(!m_projectPath.isEmpty(), qPrintable(error));
-        auto p = core::Project::open(m_projectPath, &error);
-        QVERIFY2(p, qPrintable(error));
-        m_model = p->absolutePath(p->models().first().path);
-        const QVector<core::AssetRow> rows = p->assetPage({}, 0, 1);
-        QCOMPARE(rows.size(), 1);
-        m_asset = rows.first().id;
-        m_imagePath = p->absolutePath(rows.first().storedPath);
+        QVERIFY2(m_sample.create(&error), qPrintable(error));
     }
 
     void listedAfterTheBuiltInsWithItsTitle()
@@ -85,25 +73,12 @@ private slots:
 
     void runsFromTheExplainView()
     {
-        QString error;
-        auto project = core::Project::open(m_projectPath, &error);
-        QVERIFY2(project, qPrintable(error));
-        QWidget window;
-        auto* layout = new QHBoxLayout(&window);
-        auto* canvas = new ImageCanvas(&window);
-        canvas->setImage(QImage(m_imagePath), m_imagePath);
-        auto* panel = new ExplainPanel(canvas, &window);
-        layout->addWidget(canvas, 1);
-        layout->addWidget(panel);
-        window.resize(1100, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        panel->setProject(project.get());
-        panel->setAsset(m_asset);
-        if (!panel->isReady()) {
-            QSignalSpy ready(panel, &ExplainPanel::ready);
-            QVERIFY(ready.wait(60000));
-        }
+        auto project = m_sample.open();
+        QVERIFY(project);
+        explain_window_test::ExplainWindow w(m_sample.imagePath);
+        ExplainPanel* panel = w.panel;
+        QString why;
+        QVERIFY2(w.showOn(*project, m_sample.asset, &why), qPrintable(why));
         QComboBox* box = panel->methodForm()->methodBox();
         box->setCurrentIndex(box->findData(kMethod)); // as a user picks it
         QCOMPARE(panel->methodForm()->method(), kMethod);
@@ -128,20 +103,16 @@ private slots:
         }
         QVERIFY(!core::explainMethodSettings(kMethod).empty());
 
-        panel->setCurvesEnabled(false);
-        QSignalSpy finished(panel, &ExplainPanel::finished);
-        QVERIFY2(panel->explain(), qPrintable(panel->lastError()));
-        QVERIFY(finished.wait(120000));
-        QVERIFY2(finished.first().first().toBool(), qPrintable(panel->lastError()));
+        QVERIFY2(w.explain(&why), qPrintable(why));
         const core::Explanation& shown = panel->shown();
         QCOMPARE(shown.params.method, kMethod);
         QVERIFY(panel->shownIsStored());
 
         // The map is the plugin's, computed with the parameters the view passed (seeded noise).
         const core::ExplainParams params = panel->methodForm()->params();
-        const core::VitSession s = core::VitSession::open(m_model);
+        const core::VitSession s = core::VitSession::open(m_sample.model);
         const std::vector<float> expected =
-            core::explainMap(s, core::toPlanar(s.pixelValues(m_imagePath)), shown.target, params);
+            core::explainMap(s, core::toPlanar(s.pixelValues(m_sample.imagePath)), shown.target, params);
         QCOMPARE(shown.grid.size(), expected.size());
         for (size_t i = 0; i < expected.size(); ++i)
             QVERIFY2(
@@ -149,9 +120,7 @@ private slots:
                 qPrintable(QStringLiteral("cell %1: %2 vs %3").arg(i).arg(shown.grid[i]).arg(expected[i])));
         QVERIFY(std::any_of(expected.begin(), expected.end(), [](float v) { return v > 0; }));
 
-        const QString dir = test::artifactDir();
-        QDir().mkpath(dir);
-        QVERIFY(window.grab().save(QDir(dir).filePath(QStringLiteral("explain_plugin_method.png"))));
+        QVERIFY(w.saveShot(QStringLiteral("explain_plugin_method.png")));
     }
 };
 
