@@ -8,8 +8,8 @@
 #include "core/explain/explainer.h"
 #include "core/store/project.h"
 #include "explain_window_fixture.h"
-#include "plugins/host/plugin_host.h"
 #include "sample_project_fixture.h"
+#include "smoothgrad_plugin_fixture.h"
 #include "views/canvas/imagecanvas.h"
 #include "views/explain/explainpanel.h"
 #include "views/explain/methodform.h"
@@ -32,8 +32,8 @@ using namespace loupe::views;
 
 namespace {
 
-const QString kPlugin = QStringLiteral(LOUPE_PLUGIN_BUILD_DIR "/libloupe_smoothgrad.so");
-const QString kMethod = QStringLiteral("smoothgrad");
+using smoothgrad_test::kMethod;
+using smoothgrad_test::kPlugin;
 
 } // namespace
 
@@ -46,9 +46,8 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        plugins::PluginHost host;
-        const plugins::PluginRecord& r = host.loadFile(kPlugin, QStringLiteral("test"));
-        QVERIFY2(r.loaded, qPrintable(r.reason));
+        QString why;
+        QVERIFY2(smoothgrad_test::loadSmoothGrad(&why), qPrintable(why));
         QVERIFY(core::registeredExplainMethodNames().contains(kMethod));
         QString error;
         QVERIFY2(m_sample.create(&error), qPrintable(error));
