@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "core/import/importer_registry.h"
 
-#include <QMutex>
-#include <QMutexLocker>
+#include "core/named_registry.h"
 
 namespace loupe::core {
 
 namespace {
 
-struct Registry
+NamedRegistry<DatasetImporterEntry>& registry()
 {
-    QMutex mutex;
-    std::vector<DatasetImporterEntry> entries;
-};
-
-Registry& registry()
-{
-    static Registry r;
+    static NamedRegistry<DatasetImporterEntry> r;
     return r;
 }
 
@@ -28,30 +21,17 @@ bool registerDatasetImporter(DatasetImporterEntry entry, QString* why)
         *why = QStringLiteral("a dataset importer needs a name, an accepts test and a scan");
         return false;
     }
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    for (const DatasetImporterEntry& e : r.entries)
-        if (e.name == entry.name) {
-            *why =
-                QStringLiteral("dataset importer '%1' is already provided by %2").arg(entry.name, e.origin);
-            return false;
-        }
-    r.entries.push_back(std::move(entry));
-    return true;
+    return registry().add(std::move(entry), QStringLiteral("dataset importer"), why);
 }
 
 std::vector<DatasetImporterEntry> datasetImporters()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    return r.entries;
+    return registry().all();
 }
 
 std::optional<DatasetImporterEntry> findDatasetImporter(const QString& name)
 {
-    for (const DatasetImporterEntry& e : datasetImporters())
-        if (e.name == name) return e;
-    return std::nullopt;
+    return registry().find(name);
 }
 
 std::optional<DatasetImporterEntry> datasetImporterFor(const QString& path)
@@ -64,9 +44,7 @@ std::optional<DatasetImporterEntry> datasetImporterFor(const QString& path)
 
 void clearDatasetImporters()
 {
-    Registry& r = registry();
-    QMutexLocker lock(&r.mutex);
-    r.entries.clear();
+    registry().clear();
 }
 
 } // namespace loupe::core

@@ -47,6 +47,37 @@ private slots:
         core::clearDatasetImporters();
     }
 
+    void datasetImportersAreFoundByNameAndPathAndNeverReplaced()
+    {
+        auto importer = [](const QString& name, const QString& origin, const QString& suffix) {
+            core::DatasetImporterEntry e;
+            e.name = name;
+            e.origin = origin;
+            e.accepts = [suffix](const QString& path) { return path.endsWith(suffix); };
+            e.scan = [](const QString&, QString*) {
+                return std::optional<core::DatasetScan>(core::DatasetScan{});
+            };
+            return e;
+        };
+        QString why;
+        QVERIFY(!core::registerDatasetImporter(core::DatasetImporterEntry{}, &why));
+        QVERIFY2(why.contains(QStringLiteral("needs a name")), qPrintable(why));
+        QVERIFY(core::registerDatasetImporter(
+            importer(QStringLiteral("kitti"), QStringLiteral("a.so"), "/kitti"), &why));
+        QVERIFY(core::registerDatasetImporter(
+            importer(QStringLiteral("other"), QStringLiteral("b.so"), "/other"), &why));
+        QVERIFY(!core::registerDatasetImporter(
+            importer(QStringLiteral("kitti"), QStringLiteral("c.so"), "/x"), &why));
+        QCOMPARE(why, QStringLiteral("dataset importer 'kitti' is already provided by a.so"));
+        QCOMPARE(core::datasetImporters().size(), size_t(2));
+        QCOMPARE(core::findDatasetImporter(QStringLiteral("other"))->origin, QStringLiteral("b.so"));
+        QVERIFY(!core::findDatasetImporter(QStringLiteral("none")));
+        QCOMPARE(core::datasetImporterFor(QStringLiteral("/data/kitti"))->name, QStringLiteral("kitti"));
+        QVERIFY(!core::datasetImporterFor(QStringLiteral("/data/coco")));
+        core::clearDatasetImporters();
+        QVERIFY(core::datasetImporters().empty());
+    }
+
     void formatsNeverReplaceBuiltInsOrEachOther()
     {
         QString why;
