@@ -268,4 +268,10 @@ std::string vitBenchmarkJson(const VitBenchOptions& options)
     return j.dump(2);
 }
 
+VitModel randomVitB16(uint32_t seed, const EngineOptions& engine)
+{
+    std::mt19937 rng(seed);
+    return vitB16(rng, engine);
+}
+
 } // namespace loupe::compute

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "compute/engine_options.h"
+#include "compute/models/vit.h"
 
+#include <cstdint>
 #include <string>
 
 namespace loupe::compute {
@@ -24,5 +26,10 @@ struct VitBenchOptions
 // (lastExecution after its runs: backend, device, precision and why it is not what was asked). Returns a JSON
 // object (text). Used by bench/bench_vit.cpp and `loupe bench vit`.
 std::string vitBenchmarkJson(const VitBenchOptions& options);
+
+// The benchmark's model: ViT-B/16 at 224 with random weights of the real shapes drawn from `seed`, its
+// Linear weights packed at `engine`'s precision and run where it says. For timing and cross-backend
+// comparisons, where only the shapes matter.
+VitModel randomVitB16(uint32_t seed, const EngineOptions& engine = {BackendChoice::Cpu, Precision::Default});
 
 } // namespace loupe::compute

@@ -13,6 +13,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/vit.h"
+#include "compute/models/vit_benchmark.h"
 #include "op_reference.h"
 
 #include <QCoreApplication>
@@ -144,44 +145,6 @@ void compareOnBackends(const char* op, const Graph& g, const std::map<std::strin
 Tensor weightOf(std::mt19937& rng, Shape s, float scale = 0.05f)
 {
     return randomTensor(rng, std::move(s), -scale, scale);
-}
-
-// ViT-B/16 at 224 with random weights of the real shapes (for timing only).
-VitModel randomVitB16()
-{
-    std::mt19937 rng(41);
-    ViTConfig c; // transformers' defaults are ViT-B/16 at 224
-    for (int i = 0; i < 1000; ++i)
-        c.id2label[i] = "class_" + std::to_string(i);
-    const int64_t D = c.hiddenSize, I = c.intermediateSize;
-    std::map<std::string, Tensor> w;
-    auto lin = [&](const std::string& n, int64_t out, int64_t in) {
-        w[n + ".weight"] = weightOf(rng, {out, in});
-        w[n + ".bias"] = weightOf(rng, {out});
-    };
-    auto ln = [&](const std::string& n) {
-        w[n + ".weight"] = randomTensor(rng, {D}, 0.9f, 1.1f);
-        w[n + ".bias"] = weightOf(rng, {D});
-    };
-    w["vit.embeddings.cls_token"] = weightOf(rng, {1, 1, D});
-    w["vit.embeddings.position_embeddings"] = weightOf(rng, {1, c.numPatches() + 1, D});
-    w["vit.embeddings.patch_embeddings.projection.weight"] = weightOf(rng, {D, 3, 16, 16});
-    w["vit.embeddings.patch_embeddings.projection.bias"] = weightOf(rng, {D});
-    for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
-        const std::string l = "vit.encoder.layer." + std::to_string(i) + ".";
-        ln(l + "layernorm_before");
-        ln(l + "layernorm_after");
-        lin(l + "attention.attention.query", D, D);
-        lin(l + "attention.attention.key", D, D);
-        lin(l + "attention.attention.value", D, D);
-        lin(l + "attention.output.dense", D, D);
-        lin(l + "intermediate.dense", I, D);
-        lin(l + "output.dense", D, I);
-    }
-    ln("vit.layernorm");
-    lin("classifier", 1000, D);
-    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w),
-                                 "random ViT-B/16");
 }
 
 } // namespace
@@ -623,7 +586,7 @@ private slots:
         // LOUPE_TEST_TIMING=vit adds a whole ViT-B/16 forward (slow on lavapipe: tens of seconds), with the
         // largest difference of its logits from the CPU's.
         if (qgetenv("LOUPE_TEST_TIMING") != "vit") return;
-        const VitModel vit = randomVitB16();
+        const VitModel vit = randomVitB16(41);
         const Shape px{1, 3, 224, 224};
         const Graph vg = vit.buildGraph(px, {});
         const std::map<std::string, Tensor> vin{{"pixel_values", randomTensor(rng, px)}};

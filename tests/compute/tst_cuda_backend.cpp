@@ -14,6 +14,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/vit.h"
+#include "compute/models/vit_benchmark.h"
 #include "op_reference.h"
 #if LOUPE_HAVE_CUDA
 #include "compute/backend/cuda/cuda_backend.h"
@@ -115,46 +116,6 @@ Tensor weightOf(std::mt19937& rng, Shape s, float scale = 0.05f)
 {
     return randomTensor(rng, std::move(s), -scale, scale);
 }
-
-#if LOUPE_HAVE_CUDA
-// ViT-B/16 at 224 with random weights of the real shapes (for timing only).
-VitModel randomVitB16()
-{
-    std::mt19937 rng(41);
-    ViTConfig c; // transformers' defaults are ViT-B/16 at 224
-    for (int i = 0; i < 1000; ++i)
-        c.id2label[i] = "class_" + std::to_string(i);
-    const int64_t D = c.hiddenSize, I = c.intermediateSize;
-    std::map<std::string, Tensor> w;
-    auto lin = [&](const std::string& n, int64_t out, int64_t in) {
-        w[n + ".weight"] = weightOf(rng, {out, in});
-        w[n + ".bias"] = weightOf(rng, {out});
-    };
-    auto ln = [&](const std::string& n) {
-        w[n + ".weight"] = randomTensor(rng, {D}, 0.9f, 1.1f);
-        w[n + ".bias"] = weightOf(rng, {D});
-    };
-    w["vit.embeddings.cls_token"] = weightOf(rng, {1, 1, D});
-    w["vit.embeddings.position_embeddings"] = weightOf(rng, {1, c.numPatches() + 1, D});
-    w["vit.embeddings.patch_embeddings.projection.weight"] = weightOf(rng, {D, 3, 16, 16});
-    w["vit.embeddings.patch_embeddings.projection.bias"] = weightOf(rng, {D});
-    for (int64_t i = 0; i < c.numHiddenLayers; ++i) {
-        const std::string l = "vit.encoder.layer." + std::to_string(i) + ".";
-        ln(l + "layernorm_before");
-        ln(l + "layernorm_after");
-        lin(l + "attention.attention.query", D, D);
-        lin(l + "attention.attention.key", D, D);
-        lin(l + "attention.attention.value", D, D);
-        lin(l + "attention.output.dense", D, D);
-        lin(l + "intermediate.dense", I, D);
-        lin(l + "output.dense", D, I);
-    }
-    ln("vit.layernorm");
-    lin("classifier", 1000, D);
-    return VitModel::fromTensors(c, VitModel::Arch::ViTForImageClassification, std::move(w),
-                                 "random ViT-B/16");
-}
-#endif
 
 bool loadedInThisProcess(const char* library)
 {
@@ -709,7 +670,7 @@ private slots:
     {
         REQUIRE_GPU();
         if (qEnvironmentVariableIsEmpty("LOUPE_TEST_TIMING")) QSKIP("set LOUPE_TEST_TIMING=1 to time");
-        const VitModel vit = randomVitB16();
+        const VitModel vit = randomVitB16(41);
         std::mt19937 rng(79);
         for (const int64_t batch : {int64_t(1), int64_t(64)}) {
             const Shape px{batch, 3, 224, 224};
