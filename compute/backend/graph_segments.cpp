@@ -87,6 +87,22 @@ private:
             return s.concat(src(n, 0), src(n, 1), n.i0);
         case Op::Bicubic:
             return s.bicubic(src(n, 0), n.shape[2], n.shape[3], n.f0, n.f1);
+        case Op::Attention:
+            return s.attention(src(n, 0), src(n, 1), src(n, 2), src(n, 3), n.f0);
+        case Op::SoftmaxGrad:
+            return s.softmaxGrad(src(n, 0), src(n, 1), n.f0);
+        case Op::LayerNormGrad:
+            return s.layerNormGrad(src(n, 0), src(n, 1), src(n, 2), n.f0);
+        case Op::ActGrad:
+            return s.actGrad(src(n, 0), src(n, 1), n.act);
+        case Op::BicubicGrad:
+            return s.bicubicGrad(src(n, 0), n.shape[2], n.shape[3], n.f0, n.f1);
+        case Op::Col2Im:
+            return s.col2im(src(n, 0), n.shape, n.i0);
+        case Op::SumTo:
+            return s.sumTo(src(n, 0), n.shape);
+        case Op::Embed:
+            return s.embed(src(n, 0), n.shape, n.aux, n.i0);
         }
         throw Error("scheduler", std::string("op ") + opName(n.op) + " cannot be moved between devices");
     }

@@ -40,6 +40,22 @@ const char* opName(Op op)
         return "concat";
     case Op::Bicubic:
         return "bicubic";
+    case Op::Attention:
+        return "attention";
+    case Op::SoftmaxGrad:
+        return "softmax_grad";
+    case Op::LayerNormGrad:
+        return "layer_norm_grad";
+    case Op::ActGrad:
+        return "act_grad";
+    case Op::BicubicGrad:
+        return "bicubic_grad";
+    case Op::Col2Im:
+        return "col2im";
+    case Op::SumTo:
+        return "sum_to";
+    case Op::Embed:
+        return "embed";
     }
     return "?";
 }
@@ -407,6 +423,167 @@ NodeId Graph::bicubic(NodeId x, int64_t outH, int64_t outW, double scaleH, doubl
     n.f0 = scaleH;
     n.f1 = scaleW;
     return push(std::move(n));
+}
+
+NodeId Graph::attention(NodeId q, NodeId k, NodeId v, NodeId bias, double scale)
+{
+    const Shape &sq = at(q).shape, &sk = at(k).shape, &sv = at(v).shape;
+    if (sq.size() != 4 || sk.size() != 4 || sv.size() != 4 || sq[0] != sk[0] || sq[1] != sk[1] ||
+        sv[0] != sq[0] || sv[1] != sq[1] || sq[3] != sk[3] || sk[2] != sv[2])
+        bad("attention: q " + shapeString(sq) + ", k " + shapeString(sk) + ", v " + shapeString(sv) +
+            " do not fit [B,H,M,D], [B,H,N,D], [B,H,N,Dv]");
+    if (bias >= 0) {
+        const Shape& sb = at(bias).shape;
+        const Shape scores = {sq[0], sq[1], sq[2], sk[2]};
+        bool ok = sb.size() <= 4;
+        for (size_t i = 0; ok && i < sb.size(); ++i) {
+            const int64_t want = scores[4 - sb.size() + i];
+            ok = sb[i] == want || sb[i] == 1;
+        }
+        if (!ok) bad("attention: bias " + shapeString(sb) + " does not broadcast to " + shapeString(scores));
+    }
+    Node n;
+    n.op = Op::Attention;
+    n.src[0] = q;
+    n.src[1] = k;
+    n.src[2] = v;
+    n.src[3] = bias;
+    n.f0 = scale;
+    n.shape = {sq[0], sq[1], sq[2], sv[3]};
+    return push(std::move(n));
+}
+
+NodeId Graph::softmaxGrad(NodeId y, NodeId gy, double scale)
+{
+    if (at(y).shape != at(gy).shape)
+        bad("softmax_grad: y " + shapeString(at(y).shape) + " and gy " + shapeString(at(gy).shape) + " differ");
+    Node n;
+    n.op = Op::SoftmaxGrad;
+    n.src[0] = cont(y);
+    n.src[1] = cont(gy);
+    n.f0 = scale;
+    n.shape = at(y).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::layerNormGrad(NodeId x, NodeId w, NodeId gy, double eps)
+{
+    const Shape& sx = at(x).shape;
+    if (sx.empty() || at(gy).shape != sx || (w >= 0 && at(w).shape != Shape{sx.back()}))
+        bad("layer_norm_grad: x " + shapeString(sx) + ", gy " + shapeString(at(gy).shape) + " do not match");
+    Node n;
+    n.op = Op::LayerNormGrad;
+    n.src[0] = cont(x);
+    n.src[1] = w >= 0 ? cont(w) : -1;
+    n.src[2] = cont(gy);
+    n.f0 = eps;
+    n.shape = sx;
+    return push(std::move(n));
+}
+
+NodeId Graph::actGrad(NodeId z, NodeId gy, Activation act)
+{
+    if (at(z).shape != at(gy).shape)
+        bad("act_grad: z " + shapeString(at(z).shape) + " and gy " + shapeString(at(gy).shape) + " differ");
+    Node n;
+    n.op = Op::ActGrad;
+    n.src[0] = cont(z);
+    n.src[1] = cont(gy);
+    n.act = act;
+    n.shape = at(z).shape;
+    return push(std::move(n));
+}
+
+NodeId Graph::bicubicGrad(NodeId gy, int64_t H, int64_t W, double scaleH, double scaleW)
+{
+    const Shape& s = at(gy).shape;
+    if (s.size() != 4 || H <= 0 || W <= 0)
+        bad("bicubic_grad: needs [B, C, OH, OW] and a positive input size, got " + shapeString(s));
+    Node n;
+    n.op = Op::BicubicGrad;
+    n.src[0] = cont(gy);
+    n.shape = {s[0], s[1], H, W};
+    n.f0 = scaleH;
+    n.f1 = scaleW;
+    return push(std::move(n));
+}
+
+NodeId Graph::col2im(NodeId gcols, Shape imageShape, int64_t patch)
+{
+    const Shape& s = at(gcols).shape;
+    if (imageShape.size() != 4 || patch <= 0 || s.size() != 3 || s[0] != imageShape[0] ||
+        s[1] != (imageShape[2] / patch) * (imageShape[3] / patch) || s[2] != imageShape[1] * patch * patch)
+        bad("col2im: columns " + shapeString(s) + " do not fit image " + shapeString(imageShape) +
+            " with patch " + std::to_string(patch));
+    Node n;
+    n.op = Op::Col2Im;
+    n.src[0] = cont(gcols);
+    n.shape = std::move(imageShape);
+    n.i0 = patch;
+    return push(std::move(n));
+}
+
+NodeId Graph::sumTo(NodeId x, Shape shape)
+{
+    const Shape& sx = at(x).shape;
+    if (sx == shape) return x;
+    bool ok = shape.size() <= sx.size();
+    for (size_t i = 0; ok && i < shape.size(); ++i) {
+        const int64_t have = sx[sx.size() - shape.size() + i];
+        ok = shape[i] == have || shape[i] == 1;
+    }
+    if (!ok) bad("sum_to: " + shapeString(sx) + " does not reduce to " + shapeString(shape));
+    Node n;
+    n.op = Op::SumTo;
+    n.src[0] = x;
+    n.shape = std::move(shape);
+    return push(std::move(n));
+}
+
+NodeId Graph::embed(NodeId x, Shape shape, Shape strides, int64_t offset)
+{
+    const Shape& sx = at(x).shape;
+    if (strides.size() != sx.size())
+        bad("embed: strides do not match " + shapeString(sx));
+    // Non-overlapping: with dims sorted by stride, each stride reaches past everything below it.
+    std::vector<size_t> order;
+    for (size_t i = 0; i < sx.size(); ++i)
+        if (sx[i] > 1) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return strides[a] < strides[b]; });
+    int64_t reach = 1, last = offset;
+    for (size_t i : order) {
+        if (strides[i] < reach) bad("embed: the view " + shapeString(sx) + " overlaps itself");
+        reach = strides[i] * sx[i];
+        last += (sx[i] - 1) * strides[i];
+    }
+    if (offset < 0 || last >= std::max<int64_t>(shapeNumel(shape), 1) || shapeNumel(sx) == 0)
+        bad("embed: the view " + shapeString(sx) + " reaches outside " + shapeString(shape));
+    Node n;
+    n.op = Op::Embed;
+    n.src[0] = x;
+    n.shape = std::move(shape);
+    n.aux = std::move(strides);
+    n.i0 = offset;
+    return push(std::move(n));
+}
+
+NodeId Graph::pad(NodeId x, const std::vector<int64_t>& before, const std::vector<int64_t>& after)
+{
+    const Shape sx = at(x).shape;
+    if (before.size() > sx.size() || after.size() > sx.size())
+        bad("pad: more padding entries than dimensions of " + shapeString(sx));
+    Shape out = sx;
+    for (size_t i = 0; i < sx.size(); ++i) {
+        const int64_t b = i < before.size() ? before[i] : 0, a = i < after.size() ? after[i] : 0;
+        if (b < 0 || a < 0) bad("pad: negative padding of " + shapeString(sx));
+        out[i] += b + a;
+    }
+    if (out == sx) return x;
+    const Shape strides = contiguousStrides(out);
+    int64_t offset = 0;
+    for (size_t i = 0; i < before.size(); ++i)
+        offset += before[i] * strides[i];
+    return embed(x, out, strides, offset);
 }
 
 NodeId Graph::name(NodeId x, const std::string& name)

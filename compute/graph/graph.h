@@ -28,6 +28,22 @@ enum class Op : uint8_t {
     PatchEmbed, // Conv2d with kernel = stride = patch, no padding: [B,C,H,W] -> [B, gh*gw, D] (+ bias)
     Concat,     // along one dim
     Bicubic,    // torch interpolate(mode="bicubic", align_corners=False) of [B,C,H,W] with given scales
+    // Fused attention: softmax(scale * (q k^T + bias)) v over q [B,H,M,D], k [B,H,N,D], v [B,H,N,Dv]
+    // (any strides) and an optional additive bias broadcast to [B,H,M,N]; out [B,H,M,Dv]. The graph
+    // pass fuseAttention (compute/graph/fuse_attention.h) makes these from MatMul-Softmax-MatMul chains
+    // whose probabilities nobody observes: models always build the separate ops, which attribution reads.
+    Attention,
+    // The backward ops a gradient graph (compute/autograd/backward_graph.h) is built from. Each reads
+    // packed or strided f32 operands and writes one packed gradient.
+    SoftmaxGrad,   // src0 y (the softmax output), src1 gy: scale * y * (gy - sum(gy * y)) per row; f0 scale
+    LayerNormGrad, // src0 x (forward input), src1 weight (or -1), src2 gy: gx of LayerNorm over the last dim
+    ActGrad,       // src0 z (activation input), src1 gy: gy * act'(z)
+    BicubicGrad,   // src0 gy [B,C,OH,OW]: adjoint of Bicubic into [B,C,H,W]; f0, f1 the forward's scales
+    Col2Im,        // src0 gcols [B, (H/P)*(W/P), C*P*P]: PatchEmbed's input gradient [B,C,H,W]; i0 = P
+    SumTo,         // src0 x summed over the dims where the node's (numpy-broadcast) shape is 1 or missing
+    // out = zeros(shape); out viewed with strides `aux` at element offset i0 = src0. The views never
+    // overlap (checked when built): a view's gradient placed in its storage, and zero padding.
+    Embed,
 };
 const char* opName(Op op);
 
@@ -41,7 +57,8 @@ struct Node
     int src[4] = {-1, -1, -1, -1}; // Linear: x, W, bias, residual
     Activation act = Activation::None;
     double f0 = 0, f1 = 0; // LayerNorm eps; Softmax scale; Bicubic scale factors (h, w)
-    int64_t i0 = 0;        // Concat dim; PatchEmbed patch size
+    int64_t i0 = 0;        // Concat dim; PatchEmbed patch size; Col2Im patch; Embed offset
+    Shape aux;             // Embed: strides of the placed view inside the output
     std::string name;      // inputs are bound by name; observed tensors are found by name
     bool keep = false;     // kept alive to the end and returned (outputs and observed intermediates)
     Tensor value;          // Weight: the bound tensor (any strides)
@@ -83,6 +100,19 @@ public:
     NodeId patchEmbed(NodeId pixels, NodeId w, NodeId bias, int64_t patch);
     NodeId concat(NodeId a, NodeId b, int64_t dim);
     NodeId bicubic(NodeId x, int64_t outH, int64_t outW, double scaleH, double scaleW);
+    // bias < 0: none. q, k, v are rank-4 with equal leading dims; bias broadcasts to [B,H,M,N].
+    NodeId attention(NodeId q, NodeId k, NodeId v, NodeId bias, double scale);
+
+    // Backward ops (see Op). w < 0: LayerNorm without weight.
+    NodeId softmaxGrad(NodeId y, NodeId gy, double scale);
+    NodeId layerNormGrad(NodeId x, NodeId w, NodeId gy, double eps);
+    NodeId actGrad(NodeId z, NodeId gy, Activation act);
+    NodeId bicubicGrad(NodeId gy, int64_t H, int64_t W, double scaleH, double scaleW);
+    NodeId col2im(NodeId gcols, Shape imageShape, int64_t patch);
+    NodeId sumTo(NodeId x, Shape shape); // x itself when the shapes are equal
+    NodeId embed(NodeId x, Shape shape, Shape strides, int64_t offset);
+    // Zero padding: `before[i]` and `after[i]` elements around dim i of x (missing entries are 0).
+    NodeId pad(NodeId x, const std::vector<int64_t>& before, const std::vector<int64_t>& after);
 
     // Names a node (for observation) and returns it.
     NodeId name(NodeId x, const std::string& name);

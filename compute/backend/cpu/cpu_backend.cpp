@@ -149,6 +149,30 @@ void runNode(const Graph& g, const Node& n, const Tensor& out, const std::vector
     case Op::Bicubic:
         cpu::bicubic(out, src(0), n.f0, n.f1);
         return;
+    case Op::Attention:
+        cpu::attention(out, src(0), src(1), src(2), n.src[3] >= 0 ? &src(3) : nullptr, float(n.f0));
+        return;
+    case Op::SoftmaxGrad:
+        cpu::softmaxGrad(out, src(0), src(1), float(n.f0));
+        return;
+    case Op::LayerNormGrad:
+        cpu::layerNormGrad(out, src(0), n.src[1] >= 0 ? &src(1) : nullptr, src(2), n.f0);
+        return;
+    case Op::ActGrad:
+        cpu::actGrad(out, src(0), src(1), n.act);
+        return;
+    case Op::BicubicGrad:
+        cpu::bicubicGrad(out, src(0), n.f0, n.f1);
+        return;
+    case Op::Col2Im:
+        cpu::col2im(out, src(0), n.i0);
+        return;
+    case Op::SumTo:
+        cpu::sumTo(out, src(0));
+        return;
+    case Op::Embed:
+        cpu::embed(out, src(0), n.aux, n.i0);
+        return;
     }
 }
 

@@ -23,5 +23,17 @@ void patchEmbed(const Tensor& out, const Tensor& pixels, const Tensor& w, const 
                 const PackedWeight* packed = nullptr);
 void concat(const Tensor& out, const Tensor& a, const Tensor& b, int64_t dim);
 void bicubic(const Tensor& out, const Tensor& x, double scaleH, double scaleW);
+// Fused attention (Op::Attention); bias may be null. attention.cpp.
+void attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v, const Tensor* bias,
+               float scale);
+
+// The backward ops (grad_ops.cpp): one packed gradient each.
+void softmaxGrad(const Tensor& out, const Tensor& y, const Tensor& gy, float scale);
+void layerNormGrad(const Tensor& out, const Tensor& x, const Tensor* w, const Tensor& gy, double eps);
+void actGrad(const Tensor& out, const Tensor& z, const Tensor& gy, Activation act);
+void bicubicGrad(const Tensor& out, const Tensor& gy, double scaleH, double scaleW);
+void col2im(const Tensor& out, const Tensor& gcols, int64_t patch);
+void sumTo(const Tensor& out, const Tensor& x);
+void embed(const Tensor& out, const Tensor& x, const Shape& strides, int64_t offset);
 
 } // namespace loupe::compute::cpu
