@@ -456,7 +456,8 @@ NodeId Graph::attention(NodeId q, NodeId k, NodeId v, NodeId bias, double scale)
 NodeId Graph::softmaxGrad(NodeId y, NodeId gy, double scale)
 {
     if (at(y).shape != at(gy).shape)
-        bad("softmax_grad: y " + shapeString(at(y).shape) + " and gy " + shapeString(at(gy).shape) + " differ");
+        bad("softmax_grad: y " + shapeString(at(y).shape) + " and gy " + shapeString(at(gy).shape) +
+            " differ");
     Node n;
     n.op = Op::SoftmaxGrad;
     n.src[0] = cont(y);
@@ -543,8 +544,7 @@ NodeId Graph::sumTo(NodeId x, Shape shape)
 NodeId Graph::embed(NodeId x, Shape shape, Shape strides, int64_t offset)
 {
     const Shape& sx = at(x).shape;
-    if (strides.size() != sx.size())
-        bad("embed: strides do not match " + shapeString(sx));
+    if (strides.size() != sx.size()) bad("embed: strides do not match " + shapeString(sx));
     // Non-overlapping: with dims sorted by stride, each stride reaches past everything below it.
     std::vector<size_t> order;
     for (size_t i = 0; i < sx.size(); ++i)

@@ -11,12 +11,25 @@ namespace {
 }
 } // namespace
 
-void softmaxGrad(const Tensor&, const Tensor&, const Tensor&, float) { notYet("softmax_grad"); }
-void layerNormGrad(const Tensor&, const Tensor&, const Tensor*, const Tensor&, double) { notYet("layer_norm_grad"); }
-void actGrad(const Tensor&, const Tensor&, const Tensor&, Activation) { notYet("act_grad"); }
-void bicubicGrad(const Tensor&, const Tensor&, double, double) { notYet("bicubic_grad"); }
-void col2im(const Tensor&, const Tensor&, int64_t) { notYet("col2im"); }
-void sumTo(const Tensor&, const Tensor&) { notYet("sum_to"); }
-void embed(const Tensor&, const Tensor&, const Shape&, int64_t) { notYet("embed"); }
+void softmaxGrad(const Tensor&, const Tensor&, const Tensor&, float)
+{
+    notYet("softmax_grad");
+}
+void layerNormGrad(const Tensor&, const Tensor&, const Tensor*, const Tensor&, double)
+{
+    notYet("layer_norm_grad");
+}
+void actGrad(const Tensor&, const Tensor&, const Tensor&, Activation)
+{
+    notYet("act_grad");
+}
+void bicubicGrad(const Tensor&, const Tensor&, double, double)
+{
+    notYet("bicubic_grad");
+}
+void col2im(const Tensor&, const Tensor&, int64_t)
+{
+    notYet("col2im");
+}
 
 } // namespace loupe::compute::cpu

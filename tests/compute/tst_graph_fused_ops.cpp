@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// The CPU kernels of the ops that fuse or place (Attention, Embed and padding, SumTo) against the same
+// computation written with the plain ops or by hand.
+#include "compute/backend/backend.h"
+#include "compute/error.h"
+#include "compute/graph/planner.h"
+#include "op_reference.h"
+
+#include <QTest>
+#include <cmath>
+
+using namespace loupe::compute;
+using namespace loupe::test;
+
+namespace {
+
+std::map<std::string, Tensor> runCpu(const Graph& g, const std::map<std::string, Tensor>& inputs)
+{
+    const MemoryPlan plan = planMemory(g);
+    auto backend = cpuDevice().createBackend();
+    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
+    GraphRun run;
+    run.inputs = inputs;
+    backend->compute(g, plan, *arena, run);
+    return run.kept;
+}
+
+double maxDiff(const Tensor& a, const Tensor& b)
+{
+    double worst = 0;
+    forEachIndex(a.shape(), [&](const Shape& i) { worst = std::max(worst, std::abs(at(a, i) - at(b, i))); });
+    return worst;
+}
+
+} // namespace
+
+class TestGraphFusedOps : public QObject
+{
+    Q_OBJECT
+private slots:
+    void attentionEqualsMatmulSoftmaxMatmul_data()
+    {
+        QTest::addColumn<bool>("withBias");
+        QTest::addColumn<int>("tokens");
+        QTest::newRow("no bias, 50 tokens") << false << 50;
+        QTest::newRow("broadcast bias, 17 tokens") << true << 17;
+    }
+    void attentionEqualsMatmulSoftmaxMatmul()
+    {
+        QFETCH(bool, withBias);
+        QFETCH(int, tokens);
+        const int64_t B = 2, H = 3, N = tokens, D = 8;
+        std::mt19937 rng(7);
+        // q, k, v are per-head views of one packed [B, N, 3, H, D] projection, as the models build them.
+        const Tensor qkv = randomTensor(rng, {B, N, 3 * H * D});
+        const Tensor bias = randomTensor(rng, {1, H, N, N});
+        auto build = [&](bool fused) {
+            Graph g;
+            const NodeId x = g.input("qkv", {B, N, 3 * H * D});
+            const NodeId r = g.reshape(x, {B, N, 3, H, D});
+            auto head = [&](int which) {
+                return g.permute(g.slice(g.reshape(g.slice(r, 2, which, which + 1), {B, N, H, D}), 1, 0, N),
+                                 {0, 2, 1, 3});
+            };
+            const NodeId q = head(0), k = head(1), v = head(2);
+            const NodeId bb = withBias ? g.input("bias", {1, H, N, N}) : -1;
+            NodeId out;
+            if (fused) {
+                out = g.attention(q, k, v, bb, 0.3);
+            } else {
+                NodeId s = g.matmul(q, g.permute(k, {0, 1, 3, 2}));
+                if (bb >= 0) s = g.add(s, bb);
+                out = g.matmul(g.softmax(s, 0.3), v);
+            }
+            g.keep(g.name(out, "out"));
+            return g;
+        };
+        std::map<std::string, Tensor> in{{"qkv", qkv}};
+        if (withBias) in["bias"] = bias;
+        const Tensor fused = runCpu(build(true), in).at("out");
+        const Tensor plain = runCpu(build(false), in).at("out");
+        QCOMPARE(fused.shape(), (Shape{B, H, N, D}));
+        QVERIFY2(maxDiff(fused, plain) < 1e-5, qPrintable(QString::number(maxDiff(fused, plain))));
+    }
+
+    void attentionRefusesShapesThatDoNotFit()
+    {
+        Graph g;
+        const NodeId q = g.input("q", {1, 2, 4, 8}), k = g.input("k", {1, 2, 5, 8}),
+                     v = g.input("v", {1, 2, 6, 8});
+        QVERIFY_THROWS_EXCEPTION(Error, g.attention(q, k, v, -1, 1.0));
+        const NodeId v2 = g.input("v2", {1, 2, 5, 8}), badBias = g.input("b", {3, 4, 5});
+        QVERIFY_THROWS_EXCEPTION(Error, g.attention(q, k, v2, badBias, 1.0));
+    }
+
+    void padPlacesTheInputInZeros()
+    {
+        Graph g;
+        const NodeId x = g.input("x", {2, 3, 4});
+        g.keep(g.name(g.pad(g.permute(x, {0, 2, 1}), {0, 1, 2}, {1, 0, 1}), "p")); // a strided source
+        std::mt19937 rng(3);
+        const Tensor xv = randomTensor(rng, {2, 3, 4});
+        const Tensor p = runCpu(g, {{"x", xv}}).at("p");
+        QCOMPARE(p.shape(), (Shape{3, 5, 6}));
+        forEachIndex(p.shape(), [&](const Shape& i) {
+            const int64_t b = i[0], r = i[1] - 1, c = i[2] - 2;
+            const bool inside = b < 2 && r >= 0 && r < 4 && c >= 0 && c < 3;
+            QCOMPARE(at(p, i), inside ? at(xv, {b, c, r}) : 0.0);
+        });
+    }
+
+    void embedPlacesAStridedViewAndRefusesOverlap()
+    {
+        Graph g;
+        const NodeId x = g.input("x", {3, 2});
+        // The transpose of a [2, 3] slot at offset 1 inside a [3, 4] buffer: strides {1, 4}.
+        g.keep(g.name(g.embed(x, {3, 4}, {1, 4}, 1), "e"));
+        const Tensor xv = Tensor::fromF32({3, 2}, std::vector<float>{1, 2, 3, 4, 5, 6});
+        const Tensor e = runCpu(g, {{"x", xv}}).at("e");
+        const std::vector<float> want{0, 1, 3, 5, 0, 2, 4, 6, 0, 0, 0, 0};
+        for (int64_t i = 0; i < 12; ++i)
+            QCOMPARE(e.ptr<float>()[i], want[size_t(i)]);
+        QVERIFY_THROWS_EXCEPTION(Error, g.embed(x, {3, 4}, {1, 1}, 0)); // overlapping view
+        QVERIFY_THROWS_EXCEPTION(Error, g.embed(x, {3, 4}, {4, 1}, 6)); // reaches past the end
+    }
+
+    void sumToReducesBroadcastDims()
+    {
+        Graph g;
+        const NodeId x = g.input("x", {2, 3, 4});
+        g.keep(g.name(g.sumTo(x, {3, 1}), "s"));
+        g.keep(g.name(g.sumTo(g.permute(x, {2, 1, 0}), {4, 1, 2}), "t"));
+        std::mt19937 rng(5);
+        const Tensor xv = randomTensor(rng, {2, 3, 4});
+        const auto kept = runCpu(g, {{"x", xv}});
+        const Tensor s = kept.at("s"), t = kept.at("t");
+        QCOMPARE(s.shape(), (Shape{3, 1}));
+        for (int64_t j = 0; j < 3; ++j) {
+            double want = 0;
+            for (int64_t i = 0; i < 2; ++i)
+                for (int64_t k = 0; k < 4; ++k)
+                    want += at(xv, {i, j, k});
+            QVERIFY(std::abs(at(s, {j, 0}) - want) < 1e-5);
+        }
+        for (int64_t k = 0; k < 4; ++k)
+            for (int64_t i = 0; i < 2; ++i) {
+                double want = 0;
+                for (int64_t j = 0; j < 3; ++j)
+                    want += at(xv, {i, j, k});
+                QVERIFY(std::abs(at(t, {k, 0, i}) - want) < 1e-5);
+            }
+        QVERIFY_THROWS_EXCEPTION(Error, g.sumTo(x, {5}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGraphFusedOps)
+#include "tst_graph_fused_ops.moc"
