@@ -319,8 +319,8 @@ GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Ten
             auto it = inputs.find(nd.name);
             if (it == inputs.end()) throw Error("autograd", "input '" + nd.name + "' is not bound");
             if (it->second.shape() != nd.shape)
-                throw Error("autograd", "input '" + nd.name + "' must be " + shapeString(nd.shape) + ", got " +
-                                            shapeString(it->second.shape()));
+                throw Error("autograd", "input '" + nd.name + "' must be " + shapeString(nd.shape) +
+                                            ", got " + shapeString(it->second.shape()));
             v[i] = it->second.dtype() == DType::F32 ? it->second.contiguous() : it->second.to(DType::F32);
             out.values[i] = v[i];
             break;
@@ -586,12 +586,24 @@ GradientRun runWithGradients(const Graph& graph, const std::map<std::string, Ten
         case Op::Weight:
         case Op::View:
             break;
+        // Fused attention never appears in a gradient graph (attribution reads the probabilities), and
+        // the backward ops are not differentiated again.
+        case Op::Attention:
+        case Op::SoftmaxGrad:
+        case Op::LayerNormGrad:
+        case Op::ActGrad:
+        case Op::BicubicGrad:
+        case Op::Col2Im:
+        case Op::SumTo:
+        case Op::Embed:
+            throw Error("autograd",
+                        std::string("no gradient for ") + opName(nd.op) + " (" + nodeLabel(graph, id) + ")");
         }
         if (!out.gradWanted[ii]) out.grads[ii] = Tensor(); // consumed: give the memory back
         if (profile) backwardMs[int(nd.op)] += msSince(t0);
     }
     if (profile) {
-        for (int op = 0; op <= int(Op::Bicubic); ++op)
+        for (int op = 0; op <= int(Op::Embed); ++op)
             if (forwardMs[op] > 0 || backwardMs[op] > 0)
                 std::fprintf(stderr, "loupe grad profile: %-12s forward %8.3f ms  backward %8.3f ms\n",
                              opName(Op(op)), forwardMs[op], backwardMs[op]);
