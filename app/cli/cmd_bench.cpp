@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// loupe bench vit|generate|caption|tokenizer [options]: the engine benchmarks, each printing one JSON
-// object. The measuring code is shared with the bench/ binaries (compute/bench/,
-// compute/models/vit_benchmark). Every benchmark takes --trace FILE (the engine profiler's Chrome
+// loupe bench vit|generate|caption|tokenizer|vit-forward|gpt2-decode|vit-attribution|sam-encoder
+// [options]: the engine benchmarks, each printing one JSON object. The measuring code is shared with the
+// bench/ binaries (compute/bench/, compute/models/vit_benchmark); the GPU benchmark set (vit-forward ...
+// sam-encoder) is in bench_cases.cpp. Every benchmark takes --trace FILE (the engine profiler's Chrome
 // trace of the graph runs) and --backend / --dtype (how checkpoints are opened).
+#include "app/cli/bench_cases.h"
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
 #include "compute/backend/profiler.h"
@@ -25,7 +27,8 @@ namespace loupe::cli {
 namespace {
 
 const QString kUsage = QStringLiteral(
-    "usage: loupe bench vit|generate|caption|tokenizer [options] (loupe bench BENCHMARK --help for each)\n");
+    "usage: loupe bench vit|generate|caption|tokenizer|vit-forward|gpt2-decode|vit-attribution|sam-encoder "
+    "[options] (loupe bench BENCHMARK --help for each)\n");
 
 // An integer option checked against its lower bound; nullopt (after printing why) when it fails.
 std::optional<long long> intOption(const QCommandLineParser& p, const QString& name, long long min,
@@ -190,10 +193,25 @@ nlohmann::json engineJson(const compute::EngineOptions& asked)
     return j;
 }
 
+// The GPU benchmark set's cases as benchmarks: a bad option value is a usage error.
+Benchmark fromCase(const BenchCase& c)
+{
+    return {c.name, c.description, c.addOptions,
+            [run = c.run](QCommandLineParser& p, BenchContext& ctx, QTextStream& err) {
+                try {
+                    ctx.result = run(p, ctx.engine);
+                } catch (const BenchOptionError& e) {
+                    err << "loupe bench: " << e.what() << "\n";
+                    return int(ExitUsage);
+                }
+                return int(ExitOk);
+            }};
+}
+
 std::vector<Benchmark> benchmarks()
 {
     const auto threads = option("threads", "CPU threads (0: all cores).", "0");
-    return {
+    std::vector<Benchmark> all = {
         {QStringLiteral("vit"),
          QStringLiteral("Benchmark ViT-B/16 (224, random weights) on --backend at --dtype."),
          [=](QCommandLineParser& p) {
@@ -249,6 +267,9 @@ std::vector<Benchmark> benchmarks()
          },
          runTokenizer},
     };
+    for (const BenchCase& c : benchCases())
+        all.push_back(fromCase(c));
+    return all;
 }
 
 int bench(const QStringList& args)
@@ -262,7 +283,7 @@ int bench(const QStringList& args)
             out << "Usage: loupe bench BENCHMARK [options]\n\nBenchmarks of the inference engine, each "
                    "printing one JSON object:\n";
             for (const Benchmark& b : all)
-                out << "  " << b.name.leftJustified(10) << b.description << "\n";
+                out << "  " << b.name.leftJustified(16) << b.description << "\n";
             return ExitOk;
         }
         if (!which.isEmpty()) err << "loupe bench: unknown benchmark \"" << which << "\"\n";
@@ -325,7 +346,9 @@ int bench(const QStringList& args)
 
 const CommandRegistrar registrar{
     {QStringLiteral("bench"),
-     QStringLiteral("Benchmark the inference engine (bench vit|generate|caption|tokenizer)"), bench}};
+     QStringLiteral("Benchmark the inference engine (bench vit|generate|caption|tokenizer|vit-forward|"
+                    "gpt2-decode|vit-attribution|sam-encoder)"),
+     bench}};
 
 } // namespace
 
