@@ -92,6 +92,22 @@ void VulkanBackend::record(Recorder& r, const Node& n, const std::vector<DeviceT
     }
     case Op::Bicubic:
         return bicubic(r, out, src(0), n.f0, n.f1);
+    case Op::Attention:
+        return attention(r, out, src(0), src(1), src(2), opt(3), float(n.f0));
+    case Op::SoftmaxGrad:
+        return softmaxGrad(r, out, src(0), src(1), float(n.f0));
+    case Op::LayerNormGrad:
+        return layerNormGrad(r, out, src(0), opt(1), src(2), float(n.f0));
+    case Op::ActGrad:
+        return activationGrad(r, out, src(0), src(1), n.act);
+    case Op::BicubicGrad:
+        return bicubicGrad(r, out, src(0), n.f0, n.f1);
+    case Op::Col2Im:
+        return col2im(r, out, src(0), n.i0);
+    case Op::SumTo:
+        return sumTo(r, out, src(0));
+    case Op::Embed:
+        return embed(r, out, src(0), n.aux, n.i0);
     }
     throw Error("vulkan", std::string("op ") + opName(n.op) + " is not implemented on Vulkan");
 }

@@ -72,7 +72,15 @@ bool VulkanDevice::supportsOp(const Node& n) const
     case Op::PatchEmbed:
     case Op::Concat:
     case Op::Bicubic:
+    case Op::Attention:
+    case Op::SoftmaxGrad:
+    case Op::LayerNormGrad:
+    case Op::BicubicGrad:
+    case Op::Col2Im:
+    case Op::SumTo:
+    case Op::Embed:
         return true;
+    case Op::ActGrad:
     case Op::Act:
         return n.act <= Activation::Sigmoid;
     case Op::MatMul:

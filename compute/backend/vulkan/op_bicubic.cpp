@@ -7,7 +7,7 @@ namespace loupe::compute::vk {
 
 namespace {
 
-struct BicubicParams // shaders/bicubic.comp
+struct BicubicParams // shaders/bicubic.comp, bicubic_grad.comp
 {
     int32_t xStride[4];
     int32_t C, H, W, OH, OW;
@@ -42,6 +42,27 @@ void bicubic(Recorder& r, const DeviceTensor& out, const DeviceTensor& x, double
     p.sh = sourceScale(x.shape[2], out.shape[2], scaleH);
     p.sw = sourceScale(x.shape[3], out.shape[3], scaleW);
     r.dispatchItems("bicubic", {x.buffer, VK_NULL_HANDLE, out.buffer}, &p, sizeof p, p.n, 256);
+}
+
+// The gather runs over the input pixels (out, [B, C, H, W]) and reads gy [B, C, OH, OW] through xStride.
+void bicubicGrad(Recorder& r, const DeviceTensor& out, const DeviceTensor& gy, double scaleH, double scaleW)
+{
+    if (gy.shape.size() != 4 || out.shape.size() != 4)
+        throw Error("vulkan", "bicubic_grad needs [B, C, H, W] tensors");
+    BicubicParams p{};
+    for (int d = 0; d < 4; ++d)
+        p.xStride[d] = int32_t(offset32("bicubic_grad", gy.strides[size_t(d)]));
+    p.C = int32_t(out.shape[1]);
+    p.H = int32_t(out.shape[2]);
+    p.W = int32_t(out.shape[3]);
+    p.OH = int32_t(gy.shape[2]);
+    p.OW = int32_t(gy.shape[3]);
+    p.n = offset32("bicubic_grad", shapeNumel(out.shape));
+    p.offX = gy.offset;
+    p.offO = out.offset;
+    p.sh = sourceScale(out.shape[2], gy.shape[2], scaleH);
+    p.sw = sourceScale(out.shape[3], gy.shape[3], scaleW);
+    r.dispatchItems("bicubic_grad", {gy.buffer, VK_NULL_HANDLE, out.buffer}, &p, sizeof p, p.n, 256);
 }
 
 } // namespace loupe::compute::vk

@@ -24,6 +24,17 @@ struct RowParams // shaders/row_params.glsl
 };
 static_assert(sizeof(RowParams) == 72);
 
+struct GradRowParams // shaders/grad_row_params.glsl
+{
+    int32_t rowShape[4], strideA[4], strideB[4];
+    int32_t d, lastA, lastB;
+    uint32_t rows, offA, offB, offO, offW;
+    int32_t sw;
+    uint32_t hasW;
+    float f0;
+};
+static_assert(sizeof(GradRowParams) == 92);
+
 struct GemmParams // shaders/gemm.comp
 {
     int32_t M, N, K;
