@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/graph/graph.h"
 #include "compute/models/sam_config.h"
 #include "compute/models/sam_weights.h"
 
@@ -18,8 +19,11 @@ public:
 
     // pixels [1, C, S, S] (S = image_size) -> embedding [g, g, output_channels], channels last.
     Tensor forward(const Tensor& pixels) const;
+    const SamVisionConfig& config() const { return cfg_; }
 
 private:
+    friend Graph buildVisionGraph(const VisionEncoder& encoder); // sam_vision_graph.h
+
     struct Layer
     {
         Tensor ln1w, ln1b, qkvb, projb, ln2w, ln2b, fc1b, fc2b;

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+// SAM's image encoder as a graph (sam_vision_graph.h): on the CPU it equals the fused-kernel encoder on
+// the golden tiny SAM and on a random config whose windows need padding, with a global block and
+// relative-position tables that are resized; through SamModel on every backend besides the CPU
+// (Vulkan on lavapipe in CI, CUDA) the golden sam_segment embeddings and masks stay within their
+// case.json tolerances and the run is recorded as that backend's, the decoder's as the CPU's.
+#include "common/golden.h"
+#include "common/testsupport.h"
+#include "compute/backend/cuda/cuda_devices.h"
+#include "compute/backend/scheduler.h"
+#include "compute/backend/vulkan/vulkan_devices.h"
+#include "compute/engine_options.h"
+#include "compute/error.h"
+#include "compute/io/checkpoint.h"
+#include "compute/io/safetensors.h"
+#include "compute/models/sam.h"
+#include "compute/models/sam_vision.h"
+#include "compute/models/sam_vision_graph.h"
+#include "compute/preprocess/sam_prompts.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <cmath>
+#include <random>
+
+using namespace loupe::compute;
+using loupe::test::compareClose;
+using loupe::test::goldenTolerance;
+
+namespace {
+
+float maxDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    if (a.size() != b.size()) return INFINITY;
+    float m = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, std::fabs(a[i] - b[i]));
+    return m;
+}
+
+// The vision tensors SamModel reads for `v`, random (LayerNorm weights near 1); `relRows` rows in each
+// relative-position table (0: the trained 2 * side - 1).
+std::map<std::string, Tensor> randomVisionWeights(const SamVisionConfig& v, int64_t relRows)
+{
+    std::mt19937 rng(11);
+    std::map<std::string, Tensor> w;
+    auto add = [&](const std::string& name, Shape shape, float sd = 0.2f, float mean = 0.f) {
+        std::normal_distribution<float> d(mean, sd);
+        std::vector<float> x(size_t(shapeNumel(shape)));
+        for (float& f : x)
+            f = d(rng);
+        w[name] = Tensor::fromF32(std::move(shape), x);
+    };
+    const int64_t D = v.hiddenSize, g = v.grid(), C = v.outputChannels, hd = D / v.numAttentionHeads;
+    const std::string p = "vision_encoder.";
+    add(p + "patch_embed.projection.weight", {D, v.numChannels, v.patchSize, v.patchSize}, 0.05f);
+    add(p + "patch_embed.projection.bias", {D});
+    add(p + "pos_embed", {1, g, g, D});
+    for (int64_t i = 0; i < v.numHiddenLayers; ++i) {
+        const std::string l = p + "layers." + std::to_string(i) + ".";
+        const int64_t side = v.isGlobal(i) ? g : v.windowSize;
+        for (const char* n : {"layer_norm1", "layer_norm2"}) {
+            add(l + n + ".weight", {D}, 0.1f, 1.f);
+            add(l + n + ".bias", {D});
+        }
+        add(l + "attn.qkv.weight", {3 * D, D});
+        add(l + "attn.qkv.bias", {3 * D});
+        add(l + "attn.proj.weight", {D, D});
+        add(l + "attn.proj.bias", {D});
+        add(l + "attn.rel_pos_h", {relRows ? relRows : 2 * side - 1, hd});
+        add(l + "attn.rel_pos_w", {relRows ? relRows : 2 * side - 1, hd});
+        add(l + "mlp.lin1.weight", {v.mlpDim, D});
+        add(l + "mlp.lin1.bias", {v.mlpDim});
+        add(l + "mlp.lin2.weight", {D, v.mlpDim});
+        add(l + "mlp.lin2.bias", {D});
+    }
+    add(p + "neck.conv1.weight", {C, D, 1, 1});
+    add(p + "neck.conv2.weight", {C, C, 3, 3}, 0.05f);
+    for (const char* n : {"neck.layer_norm1", "neck.layer_norm2"}) {
+        add(p + n + ".weight", {C}, 0.1f, 1.f);
+        add(p + n + ".bias", {C});
+    }
+    return w;
+}
+
+Tensor randomPixels(const SamVisionConfig& v, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> d(0.f, 1.f);
+    std::vector<float> x(size_t(v.numChannels * v.imageSize * v.imageSize));
+    for (float& f : x)
+        f = d(rng);
+    return Tensor::fromF32({1, v.numChannels, v.imageSize, v.imageSize}, x);
+}
+
+// The encoder's graph run on the CPU backend.
+Tensor graphOnCpu(const sam::VisionEncoder& e, const Tensor& pixels)
+{
+    Scheduler cpu;
+    GraphRun run;
+    run.inputs["pixel_values"] = pixels;
+    cpu.run(sam::buildVisionGraph(e), run);
+    return run.kept.at("image_embeddings");
+}
+
+// Runs `fn` with LOUPE_SAM_GRAPH set, so SamModel runs its encoder as a graph on the CPU too.
+template <typename Fn> auto withGraphOnCpu(const Fn& fn)
+{
+    qputenv("LOUPE_SAM_GRAPH", "1");
+    struct Unset
+    {
+        ~Unset() { qunsetenv("LOUPE_SAM_GRAPH"); }
+    } unset;
+    return fn();
+}
+
+} // namespace
+
+class TestSamBackends : public QObject
+{
+    Q_OBJECT
+
+    QString dir_;
+    QJsonArray prompts_;
+    std::unique_ptr<SafetensorsFile> expected_;
+
+    Tensor goldenPixels() const
+    {
+        const TensorView& v = expected_->tensor("pixel_values");
+        return Tensor::fromF32(v.shape, toF32(v));
+    }
+
+    // Every golden prompt decoded on `embedding`: masks and IoU scores within the case's tolerances.
+    void checkMasks(const SamModel& model, const Tensor& embedding)
+    {
+        const std::vector<int64_t> o = loupe::test::goldenIds(*expected_, "original_sizes"),
+                                   r = loupe::test::goldenIds(*expected_, "reshaped_input_sizes");
+        const std::array<int64_t, 2> original{o[0], o[1]}, resized{r[0], r[1]};
+        for (int i = 0; i < prompts_.size(); ++i) {
+            const QJsonObject p = prompts_[i].toObject();
+            const std::string k = std::to_string(i);
+            sam::Prompt prompt;
+            for (const QJsonValue& v : p.value("input_points").toArray().at(0).toArray()) {
+                const QJsonArray xy = v.toArray();
+                prompt.points.push_back(
+                    samRescalePoint({xy[0].toDouble(), xy[1].toDouble()}, original, resized));
+            }
+            for (const QJsonValue& v : p.value("input_labels").toArray().at(0).toArray())
+                prompt.labels.push_back(v.toInt());
+            if (p.contains("input_boxes")) {
+                const QJsonArray b = p.value("input_boxes").toArray().at(0).toArray().at(0).toArray();
+                prompt.box = samRescaleBox(
+                    {b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble()}, original, resized);
+            }
+            const sam::MaskPrediction out = model.decode(embedding, prompt, true);
+            QString err =
+                compareClose(QString::fromStdString("pred_masks." + k), out.masks.toF32Vector(),
+                             expected_->tensor("pred_masks." + k), goldenTolerance(dir_, "pred_masks.0"));
+            QVERIFY2(err.isEmpty(), qPrintable(err));
+            err = compareClose(QString::fromStdString("iou_scores." + k), out.iou,
+                               expected_->tensor("iou_scores." + k), goldenTolerance(dir_, "iou_scores.0"));
+            QVERIFY2(err.isEmpty(), qPrintable(err));
+        }
+    }
+
+    void checkEmbedding(const Tensor& embedding)
+    {
+        const QString err =
+            compareClose("image_embeddings", SamModel::channelsFirst(embedding).toF32Vector(),
+                         expected_->tensor("image_embeddings"), goldenTolerance(dir_, "image_embeddings"));
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        dir_ = loupe::test::goldenDir(QStringLiteral("sam_segment"));
+        QFile f(dir_ + "/case.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        prompts_ = QJsonDocument::fromJson(f.readAll())
+                       .object()
+                       .value("inputs")
+                       .toObject()
+                       .value("prompts")
+                       .toArray();
+        QCOMPARE(prompts_.size(), 3);
+        expected_ = std::make_unique<SafetensorsFile>(
+            SafetensorsFile::open((dir_ + "/expected.safetensors").toStdString()));
+    }
+
+    // The golden tiny SAM (window 4 on an 8x8 grid, one global block): the graph on the CPU equals the
+    // fused kernels and the golden embedding, and its masks are the golden ones.
+    void graphEqualsFusedOnGolden()
+    {
+        const SamModel model = SamModel::fromCheckpoint(Checkpoint::open(dir_.toStdString()));
+        const Tensor px = goldenPixels();
+        const Tensor fused = model.embed(px);
+        const Tensor graph = withGraphOnCpu([&] { return model.embed(px); });
+        QCOMPARE(graph.shape(), fused.shape());
+        const float d = maxDiff(graph.toF32Vector(), fused.toF32Vector());
+        QVERIFY2(d <= 1e-4f, qPrintable(QString("graph vs fused encoder: max |diff| %1").arg(d)));
+        checkEmbedding(graph);
+        checkMasks(model, graph);
+        QCOMPARE(QString::fromStdString(lastExecution().backend), QStringLiteral("cpu"));
+        QVERIFY(lastExecution().fallbackReason.empty()); // the CPU was asked for
+        // The graph path refuses a wrong image size as the fused one does, naming the expected shape.
+        const std::string refusal = withGraphOnCpu([&] {
+            try {
+                model.embed(Tensor::zeros(DType::F32, {1, 3, 64, 64}));
+            } catch (const Error& e) {
+                return std::string(e.what());
+            }
+            return std::string("accepted");
+        });
+        QVERIFY2(refusal.find("[1, 3, 128, 128]") != std::string::npos, refusal.c_str());
+    }
+
+    // A grid of 10 tokens a side in windows of 4 (padded to 12), blocks 1 and 3 global, and relative
+    // tables of 5 rows where windows need 7 and the global blocks 19 (resized as get_rel_pos does).
+    void graphEqualsFusedWithPaddingAndResizedTables_data()
+    {
+        QTest::addColumn<int>("relRows");
+        QTest::newRow("trained tables") << 0;
+        QTest::newRow("resized tables") << 5;
+    }
+    void graphEqualsFusedWithPaddingAndResizedTables()
+    {
+        QFETCH(int, relRows);
+        SamVisionConfig v;
+        v.hiddenSize = 32;
+        v.numAttentionHeads = 2;
+        v.numHiddenLayers = 4;
+        v.imageSize = 160;
+        v.mlpDim = 64;
+        v.outputChannels = 16;
+        v.windowSize = 4;
+        v.globalAttnIndexes = {1, 3};
+        sam::WeightSource ws(randomVisionWeights(v, relRows), "random");
+        const sam::VisionEncoder e = sam::VisionEncoder::load(v, ws);
+        ws.checkAllUsed();
+        const Tensor px = randomPixels(v, 5);
+        const Tensor fused = e.forward(px);
+        const Tensor graph = graphOnCpu(e, px);
+        QCOMPARE(graph.shape(), (Shape{10, 10, 16}));
+        QCOMPARE(graph.shape(), fused.shape());
+        const std::vector<float> a = graph.toF32Vector(), b = fused.toF32Vector();
+        const float d = maxDiff(a, b);
+        QVERIFY2(d <= 1e-4f, qPrintable(QString("graph vs fused encoder: max |diff| %1").arg(d)));
+        // Not trivially equal: the embedding varies over the grid, padded corner included.
+        QVERIFY(std::fabs(a.front() - a.back()) > 1e-3f);
+    }
+
+    void goldenOnEveryBackend_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("choice");
+        if (vulkanDevice()) QTest::newRow("vulkan") << QStringLiteral("vulkan") << int(BackendChoice::Vulkan);
+        if (cudaDevice()) QTest::newRow("cuda") << QStringLiteral("cuda") << int(BackendChoice::Cuda);
+        if (!vulkanDevice() && !cudaDevice())
+            QSKIP(qPrintable("no backend besides the CPU (Vulkan: " + QString::fromStdString(vulkanStatus()) +
+                             "; CUDA: " + QString::fromStdString(cudaStatus()) + ")"));
+    }
+    void goldenOnEveryBackend()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, choice);
+        const SamModel model =
+            SamModel::fromCheckpoint(Checkpoint::open(dir_.toStdString(), {BackendChoice(choice)}));
+        const Tensor embedding = model.embed(goldenPixels());
+        QCOMPARE(QString::fromStdString(lastExecution().backend), name);
+        QVERIFY2(lastExecution().fallbackReason.empty(), lastExecution().fallbackReason.c_str());
+        checkEmbedding(embedding);
+        checkMasks(model, embedding);
+        // The decoder ran on the CPU, and the record says so because another device was asked for.
+        QCOMPARE(QString::fromStdString(lastExecution().backend), QStringLiteral("cpu"));
+        QVERIFY2(QString::fromStdString(lastExecution().fallbackReason).contains("mask decoder"),
+                 lastExecution().fallbackReason.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSamBackends)
+#include "tst_sam_backends.moc"
