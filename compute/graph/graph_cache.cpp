@@ -1,12 +1,32 @@
 // SPDX-License-Identifier: MIT
 #include "compute/graph/graph_cache.h"
 
+#include "compute/graph/fuse_attention.h"
+
 namespace loupe::compute {
+
+namespace {
+
+// Fused attention never writes the [B, H, N, N] probabilities: on a GPU that is the memory and
+// bandwidth the unfused chain spends. On the CPU it is used only where it measured faster (see
+// fusesOnCpu). Graphs whose probabilities are observed or differentiated keep the separate ops.
+bool fusesOnCpu()
+{
+    return false;
+}
+
+Graph planned(Graph g, Device& device)
+{
+    if (!fusedAttentionEnabled() || (&device == &cpuDevice() && !fusesOnCpu())) return g;
+    return fuseAttention(g, [&](const Node& n) { return device.supportsOp(n); });
+}
+
+} // namespace
 
 std::shared_ptr<CompiledGraph> compileGraph(Graph g, Device& device)
 {
     auto compiled = std::make_shared<CompiledGraph>();
-    compiled->graph = std::move(g);
+    compiled->graph = planned(std::move(g), device);
     compiled->plan = planMemory(compiled->graph);
     compiled->device = &device;
     compiled->segments = splitGraph(compiled->graph, device);
