@@ -29,8 +29,18 @@ struct State
     std::atomic<uint64_t> generation{0};
     std::map<std::string, std::deque<ProfileRun>> runs; // by backend
     std::map<std::string, MemoryGauge> memory;
-    std::map<std::string, int> queues;
+    std::map<std::string, QueueGauge> queues;
 };
+
+// Set by a device worker around the job it runs; taken by the first run the job files.
+struct PendingWait
+{
+    int64_t queuedNs = 0;
+    int64_t waitNs = 0;
+    int callerThread = 0;
+    bool taken = true;
+};
+thread_local PendingWait t_wait;
 
 // Never destroyed: device memory pools owned by other statics report their frees during exit, in
 // whatever order those statics go.
@@ -44,14 +54,6 @@ bool envEnabled()
 {
     const char* v = std::getenv("LOUPE_PROFILE_OPS");
     return v && *v && std::strcmp(v, "0") != 0;
-}
-
-// Small thread numbers read better in a trace than pthread ids.
-int threadIndex()
-{
-    static std::atomic<int> next{1};
-    thread_local const int index = next.fetch_add(1);
-    return index;
 }
 
 // Fixed pids for the backends we know, so traces of different runs line up.
@@ -97,6 +99,19 @@ std::vector<ProfileStat> aggregate(const std::deque<ProfileRun>& runs, bool byLa
 
 std::atomic<bool> Profiler::s_enabled{envEnabled()};
 
+// Small thread numbers read better in a trace than pthread ids.
+int Profiler::threadIndex()
+{
+    static std::atomic<int> next{1};
+    thread_local const int index = next.fetch_add(1);
+    return index;
+}
+
+void Profiler::noteQueueWait(int64_t queuedNs, int64_t waitNs, int callerThread)
+{
+    t_wait = {queuedNs, std::max<int64_t>(0, waitNs), callerThread, callerThread == 0};
+}
+
 int layerOfNodeName(const std::string& name)
 {
     const size_t at = name.rfind("blk.", 0) == 0 ? 0 : name.find(".blk.");
@@ -115,8 +130,14 @@ GraphRecorder::GraphRecorder(std::string backend, std::string device)
 {
     run_.backend = std::move(backend);
     run_.device = std::move(device);
-    run_.thread = threadIndex();
+    run_.thread = Profiler::threadIndex();
     run_.startNs = Profiler::nowNs();
+    if (!t_wait.taken) { // a segmented run files several runs: the wait belongs to the first
+        run_.queuedNs = t_wait.queuedNs;
+        run_.queueWaitNs = t_wait.waitNs;
+        run_.callerThread = t_wait.callerThread;
+        t_wait.taken = true;
+    }
     run_.events.reserve(256);
 }
 
@@ -228,11 +249,15 @@ std::vector<MemoryGauge> Profiler::memoryGauges()
     return out;
 }
 
-void Profiler::setQueueDepth(const std::string& name, int depth)
+void Profiler::setQueueDepth(const std::string& name, int depth, int running)
 {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    s.queues[name] = std::max(0, depth);
+    QueueGauge& q = s.queues[name];
+    q.name = name;
+    q.depth = std::max(0, depth);
+    q.running = std::clamp(running, 0, q.depth);
+    q.peak = std::max(q.peak, q.depth);
 }
 
 std::vector<QueueGauge> Profiler::queueDepths()
@@ -240,8 +265,8 @@ std::vector<QueueGauge> Profiler::queueDepths()
     State& s = state();
     std::lock_guard lock(s.mutex);
     std::vector<QueueGauge> out;
-    for (const auto& [name, depth] : s.queues)
-        out.push_back({name, depth});
+    for (const auto& [name, q] : s.queues)
+        out.push_back(q);
     return out;
 }
 
@@ -293,11 +318,24 @@ std::string Profiler::chromeTraceJson()
     const std::vector<ProfileRun> all = runs();
     json events = json::array();
     std::map<int, std::string> processes;
-    std::map<std::pair<int, int>, bool> threads;
+    std::map<std::pair<int, int>, std::string> threads;
     for (const ProfileRun& r : all) {
         const int pid = pidOf(r.backend);
         processes[pid] = r.backend + " (" + r.device + ")";
-        threads[{pid, r.thread}] = true;
+        threads[{pid, r.thread}] = "engine thread " + std::to_string(r.thread);
+        if (r.callerThread > 0) {
+            // On the queuing thread's own tid: it is blocked while it waits, so its waits never overlap.
+            threads[{pid, r.callerThread}] = "engine thread " + std::to_string(r.callerThread) + " (queued)";
+            events.push_back(
+                {{"name", "queue wait"},
+                 {"cat", "queue"},
+                 {"ph", "X"},
+                 {"ts", double(r.queuedNs) / 1e3},
+                 {"dur", double(r.queueWaitNs) / 1e3},
+                 {"pid", pid},
+                 {"tid", r.callerThread},
+                 {"args", {{"device", r.device}, {"run", r.id}, {"wait_ms", double(r.queueWaitNs) / 1e6}}}});
+        }
         // Trace Event Format times are microseconds; fractions keep sub-microsecond nodes visible.
         events.push_back(
             {{"name", "graph run " + std::to_string(r.id)},
@@ -323,18 +361,24 @@ std::string Profiler::chromeTraceJson()
     }
     for (const auto& [pid, name] : processes)
         events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", name}}}});
-    for (const auto& [key, unused] : threads)
+    for (const auto& [key, name] : threads)
         events.push_back({{"name", "thread_name"},
                           {"ph", "M"},
                           {"pid", key.first},
                           {"tid", key.second},
-                          {"args", {{"name", "engine thread " + std::to_string(key.second)}}}});
+                          {"args", {{"name", name}}}});
     json memory = json::array();
     for (const MemoryGauge& g : memoryGauges())
         memory.push_back({{"device", g.device}, {"in_use_bytes", g.inUse}, {"peak_bytes", g.peak}});
+    json queues = json::array();
+    for (const QueueGauge& q : queueDepths())
+        queues.push_back({{"worker", q.name}, {"depth", q.depth}, {"running", q.running}, {"peak", q.peak}});
     const json doc = {{"traceEvents", std::move(events)},
                       {"displayTimeUnit", "ms"},
-                      {"otherData", {{"producer", "loupe engine profiler"}, {"memory", std::move(memory)}}}};
+                      {"otherData",
+                       {{"producer", "loupe engine profiler"},
+                        {"memory", std::move(memory)},
+                        {"queues", std::move(queues)}}}};
     return doc.dump();
 }
 

@@ -32,7 +32,9 @@ namespace loupe::compute {
 // and on every device allocation and free: Profiler::adjustMemory(deviceName, +bytes / -bytes), or
 // Profiler::memory(deviceName, bytesInUse) when the backend keeps its own total. Memory is tracked
 // whether or not the profiler is on (allocations are rare, and the dock opened later must show the
-// right figure). Device workers set Profiler::setQueueDepth(name, requestsWaiting) as they queue.
+// right figure). Device workers (device_worker.h) set Profiler::setQueueDepth(name, queued + running,
+// running) as jobs come and go, whether or not the profiler is on, and tell the runs they start how
+// long those waited in the queue (noteQueueWait): the run's queueWaitNs, a "queue wait" trace event.
 
 // One computed node.
 struct ProfileEvent
@@ -56,6 +58,11 @@ struct ProfileRun
     int64_t startNs = 0;
     int64_t durationNs = 0;
     std::vector<ProfileEvent> events;
+    // Runs handed to a device worker: when the job was queued and how long it waited there before the
+    // worker took it (0 for runs on the calling thread), and the thread that queued it.
+    int64_t queuedNs = 0;
+    int64_t queueWaitNs = 0;
+    int callerThread = 0;
 };
 
 // Time spent per op kind or per layer over the kept runs of one backend.
@@ -77,10 +84,14 @@ struct MemoryGauge
     int64_t peak = 0;
 };
 
+// A device worker's queue: `depth` jobs queued or running, `running` of them running now, the most
+// ever seen at once in `peak`.
 struct QueueGauge
 {
     std::string name;
     int depth = 0;
+    int running = 0;
+    int peak = 0;
 };
 
 // Collects one run's events on the thread that computes it; filed into the Profiler when finished.
@@ -117,8 +128,13 @@ public:
     static void memory(const std::string& device, int64_t inUse);
     static void adjustMemory(const std::string& device, int64_t delta);
     static std::vector<MemoryGauge> memoryGauges(); // by device name
-    static void setQueueDepth(const std::string& name, int depth);
-    static std::vector<QueueGauge> queueDepths();
+    static void setQueueDepth(const std::string& name, int depth, int running = 0);
+    static std::vector<QueueGauge> queueDepths(); // by name
+    // The next run this thread files waited `waitNs` in a device worker's queue since `queuedNs`,
+    // queued by thread `callerThread` (see ProfileRun); a worker says (0, 0, 0) when the job is done.
+    static void noteQueueWait(int64_t queuedNs, int64_t waitNs, int callerThread);
+    // Small index of the calling thread (1, 2, ... in order of first use), as ProfileRun::thread.
+    static int threadIndex();
 
     // Grows whenever a run is filed: readers redraw only when it moved.
     static uint64_t generation();
@@ -128,8 +144,9 @@ public:
     static std::vector<ProfileStat> layerStats(const std::string& backend); // by layer
 
     // The kept runs as Trace Event Format JSON (chrome://tracing, Perfetto): one "X" event per node
-    // and per run, a pid per backend, a tid per thread. Throws Error naming the file when it cannot be
-    // written.
+    // and per run, a pid per backend, a tid per thread; a run that waited in a device worker's queue
+    // adds a "queue wait" event on the tid of the thread that queued it. Throws Error naming the file when it
+    // cannot be written.
     static void writeChromeTrace(const std::filesystem::path& path);
     static std::string chromeTraceJson();
 

@@ -3,6 +3,7 @@
 
 #include "compute/backend/device_choice.h"
 #include "compute/backend/device_error.h"
+#include "compute/backend/device_worker.h"
 
 #include <map>
 #include <memory>
@@ -12,7 +13,7 @@ namespace loupe::compute {
 namespace {
 
 // One backend per device and thread: a backend holds per-run scratch (the CPU's thread-local
-// buffers, Vulkan's input uploads), and a GPU queue is used by one thread at a time.
+// buffers, Vulkan's input uploads). GPU backends only ever live on their device's worker thread.
 Backend& backendFor(Device& d)
 {
     thread_local std::map<Device*, std::unique_ptr<Backend>> backends;
@@ -21,15 +22,26 @@ Backend& backendFor(Device& d)
     return *b;
 }
 
-} // namespace
-
-void runCompiled(CompiledGraph& c, GraphRun& run)
+void computeHere(CompiledGraph& c, GraphRun& run)
 {
     std::lock_guard lock(c.runMutex);
     if (c.segments.empty())
         backendFor(*c.device).compute(c.graph, c.plan, *c.arena, run);
     else
         runSegments(c.segments, c.graph, run, &backendFor);
+}
+
+} // namespace
+
+void runCompiled(CompiledGraph& c, GraphRun& run)
+{
+    // The CPU computes on the calling thread (oneDNN and OpenMP own the CPU's threads); a GPU graph,
+    // segmented or not, goes to its device's worker, which also runs its CPU segments in order.
+    if (c.device == &cpuDevice()) {
+        computeHere(c, run);
+        return;
+    }
+    DeviceWorker::of(*c.device).run([&] { computeHere(c, run); });
 }
 
 Scheduler::Scheduler(BackendChoice choice, Precision precision, std::string precisionNote)

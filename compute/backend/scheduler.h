@@ -15,7 +15,8 @@ namespace loupe::compute {
 // device supports run there, the others on the CPU (graph_segments.h). When the device fails
 // (DeviceError: no driver, device creation, out of memory, device lost) the same run is redone on the
 // CPU and the model stays there from then on: a driver that failed once is not trusted again.
-// Every successful run records what ran it with setLastExecution().
+// Every successful run records what ran it with setLastExecution(). GPU computations run on the
+// device's worker thread, one at a time in the order asked (runCompiled).
 class Scheduler
 {
 public:
@@ -60,7 +61,8 @@ private:
     std::string reason_;
 };
 
-// Runs a compiled graph on its device (whole or in segments) with this thread's backend for it.
+// Runs a compiled graph on its device (whole or in segments): on the calling thread for the CPU, on
+// the device's worker (device_worker.h) for a GPU, waiting for it and rethrowing what it threw.
 void runCompiled(CompiledGraph& compiled, GraphRun& run);
 
 } // namespace loupe::compute

@@ -175,6 +175,55 @@ private slots:
         QCOMPARE(Profiler::queueDepths().front().depth, 3);
     }
 
+    void queueDepthKeepsRunningAndPeak()
+    {
+        Profiler::setQueueDepth("test queue", 4, 1);
+        Profiler::setQueueDepth("test queue", 0, 0);
+        const auto find = [] {
+            for (const QueueGauge& q : Profiler::queueDepths())
+                if (q.name == "test queue") return q;
+            return QueueGauge{};
+        };
+        QCOMPARE(find().depth, 0);
+        QCOMPARE(find().peak, 4);
+        Profiler::setQueueDepth("test queue", 2, 1);
+        QCOMPARE(find().running, 1);
+        QCOMPARE(find().peak, 4);
+    }
+
+    // A wait noted by a device worker goes to the first run the job files, not to later ones, and the
+    // trace shows it as an event of its own on the queuing thread's tid.
+    void queueWaitGoesToTheNextRunAndTheTrace()
+    {
+        Profiler::setEnabled(true);
+        Profiler::noteQueueWait(1000, 250000, 42);
+        runOnce(blocks(4), 4); // the job's first run
+        runOnce(blocks(4), 4); // a later segment of the same job
+        Profiler::noteQueueWait(0, 0, 0);
+        runOnce(blocks(4), 4); // a run on its own thread
+        Profiler::setEnabled(false);
+        const std::vector<ProfileRun> runs = Profiler::runs("cpu");
+        QCOMPARE(runs.size(), size_t(3));
+        QCOMPARE(runs[0].queueWaitNs, int64_t(250000));
+        QCOMPARE(runs[0].queuedNs, int64_t(1000));
+        QCOMPARE(runs[0].callerThread, 42);
+        QCOMPARE(runs[1].callerThread, 0);
+        QCOMPARE(runs[2].callerThread, 0);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(QByteArray::fromStdString(Profiler::chromeTraceJson()));
+        int waits = 0;
+        for (const auto& v : doc.object().value(QLatin1String("traceEvents")).toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e.value(QLatin1String("name")).toString() != QLatin1String("queue wait")) continue;
+            ++waits;
+            QCOMPARE(e.value(QLatin1String("ph")).toString(), QStringLiteral("X"));
+            QCOMPARE(e.value(QLatin1String("tid")).toInt(), 42);
+            QCOMPARE(e.value(QLatin1String("ts")).toDouble(), 1.0);
+            QCOMPARE(e.value(QLatin1String("dur")).toDouble(), 250.0);
+        }
+        QCOMPARE(waits, 1);
+    }
+
     void chromeTrace()
     {
         Profiler::setEnabled(true);
