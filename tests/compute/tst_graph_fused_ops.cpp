@@ -2,12 +2,14 @@
 // The CPU kernels of the ops that fuse or place (Attention, Embed and padding, SumTo) against the same
 // computation written with the plain ops or by hand.
 #include "compute/backend/backend.h"
+#include "compute/cpu_options.h"
 #include "compute/error.h"
 #include "compute/graph/planner.h"
 #include "op_reference.h"
 
 #include <QTest>
 #include <cmath>
+#include <limits>
 
 using namespace loupe::compute;
 using namespace loupe::test;
@@ -81,6 +83,44 @@ private slots:
         const Tensor plain = runCpu(build(false), in).at("out");
         QCOMPARE(fused.shape(), (Shape{B, H, N, D}));
         QVERIFY2(maxDiff(fused, plain) < 1e-5, qPrintable(QString::number(maxDiff(fused, plain))));
+    }
+
+    // Long sequences run as blocks of query rows x key tiles with the softmax carried across tiles;
+    // LOUPE_GEMM=naive selects the one-row-at-a-time reference.
+    void tiledAttentionMatchesTheRowReference_data()
+    {
+        QTest::addColumn<bool>("causal");
+        QTest::newRow("random bias") << false;
+        QTest::newRow("causal mask: whole key tiles masked") << true;
+    }
+    void tiledAttentionMatchesTheRowReference()
+    {
+        QFETCH(bool, causal);
+        const int64_t B = 1, H = 2, M = 1100, N = 1100, D = 16;
+        std::mt19937 rng(9);
+        std::map<std::string, Tensor> in{{"q", randomTensor(rng, {B, H, M, D})},
+                                         {"k", randomTensor(rng, {B, N, H, D})},
+                                         {"v", randomTensor(rng, {B, H, N, D})}};
+        if (causal) {
+            std::vector<float> m(size_t(M * N), 0.f);
+            for (int64_t i = 0; i < M; ++i)
+                for (int64_t j = i + 1; j < N; ++j)
+                    m[size_t(i * N + j)] = std::numeric_limits<float>::lowest();
+            in["bias"] = Tensor::fromF32({1, 1, M, N}, m);
+        } else {
+            in["bias"] = randomTensor(rng, {B, 1, M, N});
+        }
+        Graph g;
+        const NodeId k = g.permute(g.input("k", {B, N, H, D}), {0, 2, 1, 3}); // strided keys
+        g.keep(g.name(g.attention(g.input("q", {B, H, M, D}), k, g.input("v", {B, H, N, D}),
+                                  g.input("bias", in["bias"].shape()), 0.25),
+                      "out"));
+        const Tensor tiled = runCpu(g, in).at("out");
+        const CpuOptions saved = cpuOptions();
+        cpuOptions().naiveGemm = true;
+        const Tensor rows = runCpu(g, in).at("out");
+        cpuOptions() = saved;
+        QVERIFY2(maxDiff(tiled, rows) < 1e-5, qPrintable(QString::number(maxDiff(tiled, rows))));
     }
 
     void attentionRefusesShapesThatDoNotFit()
