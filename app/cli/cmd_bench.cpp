@@ -2,14 +2,15 @@
 // loupe bench vit|generate|caption|tokenizer|vit-forward|gpt2-decode|vit-attribution|sam-encoder
 // [options]: the engine benchmarks, each printing one JSON object. The measuring code is shared with the
 // bench/ binaries (compute/bench/, compute/models/vit_benchmark); the GPU benchmark set (vit-forward ...
-// sam-encoder) is in bench_cases.cpp. Every benchmark takes --trace FILE (the engine profiler's Chrome
-// trace of the graph runs) and --backend / --dtype (how checkpoints are opened).
+// sam-encoder) is compute/bench/gpu_cases.cpp. Every benchmark takes --trace FILE (the engine profiler's
+// Chrome trace of the graph runs) and --backend / --dtype (how checkpoints are opened).
 #include "app/cli/bench_cases.h"
 #include "app/cli/command.h"
 #include "app/cli/help_text.h"
 #include "compute/backend/profiler.h"
 #include "compute/bench/caption_benchmark.h"
 #include "compute/bench/decode_benchmark.h"
+#include "compute/bench/gpu_cases.h"
 #include "compute/bench/tokenizer_benchmark.h"
 #include "compute/engine_options.h"
 #include "compute/models/vit_benchmark.h"
@@ -200,7 +201,7 @@ Benchmark fromCase(const BenchCase& c)
             [run = c.run](QCommandLineParser& p, BenchContext& ctx, QTextStream& err) {
                 try {
                     ctx.result = run(p, ctx.engine);
-                } catch (const BenchOptionError& e) {
+                } catch (const compute::bench::GpuCaseOptionError& e) {
                     err << "loupe bench: " << e.what() << "\n";
                     return int(ExitUsage);
                 }

@@ -116,17 +116,17 @@ private slots:
         LoupeRun r = runLoupe({QStringLiteral("bench"), QStringLiteral("vit-forward"),
                                QStringLiteral("--batch"), QStringLiteral("0")});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QLatin1String("--batch must be an integer from 1")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("--batch must be 1 to 4096, got 0")), qPrintable(r.err));
         r = runLoupe({QStringLiteral("bench"), QStringLiteral("sam-encoder"), QStringLiteral("--image-size"),
                       QStringLiteral("100")});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QLatin1String("--image-size must be a multiple of 16, got 100")),
-                 qPrintable(r.err));
+        QVERIFY2(
+            r.err.contains(QLatin1String("--image-size must be a multiple of 16 from 16 to 4096, got 100")),
+            qPrintable(r.err));
         r = runLoupe({QStringLiteral("bench"), QStringLiteral("gpt2-decode"), QStringLiteral("--warmup"),
                       QStringLiteral("x")});
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains(QLatin1String("--warmup must be an integer from 0 to 1000, got \"x\"")),
-                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("--warmup must be an integer, got \"x\"")), qPrintable(r.err));
     }
 };
 

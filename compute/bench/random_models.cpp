@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "app/cli/bench_random_models.h"
+#include "compute/bench/random_models.h"
 
 #include "compute/backend/scheduler.h"
 #include "compute/bench/random_weights.h"
@@ -15,11 +15,9 @@
 #include <map>
 #include <unistd.h>
 
-namespace loupe::cli {
+namespace loupe::compute::bench {
 
 namespace fs = std::filesystem;
-using compute::Shape;
-using compute::Tensor;
 
 namespace {
 
@@ -27,16 +25,15 @@ namespace {
 // difference, as Checkpoint::open would give a model.
 struct Placement
 {
-    compute::WeightFormat format;
-    std::shared_ptr<compute::Scheduler> scheduler;
+    WeightFormat format;
+    std::shared_ptr<Scheduler> scheduler;
 };
 
-Placement placement(const compute::EngineOptions& engine)
+Placement placement(const EngineOptions& engine)
 {
-    const compute::WeightFormat asked{engine.precision};
-    const compute::WeightFormat format = compute::effectiveWeightFormat(asked);
-    return {format, std::make_shared<compute::Scheduler>(engine.backend, format.precision,
-                                                         compute::weightFormatNote(asked))};
+    const WeightFormat asked{engine.precision};
+    const WeightFormat format = effectiveWeightFormat(asked);
+    return {format, std::make_shared<Scheduler>(engine.backend, format.precision, weightFormatNote(asked))};
 }
 
 // Tensors for every name SamModel::fromTensors claims, uniform with the standard deviation of a
@@ -66,10 +63,10 @@ public:
     }
 
 private:
-    compute::bench::RandomWeights r_;
+    RandomWeights r_;
 };
 
-void visionTensors(SamTensors& t, const compute::SamVisionConfig& v)
+void visionTensors(SamTensors& t, const SamVisionConfig& v)
 {
     const int64_t D = v.hiddenSize, g = v.grid(), C = v.outputChannels, hd = D / v.numAttentionHeads;
     const int64_t patchIn = v.numChannels * v.patchSize * v.patchSize;
@@ -95,7 +92,7 @@ void visionTensors(SamTensors& t, const compute::SamVisionConfig& v)
     t.norm("vision_encoder.neck.layer_norm2", C);
 }
 
-void promptAndDecoderTensors(SamTensors& t, const compute::SamConfig& c)
+void promptAndDecoderTensors(SamTensors& t, const SamConfig& c)
 {
     const int64_t C = c.vision.outputChannels, mc = c.prompt.maskInputChannels;
     t.add("shared_image_embedding.positional_embedding", {2, c.vision.numPosFeats}, 1.f);
@@ -151,7 +148,7 @@ void promptAndDecoderTensors(SamTensors& t, const compute::SamConfig& c)
     feedForward(m + "iou_prediction_head.", d.iouHeadHiddenDim, masks, d.iouHeadDepth);
 }
 
-nlohmann::json configJson(const compute::SamConfig& c)
+nlohmann::json configJson(const SamConfig& c)
 {
     nlohmann::json globals = nlohmann::json::array();
     for (int64_t i : c.vision.globalAttnIndexes)
@@ -175,7 +172,7 @@ struct TempFolder
     TempFolder()
     {
         std::string tmpl = (fs::temp_directory_path() / "loupe-bench-sam-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) throw compute::Error(tmpl, "cannot create a temporary folder");
+        if (!mkdtemp(tmpl.data())) throw Error(tmpl, "cannot create a temporary folder");
         path = tmpl;
     }
     ~TempFolder()
@@ -187,27 +184,26 @@ struct TempFolder
 
 } // namespace
 
-compute::Gpt2Model randomGpt2Small(const compute::EngineOptions& engine)
+Gpt2Model randomGpt2Small(const EngineOptions& engine)
 {
-    const compute::Gpt2Config config;
+    const Gpt2Config config;
     const Placement where = placement(engine);
-    const compute::WeightFormatScope scope(where.format);
-    compute::Gpt2Model m = compute::Gpt2Model::fromTensors(config, compute::bench::randomGpt2Tensors(config),
-                                                           "random GPT-2 small");
+    const WeightFormatScope scope(where.format);
+    Gpt2Model m = Gpt2Model::fromTensors(config, randomGpt2Tensors(config), "random GPT-2 small");
     m.setScheduler(where.scheduler);
     return m;
 }
 
-compute::SamConfig randomSamConfig(int64_t imageSize, int64_t layers)
+SamConfig randomSamConfig(int64_t imageSize, int64_t layers)
 {
-    compute::SamConfig c;
+    SamConfig c;
     c.modelType = "sam";
     c.architectures = {"SamModel"};
     if (imageSize < 16 || imageSize % 16 != 0)
-        throw compute::Error("random SAM", "image size must be a positive multiple of 16, got " +
-                                               std::to_string(imageSize));
+        throw Error("random SAM",
+                    "image size must be a positive multiple of 16, got " + std::to_string(imageSize));
     if (layers < 1 || layers > 12)
-        throw compute::Error("random SAM", "layers must be 1 to 12, got " + std::to_string(layers));
+        throw Error("random SAM", "layers must be 1 to 12, got " + std::to_string(layers));
     c.vision.imageSize = c.prompt.imageSize = imageSize;
     c.prompt.imageEmbeddingSize = c.vision.grid();
     c.vision.numHiddenLayers = layers;
@@ -218,26 +214,26 @@ compute::SamConfig randomSamConfig(int64_t imageSize, int64_t layers)
     return c;
 }
 
-compute::SamModel randomSamB(const compute::EngineOptions& engine, int64_t imageSize, int64_t layers)
+SamModel randomSamB(const EngineOptions& engine, int64_t imageSize, int64_t layers)
 {
-    const compute::SamConfig c = randomSamConfig(imageSize, layers);
+    const SamConfig c = randomSamConfig(imageSize, layers);
     SamTensors t;
     visionTensors(t, c.vision);
     promptAndDecoderTensors(t, c);
-    if (engine.backend == compute::BackendChoice::Cpu) {
-        const compute::WeightFormatScope scope(placement(engine).format);
-        return compute::SamModel::fromTensors(c, std::move(t.w), "random SAM ViT-B");
+    if (engine.backend == BackendChoice::Cpu) {
+        const WeightFormatScope scope(placement(engine).format);
+        return SamModel::fromTensors(c, std::move(t.w), "random SAM ViT-B");
     }
     const TempFolder dir;
     {
-        compute::SafetensorsWriter w;
+        SafetensorsWriter w;
         for (const auto& [name, tensor] : t.w)
             w.addF32(name, tensor.shape(), tensor.ptr<float>());
         t.w.clear();
         w.write(dir.path / "model.safetensors");
         std::ofstream(dir.path / "config.json") << configJson(c).dump(2);
     }
-    return compute::SamModel::fromCheckpoint(compute::Checkpoint::open(dir.path, engine));
+    return SamModel::fromCheckpoint(Checkpoint::open(dir.path, engine));
 }
 
-} // namespace loupe::cli
+} // namespace loupe::compute::bench

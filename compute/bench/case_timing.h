@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-namespace loupe::cli {
+namespace loupe::compute::bench {
 
 // How one benchmark case is run: where, how many untimed and timed repetitions, how many items each.
 struct CaseSettings
 {
-    compute::EngineOptions engine;
+    EngineOptions engine;
     int warmup = 3;
     int runs = 10;
     int64_t batch = 1;
@@ -24,7 +24,7 @@ struct CaseSettings
 struct CaseTiming
 {
     std::vector<double> ms;
-    compute::ExecutionRecord ran;
+    ExecutionRecord ran;
 };
 
 // Runs `step` settings.warmup times untimed, then settings.runs times timed. The execution record is
@@ -41,4 +41,4 @@ nlohmann::json caseJson(const std::string& caseName, const CaseSettings& setting
 // The host: name, CPU model, logical cores, kernel, 1-minute load average.
 nlohmann::json machineJson();
 
-} // namespace loupe::cli
+} // namespace loupe::compute::bench

@@ -7,11 +7,11 @@
 
 #include <cstdint>
 
-namespace loupe::cli {
+namespace loupe::compute::bench {
 
-// GPT-2 small with random weights (compute::bench::randomGpt2Tensors), its linear weights packed at
+// GPT-2 small with random weights (randomGpt2Tensors), its linear weights packed at
 // engine's precision and run where engine says, as a checkpoint opened with those options would be.
-compute::Gpt2Model randomGpt2Small(const compute::EngineOptions& engine);
+Gpt2Model randomGpt2Small(const EngineOptions& engine);
 
 // SAM ViT-B (facebook/sam-vit-base's shapes: the whole SamModel, encoder, prompt encoder and mask
 // decoder) with random weights of roughly trained spread, made in memory. imageSize and layers shrink
@@ -19,9 +19,8 @@ compute::Gpt2Model randomGpt2Small(const compute::EngineOptions& engine);
 // of ViT-B below `layers`). SamModel::fromTensors takes no engine options, so for any backend but the
 // CPU the tensors go through a temporary checkpoint folder opened with `engine`: the one path by which
 // SAM learns where to run.
-compute::SamModel randomSamB(const compute::EngineOptions& engine, int64_t imageSize = 1024,
-                             int64_t layers = 12);
-// The configuration randomSamB builds (throws compute::Error for sizes SAM cannot run).
-compute::SamConfig randomSamConfig(int64_t imageSize, int64_t layers);
+SamModel randomSamB(const EngineOptions& engine, int64_t imageSize = 1024, int64_t layers = 12);
+// The configuration randomSamB builds (throws Error for sizes SAM cannot run).
+SamConfig randomSamConfig(int64_t imageSize, int64_t layers);
 
-} // namespace loupe::cli
+} // namespace loupe::compute::bench

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "app/cli/bench_case_timing.h"
+#include "compute/bench/case_timing.h"
 
 #include "compute/bench/bench_stats.h"
 
@@ -9,9 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace loupe::cli {
-
-namespace bench = compute::bench;
+namespace loupe::compute::bench {
 
 CaseTiming timeCase(const CaseSettings& settings, const std::function<void()>& step)
 {
@@ -19,11 +17,11 @@ CaseTiming timeCase(const CaseSettings& settings, const std::function<void()>& s
         step();
     CaseTiming t;
     for (int i = 0; i < settings.runs; ++i) {
-        const auto t0 = bench::Clock::now();
+        const auto t0 = Clock::now();
         step();
-        t.ms.push_back(bench::msSince(t0));
+        t.ms.push_back(msSince(t0));
     }
-    t.ran = compute::lastExecution();
+    t.ran = lastExecution();
     return t;
 }
 
@@ -42,25 +40,25 @@ nlohmann::json machineJson()
             {"cpu", cpu},
             {"logical_cores", std::thread::hardware_concurrency()},
             {"os", std::string(u.sysname) + " " + u.release},
-            {"load_average_1min", bench::loadAverage1()}};
+            {"load_average_1min", loadAverage1()}};
 }
 
 nlohmann::json caseJson(const std::string& caseName, const CaseSettings& s, const CaseTiming& t,
                         double itemsPerRun, const std::string& throughputUnit)
 {
-    const double med = bench::median(t.ms);
+    const double med = median(t.ms);
     nlohmann::json j = {{"case", caseName},
                         {"machine", machineJson()},
                         {"device", t.ran.device},
                         {"backend", t.ran.backend},
                         {"precision", t.ran.precision},
-                        {"requested_backend", std::string(compute::backendChoiceName(s.engine.backend))},
-                        {"requested_dtype", std::string(compute::precisionName(s.engine.precision))},
+                        {"requested_backend", std::string(backendChoiceName(s.engine.backend))},
+                        {"requested_dtype", std::string(precisionName(s.engine.precision))},
                         {"batch", s.batch},
                         {"warmup", s.warmup},
                         {"runs", s.runs},
                         {"ms_median", med},
-                        {"ms_p90", bench::percentile(t.ms, 0.9)},
+                        {"ms_p90", percentile(t.ms, 0.9)},
                         {"ms_min", t.ms.empty() ? 0.0 : *std::min_element(t.ms.begin(), t.ms.end())},
                         {"throughput", med > 0 ? itemsPerRun * 1000.0 / med : 0.0},
                         {"throughput_unit", throughputUnit}};
@@ -68,4 +66,4 @@ nlohmann::json caseJson(const std::string& caseName, const CaseSettings& s, cons
     return j;
 }
 
-} // namespace loupe::cli
+} // namespace loupe::compute::bench
