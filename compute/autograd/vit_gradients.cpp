@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "compute/autograd/vit_gradients.h"
 
-#include "compute/autograd/backward.h"
+#include "compute/autograd/backward_graph.h"
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
 
 namespace loupe::compute {
 
-VitGradients vitGradients(const VitModel& model, const Tensor& pixelValues, const std::vector<int64_t>& targets,
-                          const VitGradientRequest& request)
+VitGradients vitGradients(const VitModel& model, const Tensor& pixelValues,
+                          const std::vector<int64_t>& targets, const VitGradientRequest& request)
 {
     VitRunOptions options;
     options.interpolatePosEncoding = request.interpolatePosEncoding;
@@ -17,13 +17,14 @@ VitGradients vitGradients(const VitModel& model, const Tensor& pixelValues, cons
     if (logits < 0) throw Error("vit", "gradients need a classification head (this model has no logits)");
     const Shape ls = g.node(logits).shape;
     if (int64_t(targets.size()) != ls[0])
-        throw Error("vit", "gradients need one target class per image: got " + std::to_string(targets.size()) +
-                               " for a batch of " + std::to_string(ls[0]));
+        throw Error("vit", "gradients need one target class per image: got " +
+                               std::to_string(targets.size()) + " for a batch of " + std::to_string(ls[0]));
     std::vector<float> seed(size_t(shapeNumel(ls)), 0.0f);
     for (int64_t b = 0; b < ls[0]; ++b) {
         const int64_t t = targets[size_t(b)];
         if (t < 0 || t >= ls[1])
-            throw Error("vit", "target class " + std::to_string(t) + " is outside 0.." + std::to_string(ls[1] - 1));
+            throw Error("vit",
+                        "target class " + std::to_string(t) + " is outside 0.." + std::to_string(ls[1] - 1));
         seed[size_t(b * ls[1] + t)] = 1.0f;
     }
     GradientRequest req;
@@ -39,15 +40,14 @@ VitGradients vitGradients(const VitModel& model, const Tensor& pixelValues, cons
     std::vector<NodeId> extra;
     for (const std::string& name : request.nodes) {
         const NodeId id = g.find(name);
-        if (id < 0) throw Error("vit", "no graph node named '" + name + "' (see VitModel for the node names)");
+        if (id < 0)
+            throw Error("vit", "no graph node named '" + name + "' (see VitModel for the node names)");
         extra.push_back(id);
         req.gradients.push_back(id);
     }
-    const GradientRun run =
-        runWithGradients(g, {{"pixel_values", pixelValues}}, logits, Tensor::fromF32(ls, seed), req);
-    // The backward ops exist on the CPU only: the whole forward+backward ran there from the graph's
-    // own weights, whatever device the model's forward passes use.
-    model.scheduler().recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    // On the model's device (the CPU keeps its tuned direct sweep); the scheduler records what ran it.
+    const GradientRun run = runWithGradients(g, {{"pixel_values", pixelValues}}, logits,
+                                             Tensor::fromF32(ls, seed), req, model.scheduler());
     VitGradients out;
     out.logits = run.valueOf(logits);
     if (request.inputGrad) out.inputGrad = run.gradOf(pixels);
