@@ -2,7 +2,8 @@
 // The Engine Profiler dock: after a classification with the shipped shapes classifier it shows that
 // run's ops (per-op and per-layer tables and the timeline naming the ViT's nodes) and device memory, with
 // tables of their own for a run on Vulkan (lavapipe) beside one on the CPU; it
-// records nothing and creates no view while hidden; the Qt-table fallback sorts by a clicked column; the
+// records nothing and creates no view while hidden; a run on Vulkan shows its device worker's queue
+// depth and its wait in the queue; the Qt-table fallback sorts by a clicked column; the
 // main window's View > Engine Profiler (Ctrl+Shift+P) shows it. Screenshots go to the artifact folder.
 //
 // Under the offscreen platform there is usually no OpenGL, so the dock shows its Qt tables and says why;
@@ -15,6 +16,7 @@
 #include "core/inference/classifier.h"
 #include "views/mainwindow/mainwindow.h"
 #include "views/profiler/profilerdock.h"
+#include "views/profiler/profilertext.h"
 #include "views/profiler/profilerview.h"
 #include "window_test_env.h"
 
@@ -229,13 +231,49 @@ private slots:
             const auto& b = dock.snapshot().backends[size_t(i)];
             QCOMPARE(b.name, name);
             QCOMPARE(b.runs, 1);
-            QCOMPARE(timeline->rowCount(), int(b.lastRun.events.size()));
+            // A run the device worker ran starts with its wait in the queue.
+            QCOMPARE(timeline->rowCount(),
+                     int(b.lastRun.events.size()) + (b.lastRun.callerThread > 0 ? 1 : 0));
             QVERIFY(dock.view()->shownOps().contains(QLatin1String("linear")));
         }
         bool vulkanMemory = false;
         for (const compute::MemoryGauge& g : dock.snapshot().memory)
             vulkanMemory = vulkanMemory || (g.device != "cpu" && g.peak > 0);
         QVERIFY2(vulkanMemory, "the Vulkan device's memory gauge");
+        dock.setActive(false);
+    }
+
+    // A classification on Vulkan goes through the device's worker: the gauges show its queue depth and
+    // the timeline starts with the run's wait in the queue (in whichever view draws).
+    void showsTheQueueOfADeviceWorker()
+    {
+        compute::Profiler::clear();
+        ProfilerDock dock;
+        dock.resize(1000, 640);
+        dock.show();
+        dock.setActive(true);
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        if (classifyOnce(compute::BackendChoice::Vulkan) != "vulkan")
+            QSKIP("no Vulkan device ran the model here");
+        dock.refresh();
+        ProfilerView* view = dock.view();
+        QVERIFY(view);
+        qInfo("profiler view: %s", qPrintable(view->kind()));
+        const ProfilerSnapshot& s = dock.snapshot();
+        const compute::QueueGauge* worker = nullptr;
+        for (const compute::QueueGauge& q : s.queues)
+            if (q.name.rfind("vulkan", 0) == 0) worker = &q;
+        QVERIFY(worker);
+        QCOMPARE(worker->depth, 0);
+        QVERIFY(worker->peak >= 1);
+        QVERIFY(!s.backends.empty());
+        QVERIFY(s.backends[0].lastRun.callerThread > 0);
+        const QString gauges = gaugeLines(s).join(QLatin1Char('\n'));
+        QVERIFY2(gauges.contains(QLatin1String("Queue depth vulkan")), qPrintable(gauges));
+        if (auto* label = dock.findChild<QLabel*>(QStringLiteral("profilerGauges")))
+            QVERIFY2(label->text().contains(QLatin1String("Queue depth vulkan")), qPrintable(label->text()));
+        QTRY_VERIFY2(view->shownTimeline().value(0) == QLatin1String("queue wait"),
+                     qPrintable(view->shownTimeline().mid(0, 3).join(',')));
         dock.setActive(false);
     }
 
@@ -297,6 +335,7 @@ private slots:
         child.start(xvfb,
                     {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1280x800x24"),
                      QCoreApplication::applicationFilePath(), QStringLiteral("showsTheOpsOfAClassification"),
+                     QStringLiteral("showsTheQueueOfADeviceWorker"),
                      QStringLiteral("mainWindowShowsItFromTheViewMenu")});
         QVERIFY(child.waitForFinished(180000));
         const QString output = QString::fromUtf8(child.readAll());

@@ -25,19 +25,25 @@ size_t distinctOps(const compute::ProfileRun& run)
     std::map<std::string, int> ops;
     for (const compute::ProfileEvent& e : run.events)
         ops.emplace(e.op, 0);
-    return ops.size();
+    return ops.size() + (run.callerThread > 0 ? 1 : 0); // the queue wait's lane
 }
 
-// One lane per op kind, nodes placed by their start within the run.
+// One lane per op kind, nodes placed by their start within the run; a run a device worker ran has a
+// first lane with its wait in the queue, and the time axis starts when it was queued.
 void drawTimeline(const compute::ProfileRun& run, ImGuiPanelState& state)
 {
     if (run.events.empty() || run.durationNs <= 0) {
         ImGui::TextDisabled("No run recorded yet");
         return;
     }
+    const bool queued = run.callerThread > 0;
+    const char* waitLane = "queue wait";
     std::map<std::string, int> lanes;
+    if (queued) lanes.emplace(waitLane, 0);
     for (const compute::ProfileEvent& e : run.events)
         lanes.emplace(e.op, int(lanes.size()));
+    const int64_t t0 = queued ? std::min(run.queuedNs, run.startNs) : run.startNs;
+    const float span = float(std::max<int64_t>(1, run.startNs + run.durationNs - t0));
     const float laneHeight = ImGui::GetTextLineHeight() + 4;
     const float labelWidth = ImGui::CalcTextSize("patch_embed  ").x;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -49,13 +55,19 @@ void drawTimeline(const compute::ProfileRun& run, ImGuiPanelState& state)
     for (const auto& [op, lane] : lanes)
         draw->AddText({origin.x + 2, origin.y + float(lane) * laneHeight + 2}, IM_COL32(200, 200, 200, 255),
                       op.c_str());
+    const auto xOf = [&](int64_t ns) { return origin.x + labelWidth + width * float(ns - t0) / span; };
+    if (queued) {
+        const float x0 = xOf(run.queuedNs), x1 = std::max(x0 + 1.0f, xOf(run.queuedNs + run.queueWaitNs));
+        draw->AddRectFilled({x0, origin.y + 1}, {x1, origin.y + laneHeight - 1},
+                            IM_COL32(120, 120, 120, 255));
+        state.shownTimeline << QString::fromLatin1(waitLane);
+    }
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const compute::ProfileEvent* hovered = nullptr;
     for (const compute::ProfileEvent& e : run.events) {
         const int lane = lanes[e.op];
-        const float x0 =
-            origin.x + labelWidth + width * float(e.startNs - run.startNs) / float(run.durationNs);
-        const float x1 = std::max(x0 + 1.0f, x0 + width * float(e.durationNs) / float(run.durationNs));
+        const float x0 = xOf(e.startNs);
+        const float x1 = std::max(x0 + 1.0f, x0 + width * float(e.durationNs) / span);
         const float y0 = origin.y + float(lane) * laneHeight + 1;
         draw->AddRectFilled({x0, y0}, {x1, y0 + laneHeight - 2}, opColour(lane));
         if (mouse.x >= x0 && mouse.x < x1 && mouse.y >= y0 && mouse.y < y0 + laneHeight - 2) hovered = &e;
@@ -71,6 +83,10 @@ void drawTimeline(const compute::ProfileRun& run, ImGuiPanelState& state)
     }
     ImGui::Text("Run %llu: %.3f ms, %d nodes", static_cast<unsigned long long>(run.id),
                 double(run.durationNs) / 1e6, int(run.events.size()));
+    if (queued) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(("(" + queueWaitText(run) + ")").toUtf8().constData());
+    }
 }
 
 // A sortable table of per-op or per-layer sums; rows are re-sorted every frame by the header clicked.

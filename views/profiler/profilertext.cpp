@@ -36,10 +36,23 @@ QStringList gaugeLines(const ProfilerSnapshot& s)
     if (s.jobsRunning >= 0)
         queue << QCoreApplication::translate("loupe::views::ProfilerDock", "%n job(s) running", nullptr,
                                              s.jobsRunning);
+    if (!queue.isEmpty()) lines << tr("Jobs: %1").arg(queue.join(QStringLiteral("; ")));
     for (const compute::QueueGauge& q : s.queues)
-        queue << tr("%1: %2 waiting").arg(QString::fromStdString(q.name)).arg(q.depth);
-    if (!queue.isEmpty()) lines << tr("Queue: %1").arg(queue.join(QStringLiteral("; ")));
+        lines << tr("Queue depth %1: %2 (%3 running, %4 waiting), at most %5")
+                     .arg(QString::fromStdString(q.name))
+                     .arg(q.depth)
+                     .arg(q.running)
+                     .arg(q.depth - q.running)
+                     .arg(q.peak);
     return lines;
+}
+
+QString queueWaitText(const compute::ProfileRun& run)
+{
+    if (run.callerThread <= 0) return {};
+    return tr("waited %1 ms in the %2 queue")
+        .arg(double(run.queueWaitNs) / 1e6, 0, 'f', 3)
+        .arg(QString::fromStdString(run.backend));
 }
 
 } // namespace loupe::views

@@ -134,15 +134,27 @@ void TableProfilerView::showBackend()
     const auto& b = m_snapshot.backends[size_t(i)];
     fillStats(m_ops, b.ops, false);
     fillStats(m_layers, b.layers, true);
-    const auto& events = b.lastRun.events;
-    m_timeline->setRowCount(int(events.size()));
+    const compute::ProfileRun& run = b.lastRun;
+    const auto& events = run.events;
+    // A run a device worker ran starts with its wait in the queue, at a negative start.
+    const int first = run.callerThread > 0 ? 1 : 0;
+    m_timeline->setRowCount(first + int(events.size()));
+    if (first) {
+        auto* wait = new QTableWidgetItem(tr("queue wait"));
+        wait->setToolTip(queueWaitText(run));
+        m_timeline->setItem(0, 0, wait);
+        m_timeline->setItem(0, 1, new QTableWidgetItem(tr("queue")));
+        m_timeline->setItem(0, 2, number(double(run.queuedNs - run.startNs) / 1e6, 3));
+        m_timeline->setItem(0, 3, number(double(run.queueWaitNs) / 1e6, 3));
+        m_timeline->setItem(0, 4, new QTableWidgetItem(QString::fromStdString(run.device)));
+    }
     for (int r = 0; r < int(events.size()); ++r) {
         const compute::ProfileEvent& e = events[size_t(r)];
-        m_timeline->setItem(r, 0, new QTableWidgetItem(QString::fromStdString(e.node)));
-        m_timeline->setItem(r, 1, new QTableWidgetItem(QString::fromStdString(e.op)));
-        m_timeline->setItem(r, 2, number(double(e.startNs - b.lastRun.startNs) / 1e6, 3));
-        m_timeline->setItem(r, 3, number(double(e.durationNs) / 1e6, 3));
-        m_timeline->setItem(r, 4, new QTableWidgetItem(QString::fromStdString(e.shape)));
+        m_timeline->setItem(first + r, 0, new QTableWidgetItem(QString::fromStdString(e.node)));
+        m_timeline->setItem(first + r, 1, new QTableWidgetItem(QString::fromStdString(e.op)));
+        m_timeline->setItem(first + r, 2, number(double(e.startNs - run.startNs) / 1e6, 3));
+        m_timeline->setItem(first + r, 3, number(double(e.durationNs) / 1e6, 3));
+        m_timeline->setItem(first + r, 4, new QTableWidgetItem(QString::fromStdString(e.shape)));
     }
 }
 
