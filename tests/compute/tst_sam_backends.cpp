@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -278,6 +279,33 @@ private slots:
         QCOMPARE(QString::fromStdString(lastExecution().backend), QStringLiteral("cpu"));
         QVERIFY2(QString::fromStdString(lastExecution().fallbackReason).contains("mask decoder"),
                  lastExecution().fallbackReason.c_str());
+    }
+
+    // Opt-in (LOUPE_TEST_TIMING=sam): shapes-sam's encoder per image, fused kernels against the graph on
+    // the CPU and on each other backend; printed, not asserted.
+    void timing()
+    {
+        if (qgetenv("LOUPE_TEST_TIMING") != "sam") QSKIP("set LOUPE_TEST_TIMING=sam to time");
+        const std::string dir = LOUPE_TEST_DATA "/../../resources/models/shapes-sam";
+        auto msPerImage = [&](BackendChoice b, bool graph) {
+            const SamModel model = SamModel::fromCheckpoint(Checkpoint::open(dir, {b}));
+            const Tensor px = randomPixels(model.config().vision, 3);
+            auto run = [&] {
+                model.embed(px); // warm-up: builds and plans the graph
+                const auto start = std::chrono::steady_clock::now();
+                for (int i = 0; i < 20; ++i)
+                    model.embed(px);
+                return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                           .count() /
+                       20;
+            };
+            return graph ? withGraphOnCpu(run) : run();
+        };
+        qInfo("shapes-sam encoder: fused %.2f ms, graph on the CPU %.2f ms",
+              msPerImage(BackendChoice::Cpu, false), msPerImage(BackendChoice::Cpu, true));
+        if (vulkanDevice())
+            qInfo("shapes-sam encoder on vulkan: %.2f ms", msPerImage(BackendChoice::Vulkan, true));
+        if (cudaDevice()) qInfo("shapes-sam encoder on cuda: %.2f ms", msPerImage(BackendChoice::Cuda, true));
     }
 };
 
