@@ -2,6 +2,7 @@
 #include "compute/backend/vulkan/context.h"
 
 #include "compute/backend/device_error.h"
+#include "compute/backend/vulkan/coopmat.h"
 #include "compute/backend/vulkan/faults.h"
 
 namespace loupe::compute::vk {
@@ -129,7 +130,25 @@ Context::Context(VkPhysicalDevice pd) : physical(pd)
     VkDeviceCreateInfo di{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;
-    check(vkCreateDevice(pd, &di, nullptr, &device), "vkCreateDevice");
+    // Cooperative matrices where the device has them and nobody turned them off. A driver that lists
+    // them and then refuses the device gets a second try without.
+    VkPhysicalDeviceShaderFloat16Int8FeaturesKHR f16{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES_KHR};
+    f16.shaderFloat16 = VK_TRUE;
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV cm{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    cm.cooperativeMatrix = VK_TRUE;
+    cm.pNext = &f16;
+    const char* extensions[] = {VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME,
+                                VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME};
+    if (!cooperativeMatrixTurnedOff() && probeCooperativeMatrix(pd).supported) {
+        VkDeviceCreateInfo withCm = di;
+        withCm.pNext = &cm;
+        withCm.enabledExtensionCount = 2;
+        withCm.ppEnabledExtensionNames = extensions;
+        cooperativeMatrix = vkCreateDevice(pd, &withCm, nullptr, &device) == VK_SUCCESS;
+    }
+    if (!cooperativeMatrix) check(vkCreateDevice(pd, &di, nullptr, &device), "vkCreateDevice");
     vkGetDeviceQueue(device, pick, 0, &queue);
     VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT | VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;

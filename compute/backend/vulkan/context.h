@@ -39,6 +39,8 @@ public:
     VkPhysicalDeviceProperties props{};
     VkPhysicalDeviceMemoryProperties memory{};
     VkCommandPool commandPool = VK_NULL_HANDLE;
+    // VK_NV_cooperative_matrix was enabled (coopmat.h): f16 Linear layers run gemm_coopmat.comp.
+    bool cooperativeMatrix = false;
     std::mutex queueMutex;
 
     // The first memory type allowed by `typeBits` that has every `want` flag; UINT32_MAX if none.

@@ -28,6 +28,7 @@ public:
     std::unique_ptr<Backend> createBackend() override;
 
     const VulkanDeviceInfo& info() const { return info_; }
+    VkPhysicalDevice physical() const { return physical_; }
     Context& context();
     Allocator& allocator();
     Pipelines& pipelines();

@@ -24,7 +24,11 @@ void run(Recorder& r, const GemmParams& p, int64_t batches, const DeviceTensor& 
                    gy = uint32_t((p.M + kGemmTile - 1) / kGemmTile);
     if (gy > 65535 || batches > 65535)
         throw DeviceError(DeviceFailure::Other, "vulkan", "gemm: too many rows or batches for one dispatch");
-    r.dispatch(b.half ? "gemm_f16" : "gemm",
+    // f16 weights on tensor cores where the device has them; the same tiles and parameters.
+    const bool coopmat = b.half && r.cooperativeMatrix() && !(p.flags & kGemmIm2col);
+    r.dispatch(coopmat  ? "gemm_coopmat"
+               : b.half ? "gemm_f16"
+                        : "gemm",
                {a.buffer, b.buffer, c.buffer, bias ? bias->buffer : VK_NULL_HANDLE,
                 residual ? residual->buffer : VK_NULL_HANDLE},
                &p, sizeof p, gx, gy, uint32_t(batches));

@@ -34,6 +34,8 @@ public:
     Recorder& operator=(const Recorder&) = delete;
 
     void begin(VkCommandBuffer cb) { cb_ = cb; }
+    // Whether the device runs the cooperative-matrix GEMM (Context::cooperativeMatrix).
+    bool cooperativeMatrix() const { return ctx_.cooperativeMatrix; }
     // buffers[i] is bound at binding i; VK_NULL_HANDLE slots get buffers[0] (unused by the shader).
     void dispatch(const char* shader, std::array<VkBuffer, kBindings> buffers, const void* push,
                   uint32_t pushBytes, uint32_t groupsX, uint32_t groupsY = 1, uint32_t groupsZ = 1);

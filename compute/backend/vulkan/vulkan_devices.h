@@ -32,4 +32,8 @@ std::string vulkanStatus();
 // substring of its name; LOUPE_VULKAN_DISABLE=1 hides them all. nullptr when there is none.
 Device* vulkanDevice();
 
+// Whether the selected device runs f16 Linear layers through the cooperative-matrix GEMM: "used: ...",
+// "off: LOUPE_VULKAN_NO_COOPMAT is set" or "not supported: <reason>" (lavapipe, most non-NVIDIA drivers).
+std::string vulkanCooperativeMatrixStatus();
+
 } // namespace loupe::compute
