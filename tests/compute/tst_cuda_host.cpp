@@ -8,6 +8,8 @@
 #include "compute/error.h"
 #include "op_reference.h"
 #if LOUPE_HAVE_CUDA
+#include "compute/autograd/backward.h"
+#include "compute/autograd/backward_kernels.h"
 #include "compute/backend/cpu/ops.h"
 #include "compute/backend/cpu/vmath.h"
 #include "compute/backend/cuda/check.h"
@@ -389,6 +391,220 @@ private slots:
                               OH, OW, sh, sw);
             QVERIFY(worstRatio(got, expected, {1e-5, 1e-5}) <= 1.0);
         }
+    }
+
+    // The fused attention kernel's tile loop (K/V tiles, online softmax, four lanes per query row) run
+    // by its host twin against the CPU reference: tiles of 1 to 64 keys, N not a multiple of the tile,
+    // strided q/k/v, broadcast biases with -inf entries (a whole tile masked for some rows), head dims
+    // from 5 to 128 and Dv != D. A row whose bias is -inf everywhere gives NaN.
+    void hostTwinAttention_data()
+    {
+        QTest::addColumn<int>("tile");
+        QTest::addColumn<QString>("kind");
+        for (int tile : {1, 7, 16, 32, 64})
+            for (const char* kind : {"vit", "strided", "masked", "wide"})
+                QTest::newRow(qPrintable(QString("%1 tile %2").arg(kind).arg(tile))) << tile << kind;
+    }
+    void hostTwinAttention()
+    {
+        QFETCH(int, tile);
+        QFETCH(QString, kind);
+        std::mt19937 rng(97);
+        int64_t B = 2, H = 3, M = 37, N = 50, D = 64, Dv = 64;
+        if (kind == "strided") {
+            B = 1, H = 2, M = 33, N = 45, D = 5, Dv = 7;
+        } else if (kind == "wide") {
+            B = 1, H = 1, M = 9, N = 70, D = 128, Dv = 96;
+        }
+        Tensor q, k, v, bias;
+        if (kind == "strided") {
+            // As a fused qkv projection: [B, M, H, D] storage seen as [B, H, M, D]; k, v transposed views.
+            q = randomTensor(rng, {B, M, H, D}).permute({0, 2, 1, 3});
+            k = randomTensor(rng, {B, H, D, N}).permute({0, 1, 3, 2});
+            v = strided(randomTensor(rng, {B, H, N, Dv}), {3, 2, 1, 0});
+            bias = randomTensor(rng, {H, 1, N}); // broadcast over batch and query rows
+        } else {
+            q = randomTensor(rng, {B, H, M, D});
+            k = randomTensor(rng, {B, H, N, D});
+            v = randomTensor(rng, {B, H, N, Dv});
+            if (kind == "masked") {
+                bias = randomTensor(rng, {M, N});
+                for (int64_t m = 0; m < M; m += 3)
+                    for (int64_t n = 0; n < std::min<int64_t>(N, 40); ++n)
+                        bias.ptr<float>()[m * N + n] = -INFINITY; // leading tiles fully masked
+                for (int64_t n = 0; n < N; ++n)
+                    bias.ptr<float>()[1 * N + n] = -INFINITY; // row 1: nothing to attend to
+            }
+        }
+        const float scale = 1.f / std::sqrt(float(D));
+        const Tensor* bp = bias.numel() ? &bias : nullptr;
+        const Tensor expected = Tensor::zeros(DType::F32, {B, H, M, Dv}),
+                     got = Tensor::zeros(DType::F32, {B, H, M, Dv});
+        cpu::attention(expected, q, k, v, bp, scale);
+        cuda::AttentionShape s;
+        s.B = B, s.H = H, s.M = M, s.N = N, s.D = D, s.Dv = Dv, s.scale = scale;
+        for (int i = 0; i < 4; ++i) {
+            s.sq[i] = q.strides()[size_t(i)];
+            s.sk[i] = k.strides()[size_t(i)];
+            s.sv[i] = v.strides()[size_t(i)];
+        }
+        if (bp) {
+            const size_t lead = 4 - bias.shape().size();
+            for (size_t i = 0; i < bias.shape().size(); ++i)
+                s.sbias[lead + i] = bias.shape()[i] == 1 ? 0 : bias.strides()[i];
+        }
+        cuda::hostAttention(got.ptr<float>(), q.ptr<float>(), k.ptr<float>(), v.ptr<float>(),
+                            bp ? bias.ptr<float>() : nullptr, s, tile);
+        if (kind == "masked") {
+            // Row 1 is masked everywhere: NaN (0 / 0), as a softmax over nothing; the CPU reference's
+            // vector exp makes that row an average instead, so it is left out of the comparison.
+            for (int64_t b = 0; b < B; ++b)
+                for (int64_t h = 0; h < H; ++h)
+                    for (int64_t d = 0; d < Dv; ++d) {
+                        const int64_t i = ((b * H + h) * M + 1) * Dv + d;
+                        QVERIFY(std::isnan(got.ptr<float>()[i]));
+                        got.ptr<float>()[i] = expected.ptr<float>()[i] = 0.f;
+                    }
+        }
+        QVERIFY2(worstRatio(got, expected, {1e-5, 1e-4}) <= 1.0, qPrintable(kind));
+    }
+
+    // The backward row kernels' per-thread shares (256 threads, reductions in order) against the CPU's
+    // backward kernels: softmax with a scale, LayerNorm with and without a weight.
+    void hostTwinBackwardRows()
+    {
+        std::mt19937 rng(101);
+        for (const int64_t d : {int64_t(7), int64_t(197), int64_t(768)}) {
+            const int64_t rows = 5;
+            Tensor y = Tensor::zeros(DType::F32, {rows, d});
+            cpu::softmax(y, randomTensor(rng, {rows, d}, -4.f, 4.f), 1.f);
+            const Tensor gy = randomTensor(rng, {rows, d});
+            Tensor expected = Tensor::zeros(DType::F32, {rows, d}),
+                   got = Tensor::zeros(DType::F32, {rows, d});
+            autograd::softmaxBackward(y.ptr<float>(), gy.ptr<float>(), expected.ptr<float>(), rows, d,
+                                      0.125f);
+            cuda::hostSoftmaxGrad(got.ptr<float>(), y.ptr<float>(), gy.ptr<float>(), rows, d, 0.125f);
+            QVERIFY2(worstRatio(got, expected, {1e-6, 1e-4}) <= 1.0,
+                     qPrintable(QString("softmax d=%1").arg(d)));
+            const Tensor x = randomTensor(rng, {rows, d}, -3.f, 5.f), w = randomTensor(rng, {d}, 0.5f, 1.5f);
+            for (const bool withWeight : {true, false}) {
+                const float* wp = withWeight ? w.ptr<float>() : nullptr;
+                autograd::layerNormBackward(x.ptr<float>(), wp, gy.ptr<float>(), expected.ptr<float>(), rows,
+                                            d, 1e-5);
+                cuda::hostLayerNormGrad(got.ptr<float>(), x.ptr<float>(), wp, gy.ptr<float>(), rows, d,
+                                        1e-5f);
+                QVERIFY2(worstRatio(got, expected, {1e-5, 1e-4}) <= 1.0,
+                         qPrintable(QString("layer norm d=%1 weight %2").arg(d).arg(withWeight)));
+            }
+        }
+    }
+
+    // Every activation's derivative against the exact one (double) and the CPU's backward kernel, over a
+    // range that reaches the saturated tails.
+    void hostTwinActGrad()
+    {
+        std::mt19937 rng(103);
+        const int64_t n = 1000;
+        const Tensor z = randomTensor(rng, {n}, -9.f, 9.f), gy = randomTensor(rng, {n});
+        for (Activation act :
+             {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu,
+              Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid}) {
+            Tensor expected = Tensor::zeros(DType::F32, {n}), got = Tensor::zeros(DType::F32, {n});
+            autograd::activationBackward(act, z.ptr<float>(), gy.ptr<float>(), expected.ptr<float>(), n);
+            cuda::hostActGrad(int(act), got.ptr<float>(), z.ptr<float>(), gy.ptr<float>(), n);
+            Tensor exact = Tensor::zeros(DType::F32, {n});
+            for (int64_t i = 0; i < n; ++i)
+                exact.ptr<float>()[i] =
+                    float(activationDerivative(act, double(z.ptr<float>()[i])) * double(gy.ptr<float>()[i]));
+            const double r = worstRatio(got, exact, {1e-6, 1e-5}),
+                         rc = worstRatio(expected, exact, {1e-6, 1e-5});
+            QVERIFY2(r <= 1.0,
+                     qPrintable(QString("%1: %2 (cpu %3)").arg(activationName(act)).arg(r).arg(rc)));
+            // The CPU's vectorised tanh is looser (gelu_tanh's derivative within ~1e-4 of the exact one).
+            QVERIFY2(worstRatio(got, expected, {1e-5, 1e-4}) <= 1.0, activationName(act));
+        }
+    }
+
+    // The bicubic gradient gathered per input pixel against the CPU's scatter (up- and down-sampling,
+    // with and without scale factors, planes of one row or column where every tap clamps), and col2im
+    // against the CPU's (an image wider than the patch grid).
+    void hostTwinBicubicGradAndCol2im()
+    {
+        std::mt19937 rng(107);
+        struct Case
+        {
+            int64_t planes, H, W, OH, OW;
+            double sH, sW;
+        };
+        for (const Case& c :
+             {Case{2, 14, 14, 24, 20, 24.1 / 14, 20.1 / 14}, Case{3, 9, 11, 4, 5, 0, 0},
+              Case{1, 1, 6, 3, 13, 0, 0}, Case{2, 7, 2, 16, 1, 0, 0}, Case{1, 32, 32, 7, 9, 0, 0}}) {
+            const Tensor gy = randomTensor(rng, {c.planes, c.OH, c.OW});
+            Tensor expected = Tensor::zeros(DType::F32, {c.planes, c.H, c.W}),
+                   got = Tensor::zeros(DType::F32, {c.planes, c.H, c.W});
+            autograd::bicubicBackward(gy.ptr<float>(), expected.ptr<float>(), c.planes, c.H, c.W, c.OH, c.OW,
+                                      c.sH, c.sW);
+            const float sh = c.sH > 0 ? float(1.0 / c.sH) : float(c.H) / float(c.OH);
+            const float sw = c.sW > 0 ? float(1.0 / c.sW) : float(c.W) / float(c.OW);
+            cuda::hostBicubicGrad(got.ptr<float>(), gy.ptr<float>(), c.planes, c.H, c.W, c.OH, c.OW, sh, sw);
+            QVERIFY2(worstRatio(got, expected, {1e-5, 1e-4}) <= 1.0,
+                     qPrintable(QString("%1x%2 from %3x%4").arg(c.H).arg(c.W).arg(c.OH).arg(c.OW)));
+        }
+        const int64_t B = 2, C = 3, H = 32, W = 50, P = 16, K = C * P * P;
+        const Tensor cols = randomTensor(rng, {B * (H / P) * (W / P), K});
+        Tensor expected = Tensor::zeros(DType::F32, {B, C, H, W}),
+               got = randomTensor(rng, {B, C, H, W}); // every pixel written
+        autograd::col2im(cols.ptr<float>(), expected.ptr<float>(), B, C, H, W, P);
+        cuda::hostCol2im(got.ptr<float>(), cols.ptr<float>(), B, C, H, W, P);
+        QCOMPARE(worstRatio(got, expected, kF32Exact), 0.0);
+    }
+
+    // SumTo's two walks over x (kept output elements, reduced elements) and the per-output sum, against
+    // the CPU's, for packed and strided inputs; Embed as the zero fill plus the strided copy into the
+    // placed view, against the CPU's.
+    void hostTwinSumToAndEmbed()
+    {
+        std::mt19937 rng(109);
+        struct Case
+        {
+            Shape x, out;
+            bool strided;
+        };
+        for (const Case& c : {Case{{2, 3, 4, 5}, {3, 1, 5}, false}, Case{{2, 3, 4, 5}, {5}, true},
+                              Case{{2, 3, 4, 5}, {1}, false}, Case{{64, 197, 12}, {12}, false},
+                              Case{{4, 5}, {4, 5}, true}, Case{{6, 1, 7}, {1, 1, 1}, true}}) {
+            Tensor x = randomTensor(rng, c.x);
+            if (c.strided) {
+                std::vector<int64_t> perm(c.x.size());
+                for (size_t i = 0; i < perm.size(); ++i)
+                    perm[i] = int64_t(perm.size() - 1 - i);
+                x = strided(x, perm);
+            }
+            Tensor expected = Tensor::zeros(DType::F32, c.out), got = Tensor::zeros(DType::F32, c.out);
+            cpu::sumTo(expected, x);
+            cuda::Layout kept, reduced;
+            cuda::sumToLayouts(hostView(x), c.out, kept, reduced);
+            cuda::hostSumTo(got.ptr<float>(), x.ptr<float>(), kept, reduced);
+            QVERIFY2(worstRatio(got, expected, {1e-5, 1e-5}) <= 1.0,
+                     qPrintable(QString::fromStdString(shapeString(c.x) + " -> " + shapeString(c.out))));
+        }
+        try {
+            cuda::Layout kept, reduced;
+            const Tensor x = Tensor::zeros(DType::F32, {3, 4});
+            cuda::sumToLayouts(hostView(x), {2, 4}, kept, reduced);
+            QFAIL("a shape that does not reduce was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("sum_to"), e.what());
+        }
+        // Zero padding of [2, 3, 4] into [2, 5, 6] one row and column in, from a transposed view.
+        const Tensor x = strided(randomTensor(rng, {2, 3, 4}), {2, 1, 0});
+        const Shape strides{30, 6, 1};
+        Tensor expected = Tensor::zeros(DType::F32, {2, 5, 6}), got = Tensor::zeros(DType::F32, {2, 5, 6});
+        cpu::embed(expected, x, strides, 7); // the kernel: this zero fill (cudaMemsetAsync), then the copy
+        const cuda::DTensor placed{got.ptr<float>() + 7, x.shape(), strides};
+        cuda::hostBinary(cuda::Elementwise::Copy, placed.data, x.ptr<float>(), nullptr,
+                         cuda::makeLayout("embed", placed, hostView(x)));
+        QCOMPARE(worstRatio(got, expected, kF32Exact), 0.0);
     }
 
     // cuBLAS opens with dlopen and every function binds by its exported name (this needs the library,

@@ -206,6 +206,7 @@ uint64_t CudaBackend::signature(const Graph& g) const
         h.add(n.f0);
         h.add(n.f1);
         h.add(uint64_t(n.i0));
+        h.add(n.aux);
         h.add(values_[i].data);
         h.add(values_[i].shape);
         h.add(values_[i].strides);
@@ -272,6 +273,30 @@ std::vector<DTensor> CudaBackend::enqueue(const Graph& g, bool timed)
             break;
         case Op::Bicubic:
             bicubic(x, out, src(n, 0), n.f0, n.f1);
+            break;
+        case Op::Attention:
+            attention(x, out, src(n, 0), src(n, 1), src(n, 2), opt(n, 3), float(n.f0));
+            break;
+        case Op::SoftmaxGrad:
+            softmaxGrad(x, out, src(n, 0), src(n, 1), float(n.f0));
+            break;
+        case Op::LayerNormGrad:
+            layerNormGrad(x, out, src(n, 0), opt(n, 1), src(n, 2), float(n.f0));
+            break;
+        case Op::ActGrad:
+            actGrad(x, out, src(n, 0), src(n, 1), n.act);
+            break;
+        case Op::BicubicGrad:
+            bicubicGrad(x, out, src(n, 0), n.f0, n.f1);
+            break;
+        case Op::Col2Im:
+            col2im(x, out, src(n, 0), n.i0);
+            break;
+        case Op::SumTo:
+            sumTo(x, out, src(n, 0));
+            break;
+        case Op::Embed:
+            embed(x, out, src(n, 0), n.aux, n.i0);
             break;
         }
         if (timed && !n.isView() && n.op != Op::Input && n.op != Op::Weight)

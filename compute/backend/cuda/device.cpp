@@ -52,6 +52,14 @@ bool CudaDevice::supportsOp(const Node& n) const
     case Op::PatchEmbed:
     case Op::Concat:
     case Op::Bicubic:
+    case Op::Attention: // head dims past kAttentionMaxHead take the unfused path (op_attention.cpp)
+    case Op::SoftmaxGrad:
+    case Op::LayerNormGrad:
+    case Op::ActGrad:
+    case Op::BicubicGrad:
+    case Op::Col2Im:
+    case Op::SumTo:
+    case Op::Embed:
         return true;
     }
     return false;

@@ -23,4 +23,9 @@ struct DTensor
 // Error naming `op` when more than kMaxDims dims remain.
 Layout makeLayout(const char* op, const DTensor& out, const DTensor& a, const DTensor* b = nullptr);
 
+// The two walks of launchSumTo over x (any strides) summed to `outShape` (numpy-broadcast: dims of size
+// 1 or missing are reduced): `kept` visits the output's elements in order, `reduced` the elements of x
+// summed into each; both carry x's strides in `so`.
+void sumToLayouts(const DTensor& x, const Shape& outShape, Layout& kept, Layout& reduced);
+
 } // namespace loupe::compute::cuda

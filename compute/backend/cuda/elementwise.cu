@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Elementwise kernels: broadcast binary ops and strided copies, activations, the GEMM epilogue and the
-// f32 -> f16/bf16 conversion of GEMM inputs. Math matches the CPU backend's scalar reference
+// Elementwise kernels: broadcast binary ops and strided copies, activations and their gradients, the GEMM
+// epilogue and the f32 -> f16/bf16 conversion of GEMM inputs. Math matches the CPU backend's scalar reference
 // (compute/backend/cpu/vmath.cpp): erff, tanhf, expf, no fast-math intrinsics. The per-element code is
 // __host__ __device__ so its host twins (kernels.h) test it without a GPU.
 #include "compute/backend/cuda/kernels.h"
@@ -39,6 +39,39 @@ __host__ __device__ float activate(int act, float x)
         return 1.f / (1.f + expf(-x));
     default:
         return x;
+    }
+}
+
+// act'(x) times g, the CPU's backward arithmetic (compute/autograd/backward_kernels.cpp).
+__host__ __device__ float activationGrad(int act, float x, float g)
+{
+    switch (act) {
+    case 1: // GeluErf
+        return g * (0.5f * (1.f + erff(x * 0.70710678118654752f)) +
+                    x * expf(-0.5f * x * x) * 0.39894228040143268f);
+    case 2: { // GeluTanh
+        const float k = 0.79788456080286536f, c3 = 0.044715f;
+        const float a = tanhf(k * (x + c3 * x * x * x));
+        return g * (0.5f * (1.f + a) + 0.5f * x * (1.f - a * a) * k * (1.f + 3.f * c3 * x * x));
+    }
+    case 3:   // QuickGelu
+    case 5: { // Silu
+        const float s = act == 3 ? 1.702f : 1.f;
+        const float sg = 1.f / (1.f + expf(-s * x));
+        return g * (sg + s * x * sg * (1.f - sg));
+    }
+    case 4: // Relu
+        return x > 0 ? g : 0.f;
+    case 6: { // Tanh
+        const float t = tanhf(x);
+        return g * (1.f - t * t);
+    }
+    case 7: { // Sigmoid
+        const float sg = 1.f / (1.f + expf(-x));
+        return g * sg * (1.f - sg);
+    }
+    default:
+        return g;
     }
 }
 
@@ -112,6 +145,12 @@ __global__ void epilogueKernel(float* c, int64_t total, int64_t n, const float* 
     epilogueAt(c, n, bias, act, residual, i);
 }
 
+__global__ void actGradKernel(int act, float* gz, const float* z, const float* gy, int64_t n)
+{
+    LOUPE_GRID_STRIDE(i, n)
+    gz[i] = activationGrad(act, z[i], gy[i]);
+}
+
 __global__ void toHalfKernel(void* dst, const float* src, int64_t n, bool bf16)
 {
     LOUPE_GRID_STRIDE(i, n)
@@ -149,6 +188,13 @@ cudaError_t launchEpilogue(cudaStream_t stream, float* c, int64_t rows, int64_t 
     return cudaGetLastError();
 }
 
+cudaError_t launchActGrad(cudaStream_t stream, int act, float* gz, const float* z, const float* gy, int64_t n)
+{
+    if (n == 0) return cudaSuccess;
+    actGradKernel<<<blocksFor(n), kThreads, 0, stream>>>(act, gz, z, gy, n);
+    return cudaGetLastError();
+}
+
 cudaError_t launchToHalf(cudaStream_t stream, void* dst, const float* src, int64_t n, bool bf16)
 {
     if (n == 0) return cudaSuccess;
@@ -172,6 +218,12 @@ void hostEpilogue(float* c, int64_t rows, int64_t n, const float* bias, int act,
 {
     for (int64_t i = 0; i < rows * n; ++i)
         epilogueAt(c, n, bias, act, residual, i);
+}
+
+void hostActGrad(int act, float* gz, const float* z, const float* gy, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        gz[i] = activationGrad(act, z[i], gy[i]);
 }
 
 } // namespace loupe::compute::cuda

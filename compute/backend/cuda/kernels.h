@@ -50,6 +50,43 @@ cudaError_t launchIm2col(cudaStream_t stream, float* cols, const float* px, int6
 cudaError_t launchBicubic(cudaStream_t stream, float* out, const float* x, int64_t planes, int64_t H,
                           int64_t W, int64_t OH, int64_t OW, float sh, float sw);
 
+// Fused attention: out [B,H,M,Dv] packed = softmax(scale * (q k^T + bias)) v, q [B,H,M,D], k [B,H,N,D],
+// v [B,H,N,Dv] read through their element strides, bias (may be null) through broadcast strides (0 on
+// broadcast dims). K/V go through shared memory a tile of keys at a time, the softmax is online (running
+// max and sum in f32) and the probabilities are never stored. D and Dv at most kAttentionMaxHead.
+constexpr int kAttentionMaxHead = 128;
+struct AttentionShape
+{
+    int64_t B = 0, H = 0, M = 0, N = 0, D = 0, Dv = 0;
+    int64_t sq[4] = {}, sk[4] = {}, sv[4] = {}, sbias[4] = {};
+    float scale = 1;
+};
+cudaError_t launchAttention(cudaStream_t stream, float* out, const float* q, const float* k, const float* v,
+                            const float* bias, const AttentionShape& s);
+
+// Backward row ops over packed [rows, d]: gx = scale * y * (gy - sum(gy * y)); LayerNorm's input
+// gradient (w may be null).
+cudaError_t launchSoftmaxGrad(cudaStream_t stream, float* gx, const float* y, const float* gy, int64_t rows,
+                              int64_t d, float scale);
+cudaError_t launchLayerNormGrad(cudaStream_t stream, float* gx, const float* x, const float* w,
+                                const float* gy, int64_t rows, int64_t d, float eps);
+// gz = gy * act'(z) over n packed elements (`act` as launchActivation).
+cudaError_t launchActGrad(cudaStream_t stream, int act, float* gz, const float* z, const float* gy,
+                          int64_t n);
+// Adjoint of launchBicubic: gx [planes, H, W] from gy [planes, OH, OW], one thread per input pixel
+// gathering the output pixels whose taps reach it (no atomics: the same sums in the same order every run).
+cudaError_t launchBicubicGrad(cudaStream_t stream, float* gx, const float* gy, int64_t planes, int64_t H,
+                              int64_t W, int64_t OH, int64_t OW, float sh, float sw);
+// Adjoint of launchIm2col: pixels [B, C, H, W] from columns [B*gh*gw, C*P*P]; pixels outside the patch
+// grid get 0.
+cudaError_t launchCol2im(cudaStream_t stream, float* px, const float* cols, int64_t B, int64_t C, int64_t H,
+                         int64_t W, int64_t P);
+// out (packed) = x summed over the reduced dims: one thread per output element, each summing its
+// elements in index order (deterministic). `kept` walks the output's elements through x's strides,
+// `reduced` the elements summed into each one (Layout::so holds x's strides in both).
+cudaError_t launchSumTo(cudaStream_t stream, float* out, const float* x, const Layout& kept,
+                        const Layout& reduced);
+
 // Host twins of the elementwise and image kernels: the same per-element code (__host__ __device__) run
 // in a loop on the CPU, so their indexing and arithmetic are tested where there is no GPU.
 void hostBinary(Elementwise op, float* out, const float* a, const float* b, const Layout& layout);
@@ -61,5 +98,19 @@ void hostLayerNorm(float* out, const float* x, const float* w, const float* b, i
                    float eps);
 void hostBicubic(float* out, const float* x, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW,
                  float sh, float sw);
+
+// Host twins of the kernels above. hostAttention runs the fused kernel's tile loop with `tileN` keys per
+// tile (the kernel's is kAttentionTile; any 1..kAttentionMaxTile) and the kernel's lanes per query row.
+constexpr int kAttentionTile = 32, kAttentionMaxTile = 64;
+void hostAttention(float* out, const float* q, const float* k, const float* v, const float* bias,
+                   const AttentionShape& s, int tileN = kAttentionTile);
+void hostSoftmaxGrad(float* gx, const float* y, const float* gy, int64_t rows, int64_t d, float scale);
+void hostLayerNormGrad(float* gx, const float* x, const float* w, const float* gy, int64_t rows, int64_t d,
+                       float eps);
+void hostActGrad(int act, float* gz, const float* z, const float* gy, int64_t n);
+void hostBicubicGrad(float* gx, const float* gy, int64_t planes, int64_t H, int64_t W, int64_t OH, int64_t OW,
+                     float sh, float sw);
+void hostCol2im(float* px, const float* cols, int64_t B, int64_t C, int64_t H, int64_t W, int64_t P);
+void hostSumTo(float* out, const float* x, const Layout& kept, const Layout& reduced);
 
 } // namespace loupe::compute::cuda

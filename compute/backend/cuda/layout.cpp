@@ -59,4 +59,54 @@ Layout makeLayout(const char* op, const DTensor& out, const DTensor& a, const DT
     return l;
 }
 
+namespace {
+
+// Dims of one stride list (sizes, strides) merged from the innermost outwards where stepping the outer
+// dim equals stepping the inner one across its extent; size-1 dims vanish.
+Layout folded(const char* op, const std::vector<std::pair<int64_t, int64_t>>& dimsOuterFirst)
+{
+    std::vector<std::pair<int64_t, int64_t>> dims; // innermost first
+    int64_t n = 1;
+    for (size_t i = dimsOuterFirst.size(); i-- > 0;) {
+        const auto [size, stride] = dimsOuterFirst[i];
+        n *= size;
+        if (size == 1) continue;
+        if (!dims.empty() && stride == dims.back().second * dims.back().first) {
+            dims.back().first *= size;
+            continue;
+        }
+        dims.emplace_back(size, stride);
+    }
+    if (dims.size() > size_t(kMaxDims))
+        unsupported(std::string(op) + ": more than " + std::to_string(kMaxDims) +
+                    " dims that cannot be merged are not supported");
+    Layout l;
+    l.n = n;
+    l.nd = int(dims.size());
+    for (int d = 0; d < l.nd; ++d) {
+        l.shape[d] = dims[size_t(l.nd - 1 - d)].first;
+        l.so[d] = dims[size_t(l.nd - 1 - d)].second;
+    }
+    return l;
+}
+
+} // namespace
+
+void sumToLayouts(const DTensor& x, const Shape& outShape, Layout& kept, Layout& reduced)
+{
+    if (outShape.size() > x.shape.size())
+        throw Error("cuda", "sum_to: the output has more dims than the input");
+    const size_t lead = x.shape.size() - outShape.size();
+    std::vector<std::pair<int64_t, int64_t>> keptDims, reducedDims;
+    for (size_t i = 0; i < x.shape.size(); ++i) {
+        const bool reduce = i < lead || (outShape[i - lead] == 1 && x.shape[i] != 1);
+        if (!reduce && outShape[i - lead] != x.shape[i])
+            throw Error("cuda",
+                        "sum_to: " + shapeString(x.shape) + " does not reduce to " + shapeString(outShape));
+        (reduce ? reducedDims : keptDims).emplace_back(x.shape[i], x.strides[i]);
+    }
+    kept = folded("sum_to", keptDims);
+    reduced = folded("sum_to", reducedDims);
+}
+
 } // namespace loupe::compute::cuda

@@ -3,6 +3,7 @@
 // weights' precision (fp16 attention scores overflow: onnxruntime #11384). Each thread's share of a
 // pass is a __host__ __device__ function, so the host twins (kernels.h) run the same arithmetic and
 // partition with the reductions done in order.
+#include "compute/backend/cuda/block_reduce.cuh"
 #include "compute/backend/cuda/kernels.h"
 
 #include <cmath>
@@ -12,28 +13,6 @@ namespace loupe::compute::cuda {
 namespace {
 
 constexpr int kThreads = 256;
-
-enum class Reduce { Sum, Max };
-
-// Block-wide reduction; every thread gets the result. `scratch` holds one value per warp.
-template <Reduce R> __device__ float blockReduce(float v, float* scratch)
-{
-    for (int o = 16; o > 0; o /= 2) {
-        const float w = __shfl_xor_sync(0xffffffffu, v, o);
-        v = R == Reduce::Sum ? v + w : fmaxf(v, w);
-    }
-    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-    __syncthreads(); // scratch may still be read from the previous reduction
-    if (lane == 0) scratch[warp] = v;
-    __syncthreads();
-    const int warps = blockDim.x / 32;
-    v = lane < warps ? scratch[lane] : (R == Reduce::Sum ? 0.f : -INFINITY);
-    for (int o = 16; o > 0; o /= 2) {
-        const float w = __shfl_xor_sync(0xffffffffu, v, o);
-        v = R == Reduce::Sum ? v + w : fmaxf(v, w);
-    }
-    return v;
-}
 
 // Softmax, as the CPU: shift by scale * max (0 when the max is not finite), exp, then multiply by
 // 1 / sum, so a fully masked row gives NaN on both. Thread t of nt handles elements t, t + nt, ...
