@@ -13,6 +13,7 @@
 #include "compute/backend/cpu/ops.h"
 #include "compute/backend/cpu/vmath.h"
 #include "compute/backend/cuda/check.h"
+#include "compute/backend/cuda/constant_cache.h"
 #include "compute/backend/cuda/cublas.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/backend/cuda/gemm_plan.h"
@@ -625,6 +626,70 @@ private slots:
             QCOMPARE(e.failure(), DeviceFailure::OutOfMemory);
             QVERIFY2(QString(e.what()).startsWith("cuda: gemm: out of device memory"), e.what());
         }
+    }
+
+    // The device's constant cache keeps an entry only while its host memory lives: the constants of a
+    // graph built for each run leave with it (the cache stays at the live ones however many builds
+    // there are), a new tensor at a reused key is not served the old copy, dropped entries free their
+    // device memory, and untracked (owner-less) memory stays until cleared.
+    void constantCachePolicy()
+    {
+        auto freed = std::make_shared<int>(0);
+        struct Value
+        {
+            int id = 0;
+            std::shared_ptr<int> freed;
+            Value(int i, std::shared_ptr<int> f) : id(i), freed(std::move(f)) {}
+            Value(Value&& o) noexcept : id(o.id), freed(std::move(o.freed)) {}
+            Value& operator=(Value&& o) noexcept
+            {
+                release();
+                id = o.id;
+                freed = std::move(o.freed);
+                return *this;
+            }
+            ~Value() { release(); }
+            void release()
+            {
+                if (freed) ++*freed;
+                freed.reset();
+            }
+        };
+        cuda::ConstantCache<Value> cache;
+        const Tensor model = Tensor::zeros(DType::F32, {4}); // a model's weight, alive throughout
+        cache.insert("model", model.owner(), Value(1, freed));
+        for (int build = 0; build < 100; ++build) {
+            const Tensor mask = Tensor::zeros(DType::F32, {8}); // a constant made by this build
+            cache.insert("mask" + std::to_string(build), mask.owner(), Value(100 + build, freed));
+            QVERIFY(cache.find("mask" + std::to_string(build)));
+            QVERIFY(cache.size() <= 3); // the model's weight, this build's mask, the last build's at most
+        }
+        QCOMPARE(cache.sweep(), size_t(1));
+        QCOMPARE(cache.size(), size_t(1));
+        QCOMPARE(*freed, 100);
+        QVERIFY(cache.find("model") && cache.find("model")->id == 1);
+
+        {
+            const Tensor a = Tensor::zeros(DType::F32, {2});
+            cache.insert("reused", a.owner(), Value(7, freed));
+        }
+        QVERIFY(!cache.find("reused")); // its memory went: the key may now name other memory
+        QCOMPARE(*freed, 101);
+        const Tensor b = Tensor::zeros(DType::F32, {2});
+        cache.insert("reused", b.owner(), Value(8, freed));
+        QCOMPARE(cache.find("reused")->id, 8);
+
+        float external[3] = {};
+        {
+            const Tensor wrapped = Tensor::wrap(external, DType::F32, {3});
+            QVERIFY(!wrapped.owner());
+            cache.insert("wrapped", wrapped.owner(), Value(9, freed));
+        }
+        QCOMPARE(cache.sweep(), size_t(0));
+        QVERIFY(cache.find("wrapped"));
+        cache.clear();
+        QCOMPARE(cache.size(), size_t(0));
+        QCOMPARE(*freed, 104);
     }
 
     void poolSizeClasses()

@@ -124,6 +124,7 @@ CudaBackend::~CudaBackend()
     if (blas_) cublas()->destroy(blas_);
     if (stream_) cudaStreamDestroy(stream_);
     device_.pool().release(workspace_, kBlasWorkspace);
+    device_.releaseUnusedWeights(); // the constants of graphs that have gone since the last upload
     (void)cudaGetLastError();
 }
 

@@ -88,15 +88,10 @@ CudaDevice::CachedWeight& CudaDevice::cached(const Node& n)
         key << "packed:" << n.packed.get();
     else
         key << n.value.data() << shapeString(n.value.shape()) << shapeString(n.value.strides());
-    auto it = weights_.find(key.str());
-    if (it != weights_.end()) return it->second;
+    if (CachedWeight* hit = weights_.find(key.str())) return *hit;
     CachedWeight w;
     if (n.packed || n.value.isContiguous() || n.value.numel() == 0) {
         const Tensor values = hostValues(n);
-        if (n.packed)
-            w.packed = n.packed;
-        else
-            w.host = n.value;
         w.f32 = type_.allocate(values.nbytes());
         w.f32->write(0, values.data(), values.nbytes());
         w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()), values.shape(),
@@ -111,13 +106,14 @@ CudaDevice::CachedWeight& CudaDevice::cached(const Node& n)
             (reach < 0 ? lo : hi) += reach;
         }
         const size_t bytes = size_t(hi - lo + 1) * sizeof(float);
-        w.host = t;
         w.f32 = type_.allocate(bytes);
         w.f32->write(0, t.ptr<float>() + lo, bytes);
         w.value = {static_cast<float*>(static_cast<CudaBuffer*>(w.f32.get())->device()) - lo, t.shape(),
                    t.strides()};
     }
-    return weights_.emplace(key.str(), std::move(w)).first->second;
+    std::shared_ptr<const void> owner = n.packed;
+    if (!n.packed) owner = n.value.owner();
+    return weights_.insert(key.str(), owner, std::move(w));
 }
 
 DTensor CudaDevice::weight(const Node& n)
@@ -150,6 +146,12 @@ const void* CudaDevice::halfWeight(const Node& n, bool bf16)
         buf->write(0, bits.data(), bits.size() * 2);
     }
     return static_cast<CudaBuffer*>(buf.get())->device();
+}
+
+size_t CudaDevice::releaseUnusedWeights()
+{
+    std::lock_guard lock(weightsMutex_);
+    return weights_.sweep();
 }
 
 } // namespace loupe::compute::cuda

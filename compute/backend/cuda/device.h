@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "compute/backend/cuda/constant_cache.h"
 #include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/backend/cuda/memory.h"
@@ -28,18 +29,18 @@ public:
 
     const CudaDeviceInfo& info() const { return info_; }
     Pool& pool() { return pool_; }
-    // A weight node's values on the device, uploaded on first use and kept, packed (a packed GEMM weight
-    // is unpacked once here). The cache holds the host tensor too, so its address cannot be reused by
-    // another weight while cached.
+    // A weight node's values on the device, uploaded on first use and kept while the host memory they
+    // came from lives (constant_cache.h), packed (a packed GEMM weight is unpacked once here).
     DTensor weight(const Node& n);
     // The same weight rounded to f16 or bf16 ([N, K] packed), for reduced-precision GEMMs.
     const void* halfWeight(const Node& n, bool bf16);
+    // Frees the device copies of constants whose host memory is gone (also done on every upload and
+    // when a backend is destroyed); returns how many were freed.
+    size_t releaseUnusedWeights();
 
 private:
     struct CachedWeight
     {
-        Tensor host;
-        std::shared_ptr<const PackedWeight> packed;
         std::unique_ptr<Buffer> f32, f16, bf16;
         DTensor value;
     };
@@ -49,7 +50,7 @@ private:
     CudaDeviceInfo info_;
     Pool pool_;
     CudaBufferType type_;
-    std::map<std::string, CachedWeight> weights_;
+    ConstantCache<CachedWeight> weights_;
     std::mutex weightsMutex_;
 };
 
