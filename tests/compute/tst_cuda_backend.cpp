@@ -535,6 +535,148 @@ private slots:
         compareOnCuda("bicubic", g, in, {1e-5, 1e-5});
     }
 
+    // Fused attention: ViT's 12 heads of 197 tokens, 577 tokens, SAM's 14x14 windows with a per-head
+    // bias, q/k/v as strided views of one fused projection, -inf masks (whole key tiles of a row), Dv != D
+    // with odd sizes, and head dims past the fused kernel's (the unfused path).
+    void attention_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("ViT 1x12x197x64") << "vit";
+        QTest::newRow("577 tokens, 2 heads") << "tokens577";
+        QTest::newRow("SAM windows 25x196 with a [12, 196, 196] bias") << "windows";
+        QTest::newRow("q, k, v views of one qkv projection") << "fused";
+        QTest::newRow("-inf causal mask, a row whose first two key tiles are masked") << "masked";
+        QTest::newRow("odd D 5, Dv 7, N 33") << "odd";
+        QTest::newRow("head dim 160: unfused path") << "wide";
+    }
+    void attention()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(37);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s, float lo = -2.f, float hi = 2.f) {
+            in[name] = randomTensor(rng, s, lo, hi);
+            return g.input(name, s);
+        };
+        NodeId q, k, v, bias = -1;
+        int64_t D = 64;
+        if (kind == "fused") {
+            // [B, N, 3, H, D] as the qkv linear layer writes it; q, k, v are views of it, never copied.
+            const NodeId qkv = input("qkv", {2, 50, 3, 12, 64});
+            const Shape st{50 * 3 * 12 * 64, 64, 3 * 12 * 64, 1};
+            q = g.asStrided(qkv, {2, 12, 50, 64}, st, 0);
+            k = g.asStrided(qkv, {2, 12, 50, 64}, st, 12 * 64);
+            v = g.asStrided(qkv, {2, 12, 50, 64}, st, 2 * 12 * 64);
+        } else {
+            Shape sq{1, 12, 197, 64}, sk = sq, sv = sq;
+            if (kind == "tokens577") sq = sk = sv = {1, 2, 577, 64};
+            if (kind == "windows") sq = sk = sv = {25, 12, 196, 64};
+            if (kind == "masked") sq = sk = sv = {2, 4, 70, 32};
+            if (kind == "odd") sq = {3, 2, 9, 5}, sk = {3, 2, 33, 5}, sv = {3, 2, 33, 7};
+            if (kind == "wide") sq = sk = sv = {1, 3, 40, 160};
+            D = sq[3];
+            q = input("q", sq);
+            k = g.permute(input("kT", {sk[0], sk[1], sk[3], sk[2]}), {0, 1, 3, 2}); // a transposed view
+            v = input("v", sv);
+            if (kind == "windows") bias = input("bias", {12, 196, 196});
+            if (kind == "odd") bias = input("bias", {2, 1, 33});
+            if (kind == "masked") {
+                Tensor m = Tensor::zeros(DType::F32, {70, 70});
+                for (int64_t i = 0; i < 70; ++i)
+                    for (int64_t j = i + 1; j < 70; ++j)
+                        m.ptr<float>()[i * 70 + j] = -INFINITY;
+                for (int64_t j = 0; j < 40; ++j)
+                    m.ptr<float>()[69 * 70 + j] = -INFINITY; // row 69 sees only keys 40..69 (tile 2 on)
+                in["bias"] = m;
+                bias = g.input("bias", {70, 70});
+            }
+        }
+        g.keep(g.name(g.attention(q, k, v, bias, 1.0 / std::sqrt(double(D))), "y"));
+        compareOnCuda("attention", g, in, kF32Reduction);
+    }
+
+    // The backward ops against the CPU backend: softmax (ViT's scores, a scale), LayerNorm with and
+    // without a weight, every activation's gradient, the bicubic and patch-embedding adjoints, SumTo
+    // (bias gradients over batch x tokens, strided input) and Embed (zero padding, a view's gradient).
+    void backwardOps_data()
+    {
+        QTest::addColumn<QString>("kind");
+        for (const char* k :
+             {"softmaxGrad", "layerNormGrad", "layerNormGradNoWeight", "actGrad", "bicubicGradUp",
+              "bicubicGradDown", "col2im", "sumTo", "sumToStrided", "embedPad", "embedView"})
+            QTest::newRow(k) << k;
+    }
+    void backwardOps()
+    {
+        REQUIRE_GPU();
+        QFETCH(QString, kind);
+        std::mt19937 rng(41);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        auto input = [&](const std::string& name, Shape s, float lo = -2.f, float hi = 2.f) {
+            in[name] = randomTensor(rng, s, lo, hi);
+            return g.input(name, s);
+        };
+        Bound bound = kF32Reduction;
+        if (kind == "softmaxGrad") {
+            const NodeId y = g.softmax(input("s", {1, 12, 197, 197}, -6.f, 6.f), 0.125);
+            g.keep(g.name(g.softmaxGrad(y, input("gy", {1, 12, 197, 197}), 0.125), "gx"));
+        } else if (kind == "layerNormGrad" || kind == "layerNormGradNoWeight") {
+            const NodeId w =
+                kind == "layerNormGrad" ? g.weight("w", randomTensor(rng, {768}, 0.5f, 1.5f)) : -1;
+            g.keep(g.name(
+                g.layerNormGrad(input("x", {197, 768}, -3.f, 5.f), w, input("gy", {197, 768}), 1e-6), "gx"));
+        } else if (kind == "actGrad") {
+            const NodeId z = input("z", {50, 3072}, -8.f, 8.f), gy = input("gy", {50, 3072});
+            for (Activation act :
+                 {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu,
+                  Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid})
+                g.keep(g.name(g.actGrad(z, gy, act), activationName(act)));
+            bound = {1e-5, 1e-4};
+        } else if (kind == "bicubicGradUp") {
+            g.keep(g.name(g.bicubicGrad(input("gy", {1, 768, 24, 20}), 14, 14, 24.1 / 14, 20.1 / 14), "gx"));
+        } else if (kind == "bicubicGradDown") {
+            g.keep(g.name(g.bicubicGrad(input("gy", {2, 3, 4, 5}), 9, 11, 0, 0), "gx"));
+        } else if (kind == "col2im") {
+            g.keep(g.name(g.col2im(input("cols", {2, 2 * 3, 3 * 16 * 16}), {2, 3, 32, 50}, 16), "gx"));
+            bound = kF32Exact;
+        } else if (kind == "sumTo") {
+            g.keep(g.name(g.sumTo(input("x", {8, 197, 768}), {768}), "gb"));
+            bound = {1e-3, 1e-4}; // the CPU sums 1576 rows in f32, the GPU in f64
+        } else if (kind == "sumToStrided") {
+            const NodeId x = g.permute(input("x", {7, 12, 5, 9}), {2, 0, 3, 1}); // [5, 7, 9, 12]
+            g.keep(g.name(g.sumTo(x, {7, 1, 12}), "g"));
+        } else if (kind == "embedPad") {
+            g.keep(g.name(g.pad(input("x", {1, 3, 13, 13}), {0, 0, 1, 2}, {0, 0, 2, 1}), "padded"));
+            bound = kF32Exact;
+        } else {
+            // The gradient of a transposed slice placed into its [6, 10] storage.
+            const NodeId x = g.permute(input("x", {4, 5}), {1, 0});
+            g.keep(g.name(g.embed(x, {6, 10}, {1, 10}, 13), "placed"));
+            bound = kF32Exact;
+        }
+        compareOnCuda(qPrintable(kind), g, in, bound);
+    }
+
+    // The reductions without atomics give the same bits on every run.
+    void backwardIsDeterministic()
+    {
+        REQUIRE_GPU();
+        std::mt19937 rng(43);
+        Graph g;
+        std::map<std::string, Tensor> in;
+        in["x"] = randomTensor(rng, {64, 197, 768});
+        in["gy"] = randomTensor(rng, {1, 768, 48, 40});
+        g.keep(g.name(g.sumTo(g.input("x", {64, 197, 768}), {768}), "gb"));
+        g.keep(g.name(g.bicubicGrad(g.input("gy", {1, 768, 48, 40}), 14, 14, 0, 0), "gpos"));
+        Device* cuda = cudaDevice();
+        const auto first = runOn(*cuda, g, in), second = runOn(*cuda, g, in);
+        for (const char* name : {"gb", "gpos"})
+            QCOMPARE(first.at(name).toF32Vector(), second.at(name).toF32Vector());
+    }
+
 #if LOUPE_HAVE_CUDA
     // f16 and bf16 linear layers (f32 accumulation) stay within a bound set by the input rounding.
     void reducedPrecisionGemm_data()
