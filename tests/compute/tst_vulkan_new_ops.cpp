@@ -206,6 +206,23 @@ private slots:
                 kReduction);
     }
 
+    void refusesWhatItCannotDispatch()
+    {
+        // Sent to the CPU by the scheduler rather than failing on the device.
+        SKIP_WITHOUT_VULKAN();
+        Node att;
+        att.op = Op::Attention;
+        att.shape = {300, 300, 4, 8}; // 90000 (batch, head) pairs: more than one dispatch dimension
+        QVERIFY(!vulkanDevice()->supportsOp(att));
+        att.shape = {64, 12, 197, 64};
+        QVERIFY(vulkanDevice()->supportsOp(att));
+        Node pad;
+        pad.op = Op::Embed;
+        pad.shape = {2, 2, 2, 2, 2, 2};
+        pad.aux = contiguousStrides(pad.shape);
+        QVERIFY(!vulkanDevice()->supportsOp(pad));
+    }
+
     void attentionTiming()
     {
         SKIP_WITHOUT_VULKAN();

@@ -72,14 +72,16 @@ bool VulkanDevice::supportsOp(const Node& n) const
     case Op::PatchEmbed:
     case Op::Concat:
     case Op::Bicubic:
-    case Op::Attention:
     case Op::SoftmaxGrad:
     case Op::LayerNormGrad:
     case Op::BicubicGrad:
     case Op::Col2Im:
     case Op::SumTo:
-    case Op::Embed:
         return true;
+    case Op::Attention: // one dispatch row of workgroups per (batch, head)
+        return n.shape.size() == 4 && n.shape[0] * n.shape[1] <= 65535;
+    case Op::Embed: // the placed view's strides are copied through the 4-D strided copy
+        return n.aux.size() <= 4;
     case Op::ActGrad:
     case Op::Act:
         return n.act <= Activation::Sigmoid;
