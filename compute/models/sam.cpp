@@ -80,9 +80,10 @@ struct SamModel::Impl
     std::shared_ptr<GraphCache> graphs = std::make_shared<GraphCache>(2);
     void recordDecoder() const
     {
-        scheduler->recordCpu("SAM's prompt encoder and mask decoder run on the CPU (the image encoder runs "
-                             "on " +
-                             scheduler->device().name() + ")");
+        const Device& d = scheduler->device();
+        scheduler->recordCpu(
+            "SAM's prompt encoder and mask decoder run on the CPU; its image encoder runs on " + d.name() +
+            " (" + d.label() + ")");
     }
 
     // The embedding as the decoder reads it, [g*g, C], after checking its shape.
