@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/blip_text.h"
 
-#include "compute/autograd/backward.h"
+#include "compute/autograd/backward_graph.h"
 #include "compute/backend/backend.h"
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
@@ -330,8 +330,8 @@ DecoderTokenGradients BlipTextModel::tokenGradients(const std::vector<int64_t>& 
     inputs["position_embeds"] =
         gatherRows(d_->posEmbed, positions, d_->source + ": positions").reshape({1, n, D});
     inputs["encoder_states"] = encoderStates.contiguous();
-    DecoderTokenGradients out = decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip");
-    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    DecoderTokenGradients out =
+        decoderTokenGradients(g, inputs, c.numHiddenLayers, target, "blip", d_->scheduler.get());
     return out;
 }
 
@@ -372,8 +372,7 @@ TextEncoderGradients BlipTextModel::encoderGradients(const std::vector<int64_t>&
     }
     const NodeId encoder = need("encoder_states");
     req.gradients.push_back(encoder);
-    const GradientRun run = runWithGradients(g, inputs, out, seed.contiguous(), req);
-    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    const GradientRun run = runWithGradients(g, inputs, out, seed.contiguous(), req, *d_->scheduler);
     TextEncoderGradients r;
     for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
         const NodeId self = req.gradients[size_t(2 * l)], cross = req.gradients[size_t(2 * l + 1)];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/clip_gradients.h"
 
-#include "compute/autograd/backward.h"
+#include "compute/autograd/backward_graph.h"
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
 
@@ -55,8 +55,9 @@ ClipVisionGradients clipVisionGradients(const ClipModel& model, const Tensor& pi
         }
         out.logits.ptr<float>()[b] = float(s * ut);
     }
-    const GradientRun run = runWithGradients(g, inputs, proj, Tensor::fromF32(ps, seed), req);
-    model.scheduler().recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    // On the model's device; the scheduler records what ran it.
+    const GradientRun run =
+        runWithGradients(g, inputs, proj, Tensor::fromF32(ps, seed), req, model.scheduler());
     for (NodeId p : probs) {
         out.attentions.push_back(run.valueOf(p));
         out.attnGrads.push_back(run.gradOf(p));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/decoder_token_gradients.h"
 
-#include "compute/autograd/backward.h"
+#include "compute/autograd/backward_graph.h"
 #include "compute/error.h"
 
 namespace loupe::compute {
@@ -15,10 +15,18 @@ NodeId need(const Graph& g, const std::string& name, const std::string& who)
     return id;
 }
 
+GradientRun gradients(const Graph& g, const std::map<std::string, Tensor>& inputs, NodeId output,
+                      const Tensor& seed, const GradientRequest& req, Scheduler* scheduler)
+{
+    return scheduler ? runWithGradients(g, inputs, output, seed, req, *scheduler)
+                     : runWithGradients(g, inputs, output, seed, req);
+}
+
 } // namespace
 
 DecoderTokenGradients decoderTokenGradients(const Graph& g, const std::map<std::string, Tensor>& inputs,
-                                            int64_t layers, int64_t target, const std::string& who)
+                                            int64_t layers, int64_t target, const std::string& who,
+                                            Scheduler* scheduler)
 {
     const NodeId logits = need(g, "logits", who);
     const Shape ls = g.node(logits).shape; // [1, 1, V]
@@ -38,7 +46,7 @@ DecoderTokenGradients decoderTokenGradients(const Graph& g, const std::map<std::
     }
     const NodeId encoder = need(g, "encoder_states", who);
     req.gradients.push_back(encoder);
-    const GradientRun run = runWithGradients(g, inputs, logits, Tensor::fromF32(ls, seed), req);
+    const GradientRun run = gradients(g, inputs, logits, Tensor::fromF32(ls, seed), req, scheduler);
     DecoderTokenGradients out;
     out.logit = run.valueOf(logits).contiguous().ptr<float>()[target];
     for (size_t l = 0; l < self.size(); ++l) {
@@ -54,13 +62,14 @@ DecoderTokenGradients decoderTokenGradients(const Graph& g, const std::map<std::
 EncoderAttentionGradients encoderAttentionGradients(const Graph& g,
                                                     const std::map<std::string, Tensor>& inputs,
                                                     const std::string& output, const Tensor& seed,
-                                                    const std::string& prefix, int64_t layers)
+                                                    const std::string& prefix, int64_t layers,
+                                                    Scheduler* scheduler)
 {
     const NodeId out = need(g, output, "encoder");
     GradientRequest req;
     for (int64_t l = 0; l < layers; ++l)
         req.gradients.push_back(need(g, prefix + std::to_string(l) + ".attn_probs", "encoder"));
-    const GradientRun run = runWithGradients(g, inputs, out, seed, req);
+    const GradientRun run = gradients(g, inputs, out, seed, req, scheduler);
     EncoderAttentionGradients r;
     for (NodeId p : req.gradients) {
         r.probs.push_back(run.valueOf(p));

@@ -11,6 +11,8 @@
 
 namespace loupe::compute {
 
+class Scheduler;
+
 // One decoder run over a forced prefix, differentiated from y = logit of the target token at the last
 // position: what the encoder–decoder relevancy rules read, and the seed for the encoder's backward pass.
 struct DecoderTokenGradients
@@ -24,8 +26,10 @@ struct DecoderTokenGradients
 // Runs a decoder graph whose output "logits" is [1, 1, V] of the last position, whose cross-attention
 // keys/values come from the input "encoder_states" and whose layers are named "blk.{l}.attn_probs" /
 // "blk.{l}.cross_probs". Throws Error (`who`: the model) for a target outside the vocabulary.
+// With a scheduler the gradients run on the model's device and the run is recorded; without, on the CPU.
 DecoderTokenGradients decoderTokenGradients(const Graph& g, const std::map<std::string, Tensor>& inputs,
-                                            int64_t layers, int64_t target, const std::string& who);
+                                            int64_t layers, int64_t target, const std::string& who,
+                                            Scheduler* scheduler = nullptr);
 
 // An encoder's self-attention probabilities and dy/d them, y reached through `seed` = dy / d output.
 struct EncoderAttentionGradients
@@ -38,7 +42,8 @@ struct EncoderAttentionGradients
 EncoderAttentionGradients encoderAttentionGradients(const Graph& g,
                                                     const std::map<std::string, Tensor>& inputs,
                                                     const std::string& output, const Tensor& seed,
-                                                    const std::string& prefix, int64_t layers);
+                                                    const std::string& prefix, int64_t layers,
+                                                    Scheduler* scheduler = nullptr);
 
 // The encoder–decoder rules (attribution/token_relevancy.h) over both runs: row T-1 of R^{ti} (the
 // differentiated token), CLS (token 0) dropped for the grid x grid patches.

@@ -404,8 +404,8 @@ DecoderTokenGradients Gpt2Model::tokenGradients(const std::vector<int64_t>& ids,
     inputs["position_embeds"] =
         gatherRows(d_->wpe, positions, d_->source + ": positions").reshape({1, n, c.nEmbd});
     inputs["encoder_states"] = encoderStates.contiguous();
-    DecoderTokenGradients out = decoderTokenGradients(g, inputs, c.nLayer, target, "gpt2");
-    d_->scheduler->recordCpu("gradients are computed on the CPU (the backward ops exist only there)");
+    DecoderTokenGradients out =
+        decoderTokenGradients(g, inputs, c.nLayer, target, "gpt2", d_->scheduler.get());
     return out;
 }
 

@@ -14,9 +14,15 @@
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
+#include "compute/models/clip.h"
+#include "compute/models/clip_gradients.h"
+#include "compute/models/gpt2.h"
+#include "compute/models/vision_encoder_decoder.h"
 #include "compute/models/vit.h"
+#include "compute/models/vit_benchmark.h"
 
 #include <QTest>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -333,6 +339,107 @@ private slots:
         QCOMPARE(int64_t(grads.attnGrads.size()), model.config().numHiddenLayers);
         for (size_t l = 0; l < grads.attnGrads.size(); ++l)
             check(QStringLiteral("attn_grads.%1").arg(l), grads.attnGrads[l]);
+    }
+
+    // The text models' gradients on a Vulkan model run there (recorded so, no CPU reason) and equal the
+    // CPU model's.
+    void decoderGradientsRunOnTheModelsDevice()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = test::goldenDir(QStringLiteral("vit_gpt2_caption")).toStdString();
+        const auto cpu = VisionEncoderDecoderModel::fromCheckpoint(Checkpoint::open(dir));
+        const auto vk =
+            VisionEncoderDecoderModel::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const auto expected = SafetensorsFile::open(dir + "/expected.safetensors");
+        const TensorView& v = expected.tensor("pixel_values");
+        const Tensor states = cpu.encode(Tensor::fromF32(v.shape, toF32(v)));
+        const DecoderTokenGradients ref = cpu.decoder().tokenGradients(cpu.decoderPrompt({}), states, 3);
+        QCOMPARE(lastExecution().backend, std::string("cpu"));
+        const DecoderTokenGradients got = vk.decoder().tokenGradients(vk.decoderPrompt({}), states, 3);
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        QVERIFY2(lastExecution().fallbackReason.empty(), lastExecution().fallbackReason.c_str());
+        QVERIFY(std::fabs(got.logit - ref.logit) <= 1e-3 * (1 + std::fabs(ref.logit)));
+        QVERIFY(worstOff(got.encoderGrad, ref.encoderGrad, 1e-3) <= 1.0);
+        QCOMPARE(got.selfGrads.size(), ref.selfGrads.size());
+        for (size_t l = 0; l < ref.selfGrads.size(); ++l) {
+            QVERIFY(worstOff(got.selfGrads[l], ref.selfGrads[l], 1e-3) <= 1.0);
+            QVERIFY(worstOff(got.crossGrads[l], ref.crossGrads[l], 1e-3) <= 1.0);
+        }
+    }
+    void clipGradientsRunOnTheModelsDevice()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = test::goldenDir(QStringLiteral("clip_match")).toStdString();
+        const ClipModel cpu = ClipModel::fromCheckpoint(Checkpoint::open(dir));
+        const ClipModel vk = ClipModel::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const int64_t S = cpu.config().vision.imageSize;
+        std::mt19937 rng(4);
+        const Tensor px = randomTensor({1, 3, S, S}, rng);
+        const Tensor probe = cpu.encodeImage(px).projected.contiguous();
+        const Tensor text = randomTensor(probe.shape(), rng);
+        const ClipVisionGradients ref = clipVisionGradients(cpu, px, text);
+        const ClipVisionGradients got = clipVisionGradients(vk, px, text);
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        QVERIFY2(lastExecution().fallbackReason.empty(), lastExecution().fallbackReason.c_str());
+        QVERIFY(worstOff(got.logits, ref.logits, 1e-3) <= 1.0);
+        QCOMPARE(got.attnGrads.size(), ref.attnGrads.size());
+        for (size_t l = 0; l < ref.attnGrads.size(); ++l)
+            QVERIFY2(worstOff(got.attnGrads[l], ref.attnGrads[l], 1e-3) <= 1.0,
+                     qPrintable(QString::number(l)));
+    }
+
+    // Opt-in (LOUPE_GRAD_PROFILE=1): ViT-B/16 224 gradients (input and every attention) by the direct CPU
+    // sweep and by the graph path on the CPU device; LOUPE_GRAD_PROFILE=vulkan adds the graph path on
+    // Vulkan (minutes on lavapipe). Printed, and the results compared.
+    void timing()
+    {
+        const QByteArray mode = qgetenv("LOUPE_GRAD_PROFILE");
+        if (mode.isEmpty()) QSKIP("set LOUPE_GRAD_PROFILE=1 (or vulkan) to time ViT-B/16 gradients");
+        using Clock = std::chrono::steady_clock;
+        auto ms = [](Clock::time_point t0) {
+            return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        };
+        const VitModel model = randomVitB16(41);
+        std::mt19937 rng(9);
+        Case k;
+        k.g = model.buildGraph({1, 3, 224, 224});
+        k.inputs["pixel_values"] = randomTensor({1, 3, 224, 224}, rng);
+        k.output = k.g.find("logits");
+        k.request.gradients.push_back(k.g.find("pixel_values"));
+        for (int l = 0; l < 12; ++l)
+            k.request.gradients.push_back(k.g.find("blk." + std::to_string(l) + ".attn_probs"));
+        std::vector<float> s(size_t(k.g.node(k.output).numel()), 0.0f);
+        s[3] = 1.0f;
+        const Tensor seed = Tensor::fromF32(k.g.node(k.output).shape, s);
+        double direct = 1e30, graph = 1e30, build = 1e30;
+        GradientRun d, gr;
+        for (int i = 0; i < 3; ++i) {
+            auto t0 = Clock::now();
+            d = runWithGradients(k.g, k.inputs, k.output, seed, k.request);
+            direct = std::min(direct, ms(t0));
+            t0 = Clock::now();
+            const GradientGraph gg = buildGradientGraph(k.g, k.output, k.request);
+            build = std::min(build, ms(t0));
+            Scheduler cpu(BackendChoice::Cpu);
+            t0 = Clock::now();
+            gr = runGradientGraph(k.g, gg, k.inputs, seed, cpu);
+            graph = std::min(graph, ms(t0));
+        }
+        qInfo(
+            "ViT-B/16 224 gradients on the CPU: direct sweep %.1f ms, graph path %.1f ms (+ %.1f ms to build "
+            "the graph)",
+            direct, graph, build);
+        QString err = compareRuns(k, gr, d, 1e-4);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        if (mode != "vulkan" || !vulkanDevice()) return;
+        Scheduler vk(BackendChoice::Vulkan);
+        const GradientGraph gg = buildGradientGraph(k.g, k.output, k.request);
+        auto t0 = Clock::now();
+        const GradientRun v = runGradientGraph(k.g, gg, k.inputs, seed, vk);
+        qInfo("ViT-B/16 224 gradients on %s: %.1f ms (first run, weights uploaded)",
+              lastExecution().device.c_str(), ms(t0));
+        err = compareRuns(k, v, d, 1e-3);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
     }
 
     void opsWithoutGradientAreNamed()
