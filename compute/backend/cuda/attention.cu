@@ -11,6 +11,14 @@
 #include <cmath>
 #include <vector>
 
+// Loops over a lane's elements and a tile's scores are unrolled on the device, so the arrays they index
+// stay in registers.
+#ifdef __CUDA_ARCH__
+#define LOUPE_UNROLL _Pragma("unroll")
+#else
+#define LOUPE_UNROLL
+#endif
+
 namespace loupe::compute::cuda {
 
 namespace {
@@ -36,6 +44,7 @@ __host__ __device__ void loadTile(float* tile, const float* head, int64_t rowStr
 __host__ __device__ void loadQuery(float* qv, const float* row, int64_t D, int64_t stride, int lane,
                                    bool active)
 {
+    LOUPE_UNROLL
     for (int j = 0; j < kPerLane; ++j) {
         const int64_t d = lane + int64_t(kLanes) * j;
         qv[j] = active && d < D ? row[d * stride] : 0.f;
@@ -45,9 +54,7 @@ __host__ __device__ void loadQuery(float* qv, const float* row, int64_t D, int64
 __host__ __device__ float lanePartialDot(const float* qv, const float* krow, int64_t D, int lane)
 {
     float s = 0;
-#ifdef __CUDA_ARCH__
-#pragma unroll
-#endif
+    LOUPE_UNROLL
     for (int j = 0; j < kPerLane; ++j) {
         const int64_t d = lane + int64_t(kLanes) * j;
         if (d < D) s += qv[j] * krow[d];
@@ -69,19 +76,23 @@ __host__ __device__ void onlineUpdate(float& runMax, float& runSum, float* acc, 
                                       int count, const float* vtile, int64_t Dv, int lane)
 {
     float tileMax = -INFINITY;
+    LOUPE_UNROLL
     for (int n = 0; n < kMaxTile; ++n)
         if (n < count) tileMax = fmaxf(tileMax, scores[n]);
     const float newMax = fmaxf(runMax, tileMax);
     const float shift = newMax == -INFINITY ? 0.f : newMax;
     const float correction = expf(runMax - shift);
     runSum *= correction;
+    LOUPE_UNROLL
     for (int j = 0; j < kPerLane; ++j)
         acc[j] *= correction;
+    LOUPE_UNROLL
     for (int n = 0; n < kMaxTile; ++n) {
-        if (n >= count) break;
+        if (n >= count) continue; // not break: a fixed trip count keeps `scores` in registers
         const float p = expf(scores[n] - shift);
         runSum += p;
         const float* vrow = vtile + n * Dv;
+        LOUPE_UNROLL
         for (int j = 0; j < kPerLane; ++j) {
             const int64_t d = lane + int64_t(kLanes) * j;
             if (d < Dv) acc[j] += p * vrow[d];
@@ -93,6 +104,7 @@ __host__ __device__ void onlineUpdate(float& runMax, float& runSum, float* acc, 
 __host__ __device__ void writeRow(float* orow, const float* acc, float runSum, int64_t Dv, int lane)
 {
     const float inv = 1.f / runSum;
+    LOUPE_UNROLL
     for (int j = 0; j < kPerLane; ++j) {
         const int64_t d = lane + int64_t(kLanes) * j;
         if (d < Dv) orow[d] = acc[j] * inv;
@@ -129,6 +141,7 @@ __global__ void __launch_bounds__(kThreads)
     float qv[kPerLane], acc[kPerLane], scores[kAttentionTile];
     loadQuery(qv, q + p.b * s.sq[0] + p.h * s.sq[1] + (active ? p.m : 0) * s.sq[2], s.D, s.sq[3], p.lane,
               active);
+    LOUPE_UNROLL
     for (int j = 0; j < kPerLane; ++j)
         acc[j] = 0.f;
     float runMax = -INFINITY, runSum = 0.f;
@@ -142,9 +155,9 @@ __global__ void __launch_bounds__(kThreads)
         loadTile(ktile, kh, s.sk[2], s.sk[3], n0, count, s.D, threadIdx.x, kThreads);
         loadTile(vtile, vh, s.sv[2], s.sv[3], n0, count, s.Dv, threadIdx.x, kThreads);
         __syncthreads();
-#pragma unroll
+        LOUPE_UNROLL
         for (int n = 0; n < kAttentionTile; ++n) {
-            if (n >= count) break;
+            if (n >= count) continue; // `count` is the same for the whole block: the shuffles stay converged
             float dot = lanePartialDot(qv, ktile + n * s.D, s.D, p.lane);
             dot += __shfl_xor_sync(0xffffffffu, dot, 1);
             dot += __shfl_xor_sync(0xffffffffu, dot, 2);
