@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 namespace loupe::compute {
 
@@ -78,12 +79,34 @@ struct SamModel::Impl
     // milliseconds a click). Set once at load (the model holds a const Impl).
     mutable std::shared_ptr<Scheduler> scheduler = std::make_shared<Scheduler>();
     std::shared_ptr<GraphCache> graphs = std::make_shared<GraphCache>(2);
+    // The record of this model's last image-encoder run: a click's record names the device the
+    // expensive part ran on, and says the decoder's part ran on the CPU when that is not the CPU.
+    struct EncoderRecord
+    {
+        std::mutex mutex;
+        std::optional<ExecutionRecord> last;
+    };
+    std::shared_ptr<EncoderRecord> encoderRun = std::make_shared<EncoderRecord>();
+    void recordEncoder() const
+    {
+        std::lock_guard lock(encoderRun->mutex);
+        encoderRun->last = lastExecution();
+    }
     void recordDecoder() const
     {
-        const Device& d = scheduler->device();
-        scheduler->recordCpu(
-            "SAM's prompt encoder and mask decoder run on the CPU; its image encoder runs on " + d.name() +
-            " (" + d.label() + ")");
+        static const std::string cpuPart = "SAM's prompt encoder and mask decoder run on the CPU";
+        std::optional<ExecutionRecord> encoder;
+        {
+            std::lock_guard lock(encoderRun->mutex);
+            encoder = encoderRun->last;
+        }
+        if (!encoder || encoder->backend == "cpu") {
+            scheduler->recordCpu(cpuPart);
+            return;
+        }
+        ExecutionRecord r = *encoder;
+        r.fallbackReason = (r.fallbackReason.empty() ? "" : r.fallbackReason + "; ") + cpuPart;
+        setLastExecution(r);
     }
 
     // The embedding as the decoder reads it, [g*g, C], after checking its shape.
@@ -169,6 +192,7 @@ Tensor SamModel::embed(const Tensor& pixelValues) const
     if (&d_->scheduler->device() == &cpuDevice() && !graphOnCpu()) {
         Tensor embedding = d_->vision.forward(pixelValues);
         d_->scheduler->recordCpu({});
+        d_->recordEncoder();
         return embedding;
     }
     const SamVisionConfig& v = d_->cfg.vision;
@@ -180,6 +204,7 @@ Tensor SamModel::embed(const Tensor& pixelValues) const
     run.inputs["pixel_values"] = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
     d_->scheduler->run(
         *d_->graphs, "image_embeddings", [&] { return sam::buildVisionGraph(d_->vision); }, run);
+    d_->recordEncoder();
     return run.kept.at("image_embeddings");
 }
 
