@@ -4,6 +4,7 @@
 // shapes the models use (197x768, 50 and 577 tokens, odd sizes, non-contiguous views and weights),
 // f16/bf16 GEMM error bounds, CUDA graph replay, the profiler, out of memory as a DeviceError, the ViT
 // golden case end to end and an opt-in timing. Host-side logic is tested in tst_cuda_host.
+#include "backend_compare.h"
 #include "common/testsupport.h"
 #include "compute/backend/backend.h"
 #include "compute/backend/cuda/cuda_devices.h"
@@ -36,10 +37,6 @@ using namespace loupe::test;
 
 namespace {
 
-struct Bound
-{
-    double atol, rtol;
-};
 constexpr Bound kF32Exact{1e-6, 1e-6};
 constexpr Bound kF32Reduction{1e-4, 1e-4};
 
@@ -62,26 +59,10 @@ std::map<std::string, Tensor> runWith(Backend& backend, Device& d, const Graph& 
     return std::move(run.kept);
 }
 
-std::map<std::string, Tensor> runOn(Device& d, const Graph& g, const std::map<std::string, Tensor>& inputs)
+// The kept tensors of one run of `g` on `d` (backend_compare.h's runOn).
+std::map<std::string, Tensor> keptOn(Device& d, const Graph& g, const std::map<std::string, Tensor>& inputs)
 {
-    auto backend = d.createBackend();
-    return runWith(*backend, d, g, inputs);
-}
-
-double worstRatio(const Tensor& actual, const Tensor& expected, Bound b, QString* where = nullptr)
-{
-    const std::vector<float> a = actual.toF32Vector(), e = expected.toF32Vector();
-    double worst = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::isnan(e[i]) && std::isnan(a[i])) continue;
-        double r = std::fabs(double(a[i]) - double(e[i])) / (b.atol + b.rtol * std::fabs(double(e[i])));
-        if (std::isnan(r)) r = std::numeric_limits<double>::infinity();
-        if (r > worst || (i == 0 && where)) {
-            worst = std::max(worst, r);
-            if (where) *where = QString("element %1: %2, reference %3").arg(i).arg(a[i]).arg(e[i]);
-        }
-    }
-    return worst;
+    return runOn(d, g, inputs).kept;
 }
 
 void compareKept(const char* op, const std::map<std::string, Tensor>& got,
@@ -107,8 +88,8 @@ void compareOnCuda(const char* op, const Graph& g, const std::map<std::string, T
     QVERIFY(cuda);
     for (const Node& n : g.nodes())
         QVERIFY2(cuda->supportsOp(n), qPrintable(QString("cuda does not support %1").arg(opName(n.op))));
-    const auto ref = runOn(cpuDevice(), g, inputs);
-    const auto got = runOn(*cuda, g, inputs);
+    const auto ref = keptOn(cpuDevice(), g, inputs);
+    const auto got = keptOn(*cuda, g, inputs);
     compareKept(op, got, ref, bound);
 }
 
@@ -672,7 +653,7 @@ private slots:
         g.keep(g.name(g.sumTo(g.input("x", {64, 197, 768}), {768}), "gb"));
         g.keep(g.name(g.bicubicGrad(g.input("gy", {1, 768, 48, 40}), 14, 14, 0, 0), "gpos"));
         Device* cuda = cudaDevice();
-        const auto first = runOn(*cuda, g, in), second = runOn(*cuda, g, in);
+        const auto first = keptOn(*cuda, g, in), second = keptOn(*cuda, g, in);
         for (const char* name : {"gb", "gpos"})
             QCOMPARE(first.at(name).toF32Vector(), second.at(name).toF32Vector());
     }
@@ -700,7 +681,7 @@ private slots:
                                g.weight("b", weightOf(rng, {3072})), Activation::GeluErf),
                       "y"));
         const std::map<std::string, Tensor> in{{"x", randomTensor(rng, {1, 197, 768})}};
-        const auto ref = runOn(cpuDevice(), g, in);
+        const auto ref = keptOn(cpuDevice(), g, in);
         auto backend = createCudaBackend(*cudaDevice(), Precision(precision));
         const auto got = runWith(*backend, *cudaDevice(), g, in);
         compareKept("reduced-precision linear", got, ref, {atol, rtol});
@@ -722,7 +703,7 @@ private slots:
                                g.weight("b", weightOf(rng, {768}))),
                       "y"));
         const std::map<std::string, Tensor> in{{"x", randomTensor(rng, {197, 768})}};
-        compareKept("bf16 packed weight", runOn(*cudaDevice(), g, in), runOn(cpuDevice(), g, in),
+        compareKept("bf16 packed weight", keptOn(*cudaDevice(), g, in), keptOn(cpuDevice(), g, in),
                     {3e-2, 5e-2});
     }
 
@@ -751,7 +732,7 @@ private slots:
             GraphRun run;
             run.inputs = in;
             backend->compute(g, plan, *arena, run);
-            compareKept(qPrintable(QString("run %1").arg(i)), run.kept, runOn(cpuDevice(), g, in),
+            compareKept(qPrintable(QString("run %1").arg(i)), run.kept, keptOn(cpuDevice(), g, in),
                         kF32Reduction);
         }
     }
@@ -770,7 +751,7 @@ private slots:
             "out"));
         Profiler::clear();
         Profiler::setEnabled(true);
-        const auto got = runOn(*cudaDevice(), g, {{"x", randomTensor(rng, {50, 768})}});
+        const auto got = keptOn(*cudaDevice(), g, {{"x", randomTensor(rng, {50, 768})}});
         Profiler::setEnabled(false);
         const std::vector<ProfileRun> runs = Profiler::runs("cuda");
         QCOMPARE(runs.size(), size_t(1));
@@ -840,7 +821,7 @@ private slots:
                 const double median = ms[ms.size() / 2];
                 double diff = -1, scale = 1;
                 if (batch == 1) {
-                    const std::vector<float> e = runOn(cpuDevice(), g, in).at("logits").toF32Vector(),
+                    const std::vector<float> e = keptOn(cpuDevice(), g, in).at("logits").toF32Vector(),
                                              a = kept.at("logits").toF32Vector();
                     diff = 0;
                     for (size_t i = 0; i < e.size(); ++i) {
@@ -909,7 +890,7 @@ private slots:
         o.hiddenStates = true;
         o.attentions = true;
         const Graph g = model.buildGraph(px.shape(), o);
-        const auto r = runOn(*cudaDevice(), g, {{"pixel_values", px}});
+        const auto r = keptOn(*cudaDevice(), g, {{"pixel_values", px}});
         const double logits = worstRatio(r.at("logits"), expect("logits"), bound("logits"));
         QVERIFY2(logits <= 1.0, qPrintable(QString("logits off by %1 of the tolerance").arg(logits)));
         for (int64_t l = 0; l < model.config().numHiddenLayers; ++l) {

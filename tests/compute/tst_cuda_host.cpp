@@ -3,6 +3,7 @@
 // kernels, the error kinds, the mapping of strided products onto cuBLAS calls (run on the host with
 // cuBLAS's semantics), the kernels' per-element and per-thread code through their host twins against
 // the CPU backend, cuBLAS binding by name, the pool's size classes. GPU runs are in tst_cuda_backend.
+#include "backend_compare.h"
 #include "common/testsupport.h"
 #include "compute/backend/device_error.h"
 #include "compute/error.h"
@@ -31,26 +32,8 @@ using namespace loupe::test;
 namespace {
 
 #if LOUPE_HAVE_CUDA
-struct Bound
-{
-    double atol, rtol;
-};
 constexpr Bound kF32Exact{1e-6, 1e-6};
 constexpr Bound kF32Reduction{1e-4, 1e-4};
-
-// Worst |a - e| / (atol + rtol |e|); NaN where the reference is NaN too is agreement.
-double worstRatio(const Tensor& actual, const Tensor& expected, Bound b)
-{
-    const std::vector<float> a = actual.toF32Vector(), e = expected.toF32Vector();
-    double worst = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::isnan(e[i]) && std::isnan(a[i])) continue;
-        double r = std::fabs(double(a[i]) - double(e[i])) / (b.atol + b.rtol * std::fabs(double(e[i])));
-        if (std::isnan(r)) r = std::numeric_limits<double>::infinity();
-        worst = std::max(worst, r);
-    }
-    return worst;
-}
 
 // One planned cuBLAS call run on the host with cuBLAS's documented column-major semantics:
 // C[i + j ldc] = sum_l op(first)[i, l] op(second)[l, j], op N reading X[r + c ld], op T reading X[c + r ld].
