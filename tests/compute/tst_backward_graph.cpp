@@ -388,6 +388,38 @@ private slots:
                      qPrintable(QString::number(l)));
     }
 
+    // A device that fails during a gradient run: the same run is redone on the CPU, with the CPU's answer
+    // and a record naming the failure.
+    void failingDeviceFallsBackToTheCpu()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = test::goldenDir(QStringLiteral("vit_classify")).toStdString();
+        const VitModel cpu = VitModel::fromCheckpoint(Checkpoint::open(dir));
+        const VitModel vk = VitModel::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const auto file = SafetensorsFile::open(dir + "/expected.safetensors");
+        const TensorView& pv = file.tensor("pixel_values");
+        const Tensor pixels = Tensor::fromF32(pv.shape, toF32(pv));
+        const VitGradients ref = vitGradients(cpu, pixels, 3);
+        setenv("LOUPE_FAULT", "vulkan:lost", 1);
+        VitGradients got;
+        try {
+            got = vitGradients(vk, pixels, 3);
+        } catch (...) {
+            unsetenv("LOUPE_FAULT");
+            throw;
+        }
+        unsetenv("LOUPE_FAULT");
+        const ExecutionRecord r = lastExecution();
+        QCOMPARE(r.backend, std::string("cpu"));
+        QVERIFY2(r.fallbackReason.find("VK_ERROR_DEVICE_LOST") != std::string::npos,
+                 r.fallbackReason.c_str());
+        QCOMPARE(&vk.scheduler().device(), &cpuDevice());
+        QVERIFY(worstOff(got.logits, ref.logits, 1e-5) <= 1.0);
+        QVERIFY(worstOff(got.inputGrad, ref.inputGrad, 1e-5) <= 1.0);
+        for (size_t l = 0; l < ref.attnGrads.size(); ++l)
+            QVERIFY(worstOff(got.attnGrads[l], ref.attnGrads[l], 1e-5) <= 1.0);
+    }
+
     // Opt-in (LOUPE_GRAD_PROFILE=1): ViT-B/16 224 gradients (input and every attention) by the direct CPU
     // sweep and by the graph path on the CPU device; LOUPE_GRAD_PROFILE=vulkan adds the graph path on
     // Vulkan (minutes on lavapipe). Printed, and the results compared.
