@@ -10,7 +10,6 @@
 #include "op_reference.h"
 #if LOUPE_HAVE_CUDA
 #include "compute/autograd/backward.h"
-#include "compute/autograd/backward_kernels.h"
 #include "compute/backend/cpu/ops.h"
 #include "compute/backend/cpu/vmath.h"
 #include "compute/backend/cuda/check.h"
@@ -465,16 +464,14 @@ private slots:
             const Tensor gy = randomTensor(rng, {rows, d});
             Tensor expected = Tensor::zeros(DType::F32, {rows, d}),
                    got = Tensor::zeros(DType::F32, {rows, d});
-            autograd::softmaxBackward(y.ptr<float>(), gy.ptr<float>(), expected.ptr<float>(), rows, d,
-                                      0.125f);
+            cpu::softmaxGrad(expected, y, gy, 0.125f);
             cuda::hostSoftmaxGrad(got.ptr<float>(), y.ptr<float>(), gy.ptr<float>(), rows, d, 0.125f);
             QVERIFY2(worstRatio(got, expected, {1e-6, 1e-4}) <= 1.0,
                      qPrintable(QString("softmax d=%1").arg(d)));
             const Tensor x = randomTensor(rng, {rows, d}, -3.f, 5.f), w = randomTensor(rng, {d}, 0.5f, 1.5f);
             for (const bool withWeight : {true, false}) {
                 const float* wp = withWeight ? w.ptr<float>() : nullptr;
-                autograd::layerNormBackward(x.ptr<float>(), wp, gy.ptr<float>(), expected.ptr<float>(), rows,
-                                            d, 1e-5);
+                cpu::layerNormGrad(expected, x, withWeight ? &w : nullptr, gy, 1e-5);
                 cuda::hostLayerNormGrad(got.ptr<float>(), x.ptr<float>(), wp, gy.ptr<float>(), rows, d,
                                         1e-5f);
                 QVERIFY2(worstRatio(got, expected, {1e-5, 1e-4}) <= 1.0,
@@ -494,7 +491,7 @@ private slots:
              {Activation::None, Activation::GeluErf, Activation::GeluTanh, Activation::QuickGelu,
               Activation::Relu, Activation::Silu, Activation::Tanh, Activation::Sigmoid}) {
             Tensor expected = Tensor::zeros(DType::F32, {n}), got = Tensor::zeros(DType::F32, {n});
-            autograd::activationBackward(act, z.ptr<float>(), gy.ptr<float>(), expected.ptr<float>(), n);
+            cpu::actGrad(expected, z, gy, act);
             cuda::hostActGrad(int(act), got.ptr<float>(), z.ptr<float>(), gy.ptr<float>(), n);
             Tensor exact = Tensor::zeros(DType::F32, {n});
             for (int64_t i = 0; i < n; ++i)
@@ -523,11 +520,10 @@ private slots:
         for (const Case& c :
              {Case{2, 14, 14, 24, 20, 24.1 / 14, 20.1 / 14}, Case{3, 9, 11, 4, 5, 0, 0},
               Case{1, 1, 6, 3, 13, 0, 0}, Case{2, 7, 2, 16, 1, 0, 0}, Case{1, 32, 32, 7, 9, 0, 0}}) {
-            const Tensor gy = randomTensor(rng, {c.planes, c.OH, c.OW});
-            Tensor expected = Tensor::zeros(DType::F32, {c.planes, c.H, c.W}),
-                   got = Tensor::zeros(DType::F32, {c.planes, c.H, c.W});
-            autograd::bicubicBackward(gy.ptr<float>(), expected.ptr<float>(), c.planes, c.H, c.W, c.OH, c.OW,
-                                      c.sH, c.sW);
+            const Tensor gy = randomTensor(rng, {1, c.planes, c.OH, c.OW});
+            Tensor expected = Tensor::zeros(DType::F32, {1, c.planes, c.H, c.W}),
+                   got = Tensor::zeros(DType::F32, {1, c.planes, c.H, c.W});
+            cpu::bicubicGrad(expected, gy, c.sH, c.sW);
             const float sh = c.sH > 0 ? float(1.0 / c.sH) : float(c.H) / float(c.OH);
             const float sw = c.sW > 0 ? float(1.0 / c.sW) : float(c.W) / float(c.OW);
             cuda::hostBicubicGrad(got.ptr<float>(), gy.ptr<float>(), c.planes, c.H, c.W, c.OH, c.OW, sh, sw);
@@ -535,10 +531,10 @@ private slots:
                      qPrintable(QString("%1x%2 from %3x%4").arg(c.H).arg(c.W).arg(c.OH).arg(c.OW)));
         }
         const int64_t B = 2, C = 3, H = 32, W = 50, P = 16, K = C * P * P;
-        const Tensor cols = randomTensor(rng, {B * (H / P) * (W / P), K});
+        const Tensor cols = randomTensor(rng, {B, (H / P) * (W / P), K});
         Tensor expected = Tensor::zeros(DType::F32, {B, C, H, W}),
                got = randomTensor(rng, {B, C, H, W}); // every pixel written
-        autograd::col2im(cols.ptr<float>(), expected.ptr<float>(), B, C, H, W, P);
+        cpu::col2im(expected, cols, P);
         cuda::hostCol2im(got.ptr<float>(), cols.ptr<float>(), B, C, H, W, P);
         QCOMPARE(worstRatio(got, expected, kF32Exact), 0.0);
     }
