@@ -191,7 +191,7 @@ private slots:
 
     void attentionWideValues()
     {
-        // Dv = 300 spans two output slices (256 columns per workgroup); k and v have 70 keys.
+        // Dv = 300 spans five output slices (64 columns per workgroup); k and v have 70 keys.
         SKIP_WITHOUT_VULKAN();
         std::mt19937 rng(5);
         Graph g;

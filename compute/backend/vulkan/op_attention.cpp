@@ -17,7 +17,7 @@ struct AttentionParams // shaders/attention.comp
 };
 static_assert(sizeof(AttentionParams) == 112);
 
-constexpr int64_t kRowsPerGroup = 16, kColumnsPerGroup = 256; // attention.comp's BM and DVT * TN
+constexpr int64_t kRowsPerGroup = 16, kColumnsPerGroup = 64; // attention.comp's BM and TV
 
 void strides4(const char* op, int32_t dst[4], const Shape& s)
 {
