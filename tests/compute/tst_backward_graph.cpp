@@ -388,6 +388,52 @@ private slots:
                      qPrintable(QString::number(l)));
     }
 
+    // tst_autograd_vit's request (two images, two targets, extra nodes, a view among them) on each
+    // backend's model against the CPU model's direct sweep.
+    void vitRequestOnEveryBackend_data()
+    {
+        QTest::addColumn<int>("backendIndex");
+        const auto bs = backends();
+        for (size_t b = 1; b < bs.size(); ++b) // the CPU model is the reference
+            QTest::newRow(qPrintable(bs[b].name)) << int(b);
+        if (bs.size() == 1) QTest::newRow("none") << -1;
+    }
+    void vitRequestOnEveryBackend()
+    {
+        QFETCH(int, backendIndex);
+        if (backendIndex < 0) QSKIP("no backend besides the CPU reference");
+        const BackendRow be = backends()[size_t(backendIndex)];
+        const std::string dir = test::goldenDir(QStringLiteral("vit_classify")).toStdString();
+        const VitModel cpu = VitModel::fromCheckpoint(Checkpoint::open(dir));
+        const VitModel model = VitModel::fromCheckpoint(Checkpoint::open(dir, {be.choice}));
+        const auto file = SafetensorsFile::open(dir + "/expected.safetensors");
+        const TensorView& pv = file.tensor("pixel_values");
+        std::vector<float> px = toF32(pv);
+        std::mt19937 rng(5);
+        std::normal_distribution<float> noise(0.0f, 0.3f);
+        for (size_t i = 0, n = px.size(); i < n; ++i)
+            px.push_back(0.7f * px[i] + noise(rng));
+        Shape shape = pv.shape;
+        shape[0] = 2;
+        const Tensor pixels = Tensor::fromF32(shape, px);
+        VitGradientRequest req;
+        req.nodes = {"blk.1.out", "final_norm", "blk.0.attn_scores"};
+        const VitGradients ref = vitGradients(cpu, pixels, {4, 7}, req);
+        const VitGradients got = vitGradients(model, pixels, {4, 7}, req);
+        QCOMPARE(QString::fromStdString(lastExecution().backend), be.name);
+        const double rel = be.rel * 10;
+        QVERIFY(worstOff(got.logits, ref.logits, rel) <= 1.0);
+        QVERIFY(worstOff(got.inputGrad, ref.inputGrad, rel) <= 1.0);
+        for (size_t l = 0; l < ref.attnGrads.size(); ++l) {
+            QVERIFY(worstOff(got.attentions[l], ref.attentions[l], rel) <= 1.0);
+            QVERIFY(worstOff(got.attnGrads[l], ref.attnGrads[l], rel) <= 1.0);
+        }
+        for (const std::string& name : req.nodes) {
+            QVERIFY2(worstOff(got.nodeValues.at(name), ref.nodeValues.at(name), rel) <= 1.0, name.c_str());
+            QVERIFY2(worstOff(got.nodeGrads.at(name), ref.nodeGrads.at(name), rel) <= 1.0, name.c_str());
+        }
+    }
+
     // A device that fails during a gradient run: the same run is redone on the CPU, with the CPU's answer
     // and a record naming the failure.
     void failingDeviceFallsBackToTheCpu()
