@@ -15,6 +15,7 @@
 #include "compute/backend/cuda/check.h"
 #include "compute/backend/cuda/constant_cache.h"
 #include "compute/backend/cuda/cublas.h"
+#include "compute/backend/cuda/device.h"
 #include "compute/backend/cuda/dtensor.h"
 #include "compute/backend/cuda/gemm_plan.h"
 #include "compute/backend/cuda/memory.h"
@@ -604,6 +605,22 @@ private slots:
         } catch (const DeviceError& e) {
             QCOMPARE(e.failure(), DeviceFailure::OutOfMemory);
             QVERIFY2(QString(e.what()).startsWith("cuda: gemm: out of device memory"), e.what());
+        }
+    }
+
+    // The scheduler places a node on the GPU when supportsOp says so: fused attention and every
+    // backward op in f32 (no GPU needed to ask; nothing is created on the device).
+    void supportsTheNewOps()
+    {
+        cuda::CudaDevice device(CudaDeviceInfo{});
+        for (Op op : {Op::Attention, Op::SoftmaxGrad, Op::LayerNormGrad, Op::ActGrad, Op::BicubicGrad,
+                      Op::Col2Im, Op::SumTo, Op::Embed}) {
+            Node n;
+            n.op = op;
+            n.shape = {2, 3, 4, 5};
+            QVERIFY2(device.supportsOp(n), opName(op));
+            n.dtype = DType::F16;
+            QVERIFY2(!device.supportsOp(n), opName(op));
         }
     }
 
