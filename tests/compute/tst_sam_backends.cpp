@@ -3,8 +3,9 @@
 // the golden tiny SAM and on a random config whose windows need padding, with a global block and
 // relative-position tables that are resized; through SamModel on every backend besides the CPU
 // (Vulkan on lavapipe in CI, CUDA) the golden sam_segment embeddings and masks stay within their
-// case.json tolerances, and the records of the embedding and of each click name that backend, a click's
-// saying its prompt encoder and mask decoder ran on the CPU.
+// case.json tolerances, the padded random config's graph equals the fused encoder there too, and the
+// records of the embedding and of each click name that backend, a click's saying its prompt encoder and
+// mask decoder ran on the CPU.
 #include "common/golden.h"
 #include "common/testsupport.h"
 #include "compute/backend/cuda/cuda_devices.h"
@@ -60,7 +61,7 @@ std::map<std::string, Tensor> randomVisionWeights(const SamVisionConfig& v, int6
     const std::string p = "vision_encoder.";
     add(p + "patch_embed.projection.weight", {D, v.numChannels, v.patchSize, v.patchSize}, 0.05f);
     add(p + "patch_embed.projection.bias", {D});
-    add(p + "pos_embed", {1, g, g, D});
+    if (v.useAbsPos) add(p + "pos_embed", {1, g, g, D});
     for (int64_t i = 0; i < v.numHiddenLayers; ++i) {
         const std::string l = p + "layers." + std::to_string(i) + ".";
         const int64_t side = v.isGlobal(i) ? g : v.windowSize;
@@ -72,8 +73,10 @@ std::map<std::string, Tensor> randomVisionWeights(const SamVisionConfig& v, int6
         add(l + "attn.qkv.bias", {3 * D});
         add(l + "attn.proj.weight", {D, D});
         add(l + "attn.proj.bias", {D});
-        add(l + "attn.rel_pos_h", {relRows ? relRows : 2 * side - 1, hd});
-        add(l + "attn.rel_pos_w", {relRows ? relRows : 2 * side - 1, hd});
+        if (v.useRelPos) {
+            add(l + "attn.rel_pos_h", {relRows ? relRows : 2 * side - 1, hd});
+            add(l + "attn.rel_pos_w", {relRows ? relRows : 2 * side - 1, hd});
+        }
         add(l + "mlp.lin1.weight", {v.mlpDim, D});
         add(l + "mlp.lin1.bias", {v.mlpDim});
         add(l + "mlp.lin2.weight", {D, v.mlpDim});
@@ -98,13 +101,29 @@ Tensor randomPixels(const SamVisionConfig& v, unsigned seed)
     return Tensor::fromF32({1, v.numChannels, v.imageSize, v.imageSize}, x);
 }
 
-// The encoder's graph run on the CPU backend.
-Tensor graphOnCpu(const sam::VisionEncoder& e, const Tensor& pixels)
+// A grid of 10 tokens a side in windows of 4 (padded to 12), blocks 1 and 3 global.
+SamVisionConfig paddedConfig(bool positions)
 {
-    Scheduler cpu;
+    SamVisionConfig v;
+    v.useRelPos = v.useAbsPos = positions;
+    v.hiddenSize = 32;
+    v.numAttentionHeads = 2;
+    v.numHiddenLayers = 4;
+    v.imageSize = 160;
+    v.mlpDim = 64;
+    v.outputChannels = 16;
+    v.windowSize = 4;
+    v.globalAttnIndexes = {1, 3};
+    return v;
+}
+
+// The encoder's graph run on `backend` (through a Scheduler, as SamModel runs it).
+Tensor graphOn(BackendChoice backend, const sam::VisionEncoder& e, const Tensor& pixels)
+{
+    Scheduler scheduler(backend);
     GraphRun run;
     run.inputs["pixel_values"] = pixels;
-    cpu.run(sam::buildVisionGraph(e), run);
+    scheduler.run(sam::buildVisionGraph(e), run);
     return run.kept.at("image_embeddings");
 }
 
@@ -176,6 +195,18 @@ class TestSamBackends : public QObject
         QVERIFY2(err.isEmpty(), qPrintable(err));
     }
 
+    // One row per backend besides the CPU: its name and BackendChoice.
+    static void backendRows()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("choice");
+        if (vulkanDevice()) QTest::newRow("vulkan") << QStringLiteral("vulkan") << int(BackendChoice::Vulkan);
+        if (cudaDevice()) QTest::newRow("cuda") << QStringLiteral("cuda") << int(BackendChoice::Cuda);
+        if (!vulkanDevice() && !cudaDevice())
+            QSKIP(qPrintable("no backend besides the CPU (Vulkan: " + QString::fromStdString(vulkanStatus()) +
+                             "; CUDA: " + QString::fromStdString(cudaStatus()) + ")"));
+    }
+
 private slots:
     void initTestCase()
     {
@@ -222,31 +253,27 @@ private slots:
     }
 
     // A grid of 10 tokens a side in windows of 4 (padded to 12), blocks 1 and 3 global, and relative
-    // tables of 5 rows where windows need 7 and the global blocks 19 (resized as get_rel_pos does).
+    // tables of 5 rows where windows need 7 and the global blocks 19 (resized as get_rel_pos does); and
+    // the same without relative or absolute positions.
     void graphEqualsFusedWithPaddingAndResizedTables_data()
     {
         QTest::addColumn<int>("relRows");
-        QTest::newRow("trained tables") << 0;
-        QTest::newRow("resized tables") << 5;
+        QTest::addColumn<bool>("positions");
+        QTest::newRow("trained tables") << 0 << true;
+        QTest::newRow("resized tables") << 5 << true;
+        QTest::newRow("no positions") << 0 << false;
     }
     void graphEqualsFusedWithPaddingAndResizedTables()
     {
         QFETCH(int, relRows);
-        SamVisionConfig v;
-        v.hiddenSize = 32;
-        v.numAttentionHeads = 2;
-        v.numHiddenLayers = 4;
-        v.imageSize = 160;
-        v.mlpDim = 64;
-        v.outputChannels = 16;
-        v.windowSize = 4;
-        v.globalAttnIndexes = {1, 3};
+        QFETCH(bool, positions);
+        const SamVisionConfig v = paddedConfig(positions);
         sam::WeightSource ws(randomVisionWeights(v, relRows), "random");
         const sam::VisionEncoder e = sam::VisionEncoder::load(v, ws);
         ws.checkAllUsed();
         const Tensor px = randomPixels(v, 5);
         const Tensor fused = e.forward(px);
-        const Tensor graph = graphOnCpu(e, px);
+        const Tensor graph = graphOn(BackendChoice::Cpu, e, px);
         QCOMPARE(graph.shape(), (Shape{10, 10, 16}));
         QCOMPARE(graph.shape(), fused.shape());
         const std::vector<float> a = graph.toF32Vector(), b = fused.toF32Vector();
@@ -256,16 +283,26 @@ private slots:
         QVERIFY(std::fabs(a.front() - a.back()) > 1e-3f);
     }
 
-    void goldenOnEveryBackend_data()
+    // The padded random config's graph on each other backend equals the fused CPU encoder, and the
+    // run is recorded there.
+    void paddedGraphOnEveryBackend_data() { backendRows(); }
+    void paddedGraphOnEveryBackend()
     {
-        QTest::addColumn<QString>("name");
-        QTest::addColumn<int>("choice");
-        if (vulkanDevice()) QTest::newRow("vulkan") << QStringLiteral("vulkan") << int(BackendChoice::Vulkan);
-        if (cudaDevice()) QTest::newRow("cuda") << QStringLiteral("cuda") << int(BackendChoice::Cuda);
-        if (!vulkanDevice() && !cudaDevice())
-            QSKIP(qPrintable("no backend besides the CPU (Vulkan: " + QString::fromStdString(vulkanStatus()) +
-                             "; CUDA: " + QString::fromStdString(cudaStatus()) + ")"));
+        QFETCH(QString, name);
+        QFETCH(int, choice);
+        const SamVisionConfig v = paddedConfig(true);
+        sam::WeightSource ws(randomVisionWeights(v, 5), "random");
+        const sam::VisionEncoder e = sam::VisionEncoder::load(v, ws);
+        const Tensor px = randomPixels(v, 6);
+        const Tensor graph = graphOn(BackendChoice(choice), e, px);
+        QCOMPARE(QString::fromStdString(lastExecution().backend), name);
+        QVERIFY2(lastExecution().fallbackReason.empty(), lastExecution().fallbackReason.c_str());
+        const float d = maxDiff(graph.toF32Vector(), e.forward(px).toF32Vector());
+        QVERIFY2(d <= 1e-4f,
+                 qPrintable(QString("%1 graph vs fused encoder: max |diff| %2").arg(name).arg(d)));
     }
+
+    void goldenOnEveryBackend_data() { backendRows(); }
     void goldenOnEveryBackend()
     {
         QFETCH(QString, name);
