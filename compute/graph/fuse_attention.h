@@ -20,6 +20,9 @@ namespace loupe::compute {
 // keepMatching ("blk.*.attn_probs"), and backends observe and return kept nodes only (cpu_backend.cpp,
 // graph_segments.cpp), so a name alone does not make a node visible to anyone after that.
 //
+// `supported` sees the Attention node as it would be built, its src the original graph's q, k^T (or
+// the view under its Cont, [.., D, N]), v and bias.
+//
 // Node ids change: every other node keeps its name and keep flag, and a kept node without a name gets
 // the name its old id was reported under ("node.<old id>"), so callers find their outputs as before.
 // Returns a copy of `g` when nothing fuses.

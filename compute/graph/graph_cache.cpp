@@ -7,17 +7,32 @@ namespace loupe::compute {
 
 namespace {
 
-// Fused attention never writes the [B, H, N, N] probabilities: on a GPU that is the memory and
-// bandwidth the unfused chain spends. On the CPU it is used only where it measured faster (see
-// fusesOnCpu). Graphs whose probabilities are observed or differentiated keep the separate ops.
-bool fusesOnCpu()
+// Fused attention never writes the [B, H, M, N] scores and probabilities: on a GPU that is the memory
+// and bandwidth the unfused chain spends, so every device that runs Attention gets it.
+//
+// The CPU fuses chains whose keys fit the kernel's one key tile (cpu/attention.cpp): it then runs the
+// same softmax and GEMMs as the separate ops, at the same speed, in less memory; where all query rows
+// fit one block too (16 MiB of scores: ViT-B/16 up to batch 8) the GEMMs are the very same calls and the
+// numbers are bit for bit the unfused ones (a run that observes probabilities gives the logits of one
+// that does not). Measured on the 2-core development VM (loaded, so minimum of 60-100 interleaved runs),
+// one ViT-B/16 attention layer (12 heads, 197 tokens, head dim 64) as a graph of its own: batch 1
+// fused 0.557 ms / unfused 0.547 ms on 2 threads, 1.079 / 1.061 ms on 1 thread; arena 0.6 vs 3.6 MiB
+// (batch 8: 4.6 vs 28.4 MiB; 577 tokens: 1.7 vs 30.5 MiB, 37.0 vs 42.1 ms). `loupe bench vit-forward
+// --threads 1 --trace` put the 12 layers' attention at 13-22 ms fused and 15-25 ms unfused: a tie
+// inside the machine's noise. Longer sequences take the online-softmax path over several key tiles,
+// which measured slower than the separate ops (1500 tokens: 175 vs 149 ms; 4096 tokens, SAM's global
+// layers: 2.9 vs 1.5 s, though in 12 MiB instead of 1.5 GiB), so the CPU keeps those unfused.
+constexpr int64_t kCpuFusedKeys = 1024;
+
+bool cpuFuses(const Graph& g, const Node& attention)
 {
-    return false;
+    return g.node(attention.src[1]).shape.back() <= kCpuFusedKeys; // src[1]: k^T [.., D, N]
 }
 
 Graph planned(Graph g, Device& device)
 {
-    if (!fusedAttentionEnabled() || (&device == &cpuDevice() && !fusesOnCpu())) return g;
+    if (!fusedAttentionEnabled()) return g;
+    if (&device == &cpuDevice()) return fuseAttention(g, [&](const Node& n) { return cpuFuses(g, n); });
     return fuseAttention(g, [&](const Node& n) { return device.supportsOp(n); });
 }
 

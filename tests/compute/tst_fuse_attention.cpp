@@ -18,8 +18,8 @@
 
 #include <QTest>
 #include <cmath>
-#include <limits>
 #include <cstdlib>
+#include <limits>
 
 using namespace loupe;
 using namespace loupe::compute;
@@ -221,6 +221,16 @@ private slots:
         QCOMPARE(countAttention(compileGraph(g, gpu)->graph), 0);
     }
 
+    // The CPU fuses what its kernel runs in one key tile (as fast, in less memory), not longer rows.
+    void compileGraphFusesOnTheCpuUpToOneKeyTile()
+    {
+        QCOMPARE(countAttention(compileGraph(attentionBlock({}, 1, 2, 1024, 8), cpuDevice())->graph), 1);
+        QCOMPARE(countAttention(compileGraph(attentionBlock({}, 1, 2, 1025, 8), cpuDevice())->graph), 0);
+        qputenv("LOUPE_NO_FUSED_ATTENTION", "1");
+        QCOMPARE(countAttention(compileGraph(attentionBlock({}), cpuDevice())->graph), 0);
+        qunsetenv("LOUPE_NO_FUSED_ATTENTION");
+    }
+
     void randomVitB16GivesTheUnfusedLogits()
     {
         const VitModel model = randomVitB16(7);
@@ -246,6 +256,10 @@ private slots:
         const Graph f = fuseAttention(model.buildGraph(px.shape()), anyDevice);
         QCOMPARE(countAttention(f), int(model.config().numHiddenLayers));
         const Tensor logits = runCpu(f, {{"pixel_values", px}}).at("logits");
+        // One block of rows and keys: the fused kernel makes the unfused ops' GEMM calls, so the CPU
+        // gives the same logits whether or not a caller observes the probabilities.
+        QCOMPARE(logits.toF32Vector(),
+                 runCpu(model.buildGraph(px.shape()), {{"pixel_values", px}}).at("logits").toF32Vector());
         const QString err =
             compareClose(QStringLiteral("logits"), logits.toF32Vector(), expected.tensor("logits"),
                          goldenTolerance(dir, QStringLiteral("logits")));

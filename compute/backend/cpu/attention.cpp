@@ -13,10 +13,11 @@ namespace loupe::compute::cpu {
 
 namespace {
 
-// Scores of one tile per head stay under this many bytes (all heads together), so the tile is still in
-// cache when its probabilities multiply v: a ViT-B/16 layer (12 heads x 197 x 197) is one tile, SAM's
-// global layers (12 x 4096 x 4096) are blocks of 64 query rows x 1024 keys.
-constexpr int64_t kTileBytes = int64_t(4) << 20;
+// Scores of one tile per head stay under this many bytes (all heads together): a ViT-B/16 layer at
+// batch 8 (96 heads x 197 x 197) is one tile, so its GEMMs are the unfused MatMuls' and give their
+// numbers bit for bit; SAM's global layers (12 heads x 4096 x 4096) are blocks of 341 query rows x 1024
+// keys.
+constexpr int64_t kTileBytes = int64_t(16) << 20;
 constexpr int64_t kKeyTile = 1024;
 
 // Bias element strides broadcast to [B, H, M, N] (0 where the bias has size 1 or lacks the dim).
@@ -83,22 +84,29 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
 {
     const int64_t B = q.size(0), H = q.size(1), M = q.size(2), D = q.size(3), N = k.size(2), Dv = v.size(3);
     const int64_t BH = B * H;
-    const int64_t nt = std::min(N, kKeyTile);
+    const int64_t tiles = (N + kKeyTile - 1) / kKeyTile, nt = (N + tiles - 1) / tiles; // equal tiles
     const int64_t mb = std::min(M, std::max<int64_t>(16, kTileBytes / int64_t(sizeof(float)) / (BH * nt)));
     const bool tiled = nt < N;
     const Shape bs = biasStrides(bias);
     const float* bp = bias ? bias->ptr<float>() : nullptr;
     float* op = out.ptr<float>();
 
-    std::vector<float> s(size_t(BH * mb * nt));
-    std::vector<float> part(tiled ? size_t(BH * mb * Dv) : 0);
-    std::vector<float> rowMax(size_t(BH * mb)), rowSum(size_t(BH * mb)), rowCorr(size_t(BH * mb));
+    // Reused across calls (and layers): a fresh vector would zero and fault in its pages every time.
+    thread_local std::vector<float> scratch;
+    const size_t sSize = size_t(BH * mb * nt), partSize = tiled ? size_t(BH * mb * Dv) : 0,
+                 rows = size_t(BH * mb);
+    if (scratch.size() < sSize + partSize + 3 * rows) scratch.resize(sSize + partSize + 3 * rows);
+    float* const sData = scratch.data();
+    float* const partData = sData + sSize;
+    float* const rowMax = partData + partSize;
+    float* const rowSum = rowMax + rows;
+    float* const rowCorr = rowSum + rows;
     const float lowest = -std::numeric_limits<float>::infinity();
 
     for (int64_t m0 = 0; m0 < M; m0 += mb) {
         const int64_t mr = std::min(mb, M - m0);
-        std::fill(rowMax.begin(), rowMax.end(), lowest);
-        std::fill(rowSum.begin(), rowSum.end(), 0.f);
+        std::fill(rowMax, rowMax + rows, lowest);
+        std::fill(rowSum, rowSum + rows, 0.f);
         for (int64_t n0 = 0; n0 < N; n0 += nt) {
             const int64_t nr = std::min(nt, N - n0);
             GemmProblem qk; // s[b, h] (mr x nr, row stride nt) = q rows x k rows^T
@@ -117,7 +125,7 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
             qk.bCol = k.stride(2);
             qk.bBatch[0] = k.stride(0);
             qk.bBatch[1] = k.stride(1);
-            qk.c = s.data();
+            qk.c = sData;
             qk.cRow = nt;
             qk.cBatch[0] = H * mb * nt;
             qk.cBatch[1] = mb * nt;
@@ -127,7 +135,7 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
             parallelFor(BH * mr, 8, [&](int64_t r0, int64_t r1) {
                 for (int64_t r = r0; r < r1; ++r) {
                     const int64_t bh = r / mr, i = r % mr, row = bh * mb + i;
-                    float* x = s.data() + row * nt;
+                    float* x = sData + row * nt;
                     if (bp) {
                         const float* br =
                             bp + (bh / H) * bs[0] + (bh % H) * bs[1] + (m0 + i) * bs[2] + n0 * bs[3];
@@ -138,14 +146,21 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
                     if (scale <= 0.f) vscale(x, nr, scale); // max(scale * x) is then scale * max(x)
                     const float sc = scale <= 0.f ? 1.f : scale;
                     const float tileMax = vmax(x, nr) * sc;
-                    const float before = rowMax[size_t(row)];
+                    const float before = rowMax[row];
                     const float now = std::max(before, tileMax);
                     const float shift = std::isfinite(now) ? now : 0.f;
                     vexpShifted(x, x, nr, sc, shift);
                     const float corr = first || !std::isfinite(before) ? 0.f : std::exp(before - shift);
-                    rowSum[size_t(row)] = rowSum[size_t(row)] * corr + vsum(x, nr);
-                    rowMax[size_t(row)] = now;
-                    rowCorr[size_t(row)] = corr;
+                    if (!tiled) {
+                        // One key tile: normalise here, as the Softmax op does, so the product with v
+                        // is the unfused MatMul's (the same numbers, observed or not).
+                        vscale(x, nr, 1.f / vsum(x, nr));
+                        rowSum[row] = 1.f;
+                    } else {
+                        rowSum[row] = rowSum[row] * corr + vsum(x, nr);
+                    }
+                    rowMax[row] = now;
+                    rowCorr[row] = corr;
                 }
             });
 
@@ -155,7 +170,7 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
             pv.M = mr;
             pv.N = Dv;
             pv.K = nr;
-            pv.a = s.data();
+            pv.a = sData;
             pv.aRow = nt;
             pv.aCol = 1;
             pv.aBatch[0] = H * mb * nt;
@@ -171,7 +186,7 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
                 pv.cBatch[0] = H * M * Dv;
                 pv.cBatch[1] = M * Dv;
             } else {
-                pv.c = part.data();
+                pv.c = partData;
                 pv.cRow = Dv;
                 pv.cBatch[0] = H * mb * Dv;
                 pv.cBatch[1] = mb * Dv;
@@ -182,17 +197,18 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
                 for (int64_t r = r0; r < r1; ++r) {
                     const int64_t bh = r / mr, i = r % mr, row = bh * mb + i;
                     float* o = op + (bh * M + m0 + i) * Dv;
-                    const float* p = part.data() + row * Dv;
-                    const float corr = rowCorr[size_t(row)];
+                    const float* p = partData + row * Dv;
+                    const float corr = rowCorr[row];
                     for (int64_t d = 0; d < Dv; ++d)
                         o[d] = o[d] * corr + p[d];
                 }
             });
         }
+        if (!tiled) continue;
         parallelFor(BH * mr, 16, [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) {
                 const int64_t bh = r / mr, i = r % mr;
-                vscale(op + (bh * M + m0 + i) * Dv, Dv, 1.f / rowSum[size_t(bh * mb + i)]);
+                vscale(op + (bh * M + m0 + i) * Dv, Dv, 1.f / rowSum[bh * mb + i]);
             }
         });
     }
