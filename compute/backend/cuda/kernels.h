@@ -81,11 +81,14 @@ cudaError_t launchBicubicGrad(cudaStream_t stream, float* gx, const float* gy, i
 // grid get 0.
 cudaError_t launchCol2im(cudaStream_t stream, float* px, const float* cols, int64_t B, int64_t C, int64_t H,
                          int64_t W, int64_t P);
-// out (packed) = x summed over the reduced dims: one thread per output element, each summing its
-// elements in index order (deterministic). `kept` walks the output's elements through x's strides,
-// `reduced` the elements summed into each one (Layout::so holds x's strides in both).
+// out (packed) = x summed over the reduced dims, deterministically: each output's elements split into
+// sumToSplits() ranges fixed by the shapes, each summed in index order (f64), the partials added in
+// order. `kept` walks the output's elements through x's strides, `reduced` the elements summed into
+// each one (Layout::so holds x's strides in both). `partial` holds sumToSplits * kept.n doubles (may be
+// null when sumToSplits is 1).
+int64_t sumToSplits(const Layout& kept, const Layout& reduced);
 cudaError_t launchSumTo(cudaStream_t stream, float* out, const float* x, const Layout& kept,
-                        const Layout& reduced);
+                        const Layout& reduced, double* partial);
 
 // Host twins of the elementwise and image kernels: the same per-element code (__host__ __device__) run
 // in a loop on the CPU, so their indexing and arithmetic are tested where there is no GPU.

@@ -71,7 +71,11 @@ void sumTo(Exec& x, const DTensor& out, const DTensor& in)
 {
     Layout kept, reduced;
     sumToLayouts(in, out.shape, kept, reduced);
-    check(launchSumTo(x.stream, out.data, in.data, kept, reduced), "sum_to");
+    const int64_t splits = sumToSplits(kept, reduced);
+    double* partial = splits > 1
+                          ? static_cast<double*>(x.scratch->take(size_t(splits * kept.n) * sizeof(double)))
+                          : nullptr;
+    check(launchSumTo(x.stream, out.data, in.data, kept, reduced, partial), "sum_to");
 }
 
 void embed(Exec& x, const DTensor& out, const DTensor& in, const Shape& strides, int64_t offset)
