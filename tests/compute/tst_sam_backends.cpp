@@ -345,6 +345,30 @@ private slots:
         if (vulkanDevice())
             qInfo("shapes-sam encoder on vulkan: %.2f ms", msPerImage(BackendChoice::Vulkan, true));
         if (cudaDevice()) qInfo("shapes-sam encoder on cuda: %.2f ms", msPerImage(BackendChoice::Cuda, true));
+
+        // SAM ViT-B's shapes (1024 pixels, 64x64 tokens padded to 70 for windows of 14, head size 64) in
+        // two blocks, windowed then global: the graph equals the fused kernels there too.
+        SamVisionConfig v;
+        v.numHiddenLayers = 2;
+        v.globalAttnIndexes = {1};
+        sam::WeightSource ws(randomVisionWeights(v, 0), "random");
+        const sam::VisionEncoder e = sam::VisionEncoder::load(v, ws);
+        const Tensor px = randomPixels(v, 8);
+        auto timed = [](const auto& fn) {
+            const auto start = std::chrono::steady_clock::now();
+            Tensor t = fn();
+            qInfo(
+                "  %.0f ms",
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+            return t;
+        };
+        qInfo("SAM ViT-B-size encoder, 2 blocks, fused kernels:");
+        const Tensor fused = timed([&] { return e.forward(px); });
+        qInfo("as a graph on the CPU:");
+        const float d = maxDiff(timed([&] { return graphOn(BackendChoice::Cpu, e, px); }).toF32Vector(),
+                                fused.toF32Vector());
+        qInfo("max |graph - fused| %g", double(d));
+        QVERIFY(d <= 1e-3f);
     }
 };
 
