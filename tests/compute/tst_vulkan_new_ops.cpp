@@ -224,6 +224,28 @@ private slots:
         QVERIFY(!vulkanDevice()->supportsOp(pad));
     }
 
+    void attentionMaskedRow()
+    {
+        // A query row whose every key is masked: softmax of all -inf, NaN as the Softmax op gives.
+        SKIP_WITHOUT_VULKAN();
+        std::mt19937 rng(13);
+        Graph g;
+        const Shape s{1, 2, 5, 8};
+        const NodeId q = g.input("q", s), k = g.input("k", s), v = g.input("v", s);
+        output(g, g.attention(q, k, v, g.input("mask", {5, 5}), 0.5));
+        Tensor mask = Tensor::zeros(DType::F32, {5, 5});
+        for (int n = 0; n < 5; ++n)
+            mask.ptr<float>()[2 * 5 + n] = -std::numeric_limits<float>::infinity();
+        const Inputs in{{"q", randomTensor(rng, s)},
+                        {"k", randomTensor(rng, s)},
+                        {"v", randomTensor(rng, s)},
+                        {"mask", mask}};
+        compare(g, in, kReduction);
+        const Tensor got = runOn(*vulkanDevice(), g, in).kept.at("out");
+        QVERIFY(std::isnan(got.itemF32({0, 1, 2, 3})));
+        QVERIFY(std::isfinite(got.itemF32({0, 1, 1, 3})));
+    }
+
     void attentionTiming()
     {
         SKIP_WITHOUT_VULKAN();
