@@ -5,6 +5,7 @@
 // available backend (Vulkan on lavapipe in CI) within the case tolerances.
 #include "common/golden.h"
 #include "common/testsupport.h"
+#include "compute/attribution/attention_maps.h"
 #include "compute/autograd/backward_graph.h"
 #include "compute/autograd/vit_gradients.h"
 #include "compute/backend/cuda/cuda_devices.h"
@@ -322,8 +323,10 @@ private slots:
                                  Tensor::fromF32(g.node(logits).shape, s), scheduler);
             grads.logits = run.valueOf(logits);
             grads.inputGrad = run.gradOf(req.gradients[0]);
-            for (size_t l = 1; l < req.gradients.size(); ++l)
+            for (size_t l = 1; l < req.gradients.size(); ++l) {
+                grads.attentions.push_back(run.valueOf(req.gradients[l]));
                 grads.attnGrads.push_back(run.gradOf(req.gradients[l]));
+            }
         } else {
             grads = vitGradients(model, pixels, top);
             QCOMPARE(QString::fromStdString(lastExecution().backend), be.name);
@@ -339,6 +342,25 @@ private slots:
         QCOMPARE(int64_t(grads.attnGrads.size()), model.config().numHiddenLayers);
         for (size_t l = 0; l < grads.attnGrads.size(); ++l)
             check(QStringLiteral("attn_grads.%1").arg(l), grads.attnGrads[l]);
+
+        // Chefer relevancy (tst_attribution_golden's case) from these attentions and gradients.
+        namespace at = loupe::compute::attribution;
+        const int L = int(grads.attnGrads.size());
+        const Shape& as = grads.attentions.at(0).shape();
+        std::vector<std::vector<float>> a(static_cast<size_t>(L)), gr(static_cast<size_t>(L));
+        at::AttentionSet attn{L, int(as[1]), int(as[2]), {}}, gset{L, int(as[1]), int(as[2]), {}};
+        for (int l = 0; l < L; ++l) {
+            a[size_t(l)] = grads.attentions[size_t(l)].toF32Vector();
+            gr[size_t(l)] = grads.attnGrads[size_t(l)].toF32Vector();
+            attn.layer.push_back(a[size_t(l)].data());
+            gset.layer.push_back(gr[size_t(l)].data());
+        }
+        const int grid = int(std::lround(std::sqrt(double(as[2] - 1))));
+        const std::vector<float> chefer =
+            at::patchMap(at::cheferRow(attn, gset, 0), at::PatchGrid{grid, grid, 1});
+        const QString err = test::compareClose(QStringLiteral("chefer"), chefer, file.tensor("chefer"),
+                                               test::goldenTolerance(dir, QStringLiteral("chefer")));
+        QVERIFY2(err.isEmpty(), qPrintable(err));
     }
 
     // The text models' gradients on a Vulkan model run there (recorded so, no CPU reason) and equal the
