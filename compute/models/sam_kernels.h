@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <vector>
 
-// Host-side building blocks of SAM that the graph has no op for (windowed attention with decomposed
-// relative positions, transposed and strided convolutions) plus thin eager wrappers over the CPU
-// kernels. Images are channels-last: [H, W, C] token grids, which is what the GEMMs want.
+// Host-side building blocks of SAM's CPU path (windowed attention with decomposed relative positions,
+// transposed and strided convolutions) plus thin eager wrappers over the CPU kernels: the image
+// encoder's fused kernels, faster on the CPU than its graph (sam_vision_graph.h, which other backends
+// run), and the prompt encoder and mask decoder, which run on the CPU only. Images are channels-last:
+// [H, W, C] token grids, which is what the GEMMs want.
 namespace loupe::compute::sam {
 
 using transformer::LinearWeight;

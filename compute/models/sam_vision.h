@@ -11,7 +11,8 @@ namespace loupe::compute::sam {
 
 // SAM's image encoder: a ViT whose layers attend within square windows (the token grid zero-padded to
 // a multiple of the window) or globally, with decomposed relative positions, followed by the neck
-// (1x1 conv, LayerNorm, 3x3 conv, LayerNorm over channels).
+// (1x1 conv, LayerNorm, 3x3 conv, LayerNorm over channels). forward() is the CPU's fused-kernel path;
+// buildVisionGraph (sam_vision_graph.h) is the same encoder as a graph for the other backends.
 class VisionEncoder
 {
 public:
@@ -19,7 +20,6 @@ public:
 
     // pixels [1, C, S, S] (S = image_size) -> embedding [g, g, output_channels], channels last.
     Tensor forward(const Tensor& pixels) const;
-    const SamVisionConfig& config() const { return cfg_; }
 
 private:
     friend Graph buildVisionGraph(const VisionEncoder& encoder); // sam_vision_graph.h
