@@ -441,7 +441,7 @@ private slots:
                             bp ? bias.ptr<float>() : nullptr, s, tile);
         if (kind == "masked") {
             // Row 1 is masked everywhere: NaN (0 / 0), as a softmax over nothing; the CPU reference's
-            // vector exp makes that row an average instead, so it is left out of the comparison.
+            // vectorised exp need not give 0 for -inf, so that row is left out of the comparison.
             for (int64_t b = 0; b < B; ++b)
                 for (int64_t h = 0; h < H; ++h)
                     for (int64_t d = 0; d < Dv; ++d) {

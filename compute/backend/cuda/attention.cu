@@ -70,7 +70,8 @@ __host__ __device__ float scoreOf(float dot, const float* biasRow, int64_t n, in
 
 // One tile of `count` scores folded into the running state of a query row (this lane's share of the
 // accumulator). While every score so far is -inf the state stays at zero (no inf - inf), so a fully
-// masked row ends as 0 / 0 = NaN, as the CPU's.
+// masked row ends as 0 / 0 = NaN, the softmax of nothing (the CPU's vectorised exp need not give 0
+// for -inf, so its answer for such a row differs).
 template <int kMaxTile>
 __host__ __device__ void onlineUpdate(float& runMax, float& runSum, float* acc, const float* scores,
                                       int count, const float* vtile, int64_t Dv, int lane)
