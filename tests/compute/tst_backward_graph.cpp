@@ -15,6 +15,7 @@
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
+#include "compute/models/blip.h"
 #include "compute/models/clip.h"
 #include "compute/models/clip_gradients.h"
 #include "compute/models/gpt2.h"
@@ -387,6 +388,35 @@ private slots:
             QVERIFY(worstOff(got.selfGrads[l], ref.selfGrads[l], 1e-3) <= 1.0);
             QVERIFY(worstOff(got.crossGrads[l], ref.crossGrads[l], 1e-3) <= 1.0);
         }
+    }
+    void blipGradientsRunOnTheModelsDevice()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = test::goldenDir(QStringLiteral("blip_vqa")).toStdString();
+        const auto cpu = BlipForQuestionAnswering::fromCheckpoint(Checkpoint::open(dir));
+        const auto vk =
+            BlipForQuestionAnswering::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const int64_t S = cpu.vision().config().imageSize;
+        std::mt19937 rng(6);
+        const Tensor px = randomTensor({1, 3, S, S}, rng);
+        const Tensor states = cpu.vision().forward(px).imageEmbeds;
+        const std::vector<int64_t> ids = {1, 5, 9, 2};
+        // The answer decoder's token gradients and the question encoder's gradients.
+        const DecoderTokenGradients ref = cpu.textDecoder().tokenGradients(ids, states, 7);
+        const DecoderTokenGradients got = vk.textDecoder().tokenGradients(ids, states, 7);
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        QVERIFY(worstOff(got.encoderGrad, ref.encoderGrad, 1e-3) <= 1.0);
+        for (size_t l = 0; l < ref.crossGrads.size(); ++l)
+            QVERIFY(worstOff(got.crossGrads[l], ref.crossGrads[l], 1e-3) <= 1.0);
+        const int64_t D = cpu.textEncoder().config().hiddenSize;
+        const Tensor seed = randomTensor({1, int64_t(ids.size()), D}, rng);
+        const TextEncoderGradients eref = cpu.textEncoder().encoderGradients(ids, states, seed);
+        const TextEncoderGradients egot = vk.textEncoder().encoderGradients(ids, states, seed);
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        QVERIFY2(lastExecution().fallbackReason.empty(), lastExecution().fallbackReason.c_str());
+        QVERIFY(worstOff(egot.encoderGrad, eref.encoderGrad, 1e-3) <= 1.0);
+        for (size_t l = 0; l < eref.selfGrads.size(); ++l)
+            QVERIFY(worstOff(egot.selfGrads[l], eref.selfGrads[l], 1e-3) <= 1.0);
     }
     void clipGradientsRunOnTheModelsDevice()
     {
