@@ -101,7 +101,8 @@ struct Builder
     }
 };
 
-// A linear weight as a [rows, cols] node whatever shape the checkpoint gave it (1x1 convolutions).
+// A linear weight as a [rows, cols] node whatever shape the checkpoint gave it (1x1 convolutions;
+// PatchEmbed takes its plain weight as [D, C, P, P] and uses linearNode).
 NodeId matrixNode(Graph& g, const std::string& name, const transformer::LinearWeight& w)
 {
     if (w.packed) return g.packedWeight(name, w.packed);
@@ -117,7 +118,7 @@ Graph buildVisionGraph(const VisionEncoder& e)
     Graph g;
     Builder b{g, c};
     NodeId px = g.input("pixel_values", {1, c.numChannels, S, S});
-    NodeId x = g.reshape(g.patchEmbed(px, matrixNode(g, "patch.w", e.patch_),
+    NodeId x = g.reshape(g.patchEmbed(px, linearNode(g, "patch.w", e.patch_),
                                       weightNode(g, "patch.b", e.patchB_), c.patchSize),
                          {gs * gs, D});
     if (e.pos_.defined() && e.pos_.numel()) x = g.add(x, g.reshape(g.weight("pos", e.pos_), {gs * gs, D}));

@@ -11,6 +11,7 @@
 #include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/scheduler.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
+#include "compute/cpu_options.h"
 #include "compute/engine_options.h"
 #include "compute/error.h"
 #include "compute/io/checkpoint.h"
@@ -226,8 +227,23 @@ private slots:
 
     // The golden tiny SAM (window 4 on an 8x8 grid, one global block): the graph on the CPU equals the
     // fused kernels and the golden embedding, and its masks are the golden ones.
+    // Linear weights packed for oneDNN at load, and plain ones (oneDNN off).
+    void graphEqualsFusedOnGolden_data()
+    {
+        QTest::addColumn<bool>("oneDnn");
+        QTest::newRow("packed weights") << true;
+        QTest::newRow("plain weights") << false;
+    }
     void graphEqualsFusedOnGolden()
     {
+        QFETCH(bool, oneDnn);
+        const CpuOptions saved = cpuOptions();
+        cpuOptions().useOneDnn = oneDnn;
+        struct Restore
+        {
+            CpuOptions saved;
+            ~Restore() { cpuOptions() = saved; }
+        } restore{saved};
         const SamModel model = SamModel::fromCheckpoint(Checkpoint::open(dir_.toStdString()));
         const Tensor px = goldenPixels();
         const Tensor fused = model.embed(px);
