@@ -3,6 +3,7 @@
 
 #include "compute/autograd/backward_kernels.h"
 #include "compute/autograd/forward_node.h"
+#include "compute/autograd/node_ref.h"
 #include "compute/autograd/plain_weights.h"
 #include "compute/autograd/scratch.h"
 #include "compute/error.h"
@@ -26,28 +27,6 @@ double msSince(Clock::time_point t0)
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// Where a node's elements live inside its storage root: views compose their offsets down the chain
-// and already carry storage strides.
-struct Ref
-{
-    NodeId root = -1;
-    int64_t offset = 0;
-    Shape shape, strides;
-};
-
-Ref refOf(const Graph& g, NodeId id)
-{
-    Ref r;
-    r.shape = g.node(id).shape;
-    r.strides = g.node(id).strides;
-    while (g.node(id).op == Op::View) {
-        r.offset += g.node(id).offset;
-        id = g.node(id).src[0];
-    }
-    r.root = id;
-    return r;
-}
-
 // Strides of `r` seen with numpy broadcasting against `shape` (missing or size-1 dims read stride 0).
 Shape broadcastStrides(const Ref& r, const Shape& shape)
 {
@@ -56,27 +35,6 @@ Shape broadcastStrides(const Ref& r, const Shape& shape)
     for (size_t i = 0; i < r.shape.size(); ++i)
         s[lead + i] = r.shape[i] == 1 ? 0 : r.strides[i];
     return s;
-}
-
-bool packedLayout(const Shape& shape, const Shape& strides)
-{
-    int64_t expect = 1;
-    for (size_t d = shape.size(); d-- > 0;) {
-        if (shape[d] != 1 && strides[d] != expect) return false;
-        expect *= shape[d];
-    }
-    return true;
-}
-
-bool computes(const Node& n)
-{
-    return n.op != Op::Input && n.op != Op::Weight && n.op != Op::View;
-}
-
-std::string nodeLabel(const Graph& g, NodeId id)
-{
-    const Node& n = g.node(id);
-    return n.name.empty() ? std::string(opName(n.op)) + " node " + std::to_string(id) : "'" + n.name + "'";
 }
 
 // The reverse sweep's state: gradient buffers per root, created on first write.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/autograd/backward_graph.h"
 
+#include "compute/autograd/node_ref.h"
 #include "compute/autograd/plain_weights.h"
 #include "compute/backend/scheduler.h"
 #include "compute/error.h"
@@ -11,48 +12,7 @@ namespace loupe::compute {
 
 namespace {
 
-// Where a node's elements live inside its storage root (views compose their offsets down the chain
-// and carry storage strides), as runWithGradients reads them.
-struct Ref
-{
-    NodeId root = -1;
-    int64_t offset = 0;
-    Shape shape, strides;
-};
-
-Ref refOf(const Graph& g, NodeId id)
-{
-    Ref r;
-    r.shape = g.node(id).shape;
-    r.strides = g.node(id).strides;
-    while (g.node(id).op == Op::View) {
-        r.offset += g.node(id).offset;
-        id = g.node(id).src[0];
-    }
-    r.root = id;
-    return r;
-}
-
-bool packedLayout(const Shape& shape, const Shape& strides)
-{
-    int64_t expect = 1;
-    for (size_t d = shape.size(); d-- > 0;) {
-        if (shape[d] != 1 && strides[d] != expect) return false;
-        expect *= shape[d];
-    }
-    return true;
-}
-
-bool computes(const Node& n)
-{
-    return n.op != Op::Input && n.op != Op::Weight && n.op != Op::View;
-}
-
-std::string nodeLabel(const Graph& g, NodeId id)
-{
-    const Node& n = g.node(id);
-    return n.name.empty() ? std::string(opName(n.op)) + " node " + std::to_string(id) : "'" + n.name + "'";
-}
+using namespace autograd;
 
 class Builder
 {
