@@ -6,6 +6,8 @@
 #include "common/testsupport.h"
 #include "compute/attribution/attention_maps.h"
 #include "compute/backend/backend.h"
+#include "compute/backend/vulkan/vulkan_devices.h"
+#include "compute/engine_options.h"
 #include "compute/graph/fuse_attention.h"
 #include "compute/graph/graph_cache.h"
 #include "compute/graph/planner.h"
@@ -285,6 +287,27 @@ private slots:
         }
         const QString err = compareClose(QStringLiteral("image_embeds"), e, expected.tensor("image_embeds"),
                                          goldenTolerance(dir, QStringLiteral("image_embeds")));
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+    }
+
+    // A GPU that runs Attention gets every layer of the golden ViT fused, and the golden logits.
+    void goldenVitFusedOnVulkan()
+    {
+        Device* vk = vulkanDevice();
+        if (!vk) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const QString dir = goldenDir(QStringLiteral("vit_classify"));
+        const VitModel model =
+            VitModel::fromCheckpoint(Checkpoint::open(dir.toStdString(), {BackendChoice::Vulkan}));
+        const auto expected = SafetensorsFile::open((dir + "/expected.safetensors").toStdString());
+        const Tensor px = goldenTensor(expected, "pixel_values");
+        const Graph planned = compileGraph(model.buildGraph(px.shape()), *vk)->graph;
+        if (countAttention(planned) == 0) QSKIP("this Vulkan build does not run Attention");
+        QCOMPARE(countAttention(planned), int(model.config().numHiddenLayers));
+        const Tensor logits = model.forward(px).logits;
+        QCOMPARE(lastExecution().backend, std::string("vulkan"));
+        const QString err =
+            compareClose(QStringLiteral("logits"), logits.toF32Vector(), expected.tensor("logits"),
+                         goldenTolerance(dir, QStringLiteral("logits")));
         QVERIFY2(err.isEmpty(), qPrintable(err));
     }
 
