@@ -27,7 +27,8 @@ public:
 
     // pixel_values [1, 3, S, S] (S = vision image_size; the processor pads to it) -> the image embedding
     // [g, g, C], channels last (g = S / patch_size). Runs on the checkpoint's backend as a graph
-    // (sam_vision_graph.h), on the CPU as fused kernels; decode() runs on the CPU whatever was asked.
+    // (sam_vision_graph.h), on the CPU as fused kernels (LOUPE_SAM_GRAPH=1: as the graph there too);
+    // decode() runs on the CPU whatever was asked.
     Tensor embed(const Tensor& pixelValues) const;
     // Masks and IoU predictions for one prompt (coordinates in the model's input pixels) on an embedding.
     // The work every prompt on one embedding shares (the decoder's first-layer keys) is kept for the last
