@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/blip_caption_relevancy.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/models/decoder_token_gradients.h"
 
 namespace loupe::compute {
@@ -15,7 +16,7 @@ attribution::TokenRelevancy captionTokenRelevancy(const BlipForConditionalGenera
     const Graph g = model.vision().buildGraph(px.shape());
     const EncoderAttentionGradients enc =
         encoderAttentionGradients(g, {{"pixel_values", px}}, "vision.post_norm", dec.encoderGrad.contiguous(),
-                                  "vision.blk.", vc.numHiddenLayers);
+                                  "vision.blk.", vc.numHiddenLayers, &model.vision().scheduler());
     return captionTokenRelevancy(enc, dec, vc.imageSize / vc.patchSize);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/blip_vqa_relevancy.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/error.h"
 #include "compute/models/decoder_token_gradients.h"
 
@@ -35,9 +36,9 @@ attribution::TokenRelevancy answerTokenRelevancy(const BlipForQuestionAnswering&
     const BlipVisionConfig& vc = model.vision().config();
     const Tensor px = pixelValues.dtype() == DType::F32 ? pixelValues : pixelValues.to(DType::F32);
     const Graph g = model.vision().buildGraph(px.shape());
-    const EncoderAttentionGradients vision =
-        encoderAttentionGradients(g, {{"pixel_values", px}}, "vision.post_norm",
-                                  question.encoderGrad.contiguous(), "vision.blk.", vc.numHiddenLayers);
+    const EncoderAttentionGradients vision = encoderAttentionGradients(
+        g, {{"pixel_values", px}}, "vision.post_norm", question.encoderGrad.contiguous(), "vision.blk.",
+        vc.numHiddenLayers, &model.vision().scheduler());
 
     std::vector<Tensor> keep; // reserved: pointers into it must stay valid
     keep.reserve(2 * (vision.probs.size() + 2 * question.selfProbs.size() + 2 * dec.selfProbs.size()));

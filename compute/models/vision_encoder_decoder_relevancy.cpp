@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "compute/models/vision_encoder_decoder_relevancy.h"
 
+#include "compute/backend/scheduler.h"
 #include "compute/models/decoder_token_gradients.h"
 
 namespace loupe::compute {
@@ -15,7 +16,7 @@ attribution::TokenRelevancy captionTokenRelevancy(const VisionEncoderDecoderMode
     const Graph g = vit.buildGraph(px.shape());
     const EncoderAttentionGradients enc =
         encoderAttentionGradients(g, {{"pixel_values", px}}, "final_norm", dec.encoderGrad.contiguous(),
-                                  "blk.", vit.config().numHiddenLayers);
+                                  "blk.", vit.config().numHiddenLayers, &vit.scheduler());
     return captionTokenRelevancy(enc, dec, model.gridSize());
 }
 

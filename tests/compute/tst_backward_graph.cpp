@@ -9,6 +9,7 @@
 #include "compute/autograd/backward_graph.h"
 #include "compute/autograd/vit_gradients.h"
 #include "compute/backend/cuda/cuda_devices.h"
+#include "compute/backend/profiler.h"
 #include "compute/backend/scheduler.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
 #include "compute/bench/random_weights.h"
@@ -20,6 +21,7 @@
 #include "compute/models/clip_gradients.h"
 #include "compute/models/gpt2.h"
 #include "compute/models/vision_encoder_decoder.h"
+#include "compute/models/vision_encoder_decoder_relevancy.h"
 #include "compute/models/vit.h"
 #include "compute/models/vit_benchmark.h"
 
@@ -388,6 +390,39 @@ private slots:
             QVERIFY(worstOff(got.selfGrads[l], ref.selfGrads[l], 1e-3) <= 1.0);
             QVERIFY(worstOff(got.crossGrads[l], ref.crossGrads[l], 1e-3) <= 1.0);
         }
+    }
+    // A caption token's relevancy: both the decoder's and the image encoder's gradients run on the model's
+    // device (the encoder's gradient graph, which alone holds a patch embedding, is filed by the Vulkan
+    // backend) and the map equals the CPU model's.
+    void captionRelevancyRunsOnTheModelsDevice()
+    {
+        if (!vulkanDevice()) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(vulkanStatus())));
+        const std::string dir = test::goldenDir(QStringLiteral("vit_gpt2_caption")).toStdString();
+        const auto cpu = VisionEncoderDecoderModel::fromCheckpoint(Checkpoint::open(dir));
+        const auto vk =
+            VisionEncoderDecoderModel::fromCheckpoint(Checkpoint::open(dir, {BackendChoice::Vulkan}));
+        const auto expected = SafetensorsFile::open(dir + "/expected.safetensors");
+        const TensorView& v = expected.tensor("pixel_values");
+        const Tensor px = Tensor::fromF32(v.shape, toF32(v));
+        const Tensor states = cpu.encode(px);
+        const auto ref = captionTokenRelevancy(cpu, px, states, cpu.decoderPrompt({}), 2);
+        Profiler::setEnabled(true);
+        Profiler::clear();
+        const auto got = captionTokenRelevancy(vk, px, states, vk.decoderPrompt({}), 2);
+        bool encoderOnVulkan = false;
+        for (const ProfileRun& run : Profiler::runs("vulkan"))
+            for (const ProfileEvent& e : run.events)
+                encoderOnVulkan = encoderOnVulkan || e.op == "patch_embed";
+        Profiler::setEnabled(false);
+        QVERIFY2(encoderOnVulkan, "the image encoder's gradients did not run on the Vulkan device");
+        QCOMPARE(got.patches.size(), ref.patches.size());
+        QVERIFY(std::fabs(got.logit - ref.logit) <= 1e-3 * (1 + std::fabs(ref.logit)));
+        float peak = 0, worst = 0;
+        for (size_t i = 0; i < ref.patches.size(); ++i) {
+            peak = std::max(peak, std::fabs(ref.patches[i]));
+            worst = std::max(worst, std::fabs(got.patches[i] - ref.patches[i]));
+        }
+        QVERIFY2(worst <= 1e-3f * std::max(peak, 1e-6f), qPrintable(QString::number(worst)));
     }
     void blipGradientsRunOnTheModelsDevice()
     {
