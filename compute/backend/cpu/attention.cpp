@@ -150,7 +150,8 @@ void attentionTiled(const Tensor& out, const Tensor& q, const Tensor& k, const T
                     const float now = std::max(before, tileMax);
                     const float shift = std::isfinite(now) ? now : 0.f;
                     vexpShifted(x, x, nr, sc, shift);
-                    const float corr = first || !std::isfinite(before) ? 0.f : std::exp(before - shift);
+                    // The earlier tiles' exps were taken with their own shift (0 while every score was -inf).
+                    const float corr = first ? 0.f : std::exp((std::isfinite(before) ? before : 0.f) - shift);
                     if (!tiled) {
                         // One key tile: normalise here, as the Softmax op does, so the product with v
                         // is the unfused MatMul's (the same numbers, observed or not).
