@@ -55,6 +55,9 @@ int devices(const QStringList& args)
     compute::Device& cpu = compute::cpuDevice();
     const std::vector<compute::VulkanDeviceInfo> vk = compute::vulkanDeviceInfos();
     const QString vkStatus = QString::fromStdString(compute::vulkanStatus());
+    // Whether the selected Vulkan device multiplies f16 Linear layers with cooperative matrices.
+    const QString coopmat =
+        vk.empty() ? QString() : QString::fromStdString(compute::vulkanCooperativeMatrixStatus());
     const std::vector<compute::CudaDeviceInfo> cuda = compute::cudaDeviceInfos();
     const QString cudaStatus = QString::fromStdString(compute::cudaStatus());
     const compute::DeviceResolution autoPick = compute::resolveDevice(compute::BackendChoice::Auto);
@@ -88,12 +91,13 @@ int devices(const QStringList& args)
                                     {QStringLiteral("api_version"), QString::fromStdString(d.apiVersion)},
                                     {QStringLiteral("memory_bytes"), qint64(d.memoryBytes)},
                                     {QStringLiteral("selected"), d.selected}});
-        const QJsonObject root{{QStringLiteral("devices"), list},
-                               {QStringLiteral("vulkan_status"), vkStatus},
-                               {QStringLiteral("cuda_status"), cudaStatus},
-                               {QStringLiteral("auto"), QJsonObject{{QStringLiteral("backend"), autoBackend},
-                                                                    {QStringLiteral("device"), autoDevice},
-                                                                    {QStringLiteral("why"), autoWhy}}}};
+        QJsonObject root{{QStringLiteral("devices"), list},
+                         {QStringLiteral("vulkan_status"), vkStatus},
+                         {QStringLiteral("cuda_status"), cudaStatus},
+                         {QStringLiteral("auto"), QJsonObject{{QStringLiteral("backend"), autoBackend},
+                                                              {QStringLiteral("device"), autoDevice},
+                                                              {QStringLiteral("why"), autoWhy}}}};
+        if (!vk.empty()) root.insert(QStringLiteral("vulkan_cooperative_matrix"), coopmat);
         out << QJsonDocument(root).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
@@ -111,7 +115,8 @@ int devices(const QStringList& args)
         out << "vulkan   none: " << vkStatus << "\n";
     else
         out << "(* the Vulkan device the engine uses; LOUPE_VULKAN_DEVICE=INDEX|NAME picks another: "
-            << vkStatus << ")\n";
+            << vkStatus << ")\n"
+            << "         cooperative-matrix GEMM: " << coopmat << "\n";
     out << "auto     " << autoBackend << (autoBackend == QLatin1String("cpu") ? QString() : " " + autoDevice)
         << ": " << autoWhy << "\n";
     return ExitOk;

@@ -49,6 +49,29 @@ private slots:
         QVERIFY(!root.value(QStringLiteral("vulkan_status")).toString().isEmpty());
     }
 
+    // The cooperative-matrix GEMM's state for the selected device: used, off by the kill-switch, or not
+    // supported with the reason (lavapipe has no cooperative matrices).
+    void cooperativeMatrixState()
+    {
+        if (loupe::compute::vulkanDeviceInfos().empty()) QSKIP("no Vulkan device on this machine");
+        const LoupeRun r = runLoupe({QStringLiteral("devices"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QString state = QJsonDocument::fromJson(r.out.toUtf8())
+                                  .object()
+                                  .value(QStringLiteral("vulkan_cooperative_matrix"))
+                                  .toString();
+        QVERIFY2(state.startsWith(QStringLiteral("used")) ||
+                     state.startsWith(QStringLiteral("not supported: ")),
+                 qPrintable(state));
+        qputenv("LOUPE_VULKAN_NO_COOPMAT", "1");
+        const LoupeRun off = runLoupe({QStringLiteral("devices")});
+        qunsetenv("LOUPE_VULKAN_NO_COOPMAT");
+        QCOMPARE(off.code, 0);
+        QVERIFY2(off.out.contains(QStringLiteral("cooperative-matrix GEMM: off")) ||
+                     off.out.contains(QStringLiteral("cooperative-matrix GEMM: not supported")),
+                 qPrintable(off.out));
+    }
+
     void forcedByName()
     {
         // A name that matches nothing leaves no Vulkan device selected and says so.
