@@ -16,6 +16,7 @@
 #include <QMap>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QSet>
 #include <QStringList>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -77,12 +78,17 @@ public:
     QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     quint16 port() const { return m_port; }
 
-    // The next `times` GETs of an LFS body are cut after `bytes` bytes.
+    // The next `times` tries to fetch an LFS body are cut after `bytes` bytes. A try is a file and
+    // the offset it asks for: when a cut answer's connection ends before the client has read it, Qt's
+    // HTTP stack sends the same request again on a new connection (under load it happens), and that
+    // repeat is cut too without counting as another try. Counting requests instead would let a
+    // client's tries outnumber the cuts by timing alone.
     void dropLfsAfter(qint64 bytes, int times = 1)
     {
         QMutexLocker lock(&m_mutex);
         m_dropAfter = bytes;
         m_drops = times;
+        m_cutTries.clear();
     }
     // LFS bodies are sent `bytes` at a time, one piece every `intervalMs`, so a test can act mid-file.
     void throttleLfs(qint64 bytes, int intervalMs)
@@ -293,9 +299,19 @@ private:
                                                                     '/' + QByteArray::number(bytes.size()));
         }
         r.body = bytes.mid(from);
-        if (method == "GET" && m_drops > 0) {
-            --m_drops;
-            r.cutAfter = m_dropAfter;
+        if (method == "GET") {
+            // The offset asked for, even when ignoreRange answers from 0: the client's next try asks
+            // for another one.
+            const qint64 asked =
+                range.startsWith("bytes=") ? range.mid(6, range.indexOf('-') - 6).toLongLong() : 0;
+            const QString attempt = QString::fromLatin1(sha256(bytes)) + '@' + QString::number(asked);
+            if (m_cutTries.contains(attempt)) {
+                r.cutAfter = m_dropAfter; // a repeat of a try whose answer the client never read
+            } else if (m_drops > 0) {
+                --m_drops;
+                m_cutTries.insert(attempt);
+                r.cutAfter = m_dropAfter;
+            }
         }
         r.chunk = m_chunk;
         r.chunkMs = m_chunkMs;
@@ -321,6 +337,7 @@ private:
     mutable QMutex m_mutex;
     qint64 m_dropAfter = -1;
     int m_drops = 0;
+    QSet<QString> m_cutTries; // "sha256@offset" of the tries cut so far
     bool m_wrongSha = false;
     bool m_ignoreRange = false;
     qint64 m_chunk = 0;
