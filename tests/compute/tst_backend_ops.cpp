@@ -4,6 +4,7 @@
 // non-contiguous views; then the ViT golden case run end to end on each backend.
 // Filters: -o OP and -b BACKEND on the command line (taken out before QtTest sees the arguments), or
 // LOUPE_TEST_OP / LOUPE_TEST_BACKEND. LOUPE_TEST_TIMING=1 adds CPU/backend timings of the big cases.
+#include "backend_compare.h"
 #include "common/testsupport.h"
 #include "compute/backend/backend.h"
 #include "compute/backend/cuda/cuda_devices.h"
@@ -30,89 +31,27 @@ using namespace loupe::test;
 
 namespace {
 
-std::string g_opFilter, g_backendFilter;
+BackendFilters g_filters;
 
 // Error bound per dtype: |actual - expected| <= atol + rtol * |expected|. Reductions over long rows
 // (GEMM, softmax, layernorm) accumulate in a different order than the CPU's vectorised loops.
-struct Bound
-{
-    double atol, rtol;
-};
 constexpr Bound kF32Exact{1e-6, 1e-6};
 constexpr Bound kF32Reduction{1e-4, 1e-4};
 
-struct BackendUnderTest
-{
-    std::string name;
-    Device* device;
-};
-
 std::vector<BackendUnderTest> backendsUnderTest()
 {
-    std::vector<BackendUnderTest> out;
-    if (Device* v = vulkanDevice(); v && (g_backendFilter.empty() || g_backendFilter == "vulkan"))
-        out.push_back({"vulkan", v});
-    if (Device* c = cudaDevice(); c && (g_backendFilter.empty() || g_backendFilter == "cuda"))
-        out.push_back({"cuda", c});
-    return out;
-}
-
-struct Run
-{
-    std::map<std::string, Tensor> kept;
-    double ms = 0;
-};
-
-Run runOn(Device& d, const Graph& g, const std::map<std::string, Tensor>& inputs, int repeats = 1)
-{
-    const MemoryPlan plan = planMemory(g);
-    auto arena = d.bufferType().allocate(std::max<size_t>(plan.arenaBytes, 64));
-    auto backend = d.createBackend();
-    Run r;
-    for (int i = 0; i < repeats; ++i) {
-        GraphRun run;
-        run.inputs = inputs;
-        const auto t0 = std::chrono::steady_clock::now();
-        backend->compute(g, plan, *arena, run);
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        r.ms = i == 0 ? ms : std::min(r.ms, ms); // the fastest run: the machine is shared
-        r.kept = std::move(run.kept);
-    }
-    return r;
-}
-
-// Worst |a - e| / (atol + rtol |e|); NaN where the reference is finite counts as infinitely wrong, NaN
-// where the reference is NaN too is agreement (softmax of an all -inf row). `where` gets the worst
-// element's index and values.
-double worstRatio(const Tensor& actual, const Tensor& expected, Bound b, QString* where = nullptr)
-{
-    const std::vector<float> a = actual.toF32Vector(), e = expected.toF32Vector();
-    double worst = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::isnan(e[i]) && std::isnan(a[i])) continue;
-        double r = std::fabs(double(a[i]) - double(e[i])) / (b.atol + b.rtol * std::fabs(double(e[i])));
-        if (std::isnan(r)) r = std::numeric_limits<double>::infinity();
-        if (r > worst || (i == 0 && where)) {
-            worst = std::max(worst, r);
-            if (where) *where = QString("element %1: %2, reference %3").arg(i).arg(a[i]).arg(e[i]);
-        }
-    }
-    return worst;
+    return loupe::test::backendsUnderTest(g_filters.backend);
 }
 
 bool opSelected(const char* op)
 {
-    return g_opFilter.empty() || g_opFilter == op;
+    return g_filters.opSelected(op);
 }
 
 #define SKIP_UNLESS_SELECTED(op)                                                                             \
     do {                                                                                                     \
         if (!opSelected(op)) QSKIP("filtered out by -o");                                                    \
-        if (backendsUnderTest().empty())                                                                     \
-            QSKIP(qPrintable(                                                                                \
-                QString("no backend besides the CPU reference (Vulkan: %1; CUDA: %2)")                       \
-                    .arg(QString::fromStdString(vulkanStatus()), QString::fromStdString(cudaStatus()))));    \
+        if (backendsUnderTest().empty()) QSKIP(qPrintable(noBackendMessage()));                              \
     } while (0)
 
 // Runs `g` (whose outputs are its kept nodes) on the CPU and on every backend under test and compares
@@ -120,13 +59,13 @@ bool opSelected(const char* op)
 void compareOnBackends(const char* op, const Graph& g, const std::map<std::string, Tensor>& inputs,
                        Bound bound)
 {
-    const Run ref = runOn(cpuDevice(), g, inputs);
+    const DeviceRun ref = runOn(cpuDevice(), g, inputs);
     QVERIFY(!ref.kept.empty());
     for (const BackendUnderTest& b : backendsUnderTest()) {
         for (const Node& n : g.nodes())
             QVERIFY2(b.device->supportsOp(n),
                      qPrintable(QString("%1 does not support %2").arg(b.name.c_str(), opName(n.op))));
-        const Run got = runOn(*b.device, g, inputs);
+        const DeviceRun got = runOn(*b.device, g, inputs);
         for (const auto& [name, expected] : ref.kept) {
             QVERIFY2(got.kept.count(name),
                      qPrintable(QString("%1: %2 missing").arg(b.name.c_str(), name.c_str())));
@@ -543,7 +482,7 @@ private slots:
         o.attentions = true;
         const Graph g = model.buildGraph(px.shape(), o);
         for (const BackendUnderTest& b : backendsUnderTest()) {
-            const Run r = runOn(*b.device, g, {{"pixel_values", px}});
+            const DeviceRun r = runOn(*b.device, g, {{"pixel_values", px}});
             const double logits = worstRatio(r.kept.at("logits"), expect("logits"), bound("logits"));
             QVERIFY2(
                 logits <= 1.0,
@@ -590,9 +529,9 @@ private slots:
         const Shape px{1, 3, 224, 224};
         const Graph vg = vit.buildGraph(px, {});
         const std::map<std::string, Tensor> vin{{"pixel_values", randomTensor(rng, px)}};
-        const Run vcpu = runOn(cpuDevice(), vg, vin, 3);
+        const DeviceRun vcpu = runOn(cpuDevice(), vg, vin, 3);
         for (const BackendUnderTest& b : backendsUnderTest()) {
-            const Run vb = runOn(*b.device, vg, vin, 2); // the first run uploads the weights
+            const DeviceRun vb = runOn(*b.device, vg, vin, 2); // the first run uploads the weights
             const std::vector<float> e = vcpu.kept.at("logits").toF32Vector(),
                                      a = vb.kept.at("logits").toF32Vector();
             double diff = 0, scale = 0;
@@ -611,16 +550,7 @@ private slots:
 // Takes -o OP and -b BACKEND out of the arguments (QtTest would read -o as its output file).
 int main(int argc, char** argv)
 {
-    if (const char* o = std::getenv("LOUPE_TEST_OP")) g_opFilter = o;
-    if (const char* b = std::getenv("LOUPE_TEST_BACKEND")) g_backendFilter = b;
-    std::vector<char*> rest{argv[0]};
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if ((a == "-o" || a == "-b") && i + 1 < argc)
-            (a == "-o" ? g_opFilter : g_backendFilter) = argv[++i];
-        else
-            rest.push_back(argv[i]);
-    }
+    std::vector<char*> rest = takeBackendFilters(argc, argv, g_filters);
     int qargc = 1;
     QCoreApplication app(qargc, argv);
     TestBackendOps t;
