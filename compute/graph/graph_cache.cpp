@@ -10,29 +10,24 @@ namespace {
 // Fused attention never writes the [B, H, M, N] scores and probabilities: on a GPU that is the memory
 // and bandwidth the unfused chain spends, so every device that runs Attention gets it.
 //
-// The CPU fuses chains whose keys fit the kernel's one key tile (cpu/attention.cpp): it then runs the
-// same softmax and GEMMs as the separate ops, at the same speed, in less memory; where all query rows
-// fit one block too (16 MiB of scores: ViT-B/16 up to batch 8) the GEMMs are the very same calls and the
-// numbers are bit for bit the unfused ones (a run that observes probabilities gives the logits of one
-// that does not). Measured on the 2-core development VM (loaded, so minimum of 60-100 interleaved runs),
-// one ViT-B/16 attention layer (12 heads, 197 tokens, head dim 64) as a graph of its own: batch 1
-// fused 0.557 ms / unfused 0.547 ms on 2 threads, 1.079 / 1.061 ms on 1 thread; arena 0.6 vs 3.6 MiB
-// (batch 8: 4.6 vs 28.4 MiB; 577 tokens: 1.7 vs 30.5 MiB, 37.0 vs 42.1 ms). `loupe bench vit-forward
-// --threads 1 --trace` put the 12 layers' attention at 13-22 ms fused and 15-25 ms unfused: a tie
-// inside the machine's noise. Longer sequences take the online-softmax path over several key tiles,
-// which measured slower than the separate ops (1500 tokens: 175 vs 149 ms; 4096 tokens, SAM's global
-// layers: 2.9 vs 1.5 s, though in 12 MiB instead of 1.5 GiB), so the CPU keeps those unfused.
-constexpr int64_t kCpuFusedKeys = 1024;
-
-bool cpuFuses(const Graph& g, const Node& attention)
-{
-    return g.node(attention.src[1]).shape.back() <= kCpuFusedKeys; // src[1]: k^T [.., D, N]
-}
-
+// The CPU fuses too, because its kernel (cpu/attention.cpp) measured as fast at ViT sizes and faster
+// beyond, in far less memory. Where a layer's scores fit one block of rows and one key tile (ViT-B/16
+// up to batch 8) it makes the very GEMM calls and softmax of the separate ops, so the numbers are bit
+// for bit the unfused ones and a run that observes probabilities gives the logits of one that does not.
+// One attention layer (12 heads, head dim 64, random inputs) as a graph of its own on the 2-core
+// development VM, 1 thread (2 threads on that shared machine measured mostly its load), minimum of
+// 3-100 interleaved runs, fused / unfused:
+//   197 tokens (ViT-B/16):  1.062 / 1.040 ms, arena 0.6 / 3.6 MiB; batch 8: 8.58 / 8.43 ms, 4.6 / 28.4 MiB
+//   577 tokens:            10.4 / 12.8 ms,  1.7 / 30.5 MiB
+//   1024 tokens:           25.4 / 27.4 ms,  3.0 / 96 MiB
+//   1500 tokens:           58.8 / 85.8 ms,  4.4 / 206 MiB
+//   4096 tokens (SAM's global layers): 403 / 560 ms, 12 MiB / 1.5 GiB
+// Whole models hide the difference: `loupe bench vit-forward --threads 1 --trace` put ViT-B/16's 12
+// attention layers at 13-22 ms fused and 15-25 ms unfused of a 390-490 ms forward, inside the noise.
 Graph planned(Graph g, Device& device)
 {
     if (!fusedAttentionEnabled()) return g;
-    if (&device == &cpuDevice()) return fuseAttention(g, [&](const Node& n) { return cpuFuses(g, n); });
+    if (&device == &cpuDevice()) return fuseAttention(g, [](const Node&) { return true; });
     return fuseAttention(g, [&](const Node& n) { return device.supportsOp(n); });
 }
 
