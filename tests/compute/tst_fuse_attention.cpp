@@ -6,6 +6,7 @@
 #include "common/testsupport.h"
 #include "compute/attribution/attention_maps.h"
 #include "compute/backend/backend.h"
+#include "compute/backend/profiler.h"
 #include "compute/backend/vulkan/vulkan_devices.h"
 #include "compute/engine_options.h"
 #include "compute/graph/fuse_attention.h"
@@ -14,6 +15,7 @@
 #include "compute/io/checkpoint.h"
 #include "compute/io/safetensors.h"
 #include "compute/models/clip.h"
+#include "compute/models/gpt2.h"
 #include "compute/models/vit.h"
 #include "compute/models/vit_benchmark.h"
 #include "op_reference.h"
@@ -287,6 +289,31 @@ private slots:
         }
         const QString err = compareClose(QStringLiteral("image_embeds"), e, expected.tensor("image_embeds"),
                                          goldenTolerance(dir, QStringLiteral("image_embeds")));
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+    }
+
+    // GPT-2's causal-masked prompt runs fused on the CPU (no Softmax op left) with the golden logits.
+    void goldenGpt2PromptRunsFused()
+    {
+        const QString dir = goldenDir(QStringLiteral("gpt2_generate"));
+        const Gpt2Model model = Gpt2Model::fromCheckpoint(Checkpoint::open(dir.toStdString()));
+        const auto expected = SafetensorsFile::open((dir + "/expected.safetensors").toStdString());
+        Profiler::clear();
+        Profiler::setEnabled(true);
+        const Gpt2Output out = model.forward({goldenIds(expected, "input_ids")});
+        Profiler::setEnabled(false);
+        int fused = 0, softmax = 0;
+        for (const ProfileRun& r : Profiler::runs("cpu"))
+            for (const ProfileEvent& e : r.events) {
+                fused += e.op == "attention";
+                softmax += e.op == "softmax";
+            }
+        Profiler::clear();
+        QCOMPARE(fused, int(model.config().nLayer));
+        QCOMPARE(softmax, 0);
+        const QString err =
+            compareClose(QStringLiteral("logits"), out.logits.toF32Vector(), expected.tensor("logits"),
+                         goldenTolerance(dir, QStringLiteral("logits")));
         QVERIFY2(err.isEmpty(), qPrintable(err));
     }
 
