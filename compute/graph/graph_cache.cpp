@@ -10,7 +10,7 @@ namespace {
 // Fused attention never writes the [B, H, M, N] scores and probabilities: on a GPU that is the memory
 // and bandwidth the unfused chain spends, so every device that runs Attention gets it.
 //
-// The CPU fuses too, because its kernel (cpu/attention.cpp) measured as fast at ViT sizes and faster
+// The CPU fuses too: its kernel (cpu/attention.cpp) measured within 2% at ViT sizes and faster
 // beyond, in far less memory. Where a layer's scores fit one block of rows and one key tile (ViT-B/16
 // up to batch 8) it makes the very GEMM calls and softmax of the separate ops, so the numbers are bit
 // for bit the unfused ones and a run that observes probabilities gives the logits of one that does not.
@@ -22,8 +22,9 @@ namespace {
 //   1024 tokens:           25.4 / 27.4 ms,  3.0 / 96 MiB
 //   1500 tokens:           58.8 / 85.8 ms,  4.4 / 206 MiB
 //   4096 tokens (SAM's global layers): 403 / 560 ms, 12 MiB / 1.5 GiB
-// Whole models hide the difference: `loupe bench vit-forward --threads 1 --trace` put ViT-B/16's 12
-// attention layers at 13-22 ms fused and 15-25 ms unfused of a 390-490 ms forward, inside the noise.
+// Whole models hide the difference: `loupe bench vit-forward --threads 1` (ViT-B/16, batch 1) gave
+// medians of 281-286 ms fused and 278-283 ms unfused over three interleaved pairs, and its trace put
+// the 12 attention layers at 13-22 ms fused and 15-25 ms unfused.
 Graph planned(Graph g, Device& device)
 {
     if (!fusedAttentionEnabled()) return g;
