@@ -5,6 +5,7 @@
 // caller, so the scheduler still falls back to the CPU; a process that exits with a worker alive (a job
 // running and one queued) ends. The Vulkan cases skip with a message where no Vulkan device exists.
 #include "compute/backend/backend.h"
+#include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/device_error.h"
 #include "compute/backend/device_worker.h"
 #include "compute/backend/profiler.h"
@@ -168,10 +169,22 @@ class TestDeviceWorker : public QObject
 private slots:
     void init() { Profiler::clear(); }
 
+    void fourThreadsShareOneOrderedQueue_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("vulkan") << QStringLiteral("vulkan");
+        QTest::newRow("cuda") << QStringLiteral("cuda");
+    }
+
+    // Runs from four threads line up behind a job that holds the worker, then all give the CPU's answer.
     void fourThreadsShareOneOrderedQueue()
     {
-        Device* vk = vulkan();
-        if (!vk) QSKIP("no Vulkan device");
+        QFETCH(QString, backend);
+        Device* vk = backend == QLatin1String("cuda") ? cudaDevice() : vulkanDevice();
+        if (!vk)
+            QSKIP(qPrintable("no device: " + QString::fromStdString(backend == QLatin1String("cuda")
+                                                                        ? cudaStatus()
+                                                                        : vulkanStatus())));
         constexpr int kThreads = 4, kRuns = 3;
         std::vector<Tensor> expected;
         for (int t = 0; t < kThreads; ++t)
