@@ -108,6 +108,14 @@ else
     log "binaries from $BUILD"
 fi
 
+# The NVIDIA driver's Vulkan and EGL files sit outside the loader's search path on these machines; the
+# bundled loader then finds the GPU too, and compute_golden_backends also checks Vulkan on it.
+nv=/usr/local/nvidia/share
+if [ -z "${VK_DRIVER_FILES:-}" ] && [ -f $nv/vulkan/icd.d/nvidia_icd.json ]; then
+    export VK_DRIVER_FILES=$nv/vulkan/icd.d/nvidia_icd.json
+    export __EGL_VENDOR_LIBRARY_FILENAMES=$nv/glvnd/egl_vendor.d/10_nvidia.json
+fi
+
 # Lavapipe runs ViT-B/16 at about a second per GFLOP: a dry run on it gets three times each step's limit.
 SCALE=1
 [ $MODE = dry ] && [ "$BACKEND" = vulkan ] && SCALE=3
