@@ -3,7 +3,9 @@
 // give the CPU's answers on Vulkan (lavapipe here), the queue depth gauge shows them lined up and comes
 // back to 0, the profiler tells how long each waited; a DeviceError thrown on the worker reaches the
 // caller, so the scheduler still falls back to the CPU; a process that exits with a worker alive (a job
-// running and one queued) ends. The Vulkan cases skip with a message where no Vulkan device exists.
+// running and one queued) ends. The queue itself is also tested on a fake device (the CPU under another
+// name), so it runs without any GPU; the Vulkan and CUDA cases skip with a message where the device is
+// missing.
 #include "compute/backend/backend.h"
 #include "compute/backend/cuda/cuda_devices.h"
 #include "compute/backend/device_error.h"
@@ -33,6 +35,25 @@ using namespace std::chrono_literals;
 namespace {
 
 const char* const kChildMode = "LOUPE_TEST_DEVICE_WORKER_EXIT";
+
+// The CPU under another name: a device that gets a worker like a GPU, so the queue itself is tested on
+// machines without any GPU.
+class NotTheCpu final : public Device
+{
+public:
+    std::string name() const override { return "fake"; }
+    std::string description() const override { return "the CPU under another name"; }
+    DeviceKind kind() const override { return DeviceKind::Other; }
+    const BufferType& bufferType() const override { return cpuDevice().bufferType(); }
+    bool supportsOp(const Node& n) const override { return cpuDevice().supportsOp(n); }
+    std::unique_ptr<Backend> createBackend() override { return cpuDevice().createBackend(); }
+};
+
+Device& fakeGpu()
+{
+    static NotTheCpu device;
+    return device;
+}
 
 // A linear layer, a softmax over a matmul of two views of it, and a residual: ops every backend has.
 Graph smallGraph()
@@ -172,6 +193,7 @@ private slots:
     void fourThreadsShareOneOrderedQueue_data()
     {
         QTest::addColumn<QString>("backend");
+        QTest::newRow("fake") << QStringLiteral("fake");
         QTest::newRow("vulkan") << QStringLiteral("vulkan");
         QTest::newRow("cuda") << QStringLiteral("cuda");
     }
@@ -180,7 +202,9 @@ private slots:
     void fourThreadsShareOneOrderedQueue()
     {
         QFETCH(QString, backend);
-        Device* vk = backend == QLatin1String("cuda") ? cudaDevice() : vulkanDevice();
+        Device* vk = backend == QLatin1String("fake")   ? &fakeGpu()
+                     : backend == QLatin1String("cuda") ? cudaDevice()
+                                                        : vulkanDevice();
         if (!vk)
             QSKIP(qPrintable("no device: " + QString::fromStdString(backend == QLatin1String("cuda")
                                                                         ? cudaStatus()
@@ -248,9 +272,7 @@ private slots:
 
     void deviceErrorReachesTheCaller()
     {
-        Device* vk = vulkan();
-        if (!vk) QSKIP("no Vulkan device");
-        DeviceWorker& worker = DeviceWorker::of(*vk);
+        DeviceWorker& worker = DeviceWorker::of(fakeGpu());
         bool onWorker = false;
         try {
             worker.run([&] {
@@ -296,12 +318,10 @@ private slots:
 
     void aJobThatRunsAnotherGraphDoesNotWaitForItself()
     {
-        Device* vk = vulkan();
-        if (!vk) QSKIP("no Vulkan device");
-        auto c = compileGraph(smallGraph(), *vk);
+        auto c = compileGraph(smallGraph(), fakeGpu());
         const Tensor expected = runOn(*compileGraph(smallGraph(), cpuDevice()), inputFor(2));
         Tensor inner;
-        DeviceWorker::of(*vk).run([&] { inner = runOn(*c, inputFor(2)); });
+        DeviceWorker::of(fakeGpu()).run([&] { inner = runOn(*c, inputFor(2)); });
         QVERIFY(maxAbsDiff(inner, expected) < 1e-4);
     }
 
