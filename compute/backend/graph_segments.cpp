@@ -124,6 +124,19 @@ void keepFor(GraphSegment& seg, NodeId local, int original)
     seg.original[keyOf(sg, local)].push_back(original);
 }
 
+// Whether `preferred` computes node `n`: the op, and every weight it reads (weights are not moved per
+// run, so an op whose weight the device cannot hold runs where the weight is: the CPU).
+bool runsOn(const Graph& g, const Node& n, Device& preferred)
+{
+    if (!preferred.supportsOp(n)) return false;
+    for (int s : n.src)
+        if (s >= 0) {
+            const Node& root = g.node(g.storageRoot(s));
+            if (root.op == Op::Weight && !preferred.supportsOp(root)) return false;
+        }
+    return true;
+}
+
 } // namespace
 
 std::vector<GraphSegment> splitGraph(const Graph& g, Device& preferred)
@@ -145,7 +158,7 @@ std::vector<GraphSegment> splitGraph(const Graph& g, Device& preferred)
             owner[i] = owner[size_t(g.storageRoot(int(i)))];
             continue;
         }
-        Device* d = preferred.supportsOp(n) ? &preferred : &cpu;
+        Device* d = runsOn(g, n, preferred) ? &preferred : &cpu;
         if (placement.empty() || placement.back() != d) placement.push_back(d);
         owner[i] = int(placement.size()) - 1;
     }

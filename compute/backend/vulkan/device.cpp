@@ -16,6 +16,9 @@ VulkanDevice::VulkanDevice(VkPhysicalDevice physical, VulkanDeviceInfo info)
     : physical_(physical), info_(std::move(info)), type_(info_.name)
 {
     type_.resources = [this] { return std::pair<Context*, Allocator*>(&context(), &allocator()); };
+    VkPhysicalDeviceProperties props{};
+    vkGetPhysicalDeviceProperties(physical_, &props);
+    maxBufferBytes_ = props.limits.maxStorageBufferRange;
 }
 
 VulkanDevice::~VulkanDevice()
@@ -58,6 +61,11 @@ bool VulkanDevice::supportsOp(const Node& n) const
 {
     if (n.dtype != DType::F32) return false;
     if (disabledByEnv(n.op)) return false;
+    // A tensor bigger than one storage buffer binding cannot live here (lavapipe's limit is 128 MiB:
+    // GPT-2's f32 lm_head is 154 MB); such a weight keeps its ops on the CPU (splitGraph), not the model.
+    const uint64_t bytes = n.packed ? uint64_t(n.packed->rows()) * uint64_t(n.packed->cols()) * sizeof(float)
+                                    : uint64_t(std::max<int64_t>(n.numel(), 0)) * sizeof(float);
+    if (n.op != Op::View && n.op != Op::Input && maxBufferBytes_ && bytes > maxBufferBytes_) return false;
     switch (n.op) {
     case Op::Input:
     case Op::Weight:

@@ -44,6 +44,7 @@ private:
 
     VkPhysicalDevice physical_;
     VulkanDeviceInfo info_;
+    uint64_t maxBufferBytes_ = 0; // maxStorageBufferRange: one tensor per buffer binding
     DeviceBufferType type_;
     std::once_flag once_;
     std::unique_ptr<Context> ctx_;
