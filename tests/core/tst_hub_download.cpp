@@ -155,7 +155,11 @@ private slots:
         const HubDownloadResult r = downloadFromHub(options(server, cache.path()));
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(readAll(r.folder + "/model.safetensors"), m_files["model.safetensors"]);
-        QCOMPARE(server.requests().filter("Range: bytes=100000-").size(), 1);
+        // The resume asks from the cut. Qt's HTTP client may resend a request whose answer it lost on a
+        // loaded machine, so the count is at least one, and no body request starts anywhere else.
+        QVERIFY(server.requests().filter("Range: bytes=100000-").size() >= 1);
+        QCOMPARE(server.requests().filter("Range: bytes=").size(),
+                 server.requests().filter("Range: bytes=100000-").size());
     }
 
     void droppedWithoutRetriesKeepsThePartialForTheNextRun()
