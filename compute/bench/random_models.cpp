@@ -6,18 +6,11 @@
 #include "compute/error.h"
 #include "compute/gemm/gemm.h"
 #include "compute/gemm/loading_weight_format.h"
-#include "compute/io/checkpoint.h"
-#include "compute/io/safetensors_writer.h"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <unistd.h>
 
 namespace loupe::compute::bench {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -148,40 +141,6 @@ void promptAndDecoderTensors(SamTensors& t, const SamConfig& c)
     feedForward(m + "iou_prediction_head.", d.iouHeadHiddenDim, masks, d.iouHeadDepth);
 }
 
-nlohmann::json configJson(const SamConfig& c)
-{
-    nlohmann::json globals = nlohmann::json::array();
-    for (int64_t i : c.vision.globalAttnIndexes)
-        globals.push_back(i);
-    return {{"architectures", {"SamModel"}},
-            {"model_type", "sam"},
-            {"vision_config",
-             {{"image_size", c.vision.imageSize},
-              {"num_hidden_layers", c.vision.numHiddenLayers},
-              {"global_attn_indexes", globals}}},
-            {"prompt_encoder_config",
-             {{"image_size", c.prompt.imageSize}, {"image_embedding_size", c.prompt.imageEmbeddingSize}}},
-            {"mask_decoder_config", nlohmann::json::object()}};
-}
-
-// A folder removed when the model no longer needs it: the checkpoint maps its file, and unlinking a
-// mapped file keeps the mapping valid.
-struct TempFolder
-{
-    fs::path path;
-    TempFolder()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "loupe-bench-sam-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) throw Error(tmpl, "cannot create a temporary folder");
-        path = tmpl;
-    }
-    ~TempFolder()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 } // namespace
 
 Gpt2Model randomGpt2Small(const EngineOptions& engine)
@@ -220,20 +179,11 @@ SamModel randomSamB(const EngineOptions& engine, int64_t imageSize, int64_t laye
     SamTensors t;
     visionTensors(t, c.vision);
     promptAndDecoderTensors(t, c);
-    if (engine.backend == BackendChoice::Cpu) {
-        const WeightFormatScope scope(placement(engine).format);
-        return SamModel::fromTensors(c, std::move(t.w), "random SAM ViT-B");
-    }
-    const TempFolder dir;
-    {
-        SafetensorsWriter w;
-        for (const auto& [name, tensor] : t.w)
-            w.addF32(name, tensor.shape(), tensor.ptr<float>());
-        t.w.clear();
-        w.write(dir.path / "model.safetensors");
-        std::ofstream(dir.path / "config.json") << configJson(c).dump(2);
-    }
-    return SamModel::fromCheckpoint(Checkpoint::open(dir.path, engine));
+    const Placement where = placement(engine);
+    const WeightFormatScope scope(where.format);
+    SamModel m = SamModel::fromTensors(c, std::move(t.w), "random SAM ViT-B");
+    m.setScheduler(where.scheduler);
+    return m;
 }
 
 } // namespace loupe::compute::bench

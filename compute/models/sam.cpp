@@ -157,6 +157,12 @@ SamModel SamModel::fromTensors(const SamConfig& cfg, std::map<std::string, Tenso
     return m;
 }
 
+void SamModel::setScheduler(std::shared_ptr<Scheduler> scheduler)
+{
+    d_->scheduler = std::move(scheduler);
+    d_->graphs->clear(); // compiled for the previous device
+}
+
 SamModel SamModel::fromCheckpoint(const Checkpoint& ckpt)
 {
     const std::string source = (ckpt.folder() / "config.json").string();

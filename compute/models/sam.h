@@ -11,6 +11,8 @@
 
 namespace loupe::compute {
 
+class Scheduler;
+
 class Checkpoint;
 
 // SamModel of transformers (facebook/sam-vit-base, -large, -huge and the same architecture at any size).
@@ -24,6 +26,9 @@ public:
     static SamModel fromCheckpoint(const Checkpoint& ckpt);
     static SamModel fromTensors(const SamConfig& config, std::map<std::string, Tensor> weights,
                                 const std::string& source = "weights");
+    // Where the image encoder runs (fromCheckpoint sets it from the checkpoint's engine options; models
+    // built from tensors start on the CPU).
+    void setScheduler(std::shared_ptr<Scheduler> scheduler);
 
     // pixel_values [1, 3, S, S] (S = vision image_size; the processor pads to it) -> the image embedding
     // [g, g, C], channels last (g = S / patch_size). Runs on the checkpoint's backend as a graph
