@@ -107,7 +107,9 @@ private:
     HostBufferType type_;
 };
 
-void runNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& values)
+} // namespace
+
+void cpu::computeNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& values)
 {
     auto src = [&](int i) -> const Tensor& { return values[size_t(n.src[i])]; };
     const PackedWeight* packed = n.src[1] >= 0 ? g.node(n.src[1]).packed.get() : nullptr;
@@ -176,6 +178,8 @@ void runNode(const Graph& g, const Node& n, const Tensor& out, const std::vector
     }
 }
 
+namespace {
+
 void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, GraphRun& run)
 {
     if (arena.size() < plan.arenaBytes)
@@ -215,7 +219,7 @@ void CpuBackend::compute(const Graph& g, const MemoryPlan& plan, Buffer& arena, 
             values[i] = Tensor::wrap(base + plan.offset[i], n.dtype, n.shape);
             const auto t0 = std::chrono::steady_clock::now();
             const int64_t start = recorder ? Profiler::nowNs() : 0;
-            runNode(g, n, values[i], values);
+            cpu::computeNode(g, n, values[i], values);
             if (recorder)
                 recorder->node(opName(n.op), n.name, i, shapeString(n.shape),
                                uint64_t(n.numel()) * dtypeSize(n.dtype), start, Profiler::nowNs() - start);

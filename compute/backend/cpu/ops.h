@@ -10,6 +10,10 @@ namespace loupe::compute::cpu {
 // The CPU kernels, one file each. All take f32 tensors; `out` is packed and preallocated. Inputs may be
 // strided views: kernels that need packed rows make a packed copy themselves (the graph builder
 // inserts Cont nodes so the engine's hot path never pays for that).
+// Runs one computed node of `g` into `out`, its sources read from `values` (indexed by NodeId): the CPU
+// backend's dispatch, which the gradient runner's forward pass shares.
+void computeNode(const Graph& g, const Node& n, const Tensor& out, const std::vector<Tensor>& values);
+
 void binary(Op op, const Tensor& out, const Tensor& a, const Tensor& b); // numpy broadcast
 void copy(const Tensor& out, const Tensor& x);
 // `packed`, when given, replaces w (which may then be undefined).
