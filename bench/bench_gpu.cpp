@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The GPU benchmark set without Qt: the cases of `loupe bench vit-forward|gpt2-decode|vit-attribution|
 // sam-encoder` (compute/bench/gpu_cases.h) with the same options and the same JSON, for a machine that
-// has the engine's libraries but not the desktop's (a lent GPU machine; tools/bench/gpu_session.sh).
+// has the engine's libraries but not the desktop's (a bare GPU machine; tools/bench/gpu_session.sh).
 //   loupe_bench_gpu CASE [--backend auto|cpu|vulkan|cuda] [--dtype f32|bf16|f16|int8] [--warmup N]
 //       [--runs N] [--threads N] [--batch N] [--new-tokens N] [--prompt-tokens N] [--image-size N]
 //       [--layers N] [--print-logits]

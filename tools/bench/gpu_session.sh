@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# One session on a lent GPU machine: the CUDA tests, the GPU benchmark set on cuda at f32 and f16, the
+# One run on a bare GPU machine: the CUDA tests, the GPU benchmark set on cuda at f32 and f16, the
 # PyTorch peer on the same GPU, and one summary, inside a fixed time budget (default 8 minutes: every step
 # has its own limit and none starts past the budget). The machine has no network and no Qt, oneDNN or
 # Vulkan loader, so the binaries travel as a bundle made here (--make-bundle) or as a carried build dir.
