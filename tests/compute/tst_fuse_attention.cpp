@@ -2,6 +2,7 @@
 // The fused-attention graph pass: which chains it fuses (nobody observes or differentiates the
 // probabilities, the device runs Attention), that fused graphs give the unfused numbers (a random
 // ViT-B/16, the golden ViT and CLIP cases), and that attribution observing probabilities keeps them.
+#include "backend_compare.h"
 #include "common/golden.h"
 #include "common/testsupport.h"
 #include "compute/attribution/attention_maps.h"
@@ -52,13 +53,7 @@ private:
 
 std::map<std::string, Tensor> runCpu(const Graph& g, const std::map<std::string, Tensor>& inputs)
 {
-    const MemoryPlan plan = planMemory(g);
-    auto backend = cpuDevice().createBackend();
-    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
-    GraphRun run;
-    run.inputs = inputs;
-    backend->compute(g, plan, *arena, run);
-    return run.kept;
+    return loupe::test::runOn(cpuDevice(), g, inputs).kept;
 }
 
 int countOp(const Graph& g, Op op)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The CPU kernels of the ops that fuse or place (Attention, Embed and padding, SumTo) against the same
 // computation written with the plain ops or by hand.
+#include "backend_compare.h"
 #include "compute/backend/backend.h"
 #include "compute/cpu_options.h"
 #include "compute/error.h"
@@ -18,13 +19,7 @@ namespace {
 
 std::map<std::string, Tensor> runCpu(const Graph& g, const std::map<std::string, Tensor>& inputs)
 {
-    const MemoryPlan plan = planMemory(g);
-    auto backend = cpuDevice().createBackend();
-    auto arena = cpuDevice().bufferType().allocate(plan.arenaBytes);
-    GraphRun run;
-    run.inputs = inputs;
-    backend->compute(g, plan, *arena, run);
-    return run.kept;
+    return loupe::test::runOn(cpuDevice(), g, inputs).kept;
 }
 
 double maxDiff(const Tensor& a, const Tensor& b)
