@@ -91,87 +91,15 @@ private:
             if (!needed_[i]) continue;
             const Node& n = g_.node(NodeId(i));
             auto src = [&](int k) { return n.src[k] < 0 ? NodeId(-1) : m_[size_t(n.src[k])]; };
-            NodeId made = -1;
-            switch (n.op) {
-            case Op::Input:
-                made = b.input(n.name, n.shape);
-                break;
-            case Op::Weight:
-                made = n.packed ? b.packedWeight(n.name, n.packed) : b.weight(n.name, n.value);
-                break;
-            case Op::View:
-                made = b.asStrided(src(0), n.shape, n.strides, n.offset);
-                break;
-            case Op::Cont:
-                made = b.cont(src(0));
-                break;
-            case Op::Add:
-                made = b.add(src(0), src(1));
-                break;
-            case Op::Sub:
-                made = b.sub(src(0), src(1));
-                break;
-            case Op::Mul:
-                made = b.mul(src(0), src(1));
-                break;
-            case Op::Linear:
-                if (process_[i] && n.act != Activation::None && needs(n, 0)) {
-                    // z kept apart: the backward pass reads act'(z).
-                    const NodeId z = b.linear(src(0), src(1), src(2));
-                    preAct_[NodeId(i)] = z;
-                    made = b.activation(z, n.act);
-                    if (n.src[3] >= 0) made = b.add(made, src(3));
-                } else {
-                    made = b.linear(src(0), src(1), src(2), n.act, src(3));
-                }
-                break;
-            case Op::MatMul:
-                made = b.matmul(src(0), src(1));
-                break;
-            case Op::LayerNorm:
-                made = b.layerNorm(src(0), src(1), src(2), n.f0);
-                break;
-            case Op::Act:
-                made = b.activation(src(0), n.act);
-                break;
-            case Op::Softmax:
-                made = b.softmax(src(0), n.f0);
-                break;
-            case Op::PatchEmbed:
-                made = b.patchEmbed(src(0), src(1), src(2), n.i0);
-                break;
-            case Op::Concat:
-                made = b.concat(src(0), src(1), n.i0);
-                break;
-            case Op::Bicubic:
-                made = b.bicubic(src(0), n.shape[2], n.shape[3], n.f0, n.f1);
-                break;
-            case Op::Attention:
-                made = b.attention(src(0), src(1), src(2), src(3), n.f0);
-                break;
-            case Op::SoftmaxGrad:
-                made = b.softmaxGrad(src(0), src(1), n.f0);
-                break;
-            case Op::LayerNormGrad:
-                made = b.layerNormGrad(src(0), src(1), src(2), n.f0);
-                break;
-            case Op::ActGrad:
-                made = b.actGrad(src(0), src(1), n.act);
-                break;
-            case Op::BicubicGrad:
-                made = b.bicubicGrad(src(0), n.shape[2], n.shape[3], n.f0, n.f1);
-                break;
-            case Op::Col2Im:
-                made = b.col2im(src(0), n.shape, n.i0);
-                break;
-            case Op::SumTo:
-                made = b.sumTo(src(0), n.shape);
-                break;
-            case Op::Embed:
-                made = b.embed(src(0), n.shape, n.aux, n.i0);
-                break;
+            if (n.op == Op::Linear && process_[i] && n.act != Activation::None && needs(n, 0)) {
+                // z kept apart: the backward pass reads act'(z).
+                const NodeId z = b.linear(src(0), src(1), src(2));
+                preAct_[NodeId(i)] = z;
+                const NodeId y = b.activation(z, n.act);
+                m_[i] = n.src[3] >= 0 ? b.add(y, src(3)) : y;
+                continue;
             }
-            m_[i] = made;
+            m_[i] = b.copyOf(n, {src(0), src(1), src(2), src(3)});
         }
         // Values the caller asked for (inputs come from the bindings, weights from the model).
         auto keepValue = [&](NodeId id) {

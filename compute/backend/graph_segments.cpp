@@ -55,56 +55,10 @@ private:
 
     NodeId copy(const Node& n)
     {
-        Graph& s = seg_.graph;
-        switch (n.op) {
-        case Op::Input:
-            return s.input(n.name, n.shape);
-        case Op::Weight:
-            return n.packed ? s.packedWeight(n.name, n.packed) : s.weight(n.name, n.value);
-        case Op::View:
-            return s.asStrided(src(n, 0), n.shape, n.strides, n.offset);
-        case Op::Cont:
-            return s.cont(src(n, 0));
-        case Op::Add:
-            return s.add(src(n, 0), src(n, 1));
-        case Op::Sub:
-            return s.sub(src(n, 0), src(n, 1));
-        case Op::Mul:
-            return s.mul(src(n, 0), src(n, 1));
-        case Op::Linear:
-            return s.linear(src(n, 0), src(n, 1), src(n, 2), n.act, src(n, 3));
-        case Op::MatMul:
-            return s.matmul(src(n, 0), src(n, 1));
-        case Op::LayerNorm:
-            return s.layerNorm(src(n, 0), src(n, 1), src(n, 2), n.f0);
-        case Op::Act:
-            return s.activation(src(n, 0), n.act);
-        case Op::Softmax:
-            return s.softmax(src(n, 0), n.f0);
-        case Op::PatchEmbed:
-            return s.patchEmbed(src(n, 0), src(n, 1), src(n, 2), n.i0);
-        case Op::Concat:
-            return s.concat(src(n, 0), src(n, 1), n.i0);
-        case Op::Bicubic:
-            return s.bicubic(src(n, 0), n.shape[2], n.shape[3], n.f0, n.f1);
-        case Op::Attention:
-            return s.attention(src(n, 0), src(n, 1), src(n, 2), src(n, 3), n.f0);
-        case Op::SoftmaxGrad:
-            return s.softmaxGrad(src(n, 0), src(n, 1), n.f0);
-        case Op::LayerNormGrad:
-            return s.layerNormGrad(src(n, 0), src(n, 1), src(n, 2), n.f0);
-        case Op::ActGrad:
-            return s.actGrad(src(n, 0), src(n, 1), n.act);
-        case Op::BicubicGrad:
-            return s.bicubicGrad(src(n, 0), n.shape[2], n.shape[3], n.f0, n.f1);
-        case Op::Col2Im:
-            return s.col2im(src(n, 0), n.shape, n.i0);
-        case Op::SumTo:
-            return s.sumTo(src(n, 0), n.shape);
-        case Op::Embed:
-            return s.embed(src(n, 0), n.shape, n.aux, n.i0);
-        }
-        throw Error("scheduler", std::string("op ") + opName(n.op) + " cannot be moved between devices");
+        std::array<NodeId, 4> sources;
+        for (int k = 0; k < 4; ++k)
+            sources[size_t(k)] = src(n, k);
+        return seg_.graph.copyOf(n, sources);
     }
 
     const Graph& g_;

@@ -146,60 +146,6 @@ Strided keyView(const Graph& g, const Chain& c, const Shape& lead)
     return k;
 }
 
-NodeId copyNode(Graph& out, const Node& n, const std::vector<NodeId>& map)
-{
-    auto src = [&](int i) { return n.src[i] < 0 ? NodeId(-1) : map[size_t(n.src[i])]; };
-    switch (n.op) {
-    case Op::Input:
-        return out.input(n.name, n.shape);
-    case Op::Weight:
-        return n.packed ? out.packedWeight(n.name, n.packed) : out.weight(n.name, n.value);
-    case Op::View:
-        return out.asStrided(src(0), n.shape, n.strides, n.offset);
-    case Op::Cont:
-        return out.cont(src(0));
-    case Op::Add:
-        return out.add(src(0), src(1));
-    case Op::Sub:
-        return out.sub(src(0), src(1));
-    case Op::Mul:
-        return out.mul(src(0), src(1));
-    case Op::Linear:
-        return out.linear(src(0), src(1), src(2), n.act, src(3));
-    case Op::MatMul:
-        return out.matmul(src(0), src(1));
-    case Op::LayerNorm:
-        return out.layerNorm(src(0), src(1), src(2), n.f0);
-    case Op::Act:
-        return out.activation(src(0), n.act);
-    case Op::Softmax:
-        return out.softmax(src(0), n.f0);
-    case Op::PatchEmbed:
-        return out.patchEmbed(src(0), src(1), src(2), n.i0);
-    case Op::Concat:
-        return out.concat(src(0), src(1), n.i0);
-    case Op::Bicubic:
-        return out.bicubic(src(0), n.shape[2], n.shape[3], n.f0, n.f1);
-    case Op::Attention:
-        return out.attention(src(0), src(1), src(2), src(3), n.f0);
-    case Op::SoftmaxGrad:
-        return out.softmaxGrad(src(0), src(1), n.f0);
-    case Op::LayerNormGrad:
-        return out.layerNormGrad(src(0), src(1), src(2), n.f0);
-    case Op::ActGrad:
-        return out.actGrad(src(0), src(1), n.act);
-    case Op::BicubicGrad:
-        return out.bicubicGrad(src(0), n.shape[2], n.shape[3], n.f0, n.f1);
-    case Op::Col2Im:
-        return out.col2im(src(0), n.shape, n.i0);
-    case Op::SumTo:
-        return out.sumTo(src(0), n.shape);
-    case Op::Embed:
-        return out.embed(src(0), n.shape, n.aux, n.i0);
-    }
-    throw Error("graph", std::string("fuse_attention: op ") + opName(n.op) + " cannot be copied");
-}
-
 // The operand's node in the new graph: the node itself when already rank-4 as wanted, else a view.
 NodeId operand(Graph& out, const Graph& g, const Strided& w, const std::vector<NodeId>& map)
 {
@@ -265,7 +211,10 @@ Graph fuseAttention(const Graph& g, const std::function<bool(const Node&)>& supp
             if (n.shape.size() != 4)
                 made = out.asStrided(made, n.shape, contiguousStrides(n.shape), 0); // back to o's rank
         } else {
-            made = copyNode(out, n, map);
+            std::array<NodeId, 4> src;
+            for (int k = 0; k < 4; ++k)
+                src[size_t(k)] = n.src[k] < 0 ? NodeId(-1) : map[size_t(n.src[k])];
+            made = out.copyOf(n, src);
         }
         map[i] = made;
         std::string name = n.name;

@@ -586,6 +586,59 @@ NodeId Graph::pad(NodeId x, const std::vector<int64_t>& before, const std::vecto
     return embed(x, out, strides, offset);
 }
 
+NodeId Graph::copyOf(const Node& n, const std::array<NodeId, 4>& src)
+{
+    switch (n.op) {
+    case Op::Input:
+        return input(n.name, n.shape);
+    case Op::Weight:
+        return n.packed ? packedWeight(n.name, n.packed) : weight(n.name, n.value);
+    case Op::View:
+        return asStrided(src[0], n.shape, n.strides, n.offset);
+    case Op::Cont:
+        return cont(src[0]);
+    case Op::Add:
+        return add(src[0], src[1]);
+    case Op::Sub:
+        return sub(src[0], src[1]);
+    case Op::Mul:
+        return mul(src[0], src[1]);
+    case Op::Linear:
+        return linear(src[0], src[1], src[2], n.act, src[3]);
+    case Op::MatMul:
+        return matmul(src[0], src[1]);
+    case Op::LayerNorm:
+        return layerNorm(src[0], src[1], src[2], n.f0);
+    case Op::Act:
+        return activation(src[0], n.act);
+    case Op::Softmax:
+        return softmax(src[0], n.f0);
+    case Op::PatchEmbed:
+        return patchEmbed(src[0], src[1], src[2], n.i0);
+    case Op::Concat:
+        return concat(src[0], src[1], n.i0);
+    case Op::Bicubic:
+        return bicubic(src[0], n.shape[2], n.shape[3], n.f0, n.f1);
+    case Op::Attention:
+        return attention(src[0], src[1], src[2], src[3], n.f0);
+    case Op::SoftmaxGrad:
+        return softmaxGrad(src[0], src[1], n.f0);
+    case Op::LayerNormGrad:
+        return layerNormGrad(src[0], src[1], src[2], n.f0);
+    case Op::ActGrad:
+        return actGrad(src[0], src[1], n.act);
+    case Op::BicubicGrad:
+        return bicubicGrad(src[0], n.shape[2], n.shape[3], n.f0, n.f1);
+    case Op::Col2Im:
+        return col2im(src[0], n.shape, n.i0);
+    case Op::SumTo:
+        return sumTo(src[0], n.shape);
+    case Op::Embed:
+        return embed(src[0], n.shape, n.aux, n.i0);
+    }
+    bad(std::string("op ") + opName(n.op) + " cannot be copied");
+}
+
 NodeId Graph::name(NodeId x, const std::string& name)
 {
     at(x);

@@ -4,6 +4,7 @@
 #include "compute/gemm/gemm.h"
 #include "compute/tensor.h"
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -113,6 +114,11 @@ public:
     NodeId embed(NodeId x, Shape shape, Shape strides, int64_t offset);
     // Zero padding: `before[i]` and `after[i]` elements around dim i of x (missing entries are 0).
     NodeId pad(NodeId x, const std::vector<int64_t>& before, const std::vector<int64_t>& after);
+
+    // Adds a node that computes what `n` (of another graph) computes, reading `src` (this graph's ids,
+    // -1 where n has no such operand): how graph passes and the scheduler's segments rebuild graphs.
+    // Inputs, weights and views are copied as they are; the name and keep flag are not.
+    NodeId copyOf(const Node& n, const std::array<NodeId, 4>& src);
 
     // Names a node (for observation) and returns it.
     NodeId name(NodeId x, const std::string& name);

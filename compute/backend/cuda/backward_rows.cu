@@ -22,22 +22,6 @@ __host__ __device__ float partialDot(const float* a, const float* b, int64_t d, 
         s += a[i] * b[i];
     return s;
 }
-__host__ __device__ float partialSum(const float* a, int64_t d, int t, int nt)
-{
-    float s = 0;
-    for (int64_t i = t; i < d; i += nt)
-        s += a[i];
-    return s;
-}
-__host__ __device__ float partialSquaredDiff(const float* a, int64_t d, float mean, int t, int nt)
-{
-    float s = 0;
-    for (int64_t i = t; i < d; i += nt) {
-        const float c = a[i] - mean;
-        s += c * c;
-    }
-    return s;
-}
 
 // gx = scale * y * (gy - sum(gy * y)).
 __host__ __device__ void softmaxGradRow(float* o, const float* y, const float* g, int64_t d, float scale,
@@ -91,9 +75,9 @@ __global__ void layerNormGradKernel(float* gx, const float* x, const float* w, c
     const float* xr = x + at;
     const float* g = gy + at;
     const int t = threadIdx.x, nt = blockDim.x;
-    const float mean = blockReduce<Reduce::Sum>(partialSum(xr, d, t, nt), scratch) / float(d);
+    const float mean = blockReduce<Reduce::Sum>(rowSum(xr, d, t, nt), scratch) / float(d);
     const float rstd =
-        reciprocalStd(blockReduce<Reduce::Sum>(partialSquaredDiff(xr, d, mean, t, nt), scratch), d, eps);
+        reciprocalStd(blockReduce<Reduce::Sum>(rowSquaredDiff(xr, d, mean, t, nt), scratch), d, eps);
     float sumG, sumGX;
     layerNormGradSums(xr, w, g, d, mean, rstd, t, nt, sumG, sumGX);
     const float meanG = blockReduce<Reduce::Sum>(sumG, scratch) / float(d);
@@ -141,10 +125,10 @@ void hostLayerNormGrad(float* gx, const float* x, const float* w, const float* g
         const float* xr = x + at;
         float s = 0, sq = 0, sumG = 0, sumGX = 0;
         for (int t = 0; t < kThreads; ++t)
-            s += partialSum(xr, d, t, kThreads);
+            s += rowSum(xr, d, t, kThreads);
         const float mean = s / float(d);
         for (int t = 0; t < kThreads; ++t)
-            sq += partialSquaredDiff(xr, d, mean, t, kThreads);
+            sq += rowSquaredDiff(xr, d, mean, t, kThreads);
         const float rstd = reciprocalStd(sq, d, eps);
         for (int t = 0; t < kThreads; ++t) {
             float g, gxs;

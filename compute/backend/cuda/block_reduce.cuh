@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The row kernels' block-wide reduction (rows.cu, backward_rows.cu), device code only.
+// The row kernels' block-wide reduction (rows.cu, backward_rows.cu), and each thread's share of the row
+// sums they reduce (thread t of nt takes elements t, t + nt, ...: host and device, so host twins run the
+// same partition).
 #include <cmath>
+#include <cstdint>
 
 namespace loupe::compute::cuda {
 
@@ -26,6 +29,23 @@ template <Reduce R> __device__ float blockReduce(float v, float* scratch)
         v = R == Reduce::Sum ? v + w : fmaxf(v, w);
     }
     return v;
+}
+
+inline __host__ __device__ float rowSum(const float* xr, int64_t d, int t, int nt)
+{
+    float s = 0;
+    for (int64_t i = t; i < d; i += nt)
+        s += xr[i];
+    return s;
+}
+inline __host__ __device__ float rowSquaredDiff(const float* xr, int64_t d, float mean, int t, int nt)
+{
+    float sq = 0;
+    for (int64_t i = t; i < d; i += nt) {
+        const float c = xr[i] - mean;
+        sq += c * c;
+    }
+    return sq;
 }
 
 } // namespace loupe::compute::cuda

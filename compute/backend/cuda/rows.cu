@@ -46,22 +46,6 @@ __host__ __device__ void scaleRow(float* o, int64_t d, float s, int t, int nt)
 
 // LayerNorm: mean, then the variance of the centred values (two passes, as the CPU and PyTorch),
 // biased, eps inside the square root.
-__host__ __device__ float rowSum(const float* xr, int64_t d, int t, int nt)
-{
-    float s = 0;
-    for (int64_t i = t; i < d; i += nt)
-        s += xr[i];
-    return s;
-}
-__host__ __device__ float rowSquaredDiff(const float* xr, int64_t d, float mean, int t, int nt)
-{
-    float sq = 0;
-    for (int64_t i = t; i < d; i += nt) {
-        const float c = xr[i] - mean;
-        sq += c * c;
-    }
-    return sq;
-}
 __host__ __device__ void normalizeRow(float* o, const float* xr, const float* w, const float* b, int64_t d,
                                       float mean, float inv, int t, int nt)
 {
