@@ -20,6 +20,7 @@
 #include "compute/models/sam_vision.h"
 #include "compute/models/sam_vision_graph.h"
 #include "compute/preprocess/sam_prompts.h"
+#include "sam_golden_prompt.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -164,19 +165,7 @@ class TestSamBackends : public QObject
         for (int i = 0; i < prompts_.size(); ++i) {
             const QJsonObject p = prompts_[i].toObject();
             const std::string k = std::to_string(i);
-            sam::Prompt prompt;
-            for (const QJsonValue& v : p.value("input_points").toArray().at(0).toArray()) {
-                const QJsonArray xy = v.toArray();
-                prompt.points.push_back(
-                    samRescalePoint({xy[0].toDouble(), xy[1].toDouble()}, original, resized));
-            }
-            for (const QJsonValue& v : p.value("input_labels").toArray().at(0).toArray())
-                prompt.labels.push_back(v.toInt());
-            if (p.contains("input_boxes")) {
-                const QJsonArray b = p.value("input_boxes").toArray().at(0).toArray().at(0).toArray();
-                prompt.box = samRescaleBox(
-                    {b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble()}, original, resized);
-            }
+            const sam::Prompt prompt = loupe::test::goldenSamPrompt(p, original, resized);
             const sam::MaskPrediction out = model.decode(embedding, prompt, true);
             QString err =
                 compareClose(QString::fromStdString("pred_masks." + k), out.masks.toF32Vector(),

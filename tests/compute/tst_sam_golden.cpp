@@ -12,6 +12,7 @@
 #include "compute/preprocess/image_processor.h"
 #include "compute/preprocess/sam_prompts.h"
 #include "compute/threadpool.h"
+#include "sam_golden_prompt.h"
 
 #include <QFile>
 #include <QImage>
@@ -81,18 +82,8 @@ class TestSamGolden : public QObject
         for (int i = 0; i < prompts_.size(); ++i) {
             const QJsonObject p = prompts_[i].toObject();
             const std::string k = std::to_string(i);
-            sam::Prompt prompt;
-            for (const QJsonValue& v : p.value("input_points").toArray().at(0).toArray()) {
-                const QJsonArray xy = v.toArray();
-                prompt.points.push_back(
-                    samRescalePoint({xy[0].toDouble(), xy[1].toDouble()}, original, resized));
-            }
-            for (const QJsonValue& v : p.value("input_labels").toArray().at(0).toArray())
-                prompt.labels.push_back(v.toInt());
+            const sam::Prompt prompt = loupe::test::goldenSamPrompt(p, original, resized);
             if (p.contains("input_boxes")) {
-                const QJsonArray b = p.value("input_boxes").toArray().at(0).toArray().at(0).toArray();
-                prompt.box = samRescaleBox(
-                    {b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble()}, original, resized);
                 const auto expectedBox = toF64(expected.tensor("input_boxes." + k));
                 for (int c = 0; c < 4; ++c)
                     QVERIFY(std::fabs((*prompt.box)[size_t(c)] - expectedBox[size_t(c)]) <= 1e-9);
